@@ -1,0 +1,56 @@
+import type { BotEvent, EventData, EventType } from '../../../src-shared/contract';
+
+export type EventListener = (event: BotEvent, json: string) => void;
+
+/** What transports (WebSocket, IPC) need: live events and a replay buffer, each serialised once. */
+export interface EventFeed {
+  readonly lastSeq: number;
+  /** buffered events with seq > `seq`, oldest first */
+  since(seq: number): { event: BotEvent; json: string }[];
+  subscribe(listener: EventListener): () => void;
+}
+
+/**
+ * In-process event bus with a monotonically increasing `seq` and a ring buffer for `?since=` replay.
+ * A throwing listener is isolated so one broken consumer cannot stop the bot.
+ */
+export class EventBus implements EventFeed {
+  private seq = 0;
+  private readonly ring: { event: BotEvent; json: string }[] = [];
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(
+    private readonly capacity = 5000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  publish<T extends EventType>(type: T, data: EventData<T>): BotEvent {
+    const event = { type, ts: this.now(), seq: ++this.seq, data } as BotEvent;
+    const json = JSON.stringify(event);
+    this.ring.push({ event, json });
+    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    for (const listener of this.listeners) {
+      try {
+        listener(event, json);
+      } catch {
+        // a consumer's bug must not reach the trading loop
+      }
+    }
+    return event;
+  }
+
+  since(seq: number): { event: BotEvent; json: string }[] {
+    const first = this.ring.length ? this.ring[0].event.seq : this.seq + 1;
+    const start = Math.max(0, seq + 1 - first);
+    return this.ring.slice(start);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

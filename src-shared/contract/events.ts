@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ConfigVersionSchema } from './config.schema';
+import { LogRecordSchema, OrderSchema, PositionSchema, SignalSchema, StatusSchema, TradeSchema } from './trading.schema';
+
+/** Event payloads by type (contract §5). */
+export const eventDataSchemas = {
+  status_change: StatusSchema,
+  trade: TradeSchema,
+  signal: SignalSchema,
+  order: OrderSchema,
+  position: PositionSchema.extend({ status: z.enum(['open', 'closed']) }),
+  config_changed: ConfigVersionSchema,
+  error: z.object({ code: z.string(), message: z.string() }),
+  log: LogRecordSchema,
+} as const;
+
+export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
+export type EventType = keyof typeof eventDataSchemas;
+export const EventTypeSchema = z.enum(Object.keys(eventDataSchemas) as [EventType, ...EventType[]]);
+
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+
+export type BotEvent<T extends EventType = EventType> = {
+  [K in T]: { type: K; ts: number; seq: number; data: EventData<K> };
+}[T];
+
+export const BotEventSchema = z.discriminatedUnion(
+  'type',
+  Object.entries(eventDataSchemas).map(([type, data]) =>
+    z.object({ type: z.literal(type), ts: z.number(), seq: z.number().int(), data }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+/** Error codes carried by `error` events. */
+export const ERROR_CODES = {
+  dailyLossLimit: 'daily_loss_limit',
+  orderRejected: 'order_rejected',
+  exchange: 'exchange_error',
+  feed: 'feed_error',
+  reconcile: 'reconcile_error',
+} as const;

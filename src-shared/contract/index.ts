@@ -1,0 +1,5 @@
+export * from './config.schema';
+export * from './trading.schema';
+export * from './events';
+export * from './errors.schema';
+export * from './operations';

@@ -1,0 +1,150 @@
+/**
+ * The operation table: every operation the outside world can call, declared once.
+ * The HTTP router, the IPC handlers, the OpenAPI document and the renderer's client are all derived from it.
+ */
+import { z } from 'zod';
+import { ConfigPatchSchema, ConfigVersionSchema, VersionedConfigSchema } from './config.schema';
+import {
+  AuditRecordSchema, CandleSchema, EquityPointSchema, LogLevelSchema, LogRecordSchema, OrderSchema, PositionSchema,
+  StatsSchema, StatusSchema, TradeSchema,
+} from './trading.schema';
+
+/** epoch ms or ISO-8601 (contract: query parameters from/to accept both). */
+export const TimeParamSchema = z.union([
+  z.string().regex(/^\d{1,15}$/).transform(Number),
+  z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be epoch milliseconds or an ISO-8601 date').transform((s) => Date.parse(s)),
+]);
+const limitParam = (max: number, dflt: number) =>
+  z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1).max(max)).default(dflt);
+
+export const TransitionResultSchema = z.object({ success: z.literal(true), status: StatusSchema, changed: z.boolean() });
+
+export type Scope = 'public' | 'read' | 'control';
+
+export interface OperationDef {
+  method: 'GET' | 'POST' | 'PUT';
+  /** path under /api/v1; `:id` segments become `params` */
+  path: string;
+  scope: Scope;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** the header `If-Match` is passed as `if_match` */
+  ifMatch?: boolean;
+  output: z.ZodType;
+}
+
+const def = <T extends OperationDef>(d: T) => d;
+const IdParams = z.strictObject({ id: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number) });
+const Empty = z.strictObject({});
+
+export const operations = {
+  getHealth: def({ method: 'GET', path: '/health', scope: 'public', summary: 'Liveness probe (no auth).', output: z.object({ status: z.literal('ok') }) }),
+  startBot: def({ method: 'POST', path: '/bot/start', scope: 'control', summary: 'Start the bot (or resume entries if paused).', body: Empty.optional(), output: TransitionResultSchema }),
+  stopBot: def({ method: 'POST', path: '/bot/stop', scope: 'control', summary: 'Stop the trading loop. Open positions stay open and are managed again after start.', body: Empty.optional(), output: TransitionResultSchema }),
+  pauseBot: def({ method: 'POST', path: '/bot/pause', scope: 'control', summary: 'Pause: no new entries; open positions are still managed (SL/TP).', body: Empty.optional(), output: TransitionResultSchema }),
+  resumeBot: def({ method: 'POST', path: '/bot/resume', scope: 'control', summary: 'Resume entries after a pause.', body: Empty.optional(), output: TransitionResultSchema }),
+  getStatus: def({ method: 'GET', path: '/bot/status', scope: 'read', summary: 'Current status.', output: StatusSchema }),
+  getConfig: def({ method: 'GET', path: '/bot/config', scope: 'read', summary: 'Current config with its version.', output: VersionedConfigSchema }),
+  updateConfig: def({
+    method: 'PUT', path: '/bot/config', scope: 'control', ifMatch: true,
+    summary: 'Partial, atomic config update applied from the next cycle (hot reload). Optional If-Match: <version>.',
+    body: ConfigPatchSchema,
+    output: z.object({ success: z.literal(true), config: VersionedConfigSchema, version: z.number().int() }),
+  }),
+  getConfigHistory: def({
+    method: 'GET', path: '/bot/config/history', scope: 'read', summary: 'Every config version, newest first: who, when, what changed.',
+    query: z.strictObject({ limit: limitParam(1000, 100) }),
+    output: z.object({ versions: z.array(ConfigVersionSchema) }),
+  }),
+  rollbackConfig: def({
+    method: 'POST', path: '/bot/config/rollback', scope: 'control', summary: 'Restore an earlier config version (recorded as a new version).',
+    body: z.strictObject({ version: z.number().int().min(1) }),
+    output: z.object({ success: z.literal(true), config: VersionedConfigSchema, version: z.number().int() }),
+  }),
+  getStats: def({ method: 'GET', path: '/bot/stats', scope: 'read', summary: 'P&L and performance metrics.', output: StatsSchema }),
+  getPositions: def({ method: 'GET', path: '/bot/positions', scope: 'read', summary: 'Open positions with live unrealised P&L.', output: z.array(PositionSchema) }),
+  closePosition: def({
+    method: 'POST', path: '/bot/positions/:id/close', scope: 'control', summary: 'Close one open position at market.',
+    params: IdParams, body: Empty.optional(),
+    output: z.object({ success: z.literal(true), trade: TradeSchema }),
+  }),
+  getTrades: def({
+    method: 'GET', path: '/bot/trades', scope: 'read', summary: 'Closed trades, newest first, with from/to filters and cursor paging.',
+    query: z.strictObject({ from: TimeParamSchema.optional(), to: TimeParamSchema.optional(), limit: limitParam(1000, 100), cursor: z.string().regex(/^\d+$/, 'must be a cursor returned by an earlier page').optional() }),
+    output: z.object({ trades: z.array(TradeSchema), next_cursor: z.string().nullable(), total: z.number().int(), total_pnl: z.number() }),
+  }),
+  getOrders: def({
+    method: 'GET', path: '/bot/orders', scope: 'read', summary: 'Orders, newest first; status=open lists the pending ones.',
+    query: z.strictObject({ status: z.enum(['open', 'all']).default('open'), limit: limitParam(1000, 100) }),
+    output: z.object({ orders: z.array(OrderSchema) }),
+  }),
+  getLogs: def({
+    method: 'GET', path: '/bot/logs', scope: 'read', summary: 'Newest log records at or above level.',
+    query: z.strictObject({ level: LogLevelSchema.default('info'), limit: limitParam(1000, 100) }),
+    output: z.array(LogRecordSchema),
+  }),
+  getEquity: def({
+    method: 'GET', path: '/bot/equity', scope: 'read', summary: 'Equity curve, oldest first (downsampled to at most `limit` points).',
+    query: z.strictObject({ from: TimeParamSchema.optional(), to: TimeParamSchema.optional(), limit: limitParam(5000, 1000) }),
+    output: z.object({ points: z.array(EquityPointSchema) }),
+  }),
+  getCandles: def({
+    method: 'GET', path: '/bot/candles', scope: 'read', summary: 'Recent candles of the traded market, oldest first.',
+    query: z.strictObject({ limit: limitParam(5000, 500) }),
+    output: z.object({ symbol: z.string(), timeframe: z.string(), candles: z.array(CandleSchema) }),
+  }),
+  closeAll: def({
+    method: 'POST', path: '/bot/close-all', scope: 'control', summary: 'Flatten and hold: pause entries, then close every open position at market.',
+    body: Empty.optional(),
+    output: z.object({ success: z.literal(true), closed: z.array(TradeSchema), status: StatusSchema }),
+  }),
+  cancelPending: def({
+    method: 'POST', path: '/bot/cancel-pending', scope: 'control', summary: 'Cancel every open order.',
+    body: Empty.optional(),
+    output: z.object({ success: z.literal(true), cancelled: z.number().int() }),
+  }),
+  getAudit: def({
+    method: 'GET', path: '/bot/audit', scope: 'read', summary: 'Manual operations and config changes: what, when, by which token scope.',
+    query: z.strictObject({ limit: limitParam(1000, 100) }),
+    output: z.object({ records: z.array(AuditRecordSchema) }),
+  }),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+
+type InferOr<T, F> = T extends z.ZodType ? z.input<T> : F;
+type OutOr<T, F> = T extends z.ZodType ? z.output<T> : F;
+
+/** What a caller passes (pre-parse: query values are strings). */
+export type OperationInput<N extends OperationName> = {
+  params?: InferOr<Operations[N] extends { params: infer P } ? P : undefined, undefined>;
+  query?: InferOr<Operations[N] extends { query: infer Q } ? Q : undefined, undefined>;
+  body?: InferOr<Operations[N] extends { body: infer B } ? B : undefined, undefined>;
+  if_match?: string;
+};
+/** What the implementation receives (parsed). */
+export type ParsedInput<N extends OperationName> = {
+  params: OutOr<Operations[N] extends { params: infer P } ? P : undefined, undefined>;
+  query: OutOr<Operations[N] extends { query: infer Q } ? Q : undefined, undefined>;
+  body: OutOr<Operations[N] extends { body: infer B } ? B : undefined, undefined>;
+  if_match?: string;
+};
+export type OperationOutput<N extends OperationName> = z.output<Operations[N]['output']>;
+
+/** Who called: recorded in the audit log and config history. */
+export interface CallerContext {
+  actor: string; // e.g. "api:control", "ipc", "cli"
+}
+
+/** The one implementation behind HTTP and IPC. */
+export type OperationHandlers = {
+  [N in OperationName]: (input: ParsedInput<N>, caller: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
+};
+
+/** The renderer's view: every operation as one async function. */
+export type BotClientCalls = {
+  [N in OperationName]: (input?: OperationInput<N>) => Promise<OperationOutput<N>>;
+};

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+export const BOT_STATES = ['stopped', 'running', 'paused'] as const;
+export const BotStateSchema = z.enum(BOT_STATES);
+export type BotState = z.infer<typeof BotStateSchema>;
+
+export const BotModeSchema = z.enum(['paper', 'live']);
+export type BotMode = z.infer<typeof BotModeSchema>;
+
+export const StatusSchema = z.object({
+  state: BotStateSchema,
+  running: z.boolean(),
+  mode: BotModeSchema,
+  exchange: z.string(),
+  market: z.string().describe('where candles come from: "replay", "synthetic" or "live"'),
+  symbol: z.string(),
+  timeframe: z.string(),
+  started_at: z.number().nullable(),
+  uptime_s: z.number(),
+  open_positions: z.number().int(),
+  pending_orders: z.number().int(),
+  equity: z.number(),
+  last_price: z.number().nullable(),
+  last_cycle_at: z.number().nullable(),
+  config_version: z.number().int(),
+  applied_config_version: z.number().int().nullable(),
+  paused_reason: z.string().nullable().describe('why the bot paused itself (kill switch, close-all), null when not paused or paused by a user'),
+  paused_at: z.number().nullable(),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+export const PositionSchema = z.object({
+  id: z.number().int(),
+  symbol: z.string(),
+  side: z.literal('long'),
+  amount: z.number(),
+  entry_price: z.number(),
+  current_price: z.number(),
+  unrealized_pnl: z.number(),
+  entry_fee: z.number(),
+  stop_loss_price: z.number(),
+  take_profit_price: z.number(),
+  opened_at: z.number(),
+  config_version: z.number().int(),
+});
+export type Position = z.infer<typeof PositionSchema>;
+
+export const EXIT_REASONS = ['stop_loss', 'take_profit', 'signal', 'manual', 'close_all'] as const;
+export const ExitReasonSchema = z.enum(EXIT_REASONS);
+export type ExitReason = z.infer<typeof ExitReasonSchema>;
+
+export const TradeSchema = z.object({
+  id: z.number().int(),
+  position_id: z.number().int(),
+  symbol: z.string(),
+  side: z.literal('long'),
+  amount: z.number(),
+  entry_price: z.number(),
+  exit_price: z.number(),
+  entry_time: z.number(),
+  exit_time: z.number(),
+  fee: z.number().describe('entry fee + exit fee, in quote currency'),
+  pnl: z.number().describe('(exit_price − entry_price) × amount − fee'),
+  pnl_pct: z.number().describe('pnl as % of the entry cost (entry_price × amount)'),
+  exit_reason: ExitReasonSchema,
+  config_version: z.number().int(),
+});
+export type Trade = z.infer<typeof TradeSchema>;
+
+export const ORDER_STATUSES = ['new', 'open', 'filled', 'cancelled', 'rejected'] as const;
+export const OrderSchema = z.object({
+  id: z.number().int(),
+  client_order_id: z.string(),
+  exchange_order_id: z.string().nullable(),
+  symbol: z.string(),
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['market', 'limit', 'stop_market']),
+  purpose: z.enum(['entry', 'stop_loss', 'take_profit', 'exit']).describe('stop_loss/take_profit orders protect an open position and are not counted as pending'),
+  amount: z.number(),
+  price: z.number().nullable(),
+  trigger_price: z.number().nullable(),
+  status: z.enum(ORDER_STATUSES),
+  filled: z.number(),
+  average_price: z.number().nullable(),
+  fee: z.number(),
+  position_id: z.number().int().nullable(),
+  exit_reason: ExitReasonSchema.nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+  config_version: z.number().int(),
+});
+export type Order = z.infer<typeof OrderSchema>;
+
+export const StatsSchema = z.object({
+  start_equity: z.number(),
+  equity: z.number(),
+  realized_pnl: z.number(),
+  unrealized_pnl: z.number(),
+  fees_paid: z.number(),
+  trades_count: z.number().int(),
+  wins: z.number().int(),
+  losses: z.number().int(),
+  win_rate: z.number().describe('wins / trades_count, 0..1; 0 when there are no trades'),
+  profit_factor: z.number().nullable().describe('gross profit / gross loss; null when there is no losing trade'),
+  max_drawdown_pct: z.number(),
+  open_positions: z.number().int(),
+  today_pnl: z.number(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const EquityPointSchema = z.object({ ts: z.number(), equity: z.number() });
+export type EquityPoint = z.infer<typeof EquityPointSchema>;
+
+/** [ts_ms, open, high, low, close, volume] as in candle files. */
+export const CandleTupleSchema = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]);
+export const CandleSchema = z.object({ ts: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
+export type Candle = z.infer<typeof CandleSchema>;
+
+export const SignalSchema = z.object({
+  ts: z.number(),
+  action: z.enum(['enter', 'exit']),
+  price: z.number(),
+  reason: z.string(),
+  accepted: z.boolean(),
+  rejected_because: z.string().nullable(),
+});
+export type Signal = z.infer<typeof SignalSchema>;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LogLevelSchema = z.enum(LOG_LEVELS);
+export type LogLevel = z.infer<typeof LogLevelSchema>;
+export const LogRecordSchema = z.looseObject({ ts: z.number(), level: LogLevelSchema, msg: z.string() });
+export type LogRecord = z.infer<typeof LogRecordSchema>;
+
+export const AuditRecordSchema = z.object({
+  id: z.number().int(),
+  ts: z.number(),
+  action: z.string(),
+  actor: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
