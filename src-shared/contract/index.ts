@@ -3,3 +3,4 @@ export * from './trading.schema';
 export * from './events';
 export * from './errors.schema';
 export * from './operations';
+export * from './bridge';

@@ -1,0 +1,74 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { MarketSpec } from './runtime';
+
+/** A bad environment variable: printed as one line, and the process exits without starting anything. */
+export class EnvError extends Error {}
+
+export interface AppEnv {
+  dataDir: string;
+  host: string;
+  port: number;
+  allowRemote: boolean;
+  controlToken?: string;
+  readToken?: string;
+  mode: 'paper' | 'live';
+  liveConfirmed: boolean;
+  market?: MarketSpec;
+  replaySpeed: number | 'max';
+  exchange: string;
+  exchangeSandbox: boolean;
+  exchangeApiUrl?: string;
+  exchangeKeyFile?: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export const isLoopbackHost = (host: string): boolean => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** Contract §2, parsed once for headless and desktop alike. */
+export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } = {}): AppEnv {
+  const dataDir = env.BOT_DATA_DIR
+    ? resolve(env.BOT_DATA_DIR)
+    : defaults.dataDir ?? join(env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homedir(), '.config'), 'botdesk');
+
+  const host = env.BOT_API_HOST?.trim() || '127.0.0.1';
+  const allowRemote = env.BOT_API_ALLOW_REMOTE === '1';
+  if (!isLoopbackHost(host) && !allowRemote) {
+    throw new EnvError(`BOT_API_HOST=${host} is not a loopback address; refusing to expose the bot's API. Set BOT_API_ALLOW_REMOTE=1 if you really mean it (prefer an SSH tunnel).`);
+  }
+
+  const portText = env.BOT_API_PORT?.trim() || '8080';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new EnvError(`BOT_API_PORT=${portText} is not a port number (0–65535; 0 picks a free port).`);
+
+  const mode = env.BOT_MODE?.trim() || 'paper';
+  if (mode !== 'paper' && mode !== 'live') throw new EnvError(`BOT_MODE=${mode} is not a mode; use paper or live.`);
+
+  let market: MarketSpec | undefined;
+  const m = env.BOT_MARKET?.trim();
+  if (m) {
+    if (m === 'synthetic') market = { kind: 'synthetic', seed: Number(env.BOT_SYNTHETIC_SEED ?? 42) || 42 };
+    else if (m === 'live') market = { kind: 'live' };
+    else if (m.startsWith('replay:') && m.length > 7) market = { kind: 'replay', path: resolve(m.slice(7)) };
+    else throw new EnvError(`BOT_MARKET=${m} is not a market; use synthetic, replay:PATH or live.`);
+  }
+
+  const speedText = env.BOT_REPLAY_SPEED?.trim() || '1';
+  const speed = speedText === 'max' ? 'max' : Number(speedText);
+  if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0 && speed <= 100_000)) {
+    throw new EnvError(`BOT_REPLAY_SPEED=${speedText} is not a speed; use candles per second (e.g. 1, 20) or max.`);
+  }
+
+  const token = env.BOT_API_TOKEN?.trim();
+  if (token !== undefined && token !== '' && token.length < 16) throw new EnvError('BOT_API_TOKEN is too short; use at least 16 characters (32 random bytes recommended).');
+  const readToken = env.BOT_API_READ_TOKEN?.trim();
+  if (readToken !== undefined && readToken !== '' && readToken.length < 16) throw new EnvError('BOT_API_READ_TOKEN is too short; use at least 16 characters.');
+  if (token && readToken && token === readToken) throw new EnvError('BOT_API_READ_TOKEN must differ from BOT_API_TOKEN.');
+
+  return {
+    dataDir, host, port: Number(portText), allowRemote,
+    controlToken: token || undefined, readToken: readToken || undefined,
+    mode, liveConfirmed: env.BOT_LIVE_CONFIRM === 'yes', market, replaySpeed: speed,
+    exchange: env.BOT_EXCHANGE?.trim() || 'binance', exchangeSandbox: env.BOT_EXCHANGE_SANDBOX === '1',
+    exchangeApiUrl: env.BOT_EXCHANGE_API_URL?.trim() || undefined, exchangeKeyFile: env.BOT_EXCHANGE_KEY_FILE?.trim() || undefined,
+  };
+}

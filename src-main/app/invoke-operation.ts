@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import {
+  operations, ServiceError,
+  type CallerContext, type OperationHandlers, type OperationName, type OperationOutput, type ParsedInput,
+} from '../../src-shared/contract';
+
+/** Raw input as an adapter received it: HTTP query strings, path params, a parsed JSON body, an IPC argument. */
+export interface RawInput {
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+  if_match?: string;
+}
+
+export const isOperationName = (name: unknown): name is OperationName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
+
+/** zod issues → `{field: why}` with dotted paths; the root issue is keyed by `where`. */
+export function fieldsOf(error: z.ZodError, where: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    let key = issue.path.map(String).join('.') || where;
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) fields[issue.path.length ? `${key}.${k}` : k] = 'unknown field';
+      continue;
+    }
+    if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = `expected ${issue.expected}`;
+    if (!(key in fields)) fields[key] = message;
+    key = '';
+  }
+  return fields;
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
+  if (!schema) {
+    if (value !== undefined && !(where === 'query' && value && typeof value === 'object' && Object.keys(value).length === 0)) {
+      if (where === 'body' && value && typeof value === 'object' && Object.keys(value).length === 0) return undefined;
+      throw new ServiceError(400, `This operation takes no ${where === 'body' ? 'request body' : where}.`);
+    }
+    return undefined;
+  }
+  const result = schema.safeParse(value ?? (where === 'query' || where === 'params' ? {} : undefined));
+  if (!result.success) {
+    const fields = fieldsOf(result.error, where);
+    const names = Object.keys(fields).join(', ');
+    throw new ServiceError(400, `Invalid ${where === 'body' ? 'request body' : where === 'query' ? 'query parameters' : 'path'}: ${names}.`, fields);
+  }
+  return result.data;
+}
+
+/**
+ * The one way any adapter (HTTP route, IPC handler) runs an operation: parse the input with the operation's schemas,
+ * call the shared implementation, and send the answer through the output schema so unlisted fields never leave.
+ * Expected failures throw `ServiceError`; anything else is a bug.
+ */
+export async function invokeOperation<N extends OperationName>(
+  handlers: OperationHandlers,
+  name: N,
+  raw: RawInput,
+  caller: CallerContext,
+): Promise<OperationOutput<N>> {
+  const op = operations[name] as (typeof operations)[OperationName];
+  const input = {
+    params: parsePart('params' in op ? op.params : undefined, raw.params, 'params'),
+    query: parsePart('query' in op ? op.query : undefined, raw.query, 'query'),
+    body: parsePart('body' in op ? op.body : undefined, raw.body, 'body'),
+    if_match: 'ifMatch' in op && op.ifMatch ? raw.if_match : undefined,
+  } as ParsedInput<N>;
+  const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
+  const output = await handler(input, caller);
+  return op.output.parse(output) as OperationOutput<N>;
+}

@@ -1,0 +1,109 @@
+import { ServiceError, type CallerContext, type OperationHandlers, type Status } from '../../src-shared/contract';
+import type { Bot } from '../engine/bot';
+import type { ConfigManager } from '../engine/config/config-manager';
+import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
+import type { Logger } from '../engine/log/logger';
+import type { EventBus } from '../engine/events/event-bus';
+import { computeStats } from '../engine/stats';
+
+export interface HandlerDeps {
+  bot: Bot;
+  config: ConfigManager;
+  store: SqliteStore;
+  logger: Logger;
+  events: EventBus;
+  startEquity: number;
+  now?: () => number;
+}
+
+/**
+ * The one implementation of every operation, called by the HTTP routes and the IPC handlers alike
+ * (both through invokeOperation, which parses input and filters output with the shared contract).
+ */
+export function createOperationHandlers(d: HandlerDeps): OperationHandlers {
+  const now = d.now ?? Date.now;
+  const { bot } = d;
+  const audit = (action: string, caller: CallerContext, detail: Record<string, unknown> = {}) => {
+    d.store.appendAudit({ ts: now(), action, actor: caller.actor, detail });
+    d.logger.info(`${action} by ${caller.actor}`, detail);
+  };
+  const transition = (action: string, caller: CallerContext, change: () => boolean) =>
+    bot.serial(() => {
+      const changed = change();
+      if (changed) audit(action, caller);
+      return { success: true as const, status: bot.status(), changed };
+    });
+  const openPositions = () => bot.executor.openPositionCount;
+
+  return {
+    getHealth: () => ({ status: 'ok' as const }),
+    startBot: (_i, c) => transition('start', c, () => bot.start()),
+    stopBot: (_i, c) => transition('stop', c, () => bot.stop()),
+    pauseBot: (_i, c) => transition('pause', c, () => {
+      if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; start it before pausing.');
+      return bot.pause();
+    }),
+    resumeBot: (_i, c) => transition('resume', c, () => {
+      if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; use start instead of resume.');
+      return bot.resume();
+    }),
+    getStatus: () => bot.status(),
+    getConfig: () => ({ ...d.config.current.config, version: d.config.current.version }),
+    updateConfig: (input, c) =>
+      bot.serial(() => {
+        const v = d.config.update({ patch: input.body, actor: c.actor, ifMatch: input.if_match, openPositions: openPositions(), now: now() });
+        d.store.appendAudit({ ts: now(), action: 'update_config', actor: c.actor, detail: { version: v.version, fields: v.changes.map((x) => x.field) } });
+        return { success: true as const, config: { ...v.config, version: v.version }, version: v.version };
+      }),
+    getConfigHistory: (input) => ({ versions: d.config.history(input.query.limit) }),
+    rollbackConfig: (input, c) =>
+      bot.serial(() => {
+        const v = d.config.rollback(input.body.version, c.actor, openPositions(), now());
+        audit('rollback_config', c, { to: input.body.version, version: v.version });
+        return { success: true as const, config: { ...v.config, version: v.version }, version: v.version };
+      }),
+    getStats: () => {
+      const positions = bot.positions();
+      return computeStats({
+        trades: d.store.allTrades(), startEquity: d.startEquity, openPositions: positions,
+        maxDrawdownPct: bot.core.maxDrawdownPct, todayStart: bot.core.dayStart, nowTs: bot.core.lastTs,
+      });
+    },
+    getPositions: () => bot.positions(),
+    closePosition: (input, c) =>
+      bot.serial(async () => {
+        const id = input.params.id;
+        if (!bot.executor.getPosition(id)) throw new ServiceError(404, `There is no open position ${id}.`);
+        const trade = await bot.executor.exit(id, 'manual');
+        if (!trade) throw new ServiceError(409, `Position ${id} could not be closed; see the logs.`);
+        audit('close_position', c, { position_id: id, trade_id: trade.id, pnl: trade.pnl });
+        return { success: true as const, trade };
+      }),
+    getTrades: (input) => {
+      const q = input.query;
+      return d.store.queryTrades({ from: q.from, to: q.to, limit: q.limit, cursor: q.cursor === undefined ? undefined : Number(q.cursor) });
+    },
+    getOrders: (input) => ({ orders: d.store.listOrders(input.query.status, input.query.limit) }),
+    getLogs: (input) => d.logger.tail(input.query.level, input.query.limit),
+    getEquity: (input) => ({ points: d.store.queryEquity(input.query) }),
+    getCandles: (input) => {
+      const { config } = d.config.current;
+      return { symbol: config.symbol, timeframe: config.timeframe, candles: bot.recentCandles(input.query.limit) };
+    },
+    closeAll: (_i, c) =>
+      bot.serial(async () => {
+        // flatten and hold: entries stop first so the strategy cannot buy back in the next cycle
+        if (bot.currentState === 'running') bot.pause(`close-all by ${c.actor}`);
+        const closed = await bot.executor.exitAll('close_all');
+        audit('close_all', c, { closed: closed.length, trade_ids: closed.map((t) => t.id) });
+        return { success: true as const, closed, status: bot.status() as Status };
+      }),
+    cancelPending: (_i, c) =>
+      bot.serial(async () => {
+        const cancelled = await bot.executor.cancelPending();
+        audit('cancel_pending', c, { cancelled });
+        return { success: true as const, cancelled };
+      }),
+    getAudit: (input) => ({ records: d.store.listAudit(input.query.limit) }),
+  };
+}

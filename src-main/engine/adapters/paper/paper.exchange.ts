@@ -1,0 +1,231 @@
+import type {
+  Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
+} from '../../ports/exchange.port';
+import { roundToStep } from '../../market/precision';
+
+export interface PaperOrder {
+  request: OrderRequest;
+  state: ExchangeOrderState;
+}
+
+/** Where a paper exchange keeps its book between restarts (the bot's SQLite file; nothing in a backtest). */
+export interface PaperJournal {
+  load(): { balances: Balances; orders: PaperOrder[] } | null;
+  saveOrder(order: PaperOrder): void;
+  saveBalances(balances: Balances): void;
+  /** run several writes as one atomic unit */
+  atomically(fn: () => void): void;
+}
+
+export interface PaperExchangeOptions {
+  rules: MarketRules;
+  startingQuote: number;
+  /** % of notional per fill, charged in quote */
+  feePct: number;
+  /** % of price, market orders only */
+  slippagePct: number;
+  journal?: PaperJournal;
+}
+
+/**
+ * A simulated spot exchange driven by closed candles.
+ * - Market orders fill at once at the last close, worse by the slippage, rounded to the price tick against us.
+ * - Resting orders are checked on every later candle: a stop sells at its trigger, or at the open when the candle
+ *   gaps below it; a limit fills at its price, or at the open when the candle gaps through it.
+ * - When one candle touches both the stop and the take-profit of a group, the stop fills first: candles do not say
+ *   which came first, and assuming the worse one keeps backtests honest.
+ * - Fees are charged in quote on every fill.
+ */
+export class PaperExchange implements ExchangePort {
+  readonly id = 'paper';
+  private readonly orders = new Map<string, PaperOrder>();
+  /** open orders, stops before limits so the stop-first rule needs no sorting per candle */
+  private resting: PaperOrder[] = [];
+  private readonly updates: ExchangeOrderState[] = [];
+  private balance: Balances;
+  private lastClose = NaN;
+  private lastTs = 0;
+  private feeRate: number;
+  private slippageRate: number;
+
+  constructor(private readonly opts: PaperExchangeOptions) {
+    this.feeRate = opts.feePct / 100;
+    this.slippageRate = opts.slippagePct / 100;
+    this.balance = { base: 0, quote: opts.startingQuote };
+    const saved = opts.journal?.load();
+    if (saved) {
+      this.balance = { ...saved.balances };
+      for (const o of saved.orders) {
+        this.orders.set(o.request.clientOrderId, o);
+        if (o.state.status === 'open') this.addResting(o);
+      }
+    } else {
+      opts.journal?.saveBalances(this.balance);
+    }
+  }
+
+  /** fee and slippage follow the config (hot reload) */
+  setCosts(feePct: number, slippagePct: number): void {
+    this.feeRate = feePct / 100;
+    this.slippageRate = slippagePct / 100;
+  }
+
+  market(): MarketRules {
+    return this.opts.rules;
+  }
+
+  balances(): Balances {
+    return { ...this.balance };
+  }
+
+  get openOrderCount(): number {
+    return this.resting.length;
+  }
+
+  placeOrder(request: OrderRequest): ExchangeOrderState {
+    const known = this.orders.get(request.clientOrderId);
+    if (known) return { ...known.state }; // idempotent: a retried placement after a crash returns the same order
+    const order: PaperOrder = {
+      request: { ...request },
+      state: { clientOrderId: request.clientOrderId, exchangeOrderId: `paper-${this.orders.size + 1}`, status: 'open', filled: 0, averagePrice: null, fee: 0, updatedAt: this.lastTs },
+    };
+    this.orders.set(request.clientOrderId, order);
+    const problem = this.validate(request);
+    if (problem) {
+      order.state.status = 'rejected';
+      order.state.rejectReason = problem;
+      this.opts.journal?.saveOrder(order);
+      return { ...order.state };
+    }
+    if (request.type === 'market') {
+      const price = request.side === 'buy'
+        ? roundToStep(this.lastClose * (1 + this.slippageRate), this.opts.rules.priceStep, 'up')
+        : roundToStep(this.lastClose * (1 - this.slippageRate), this.opts.rules.priceStep, 'down');
+      this.write(() => this.fill(order, price));
+    } else {
+      this.addResting(order);
+      this.opts.journal?.saveOrder(order);
+    }
+    return { ...order.state };
+  }
+
+  cancelOrder(clientOrderId: string): ExchangeOrderState | null {
+    const order = this.orders.get(clientOrderId);
+    if (!order) return null;
+    if (order.state.status === 'open') {
+      this.cancel(order);
+      this.opts.journal?.saveOrder(order);
+    }
+    return { ...order.state };
+  }
+
+  fetchOrder(clientOrderId: string): ExchangeOrderState | null {
+    const order = this.orders.get(clientOrderId);
+    return order ? { ...order.state } : null;
+  }
+
+  takeUpdates(): readonly ExchangeOrderState[] {
+    if (this.updates.length === 0) return EMPTY;
+    return this.updates.splice(0, this.updates.length);
+  }
+
+  /** A candle closed: fill what it touched. Called before the bot acts on that candle. */
+  onCandle(ts: number, open: number, high: number, low: number, close: number): void {
+    this.lastTs = ts;
+    this.lastClose = close;
+    if (this.resting.length === 0) return;
+    const touched: { order: PaperOrder; price: number }[] = [];
+    for (const order of this.resting) {
+      if (order.state.status !== 'open') continue; // cancelled by an OCO partner earlier in this loop
+      const r = order.request;
+      let price = NaN;
+      if (r.type === 'stop_market') {
+        const t = r.triggerPrice as number;
+        if (r.side === 'sell' && low <= t) price = Math.min(t, open);
+        else if (r.side === 'buy' && high >= t) price = Math.max(t, open);
+      } else if (r.type === 'limit') {
+        const p = r.price as number;
+        if (r.side === 'sell' && high >= p) price = Math.max(p, open);
+        else if (r.side === 'buy' && low <= p) price = Math.min(p, open);
+      }
+      if (Number.isNaN(price)) continue;
+      touched.push({ order, price });
+      if (r.ocoGroup) for (const other of this.resting) if (other !== order && other.request.ocoGroup === r.ocoGroup && other.state.status === 'open') other.state.status = 'cancelled';
+    }
+    if (touched.length === 0) return;
+    this.write(() => {
+      for (const { order, price } of touched) {
+        order.state.status = 'open'; // reset before fill (never cancelled: it was touched first)
+        this.fill(order, price);
+      }
+      for (const order of this.resting) {
+        if (order.state.status === 'cancelled') {
+          order.state.updatedAt = ts;
+          this.updates.push({ ...order.state });
+          this.opts.journal?.saveOrder(order);
+        }
+      }
+      this.resting = this.resting.filter((o) => o.state.status === 'open');
+    });
+  }
+
+  private validate(r: OrderRequest): string | null {
+    const rules = this.opts.rules;
+    if (r.symbol !== rules.symbol) return `unknown market ${r.symbol}`;
+    if (!(r.amount > 0) || !Number.isFinite(r.amount)) return 'amount must be positive';
+    if (r.amount < rules.minAmount - 1e-12) return `amount below the market minimum ${rules.minAmount}`;
+    if (r.type === 'market' && !Number.isFinite(this.lastClose)) return 'no market price yet';
+    if (r.type === 'limit' && !(Number(r.price) > 0)) return 'limit order needs a positive price';
+    if (r.type === 'stop_market' && !(Number(r.triggerPrice) > 0)) return 'stop order needs a positive trigger price';
+    const refPrice = r.type === 'limit' ? (r.price as number) : r.type === 'stop_market' ? (r.triggerPrice as number) : this.lastClose;
+    if (r.amount * refPrice < rules.minNotional) return `order value below the market minimum of ${rules.minNotional} ${rules.quote}`;
+    if (r.type === 'market') {
+      if (r.side === 'buy' && r.amount * this.lastClose * (1 + this.slippageRate) * (1 + this.feeRate) > this.balance.quote + 1e-9) return 'insufficient quote balance';
+      if (r.side === 'sell' && r.amount > this.balance.base + 1e-12) return 'insufficient base balance';
+    }
+    return null;
+  }
+
+  private fill(order: PaperOrder, price: number): void {
+    const r = order.request;
+    const notional = r.amount * price;
+    const fee = notional * this.feeRate;
+    if (r.side === 'buy') {
+      if (notional + fee > this.balance.quote + 1e-9) return this.reject(order, 'insufficient quote balance at fill');
+      this.balance.quote -= notional + fee;
+      this.balance.base += r.amount;
+    } else {
+      if (r.amount > this.balance.base + 1e-9) return this.reject(order, 'insufficient base balance at fill');
+      this.balance.base -= r.amount;
+      this.balance.quote += notional - fee;
+    }
+    if (this.balance.base < 1e-12) this.balance.base = 0;
+    order.state = { ...order.state, status: 'filled', filled: r.amount, averagePrice: price, fee, updatedAt: this.lastTs };
+    if (r.type !== 'market') this.updates.push({ ...order.state });
+    this.opts.journal?.saveOrder(order);
+    this.opts.journal?.saveBalances(this.balance);
+  }
+
+  private reject(order: PaperOrder, reason: string): void {
+    order.state = { ...order.state, status: 'rejected', rejectReason: reason, updatedAt: this.lastTs };
+    if (order.request.type !== 'market') this.updates.push({ ...order.state });
+    this.opts.journal?.saveOrder(order);
+  }
+
+  private cancel(order: PaperOrder): void {
+    order.state = { ...order.state, status: 'cancelled', updatedAt: this.lastTs };
+    this.resting = this.resting.filter((o) => o !== order);
+  }
+
+  private addResting(order: PaperOrder): void {
+    if (order.request.type === 'stop_market') this.resting.unshift(order);
+    else this.resting.push(order);
+  }
+
+  private write(fn: () => void): void {
+    if (this.opts.journal) this.opts.journal.atomically(fn);
+    else fn();
+  }
+}
+
+const EMPTY: readonly ExchangeOrderState[] = Object.freeze([]);

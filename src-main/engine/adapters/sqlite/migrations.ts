@@ -1,0 +1,44 @@
+import type Database from 'better-sqlite3';
+
+/** Versioned schema: migration N brings user_version from N-1 to N. Never edit a shipped one; append. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE config_versions (
+    version INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL,
+    changes TEXT NOT NULL, config TEXT NOT NULL);
+  CREATE TABLE orders (
+    id INTEGER PRIMARY KEY, client_order_id TEXT NOT NULL UNIQUE, exchange_order_id TEXT, symbol TEXT NOT NULL,
+    side TEXT NOT NULL, type TEXT NOT NULL, purpose TEXT NOT NULL, amount REAL NOT NULL, price REAL, trigger_price REAL,
+    status TEXT NOT NULL, filled REAL NOT NULL, average_price REAL, fee REAL NOT NULL, position_id INTEGER,
+    exit_reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, config_version INTEGER NOT NULL);
+  CREATE INDEX orders_active ON orders(status) WHERE status IN ('new', 'open');
+  CREATE TABLE positions (
+    id INTEGER PRIMARY KEY, symbol TEXT NOT NULL, amount REAL NOT NULL, entry_price REAL NOT NULL, entry_fee REAL NOT NULL,
+    stop_loss_price REAL NOT NULL, take_profit_price REAL NOT NULL, opened_at INTEGER NOT NULL, config_version INTEGER NOT NULL,
+    entry_client_order_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, closed_at INTEGER);
+  CREATE TABLE trades (
+    id INTEGER PRIMARY KEY, position_id INTEGER NOT NULL UNIQUE, symbol TEXT NOT NULL, side TEXT NOT NULL, amount REAL NOT NULL,
+    entry_price REAL NOT NULL, exit_price REAL NOT NULL, entry_time INTEGER NOT NULL, exit_time INTEGER NOT NULL,
+    fee REAL NOT NULL, pnl REAL NOT NULL, pnl_pct REAL NOT NULL, exit_reason TEXT NOT NULL, config_version INTEGER NOT NULL);
+  CREATE INDEX trades_exit_time ON trades(exit_time, id);
+  CREATE TABLE equity (ts INTEGER NOT NULL, equity REAL NOT NULL);
+  CREATE INDEX equity_ts ON equity(ts);
+  CREATE TABLE audit (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, detail TEXT NOT NULL);
+  CREATE TABLE logs (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, level TEXT NOT NULL, record TEXT NOT NULL);
+  CREATE TABLE paper_orders (client_order_id TEXT PRIMARY KEY, request TEXT NOT NULL, state TEXT NOT NULL);
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this BotDesk (${MIGRATIONS.length}); upgrade BotDesk`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

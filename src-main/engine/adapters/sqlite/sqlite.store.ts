@@ -1,0 +1,223 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AuditRecord, BotConfig, ConfigVersion, EquityPoint, LogRecord, Order, Trade,
+} from '../../../../src-shared/contract';
+import type { Balances } from '../../ports/exchange.port';
+import type { PositionRecord, TradingJournal } from '../../ports/journal.port';
+import type { PaperJournal, PaperOrder } from '../paper/paper.exchange';
+import { migrate } from './migrations';
+
+export interface TradeQuery {
+  from?: number;
+  to?: number;
+  limit: number;
+  /** id of the last trade of the previous page */
+  cursor?: number;
+}
+
+const ORDER_COLUMNS = ['id', 'client_order_id', 'exchange_order_id', 'symbol', 'side', 'type', 'purpose', 'amount', 'price', 'trigger_price', 'status', 'filled', 'average_price', 'fee', 'position_id', 'exit_reason', 'created_at', 'updated_at', 'config_version'] as const;
+const POSITION_COLUMNS = ['id', 'symbol', 'amount', 'entry_price', 'entry_fee', 'stop_loss_price', 'take_profit_price', 'opened_at', 'config_version', 'entry_client_order_id', 'status', 'closed_at'] as const;
+const TRADE_COLUMNS = ['id', 'position_id', 'symbol', 'side', 'amount', 'entry_price', 'exit_price', 'entry_time', 'exit_time', 'fee', 'pnl', 'pnl_pct', 'exit_reason', 'config_version'] as const;
+
+const upsert = (table: string, cols: readonly string[]) =>
+  `INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
+
+/**
+ * The bot's database: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged order or trade
+ * survives a power cut. Also holds the paper exchange's book, so a crash can never split the two.
+ */
+export class SqliteStore implements TradingJournal {
+  readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(dataDir: string, fileName = 'botdesk.sqlite') {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.db = new Database(join(dataDir, fileName));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.stmt = {
+      saveOrder: db.prepare(upsert('orders', ORDER_COLUMNS)),
+      savePosition: db.prepare(upsert('positions', POSITION_COLUMNS)),
+      insertTrade: db.prepare(upsert('trades', TRADE_COLUMNS)),
+      openPositions: db.prepare(`SELECT * FROM positions WHERE status = 'open' ORDER BY id`),
+      activeOrders: db.prepare(`SELECT * FROM orders WHERE status IN ('new', 'open') ORDER BY id`),
+      ids: db.prepare(`SELECT (SELECT coalesce(max(id), 0) FROM orders) AS "order", (SELECT coalesce(max(id), 0) FROM positions) AS position, (SELECT coalesce(max(id), 0) FROM trades) AS trade`),
+      realized: db.prepare(`SELECT coalesce(sum(pnl), 0) AS pnl FROM trades`),
+      getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
+      setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
+      savePaperOrder: db.prepare(`INSERT OR REPLACE INTO paper_orders (client_order_id, request, state) VALUES (?, ?, ?)`),
+      paperOrders: db.prepare(`SELECT request, state FROM paper_orders`),
+      insertEquity: db.prepare(`INSERT INTO equity (ts, equity) VALUES (?, ?)`),
+      insertAudit: db.prepare(`INSERT INTO audit (ts, action, actor, detail) VALUES (?, ?, ?, ?)`),
+      insertLog: db.prepare(`INSERT INTO logs (ts, level, record) VALUES (?, ?, ?)`),
+      trimLogs: db.prepare(`DELETE FROM logs WHERE id <= (SELECT max(id) FROM logs) - ?`),
+      insertVersion: db.prepare(`INSERT INTO config_versions (version, created_at, actor, reason, changes, config) VALUES (?, ?, ?, ?, ?, ?)`),
+      latestVersion: db.prepare(`SELECT * FROM config_versions ORDER BY version DESC LIMIT 1`),
+      version: db.prepare(`SELECT * FROM config_versions WHERE version = ?`),
+      versions: db.prepare(`SELECT * FROM config_versions ORDER BY version DESC LIMIT ?`),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── TradingJournal ─────────────────────────────────────────────────────────
+  saveOrder(order: Order): void {
+    this.stmt.saveOrder.run(order);
+  }
+  openPosition(position: PositionRecord, entryOrder: Order): void {
+    this.db.transaction(() => {
+      this.stmt.saveOrder.run(entryOrder);
+      this.stmt.savePosition.run(position);
+    })();
+  }
+  closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
+    this.db.transaction(() => {
+      this.stmt.saveOrder.run(exitOrder);
+      this.stmt.savePosition.run(position);
+      this.stmt.insertTrade.run(trade);
+    })();
+  }
+  loadOpenPositions(): PositionRecord[] {
+    return this.stmt.openPositions.all() as PositionRecord[];
+  }
+  loadActiveOrders(): Order[] {
+    return this.stmt.activeOrders.all() as Order[];
+  }
+  lastIds(): { order: number; position: number; trade: number } {
+    return this.stmt.ids.get() as { order: number; position: number; trade: number };
+  }
+  realizedPnl(): number {
+    return (this.stmt.realized.get() as { pnl: number }).pnl;
+  }
+
+  // ── PaperJournal ───────────────────────────────────────────────────────────
+  private loadPaper(): { balances: Balances; orders: PaperOrder[] } | null {
+    const balances = this.getMeta('paper_balances');
+    if (!balances) return null;
+    const orders = (this.stmt.paperOrders.all() as { request: string; state: string }[]).map((r) => ({ request: JSON.parse(r.request), state: JSON.parse(r.state) }));
+    return { balances: JSON.parse(balances) as Balances, orders };
+  }
+  private saveOrderPaper(order: PaperOrder): void {
+    this.stmt.savePaperOrder.run(order.request.clientOrderId, JSON.stringify(order.request), JSON.stringify(order.state));
+  }
+  saveBalances(balances: Balances): void {
+    this.setMeta('paper_balances', JSON.stringify(balances));
+  }
+  atomically(fn: () => void): void {
+    if (this.db.inTransaction) fn();
+    else this.db.transaction(fn)();
+  }
+  /** the paper exchange's view of this store (its saveOrder differs from the journal's) */
+  paperJournal(): PaperJournal {
+    return {
+      load: () => this.loadPaper(),
+      saveOrder: (o) => this.saveOrderPaper(o),
+      saveBalances: (b) => this.saveBalances(b),
+      atomically: (fn) => this.atomically(fn),
+    };
+  }
+
+  // ── bot state ──────────────────────────────────────────────────────────────
+  getMeta(key: string): string | null {
+    const row = this.stmt.getMeta.get(key) as { value: string } | undefined;
+    return row ? row.value : null;
+  }
+  setMeta(key: string, value: string): void {
+    this.stmt.setMeta.run(key, value);
+  }
+
+  // ── config versions ────────────────────────────────────────────────────────
+  insertConfigVersion(v: ConfigVersion): void {
+    this.stmt.insertVersion.run(v.version, v.created_at, v.actor, v.reason, JSON.stringify(v.changes), JSON.stringify(v.config));
+  }
+  latestConfigVersion(): ConfigVersion | null {
+    const row = this.stmt.latestVersion.get() as VersionRow | undefined;
+    return row ? fromVersionRow(row) : null;
+  }
+  configVersion(version: number): ConfigVersion | null {
+    const row = this.stmt.version.get(version) as VersionRow | undefined;
+    return row ? fromVersionRow(row) : null;
+  }
+  configVersions(limit: number): ConfigVersion[] {
+    return (this.stmt.versions.all(limit) as VersionRow[]).map(fromVersionRow);
+  }
+
+  // ── queries ────────────────────────────────────────────────────────────────
+  queryTrades(q: TradeQuery): { trades: Trade[]; next_cursor: string | null; total: number; total_pnl: number } {
+    const where: string[] = [];
+    const args: number[] = [];
+    if (q.from !== undefined) { where.push('exit_time >= ?'); args.push(q.from); }
+    if (q.to !== undefined) { where.push('exit_time <= ?'); args.push(q.to); }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const summary = this.db.prepare(`SELECT count(*) AS total, coalesce(sum(pnl), 0) AS total_pnl FROM trades ${filter}`).get(...args) as { total: number; total_pnl: number };
+    const pageWhere = [...where, ...(q.cursor !== undefined ? ['id < ?'] : [])];
+    const pageArgs = [...args, ...(q.cursor !== undefined ? [q.cursor] : [])];
+    const rows = this.db.prepare(`SELECT * FROM trades ${pageWhere.length ? 'WHERE ' + pageWhere.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`).all(...pageArgs, q.limit + 1) as Trade[];
+    const more = rows.length > q.limit;
+    const trades = more ? rows.slice(0, q.limit) : rows;
+    return { trades, next_cursor: more ? String(trades[trades.length - 1].id) : null, ...summary };
+  }
+  allTrades(): Trade[] {
+    return this.db.prepare(`SELECT * FROM trades ORDER BY id`).all() as Trade[];
+  }
+  recentTrades(limit: number): Trade[] {
+    return this.db.prepare(`SELECT * FROM trades ORDER BY id DESC LIMIT ?`).all(limit) as Trade[];
+  }
+  listOrders(status: 'open' | 'all', limit: number): Order[] {
+    const filter = status === 'open' ? `WHERE status IN ('new', 'open')` : '';
+    return this.db.prepare(`SELECT * FROM orders ${filter} ORDER BY id DESC LIMIT ?`).all(limit) as Order[];
+  }
+
+  // ── equity curve ───────────────────────────────────────────────────────────
+  appendEquity(points: readonly EquityPoint[]): void {
+    if (!points.length) return;
+    this.db.transaction(() => {
+      for (const p of points) this.stmt.insertEquity.run(p.ts, p.equity);
+    })();
+  }
+  /** oldest first, evenly thinned to at most `limit` points (the last point always kept) */
+  queryEquity(q: { from?: number; to?: number; limit: number }): EquityPoint[] {
+    const from = q.from ?? -Infinity;
+    const to = q.to ?? Infinity;
+    const { n } = this.db.prepare(`SELECT count(*) AS n FROM equity WHERE ts >= ? AND ts <= ?`).get(from, to) as { n: number };
+    const step = Math.max(1, Math.ceil(n / q.limit));
+    return this.db.prepare(
+      `SELECT ts, equity FROM (SELECT ts, equity, row_number() OVER (ORDER BY ts, rowid) AS rn FROM equity WHERE ts >= ? AND ts <= ?)
+       WHERE (rn - 1) % ? = 0 OR rn = ? ORDER BY ts`,
+    ).all(from, to, step, n) as EquityPoint[];
+  }
+
+  // ── audit and logs ─────────────────────────────────────────────────────────
+  appendAudit(r: Omit<AuditRecord, 'id'>): AuditRecord {
+    const info = this.stmt.insertAudit.run(r.ts, r.action, r.actor, JSON.stringify(r.detail));
+    return { id: Number(info.lastInsertRowid), ...r };
+  }
+  listAudit(limit: number): AuditRecord[] {
+    return (this.db.prepare(`SELECT * FROM audit ORDER BY id DESC LIMIT ?`).all(limit) as (Omit<AuditRecord, 'detail'> & { detail: string })[])
+      .map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+  appendLogs(records: readonly LogRecord[], keep: number): void {
+    if (!records.length) return;
+    this.db.transaction(() => {
+      for (const r of records) this.stmt.insertLog.run(r.ts, r.level, JSON.stringify(r));
+      this.stmt.trimLogs.run(keep);
+    })();
+  }
+  recentLogs(limit: number): LogRecord[] {
+    return (this.db.prepare(`SELECT record FROM logs ORDER BY id DESC LIMIT ?`).all(limit) as { record: string }[])
+      .map((r) => JSON.parse(r.record) as LogRecord).reverse();
+  }
+}
+
+interface VersionRow { version: number; created_at: number; actor: string; reason: string; changes: string; config: string }
+const fromVersionRow = (r: VersionRow): ConfigVersion => ({
+  version: r.version, created_at: r.created_at, actor: r.actor, reason: r.reason,
+  changes: JSON.parse(r.changes), config: JSON.parse(r.config) as BotConfig,
+});

@@ -1,0 +1,51 @@
+import type { BotConfig, EquityPoint, Stats, Trade } from '../../../src-shared/contract';
+import { PaperExchange } from '../adapters/paper/paper.exchange';
+import { Executor } from '../execution/executor';
+import { isPromise } from '../ports/exchange.port';
+import { MemoryJournal } from '../ports/journal.port';
+import { paperMarketRules } from '../market/precision';
+import { TradingCore } from '../trading-core';
+import { CANDLE_STRIDE, type CandleSeries } from '../feeds/candle-file';
+import { computeStats } from '../stats';
+
+export interface BacktestResult {
+  config: BotConfig;
+  stats: Stats;
+  trades: Trade[];
+  equity: EquityPoint[];
+}
+
+export const BACKTEST_START_EQUITY = 10_000;
+
+/**
+ * Run the live engine (same core, executor, risk and strategy) over a candle series with a paper exchange,
+ * as fast as it goes: no awaits while the exchange answers synchronously, nothing allocated per candle.
+ * A kill-switch halt lasts until the next UTC day (there is no one to press resume).
+ */
+export async function runBacktest(opts: { series: CandleSeries; config: BotConfig; startEquity?: number; equityPoints?: number }): Promise<BacktestResult> {
+  const { series, config } = opts;
+  const startEquity = opts.startEquity ?? BACKTEST_START_EQUITY;
+  const d = series.data;
+  const rules = paperMarketRules(config.symbol, d[4]);
+  const exchange = new PaperExchange({ rules, startingQuote: startEquity, feePct: config.fee_pct, slippagePct: config.slippage_pct });
+  const journal = new MemoryJournal(false);
+  const executor = new Executor(exchange, journal, rules);
+  const core = new TradingCore({ exchange, executor, rules, startEquity, config: { current: { config, version: 1 } } });
+  core.entriesAllowed = true;
+
+  const maxPoints = Math.max(2, opts.equityPoints ?? 2000);
+  const every = Math.max(1, Math.ceil(series.count / maxPoints));
+  const equity: EquityPoint[] = [];
+  for (let i = 0; i < series.count; i++) {
+    const at = i * CANDLE_STRIDE;
+    const r = core.processCandle(d[at], d[at + 1], d[at + 2], d[at + 3], d[at + 4]);
+    if (r !== undefined && isPromise(r)) await r;
+    if (i % every === 0 || i === series.count - 1) equity.push({ ts: core.lastTs, equity: core.equity });
+  }
+  const lastPrice = d[(series.count - 1) * CANDLE_STRIDE + 4];
+  const stats = computeStats({
+    trades: journal.trades, startEquity, openPositions: executor.openPositions().map((p) => executor.toPosition(p, lastPrice)),
+    maxDrawdownPct: core.maxDrawdownPct, todayStart: core.dayStart, nowTs: core.lastTs,
+  });
+  return { config, stats, trades: journal.trades, equity };
+}

@@ -1,0 +1,285 @@
+import {
+  ERROR_CODES, TIMEFRAME_MS, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Status, type Trade,
+} from '../../src-shared/contract';
+import type { EventBus } from './events/event-bus';
+import type { Logger } from './log/logger';
+import type { SqliteStore } from './adapters/sqlite/sqlite.store';
+import type { ConfigManager } from './config/config-manager';
+import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
+import type { MarketFeed } from './ports/market-feed.port';
+import type { PositionRecord } from './ports/journal.port';
+import { Executor } from './execution/executor';
+import { TradingCore } from './trading-core';
+
+export interface BotOptions {
+  store: SqliteStore;
+  config: ConfigManager;
+  exchange: ExchangePort & { onCandle?(ts: number, o: number, h: number, l: number, c: number): void; readonly openOrderCount?: number };
+  rules: MarketRules;
+  feed: MarketFeed;
+  events: EventBus;
+  logger: Logger;
+  mode: BotMode;
+  startEquity: number;
+  /** candles per second; 'max' = as fast as the machine goes */
+  speed: number | 'max';
+  /** wall clock (uptime, last cycle); market time comes from the candles */
+  now?: () => number;
+}
+
+const CHART_CANDLES = 1000;
+const WARMUP_CANDLES = 300;
+
+/**
+ * The bot: lifecycle (stopped → running ⇄ paused → stopped), the loop that feeds closed candles to the trading
+ * core, and the bookkeeping around it (state that survives restarts, events, equity curve). Knows nothing of HTTP.
+ */
+export class Bot {
+  private state: BotState = 'stopped';
+  private startedAt: number | null = null;
+  private pausedReason: string | null = null;
+  private pausedAt: number | null = null;
+  private lastCycleAt: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly candles: Candle[] = [];
+  private readonly equityBuffer: EquityPoint[] = [];
+  private lastFlush = 0;
+  private lastStatusEvent = 0;
+  private closed = false;
+  readonly executor: Executor;
+  readonly core: TradingCore;
+  private readonly now: () => number;
+
+  constructor(private readonly o: BotOptions) {
+    this.now = o.now ?? Date.now;
+    this.executor = new Executor(o.exchange, o.store, o.rules, {
+      order: (order) => o.events.publish('order', { ...order }),
+      positionOpened: (p) => {
+        o.logger.info(`opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, { position_id: p.id, stop_loss: p.stop_loss_price, take_profit: p.take_profit_price });
+        o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
+      },
+      positionClosed: (p, t) => this.onTrade(p, t),
+      rejected: (order, reason) => {
+        o.logger.warn(`order ${order.client_order_id} rejected: ${reason}`);
+        o.events.publish('error', { code: ERROR_CODES.orderRejected, message: `${order.side} ${order.amount} ${order.symbol} rejected: ${reason}` });
+      },
+    });
+    this.core = new TradingCore({
+      exchange: o.exchange, executor: this.executor, rules: o.rules, startEquity: o.startEquity, config: o.config, historySize: WARMUP_CANDLES,
+      hooks: {
+        signal: (s) => {
+          o.events.publish('signal', s);
+          if (!s.accepted) o.logger.debug(`${s.action} signal not taken: ${s.rejected_because}`);
+        },
+        dailyLossLimit: (reason) => this.pauseBySelf(reason),
+      },
+    });
+    o.config.onChange((v) => {
+      o.events.publish('config_changed', v);
+      o.logger.info(`config version ${v.version} by ${v.actor}: ${v.changes.map((c) => c.field).join(', ') || 'no change'}`);
+    });
+  }
+
+  /** Restore what the database knows, reconcile with the exchange, warm the strategy, resume the saved state. */
+  async init(): Promise<void> {
+    const store = this.o.store;
+    const lastTs = store.getMeta('last_candle_ts');
+    this.o.feed.seek(lastTs === null ? null : Number(lastTs));
+    for (const c of this.o.feed.history(WARMUP_CANDLES)) {
+      this.core.warm(c.open, c.high, c.low, c.close);
+      this.remember(c);
+    }
+    this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
+    const r = await this.executor.reconcile();
+    if (r.adopted || r.failed || r.protectedAgain) this.o.logger.info('reconciled with the exchange after restart', r);
+    const saved = store.getMeta('bot_state');
+    const state = (saved === null ? 'running' : saved) as BotState; // a fresh install trades the bundled replay at once
+    this.pausedReason = store.getMeta('paused_reason');
+    this.pausedAt = store.getMeta('paused_at') === null ? null : Number(store.getMeta('paused_at'));
+    if (state !== 'stopped') this.transition(state === 'paused' ? 'paused' : 'running', this.pausedReason);
+    this.o.logger.info(`bot ready: ${this.o.mode} mode, ${this.o.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.state}`);
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────
+  start(): boolean {
+    if (this.state === 'running') return false;
+    return this.transition('running', null);
+  }
+  stop(): boolean {
+    if (this.state === 'stopped') return false;
+    return this.transition('stopped', null);
+  }
+  pause(reason: string | null = null): boolean {
+    if (this.state === 'paused') return false;
+    return this.transition('paused', reason);
+  }
+  resume(): boolean {
+    if (this.state === 'running') return false;
+    return this.transition('running', null);
+  }
+  get currentState(): BotState {
+    return this.state;
+  }
+
+  private pauseBySelf(reason: string): void {
+    this.o.logger.error(`pausing: ${reason}`);
+    this.o.events.publish('error', { code: ERROR_CODES.dailyLossLimit, message: reason });
+    if (this.state === 'running') this.transition('paused', reason);
+  }
+
+  private transition(to: BotState, reason: string | null): boolean {
+    const from = this.state;
+    this.state = to;
+    if (to === 'paused') {
+      this.pausedReason = reason;
+      this.pausedAt = this.now();
+    } else {
+      this.pausedReason = null;
+      this.pausedAt = null;
+    }
+    if (to === 'stopped') this.startedAt = null;
+    else if (from === 'stopped' || this.startedAt === null) this.startedAt = this.now();
+    this.core.entriesAllowed = to === 'running';
+    this.o.store.atomically(() => {
+      this.o.store.setMeta('bot_state', to);
+      this.o.store.setMeta('paused_reason', reason ?? '');
+      this.o.store.setMeta('paused_at', String(this.pausedAt ?? ''));
+    });
+    if (this.pausedReason === '') this.pausedReason = null;
+    if (to === 'stopped') this.halt();
+    else this.loop();
+    this.o.logger.info(`bot ${from} → ${to}${reason ? ` (${reason})` : ''}`);
+    this.publishStatus(true);
+    return true;
+  }
+
+  // ── the loop ───────────────────────────────────────────────────────────────
+  private loop(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    const speed = this.o.speed;
+    const tick = () => {
+      if (!this.running) return;
+      const batch = speed === 'max' ? 50 : 1;
+      this.serial(async () => {
+        for (let i = 0; i < batch && this.running; i++) await this.cycle();
+      }).finally(() => {
+        if (!this.running) return;
+        this.timer = speed === 'max' ? setTimeout(tick, 0) : setTimeout(tick, 1000 / speed);
+      });
+    };
+    this.timer = setTimeout(tick, speed === 'max' ? 0 : 1000 / speed);
+  }
+
+  private halt(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** One cycle: the next closed candle through the core. */
+  private cycle(): MaybePromise<void> {
+    const candle = this.o.feed.next();
+    if (!candle) return undefined;
+    let result: MaybePromise<void>;
+    try {
+      result = this.core.processCandle(candle.ts, candle.open, candle.high, candle.low, candle.close);
+    } catch (e) {
+      this.o.logger.error(`cycle failed: ${(e as Error).message}`);
+      this.o.events.publish('error', { code: ERROR_CODES.exchange, message: (e as Error).message });
+      return undefined;
+    }
+    const after = () => {
+      this.remember(candle);
+      this.lastCycleAt = this.now();
+      this.o.store.setMeta('last_candle_ts', String(candle.ts));
+      this.equityBuffer.push({ ts: this.core.lastTs, equity: this.core.equity });
+      this.flushSoon();
+      this.publishStatus(false);
+    };
+    if (result instanceof Promise) return result.then(after);
+    after();
+    return undefined;
+  }
+
+  /** Manual operations and cycles never interleave. */
+  serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private remember(c: Candle): void {
+    this.candles.push(c);
+    if (this.candles.length > CHART_CANDLES * 1.2) this.candles.splice(0, this.candles.length - CHART_CANDLES);
+  }
+
+  private flushSoon(force = false): void {
+    const t = this.now();
+    if (!force && t - this.lastFlush < 1000) return;
+    this.lastFlush = t;
+    this.o.store.appendEquity(this.equityBuffer.splice(0));
+  }
+
+  private publishStatus(force: boolean): void {
+    const t = this.now();
+    if (!force && t - this.lastStatusEvent < 1000) return;
+    this.lastStatusEvent = t;
+    this.o.events.publish('status_change', this.status());
+  }
+
+  private onTrade(p: PositionRecord, t: Trade): void {
+    this.o.logger.info(`closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, { trade_id: t.id, exit_price: t.exit_price });
+    this.o.events.publish('position', { ...this.executor.toPosition(p, t.exit_price), status: 'closed' });
+    this.o.events.publish('trade', t);
+  }
+
+  // ── views ──────────────────────────────────────────────────────────────────
+  status(): Status {
+    const { config, version } = this.o.config.current;
+    const price = Number.isFinite(this.core.lastPrice) ? this.core.lastPrice : null;
+    return {
+      state: this.state,
+      running: this.state !== 'stopped',
+      mode: this.o.mode,
+      exchange: this.o.exchange.id,
+      market: this.o.feed.kind,
+      symbol: config.symbol,
+      timeframe: config.timeframe,
+      started_at: this.startedAt,
+      uptime_s: this.startedAt === null ? 0 : Math.max(0, Math.floor((this.now() - this.startedAt) / 1000)),
+      open_positions: this.executor.openPositionCount,
+      pending_orders: this.executor.pendingOrders().length,
+      equity: this.core.equity,
+      last_price: price,
+      last_cycle_at: this.lastCycleAt,
+      config_version: version,
+      applied_config_version: this.core.appliedVersion,
+      paused_reason: this.state === 'paused' ? this.pausedReason : null,
+      paused_at: this.state === 'paused' ? this.pausedAt : null,
+    };
+  }
+
+  positions(): Position[] {
+    const price = this.core.lastPrice;
+    return this.executor.openPositions().map((p) => this.executor.toPosition(p, Number.isFinite(price) ? price : p.entry_price));
+  }
+
+  recentCandles(limit: number): Candle[] {
+    return this.candles.slice(-limit);
+  }
+
+  get timeframeMs(): number {
+    return TIMEFRAME_MS[this.o.config.current.config.timeframe];
+  }
+
+  /** stop the loop, flush buffered writes; the database stays consistent at every point anyway */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.halt();
+    await this.chain.catch(() => undefined);
+    this.flushSoon(true);
+  }
+}

@@ -1,0 +1,322 @@
+import type { ExitReason, Order, Position, Trade } from '../../../src-shared/contract';
+import type { ExchangeOrderState, ExchangePort, MarketRules, MaybePromise, OrderRequest } from '../ports/exchange.port';
+import type { PositionRecord, TradingJournal } from '../ports/journal.port';
+import { roundToStep } from '../market/precision';
+import { andThen, sequence } from './maybe';
+
+/** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
+export interface ExecutionListener {
+  order?(order: Order): void;
+  positionOpened?(position: PositionRecord): void;
+  positionClosed?(position: PositionRecord, trade: Trade): void;
+  rejected?(order: Order, reason: string): void;
+}
+
+export interface EntryIntent {
+  amount: number;
+  stopLossPct: number;
+  takeProfitPct: number;
+}
+
+type Purpose = Order['purpose'];
+
+/**
+ * The one path from an intent to the exchange and back, shared by backtest, paper and live:
+ * every order is journaled (with its clientOrderId) before it is sent, every fill becomes a position or a trade
+ * in one atomic journal write, and a restart reconciles what the journal knows with what the exchange knows.
+ */
+export class Executor {
+  private readonly open = new Map<number, PositionRecord>();
+  private readonly active = new Map<string, Order>();
+  private ids: { order: number; position: number; trade: number };
+  /** running sums so equity is O(1) per candle */
+  private realized = 0;
+  private openAmount = 0;
+  private openCost = 0;
+  private openFees = 0;
+  /** market time of the cycle in progress, and its config version */
+  now = 0;
+  configVersion = 1;
+  /** SL/TP % for an entry whose own settings were lost (filled after a restart) */
+  fallbackRisk = { sl: 1.5, tp: 3 };
+
+  constructor(
+    private readonly exchange: ExchangePort,
+    private readonly journal: TradingJournal,
+    private readonly rules: MarketRules,
+    private readonly listener: ExecutionListener = {},
+  ) {
+    this.ids = journal.lastIds();
+    this.realized = journal.realizedPnl();
+    for (const p of journal.loadOpenPositions()) this.track(p);
+    for (const o of journal.loadActiveOrders()) this.active.set(o.client_order_id, o);
+  }
+
+  get openPositionCount(): number {
+    return this.open.size;
+  }
+  get realizedPnl(): number {
+    return this.realized;
+  }
+  /** Σ (price − entry) × amount − entry fees over open positions */
+  unrealizedPnl(price: number): number {
+    return this.openAmount * price - this.openCost - this.openFees;
+  }
+  /** cash needed for open positions' entries (not free for new ones) */
+  get openCostBasis(): number {
+    return this.openCost + this.openFees;
+  }
+  openPositions(): PositionRecord[] {
+    return [...this.open.values()];
+  }
+  getPosition(id: number): PositionRecord | undefined {
+    return this.open.get(id);
+  }
+  /** open orders that do not protect a position (limit entries…): what cancel-pending cancels */
+  pendingOrders(): Order[] {
+    return [...this.active.values()].filter((o) => o.purpose === 'entry' || o.purpose === 'exit');
+  }
+  activeOrders(): Order[] {
+    return [...this.active.values()];
+  }
+
+  toPosition(p: PositionRecord, price: number): Position {
+    return {
+      id: p.id, symbol: p.symbol, side: 'long', amount: p.amount, entry_price: p.entry_price, current_price: price,
+      unrealized_pnl: (price - p.entry_price) * p.amount - p.entry_fee, entry_fee: p.entry_fee,
+      stop_loss_price: p.stop_loss_price, take_profit_price: p.take_profit_price, opened_at: p.opened_at, config_version: p.config_version,
+    };
+  }
+
+  /** Market entry; the position and its SL/TP orders follow from the fill. */
+  enter(intent: EntryIntent): MaybePromise<Order> {
+    const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
+    return this.submit({ side: 'buy', type: 'market', amount, purpose: 'entry', positionId: null, exitReason: null, sl: intent.stopLossPct, tp: intent.takeProfitPct });
+  }
+
+  /** Resting limit entry (manual or strategy); cancel-pending removes it. */
+  enterLimit(intent: EntryIntent & { price: number }): MaybePromise<Order> {
+    const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
+    const price = roundToStep(intent.price, this.rules.priceStep, 'down');
+    return this.submit({ side: 'buy', type: 'limit', amount, price, purpose: 'entry', positionId: null, exitReason: null, sl: intent.stopLossPct, tp: intent.takeProfitPct });
+  }
+
+  /** Close one position at market: cancel its SL/TP first so nothing sells twice. */
+  exit(positionId: number, reason: ExitReason): MaybePromise<Trade | null> {
+    const position = this.open.get(positionId);
+    if (!position) return null;
+    const protective = [...this.active.values()].filter((o) => o.position_id === positionId && (o.purpose === 'stop_loss' || o.purpose === 'take_profit'));
+    const cancelled = sequence(protective, (o) => this.cancel(o));
+    return andThen(cancelled, () => {
+      if (!this.open.has(positionId)) return this.lastTrade; // a protective order filled meanwhile
+      return andThen(
+        this.submit({ side: 'sell', type: 'market', amount: position.amount, purpose: 'exit', positionId, exitReason: reason }),
+        () => (this.open.has(positionId) ? null : this.lastTrade),
+      );
+    });
+  }
+
+  exitAll(reason: ExitReason): MaybePromise<Trade[]> {
+    const closed: Trade[] = [];
+    return andThen(
+      sequence([...this.open.keys()], (id) => andThen(this.exit(id, reason), (t) => { if (t) closed.push(t); })),
+      () => closed,
+    );
+  }
+
+  cancelPending(): MaybePromise<number> {
+    const pending = this.pendingOrders();
+    let n = 0;
+    return andThen(sequence(pending, (o) => andThen(this.cancel(o), (ok) => { if (ok) n++; })), () => n);
+  }
+
+  /** Fills and cancels of resting orders reported by the exchange. */
+  applyUpdates(updates: readonly ExchangeOrderState[]): void {
+    for (let i = 0; i < updates.length; i++) {
+      const order = this.active.get(updates[i].clientOrderId);
+      if (order) this.applyState(order, updates[i]);
+    }
+  }
+
+  /**
+   * After a restart: ask the exchange about every order the journal does not know the outcome of, then make sure
+   * every open position has its stop and take-profit resting. Runs before the strategy may act.
+   */
+  reconcile(): MaybePromise<{ adopted: number; failed: number; protectedAgain: number }> {
+    const result = { adopted: 0, failed: 0, protectedAgain: 0 };
+    const orders = [...this.active.values()];
+    const checked = sequence(orders, (order) =>
+      andThen(this.exchange.fetchOrder(order.client_order_id), (state) => {
+        if (state) {
+          result.adopted++;
+          this.applyState(order, state);
+        } else if (order.status === 'new') {
+          // Never reached the exchange: the paper book is in the same database, so its absence is proof.
+          // A live adapter must only answer null after a grace period (orders can be invisible for a while).
+          result.failed++;
+          this.applyState(order, { clientOrderId: order.client_order_id, exchangeOrderId: null, status: 'rejected', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now, rejectReason: 'not found on the exchange after a restart' });
+        }
+      }),
+    );
+    return andThen(checked, () =>
+      andThen(
+        sequence([...this.open.values()], (p) => {
+          const hasStop = [...this.active.values()].some((o) => o.position_id === p.id && o.purpose === 'stop_loss');
+          if (hasStop) return undefined;
+          result.protectedAgain++;
+          return this.protect(p);
+        }),
+        () => result,
+      ),
+    );
+  }
+
+  private lastTrade: Trade | null = null;
+
+  private submit(spec: {
+    side: 'buy' | 'sell'; type: Order['type']; amount: number; price?: number; trigger?: number; purpose: Purpose;
+    positionId: number | null; exitReason: ExitReason | null; sl?: number; tp?: number; oco?: string;
+  }): MaybePromise<Order> {
+    const id = ++this.ids.order;
+    const order: Order = {
+      id, client_order_id: `bd-${id}`, exchange_order_id: null, symbol: this.rules.symbol, side: spec.side, type: spec.type,
+      purpose: spec.purpose, amount: spec.amount, price: spec.price ?? null, trigger_price: spec.trigger ?? null, status: 'new',
+      filled: 0, average_price: null, fee: 0, position_id: spec.positionId, exit_reason: spec.exitReason,
+      created_at: this.now, updated_at: this.now, config_version: this.configVersion,
+    };
+    if (spec.sl !== undefined) this.entryRisk.set(order.client_order_id, { sl: spec.sl, tp: spec.tp ?? 0 });
+    this.journal.saveOrder(order); // the intent is durable before the exchange hears of it
+    this.active.set(order.client_order_id, order);
+    const request: OrderRequest = {
+      clientOrderId: order.client_order_id, symbol: order.symbol, side: order.side, type: order.type, amount: order.amount,
+      price: spec.price, triggerPrice: spec.trigger, ocoGroup: spec.oco,
+    };
+    return andThen(this.exchange.placeOrder(request), (state) => {
+      this.applyState(order, state);
+      return order;
+    });
+  }
+
+  /** SL/TP percentages of pending entries, until their fill opens a position */
+  private readonly entryRisk = new Map<string, { sl: number; tp: number }>();
+
+  private cancel(order: Order): MaybePromise<boolean> {
+    return andThen(this.exchange.cancelOrder(order.client_order_id), (state) => {
+      if (!state) {
+        this.applyState(order, { clientOrderId: order.client_order_id, exchangeOrderId: order.exchange_order_id, status: 'cancelled', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now });
+        return true;
+      }
+      this.applyState(order, state);
+      return state.status === 'cancelled';
+    });
+  }
+
+  private applyState(order: Order, state: ExchangeOrderState): void {
+    if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected') return; // idempotent
+    order.exchange_order_id = state.exchangeOrderId;
+    order.updated_at = this.now;
+    if (state.status === 'filled') {
+      order.status = 'filled';
+      order.filled = state.filled;
+      order.average_price = state.averagePrice;
+      order.fee = state.fee;
+      this.active.delete(order.client_order_id);
+      if (order.purpose === 'entry') this.opened(order);
+      else this.closed(order);
+    } else if (state.status === 'open') {
+      if (order.status === 'open') return;
+      order.status = 'open';
+      this.journal.saveOrder(order);
+    } else {
+      order.status = state.status;
+      this.active.delete(order.client_order_id);
+      this.entryRisk.delete(order.client_order_id);
+      this.journal.saveOrder(order);
+      if (state.status === 'rejected') this.listener.rejected?.(order, state.rejectReason ?? 'rejected by the exchange');
+    }
+    this.listener.order?.(order);
+  }
+
+  private opened(entry: Order): void {
+    const price = entry.average_price as number;
+    const risk = this.entryRisk.get(entry.client_order_id) ?? this.fallbackRisk;
+    this.entryRisk.delete(entry.client_order_id);
+    const position: PositionRecord = {
+      id: ++this.ids.position, symbol: entry.symbol, amount: entry.filled, entry_price: price, entry_fee: entry.fee,
+      stop_loss_price: roundToStep(price * (1 - risk.sl / 100), this.rules.priceStep, 'down'),
+      take_profit_price: roundToStep(price * (1 + risk.tp / 100), this.rules.priceStep, 'up'),
+      opened_at: this.now, config_version: entry.config_version, entry_client_order_id: entry.client_order_id,
+      status: 'open', closed_at: null,
+    };
+    entry.position_id = position.id;
+    this.journal.openPosition(position, entry);
+    this.track(position);
+    this.listener.positionOpened?.(position);
+    const protecting = this.protect(position);
+    if (protecting && typeof (protecting as Promise<void>).catch === 'function') (protecting as Promise<void>).catch(() => undefined);
+  }
+
+  /** Rest the stop-loss and take-profit on the exchange as one OCO pair, so they hold even if we crash. */
+  private protect(p: PositionRecord): MaybePromise<void> {
+    const oco = `pos-${p.id}`;
+    return andThen(
+      this.submit({ side: 'sell', type: 'stop_market', amount: p.amount, trigger: p.stop_loss_price, purpose: 'stop_loss', positionId: p.id, exitReason: 'stop_loss', oco }),
+      () => andThen(
+        this.submit({ side: 'sell', type: 'limit', amount: p.amount, price: p.take_profit_price, purpose: 'take_profit', positionId: p.id, exitReason: 'take_profit', oco }),
+        () => undefined,
+      ),
+    );
+  }
+
+  private closed(exit: Order): void {
+    const position = exit.position_id === null ? undefined : this.open.get(exit.position_id);
+    if (!position) {
+      this.journal.saveOrder(exit);
+      return;
+    }
+    const exitPrice = exit.average_price as number;
+    const fee = position.entry_fee + exit.fee;
+    const pnl = (exitPrice - position.entry_price) * position.amount - fee;
+    const trade: Trade = {
+      id: ++this.ids.trade, position_id: position.id, symbol: position.symbol, side: 'long', amount: position.amount,
+      entry_price: position.entry_price, exit_price: exitPrice, entry_time: position.opened_at, exit_time: this.now,
+      fee, pnl, pnl_pct: (pnl / (position.entry_price * position.amount)) * 100,
+      exit_reason: exit.exit_reason ?? 'manual', config_version: this.configVersion,
+    };
+    position.status = 'closed';
+    position.closed_at = this.now;
+    this.journal.closePosition(position, exit, trade);
+    this.untrack(position);
+    this.realized += pnl;
+    this.lastTrade = trade;
+    // the OCO partner is cancelled by the exchange; forget it locally too
+    for (const o of [...this.active.values()]) {
+      if (o.position_id === position.id && o !== exit) {
+        o.status = 'cancelled';
+        o.updated_at = this.now;
+        this.active.delete(o.client_order_id);
+        this.journal.saveOrder(o);
+        this.listener.order?.(o);
+      }
+    }
+    this.listener.positionClosed?.(position, trade);
+  }
+
+  private track(p: PositionRecord): void {
+    this.open.set(p.id, p);
+    this.openAmount += p.amount;
+    this.openCost += p.amount * p.entry_price;
+    this.openFees += p.entry_fee;
+  }
+
+  private untrack(p: PositionRecord): void {
+    this.open.delete(p.id);
+    if (this.open.size === 0) {
+      this.openAmount = this.openCost = this.openFees = 0; // no drift carried into the next position
+      return;
+    }
+    this.openAmount -= p.amount;
+    this.openCost -= p.amount * p.entry_price;
+    this.openFees -= p.entry_fee;
+  }
+}

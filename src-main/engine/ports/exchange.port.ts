@@ -1,0 +1,68 @@
+/** What the engine needs from an exchange, paper or live. Implementations may answer synchronously (paper,
+ * backtest) or with a promise (ccxt); the executor handles both so the backtest hot path never awaits. */
+export type MaybePromise<T> = T | Promise<T>;
+
+export type OrderSide = 'buy' | 'sell';
+export type OrderType = 'market' | 'limit' | 'stop_market';
+
+export interface MarketRules {
+  symbol: string;
+  base: string;
+  quote: string;
+  /** smallest amount increment */
+  amountStep: number;
+  /** smallest price increment */
+  priceStep: number;
+  minAmount: number;
+  /** smallest order value in quote */
+  minNotional: number;
+}
+
+export interface OrderRequest {
+  /** our id, unique forever: lets a restart find an order whose acknowledgement was lost */
+  clientOrderId: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  amount: number;
+  /** limit price */
+  price?: number;
+  /** stop trigger */
+  triggerPrice?: number;
+  /** orders of one group cancel each other when one fills (SL/TP of a position) */
+  ocoGroup?: string;
+}
+
+export type ExchangeOrderStatus = 'open' | 'filled' | 'cancelled' | 'rejected';
+
+export interface ExchangeOrderState {
+  clientOrderId: string;
+  exchangeOrderId: string | null;
+  status: ExchangeOrderStatus;
+  filled: number;
+  averagePrice: number | null;
+  /** in quote currency */
+  fee: number;
+  updatedAt: number;
+  rejectReason?: string;
+}
+
+export interface Balances {
+  base: number;
+  quote: number;
+}
+
+export interface ExchangePort {
+  readonly id: string;
+  market(symbol: string): MarketRules;
+  placeOrder(request: OrderRequest): MaybePromise<ExchangeOrderState>;
+  cancelOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;
+  /** null when the exchange never saw this order */
+  fetchOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;
+  balances(symbol: string): MaybePromise<Balances>;
+  /** order changes since the last call (resting orders that filled or were cancelled by their OCO partner) */
+  takeUpdates(): readonly ExchangeOrderState[];
+}
+
+export const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> =>
+  typeof (v as Promise<T> | null)?.then === 'function';

@@ -1,0 +1,76 @@
+import type { Order, Trade } from '../../../src-shared/contract';
+
+/** An open (or just closed) position as the engine keeps it. */
+export interface PositionRecord {
+  id: number;
+  symbol: string;
+  amount: number;
+  entry_price: number;
+  entry_fee: number;
+  stop_loss_price: number;
+  take_profit_price: number;
+  opened_at: number;
+  config_version: number;
+  entry_client_order_id: string;
+  status: 'open' | 'closed';
+  closed_at: number | null;
+}
+
+/**
+ * Where the executor writes what happened, synchronously and durably, before it tells anyone
+ * (SQLite for paper/live; memory for a backtest). Each method is one atomic unit.
+ */
+export interface TradingJournal {
+  saveOrder(order: Order): void;
+  /** the entry order's fill and the position it opened, together */
+  openPosition(position: PositionRecord, entryOrder: Order): void;
+  /** the exit order's fill, the closed position and its trade, together */
+  closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void;
+  /** what a restart needs */
+  loadOpenPositions(): PositionRecord[];
+  /** orders whose outcome we may not know yet: status new or open */
+  loadActiveOrders(): Order[];
+  lastIds(): { order: number; position: number; trade: number };
+  /** realised P&L so far (equity after a restart) */
+  realizedPnl(): number;
+}
+
+/** A journal in memory: the backtest's, and a fast one for tests. */
+export class MemoryJournal implements TradingJournal {
+  readonly trades: Trade[] = [];
+  private readonly orders = new Map<string, Order>();
+  private readonly positions = new Map<number, PositionRecord>();
+  private ids = { order: 0, position: 0, trade: 0 };
+  private realized = 0;
+  /** backtests do not need the order book kept; saves memory on millions of candles */
+  constructor(private readonly keepOrders = true) {}
+  saveOrder(order: Order): void {
+    this.ids.order = Math.max(this.ids.order, order.id);
+    if (this.keepOrders || order.status === 'new' || order.status === 'open') this.orders.set(order.client_order_id, order);
+    else this.orders.delete(order.client_order_id);
+  }
+  openPosition(position: PositionRecord, entryOrder: Order): void {
+    this.saveOrder(entryOrder);
+    this.ids.position = Math.max(this.ids.position, position.id);
+    this.positions.set(position.id, position);
+  }
+  closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
+    this.saveOrder(exitOrder);
+    this.positions.delete(position.id);
+    this.ids.trade = Math.max(this.ids.trade, trade.id);
+    this.realized += trade.pnl;
+    this.trades.push(trade);
+  }
+  loadOpenPositions(): PositionRecord[] {
+    return [...this.positions.values()].map((p) => ({ ...p }));
+  }
+  loadActiveOrders(): Order[] {
+    return [...this.orders.values()].filter((o) => o.status === 'new' || o.status === 'open').map((o) => ({ ...o }));
+  }
+  lastIds() {
+    return { ...this.ids };
+  }
+  realizedPnl(): number {
+    return this.realized;
+  }
+}

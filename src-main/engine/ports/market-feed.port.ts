@@ -1,0 +1,15 @@
+import type { Candle } from '../../../src-shared/contract';
+
+/** Closed candles, one at a time, in market time order. Replay and synthetic feeds answer at once; live waits. */
+export interface MarketFeed {
+  readonly kind: 'replay' | 'synthetic' | 'live';
+  readonly description: string;
+  /** a price to derive paper market rules from before the first candle */
+  readonly referencePrice: number;
+  /** position the feed just after market time `ts` (a restart resumes where it stopped); null = from the start */
+  seek(afterTs: number | null): void;
+  /** up to `n` candles before the current position, oldest first (strategy warm-up and the chart) */
+  history(n: number): Candle[];
+  /** the next closed candle */
+  next(): Candle | null;
+}

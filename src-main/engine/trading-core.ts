@@ -1,0 +1,180 @@
+import type { BotConfig, Signal } from '../../src-shared/contract';
+import { TIMEFRAME_MS } from '../../src-shared/contract';
+import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
+import type { Executor } from './execution/executor';
+import { andThen } from './execution/maybe';
+import { entryAmount, entryBlocker } from './risk/risk';
+import { SIGNAL, type Strategy } from './strategy/strategy';
+import { createStrategy } from './strategy/create-strategy';
+
+export interface ConfigSnapshotSource {
+  /** the config a cycle runs under; read once at the start of each cycle */
+  readonly current: { config: BotConfig; version: number };
+}
+
+export interface CoreHooks {
+  signal?(signal: Signal): void;
+  /** the kill switch fired; the core has already stopped entries for the rest of the day */
+  dailyLossLimit?(reason: string): void;
+}
+
+export interface TradingCoreOptions {
+  exchange: ExchangePort & { onCandle?(ts: number, o: number, h: number, l: number, c: number): void };
+  executor: Executor;
+  rules: MarketRules;
+  startEquity: number;
+  config: ConfigSnapshotSource;
+  hooks?: CoreHooks;
+  /** candles kept to re-warm a strategy whose parameters changed (0 in a backtest) */
+  historySize?: number;
+}
+
+/**
+ * One cycle per closed candle, the same for backtest, paper and live:
+ * config snapshot → resting orders' fills → indicators → signal → risk → executor.
+ * Synchronous unless the exchange answers with a promise, so the backtest never awaits.
+ */
+export class TradingCore {
+  /** set by the bot: running and not paused */
+  entriesAllowed = true;
+  equity: number;
+  peakEquity: number;
+  maxDrawdownPct = 0;
+  lastPrice = NaN;
+  lastTs = 0;
+  appliedVersion: number | null = null;
+  /** kill switch: no entries until the next UTC day */
+  haltReason: string | null = null;
+  private strategy: Strategy;
+  private strategyKey: string;
+  private day = -1;
+  private dayStartEquity: number;
+  private haltedDay = -1;
+  private readonly history: Float64Array;
+  private historyCount = 0;
+  private historyNext = 0;
+
+  constructor(private readonly opts: TradingCoreOptions) {
+    const { config } = opts.config.current;
+    this.strategy = createStrategy(config.strategy);
+    this.strategyKey = JSON.stringify(config.strategy);
+    this.equity = this.peakEquity = this.dayStartEquity = opts.startEquity + opts.executor.realizedPnl;
+    this.history = new Float64Array((opts.historySize ?? 0) * 4);
+  }
+
+  get strategyName(): string {
+    return this.strategy.name;
+  }
+  get dayStart(): number {
+    return this.dayStartEquity;
+  }
+
+  /** Feed candles without trading (warm-up before the first live cycle). */
+  warm(o: number, h: number, l: number, c: number): void {
+    this.strategy.update(o, h, l, c);
+    this.remember(o, h, l, c);
+    this.lastPrice = c;
+  }
+
+  processCandle(ts: number, o: number, h: number, l: number, c: number): MaybePromise<void> {
+    const snapshot = this.opts.config.current;
+    const config = snapshot.config;
+    const executor = this.opts.executor;
+    if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
+    const closeTime = ts + TIMEFRAME_MS[config.timeframe];
+    executor.now = closeTime;
+    this.lastTs = closeTime;
+    this.lastPrice = c;
+
+    const exchange = this.opts.exchange;
+    if (exchange.onCandle) exchange.onCandle(ts, o, h, l, c);
+    const updates = exchange.takeUpdates();
+    if (updates.length) executor.applyUpdates(updates);
+
+    this.strategy.update(o, h, l, c);
+    if (this.history.length) this.remember(o, h, l, c);
+    this.markToMarket(closeTime, c, config.max_daily_loss_pct);
+
+    const signal = this.strategy.signal();
+    if (signal === SIGNAL.none) return undefined;
+    if (signal === SIGNAL.exit) {
+      if (executor.openPositionCount === 0) return undefined;
+      this.emitSignal('exit', c, null);
+      return andThen(executor.exitAll('signal'), () => undefined);
+    }
+    const blocker = entryBlocker({
+      entriesAllowed: this.entriesAllowed, enabled: config.enabled, haltReason: this.haltReason,
+      openPositions: executor.openPositionCount, maxPositions: config.max_positions,
+    });
+    const amount = blocker ? 0 : entryAmount({
+      equity: this.equity, freeCash: this.opts.startEquity + executor.realizedPnl - executor.openCostBasis, price: c,
+      positionSizePct: config.position_size_pct, feePct: config.fee_pct, slippagePct: config.slippage_pct, rules: this.opts.rules,
+    });
+    const rejected = blocker ?? (amount > 0 ? null : 'not enough free cash for the market minimum');
+    this.emitSignal('enter', c, rejected);
+    if (rejected) return undefined;
+    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct }), () => {
+      this.markToMarket(closeTime, c, config.max_daily_loss_pct);
+    });
+  }
+
+  private markToMarket(ts: number, price: number, maxDailyLossPct: number): void {
+    const executor = this.opts.executor;
+    const equity = this.opts.startEquity + executor.realizedPnl + executor.unrealizedPnl(price);
+    this.equity = equity;
+    if (equity > this.peakEquity) this.peakEquity = equity;
+    else {
+      const dd = ((this.peakEquity - equity) / this.peakEquity) * 100;
+      if (dd > this.maxDrawdownPct) this.maxDrawdownPct = dd;
+    }
+    const day = Math.floor(ts / 86_400_000);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayStartEquity = equity;
+      if (this.haltedDay !== day) this.haltReason = null;
+    }
+    if (maxDailyLossPct > 0 && this.haltReason === null && equity <= this.dayStartEquity * (1 - maxDailyLossPct / 100)) {
+      const lossPct = ((this.dayStartEquity - equity) / this.dayStartEquity) * 100;
+      this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
+      this.haltedDay = day;
+      this.opts.hooks?.dailyLossLimit?.(this.haltReason);
+    }
+  }
+
+  /** A new config version: costs follow at once; a changed strategy is rebuilt and re-warmed from history. */
+  private applyConfig(version: number, config: BotConfig): void {
+    this.appliedVersion = version;
+    const executor = this.opts.executor;
+    executor.configVersion = version;
+    executor.fallbackRisk = { sl: config.stop_loss_pct, tp: config.take_profit_pct };
+    const exchange = this.opts.exchange as { setCosts?(fee: number, slip: number): void };
+    exchange.setCosts?.(config.fee_pct, config.slippage_pct);
+    const key = JSON.stringify(config.strategy);
+    if (key === this.strategyKey) return;
+    this.strategyKey = key;
+    this.strategy = createStrategy(config.strategy);
+    const cap = this.history.length / 4;
+    for (let i = 0; i < this.historyCount; i++) {
+      const at = ((this.historyNext - this.historyCount + i + cap) % cap) * 4;
+      this.strategy.update(this.history[at], this.history[at + 1], this.history[at + 2], this.history[at + 3]);
+    }
+  }
+
+  private remember(o: number, h: number, l: number, c: number): void {
+    const cap = this.history.length / 4;
+    if (cap === 0) return;
+    const at = this.historyNext * 4;
+    this.history[at] = o;
+    this.history[at + 1] = h;
+    this.history[at + 2] = l;
+    this.history[at + 3] = c;
+    this.historyNext = (this.historyNext + 1) % cap;
+    if (this.historyCount < cap) this.historyCount++;
+  }
+
+  private emitSignal(action: 'enter' | 'exit', price: number, rejectedBecause: string | null): void {
+    const hook = this.opts.hooks?.signal;
+    if (!hook) return;
+    hook({ ts: this.lastTs, action, price, reason: this.strategy.reason(), accepted: rejectedBecause === null, rejected_because: rejectedBecause });
+  }
+}
