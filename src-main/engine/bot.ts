@@ -85,7 +85,12 @@ export class Bot {
   /** Restore what the database knows, reconcile with the exchange, warm the strategy, resume the saved state. */
   async init(): Promise<void> {
     const store = this.o.store;
-    const lastTs = store.getMeta('last_candle_ts');
+    // Resume after the last candle acted on. The cursor is written after each cycle; an order stamped later
+    // (a crash between the two) proves its candle was already processed, so never replay that one.
+    const cursor = store.getMeta('last_candle_ts');
+    const lastOrder = store.lastOrderTime();
+    const fromOrders = lastOrder === null ? null : lastOrder - this.timeframeMs;
+    const lastTs = cursor === null && fromOrders === null ? null : String(Math.max(Number(cursor ?? -Infinity), fromOrders ?? -Infinity));
     this.o.feed.seek(lastTs === null ? null : Number(lastTs));
     for (const c of this.o.feed.history(WARMUP_CANDLES)) {
       this.core.warm(c.open, c.high, c.low, c.close);
@@ -142,6 +147,7 @@ export class Bot {
     if (to === 'stopped') this.startedAt = null;
     else if (from === 'stopped' || this.startedAt === null) this.startedAt = this.now();
     this.core.entriesAllowed = to === 'running';
+    if (to === 'running') this.core.acknowledgeHalt();
     this.o.store.atomically(() => {
       this.o.store.setMeta('bot_state', to);
       this.o.store.setMeta('paused_reason', reason ?? '');

@@ -69,6 +69,11 @@ export class TradingCore {
     return this.dayStartEquity;
   }
 
+  /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */
+  acknowledgeHalt(): void {
+    this.haltReason = null;
+  }
+
   /** Feed candles without trading (warm-up before the first live cycle). */
   warm(o: number, h: number, l: number, c: number): void {
     this.strategy.update(o, h, l, c);
@@ -133,7 +138,7 @@ export class TradingCore {
       this.dayStartEquity = equity;
       if (this.haltedDay !== day) this.haltReason = null;
     }
-    if (maxDailyLossPct > 0 && this.haltReason === null && equity <= this.dayStartEquity * (1 - maxDailyLossPct / 100)) {
+    if (maxDailyLossPct > 0 && this.haltedDay !== day && equity <= this.dayStartEquity * (1 - maxDailyLossPct / 100)) {
       const lossPct = ((this.dayStartEquity - equity) / this.dayStartEquity) * 100;
       this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
       this.haltedDay = day;

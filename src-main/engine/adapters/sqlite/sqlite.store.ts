@@ -170,6 +170,10 @@ export class SqliteStore implements TradingJournal {
   recentTrades(limit: number): Trade[] {
     return this.db.prepare(`SELECT * FROM trades ORDER BY id DESC LIMIT ?`).all(limit) as Trade[];
   }
+  /** market time of the newest order, null when there is none */
+  lastOrderTime(): number | null {
+    return (this.db.prepare(`SELECT max(created_at) AS t FROM orders`).get() as { t: number | null }).t;
+  }
   listOrders(status: 'open' | 'all', limit: number): Order[] {
     const filter = status === 'open' ? `WHERE status IN ('new', 'open')` : '';
     return this.db.prepare(`SELECT * FROM orders ${filter} ORDER BY id DESC LIMIT ?`).all(limit) as Order[];

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+
+interface WorkerResult { variant: string; candles: number; trades: number; medianMs: number; candlesPerSec: number; peakRssMb: number }
+
+const runWorker = (variant: 'hand' | 'engine', candles: number): WorkerResult =>
+  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/engine.worker.ts', variant, String(candles)], { encoding: 'utf8' }).trim().split('\n').pop() as string);
+
+/**
+ * Backtest throughput: the full engine (core, executor, paper exchange, strategy, risk) against a hand-written
+ * loop with the same rules over the same 1M+ real candles. Fresh process per variant, paired rounds, median ratio.
+ */
+export default async function run(): Promise<void> {
+  const candles = Number(process.env.BENCH_CANDLES ?? 1_000_000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const ratios: number[] = [];
+  let last: { hand: WorkerResult; engine: WorkerResult } | null = null;
+  for (let r = 0; r < rounds; r++) {
+    const hand = runWorker('hand', candles);
+    const engine = runWorker('engine', candles);
+    ratios.push(engine.candlesPerSec / hand.candlesPerSec);
+    last = { hand, engine };
+    console.log(`  round ${r + 1}: hand loop ${fmt(hand.candlesPerSec)} candles/s, engine ${fmt(engine.candlesPerSec)} candles/s, ratio ${(engine.candlesPerSec / hand.candlesPerSec).toFixed(3)}`);
+  }
+  ratios.sort((a, b) => a - b);
+  const median = ratios[Math.floor(ratios.length / 2)];
+  const { hand, engine } = last!;
+  console.log(`engine backtest throughput on ${hand.candles.toLocaleString('en-US')} real candles (XRP/USDT 5m repeated):`);
+  console.log(`  hand-written loop  ${fmt(hand.candlesPerSec)} candles/s  (${hand.trades} trades, peak RSS ${hand.peakRssMb.toFixed(0)} MB)`);
+  console.log(`  BotDesk engine     ${fmt(engine.candlesPerSec)} candles/s  (${engine.trades} trades, peak RSS ${engine.peakRssMb.toFixed(0)} MB)`);
+  console.log(`  ratio engine/hand  ${median.toFixed(3)} (median of ${rounds} paired rounds; target ≥ 0.2)`);
+}
+
+const fmt = (n: number) => `${(n / 1e6).toFixed(2)}M`;

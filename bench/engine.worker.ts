@@ -1,0 +1,37 @@
+// One variant of the engine benchmark in a fresh process: one cold pass, then warm passes; prints one JSON line.
+import { DEFAULT_CONFIG, TIMEFRAME_MS } from '../src-shared/contract';
+import { runBacktest } from '../src-main/engine/backtest/backtest';
+import { paperMarketRules } from '../src-main/engine/market/precision';
+import { handLoop } from './hand-loop';
+import { repeatedSeries } from './series';
+
+const variant = process.argv[2] as 'hand' | 'engine';
+const candles = Number(process.argv[3] ?? 1_000_000);
+const passes = Number(process.argv[4] ?? 5);
+const series = repeatedSeries(candles);
+const config = DEFAULT_CONFIG;
+const rules = paperMarketRules(config.symbol, series.data[1]);
+const params = config.strategy.name === 'ema_cross' ? config.strategy.params : { fast: 9, slow: 21, rsi_period: 14, rsi_max: 70 };
+
+const once = async (): Promise<number> => {
+  if (variant === 'hand') {
+    return handLoop(series, {
+      fast: params.fast, slow: params.slow, rsiPeriod: params.rsi_period, rsiMax: params.rsi_max, sizePct: config.position_size_pct,
+      slPct: config.stop_loss_pct, tpPct: config.take_profit_pct, maxPositions: config.max_positions, feePct: config.fee_pct,
+      slipPct: config.slippage_pct, amountStep: rules.amountStep, priceStep: rules.priceStep, startEquity: 10_000, tfMs: TIMEFRAME_MS[config.timeframe],
+    }).trades.length;
+  }
+  return (await runBacktest({ series, config })).trades.length;
+};
+
+const times: number[] = [];
+let trades = 0;
+for (let i = 0; i <= passes; i++) {
+  const t0 = process.hrtime.bigint();
+  trades = await once();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (i > 0) times.push(ms); // the first pass is the cold one
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)];
+process.stdout.write(JSON.stringify({ variant, candles: series.count, trades, medianMs: median, candlesPerSec: series.count / (median / 1000), peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');

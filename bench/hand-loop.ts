@@ -1,0 +1,78 @@
+import type { Trade } from '../src-shared/contract';
+import { CANDLE_STRIDE, type CandleSeries } from '../src-main/engine/feeds/candle-file';
+
+/**
+ * The baseline of the engine benchmark: the same trading rules written as one function over the array —
+ * EMA fast/slow cross with an RSI ceiling, sizing by % of equity capped by free cash, market fills with slippage,
+ * fees in quote, stop-loss/take-profit resting (stop first, gap fills at the open), trade records.
+ */
+export function handLoop(s: CandleSeries, p: {
+  fast: number; slow: number; rsiPeriod: number; rsiMax: number; sizePct: number; slPct: number; tpPct: number;
+  maxPositions: number; feePct: number; slipPct: number; amountStep: number; priceStep: number; startEquity: number; tfMs: number;
+}): { trades: Trade[]; equity: number } {
+  const d = s.data;
+  const kf = 2 / (p.fast + 1);
+  const ks = 2 / (p.slow + 1);
+  let emaF = 0, emaS = 0, sumF = 0, sumS = 0;
+  let prevF = NaN, prevS = NaN;
+  let avgGain = 0, avgLoss = 0, prevClose = NaN, rsiN = 0;
+  const fee = p.feePct / 100, slip = p.slipPct / 100;
+  const maxP = p.maxPositions;
+  const amt = new Float64Array(maxP), entry = new Float64Array(maxP), efee = new Float64Array(maxP);
+  const sl = new Float64Array(maxP), tp = new Float64Array(maxP), opened = new Float64Array(maxP);
+  let open = 0;
+  let cash = p.startEquity, realized = 0;
+  const trades: Trade[] = [];
+  let tradeId = 0;
+  const close = (k: number, price: number, ts: number, reason: Trade['exit_reason']) => {
+    const f = amt[k] * price * fee;
+    cash += amt[k] * price - f;
+    const tfee = efee[k] + f;
+    const pnl = (price - entry[k]) * amt[k] - tfee;
+    realized += pnl;
+    trades.push({ id: ++tradeId, position_id: tradeId, symbol: 'XRP/USDT', side: 'long', amount: amt[k], entry_price: entry[k], exit_price: price, entry_time: opened[k], exit_time: ts, fee: tfee, pnl, pnl_pct: (pnl / (entry[k] * amt[k])) * 100, exit_reason: reason, config_version: 1 });
+    open--;
+    amt[k] = amt[open]; entry[k] = entry[open]; efee[k] = efee[open]; sl[k] = sl[open]; tp[k] = tp[open]; opened[k] = opened[open];
+  };
+  for (let i = 0; i < s.count; i++) {
+    const at = i * CANDLE_STRIDE;
+    const o = d[at + 1], h = d[at + 2], l = d[at + 3], c = d[at + 4];
+    const ts = d[at] + p.tfMs;
+    for (let k = open - 1; k >= 0; k--) {
+      if (l <= sl[k]) close(k, Math.min(sl[k], o), ts, 'stop_loss');
+      else if (h >= tp[k]) close(k, Math.max(tp[k], o), ts, 'take_profit');
+    }
+    // indicators: EMAs seeded with the SMA of their first `period` closes, Wilder RSI
+    if (i < p.fast) { sumF += c; if (i === p.fast - 1) emaF = sumF / p.fast; } else emaF += (c - emaF) * kf;
+    if (i < p.slow) { sumS += c; if (i === p.slow - 1) emaS = sumS / p.slow; } else emaS += (c - emaS) * ks;
+    if (i > 0) {
+      const ch = c - prevClose;
+      const g = ch > 0 ? ch : 0, ls = ch < 0 ? -ch : 0;
+      if (rsiN < p.rsiPeriod) { avgGain += g / p.rsiPeriod; avgLoss += ls / p.rsiPeriod; rsiN++; }
+      else { avgGain = (avgGain * (p.rsiPeriod - 1) + g) / p.rsiPeriod; avgLoss = (avgLoss * (p.rsiPeriod - 1) + ls) / p.rsiPeriod; }
+    }
+    prevClose = c;
+    const ready = i >= p.slow && rsiN >= p.rsiPeriod;
+    const rsi = avgLoss === 0 ? (avgGain === 0 ? 50 : 100) : 100 - 100 / (1 + avgGain / avgLoss);
+    if (ready && prevF <= prevS && emaF > emaS && (p.rsiMax === 0 || rsi < p.rsiMax) && open < maxP) {
+      let equity = p.startEquity + realized;
+      for (let k = 0; k < open; k++) equity += (c - entry[k]) * amt[k] - efee[k];
+      const price = Math.ceil((c * (1 + slip)) / p.priceStep - 1e-9) * p.priceStep;
+      const want = Math.min((equity * p.sizePct) / 100 / c, cash / (c * (1 + slip) * (1 + fee)));
+      const a = Math.floor(want / p.amountStep + 1e-9) * p.amountStep;
+      if (a > 0 && a * price * (1 + fee) <= cash) {
+        const f = a * price * fee;
+        cash -= a * price + f;
+        amt[open] = a; entry[open] = price; efee[open] = f; opened[open] = ts;
+        sl[open] = Math.floor((price * (1 - p.slPct / 100)) / p.priceStep + 1e-9) * p.priceStep;
+        tp[open] = Math.ceil((price * (1 + p.tpPct / 100)) / p.priceStep - 1e-9) * p.priceStep;
+        open++;
+      }
+    } else if (ready && prevF >= prevS && emaF < emaS) {
+      for (let k = open - 1; k >= 0; k--) close(k, Math.floor((c * (1 - slip)) / p.priceStep + 1e-9) * p.priceStep, ts, 'signal');
+    }
+    prevF = emaF;
+    prevS = emaS;
+  }
+  return { trades, equity: cash };
+}
