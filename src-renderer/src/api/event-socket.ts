@@ -1,0 +1,101 @@
+import type { BotEvent } from '../../../src-shared/contract';
+import { parseEvent, SeqFilter } from './event-parsing';
+
+export type SocketState = 'connecting' | 'connected' | 'reconnecting';
+
+export interface EventSocketOptions {
+  /** ws://host:port/ws/events plus `?since=` when resuming */
+  url(since: number | null): string;
+  token: string;
+  onEvent(event: BotEvent): void;
+  onState(state: SocketState): void;
+  /** after a failed connection: is the token still accepted? (a browser cannot see the upgrade's 401) */
+  tokenStillValid(): Promise<boolean>;
+  onUnauthorised(): void;
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
+
+/**
+ * The event stream over one WebSocket, authenticated by the subprotocol list ['bearer', token] (never a token in the
+ * URL). Reconnects with backoff and resumes after the last seq seen; duplicates are dropped by seq.
+ */
+export class EventSocket {
+  private ws: WebSocket | null = null;
+  private readonly seqs = new SeqFilter();
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+
+  constructor(private readonly o: EventSocketOptions) {
+    this.connect();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(1000);
+    this.ws = null;
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.o.onState(this.attempt === 0 && this.seqs.lastSeq === 0 ? 'connecting' : 'reconnecting');
+    const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : null;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.o.url(since), ['bearer', this.o.token]);
+    } catch {
+      this.retry(false);
+      return;
+    }
+    this.ws = ws;
+    let opened = false;
+    let first = true;
+    ws.onopen = () => {
+      opened = true;
+      this.attempt = 0;
+      this.o.onState('connected');
+    };
+    ws.onmessage = (msg) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(msg.data));
+      } catch {
+        return;
+      }
+      const event = parseEvent(raw);
+      if (!event) return;
+      // a restarted server counts from 1 again; its events are new, not duplicates
+      if (first && since !== null && event.seq <= since) this.seqs.reset();
+      first = false;
+      if (this.seqs.accept(event.seq)) this.o.onEvent(event);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.retry(opened);
+    };
+  }
+
+  private retry(wasOpen: boolean): void {
+    if (this.closed) return;
+    this.o.onState('reconnecting');
+    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] * (0.8 + Math.random() * 0.4);
+    this.attempt++;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (wasOpen) return this.connect();
+      // the upgrade failed before opening: a rejected token looks the same as a dead server from here
+      this.o.tokenStillValid().then(
+        (valid) => (valid ? this.connect() : this.stopUnauthorised()),
+        () => this.connect(),
+      );
+    }, delay);
+  }
+
+  private stopUnauthorised(): void {
+    this.close();
+    this.o.onUnauthorised();
+  }
+}

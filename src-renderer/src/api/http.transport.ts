@@ -1,0 +1,69 @@
+import { operations, type EventType, type OperationInput, type OperationName, type OperationOutput } from '../../../src-shared/contract';
+import { ApiError } from './api-error';
+import { ListenerSet, type BotEventListener, type Transport } from './bot-client';
+import type { ConnectionState } from './connection-state';
+import { EventSocket } from './event-socket';
+import { observable } from './observable';
+import { requestPath } from './request-url';
+
+export interface HttpTransportOptions {
+  /** http://host:port (the page's own origin in the browser) */
+  origin: string;
+  token: string;
+}
+
+/** The browser transport: fetch for operations, one WebSocket for events. */
+export function createHttpTransport({ origin, token }: HttpTransportOptions): Transport {
+  const connection = observable<ConnectionState>('connecting');
+  const listeners = new ListenerSet();
+  const authHeader = { Authorization: `Bearer ${token}` };
+
+  const unauthorised = () => {
+    socket.close();
+    connection.set('unauthorised');
+  };
+
+  async function call<N extends OperationName>(name: N, input: OperationInput<N> = {}): Promise<OperationOutput<N>> {
+    const op = operations[name];
+    const headers: Record<string, string> = { ...authHeader, Accept: 'application/json' };
+    let body: string | undefined;
+    if (op.method !== 'GET') {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(input.body ?? {});
+    }
+    if (input.if_match !== undefined) headers['If-Match'] = input.if_match;
+    let res: Response;
+    try {
+      res = await fetch(origin + requestPath(name, input), { method: op.method, headers, body, cache: 'no-store' });
+    } catch {
+      throw new ApiError(0, 'The bot cannot be reached; is the server running?');
+    }
+    const payload: unknown = await res.json().catch(() => null);
+    if (res.status === 401) unauthorised();
+    if (!res.ok) throw ApiError.fromBody(res.status, payload);
+    return payload as OperationOutput<N>;
+  }
+
+  const wsOrigin = origin.replace(/^http/, 'ws');
+  const socket = new EventSocket({
+    url: (since) => `${wsOrigin}/ws/events${since !== null ? `?since=${since}` : ''}`,
+    token,
+    onEvent: (event) => listeners.emit(event),
+    onState: (state) => {
+      if (connection.get() !== 'unauthorised') connection.set(state);
+    },
+    tokenStillValid: async () => {
+      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader, cache: 'no-store' });
+      return res.status !== 401;
+    },
+    onUnauthorised: () => connection.set('unauthorised'),
+  });
+
+  return {
+    kind: 'http',
+    call,
+    subscribe: (types: EventType[] | undefined, listener: BotEventListener) => listeners.add(types, listener),
+    connection,
+    close: () => socket.close(),
+  };
+}

@@ -1,0 +1,37 @@
+import type { BotDeskBridge, EventType, OperationInput, OperationName, OperationOutput } from '../../../src-shared/contract';
+import { ApiError } from './api-error';
+import { ListenerSet, type BotEventListener, type Transport } from './bot-client';
+import type { ConnectionState } from './connection-state';
+import { parseEvent, SeqFilter } from './event-parsing';
+import { observable } from './observable';
+
+/** The desktop transport: the preload's `window.botdesk` bridge; the main process is always there. */
+export function createIpcTransport(bridge: BotDeskBridge): Transport {
+  const connection = observable<ConnectionState>('connected');
+  const listeners = new ListenerSet();
+  const seqs = new SeqFilter();
+
+  const unsubscribe = bridge.subscribe({}, (raw) => {
+    const event = parseEvent(raw);
+    if (event && seqs.accept(event.seq)) listeners.emit(event);
+  });
+
+  async function call<N extends OperationName>(name: N, input?: OperationInput<N>): Promise<OperationOutput<N>> {
+    let result: Awaited<ReturnType<BotDeskBridge['call']>>;
+    try {
+      result = await bridge.call(name, input);
+    } catch (e) {
+      throw new ApiError(0, `The app's main process did not answer: ${(e as Error).message}`);
+    }
+    if (result.ok) return result.data as OperationOutput<N>;
+    throw ApiError.fromBody(result.status, result.body);
+  }
+
+  return {
+    kind: 'ipc',
+    call,
+    subscribe: (types: EventType[] | undefined, listener: BotEventListener) => listeners.add(types, listener),
+    connection,
+    close: unsubscribe,
+  };
+}

@@ -1,0 +1,91 @@
+import { EquityChart } from '../../charts/EquityChart';
+import { PriceChart } from '../../charts/PriceChart';
+import { Notices } from '../../components/Notices';
+import { useDashboardStore } from '../../stores/dashboard-context';
+import { ConfigEditor } from '../config/ConfigEditor';
+import { ConfigHistory } from '../config/ConfigHistory';
+import { ConnectionIndicator, useConnectionState } from '../connection/ConnectionIndicator';
+import { LogTail } from '../logs/LogTail';
+import { ManualOperations } from '../operations/ManualOperations';
+import { PositionsTable } from '../positions/PositionsTable';
+import { StatsStrip } from '../status/StatsStrip';
+import { StatusCard } from '../status/StatusCard';
+import { TradeHistory } from '../trades/TradeHistory';
+import { Tabs } from './Tabs';
+
+function TopBar({ onSignOut }: { onSignOut?: () => void }) {
+  const status = useDashboardStore('status', (s) => s.status);
+  return (
+    <header className="topbar">
+      <span className="brand">BotDesk</span>
+      {status && (
+        <span className={`topbar-mode mode-${status.mode}`} data-testid="topbar-mode">
+          {status.mode === 'live' ? 'LIVE TRADING · REAL MONEY' : 'PAPER TRADING'}
+        </span>
+      )}
+      {status && (
+        <span className="topbar-market muted">
+          {status.exchange} · {status.symbol} · {status.timeframe}
+        </span>
+      )}
+      <span className="spacer" />
+      <ConnectionIndicator />
+      {onSignOut && (
+        <button type="button" className="btn-small" onClick={onSignOut} data-testid="sign-out">
+          Sign out
+        </button>
+      )}
+    </header>
+  );
+}
+
+function OfflineBanner() {
+  const state = useConnectionState();
+  if (state !== 'reconnecting') return null;
+  return (
+    <div className="banner warn offline" data-testid="offline-banner">
+      Lost the connection to the bot; reconnecting. The figures below may be stale. The bot keeps trading on its own.
+    </div>
+  );
+}
+
+export function DashboardView({ onSignOut }: { onSignOut?: () => void }) {
+  const live = useDashboardStore('status', (s) => s.status?.mode === 'live');
+  return (
+    <div className={`app ${live ? 'is-live' : ''}`} data-testid="dashboard">
+      <TopBar onSignOut={onSignOut} />
+      <OfflineBanner />
+      <Notices />
+      <main className="layout">
+        <aside className="side">
+          <StatusCard />
+          <ManualOperations />
+          <StatsStrip />
+        </aside>
+        <div className="main">
+          <div className="charts">
+            <PriceChart />
+            <EquityChart />
+          </div>
+          <PositionsTable />
+          <Tabs
+            tabs={[
+              { id: 'trades', label: 'Trades', render: () => <TradeHistory /> },
+              { id: 'logs', label: 'Logs', render: () => <LogTail /> },
+              {
+                id: 'config',
+                label: 'Config',
+                render: () => (
+                  <div className="config-split">
+                    <ConfigEditor />
+                    <ConfigHistory />
+                  </div>
+                ),
+              },
+            ]}
+          />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import type { Position } from '../../../../src-shared/contract';
+import { errorMessage } from '../../api/api-error';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { amount, dateTime, price, signedMoney, signedPct } from '../../components/format';
+import { Num } from '../../components/Num';
+import { Panel } from '../../components/Panel';
+import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
+
+const pnlPct = (p: Position) => (p.entry_price * p.amount > 0 ? (p.unrealized_pnl / (p.entry_price * p.amount)) * 100 : 0);
+
+export function PositionsTable() {
+  const { report } = useDashboard();
+  const positions = useDashboardStore('positions', (s) => s.positions);
+  const closing = useDashboardStore('positions', (s) => s.closing);
+  const close = useDashboardStore('positions', (s) => s.close);
+  const [confirming, setConfirming] = useState<Position | null>(null);
+  const total = positions.reduce((sum, p) => sum + p.unrealized_pnl, 0);
+
+  const doClose = (p: Position) => {
+    setConfirming(null);
+    close(p.id).catch((e) => report(new Error(`Closing position #${p.id} failed: ${errorMessage(e)}`)));
+  };
+
+  return (
+    <Panel
+      title="Open positions"
+      testId="positions"
+      aside={
+        <span className="muted">
+          {positions.length} open · <Num text={signedMoney(total)} unit="USDT" signOf={total} />
+        </span>
+      }
+    >
+      <div className="table-wrap">
+        <table className="grid" data-testid="positions-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Symbol</th>
+              <th className="r">Amount</th>
+              <th className="r">Entry</th>
+              <th className="r">Current</th>
+              <th className="r">Unrealised P&amp;L</th>
+              <th className="r">Stop loss</th>
+              <th className="r">Take profit</th>
+              <th>Opened</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {positions.length === 0 && (
+              <tr>
+                <td colSpan={10} className="empty" data-testid="positions-empty">
+                  No open positions
+                </td>
+              </tr>
+            )}
+            {positions.map((p) => (
+              <tr key={p.id} data-testid="position-row" data-position-id={p.id}>
+                <td className="num muted">{p.id}</td>
+                <td>{p.symbol} <span className="side-long">{p.side}</span></td>
+                <td className="r num">{amount(p.amount)}</td>
+                <td className="r num">{price(p.entry_price)}</td>
+                <td className="r num">{price(p.current_price)}</td>
+                <td className="r">
+                  <Num text={signedMoney(p.unrealized_pnl)} unit="USDT" signOf={p.unrealized_pnl} />{' '}
+                  <Num text={signedPct(pnlPct(p))} signOf={p.unrealized_pnl} />
+                </td>
+                <td className="r num sl">{price(p.stop_loss_price)}</td>
+                <td className="r num tp">{price(p.take_profit_price)}</td>
+                <td className="num muted">{dateTime(p.opened_at)}</td>
+                <td className="r">
+                  <button type="button" className="btn-small" data-testid="position-close" disabled={closing.includes(p.id)} onClick={() => setConfirming(p)}>
+                    {closing.includes(p.id) ? 'Closing…' : 'Close'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {confirming && (
+        <ConfirmDialog title={`Close position #${confirming.id}?`} confirmLabel="Close at market" danger onConfirm={() => doClose(confirming)} onCancel={() => setConfirming(null)}>
+          Sell {amount(confirming.amount)} {confirming.symbol.split('/')[0]} at market (entry {price(confirming.entry_price)}, now{' '}
+          {price(confirming.current_price)}, unrealised {signedMoney(confirming.unrealized_pnl)} USDT). Its stop-loss and take-profit orders are
+          cancelled. The bot keeps running and may open new positions.
+        </ConfirmDialog>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,107 @@
+import type { Status } from '../../../../src-shared/contract';
+import { errorMessage } from '../../api/api-error';
+import { dateTime, duration, money, price, signedMoney, signedPct, timeOfDay } from '../../components/format';
+import { Num } from '../../components/Num';
+import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
+import type { Transition } from '../../stores/status.store';
+import { useUptime } from './useUptime';
+
+function ModeBadge({ mode }: { mode: Status['mode'] }) {
+  return (
+    <span className={`mode-badge mode-${mode}`} data-testid="mode-badge" title={mode === 'live' ? 'Real orders with real money' : 'Simulated fills'}>
+      {mode === 'live' ? 'LIVE · REAL MONEY' : 'PAPER'}
+    </span>
+  );
+}
+
+export function StatusCard() {
+  const { report } = useDashboard();
+  const status = useDashboardStore('status', (s) => s.status);
+  const stats = useDashboardStore('status', (s) => s.stats);
+  const busy = useDashboardStore('status', (s) => s.busy);
+  const transition = useDashboardStore('status', (s) => s.transition);
+  const uptime = useUptime(status?.started_at ?? null, status?.uptime_s ?? 0);
+
+  if (!status) {
+    return (
+      <section className="panel status-card" data-testid="status-card">
+        <div className="muted pad">Loading status…</div>
+      </section>
+    );
+  }
+  const act = (a: Transition) => transition(a).catch((e) => report(new Error(`${a} failed: ${errorMessage(e)}`)));
+  const running = status.state !== 'stopped';
+  const todayPnl = stats?.today_pnl ?? null;
+  const todayPct = stats && stats.equity - stats.today_pnl > 0 ? (stats.today_pnl / (stats.equity - stats.today_pnl)) * 100 : null;
+  const applying = status.applied_config_version !== null && status.applied_config_version !== status.config_version;
+
+  return (
+    <section className={`panel status-card state-${status.state} ${status.mode === 'live' ? 'is-live' : ''}`} data-testid="status-card" aria-label="Bot status">
+      <div className="status-top">
+        <span className={`state-badge state-${status.state}`} data-testid="state-badge" data-state={status.state}>
+          {status.state.toUpperCase()}
+        </span>
+        <ModeBadge mode={status.mode} />
+      </div>
+      <div className="status-market" data-testid="status-market">
+        <span className="market-symbol">{status.symbol}</span>
+        <span className="muted">
+          {status.timeframe} · {status.exchange} · {status.market}
+        </span>
+      </div>
+
+      {status.state === 'paused' && status.paused_reason && (
+        <div className="paused-reason" data-testid="paused-reason" role="alert">
+          Paused by itself: {status.paused_reason}
+          {status.paused_at !== null && <> at {dateTime(status.paused_at)}</>}
+        </div>
+      )}
+
+      <dl className="kv">
+        <dt>Equity</dt>
+        <dd><Num text={money(status.equity)} unit="USDT" testId="status-equity" /></dd>
+        <dt>Today's P&amp;L</dt>
+        <dd>
+          <Num text={signedMoney(todayPnl)} unit="USDT" signOf={todayPnl} testId="status-today-pnl" />{' '}
+          <Num text={signedPct(todayPct)} signOf={todayPnl} />
+        </dd>
+        <dt>Last price</dt>
+        <dd><Num text={price(status.last_price)} unit={status.symbol.split('/')[1]} /></dd>
+        <dt>Uptime</dt>
+        <dd><span className="num" data-testid="status-uptime">{running ? duration(uptime) : '—'}</span></dd>
+        <dt>Open / pending</dt>
+        <dd><span className="num" data-testid="status-counts">{status.open_positions} / {status.pending_orders}</span></dd>
+        <dt>Config</dt>
+        <dd>
+          <span className="num" data-testid="status-config-version" data-version={status.config_version} data-applied={status.applied_config_version ?? ''}>
+            v{status.config_version}
+            {applying ? <span className="muted"> (applying; running v{status.applied_config_version})</span> : null}
+          </span>
+        </dd>
+        <dt>Last cycle</dt>
+        <dd><span className="num muted">{status.last_cycle_at ? timeOfDay(status.last_cycle_at) : '—'}</span></dd>
+      </dl>
+
+      <div className="status-actions">
+        <button
+          type="button"
+          className={running ? 'btn-danger' : 'btn-primary'}
+          data-testid={running ? 'btn-stop' : 'btn-start'}
+          disabled={busy !== null}
+          onClick={() => act(running ? 'stop' : 'start')}
+        >
+          {running ? 'Stop' : 'Start'}
+        </button>
+        {status.state === 'paused' ? (
+          <button type="button" data-testid="btn-resume" disabled={busy !== null} onClick={() => act('resume')}>
+            Resume
+          </button>
+        ) : (
+          <button type="button" data-testid="btn-pause" disabled={busy !== null || status.state !== 'running'} onClick={() => act('pause')}>
+            Pause
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

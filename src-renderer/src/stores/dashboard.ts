@@ -1,0 +1,119 @@
+import type { BotEvent, LogRecord } from '../../../src-shared/contract';
+import { errorMessage } from '../api/api-error';
+import type { BotClient } from '../api/bot-client';
+import { createConfigStore } from './config.store';
+import { createLogsStore } from './logs.store';
+import { createMarketStore } from './market.store';
+import { createNoticesStore } from './notices.store';
+import { createPositionsStore } from './positions.store';
+import { createStatusStore } from './status.store';
+import { throttle } from './throttle';
+import { createTradesStore } from './trades.store';
+
+export type Dashboard = ReturnType<typeof createDashboard>;
+
+/** Candle-driven refreshes (stats, current prices, chart tail) at most this often. */
+const SLOW_REFRESH_MS = 1000;
+/** Log lines arrive in bursts; the view is repainted at most this often. */
+const LOG_FLUSH_MS = 200;
+
+/**
+ * All stores over one client, and the wiring from the event stream into them. The stores never learn which transport
+ * carries their calls; after every (re)connection they reload their snapshots, since events may have been missed.
+ */
+export function createDashboard(client: BotClient) {
+  const stores = {
+    status: createStatusStore(client),
+    positions: createPositionsStore(client),
+    trades: createTradesStore(client),
+    logs: createLogsStore(client),
+    config: createConfigStore(client),
+    market: createMarketStore(client),
+    notices: createNoticesStore(),
+  };
+  const report = (e: unknown) => stores.notices.getState().push('error', errorMessage(e));
+  const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+
+  const refreshStats = throttle(() => void quietly(stores.status.getState().refreshStats()), SLOW_REFRESH_MS);
+  const refreshPrices = throttle(() => {
+    void quietly(stores.positions.getState().refresh());
+    void quietly(stores.market.getState().refreshTail());
+  }, SLOW_REFRESH_MS);
+
+  let pendingLogs: LogRecord[] = [];
+  const flushLogs = throttle(() => {
+    stores.logs.getState().append(pendingLogs);
+    pendingLogs = [];
+  }, LOG_FLUSH_MS);
+
+  function onEvent(event: BotEvent): void {
+    switch (event.type) {
+      case 'status_change':
+        stores.status.getState().applyStatus(event.data);
+        refreshStats();
+        refreshPrices();
+        break;
+      case 'trade':
+        stores.trades.getState().applyTrade(event.data);
+        stores.market.getState().applyTrade(event.data);
+        refreshStats();
+        break;
+      case 'position':
+        stores.positions.getState().applyEvent(event.data);
+        break;
+      case 'config_changed':
+        stores.config.getState().applyVersion(event.data);
+        void quietly(stores.status.getState().refresh());
+        break;
+      case 'log':
+        pendingLogs.push(event.data);
+        flushLogs();
+        break;
+      case 'error':
+        stores.notices.getState().push('warn', event.data.message);
+        break;
+      case 'order':
+      case 'signal':
+        break;
+    }
+  }
+
+  let loadedOnce = false;
+  async function resync(): Promise<void> {
+    const s = stores;
+    const first = !loadedOnce;
+    loadedOnce = true;
+    await Promise.all([
+      s.status.getState().refresh(),
+      s.status.getState().refreshStats(),
+      s.positions.getState().refresh(),
+      s.config.getState().load(),
+      s.config.getState().loadHistory(),
+      s.market.getState().load(),
+      // a later page stays where the user is; the first page picks up what was missed
+      s.trades.getState().cursors.length === 1 ? s.trades.getState().load() : Promise.resolve(),
+      // afterwards the log tail is fed by the stream alone (its replay covers a reconnect), so lines never repeat
+      first ? s.logs.getState().load() : Promise.resolve(),
+    ]).catch(report);
+  }
+
+  const unsubscribeEvents = client.subscribe(undefined, onEvent);
+  const unsubscribeConnection = client.connection.subscribe((state) => {
+    if (state === 'connected') void resync();
+  });
+  if (client.connection.get() === 'connected') void resync();
+
+  return {
+    client,
+    stores,
+    report,
+    dispose() {
+      unsubscribeEvents();
+      unsubscribeConnection();
+      refreshStats.cancel();
+      refreshPrices.cancel();
+      flushLogs.cancel();
+      client.close();
+    },
+  };
+}

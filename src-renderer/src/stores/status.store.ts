@@ -1,0 +1,65 @@
+import { createStore } from 'zustand/vanilla';
+import type { Stats, Status, Trade } from '../../../src-shared/contract';
+import type { BotClient } from '../api/bot-client';
+
+export type Transition = 'start' | 'stop' | 'pause' | 'resume';
+
+export interface StatusState {
+  status: Status | null;
+  stats: Stats | null;
+  /** the transition or manual operation in flight, to disable its button */
+  busy: Transition | 'closeAll' | 'cancelPending' | null;
+  refresh(): Promise<void>;
+  refreshStats(): Promise<void>;
+  transition(action: Transition): Promise<void>;
+  closeAll(): Promise<Trade[]>;
+  cancelPending(): Promise<number>;
+  applyStatus(status: Status): void;
+}
+
+const CALLS = { start: 'startBot', stop: 'stopBot', pause: 'pauseBot', resume: 'resumeBot' } as const;
+
+export function createStatusStore(client: BotClient) {
+  return createStore<StatusState>()((set, get) => {
+    async function busyWhile<T>(busy: NonNullable<StatusState['busy']>, work: () => Promise<T>): Promise<T> {
+      set({ busy });
+      try {
+        return await work();
+      } finally {
+        set({ busy: null });
+      }
+    }
+    return {
+      status: null,
+      stats: null,
+      busy: null,
+      async refresh() {
+        get().applyStatus(await client.getStatus());
+      },
+      async refreshStats() {
+        set({ stats: await client.getStats() });
+      },
+      transition: (action) =>
+        busyWhile(action, async () => {
+          const result = await client[CALLS[action]]();
+          get().applyStatus(result.status);
+        }),
+      closeAll: () =>
+        busyWhile('closeAll', async () => {
+          const result = await client.closeAll();
+          get().applyStatus(result.status);
+          return result.closed;
+        }),
+      cancelPending: () =>
+        busyWhile('cancelPending', async () => {
+          const result = await client.cancelPending();
+          void get().refresh();
+          return result.cancelled;
+        }),
+      applyStatus(status) {
+        set({ status });
+      },
+    };
+  });
+}
+export type StatusStore = ReturnType<typeof createStatusStore>;
