@@ -40,6 +40,9 @@ export const StrategySchema = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('bollinger_reversion'), params: BollingerReversionParamsSchema.default(BollingerReversionParamsSchema.parse({})) }),
 ]);
 export type StrategyConfig = z.infer<typeof StrategySchema>;
+export type EmaCrossParams = z.infer<typeof EmaCrossParamsSchema>;
+export type RsiReversionParams = z.infer<typeof RsiReversionParamsSchema>;
+export type BollingerReversionParams = z.infer<typeof BollingerReversionParamsSchema>;
 export const STRATEGY_NAMES = ['ema_cross', 'rsi_reversion', 'bollinger_reversion'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 

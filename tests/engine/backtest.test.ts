@@ -11,7 +11,8 @@ import { ALT_1M, XRP_5M, loadXrp5m } from '../helpers/candles';
 import { expectStatsMatchTrades, onStep } from '../helpers/money';
 
 const tmp = mkdtempSync(join(tmpdir(), 'botdesk-bt-'));
-const cli = (...args: string[]) => spawnSync('npx', ['tsx', 'src-main/cli/backtest.ts', ...args], { encoding: 'utf8' });
+// node directly rather than npx, so npm's own warnings cannot mix into the stderr under test
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/backtest.ts', ...args], { encoding: 'utf8' });
 
 describe('backtest engine on real candles', () => {
   it('produces trades whose stats recompute exactly and respect market precision', async () => {
