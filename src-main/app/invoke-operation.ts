@@ -32,11 +32,13 @@ export function fieldsOf(error: z.ZodError, where: string): Record<string, strin
   return fields;
 }
 
+const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) {
-    if (value !== undefined && !(where === 'query' && value && typeof value === 'object' && Object.keys(value).length === 0)) {
-      if (where === 'body' && value && typeof value === 'object' && Object.keys(value).length === 0) return undefined;
-      throw new ServiceError(400, `This operation takes no ${where === 'body' ? 'request body' : where}.`);
+    // an adapter may always pass an empty object (no path params, no query, `{}` as body)
+    if (value !== undefined && !isEmptyObject(value)) {
+      throw new ServiceError(400, `This operation takes no ${where === 'body' ? 'request body' : where === 'query' ? 'query parameters' : 'path parameters'}.`);
     }
     return undefined;
   }

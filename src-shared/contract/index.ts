@@ -4,3 +4,4 @@ export * from './events';
 export * from './errors.schema';
 export * from './operations';
 export * from './bridge';
+export * from './session.schema';

@@ -1,0 +1,26 @@
+// One server per process for the API benchmark: `botdesk` (the real runtime and API) or `bare` (node:http answering
+// the same bytes with no checks). Prints one JSON line {port, token} when listening.
+import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBotRuntime } from '../src-main/app/runtime';
+import { createApiServer } from '../src-main/server/api-server';
+import { createLogger } from '../src-main/engine/log/logger';
+
+const variant = process.argv[2];
+if (variant === 'bare') {
+  const body = Buffer.from(process.env.BENCH_BODY ?? '{}');
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+    res.end(body);
+  });
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as { port: number }).port, token: '' })));
+} else {
+  const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-api-'));
+  const logger = createLogger({ level: 'warn' });
+  const token = 'bench-token-0123456789abcdefghijklmnop';
+  const runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 }, replaySpeed: 5, logger });
+  const api = await createApiServer({ handlers: runtime.handlers, events: runtime.events, logger, controlToken: token, host: '127.0.0.1', port: 0 });
+  console.log(JSON.stringify({ port: api.port, token }));
+}

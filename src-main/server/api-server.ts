@@ -1,0 +1,250 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  operations, ServiceError, SessionRequestSchema,
+  type OperationHandlers, type OperationName,
+} from '../../src-shared/contract';
+import { fieldsOf, invokeOperation } from '../app/invoke-operation';
+import type { EventFeed } from '../engine/events/event-bus';
+import type { Logger } from '../engine/log/logger';
+import { BodyError, readJsonBody } from './json-body';
+import { sendError, sendJson } from './http-responses';
+import { LoginCodes } from './login-codes';
+import { renderMetrics } from './metrics';
+import { buildOpenApiDocument } from './openapi';
+import { OriginPolicy } from './request-guards';
+import { API_PREFIX, RouteTable } from './routes';
+import { DASHBOARD_CSP, StaticFiles } from './static-files';
+import { bearerToken, FailureLimiter, TokenAuth, type TokenScope } from './token-auth';
+import { attachEventStream } from './event-stream';
+
+export interface ApiServerOptions {
+  handlers: OperationHandlers;
+  events: EventFeed;
+  logger: Logger;
+  controlToken: string;
+  readToken?: string;
+  host: string;
+  /** 0 = any free port */
+  port: number;
+  allowRemote?: boolean;
+  /** the built dashboard; not served when absent */
+  staticDir?: string;
+  /** failed authentications per client before 429 (default 10 a minute) */
+  authFailures?: { max: number; windowMs: number };
+  /** event-stream slow-consumer limit and ping interval (tests shorten them) */
+  stream?: { maxBufferedBytes?: number; pingIntervalMs?: number };
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  /** a fresh one-time dashboard link (`/#login=CODE`) */
+  loginUrl: string;
+  issueLoginUrl(): string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const API_VERSION = '1.0.0';
+const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' };
+const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\./.test(host);
+
+/**
+ * The management HTTP + WebSocket server (contract §3–§6): every operation of the shared table at its path,
+ * behind Host/Origin checks, bearer tokens with scopes, body limits and a failed-auth limiter.
+ */
+export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
+  if (!isLoopback(o.host) && !o.allowRemote) {
+    throw new Error(`refusing to bind the API to ${o.host}: not a loopback address (set BOT_API_ALLOW_REMOTE=1 to allow)`);
+  }
+  const routes = new RouteTable();
+  const auth = new TokenAuth(o.controlToken, o.readToken);
+  const limiter = new FailureLimiter(o.authFailures?.max, o.authFailures?.windowMs);
+  const loginCodes = new LoginCodes();
+  const files = o.staticDir ? new StaticFiles(resolve(o.staticDir)) : null;
+  const requestCounts = new Map<string, number>();
+  let openApiText: string | null = null;
+  let policy: OriginPolicy | null = null;
+
+  const count = (route: string, status: number) => {
+    const key = `${route} ${status}`;
+    requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
+  };
+
+  /** token → scope, or an answer already sent (401/429) */
+  function authenticate(req: IncomingMessage, res: ServerResponse, route: string): TokenScope | null {
+    const client = req.socket.remoteAddress ?? '?';
+    const scope = auth.scopeOf(bearerToken(req.headers.authorization));
+    if (scope) return scope;
+    const wait = limiter.retryAfter(client);
+    if (wait > 0) {
+      count(route, 429);
+      sendError(res, 429, `Too many failed authentication attempts; try again in ${wait} s.`, { 'Retry-After': String(wait) });
+      return null;
+    }
+    limiter.fail(client);
+    count(route, 401);
+    const missing = !req.headers.authorization;
+    sendError(res, 401, missing ? 'Authentication required: send Authorization: Bearer <token>.' : 'The token is not valid.', { 'WWW-Authenticate': 'Bearer' });
+    return null;
+  }
+
+  async function handleOperation(req: IncomingMessage, res: ServerResponse, name: OperationName, params: Record<string, string>, search: string): Promise<void> {
+    const op = operations[name];
+    let scope: TokenScope | 'public' = 'public';
+    if (op.scope !== 'public') {
+      const s = authenticate(req, res, name);
+      if (!s) return;
+      if (op.scope === 'control' && s === 'read') {
+        count(name, 403);
+        return sendError(res, 403, 'This token is read-only; control operations need the control token.');
+      }
+      scope = s;
+    }
+    const body = op.method === 'GET' ? undefined : await readJsonBody(req);
+    const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
+    const ifMatch = req.headers['if-match'];
+    const output = await invokeOperation(o.handlers, name, { params, query, body, if_match: ifMatch }, { actor: `api:${scope}` });
+    count(name, 200);
+    sendJson(res, 200, output);
+  }
+
+  async function handleSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const client = req.socket.remoteAddress ?? '?';
+    const wait = limiter.retryAfter(client);
+    if (wait > 0) return sendError(res, 429, `Too many failed authentication attempts; try again in ${wait} s.`, { 'Retry-After': String(wait) });
+    const parsed = SessionRequestSchema.safeParse(await readJsonBody(req));
+    if (!parsed.success) return sendError(res, 400, 'Send {"code": "<the code after #login= in the link>"}.', undefined, fieldsOf(parsed.error, 'body'));
+    if (!loginCodes.redeem(parsed.data.code)) {
+      limiter.fail(client);
+      return sendError(res, 401, 'This login link is not valid: it was already used or has expired. Restart the server or use the token from the api-token file.');
+    }
+    o.logger.info('dashboard login with a one-time link');
+    sendJson(res, 200, { token: o.controlToken, scope: 'control' });
+  }
+
+  async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!authenticate(req, res, 'metrics')) return;
+    const caller = { actor: 'api:read' };
+    const [status, stats] = await Promise.all([invokeOperation(o.handlers, 'getStatus', {}, caller), invokeOperation(o.handlers, 'getStats', {}, caller)]);
+    const text = renderMetrics({ status, stats, requests: requestCounts, wsClients: stream.clientCount(), eventsPublished: o.events.lastSeq });
+    count('metrics', 200);
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(text);
+  }
+
+  function handleStatic(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const file = files?.get(path);
+    if (!file) {
+      count('static', 404);
+      return sendError(res, 404, files ? `Nothing at ${path}.` : 'The dashboard is not built on this server (run npm run build).');
+    }
+    count('static', 200);
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': file.type,
+      'Content-Length': file.body.length,
+      'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...(file.type.startsWith('text/html') ? { 'Content-Security-Policy': DASHBOARD_CSP } : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const search = q === -1 ? '' : url.slice(q + 1);
+    const refused = policy!.check(req);
+    if (refused) {
+      count('guard', 403);
+      return sendError(res, 403, `Forbidden: ${refused}.`);
+    }
+    const method = req.method ?? 'GET';
+    if (path.startsWith(API_PREFIX + '/') || path === API_PREFIX) {
+      const match = routes.match(method, path);
+      if (match) return handleOperation(req, res, match.name, match.params, search);
+      if (path === `${API_PREFIX}/session` && method === 'POST') return handleSession(req, res);
+      if (path === `${API_PREFIX}/openapi.json` && method === 'GET') {
+        if (!authenticate(req, res, 'openapi')) return;
+        openApiText ??= JSON.stringify(buildOpenApiDocument(API_VERSION));
+        count('openapi', 200);
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
+        return void res.end(openApiText);
+      }
+      const allowed = routes.allowedMethods(path);
+      if (allowed.length) {
+        count('unknown', 405);
+        return sendError(res, 405, `${method} is not supported on ${path}; use ${allowed.join(' or ')}.`, { Allow: allowed.join(', ') });
+      }
+      count('unknown', 404);
+      return sendError(res, 404, `No route ${method} ${path}; see GET ${API_PREFIX}/openapi.json.`);
+    }
+    if (path === '/metrics' && method === 'GET') return handleMetrics(req, res);
+    if (method === 'GET' || method === 'HEAD') return handleStatic(req, res, path);
+    count('unknown', 404);
+    sendError(res, 404, `No route ${method} ${path}.`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (e instanceof ServiceError) return sendError(res, e.status, e.message, undefined, e.fields);
+      if (e instanceof BodyError) return sendError(res, e.status, e.message, e.status === 413 ? { Connection: 'close' } : undefined);
+      o.logger.error('request failed', { method: req.method, path: (req.url ?? '').split('?')[0], error: e instanceof Error ? e.message : String(e) });
+      sendError(res, 500, 'Internal error; the bot logged the details.');
+    });
+  });
+  // slow-header and slow-body clients are cut off rather than holding sockets open
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  const stream = attachEventStream({
+    server,
+    events: o.events,
+    maxBufferedBytes: o.stream?.maxBufferedBytes,
+    pingIntervalMs: o.stream?.pingIntervalMs,
+    authorize(req, token) {
+      const refused = policy!.check(req);
+      if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
+      const scope = auth.scopeOf(token);
+      if (scope) return { ok: true, scope };
+      const client = req.socket.remoteAddress ?? '?';
+      const wait = limiter.retryAfter(client);
+      if (wait > 0) return { ok: false, status: 429, message: `Too many failed authentication attempts; try again in ${wait} s.` };
+      limiter.fail(client);
+      return { ok: false, status: 401, message: token ? 'The token is not valid.' : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].' };
+    },
+    onClientError: (msg) => o.logger.warn(msg),
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port, o.host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  policy = new OriginPolicy(o.host, port);
+  const url = `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`;
+  const issueLoginUrl = () => `${url}/#login=${loginCodes.issue()}`;
+
+  return {
+    url,
+    port,
+    loginUrl: issueLoginUrl(),
+    issueLoginUrl,
+    server,
+    async close() {
+      await stream.close();
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENT_TYPES, type EventType } from '../../src-shared/contract';
+import type { EventFeed } from '../engine/events/event-bus';
+import { bearerToken } from './token-auth';
+
+export type UpgradeVerdict = { ok: true; scope: 'read' | 'control' } | { ok: false; status: 400 | 401 | 403 | 404 | 429; message: string };
+
+export interface EventStreamOptions {
+  server: Server;
+  events: EventFeed;
+  /** Host/Origin/token checks; `token` comes from the Authorization header or the subprotocols ["bearer", token] */
+  authorize(req: IncomingMessage, token: string | null): UpgradeVerdict;
+  path?: string;
+  /** a client with more than this queued is cut off (1013) instead of buffering without bound */
+  maxBufferedBytes?: number;
+  pingIntervalMs?: number;
+  maxPayload?: number;
+  onClientError?(msg: string): void;
+}
+
+export interface EventStream {
+  clientCount(): number;
+  close(): Promise<void>;
+}
+
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+const TRY_AGAIN_LATER = 1013;
+const TYPE_SET = new Set<string>(EVENT_TYPES);
+
+interface Client {
+  ws: WebSocket;
+  types: Set<EventType> | null;
+  alive: boolean;
+}
+
+/** Subprotocols ["bearer", token] → token (browsers cannot set headers on a WebSocket). */
+function subprotocolToken(req: IncomingMessage): string | null {
+  const list = req.headers['sec-websocket-protocol']?.split(',').map((s) => s.trim()) ?? [];
+  const i = list.indexOf('bearer');
+  return i >= 0 && list[i + 1] ? list[i + 1] : null;
+}
+
+function reject(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ success: false, error: message });
+  socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** `?types=` and `?since=` (contract §5), or why not */
+function parseQuery(search: string): { types: Set<EventType> | null; since: number | null } | string {
+  const params = new URLSearchParams(search);
+  for (const key of params.keys()) if (key !== 'types' && key !== 'since') return `unknown query parameter "${key}" (use types and since)`;
+  let types: Set<EventType> | null = null;
+  const typesText = params.get('types');
+  if (typesText !== null) {
+    types = new Set();
+    for (const t of typesText.split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (!TYPE_SET.has(t)) return `unknown event type "${t}"; known: ${EVENT_TYPES.join(', ')}`;
+      types.add(t as EventType);
+    }
+  }
+  const sinceText = params.get('since');
+  if (sinceText !== null && !/^\d{1,15}$/.test(sinceText)) return 'since must be a non-negative integer (the last seq you received)';
+  return { types, since: sinceText === null ? null : Number(sinceText) };
+}
+
+/**
+ * The event stream at /ws/events (contract §5): authenticated in the HTTP upgrade, optional type filter, replay
+ * of buffered events after `since` then live events with no gap, protocol pings, slow consumers cut off.
+ * Events arrive serialised once by the bus and are sent as is to every client.
+ */
+export function attachEventStream(o: EventStreamOptions): EventStream {
+  const path = o.path ?? '/ws/events';
+  const maxBuffered = o.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: o.maxPayload ?? 4096,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has('bearer') ? 'bearer' : false),
+  });
+  const clients = new Set<Client>();
+
+  const cutOff = (c: Client) => {
+    clients.delete(c);
+    o.onClientError?.('event stream client too slow; disconnected (1013)');
+    c.ws.close(TRY_AGAIN_LATER, 'slow consumer: too far behind; reconnect with ?since=');
+    const timer = setTimeout(() => c.ws.terminate(), 1000);
+    timer.unref();
+  };
+  const send = (c: Client, json: string) => {
+    if (c.ws.bufferedAmount > maxBuffered) return cutOff(c);
+    c.ws.send(json);
+  };
+
+  const unsubscribe = o.events.subscribe((event, json) => {
+    for (const c of clients) if (!c.types || c.types.has(event.type)) send(c, json);
+  });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if ((q === -1 ? url : url.slice(0, q)) !== path) return reject(socket, 404, `No WebSocket endpoint at ${url.split('?')[0]}; use ${path}.`);
+    const token = bearerToken(req.headers.authorization) ?? subprotocolToken(req);
+    const verdict = o.authorize(req, token);
+    if (!verdict.ok) return reject(socket, verdict.status, verdict.message);
+    const query = parseQuery(q === -1 ? '' : url.slice(q + 1));
+    if (typeof query === 'string') return reject(socket, 400, `Invalid event stream request: ${query}.`);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const client: Client = { ws, types: query.types, alive: true };
+      // replay and subscription happen in this same tick, so no event can fall between them
+      if (query.since !== null) {
+        for (const { event, json } of o.events.since(query.since)) if (!client.types || client.types.has(event.type)) send(client, json);
+      }
+      if (ws.readyState !== ws.OPEN) return;
+      clients.add(client);
+      ws.on('pong', () => (client.alive = true));
+      ws.on('message', () => undefined);
+      ws.on('error', () => ws.terminate());
+      ws.on('close', () => clients.delete(client));
+    });
+  };
+  o.server.on('upgrade', onUpgrade);
+
+  const pinger = setInterval(() => {
+    for (const c of clients) {
+      if (!c.alive) {
+        clients.delete(c);
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }, o.pingIntervalMs ?? 30_000);
+  pinger.unref();
+
+  return {
+    clientCount: () => clients.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(pinger);
+        unsubscribe();
+        o.server.off('upgrade', onUpgrade);
+        for (const c of clients) c.ws.close(1001, 'server shutting down');
+        for (const ws of wss.clients) ws.terminate();
+        clients.clear();
+        wss.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,44 @@
+import type { OperationOutput } from '../../src-shared/contract';
+
+export interface MetricsSnapshot {
+  status: OperationOutput<'getStatus'>;
+  stats: OperationOutput<'getStats'>;
+  requests: ReadonlyMap<string, number>;
+  wsClients: number;
+  eventsPublished: number;
+}
+
+const STATES = ['running', 'paused', 'stopped'] as const;
+
+/** Prometheus text exposition (format 0.0.4) of the bot's health and performance. */
+export function renderMetrics(m: MetricsSnapshot): string {
+  const out: string[] = [];
+  const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: [string, number][]) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) out.push(`${name}${labels} ${Number.isFinite(value) ? value : 'NaN'}`);
+  };
+  const { status, stats } = m;
+  metric('botdesk_bot_state', 'gauge', 'Lifecycle state of the bot (1 for the current one).', STATES.map((s) => [`{state="${s}"}`, status.state === s ? 1 : 0]));
+  metric('botdesk_uptime_seconds', 'gauge', 'Seconds since the bot was started.', [['', status.uptime_s]]);
+  metric('botdesk_equity', 'gauge', 'Account equity in the quote currency.', [['', stats.equity]]);
+  metric('botdesk_realized_pnl', 'gauge', 'Realised profit and loss, after fees.', [['', stats.realized_pnl]]);
+  metric('botdesk_unrealized_pnl', 'gauge', 'Unrealised profit and loss of open positions.', [['', stats.unrealized_pnl]]);
+  metric('botdesk_fees_paid_total', 'counter', 'Fees paid.', [['', stats.fees_paid]]);
+  metric('botdesk_trades_total', 'counter', 'Closed trades.', [['{result="win"}', stats.wins], ['{result="loss"}', stats.losses]]);
+  metric('botdesk_max_drawdown_pct', 'gauge', 'Largest peak-to-trough fall of equity, percent.', [['', stats.max_drawdown_pct]]);
+  metric('botdesk_open_positions', 'gauge', 'Open positions.', [['', status.open_positions]]);
+  metric('botdesk_pending_orders', 'gauge', 'Orders resting on the exchange.', [['', status.pending_orders]]);
+  metric('botdesk_config_version', 'gauge', 'Latest config version.', [['', status.config_version]]);
+  metric('botdesk_last_cycle_timestamp_seconds', 'gauge', 'When the last trading cycle ran.', [['', (status.last_cycle_at ?? 0) / 1000]]);
+  metric('botdesk_http_requests_total', 'counter', 'HTTP requests answered, by route and status.',
+    [...m.requests].map(([key, n]) => {
+      const [route, code] = key.split(' ');
+      return [`{route="${route}",status="${code}"}`, n];
+    }));
+  metric('botdesk_ws_clients', 'gauge', 'Connected event-stream clients.', [['', m.wsClients]]);
+  metric('botdesk_events_published_total', 'counter', 'Events published on the stream.', [['', m.eventsPublished]]);
+  const mem = process.memoryUsage();
+  metric('process_resident_memory_bytes', 'gauge', 'Resident memory.', [['', mem.rss]]);
+  metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use.', [['', mem.heapUsed]]);
+  return out.join('\n') + '\n';
+}
