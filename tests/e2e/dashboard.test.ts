@@ -15,6 +15,8 @@ const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 /** settings that make the bot trade often on replayed candles, so a test sees trades within seconds */
 const BUSY_CONFIG = { stop_loss_pct: 0.3, take_profit_pct: 0.4, position_size_pct: 10, max_positions: 5, max_daily_loss_pct: 0 };
+/** positions that stay open: entries on dips, SL/TP and the exit signal out of reach */
+const HOLDING_CONFIG = { stop_loss_pct: 50, take_profit_pct: 1000, strategy: { name: 'rsi_reversion', params: { period: 14, oversold: 45, overbought: 99 } } };
 
 async function waitUntil<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -66,7 +68,7 @@ describe('dashboard in the browser', () => {
     expect(stored.local).toEqual([]);
     // a marker that only survives as long as the page is never reloaded
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-    await shot(page, 'overview-stopped');
+    await shot(page, 'overview');
   });
 
   it('refuses a wrong token on the login screen and accepts the right one', async () => {
@@ -89,16 +91,21 @@ describe('dashboard in the browser', () => {
     await otherContext.close();
   });
 
-  it('starts and stops the bot, the status card following without a reload', async () => {
+  it('stops and starts the bot, the status card following without a reload', async () => {
     expect((await server.api('PUT', '/bot/config', BUSY_CONFIG)).status).toBe(200);
-    await page.click(byTestId('btn-start'));
+    // a fresh install trades at once (paper, replay), so the newcomer sees it working
     await waitForState('running');
-    expect((await status()).state).toBe('running');
     await page.click(byTestId('btn-stop'));
     await waitForState('stopped');
     expect((await status()).state).toBe('stopped');
-    // a transition made elsewhere (another tool on the API) shows up through the event stream
-    await server.api('POST', '/bot/start', {});
+    await shot(page, 'overview-stopped');
+    await page.click(byTestId('btn-start'));
+    await waitForState('running');
+    expect((await status()).state).toBe('running');
+    // transitions made elsewhere (another tool on the API) show up through the event stream
+    await server.api('POST', '/bot/pause', {});
+    await waitForState('paused');
+    await server.api('POST', '/bot/resume', {});
     await waitForState('running');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   });
@@ -106,11 +113,14 @@ describe('dashboard in the browser', () => {
   it('shows a new trade in the history table and as a marker on the price chart', async () => {
     const before = (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total;
     await openTab('trades');
-    const rows = await waitUntil(async () => ((await page.$$(byTestId('trade-row'))).length > 0 ? page.$$(byTestId('trade-row')) : null), 'a trade row', 60_000);
-    expect(rows.length).toBeGreaterThan(0);
-    const apiTotal = (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total;
-    expect(apiTotal).toBeGreaterThan(before);
+    const newest = await waitUntil(async () => {
+      const page1 = (await server.api<{ total: number; trades: Trade[] }>('GET', '/bot/trades?limit=1')).body;
+      return page1.total > before ? page1.trades[0] : null;
+    }, 'a new trade', 60_000);
+    // the row arrives through the event stream, without a reload
+    await page.waitForSelector(`${byTestId('trade-row')}[data-trade-id="${newest.id}"]`, { timeout: 15_000 });
     await waitUntil(async () => Number(await page.getAttribute(byTestId('price-chart-canvas'), 'data-markers')) > 0, 'a trade marker on the chart');
+    const apiTotal = (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total;
     // the table's total follows the stream
     await waitUntil(async () => Number(await page.textContent(byTestId('trades-total'))) >= apiTotal, 'the trade total');
     await shot(page, 'overview-trading');
@@ -169,6 +179,8 @@ describe('dashboard in the browser', () => {
   });
 
   it('closes all after a confirmation that says what will happen: positions empty, paused with a reason', async () => {
+    // positions that stay open until closed by hand: entries on every dip below RSI 45, exits practically never
+    expect((await server.api('PUT', '/bot/config', { ...HOLDING_CONFIG })).status).toBe(200);
     const open = await waitUntil(async () => {
       const positions = (await server.api<Position[]>('GET', '/bot/positions')).body;
       return positions.length > 0 ? positions : null;
@@ -190,6 +202,7 @@ describe('dashboard in the browser', () => {
     expect(s.state).toBe('paused');
     expect(s.paused_reason).toBeTruthy();
     await shot(page, 'after-close-all');
+    expect((await server.api('PUT', '/bot/config', { ...BUSY_CONFIG, strategy: { name: 'ema_cross', params: {} } })).status).toBe(200);
   });
 
   it('survives a server restart: reconnects without a reload and shows no duplicated rows', async () => {
