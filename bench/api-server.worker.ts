@@ -1,5 +1,5 @@
 // One server per process for the API benchmark: `botdesk` (the real runtime and API) or `bare` (node:http answering
-// the same bytes with no checks). Prints one JSON line {port, token} when listening.
+// the same bytes, headers included, with no checks and no work). Prints one JSON line {port, token} when listening.
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ const variant = process.argv[2];
 if (variant === 'bare') {
   const body = Buffer.from(process.env.BENCH_BODY ?? '{}');
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': body.length });
     res.end(body);
   });
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as { port: number }).port, token: '' })));
@@ -24,3 +24,4 @@ if (variant === 'bare') {
   const api = await createApiServer({ handlers: runtime.handlers, events: runtime.events, logger, controlToken: token, host: '127.0.0.1', port: 0 });
   console.log(JSON.stringify({ port: api.port, token }));
 }
+process.on('SIGTERM', () => process.exit(0));

@@ -54,14 +54,15 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: 'params
 /**
  * The one way any adapter (HTTP route, IPC handler) runs an operation: parse the input with the operation's schemas,
  * call the shared implementation, and send the answer through the output schema so unlisted fields never leave.
- * Expected failures throw `ServiceError`; anything else is a bug.
+ * Expected failures throw `ServiceError`; anything else is a bug. Synchronous when the handler is (most reads), so
+ * the HTTP hot path does not pay for promises it does not need.
  */
-export async function invokeOperation<N extends OperationName>(
+export function runOperation<N extends OperationName>(
   handlers: OperationHandlers,
   name: N,
   raw: RawInput,
   caller: CallerContext,
-): Promise<OperationOutput<N>> {
+): OperationOutput<N> | Promise<OperationOutput<N>> {
   const op = operations[name] as (typeof operations)[OperationName];
   const input = {
     params: parsePart('params' in op ? op.params : undefined, raw.params, 'params'),
@@ -70,6 +71,17 @@ export async function invokeOperation<N extends OperationName>(
     if_match: 'ifMatch' in op && op.ifMatch ? raw.if_match : undefined,
   } as ParsedInput<N>;
   const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
-  const output = await handler(input, caller);
+  const output = handler(input, caller);
+  if (output instanceof Promise) return output.then((o) => op.output.parse(o) as OperationOutput<N>);
   return op.output.parse(output) as OperationOutput<N>;
+}
+
+/** `runOperation`, always as a promise (errors included). */
+export async function invokeOperation<N extends OperationName>(
+  handlers: OperationHandlers,
+  name: N,
+  raw: RawInput,
+  caller: CallerContext,
+): Promise<OperationOutput<N>> {
+  return runOperation(handlers, name, raw, caller);
 }

@@ -5,7 +5,7 @@ import {
   operations, ServiceError, SessionRequestSchema,
   type OperationHandlers, type OperationName,
 } from '../../src-shared/contract';
-import { fieldsOf, invokeOperation } from '../app/invoke-operation';
+import { fieldsOf, invokeOperation, runOperation } from '../app/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
 import type { Logger } from '../engine/log/logger';
 import { BodyError, readJsonBody } from './json-body';
@@ -91,7 +91,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     return null;
   }
 
-  async function handleOperation(req: IncomingMessage, res: ServerResponse, name: OperationName, params: Record<string, string>, search: string): Promise<void> {
+  function handleOperation(req: IncomingMessage, res: ServerResponse, name: OperationName, params: Record<string, string>, search: string): void | Promise<void> {
     const op = operations[name];
     let scope: TokenScope | 'public' = 'public';
     if (op.scope !== 'public') {
@@ -103,12 +103,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
       scope = s;
     }
-    const body = op.method === 'GET' ? undefined : await readJsonBody(req);
     const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
-    const ifMatch = req.headers['if-match'];
-    const output = await invokeOperation(o.handlers, name, { params, query, body, if_match: ifMatch }, { actor: `api:${scope}` });
-    count(name, 200);
-    sendJson(res, 200, output);
+    const caller = { actor: `api:${scope}` };
+    const answer = (output: unknown) => {
+      count(name, 200);
+      sendJson(res, 200, output);
+    };
+    // reads stay synchronous end to end; only bodies and async operations wait
+    if (op.method === 'GET') {
+      const output = runOperation(o.handlers, name, { params, query }, caller);
+      return output instanceof Promise ? output.then(answer) : answer(output);
+    }
+    return readJsonBody(req)
+      .then((body) => runOperation(o.handlers, name, { params, query, body, if_match: req.headers['if-match'] }, caller))
+      .then(answer);
   }
 
   async function handleSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -152,7 +160,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function handle(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -188,14 +196,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     sendError(res, 404, `No route ${method} ${path}.`);
   }
 
+  const fail = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
+    if (res.headersSent) return void res.destroy();
+    if (e instanceof ServiceError) return sendError(res, e.status, e.message, undefined, e.fields);
+    if (e instanceof BodyError) return sendError(res, e.status, e.message, e.status === 413 ? { Connection: 'close' } : undefined);
+    o.logger.error('request failed', { method: req.method, path: (req.url ?? '').split('?')[0], error: e instanceof Error ? e.message : String(e) });
+    sendError(res, 500, 'Internal error; the bot logged the details.');
+  };
   const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      if (e instanceof ServiceError) return sendError(res, e.status, e.message, undefined, e.fields);
-      if (e instanceof BodyError) return sendError(res, e.status, e.message, e.status === 413 ? { Connection: 'close' } : undefined);
-      o.logger.error('request failed', { method: req.method, path: (req.url ?? '').split('?')[0], error: e instanceof Error ? e.message : String(e) });
-      sendError(res, 500, 'Internal error; the bot logged the details.');
-    });
+    try {
+      const pending = handle(req, res);
+      if (pending) pending.catch((e: unknown) => fail(req, res, e));
+    } catch (e) {
+      fail(req, res, e);
+    }
   });
   // slow-header and slow-body clients are cut off rather than holding sockets open
   server.headersTimeout = 10_000;
