@@ -14,6 +14,7 @@ import { paperMarketRules } from '../engine/market/precision';
 import type { MarketFeed } from '../engine/ports/market-feed.port';
 import { Bot } from '../engine/bot';
 import { createOperationHandlers } from './operation-handlers';
+import { acquireInstanceLock } from './instance-lock';
 
 export type MarketSpec =
   | { kind: 'replay'; path: string }
@@ -67,7 +68,14 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
   if (mode === 'live') throw new Error('BOT_MODE=live is not available yet in this version; use paper');
   const events = new EventBus();
   const logger = opts.logger ?? createLogger();
-  const store = new SqliteStore(opts.dataDir);
+  const lock = acquireInstanceLock(opts.dataDir);
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(opts.dataDir);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   try {
     const pendingLogs: import('../../src-shared/contract').LogRecord[] = [];
     logger.addSink?.((r) => {
@@ -94,10 +102,12 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
         clearInterval(flushLogs);
         store.appendLogs(pendingLogs.splice(0), LOG_ROWS_KEPT);
         store.close();
+        lock.release();
       })()),
     };
   } catch (e) {
     store.close();
+    lock.release();
     throw e;
   }
 }

@@ -17,6 +17,8 @@ export interface EventStreamOptions {
   maxBufferedBytes?: number;
   pingIntervalMs?: number;
   maxPayload?: number;
+  /** connections beyond this are refused (503) */
+  maxClients?: number;
   onClientError?(msg: string): void;
 }
 
@@ -25,7 +27,7 @@ export interface EventStream {
   close(): Promise<void>;
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 const TRY_AGAIN_LATER = 1013;
 const TYPE_SET = new Set<string>(EVENT_TYPES);
 
@@ -73,6 +75,7 @@ function parseQuery(search: string): { types: Set<EventType> | null; since: numb
 export function attachEventStream(o: EventStreamOptions): EventStream {
   const path = o.path ?? '/ws/events';
   const maxBuffered = o.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const maxClients = o.maxClients ?? 1000;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: o.maxPayload ?? 4096,
@@ -107,6 +110,7 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
     if (!verdict.ok) return reject(socket, verdict.status, verdict.message);
     const query = parseQuery(q === -1 ? '' : url.slice(q + 1));
     if (typeof query === 'string') return reject(socket, 400, `Invalid event stream request: ${query}.`);
+    if (wss.clients.size >= maxClients) return reject(socket, 503, `Too many event stream connections (${maxClients}); try again later.`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const client: Client = { ws, types: query.types, alive: true };
       // replay and subscription happen in this same tick, so no event can fall between them

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBotRuntime } from '../../src-main/app/runtime';
+
+const open = (dataDir: string) => createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 }, replaySpeed: 1 });
+
+describe('one bot per data directory', () => {
+  it('refuses a second runtime on the same data while the first lives, and allows it after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-lock-'));
+    const first = await open(dir);
+    await expect(open(dir)).rejects.toThrow(/already running/);
+    await first.close();
+    expect(existsSync(join(dir, 'botdesk.lock'))).toBe(false);
+    const second = await open(dir);
+    await second.close();
+  });
+
+  it('takes over the lock of a process that died without releasing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-lock-'));
+    // a real pid that is certainly gone now
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(dir, 'botdesk.lock'), dead);
+    const rt = await open(dir);
+    await rt.close();
+  });
+});
