@@ -18,6 +18,9 @@ export class EventBus implements EventFeed {
   private seq = 0;
   private readonly ring: { event: BotEvent; json: string }[] = [];
   private readonly listeners = new Set<EventListener>();
+  /** events published by a listener while another event is being delivered wait here, so every consumer sees seq order */
+  private readonly queued: { event: BotEvent; json: string }[] = [];
+  private delivering = false;
 
   constructor(
     private readonly capacity = 5000,
@@ -31,14 +34,26 @@ export class EventBus implements EventFeed {
   publish<T extends EventType>(type: T, data: EventData<T>): BotEvent {
     const event = { type, ts: this.now(), seq: ++this.seq, data } as BotEvent;
     const json = JSON.stringify(event);
-    this.ring.push({ event, json });
+    const entry = { event, json };
+    this.ring.push(entry);
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
-    for (const listener of this.listeners) {
-      try {
-        listener(event, json);
-      } catch {
-        // a consumer's bug must not reach the trading loop
+    this.queued.push(entry);
+    if (this.delivering) return event;
+    this.delivering = true;
+    try {
+      for (let i = 0; i < this.queued.length; i++) {
+        const next = this.queued[i];
+        for (const listener of this.listeners) {
+          try {
+            listener(next.event, next.json);
+          } catch {
+            // a consumer's bug must not reach the trading loop
+          }
+        }
       }
+    } finally {
+      this.queued.length = 0;
+      this.delivering = false;
     }
     return event;
   }
