@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm start`: the desktop app where Electron can run; otherwise one line saying why, then the headless mode
+// (bot + API + dashboard as a web page) so a newcomer always gets a working bot and its dashboard URL.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const electronDir = join(root, 'node_modules', 'electron');
+
+/** the binary's path, or null while it is not downloaded (requiring 'electron' would try to download it) */
+function electronBinary() {
+  const pathFile = join(electronDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
+}
+
+/** null when Electron can start here, else the reason it cannot */
+function whyNoElectron() {
+  if (!existsSync(electronDir)) return 'the electron package is not installed';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display: DISPLAY and WAYLAND_DISPLAY are unset';
+  if (electronBinary()) return null;
+  // first run on a machine with a display: fetch the binary once, as `electron` itself would
+  process.stderr.write('BotDesk: downloading the Electron binary (first run)…\n');
+  const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'], timeout: 180_000 });
+  return r.status === 0 && electronBinary() ? null : 'the Electron binary could not be downloaded';
+}
+
+function build() {
+  if (existsSync(join(root, 'out', 'main', 'index.js')) && existsSync(join(root, 'out', 'renderer', 'index.html'))) return true;
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  return r.status === 0;
+}
+
+function run(command, args) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on('error', (e) => {
+    process.stderr.write(`BotDesk: could not start: ${e.message}\n`);
+    process.exit(1);
+  });
+}
+
+const reason = whyNoElectron();
+if (reason === null && build()) {
+  run(electronBinary(), [root]);
+} else {
+  process.stderr.write(`BotDesk: Electron cannot start here (${reason ?? 'the build failed'}); running headless instead.\n`);
+  if (!build()) process.stderr.write('BotDesk: the dashboard could not be built; the API still runs.\n');
+  run(process.execPath, ['--import', 'tsx', join(root, 'src-main', 'headless.ts')]);
+}

@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import type { Logger } from '../engine/log/logger';
+import { createApiServer, type ApiServer } from '../server/api-server';
+import { loadOrCreateControlToken } from '../server/token-store';
+import type { AppEnv } from './env';
+import { createBotRuntime, type BotRuntime } from './runtime';
+
+export interface Services {
+  runtime: BotRuntime;
+  api: ApiServer;
+  /** stop the loop, close the API (WebSocket clients get 1001), flush the database */
+  close(): Promise<void>;
+}
+
+/**
+ * The bot and its management API, composed the same way for headless and desktop: token, runtime, server.
+ * Prints the contract's ready line once the server listens.
+ */
+export async function startServices(o: { env: AppEnv; logger: Logger & { addSink?: (s: never) => void }; staticDir?: string; out?: (line: string) => void }): Promise<Services> {
+  const { env, logger } = o;
+  const controlToken = loadOrCreateControlToken({ dataDir: env.dataDir, envToken: env.controlToken });
+  logger.addSecret(controlToken);
+  if (env.readToken) logger.addSecret(env.readToken);
+  const runtime = await createBotRuntime({ dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger });
+  let api: ApiServer;
+  try {
+    api = await createApiServer({
+      handlers: runtime.handlers, events: runtime.events, logger, controlToken, readToken: env.readToken,
+      host: env.host, port: env.port, allowRemote: env.allowRemote, staticDir: o.staticDir,
+    });
+  } catch (e) {
+    await runtime.close();
+    throw e;
+  }
+  const out = o.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  out(`BotDesk API listening on ${api.url}`);
+  logger.info(`data in ${env.dataDir}; control token in ${join(env.dataDir, 'api-token')}`);
+  let closing: Promise<void> | null = null;
+  return {
+    runtime,
+    api,
+    close: () => (closing ??= (async () => {
+      await api.close();
+      await runtime.close();
+    })()),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The IPC adapter: the same operations as the HTTP routes, for the desktop window's preload bridge.
+ * No electron import, so it runs (and is tested) under plain Node; main wires it to the real ipcMain.
+ */
+import { EVENT_TYPES, IPC_CHANNELS, ServiceError, type BridgeResult, type EventType, type OperationName } from '../../src-shared/contract';
+import { isOperationName, runOperation, type RawInput } from '../app/invoke-operation';
+import type { EventFeed } from '../engine/events/event-bus';
+import type { OperationHandlers } from '../../src-shared/contract';
+
+/** What the router needs of a webContents. */
+export interface IpcSender {
+  readonly id: number;
+  send(channel: string, payload: unknown): void;
+  isDestroyed(): boolean;
+  once(event: 'destroyed', listener: () => void): unknown;
+}
+
+export interface IpcInvokeEvent {
+  sender: IpcSender;
+  senderFrame?: { url: string; parent?: unknown } | null;
+}
+
+/** The subset of Electron's ipcMain the router uses. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcInvokeEvent, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export interface IpcRouterOptions {
+  ipc: IpcMainLike;
+  handlers: OperationHandlers;
+  events: EventFeed;
+  /** only the app's own top-level page may call (checked on every call) */
+  isTrustedSender(event: IpcInvokeEvent): boolean;
+  onError?(message: string): void;
+}
+
+const TYPES = new Set<string>(EVENT_TYPES);
+const failure = (status: number, error: string, fields?: Record<string, string>): BridgeResult<OperationName> =>
+  ({ ok: false, status, body: fields ? { success: false, error, fields } : { success: false, error } });
+
+interface Subscription { key: string; types: Set<EventType> | null; since: number | null }
+
+/** `key` is chosen by the preload before it asks, so events replayed at once already have a listener waiting */
+function parseSubscription(raw: unknown): Subscription | string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'subscription options must be an object';
+  const { key, types, since, ...rest } = raw as { key?: unknown; types?: unknown; since?: unknown };
+  if (Object.keys(rest).length) return `unknown subscription option ${Object.keys(rest)[0]}`;
+  if (typeof key !== 'string' || !/^[\w-]{1,64}$/.test(key)) return 'key must be a short identifier';
+  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !TYPES.has(t)))) return 'types must list known event types';
+  if (since !== undefined && (typeof since !== 'number' || !Number.isInteger(since) || since < 0)) return 'since must be a non-negative integer';
+  return { key, types: types ? new Set(types as EventType[]) : null, since: (since as number | undefined) ?? null };
+}
+
+/** Registers botdesk:call / botdesk:subscribe / botdesk:unsubscribe; returns a function that removes them. */
+export function registerIpcRouter(o: IpcRouterOptions): () => void {
+  /** by `${webContents id}:${key}` */
+  const subscriptions = new Map<string, { sender: IpcSender; unsubscribe: () => void }>();
+
+  const drop = (id: string) => {
+    subscriptions.get(id)?.unsubscribe();
+    subscriptions.delete(id);
+  };
+
+  o.ipc.handle(IPC_CHANNELS.call, async (event, name, input) => {
+    if (!o.isTrustedSender(event)) return failure(403, 'This frame may not control the bot.');
+    if (!isOperationName(name)) return failure(404, `There is no operation ${JSON.stringify(name)}.`);
+    if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) return failure(400, 'The input must be an object {params, query, body, if_match}.');
+    try {
+      const data = await runOperation(o.handlers, name, (input ?? {}) as RawInput, { actor: 'ipc' });
+      return { ok: true, data };
+    } catch (e) {
+      if (e instanceof ServiceError) return failure(e.status, e.message, e.fields);
+      o.onError?.(`ipc ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return failure(500, 'Internal error; the bot logged the details.');
+    }
+  });
+
+  o.ipc.handle(IPC_CHANNELS.subscribe, (event, options) => {
+    if (!o.isTrustedSender(event)) return failure(403, 'This frame may not subscribe to events.');
+    const parsed = parseSubscription(options);
+    if (typeof parsed === 'string') return failure(400, `Invalid subscription: ${parsed}.`);
+    const sender = event.sender;
+    const id = `${sender.id}:${parsed.key}`;
+    if (subscriptions.has(id)) return failure(409, 'That subscription key is in use.');
+    const key = parsed.key;
+    const deliver = (type: EventType, json: string) => {
+      if (sender.isDestroyed()) return drop(id);
+      if (!parsed.types || parsed.types.has(type)) sender.send(IPC_CHANNELS.event, { key, json });
+    };
+    // replay and subscription in one tick: no gap, no duplicate
+    if (parsed.since !== null) for (const { event: e, json } of o.events.since(parsed.since)) deliver(e.type, json);
+    const unsubscribe = o.events.subscribe((e, json) => deliver(e.type, json));
+    subscriptions.set(id, { sender, unsubscribe });
+    sender.once('destroyed', () => drop(id));
+    return { ok: true, data: { key } };
+  });
+
+  o.ipc.handle(IPC_CHANNELS.unsubscribe, (event, key) => {
+    const id = `${event.sender.id}:${String(key)}`;
+    if (!subscriptions.has(id)) return { ok: false };
+    drop(id);
+    return { ok: true };
+  });
+
+  return () => {
+    for (const channel of [IPC_CHANNELS.call, IPC_CHANNELS.subscribe, IPC_CHANNELS.unsubscribe]) o.ipc.removeHandler(channel);
+    for (const id of [...subscriptions.keys()]) drop(id);
+  };
+}

@@ -1,0 +1,132 @@
+// The desktop IPC adapter against the real runtime. Electron's binary cannot run here, so ipcMain is stood in for
+// by a minimal channel table with the same contract (handle/invoke); everything behind it is real.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IPC_CHANNELS, type BotEvent, type BridgeResult, type OperationName } from '../../src-shared/contract';
+import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
+import { registerIpcRouter, type IpcInvokeEvent, type IpcSender } from '../../src-main/ipc/ipc-router';
+import { waitFor } from '../helpers/wait';
+
+const APP_URL = 'file:///app/out/renderer/index.html';
+
+class Channels {
+  readonly handlers = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>();
+  handle(channel: string, fn: (event: IpcInvokeEvent, ...args: unknown[]) => unknown) {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, fn);
+  }
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  }
+  async invoke(event: IpcInvokeEvent, channel: string, ...args: unknown[]): Promise<any> {
+    const fn = this.handlers.get(channel);
+    if (!fn) throw new Error(`No handler registered for '${channel}'`);
+    // Electron serialises arguments and results with the structured clone algorithm
+    return structuredClone(await fn(event, ...structuredClone(args)));
+  }
+}
+
+class FakeWebContents implements IpcSender {
+  static next = 1;
+  readonly id = FakeWebContents.next++;
+  readonly received: { key: string; event: BotEvent }[] = [];
+  private destroyed = false;
+  private onDestroyed: (() => void)[] = [];
+  send(channel: string, payload: unknown) {
+    if (channel !== IPC_CHANNELS.event) throw new Error(`unexpected channel ${channel}`);
+    const { key, json } = structuredClone(payload) as { key: string; json: string };
+    this.received.push({ key, event: JSON.parse(json) as BotEvent });
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  once(_event: 'destroyed', listener: () => void) {
+    this.onDestroyed.push(listener);
+  }
+  destroy() {
+    this.destroyed = true;
+    for (const l of this.onDestroyed) l();
+  }
+}
+
+describe('IPC router (the preload bridge main side)', () => {
+  let runtime: BotRuntime;
+  let ipc: Channels;
+  let dispose: () => void;
+  const page = new FakeWebContents();
+  const fromPage = (sender: FakeWebContents = page): IpcInvokeEvent => ({ sender, senderFrame: { url: APP_URL, parent: null } });
+  const call = <N extends OperationName>(name: N, input?: unknown, event = fromPage()): Promise<BridgeResult<N>> => ipc.invoke(event, IPC_CHANNELS.call, name, input);
+
+  beforeAll(async () => {
+    runtime = await createBotRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'botdesk-ipc-')), market: { kind: 'synthetic', seed: 5 }, replaySpeed: 200 });
+    ipc = new Channels();
+    dispose = registerIpcRouter({
+      ipc, handlers: runtime.handlers, events: runtime.events,
+      isTrustedSender: (e) => e.senderFrame?.parent === null && e.senderFrame.url === APP_URL,
+    });
+  });
+  afterAll(async () => {
+    dispose();
+    await runtime.close();
+  });
+
+  it('answers an operation with the same shape as HTTP', async () => {
+    const r = await call('getStatus');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.data).toMatchObject({ mode: 'paper', symbol: 'XRP/USDT' });
+  });
+
+  it('validates input with the shared schemas: a bad config patch is a 400 with fields, nothing applied', async () => {
+    const before = await call('getConfig');
+    const r = await call('updateConfig', { body: { position_size_pct: 500, colour: 'red' } });
+    expect(r).toMatchObject({ ok: false, status: 400, body: { success: false } });
+    if (!r.ok) expect(Object.keys(r.body.fields ?? {}).sort()).toEqual(['colour', 'position_size_pct']);
+    expect(await call('getConfig')).toEqual(before);
+    const ok = await call('updateConfig', { body: { take_profit_pct: 2 } });
+    expect(ok.ok).toBe(true);
+    const audit = await call('getAudit', { query: { limit: '5' } });
+    if (audit.ok) expect(audit.data.records[0]).toMatchObject({ action: 'update_config', actor: 'ipc' });
+  });
+
+  it('maps state conflicts to 409 like HTTP', async () => {
+    await call('stopBot');
+    expect(await call('pauseBot')).toMatchObject({ ok: false, status: 409 });
+    expect(await call('startBot')).toMatchObject({ ok: true });
+  });
+
+  it('refuses subframes, other pages, unknown operations and malformed input', async () => {
+    expect(await call('getStatus', undefined, { sender: page, senderFrame: { url: APP_URL, parent: {} } })).toMatchObject({ ok: false, status: 403 });
+    expect(await call('getStatus', undefined, { sender: page, senderFrame: { url: 'https://evil.example/', parent: null } })).toMatchObject({ ok: false, status: 403 });
+    expect(await call('rm -rf' as OperationName)).toMatchObject({ ok: false, status: 404 });
+    expect(await call('__proto__' as OperationName)).toMatchObject({ ok: false, status: 404 });
+    expect(await call('getStatus', 'not an object')).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it('streams events by subscription key, replays after since, filters by type, stops on unsubscribe and on destroy', async () => {
+    const tab = new FakeWebContents();
+    const lastSeq = runtime.events.lastSeq;
+    const sub = await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 's1', since: Math.max(0, lastSeq - 5) });
+    expect(sub).toMatchObject({ ok: true });
+    await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 's2', types: ['status_change'] });
+    await waitFor(() => tab.received.filter((r) => r.key === 's1').length > 20, 'live events');
+    const s1 = tab.received.filter((r) => r.key === 's1').map((r) => r.event);
+    expect(s1[0].seq).toBe(Math.max(0, lastSeq - 5) + 1);
+    for (let i = 1; i < s1.length; i++) expect(s1[i].seq).toBe(s1[i - 1].seq + 1);
+    await waitFor(() => tab.received.some((r) => r.key === 's2'), 'a status_change on s2', 5000);
+    expect(tab.received.filter((r) => r.key === 's2').every((r) => r.event.type === 'status_change')).toBe(true);
+
+    expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.unsubscribe, 's1')).toEqual({ ok: true });
+    const after = tab.received.filter((r) => r.key === 's1').length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tab.received.filter((r) => r.key === 's1').length).toBe(after);
+
+    tab.destroy();
+    const total = tab.received.length;
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(tab.received.length).toBe(total);
+    expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'bad key!' })).toMatchObject({ ok: false, status: 400 });
+    expect(await ipc.invoke({ sender: tab, senderFrame: { url: 'https://evil.example/', parent: null } }, IPC_CHANNELS.subscribe, { key: 's3' })).toMatchObject({ ok: false, status: 403 });
+  });
+});
