@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createBotRuntime } from '../src-main/app/runtime';
 import { createApiServer } from '../src-main/server/api-server';
 import { createLogger } from '../src-main/engine/log/logger';
+import { answerCpuQueries } from './pinning';
 
 const variant = process.argv[2];
 if (variant === 'bare') {
@@ -25,3 +26,4 @@ if (variant === 'bare') {
   console.log(JSON.stringify({ port: api.port, token }));
 }
 process.on('SIGTERM', () => process.exit(0));
+answerCpuQueries();

@@ -73,11 +73,24 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
   };
 
+  /**
+   * The verdict for the Authorization header last verified on each keep-alive connection: a client repeating the
+   * same header skips the hash. Comparing a header with the same connection's previous one reveals nothing about
+   * the real token, so this keeps the constant-time guarantee.
+   */
+  const verifiedOnSocket = new WeakMap<object, { header: string; scope: TokenScope }>();
+
   /** token → scope, or an answer already sent (401/429) */
   function authenticate(req: IncomingMessage, res: ServerResponse, route: string): TokenScope | null {
+    const header = req.headers.authorization;
+    const known = verifiedOnSocket.get(req.socket);
+    if (known && header === known.header) return known.scope;
     const client = req.socket.remoteAddress ?? '?';
-    const scope = auth.scopeOf(bearerToken(req.headers.authorization));
-    if (scope) return scope;
+    const scope = auth.scopeOf(bearerToken(header));
+    if (scope) {
+      verifiedOnSocket.set(req.socket, { header: header as string, scope });
+      return scope;
+    }
     const wait = limiter.retryAfter(client);
     if (wait > 0) {
       count(route, 429);
