@@ -14,7 +14,8 @@ const listeners = new Map<string, Listener>();
 let nextKey = 1;
 
 ipcRenderer.on(CHANNELS.event, (_e: IpcRendererEvent, message: { key: string; json: string }) => {
-  listeners.get(message.key)?.(JSON.parse(message.json) as BotEvent);
+  const listener = listeners.get(message?.key);
+  if (listener) listener(JSON.parse(message.json) as BotEvent);
 });
 
 const bridge: BotDeskBridge = Object.freeze({
@@ -24,10 +25,17 @@ const bridge: BotDeskBridge = Object.freeze({
     // the listener is in place before main replays anything for this key
     const key = `s${nextKey++}`;
     listeners.set(key, listener);
-    void ipcRenderer.invoke(CHANNELS.subscribe, { key, types: options.types, since: options.since });
+    const { types, since } = options ?? {};
+    ipcRenderer.invoke(CHANNELS.subscribe, { key, ...(types ? { types: [...types] } : {}), ...(since !== undefined ? { since } : {}) })
+      .then((r: { ok: boolean; body?: { error?: string } }) => {
+        if (r.ok) return;
+        listeners.delete(key);
+        console.warn(`botdesk: subscription refused: ${r.body?.error ?? 'unknown reason'}`);
+      })
+      .catch(() => listeners.delete(key));
     return () => {
-      listeners.delete(key);
-      void ipcRenderer.invoke(CHANNELS.unsubscribe, key);
+      if (!listeners.delete(key)) return;
+      ipcRenderer.invoke(CHANNELS.unsubscribe, key).catch(() => undefined);
     };
   },
 });

@@ -39,6 +39,19 @@ const TYPES = new Set<string>(EVENT_TYPES);
 const failure = (status: number, error: string, fields?: Record<string, string>): BridgeResult<OperationName> =>
   ({ ok: false, status, body: fields ? { success: false, error, fields } : { success: false, error } });
 
+const INPUT_KEYS = new Set(['params', 'query', 'body', 'if_match']);
+
+/** the envelope only; what is inside is parsed by the operation's own schemas */
+function checkInput(input: unknown): string | null {
+  if (input === undefined) return null;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'The input must be an object {params, query, body, if_match}.';
+  const extra = Object.keys(input).find((k) => !INPUT_KEYS.has(k));
+  if (extra !== undefined) return `Unknown input key ${JSON.stringify(extra)}: use params, query, body or if_match.`;
+  const ifMatch = (input as RawInput).if_match;
+  if (ifMatch !== undefined && (typeof ifMatch !== 'string' || ifMatch.length > 64)) return 'if_match must be a version string.';
+  return null;
+}
+
 interface Subscription { key: string; types: Set<EventType> | null; since: number | null }
 
 /** `key` is chosen by the preload before it asks, so events replayed at once already have a listener waiting */
@@ -56,6 +69,8 @@ function parseSubscription(raw: unknown): Subscription | string {
 export function registerIpcRouter(o: IpcRouterOptions): () => void {
   /** by `${webContents id}:${key}` */
   const subscriptions = new Map<string, { sender: IpcSender; unsubscribe: () => void }>();
+  /** webContents ids whose 'destroyed' hook is in place: one listener per page, not one per subscription */
+  const watched = new Set<number>();
 
   const drop = (id: string) => {
     subscriptions.get(id)?.unsubscribe();
@@ -65,12 +80,13 @@ export function registerIpcRouter(o: IpcRouterOptions): () => void {
   o.ipc.handle(IPC_CHANNELS.call, async (event, name, input) => {
     if (!o.isTrustedSender(event)) return failure(403, 'This frame may not control the bot.');
     if (!isOperationName(name)) return failure(404, `There is no operation ${JSON.stringify(name)}.`);
-    if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) return failure(400, 'The input must be an object {params, query, body, if_match}.');
+    const bad = checkInput(input);
+    if (bad) return failure(400, bad);
     try {
       const data = await runOperation(o.handlers, name, (input ?? {}) as RawInput, { actor: 'ipc' });
       return { ok: true, data };
     } catch (e) {
-      if (e instanceof ServiceError) return failure(e.status, e.message, e.fields);
+      if (e instanceof ServiceError) return { ok: false, status: e.status, body: e.toBody() };
       o.onError?.(`ipc ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
       return failure(500, 'Internal error; the bot logged the details.');
     }
@@ -92,11 +108,18 @@ export function registerIpcRouter(o: IpcRouterOptions): () => void {
     if (parsed.since !== null) for (const { event: e, json } of o.events.since(parsed.since)) deliver(e.type, json);
     const unsubscribe = o.events.subscribe((e, json) => deliver(e.type, json));
     subscriptions.set(id, { sender, unsubscribe });
-    sender.once('destroyed', () => drop(id));
+    if (!watched.has(sender.id)) {
+      watched.add(sender.id);
+      sender.once('destroyed', () => {
+        watched.delete(sender.id);
+        for (const [other, sub] of [...subscriptions]) if (sub.sender === sender) drop(other);
+      });
+    }
     return { ok: true, data: { key } };
   });
 
   o.ipc.handle(IPC_CHANNELS.unsubscribe, (event, key) => {
+    if (typeof key !== 'string') return { ok: false };
     const id = `${event.sender.id}:${String(key)}`;
     if (!subscriptions.has(id)) return { ok: false };
     drop(id);

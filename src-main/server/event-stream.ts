@@ -46,6 +46,8 @@ function subprotocolToken(req: IncomingMessage): string | null {
 
 function reject(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ success: false, error: message });
+  // as ws's own abortHandshake: a client that never closes its side must not keep the socket half-open
+  socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
@@ -148,9 +150,13 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
         unsubscribe();
         o.server.off('upgrade', onUpgrade);
         for (const c of clients) c.ws.close(1001, 'server shutting down');
-        for (const ws of wss.clients) ws.terminate();
         clients.clear();
-        wss.close(() => resolve());
+        // a moment for the 1001 frames to leave, then whatever is still open is cut
+        const cut = setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+          wss.close(() => resolve());
+        }, wss.clients.size ? 200 : 0);
+        cut.unref();
       }),
   };
 }

@@ -1,4 +1,4 @@
-import { Menu, Tray, nativeImage } from 'electron';
+import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
 import type { Status } from '../../src-shared/contract';
 
 export interface TrayActions {
@@ -10,9 +10,24 @@ export interface TrayActions {
   quit(): void;
 }
 
+/** A 32×32 teal disc drawn in memory, for when the icon file is not where the app expected it. */
+function drawnIcon(): NativeImage {
+  const size = 32;
+  const pixels = Buffer.alloc(size * size * 4); // BGRA
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const d = Math.hypot(x - 15.5, y - 15.5);
+      if (d > 14) continue;
+      pixels.set([0xa8, 0xc2, 0x26, 0xff], (y * size + x) * 4);
+    }
+  }
+  return nativeImage.createFromBitmap(pixels, { width: size, height: size });
+}
+
 /** The tray icon: state at a glance and the lifecycle controls without opening the window. */
-export function createTray(iconPath: string, actions: TrayActions): { update(status: Status): void; destroy(): void } {
-  const tray = new Tray(nativeImage.createFromPath(iconPath));
+export function createTray(iconPath: string | undefined, actions: TrayActions): { update(status: Status): void; destroy(): void } {
+  const fromFile = iconPath ? nativeImage.createFromPath(iconPath) : null;
+  const tray = new Tray(fromFile && !fromFile.isEmpty() ? fromFile : drawnIcon());
   const update = (status: Status) => {
     const state = status.state;
     tray.setToolTip(`BotDesk · ${status.mode.toUpperCase()} · ${status.symbol} · ${state}`);

@@ -16,7 +16,8 @@ export interface EventFeed {
  */
 export class EventBus implements EventFeed {
   private seq = 0;
-  private readonly ring: { event: BotEvent; json: string }[] = [];
+  /** circular replay buffer: slot (seq − 1) % capacity holds event `seq` */
+  private readonly ring: ({ event: BotEvent; json: string } | undefined)[];
   private readonly listeners = new Set<EventListener>();
   /** events published by a listener while another event is being delivered wait here, so every consumer sees seq order */
   private readonly queued: { event: BotEvent; json: string }[] = [];
@@ -25,7 +26,9 @@ export class EventBus implements EventFeed {
   constructor(
     private readonly capacity = 5000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.ring = new Array(capacity);
+  }
 
   get lastSeq(): number {
     return this.seq;
@@ -35,8 +38,7 @@ export class EventBus implements EventFeed {
     const event = { type, ts: this.now(), seq: ++this.seq, data } as BotEvent;
     const json = JSON.stringify(event);
     const entry = { event, json };
-    this.ring.push(entry);
-    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    this.ring[(this.seq - 1) % this.capacity] = entry;
     this.queued.push(entry);
     if (this.delivering) return event;
     this.delivering = true;
@@ -59,9 +61,10 @@ export class EventBus implements EventFeed {
   }
 
   since(seq: number): { event: BotEvent; json: string }[] {
-    const first = this.ring.length ? this.ring[0].event.seq : this.seq + 1;
-    const start = Math.max(0, seq + 1 - first);
-    return this.ring.slice(start);
+    const oldest = Math.max(1, this.seq - this.capacity + 1);
+    const out: { event: BotEvent; json: string }[] = [];
+    for (let s = Math.max(seq + 1, oldest); s <= this.seq; s++) out.push(this.ring[(s - 1) % this.capacity]!);
+    return out;
   }
 
   subscribe(listener: EventListener): () => void {
