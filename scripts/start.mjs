@@ -41,9 +41,9 @@ function nativeModulesProblem() {
   return probe.status === 0 ? null : 'better-sqlite3 is built for Node, not Electron; "npx electron-rebuild -f -w better-sqlite3" fixes that for the desktop app (npm run serve keeps working either way)';
 }
 
-function build() {
+function build(quiet = false) {
   if (existsSync(join(root, 'out', 'main', 'index.js')) && existsSync(join(root, 'out', 'renderer', 'index.html'))) return true;
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', quiet ? 'ignore' : 'inherit'] });
   return r.status === 0;
 }
 
@@ -57,11 +57,19 @@ function run(command, args) {
   });
 }
 
-const reason = whyNoElectron();
-if (reason === null && build()) {
-  run(electronBinary(), [root]);
-} else {
-  process.stderr.write(`BotDesk: Electron cannot start here (${reason ?? 'the build failed'}); running headless instead.\n`);
-  if (!build()) process.stderr.write('BotDesk: the dashboard could not be built; the API still runs.\n');
+function headless(reason) {
+  process.stderr.write(`BotDesk: Electron cannot start here (${reason}); running headless instead.\n`);
+  // without a built dashboard headless still serves the API and says how to build it
+  if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) build(true);
   run(process.execPath, ['--import', 'tsx', join(root, 'src-main', 'headless.ts')]);
+}
+
+try {
+  const reason = whyNoElectron();
+  if (reason !== null) headless(reason);
+  else if (!build()) headless('the app could not be built');
+  else run(electronBinary(), [root]);
+} catch (e) {
+  // never a stack trace for a start-up check; the headless mode is always there
+  headless(`the start-up check failed: ${e instanceof Error ? e.message : String(e)}`);
 }

@@ -1,33 +1,29 @@
 /**
  * Desktop composition root: the bot and its API in Electron's main process, the dashboard in a hardened window
- * talking through the preload bridge, a tray icon. The same services as headless (app/services.ts).
+ * talking through the preload bridge, a tray icon. The same services as headless (app/services.ts):
+ * readEnv → logger → control token → runtime → API server → ready line.
  */
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Status } from '../src-shared/contract';
-import { readEnv } from './app/env';
+import { EnvError, readEnv } from './app/env';
 import { invokeOperation } from './app/invoke-operation';
 import { startServices, type Services } from './app/services';
 import { createLogger, formatLine } from './engine/log/logger';
 import { registerIpcRouter } from './ipc/ipc-router';
-import { appPageUrl, createMainWindow } from './shell/main-window';
+import { APP_CSP, appPageUrl, createMainWindow, isAppPage } from './shell/main-window';
 import { createTray } from './shell/tray';
 
 const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
 const indexHtml = join(here, '../renderer/index.html');
 const preload = join(here, '../preload/index.cjs');
-const trayIcon = [join(process.resourcesPath ?? '', 'resources', 'tray-icon.png'), join(here, '../../resources/tray-icon.png')].find(existsSync) ?? '';
-
-// a debugging port would let any local process run code in the app (reliability N10)
-if (app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect')) {
-  process.stderr.write('BotDesk: refusing to run with a debugging port open.\n');
-  app.exit(1);
-}
-if (!app.requestSingleInstanceLock()) app.exit(0);
+const trayIcon = [join(process.resourcesPath ?? '', 'resources', 'tray-icon.png'), join(here, '../../resources/tray-icon.png')].find(existsSync);
+const own = appPageUrl(indexHtml);
 
 let services: Services | null = null;
+let starting: Promise<void> | null = null;
 let win: BrowserWindow | null = null;
 
 const showWindow = () => {
@@ -46,35 +42,35 @@ async function main(): Promise<void> {
     const answer = await dialog.showMessageBox({
       type: 'warning', buttons: ['Trade with real money', 'Quit'], defaultId: 1, cancelId: 1,
       title: 'BotDesk: live trading', message: 'BOT_MODE=live: BotDesk will place real orders with real money.',
+      detail: `Exchange: ${env.exchange}. Start in paper mode instead by quitting and unsetting BOT_MODE.`,
     });
     if (answer.response !== 0) return app.exit(0);
   }
   const logger = createLogger({ sinks: [(r) => process.stderr.write(formatLine(r) + '\n')] });
 
-  // nothing the dashboard does needs a browser permission
+  // nothing the dashboard does needs a browser permission; its pages carry a CSP even where the meta tag is missing
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }));
 
   services = await startServices({ env, logger });
   const { runtime } = services;
-  const own = appPageUrl(indexHtml);
   registerIpcRouter({
     ipc: ipcMain,
     handlers: runtime.handlers,
     events: runtime.events,
     // only the app's own top-level page: never a subframe, never anything navigated to
-    isTrustedSender: (event) => !!event.senderFrame && event.senderFrame.parent === null && event.senderFrame.url.split('#')[0] === own,
+    isTrustedSender: (event) => !!event.senderFrame && event.senderFrame.parent === null && isAppPage(event.senderFrame.url, own),
     onError: (m) => logger.error(m),
   });
 
   const call = (name: 'startBot' | 'stopBot' | 'pauseBot' | 'resumeBot') => () =>
     void invokeOperation(runtime.handlers, name, {}, { actor: 'tray' }).catch((e: Error) => logger.warn(e.message));
-  const tray = trayIcon
-    ? createTray(trayIcon, { show: showWindow, start: call('startBot'), stop: call('stopBot'), pause: call('pauseBot'), resume: call('resumeBot'), quit: () => app.quit() })
-    : null;
-  tray?.update(runtime.bot.status());
+  const tray = createTray(trayIcon, { show: showWindow, start: call('startBot'), stop: call('stopBot'), pause: call('pauseBot'), resume: call('resumeBot'), quit: () => app.quit() });
+  tray.update(runtime.bot.status());
   runtime.events.subscribe((e) => {
-    if (e.type === 'status_change') tray?.update(e.data as Status);
+    if (e.type === 'status_change') tray.update(e.data as Status);
   });
 
   showWindow();
@@ -82,30 +78,52 @@ async function main(): Promise<void> {
   app.on('activate', showWindow);
 }
 
-// keep running in the tray when the window closes; quit only on request
-app.on('window-all-closed', () => undefined);
-
-let quitting = false;
-app.on('before-quit', (event) => {
-  if (quitting || !services) return;
-  event.preventDefault();
-  quitting = true;
-  const force = setTimeout(() => app.exit(1), 5000);
-  void services.close().finally(() => {
-    clearTimeout(force);
-    app.exit(0);
-  });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
-
-// every webContents: no webviews, no navigation away, no popups
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
-
-main().catch((e: Error) => {
-  process.stderr.write(`BotDesk: ${e.message}\n`);
-  dialog.showErrorBox('BotDesk could not start', e.message);
+// a debugging port would let any local process run code in the app (reliability N10)
+const debugging = app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk');
+if (debugging) {
+  process.stderr.write('BotDesk: refusing to run with a debugging port open.\n');
   app.exit(1);
-});
+} else if (!app.requestSingleInstanceLock()) {
+  // the first instance shows its window (second-instance); this one leaves without touching the data directory
+  app.exit(0);
+} else {
+  app.enableSandbox();
+
+  // keep running in the tray when the window closes; quit only on request
+  app.on('window-all-closed', () => undefined);
+
+  // quit, tray Quit, SIGINT/SIGTERM: stop the loop, close the API, flush the database, then exit
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    const force = setTimeout(() => app.exit(1), 5000);
+    void (starting ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => services?.close())
+      .finally(() => {
+        clearTimeout(force);
+        app.exit(0);
+      });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  // every webContents: no webviews, no navigation away from the app's page, no popups
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.on('will-navigate', (e, url) => {
+      if (!isAppPage(url, own)) e.preventDefault();
+    });
+    contents.on('will-redirect', (e, url) => {
+      if (!isAppPage(url, own)) e.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  starting = main().catch((e: Error) => {
+    process.stderr.write(`BotDesk: ${e.message}\n`);
+    dialog.showErrorBox('BotDesk could not start', e instanceof EnvError ? e.message : `${e.message}\n\nThe details are in the log.`);
+    app.exit(1);
+  });
+}

@@ -102,6 +102,31 @@ describe('IPC router (the preload bridge main side)', () => {
     expect(await call('rm -rf' as OperationName)).toMatchObject({ ok: false, status: 404 });
     expect(await call('__proto__' as OperationName)).toMatchObject({ ok: false, status: 404 });
     expect(await call('getStatus', 'not an object')).toMatchObject({ ok: false, status: 400 });
+    expect(await call('getStatus', { headers: {} } as never)).toMatchObject({ ok: false, status: 400 });
+    expect(await call('updateConfig', { body: { take_profit_pct: 3 }, if_match: 7 } as never)).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it('sends ServiceError bodies as HTTP does, and a bug as a bare 500 without its message or stack', async () => {
+    const cfg = await call('getConfig');
+    if (!cfg.ok) throw new Error('getConfig failed');
+    const stale = await call('updateConfig', { body: { take_profit_pct: 3 }, if_match: String(cfg.data.version - 1) });
+    expect(stale).toMatchObject({ ok: false, status: 409, body: { success: false } });
+
+    const side = new Channels();
+    const errors: string[] = [];
+    const stop = registerIpcRouter({
+      ipc: side, events: runtime.events, isTrustedSender: () => true, onError: (m) => errors.push(m),
+      handlers: { ...runtime.handlers, getStatus: () => { throw new Error('boom at /home/secret/db.ts:42'); } },
+    });
+    try {
+      const r = await side.invoke(fromPage(), IPC_CHANNELS.call, 'getStatus');
+      expect(r).toMatchObject({ ok: false, status: 500, body: { success: false } });
+      expect(JSON.stringify(r)).not.toMatch(/boom|secret|\.ts:/);
+      expect(errors).toHaveLength(1);
+    } finally {
+      stop();
+    }
+    expect(side.handlers.size).toBe(0);
   });
 
   it('streams events by subscription key, replays after since, filters by type, stops on unsubscribe and on destroy', async () => {
