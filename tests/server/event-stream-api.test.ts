@@ -1,31 +1,13 @@
 // The event stream through the whole server: real runtime, real WebSocket clients, auth in the upgrade.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { BotEventSchema, EVENT_TYPES, type BotEvent, type EventType } from '../../src-shared/contract';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { waitFor } from '../helpers/wait';
+import { connectEvents, type EventClient } from '../helpers/ws-client';
 import type { EventBus } from '../../src-main/engine/events/event-bus';
 
-interface Client {
-  ws: WebSocket;
-  events: BotEvent[];
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function connect(url: string, opts: WebSocket.ClientOptions & { protocols?: string[] } = {}): Promise<Client> {
-  const { protocols, ...options } = opts;
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols ?? [], options);
-    const events: BotEvent[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
-    ws.on('message', (m) => events.push(JSON.parse(m.toString()) as BotEvent));
-    ws.once('open', () => resolve({ ws, events, closed }));
-    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
-    ws.once('error', reject);
-  });
-}
-
-const refusal = (p: Promise<Client>) => p.then(() => 101, (e: { status?: number }) => e.status ?? -1);
+const connect = connectEvents;
+const refusal = async (p: Promise<EventClient>) => p.then((c) => (c.ws.terminate(), 101), (e: { refusal?: { status: number } }) => e.refusal?.status ?? -1);
 
 describe('event stream through the API server', () => {
   let api: ApiHarness;

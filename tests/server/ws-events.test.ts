@@ -8,6 +8,7 @@ import { BotEventSchema, DEFAULT_CONFIG, EVENT_TYPES, type BotEvent, type EventD
 import { EventBus } from '../../src-main/engine/events/event-bus';
 import { attachEventStream, type EventStream, type EventStreamOptions, type UpgradeVerdict } from '../../src-main/server/event-stream';
 import { waitFor } from '../helpers/wait';
+import { connectEvents, upgradeRefusal, type ClientOptions, type EventClient } from '../helpers/ws-client';
 
 const TOKEN = 'control-token-0123456789abcdef';
 
@@ -19,17 +20,6 @@ interface Harness {
   /** tokens `authorize` was handed, in order */
   tokensSeen: (string | null)[];
   clientErrors: string[];
-}
-
-interface Client {
-  ws: WebSocket;
-  events: BotEvent[];
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-interface Refusal {
-  status: number;
-  body: { success?: boolean; error?: string };
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -73,38 +63,13 @@ async function start(opts: Partial<EventStreamOptions> = {}): Promise<Harness> {
 
 const auth = { headers: { Authorization: `Bearer ${TOKEN}` } };
 
-function connect(url: string, opts: WebSocket.ClientOptions & { protocols?: string[] } = {}): Promise<Client> {
-  const { protocols, ...options } = opts;
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols ?? [], options);
-    const events: BotEvent[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
-    ws.on('message', (m) => events.push(JSON.parse(m.toString()) as BotEvent));
-    ws.once('open', () => {
-      cleanups.push(() => ws.terminate());
-      resolve({ ws, events, closed });
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { refusal: { status: res.statusCode, body: JSON.parse(text || '{}') } })));
-    });
-    ws.once('error', reject);
-  });
+/** a client closed after each test */
+async function connect(url: string, opts: ClientOptions = {}): Promise<EventClient> {
+  const c = await connectEvents(url, opts);
+  cleanups.push(() => c.ws.terminate());
+  return c;
 }
-
-/** the HTTP answer to an upgrade that should not succeed */
-async function refusal(url: string, opts: WebSocket.ClientOptions & { protocols?: string[] } = {}): Promise<Refusal> {
-  try {
-    const c = await connect(url, opts);
-    c.ws.terminate();
-    return { status: 101, body: {} };
-  } catch (e) {
-    const r = (e as { refusal?: Refusal }).refusal;
-    if (!r) throw e;
-    return r;
-  }
-}
+const refusal = upgradeRefusal;
 
 const expectSeqRun = (events: BotEvent[], first: number) => {
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => first + i));
