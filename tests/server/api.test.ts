@@ -220,6 +220,27 @@ describe('management API over HTTP', () => {
     await api.call('POST', '/bot/resume');
   });
 
+  it('concurrent controls stay consistent: two close-alls make one set of closes, two If-Match PUTs make one version', async () => {
+    await api.call('PUT', '/bot/config', { stop_loss_pct: 5, take_profit_pct: 10, position_size_pct: 10, max_positions: 5 });
+    await api.call('POST', '/bot/resume');
+    await api.call('POST', '/bot/start');
+    await waitFor(async () => (await api.call('GET', '/bot/positions')).body.length >= 1, 'an open position', 30_000);
+    const [a, b] = await Promise.all([api.call('POST', '/bot/close-all'), api.call('POST', '/bot/close-all')]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const closed = [...a.body.closed, ...b.body.closed] as Trade[];
+    expect(closed.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(closed.map((t) => t.position_id)).size).toBe(closed.length);
+    expect(Math.min(a.body.closed.length, b.body.closed.length)).toBe(0);
+    const orders = (await api.call('GET', '/bot/orders?status=all&limit=1000')).body.orders as Order[];
+    for (const t of closed) expect(orders.filter((o) => o.position_id === t.position_id && o.purpose === 'exit').length, `exit orders of position ${t.position_id}`).toBe(1);
+
+    const { version } = (await api.call('GET', '/bot/config')).body;
+    const both = await Promise.all([1.7, 1.8].map((tp) => api.call('PUT', '/bot/config', { take_profit_pct: tp }, { headers: { 'If-Match': String(version) } })));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect((await api.call('GET', '/bot/config')).body.version).toBe(version + 1);
+    await api.call('POST', '/bot/resume');
+  });
+
   it('equity curve and candles for the charts', async () => {
     const eq = await api.call('GET', '/bot/equity?limit=100');
     expect(eq.status).toBe(200);
