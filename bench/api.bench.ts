@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { pinThisProcess, startWorker, type Worker } from './pinning';
+import { bundleWorker, pinThisProcess, startWorker, type Worker } from './pinning';
 
 type Server = Worker<{ port: number; token: string }>;
 
@@ -19,17 +19,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /**
  * GET /bot/status through the full stack (Host check, token check, real status object, output schema) against a
- * bare node:http server answering the same bytes. Each server in its own process pinned to core 1, autocannon here
+ * bare node:http server answering the same bytes. Both run from one esbuild bundle as the app ships (no tsx), each
+ * server in its own process pinned to core 1, autocannon here
  * on core 0; alternating paired rounds, median ratio; server CPU time per request beside req/s (the steadiest figure).
  */
 export default async function run(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 4);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   pinThisProcess(0);
-  const ours: Server = await startWorker('bench/api-server.worker.ts', ['botdesk'], 1);
+  const worker = await bundleWorker('bench/api-server.worker.ts');
+  const ours: Server = await startWorker(worker, ['botdesk'], 1);
   try {
     const res = await fetch(`http://127.0.0.1:${ours.ready.port}/api/v1/bot/status`, { headers: { Authorization: `Bearer ${ours.ready.token}` } });
-    const bare: Server = await startWorker('bench/api-server.worker.ts', ['bare'], 1, { BENCH_BODY: await res.text() });
+    const bare: Server = await startWorker(worker, ['bare'], 1, { BENCH_BODY: await res.text() });
     try {
       for (const connections of [10, 100]) {
         await load(bare, connections, 1); // warm both

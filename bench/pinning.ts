@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { basename, join } from 'node:path';
 
 /** taskset where there is one: the server on core 1, the load generator (this process) on core 0. */
 const taskset = existsSync('/usr/bin/taskset') ? '/usr/bin/taskset' : null;
@@ -22,17 +23,28 @@ export interface Worker<T> {
  * A benchmark server in its own process, pinned to `core`. It prints one JSON line when ready, answers `cpu` on
  * stdin with `{"cpu": µs}`, and takes other commands line by line.
  */
+/**
+ * Bundles a worker the way the app ships (one esbuild bundle, dependencies external, no tsx loader in the process)
+ * into out/bench/, so a benchmark measures the code a user runs rather than the dev-time transpiler.
+ */
+export async function bundleWorker(script: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = join('out', 'bench', basename(script).replace(/\.ts$/, '.mjs'));
+  await build({ entryPoints: [script], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  return outfile;
+}
+
 export async function startWorker<T>(script: string, args: string[], core: number, env: Record<string, string> = {}): Promise<Worker<T>> {
-  const node = [process.execPath, '--import', 'tsx', script, ...args];
+  const node = script.endsWith('.mjs') ? [process.execPath, script, ...args] : [process.execPath, '--import', 'tsx', script, ...args];
   const [cmd, ...rest] = taskset ? [taskset, '-c', String(core), ...node] : node;
   const child = spawn(cmd, rest, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
-  const waiters: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiters.shift()?.(line));
-  const next = () => new Promise<string>((ok, fail) => {
-    waiters.push(ok);
-    child.once('exit', (code) => fail(new Error(`${script} exited with ${code}`)));
+  const waiters: { ok(line: string): void; fail(e: Error): void }[] = [];
+  lines.on('line', (line) => waiters.shift()?.ok(line));
+  child.once('exit', (code) => {
+    for (const w of waiters.splice(0)) w.fail(new Error(`${script} exited with ${code}`));
   });
+  const next = () => new Promise<string>((ok, fail) => waiters.push({ ok, fail }));
   const ready = JSON.parse(await next()) as T;
   return {
     child,

@@ -1,14 +1,16 @@
 import type { ServerResponse } from 'node:http';
 
-const JSON_HEADERS = {
-  'Content-Type': 'application/json; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-} as const;
-
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, extra ? { ...JSON_HEADERS, ...extra, 'Content-Length': Buffer.byteLength(text) } : { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text) });
+  // a literal per call: the hot path (every GET) builds one small object and nothing else
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(text),
+  };
+  if (extra) Object.assign(headers, extra);
+  res.writeHead(status, headers);
   res.end(text);
 }
 
