@@ -13,7 +13,7 @@ import { startServer } from '../tests/e2e/server-process';
 const TRADES = Number(process.env.BENCH_DASHBOARD_TRADES ?? 10_000);
 const CLICKS = Number(process.env.BENCH_DASHBOARD_CLICKS ?? 30);
 const SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 300);
-const SPEED = Number(process.env.BENCH_DASHBOARD_SPEED ?? 45);
+const SPEED = Number(process.env.BENCH_DASHBOARD_SPEED ?? 80);
 
 // In-page code as source text: tsx would wrap named functions in a helper (__name) that does not exist in the page.
 const CLICK_PAUSE_AND_WAIT = `new Promise((resolve) => {

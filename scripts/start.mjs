@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { headlessArgs } from './headless-entry.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,7 +62,7 @@ function headless(reason) {
   process.stderr.write(`BotDesk: Electron cannot start here (${reason}); running headless instead.\n`);
   // without a built dashboard headless still serves the API and says how to build it
   if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) build(true);
-  run(process.execPath, ['--import', 'tsx', join(root, 'src-main', 'headless.ts')]);
+  run(process.execPath, headlessArgs(root));
 }
 
 try {
