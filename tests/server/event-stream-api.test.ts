@@ -1,5 +1,6 @@
 // The event stream through the whole server: real runtime, real WebSocket clients, auth in the upgrade.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
 import { BotEventSchema, EVENT_TYPES, type BotEvent, type EventType } from '../../src-shared/contract';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { waitFor } from '../helpers/wait';
@@ -77,6 +78,20 @@ describe('event stream through the API server', () => {
     for (let i = 1; i < resumed.events.length; i++) expect(resumed.events[i].seq).toBe(resumed.events[i - 1].seq + 1);
     filtered.ws.close();
     resumed.ws.close();
+  });
+
+  it('survives connection churn: 300 connect/disconnect cycles leave no clients and no file descriptors behind', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const metricsClients = async () => Number(/^botdesk_ws_clients (\d+)/m.exec((await api.raw({ path: '/metrics', headers: { Authorization: `Bearer ${api.token}` } })).text)?.[1]);
+    const before = fds();
+    for (let i = 0; i < 300; i++) {
+      const c = await connect(wsUrl, { headers: { Authorization: `Bearer ${api.token}` } });
+      if (i % 2) c.ws.terminate();
+      else c.ws.close();
+      await c.closed;
+    }
+    await waitFor(async () => (await metricsClients()) === 0, 'every stream client gone', 5000);
+    await waitFor(() => fds() <= before + 5, `file descriptors back near ${before} (now ${fds()})`, 5000);
   });
 
   it('a client that cannot keep up is cut off with 1013 while a fast one keeps receiving', async () => {

@@ -1,7 +1,7 @@
 // Contract §2/§6 security rules, each proven over a real socket with raw requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiServer } from '../../src-main/server/api-server';
@@ -124,10 +124,17 @@ describe('API security defaults', () => {
     expect((await api.call('GET', '/bot/status')).status).toBe(200);
   });
 
-  it('tokens never appear in logs', async () => {
+  it('tokens never appear in logs, nor anywhere on disk but the token file', async () => {
     const logs = await api.call('GET', '/bot/logs?level=debug&limit=1000');
     expect(logs.text).not.toContain(api.token);
     expect(logs.text).not.toContain(api.readToken);
+    // the database, its WAL and anything else the bot wrote (logs are flushed to SQLite every second)
+    await new Promise((r) => setTimeout(r, 1200));
+    for (const name of readdirSync(api.dataDir).filter((n) => n !== 'api-token')) {
+      const bytes = readFileSync(join(api.dataDir, name));
+      expect(bytes.includes(api.token), name).toBe(false);
+      expect(bytes.includes(api.readToken), name).toBe(false);
+    }
   });
 });
 
