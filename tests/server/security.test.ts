@@ -11,7 +11,7 @@ import { startApi, type ApiHarness } from '../helpers/api-harness';
 describe('API security defaults', () => {
   let api: ApiHarness;
   beforeAll(async () => {
-    api = await startApi({ authFailures: { max: 5, windowMs: 60_000 } });
+    api = await startApi({ authFailures: { max: 12, windowMs: 60_000 } });
   });
   afterAll(() => api.close());
 
@@ -24,6 +24,18 @@ describe('API security defaults', () => {
     expect(wrong.status).toBe(401);
     const ws = await api.raw({ path: '/api/v1/bot/status', headers: { Authorization: `Basic ${Buffer.from(`a:${api.token}`).toString('base64')}` } });
     expect(ws.status).toBe(401);
+  });
+
+  it('401 for a token that is lower-cased, padded inside, or truncated; an OPTIONS preflight gets no CORS grant', async () => {
+    for (const t of [api.token.toLowerCase(), api.token.slice(0, -1), `${api.token}${api.token}`]) {
+      if (t === api.token) continue;
+      expect((await api.call('GET', '/bot/status', undefined, { token: t })).status).toBe(401);
+    }
+    expect((await api.raw({ path: '/api/v1/bot/status', headers: { Authorization: `Bearer  x ${api.token}` } })).status).toBe(401);
+    const pre = await api.raw({ method: 'OPTIONS', path: '/api/v1/bot/stop', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(pre.status).toBeGreaterThanOrEqual(400);
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+    expect(pre.headers['access-control-allow-methods']).toBeUndefined();
   });
 
   it('never takes a token from the URL', async () => {
@@ -115,7 +127,7 @@ describe('API security defaults', () => {
 
   it('429 after repeated failed authentications from one client; the lockout also covers the stream upgrade', async () => {
     let last = 0;
-    for (let i = 0; i < 8; i++) last = (await api.call('GET', '/bot/status', undefined, { token: `wrong-${i}` })).status;
+    for (let i = 0; i < 12; i++) last = (await api.call('GET', '/bot/status', undefined, { token: `wrong-${i}` })).status;
     expect(last).toBe(429);
     const r = await api.call('GET', '/bot/status', undefined, { token: 'wrong-again' });
     expect(r.status).toBe(429);
