@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
+import { bundleWorker } from './pinning';
 
 const CLIENTS = 100;
 const WARMUP_EVENTS = 500;
@@ -38,8 +39,11 @@ const machineBusySeconds = () => {
 
 interface Server { child: ChildProcess; port: number; send(line: string): void }
 
+/** the worker as one esbuild bundle, as the app ships (see bundleWorker) */
+let workerScript = '';
+
 async function startServer(variant: 'bare' | 'botdesk'): Promise<Server> {
-  const args = ['--import', 'tsx', 'bench/ws-server.worker.ts', variant];
+  const args = [workerScript, variant];
   const child = PIN ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((ok, fail) => {
     createInterface({ input: child.stdout! }).once('line', ok);
@@ -158,6 +162,7 @@ export default async function run(): Promise<void> {
   const burst = Number(process.env.BENCH_WS_BURST ?? 2500);
   const seconds = Number(process.env.BENCH_WS_SECONDS ?? 4);
   const rate = 200;
+  workerScript = await bundleWorker('bench/ws-server.worker.ts');
   const mask = PIN ? execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim().split(' ').pop()! : '';
   if (PIN) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
   const ratios: number[] = [];
