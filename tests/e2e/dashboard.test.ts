@@ -205,6 +205,50 @@ describe('dashboard in the browser', () => {
     expect((await server.api('PUT', '/bot/config', { ...BUSY_CONFIG, strategy: { name: 'ema_cross', params: {} } })).status).toBe(200);
   });
 
+  it('closes one position from its row, cancels pending orders and restores an older config, each after a confirmation', async () => {
+    expect((await server.api('PUT', '/bot/config', { ...HOLDING_CONFIG })).status).toBe(200);
+    await server.api('POST', '/bot/resume', {});
+    const position = await waitUntil(async () => (await server.api<Position[]>('GET', '/bot/positions')).body[0], 'an open position', 60_000);
+    const row = `${byTestId('position-row')}[data-position-id="${position.id}"]`;
+    await page.waitForSelector(row);
+    await page.click(`${row} ${byTestId('position-close')}`);
+    await page.waitForSelector(byTestId('confirm-dialog'));
+    expect(await page.textContent(byTestId('confirm-dialog'))).toContain(`Close position #${position.id}?`);
+    await page.click(byTestId('confirm-ok'));
+    await page.waitForSelector(row, { state: 'detached' });
+    const trades = (await server.api<{ trades: Trade[] }>('GET', '/bot/trades?limit=20')).body.trades;
+    expect(trades.find((t) => t.position_id === position.id)?.exit_reason).toBe('manual');
+
+    await page.click(byTestId('btn-cancel-pending'));
+    await page.waitForSelector(byTestId('confirm-dialog'));
+    expect(await page.textContent(byTestId('confirm-text'))).toMatch(/Stop-loss and take-profit orders protecting open positions are not touched/);
+    await page.click(byTestId('confirm-ok'));
+    await page.waitForSelector(byTestId('confirm-dialog'), { state: 'detached' });
+    // only the protective SL/TP of positions still open remain
+    const open = (await server.api<{ orders: { purpose: string }[] }>('GET', '/bot/orders?status=open')).body.orders;
+    expect(open.filter((o) => o.purpose !== 'stop_loss' && o.purpose !== 'take_profit')).toEqual([]);
+
+    // back to the settings of the first version, through the history panel
+    await openTab('config');
+    const history = (await server.api<{ versions: { version: number; config: VersionedConfig }[] }>('GET', '/bot/config/history?limit=100')).body.versions;
+    const oldest = history[history.length - 1];
+    const before = (await server.api<VersionedConfig>('GET', '/bot/config')).body;
+    await page.click(`${byTestId('config-history-row')}[data-version="${oldest.version}"] ${byTestId('config-restore')}`);
+    await page.waitForSelector(byTestId('confirm-dialog'));
+    await page.click(byTestId('confirm-ok'));
+    await waitUntil(async () => (await server.api<VersionedConfig>('GET', '/bot/config')).body.version === before.version + 1, 'the restored version');
+    const restored = (await server.api<VersionedConfig>('GET', '/bot/config')).body;
+    expect(restored.take_profit_pct).toBe(oldest.config.take_profit_pct);
+    expect(restored.strategy).toEqual(oldest.config.strategy);
+    await page.waitForSelector(`${byTestId('config-history-row')}[data-version="${restored.version}"]`);
+    await shot(page, 'config-restored');
+
+    // leave the bot as the next test expects it: busy settings, entries paused
+    expect((await server.api('PUT', '/bot/config', { ...BUSY_CONFIG, strategy: { name: 'ema_cross', params: {} } })).status).toBe(200);
+    await server.api('POST', '/bot/pause', {});
+    await waitForState('paused');
+  });
+
   it('survives a server restart: reconnects without a reload and shows no duplicated rows', async () => {
     await page.click(byTestId('btn-resume'));
     await waitForState('running');

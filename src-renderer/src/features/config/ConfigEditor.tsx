@@ -25,7 +25,8 @@ export function ConfigEditor() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [review, setReview] = useState<{ changes: Change[]; patch: object } | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  /** the confirmation of the last save, shown while that version is still the current one */
+  const [saved, setSaved] = useState<{ version: number; text: string } | null>(null);
 
   const reset = (c: VersionedConfig) => {
     setBase(c);
@@ -77,7 +78,7 @@ export function ConfigEditor() {
     if (!review) return;
     const outcome = await save(review.patch, base.version);
     if (outcome.ok) {
-      setSaved(`Saved as version ${outcome.version}; the bot uses it from its next cycle.`);
+      setSaved({ version: outcome.version, text: `Saved as version ${outcome.version}; the bot uses it from its next cycle.` });
       const latest = stores.config.getState().config;
       if (latest) reset(latest);
       return;
@@ -135,7 +136,7 @@ export function ConfigEditor() {
           </ul>
         )}
         {formError && <div className="form-error" data-testid="config-form-error" role="alert">{formError}</div>}
-        {saved && <div className="form-ok" data-testid="config-saved" role="status">{saved}</div>}
+        {saved && saved.version === config.version && <div className="form-ok" data-testid="config-saved" role="status">{saved.text}</div>}
 
         {review ? (
           <div className="cfg-review" data-testid="config-diff">
