@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { TIMEFRAME_MS, type OperationHandlers } from '../../src-shared/contract';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
-import { createLogger, type Logger } from '../engine/log/logger';
+import { createLogger, type Logger, type RestorableLogger } from '../engine/log/logger';
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import { PaperExchange } from '../engine/adapters/paper/paper.exchange';
 import { ConfigManager } from '../engine/config/config-manager';
@@ -29,7 +29,7 @@ export interface BotRuntimeOptions {
   market?: MarketSpec;
   /** candles per second for replay/synthetic; 'max' = as fast as possible */
   replaySpeed?: number | 'max';
-  logger?: Logger & { addSink?(s: (r: import('../../src-shared/contract').LogRecord) => void): void };
+  logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore'>>;
 }
 
 export interface BotRuntime {
@@ -45,6 +45,7 @@ export interface BotRuntime {
 
 export const PAPER_START_EQUITY = 10_000;
 const LOG_ROWS_KEPT = 5000;
+const LOG_TAIL_RESTORED = 2000;
 
 /** The bundled sample (real XRP/USDT 5m candles), in the source tree and next to a packaged app. */
 export function sampleCandlesPath(): string {
@@ -78,6 +79,8 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
   }
   try {
     const pendingLogs: import('../../src-shared/contract').LogRecord[] = [];
+    // GET /bot/logs after a restart still shows what happened before it
+    logger.restore?.(store.recentLogs(LOG_TAIL_RESTORED));
     logger.addSink?.((r) => {
       events.publish('log', r);
       pendingLogs.push(r);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Logger } from '../engine/log/logger';
+import type { RestorableLogger } from '../engine/log/logger';
 import { createApiServer, type ApiServer } from '../server/api-server';
 import { loadOrCreateControlToken } from '../server/token-store';
 import type { AppEnv } from './env';
@@ -16,7 +16,7 @@ export interface Services {
  * The bot and its management API, composed the same way for headless and desktop: token, runtime, server.
  * Prints the contract's ready line once the server listens.
  */
-export async function startServices(o: { env: AppEnv; logger: Logger & { addSink?: (s: never) => void }; staticDir?: string; out?: (line: string) => void }): Promise<Services> {
+export async function startServices(o: { env: AppEnv; logger: RestorableLogger; staticDir?: string; out?: (line: string) => void }): Promise<Services> {
   const { env, logger } = o;
   const controlToken = loadOrCreateControlToken({ dataDir: env.dataDir, envToken: env.controlToken });
   logger.addSecret(controlToken);

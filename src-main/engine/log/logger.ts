@@ -23,7 +23,13 @@ const SECRET_KEY = /(secret|token|password|api_?key|authorization|signature)/i;
  * Structured logger with a bounded in-memory tail (served by GET /bot/logs) and pluggable sinks
  * (stderr, the log event, SQLite). Secrets are redacted before a record exists, so no sink can leak them.
  */
-export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?: LogSink[]; now?: () => number } = {}): Logger & { addSink(s: LogSink): void } {
+export interface RestorableLogger extends Logger {
+  addSink(s: LogSink): void;
+  /** put records kept from the previous run (oldest first) under the tail */
+  restore(records: readonly LogRecord[]): void;
+}
+
+export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?: LogSink[]; now?: () => number } = {}): RestorableLogger {
   const min = RANK[opts.level ?? 'info'];
   const capacity = opts.capacity ?? 2000;
   const now = opts.now ?? Date.now;
@@ -76,6 +82,11 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
     },
     addSink(s) {
       sinks.push(s);
+    },
+    restore(records) {
+      // records from before a restart go under the new ones, without passing through the sinks again
+      ring.unshift(...records.slice(-capacity).filter((r) => RANK[r.level] >= min));
+      if (ring.length > capacity) ring.splice(0, ring.length - capacity);
     },
   };
 }

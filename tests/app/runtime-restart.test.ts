@@ -1,3 +1,4 @@
+// Runtime lifecycle across processes and restarts: one bot per data directory, and what a restart keeps.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -25,5 +26,25 @@ describe('one bot per data directory', () => {
     writeFileSync(join(dir, 'botdesk.lock'), dead);
     const rt = await open(dir);
     await rt.close();
+  });
+});
+
+describe('restart keeps the log tail', () => {
+  it('serves the previous run\'s log records after a restart, oldest under newest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-logs-'));
+    const first = await open(dir);
+    first.logger.warn('before the restart: a warning to remember');
+    await first.close();
+    const second = await open(dir);
+    try {
+      second.logger.info('after the restart');
+      const tail = second.logger.tail('info', 1000);
+      const before = tail.findIndex((r) => r.msg === 'before the restart: a warning to remember');
+      const after = tail.findIndex((r) => r.msg === 'after the restart');
+      expect(before).toBeGreaterThan(after); // newest first
+      expect(after).toBe(0);
+    } finally {
+      await second.close();
+    }
   });
 });
