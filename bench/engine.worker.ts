@@ -9,7 +9,8 @@ const variant = process.argv[2] as 'hand' | 'engine';
 const candles = Number(process.argv[3] ?? 1_000_000);
 const passes = Number(process.argv[4] ?? 5);
 const series = repeatedSeries(candles);
-const config = DEFAULT_CONFIG;
+// the hand loop has no kill switch: same rules means none here either
+const config = { ...DEFAULT_CONFIG, max_daily_loss_pct: 0 };
 const rules = paperMarketRules(config.symbol, series.data[1]);
 const params = config.strategy.name === 'ema_cross' ? config.strategy.params : { fast: 9, slow: 21, rsi_period: 14, rsi_max: 70 };
 
@@ -18,7 +19,7 @@ const once = async (): Promise<number> => {
     return handLoop(series, {
       fast: params.fast, slow: params.slow, rsiPeriod: params.rsi_period, rsiMax: params.rsi_max, sizePct: config.position_size_pct,
       slPct: config.stop_loss_pct, tpPct: config.take_profit_pct, maxPositions: config.max_positions, feePct: config.fee_pct,
-      slipPct: config.slippage_pct, amountStep: rules.amountStep, priceStep: rules.priceStep, startEquity: 10_000, tfMs: TIMEFRAME_MS[config.timeframe],
+      slipPct: config.slippage_pct, amountStep: rules.amountStep, priceStep: rules.priceStep, minNotional: rules.minNotional, startEquity: 10_000, tfMs: TIMEFRAME_MS[config.timeframe],
     }).trades.length;
   }
   return (await runBacktest({ series, config })).trades.length;

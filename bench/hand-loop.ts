@@ -1,5 +1,6 @@
 import type { Trade } from '../src-shared/contract';
 import { CANDLE_STRIDE, type CandleSeries } from '../src-main/engine/feeds/candle-file';
+import { roundToStep } from '../src-main/engine/market/precision';
 
 /**
  * The baseline of the engine benchmark: the same trading rules written as one function over the array —
@@ -8,7 +9,7 @@ import { CANDLE_STRIDE, type CandleSeries } from '../src-main/engine/feeds/candl
  */
 export function handLoop(s: CandleSeries, p: {
   fast: number; slow: number; rsiPeriod: number; rsiMax: number; sizePct: number; slPct: number; tpPct: number;
-  maxPositions: number; feePct: number; slipPct: number; amountStep: number; priceStep: number; startEquity: number; tfMs: number;
+  maxPositions: number; feePct: number; slipPct: number; amountStep: number; priceStep: number; minNotional: number; startEquity: number; tfMs: number;
 }): { trades: Trade[]; equity: number } {
   const d = s.data;
   const kf = 2 / (p.fast + 1);
@@ -57,19 +58,21 @@ export function handLoop(s: CandleSeries, p: {
     if (ready && prevF <= prevS && emaF > emaS && (p.rsiMax === 0 || rsi < p.rsiMax) && open < maxP) {
       let equity = p.startEquity + realized;
       for (let k = 0; k < open; k++) equity += (c - entry[k]) * amt[k] - efee[k];
-      const price = Math.ceil((c * (1 + slip)) / p.priceStep - 1e-9) * p.priceStep;
+      // prices snapped to the tick without binary noise, as an exchange quotes them (per trade, not per candle)
+      const price = roundToStep(c * (1 + slip), p.priceStep, 'up');
       const want = Math.min((equity * p.sizePct) / 100 / c, cash / (c * (1 + slip) * (1 + fee)));
-      const a = Math.floor(want / p.amountStep + 1e-9) * p.amountStep;
-      if (a > 0 && a * price * (1 + fee) <= cash) {
+      const a = roundToStep(want, p.amountStep, 'down');
+      // the market's minimum notional, at the stop price too (its protective stop must be placeable)
+      if (a >= p.amountStep && a * c * (1 - p.slPct / 100) >= p.minNotional && a * price * (1 + fee) <= cash) {
         const f = a * price * fee;
         cash -= a * price + f;
         amt[open] = a; entry[open] = price; efee[open] = f; opened[open] = ts;
-        sl[open] = Math.floor((price * (1 - p.slPct / 100)) / p.priceStep + 1e-9) * p.priceStep;
-        tp[open] = Math.ceil((price * (1 + p.tpPct / 100)) / p.priceStep - 1e-9) * p.priceStep;
+        sl[open] = roundToStep(price * (1 - p.slPct / 100), p.priceStep, 'down');
+        tp[open] = roundToStep(price * (1 + p.tpPct / 100), p.priceStep, 'up');
         open++;
       }
     } else if (ready && prevF >= prevS && emaF < emaS) {
-      for (let k = open - 1; k >= 0; k--) close(k, Math.floor((c * (1 - slip)) / p.priceStep + 1e-9) * p.priceStep, ts, 'signal');
+      for (let k = open - 1; k >= 0; k--) close(k, roundToStep(c * (1 - slip), p.priceStep, 'down'), ts, 'signal');
     }
     prevF = emaF;
     prevS = emaS;

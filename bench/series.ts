@@ -3,24 +3,30 @@ import { CANDLE_STRIDE, loadCandleFile, type CandleSeries } from '../src-main/en
 
 export const XRP_5M = fileURLToPath(new URL('../resources/sample-XRP_USDT-5m.json', import.meta.url));
 
-/** Real candles repeated end to end (each lap continues the last one's price and time) up to `minCandles`. */
+/**
+ * Real candles repeated up to `minCandles`, time running on: even laps play the file forward, odd laps play it
+ * backwards with open and close swapped, so each lap starts where the last one ended and prices stay in the file's
+ * own range (continuing the file's drift lap after lap would shrink prices towards a single tick).
+ */
 export function repeatedSeries(minCandles: number, file = XRP_5M): CandleSeries {
   const base = loadCandleFile(file);
-  const laps = Math.ceil(minCandles / base.count);
-  const data = new Float64Array(laps * base.count * CANDLE_STRIDE);
+  const n = base.count;
+  const laps = Math.ceil(minCandles / n);
+  const data = new Float64Array(laps * n * CANDLE_STRIDE);
   const d = base.data;
-  const last = (base.count - 1) * CANDLE_STRIDE;
-  const span = d[last] - d[0] + (d[CANDLE_STRIDE] - d[0]);
-  let factor = 1;
+  const step = d[CANDLE_STRIDE] - d[0];
   for (let lap = 0; lap < laps; lap++) {
-    for (let i = 0; i < base.count; i++) {
-      const from = i * CANDLE_STRIDE;
-      const to = (lap * base.count + i) * CANDLE_STRIDE;
-      data[to] = d[from] + lap * span;
-      for (let f = 1; f <= 4; f++) data[to + f] = Math.round(d[from + f] * factor * 1e4) / 1e4;
+    const backwards = lap % 2 === 1;
+    for (let i = 0; i < n; i++) {
+      const from = (backwards ? n - 1 - i : i) * CANDLE_STRIDE;
+      const to = (lap * n + i) * CANDLE_STRIDE;
+      data[to] = d[0] + (lap * n + i) * step;
+      data[to + 1] = backwards ? d[from + 4] : d[from + 1];
+      data[to + 2] = d[from + 2];
+      data[to + 3] = d[from + 3];
+      data[to + 4] = backwards ? d[from + 1] : d[from + 4];
       data[to + 5] = d[from + 5];
     }
-    factor *= d[last + 4] / d[1];
   }
-  return { data, count: laps * base.count };
+  return { data, count: laps * n };
 }

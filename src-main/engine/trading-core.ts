@@ -113,9 +113,9 @@ export class TradingCore {
     });
     const amount = blocker ? 0 : entryAmount({
       equity: this.equity, freeCash: this.opts.startEquity + executor.realizedPnl - executor.openCostBasis, price: c,
-      positionSizePct: config.position_size_pct, feePct: config.fee_pct, slippagePct: config.slippage_pct, rules: this.opts.rules,
+      positionSizePct: config.position_size_pct, feePct: config.fee_pct, slippagePct: config.slippage_pct, stopLossPct: config.stop_loss_pct, rules: this.opts.rules,
     });
-    const rejected = blocker ?? (amount > 0 ? null : 'not enough free cash for the market minimum');
+    const rejected = blocker ?? (amount > 0 ? null : 'too small: the entry or its stop-loss order would be under the market minimum');
     this.emitSignal('enter', c, rejected);
     if (rejected) return undefined;
     return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct }), () => {

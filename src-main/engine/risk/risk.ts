@@ -18,7 +18,8 @@ export function entryBlocker(s: {
 
 /**
  * Entry size: `position_size_pct` of equity at this price, capped by the free cash once slippage and fees are paid,
- * rounded down to the market's amount step. Returns 0 when the result is below the market's minimums.
+ * rounded down to the market's amount step. Returns 0 when the result is below the market's minimums — measured at
+ * the stop-loss price too, because a position whose protective stop the exchange would refuse must not be opened.
  */
 export function entryAmount(p: {
   equity: number;
@@ -27,6 +28,7 @@ export function entryAmount(p: {
   positionSizePct: number;
   feePct: number;
   slippagePct: number;
+  stopLossPct: number;
   rules: MarketRules;
 }): number {
   if (!(p.price > 0)) return 0;
@@ -34,6 +36,7 @@ export function entryAmount(p: {
   const wanted = (p.equity * p.positionSizePct) / 100 / p.price;
   const affordable = p.freeCash / costPerUnit;
   const amount = roundToStep(Math.min(wanted, affordable), p.rules.amountStep, 'down');
-  if (amount < p.rules.minAmount || amount * p.price < p.rules.minNotional) return 0;
+  const stopPrice = p.price * (1 - p.stopLossPct / 100);
+  if (amount < p.rules.minAmount || amount * stopPrice < p.rules.minNotional) return 0;
   return amount;
 }
