@@ -9,12 +9,12 @@ import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.p
 import type { MarketFeed } from './ports/market-feed.port';
 import type { PositionRecord } from './ports/journal.port';
 import { Executor } from './execution/executor';
-import { TradingCore } from './trading-core';
+import { type CandleListener, TradingCore } from './trading-core';
 
 export interface BotOptions {
   store: SqliteStore;
   config: ConfigManager;
-  exchange: ExchangePort & { onCandle?(ts: number, o: number, h: number, l: number, c: number): void; readonly openOrderCount?: number };
+  exchange: ExchangePort & CandleListener & { readonly openOrderCount?: number };
   rules: MarketRules;
   feed: MarketFeed;
   events: EventBus;

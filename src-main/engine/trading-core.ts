@@ -6,6 +6,7 @@ import { andThen } from './execution/maybe';
 import { entryAmount, entryBlocker } from './risk/risk';
 import { SIGNAL, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
+import { CANDLE_STRIDE } from './feeds/candle-file';
 
 export interface ConfigSnapshotSource {
   /** the config a cycle runs under; read once at the start of each cycle */
@@ -18,8 +19,13 @@ export interface CoreHooks {
   dailyLossLimit?(reason: string): void;
 }
 
+/** A simulated exchange fills its resting orders from each candle (`c[at]` ts, then open, high, low, close). */
+export interface CandleListener {
+  onCandleAt?(c: Float64Array, at: number): void;
+}
+
 export interface TradingCoreOptions {
-  exchange: ExchangePort & { onCandle?(ts: number, o: number, h: number, l: number, c: number): void };
+  exchange: ExchangePort & CandleListener;
   executor: Executor;
   rules: MarketRules;
   startEquity: number;
@@ -51,6 +57,8 @@ export class TradingCore {
   private dayStartEquity: number;
   private haltedDay = -1;
   private readonly history: Float64Array;
+  /** one candle in the series layout, for callers that hand over numbers (the live loop, warm-up) */
+  private readonly scratch = new Float64Array(CANDLE_STRIDE);
   private historyCount = 0;
   private historyNext = 0;
 
@@ -76,12 +84,34 @@ export class TradingCore {
 
   /** Feed candles without trading (warm-up before the first live cycle). */
   warm(o: number, h: number, l: number, c: number): void {
-    this.strategy.update(o, h, l, c);
-    this.remember(o, h, l, c);
+    const d = this.fill(0, o, h, l, c);
+    this.strategy.update(d, 1);
+    this.remember(d, 1);
     this.lastPrice = c;
   }
 
+  /** One cycle from numbers (the live loop): see processCandleAt. */
   processCandle(ts: number, o: number, h: number, l: number, c: number): MaybePromise<void> {
+    return this.processCandleAt(this.fill(ts, o, h, l, c), 0);
+  }
+
+  private fill(ts: number, o: number, h: number, l: number, c: number): Float64Array {
+    const d = this.scratch;
+    d[0] = ts;
+    d[1] = o;
+    d[2] = h;
+    d[3] = l;
+    d[4] = c;
+    return d;
+  }
+
+  /**
+   * One cycle on the candle at `d[at]` (series layout: ts, open, high, low, close, volume). The backtest hands its
+   * whole series over this way, so no price is boxed on the way in.
+   */
+  processCandleAt(d: Float64Array, at: number): MaybePromise<void> {
+    const ts = d[at];
+    const c = d[at + 4];
     const snapshot = this.opts.config.current;
     const config = snapshot.config;
     const executor = this.opts.executor;
@@ -92,12 +122,12 @@ export class TradingCore {
     this.lastPrice = c;
 
     const exchange = this.opts.exchange;
-    if (exchange.onCandle) exchange.onCandle(ts, o, h, l, c);
+    if (exchange.onCandleAt) exchange.onCandleAt(d, at);
     const updates = exchange.takeUpdates();
     if (updates.length) executor.applyUpdates(updates);
 
-    this.strategy.update(o, h, l, c);
-    if (this.history.length) this.remember(o, h, l, c);
+    this.strategy.update(d, at + 1);
+    if (this.history.length) this.remember(d, at + 1);
     this.markToMarket(closeTime, c, config.max_daily_loss_pct);
 
     const signal = this.strategy.signal();
@@ -161,18 +191,19 @@ export class TradingCore {
     const cap = this.history.length / 4;
     for (let i = 0; i < this.historyCount; i++) {
       const at = ((this.historyNext - this.historyCount + i + cap) % cap) * 4;
-      this.strategy.update(this.history[at], this.history[at + 1], this.history[at + 2], this.history[at + 3]);
+      this.strategy.update(this.history, at);
     }
   }
 
-  private remember(o: number, h: number, l: number, c: number): void {
+  /** keep open, high, low, close from `d[from]` on */
+  private remember(d: Float64Array, from: number): void {
     const cap = this.history.length / 4;
     if (cap === 0) return;
     const at = this.historyNext * 4;
-    this.history[at] = o;
-    this.history[at + 1] = h;
-    this.history[at + 2] = l;
-    this.history[at + 3] = c;
+    this.history[at] = d[from];
+    this.history[at + 1] = d[from + 1];
+    this.history[at + 2] = d[from + 2];
+    this.history[at + 3] = d[from + 3];
     this.historyNext = (this.historyNext + 1) % cap;
     if (this.historyCount < cap) this.historyCount++;
   }

@@ -92,7 +92,7 @@ describe('strategies', () => {
     const signals: number[] = [];
     for (let i = 0; i < s.count; i++) {
       const at = i * CANDLE_STRIDE;
-      strategy.update(s.data[at + 1], s.data[at + 2], s.data[at + 3], s.data[at + 4]);
+      strategy.update(s.data, at + 1);
       signals.push(strategy.signal());
     }
     return { strategy, signals };

@@ -22,6 +22,19 @@ export const BACKTEST_START_EQUITY = 10_000;
  * as fast as it goes: no awaits while the exchange answers synchronously, nothing allocated per candle.
  * A kill-switch halt lasts until the next UTC day (there is no one to press resume).
  */
+/** candles from `from` on, synchronously, until the end or until a cycle returns a promise */
+function runCandles(core: TradingCore, series: CandleSeries, from: number, every: number, equity: EquityPoint[]): { pending: Promise<unknown> | null; next: number } {
+  const d = series.data;
+  const last = series.count - 1;
+  for (let i = from; i <= last; i++) {
+    const at = i * CANDLE_STRIDE;
+    const r = core.processCandleAt(d, at);
+    if (i % every === 0 || i === last) equity.push({ ts: core.lastTs, equity: core.equity });
+    if (r !== undefined && isPromise(r)) return { pending: r, next: i + 1 };
+  }
+  return { pending: null, next: series.count };
+}
+
 export async function runBacktest(opts: { series: CandleSeries; config: BotConfig; startEquity?: number; equityPoints?: number }): Promise<BacktestResult> {
   const { series, config } = opts;
   const startEquity = opts.startEquity ?? BACKTEST_START_EQUITY;
@@ -36,11 +49,13 @@ export async function runBacktest(opts: { series: CandleSeries; config: BotConfi
   const maxPoints = Math.max(2, opts.equityPoints ?? 2000);
   const every = Math.max(1, Math.ceil(series.count / maxPoints));
   const equity: EquityPoint[] = [];
-  for (let i = 0; i < series.count; i++) {
-    const at = i * CANDLE_STRIDE;
-    const r = core.processCandle(d[at], d[at + 1], d[at + 2], d[at + 3], d[at + 4]);
-    if (r !== undefined && isPromise(r)) await r;
-    if (i % every === 0 || i === series.count - 1) equity.push({ ts: core.lastTs, equity: core.equity });
+  // the candle loop lives in a plain function (optimised as a whole; an async one would box every price it reads)
+  // and only hands back to this one when the exchange answered with a promise
+  for (let from = 0; from < series.count; ) {
+    const stop = runCandles(core, series, from, every, equity);
+    if (stop.pending === null) break;
+    await stop.pending;
+    from = stop.next;
   }
   const lastPrice = d[(series.count - 1) * CANDLE_STRIDE + 4];
   const stats = computeStats({

@@ -1,14 +1,33 @@
 import type { MarketRules } from '../ports/exchange.port';
 
-/** Round to a step without binary noise (0.1 + 0.2 style): snap to the step's decimal count. */
+/** decimals a step needs: 0.01 → 2, 0.25 → 2, 5e-4 → 4, 10 → 0 */
 function decimalsOf(step: number): number {
-  if (step >= 1) return 0;
-  return Math.min(12, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
+  for (let d = 0; d < 12; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) <= 1e-9 * scaled) return d;
+  }
+  return 12;
 }
+
+/** the last step seen, as an integer over a power of ten (steps rarely change: one per market) */
+let memoStep = NaN;
+let memoScale = 1;
+let memoUnits = 1;
+
+/**
+ * Round to a step without binary noise (0.1 + 0.2 style): the result is the double nearest to the exact decimal
+ * multiple of the step, computed as integer steps × step units ÷ a power of ten (one correctly rounded division,
+ * the same value as formatting and parsing the decimal, without the string).
+ */
 export function roundToStep(value: number, step: number, mode: 'down' | 'up' | 'nearest'): number {
+  if (step !== memoStep) {
+    memoStep = step;
+    memoScale = 10 ** decimalsOf(step);
+    memoUnits = Math.round(step * memoScale);
+  }
   const units = value / step;
   const snapped = mode === 'down' ? Math.floor(units + 1e-9) : mode === 'up' ? Math.ceil(units - 1e-9) : Math.round(units);
-  return Number((snapped * step).toFixed(decimalsOf(step)));
+  return (snapped * memoUnits) / memoScale;
 }
 
 /**

@@ -17,7 +17,8 @@ export class BollingerReversionStrategy implements Strategy {
     this.warmup = p.period;
   }
 
-  update(_o: number, _h: number, _l: number, close: number): void {
+  update(c: Float64Array, at: number): void {
+    const close = c[at + 3];
     this.bands.update(close);
     this.lastClose = close;
     this.current = SIGNAL.none;

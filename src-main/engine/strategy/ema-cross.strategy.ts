@@ -24,7 +24,8 @@ export class EmaCrossStrategy implements Strategy {
     this.warmup = Math.max(p.slow, p.rsi_period) + 1;
   }
 
-  update(_o: number, _h: number, _l: number, close: number): void {
+  update(c: Float64Array, at: number): void {
+    const close = c[at + 3];
     this.prevFast = this.fast.value;
     this.prevSlow = this.slow.value;
     const f = this.fast.update(close);

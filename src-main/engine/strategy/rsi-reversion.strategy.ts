@@ -15,7 +15,8 @@ export class RsiReversionStrategy implements Strategy {
     this.warmup = p.period + 2;
   }
 
-  update(_o: number, _h: number, _l: number, close: number): void {
+  update(c: Float64Array, at: number): void {
+    const close = c[at + 3];
     const before = this.prev;
     const now = this.rsi.update(close);
     this.prev = now;

@@ -9,8 +9,11 @@ export interface Strategy {
   readonly name: string;
   /** candles needed before the first signal can be trusted */
   readonly warmup: number;
-  /** feed one closed candle (numbers only, no object, so the hot path allocates nothing) */
-  update(open: number, high: number, low: number, close: number): void;
+  /**
+   * Feed one closed candle: `c[at]` open, `c[at + 1]` high, `c[at + 2]` low, `c[at + 3]` close. An array and an
+   * offset rather than four numbers: numbers passed to a call that is not inlined are boxed, once per candle.
+   */
+  update(c: Float64Array, at: number): void;
   /** the signal after the last update: enter long, exit longs, or nothing */
   signal(): SignalValue;
   /** one human line on why the last non-zero signal fired, e.g. "EMA9 crossed above EMA21 (RSI 48.2)" */

@@ -38,10 +38,14 @@ export interface PaperExchangeOptions {
  */
 export class PaperExchange implements ExchangePort {
   readonly id = 'paper';
+  /** every open order, and the most recent finished ones (for idempotent retries); older finished ones are dropped */
   private readonly orders = new Map<string, PaperOrder>();
+  private readonly finished: string[] = [];
+  private finishedHead = 0;
   /** open orders, stops before limits so the stop-first rule needs no sorting per candle */
   private resting: PaperOrder[] = [];
   private readonly updates: ExchangeOrderState[] = [];
+  private readonly scratch = new Float64Array(5);
   private balance: Balances;
   private lastClose = NaN;
   private lastTs = 0;
@@ -95,6 +99,7 @@ export class PaperExchange implements ExchangePort {
       order.state.status = 'rejected';
       order.state.rejectReason = problem;
       this.opts.journal?.saveOrder(order);
+      this.retire(order);
       return { ...order.state };
     }
     if (request.type === 'market') {
@@ -131,10 +136,27 @@ export class PaperExchange implements ExchangePort {
 
   /** A candle closed: fill what it touched. Called before the bot acts on that candle. */
   onCandle(ts: number, open: number, high: number, low: number, close: number): void {
+    const d = this.scratch;
+    d[0] = ts;
+    d[1] = open;
+    d[2] = high;
+    d[3] = low;
+    d[4] = close;
+    this.onCandleAt(d, 0);
+  }
+
+  /** onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed */
+  onCandleAt(d: Float64Array, at: number): void {
+    const ts = d[at];
+    const open = d[at + 1];
+    const high = d[at + 2];
+    const low = d[at + 3];
+    const close = d[at + 4];
     this.lastTs = ts;
     this.lastClose = close;
     if (this.resting.length === 0) return;
-    const touched: { order: PaperOrder; price: number }[] = [];
+    // allocated only on the rare candle that touches something: this loop runs on every backtest candle
+    let touched: { order: PaperOrder; price: number }[] | null = null;
     for (const order of this.resting) {
       if (order.state.status !== 'open') continue; // cancelled by an OCO partner earlier in this loop
       const r = order.request;
@@ -149,18 +171,20 @@ export class PaperExchange implements ExchangePort {
         else if (r.side === 'buy' && low <= p) price = Math.min(p, open);
       }
       if (Number.isNaN(price)) continue;
-      touched.push({ order, price });
+      (touched ??= []).push({ order, price });
       if (r.ocoGroup) for (const other of this.resting) if (other !== order && other.request.ocoGroup === r.ocoGroup && other.state.status === 'open') other.state.status = 'cancelled';
     }
-    if (touched.length === 0) return;
+    if (touched === null) return;
+    const hits = touched;
     this.write(() => {
-      for (const { order, price } of touched) {
+      for (const { order, price } of hits) {
         order.state.status = 'open'; // reset before fill (never cancelled: it was touched first)
         this.fill(order, price);
       }
       for (const order of this.resting) {
         if (order.state.status === 'cancelled') {
           order.state.updatedAt = ts;
+          this.retire(order);
           this.updates.push({ ...order.state });
           this.opts.journal?.saveOrder(order);
         }
@@ -201,6 +225,7 @@ export class PaperExchange implements ExchangePort {
     }
     if (this.balance.base < 1e-12) this.balance.base = 0;
     order.state = { ...order.state, status: 'filled', filled: r.amount, averagePrice: price, fee, updatedAt: this.lastTs };
+    this.retire(order);
     if (r.type !== 'market') this.updates.push({ ...order.state });
     this.opts.journal?.saveOrder(order);
     this.opts.journal?.saveBalances(this.balance);
@@ -208,13 +233,26 @@ export class PaperExchange implements ExchangePort {
 
   private reject(order: PaperOrder, reason: string): void {
     order.state = { ...order.state, status: 'rejected', rejectReason: reason, updatedAt: this.lastTs };
+    this.retire(order);
     if (order.request.type !== 'market') this.updates.push({ ...order.state });
     this.opts.journal?.saveOrder(order);
   }
 
   private cancel(order: PaperOrder): void {
     order.state = { ...order.state, status: 'cancelled', updatedAt: this.lastTs };
+    this.retire(order);
     this.resting = this.resting.filter((o) => o !== order);
+  }
+
+  /** a finished order stays answerable for a while (retries, reconciliation), then is forgotten: bounded memory */
+  private retire(order: PaperOrder): void {
+    this.finished.push(order.request.clientOrderId);
+    if (this.finished.length - this.finishedHead <= FINISHED_ORDERS_KEPT) return;
+    this.orders.delete(this.finished[this.finishedHead++]);
+    if (this.finishedHead >= FINISHED_ORDERS_KEPT) {
+      this.finished.splice(0, this.finishedHead);
+      this.finishedHead = 0;
+    }
   }
 
   private addResting(order: PaperOrder): void {
@@ -229,3 +267,4 @@ export class PaperExchange implements ExchangePort {
 }
 
 const EMPTY: readonly ExchangeOrderState[] = Object.freeze([]);
+const FINISHED_ORDERS_KEPT = 10_000;
