@@ -157,7 +157,9 @@ export class PaperExchange implements ExchangePort {
     if (this.resting.length === 0) return;
     // allocated only on the rare candle that touches something: this loop runs on every backtest candle
     let touched: { order: PaperOrder; price: number }[] | null = null;
-    for (const order of this.resting) {
+    const resting = this.resting;
+    for (let i = 0; i < resting.length; i++) {
+      const order = resting[i];
       if (order.state.status !== 'open') continue; // cancelled by an OCO partner earlier in this loop
       const r = order.request;
       let price = NaN;
