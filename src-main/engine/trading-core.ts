@@ -4,7 +4,7 @@ import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.p
 import type { Executor } from './execution/executor';
 import { andThen } from './execution/maybe';
 import { entryAmount, entryBlocker } from './risk/risk';
-import { SIGNAL, type Strategy } from './strategy/strategy';
+import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
 import { CANDLE_STRIDE } from './feeds/candle-file';
 
@@ -43,18 +43,33 @@ export interface TradingCoreOptions {
 export class TradingCore {
   /** set by the bot: running and not paused */
   entriesAllowed = true;
-  equity: number;
-  peakEquity: number;
-  maxDrawdownPct = 0;
-  lastPrice = NaN;
-  lastTs = 0;
+  /**
+   * The per-candle numbers live in a typed array: storing a double into an object field allocates a box on every
+   * store, and these change on every candle. Slots: equity, peak equity, max drawdown %, last price, last close
+   * time, the day's starting equity.
+   */
+  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0]);
+  get equity(): number {
+    return this.n[0];
+  }
+  get peakEquity(): number {
+    return this.n[1];
+  }
+  get maxDrawdownPct(): number {
+    return this.n[2];
+  }
+  get lastPrice(): number {
+    return this.n[3];
+  }
+  get lastTs(): number {
+    return this.n[4];
+  }
   appliedVersion: number | null = null;
   /** kill switch: no entries until the next UTC day */
   haltReason: string | null = null;
   private strategy: Strategy;
   private strategyKey: string;
   private day = -1;
-  private dayStartEquity: number;
   private haltedDay = -1;
   private readonly history: Float64Array;
   /** one candle in the series layout, for callers that hand over numbers (the live loop, warm-up) */
@@ -66,7 +81,7 @@ export class TradingCore {
     const { config } = opts.config.current;
     this.strategy = createStrategy(config.strategy);
     this.strategyKey = JSON.stringify(config.strategy);
-    this.equity = this.peakEquity = this.dayStartEquity = opts.startEquity + opts.executor.realizedPnl;
+    this.n[0] = this.n[1] = this.n[5] = opts.startEquity + opts.executor.realizedPnl;
     this.history = new Float64Array((opts.historySize ?? 0) * 4);
   }
 
@@ -74,7 +89,7 @@ export class TradingCore {
     return this.strategy.name;
   }
   get dayStart(): number {
-    return this.dayStartEquity;
+    return this.n[5];
   }
 
   /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */
@@ -87,7 +102,7 @@ export class TradingCore {
     const d = this.fill(0, o, h, l, c);
     this.strategy.update(d, 1);
     this.remember(d, 1);
-    this.lastPrice = c;
+    this.n[3] = c;
   }
 
   /** One cycle from numbers (the live loop): see processCandleAt. */
@@ -118,8 +133,8 @@ export class TradingCore {
     if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
     const closeTime = ts + TIMEFRAME_MS[config.timeframe];
     executor.now = closeTime;
-    this.lastTs = closeTime;
-    this.lastPrice = c;
+    this.n[4] = closeTime;
+    this.n[3] = c;
 
     const exchange = this.opts.exchange;
     if (exchange.onCandleAt) exchange.onCandleAt(d, at);
@@ -128,10 +143,18 @@ export class TradingCore {
 
     this.strategy.update(d, at + 1);
     if (this.history.length) this.remember(d, at + 1);
-    this.markToMarket(closeTime, c, config.max_daily_loss_pct);
+    this.markToMarket(config.max_daily_loss_pct);
 
     const signal = this.strategy.signal();
     if (signal === SIGNAL.none) return undefined;
+    return this.act(signal, config);
+  }
+
+  /** A signal fired (a minority of candles): exit, or size and check an entry. Kept out of processCandleAt so the
+   * per-candle path stays small enough for the compiler to inline what it calls. */
+  private act(signal: SignalValue, config: BotConfig): MaybePromise<void> {
+    const executor = this.opts.executor;
+    const c = this.lastPrice;
     if (signal === SIGNAL.exit) {
       if (executor.openPositionCount === 0) return undefined;
       this.emitSignal('exit', c, null);
@@ -149,27 +172,34 @@ export class TradingCore {
     this.emitSignal('enter', c, rejected);
     if (rejected) return undefined;
     return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct }), () => {
-      this.markToMarket(closeTime, c, config.max_daily_loss_pct);
+      this.markToMarket(config.max_daily_loss_pct);
     });
   }
 
-  private markToMarket(ts: number, price: number, maxDailyLossPct: number): void {
+  /**
+   * Equity, drawdown and the kill switch at the current candle (lastTs, lastPrice). Runs on every candle, so it takes
+   * no numbers and calls nothing that returns one: doubles crossing a call that is not inlined are boxed.
+   */
+  private markToMarket(maxDailyLossPct: number): void {
     const executor = this.opts.executor;
-    const equity = this.opts.startEquity + executor.realizedPnl + executor.unrealizedPnl(price);
-    this.equity = equity;
-    if (equity > this.peakEquity) this.peakEquity = equity;
+    const ts = this.lastTs;
+    const price = this.lastPrice;
+    const equity = this.opts.startEquity + executor.realizedPnl + (executor.openAmount * price - executor.openCost - executor.openFees);
+    const n = this.n;
+    n[0] = equity;
+    if (equity > n[1]) n[1] = equity;
     else {
-      const dd = ((this.peakEquity - equity) / this.peakEquity) * 100;
-      if (dd > this.maxDrawdownPct) this.maxDrawdownPct = dd;
+      const dd = ((n[1] - equity) / n[1]) * 100;
+      if (dd > n[2]) n[2] = dd;
     }
     const day = Math.floor(ts / 86_400_000);
     if (day !== this.day) {
       this.day = day;
-      this.dayStartEquity = equity;
+      n[5] = equity;
       if (this.haltedDay !== day) this.haltReason = null;
     }
-    if (maxDailyLossPct > 0 && this.haltedDay !== day && equity <= this.dayStartEquity * (1 - maxDailyLossPct / 100)) {
-      const lossPct = ((this.dayStartEquity - equity) / this.dayStartEquity) * 100;
+    if (maxDailyLossPct > 0 && this.haltedDay !== day && equity <= n[5] * (1 - maxDailyLossPct / 100)) {
+      const lossPct = ((n[5] - equity) / n[5]) * 100;
       this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
       this.haltedDay = day;
       this.opts.hooks?.dailyLossLimit?.(this.haltReason);

@@ -31,9 +31,11 @@ export class Executor {
   private ids: { order: number; position: number; trade: number };
   /** running sums so equity is O(1) per candle */
   private realized = 0;
-  private openAmount = 0;
-  private openCost = 0;
-  private openFees = 0;
+  /** running sums over open positions (O(1) equity). Public for the core's per-candle mark-to-market only: reading
+   * fields there avoids a call that would box its double result on every candle. */
+  openAmount = 0;
+  openCost = 0;
+  openFees = 0;
   /** market time of the cycle in progress, and its config version */
   now = 0;
   configVersion = 1;

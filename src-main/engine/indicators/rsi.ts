@@ -1,39 +1,50 @@
 /**
  * Relative strength index with Wilder's smoothing: the first average gain/loss is the simple mean of the first
- * `period` changes, then avg = (avg × (period − 1) + x) / period. O(1) per update.
+ * `period` changes, then avg = (avg × (period − 1) + x) / period. O(1) per update; state in a typed array (no
+ * boxed doubles per update).
  */
 export class Rsi {
-  value = NaN;
-  private changes = 0;
-  private prev = NaN;
-  private avgGain = 0;
-  private avgLoss = 0;
+  /** [value, previous close, average gain, average loss, changes seen] */
+  private readonly s = new Float64Array([NaN, NaN, 0, 0, 0]);
+  private readonly one = new Float64Array(1);
 
   constructor(readonly period: number) {}
 
-  get ready(): boolean {
-    return this.changes >= this.period;
+  get value(): number {
+    return this.s[0];
   }
 
+  get ready(): boolean {
+    return this.s[4] >= this.period;
+  }
+
+  /** one close by number (tests); the engine uses updateAt */
   update(close: number): number {
-    if (this.prev === this.prev) {
-      const change = close - this.prev;
+    this.one[0] = close;
+    this.updateAt(this.one, 0);
+    return this.s[0];
+  }
+
+  /** the close at `c[i]`: takes an array and returns nothing, so no double is boxed across the call */
+  updateAt(c: Float64Array, i: number): void {
+    const close = c[i];
+    const s = this.s;
+    const prev = s[1];
+    if (prev === prev) {
+      const change = close - prev;
       const gain = change > 0 ? change : 0;
       const loss = change < 0 ? -change : 0;
       const p = this.period;
-      if (this.changes < p) {
-        this.avgGain += gain / p;
-        this.avgLoss += loss / p;
-        this.changes++;
+      if (s[4] < p) {
+        s[2] += gain / p;
+        s[3] += loss / p;
+        s[4]++;
       } else {
-        this.avgGain = (this.avgGain * (p - 1) + gain) / p;
-        this.avgLoss = (this.avgLoss * (p - 1) + loss) / p;
+        s[2] = (s[2] * (p - 1) + gain) / p;
+        s[3] = (s[3] * (p - 1) + loss) / p;
       }
-      if (this.changes >= p) {
-        this.value = this.avgLoss === 0 ? (this.avgGain === 0 ? 50 : 100) : 100 - 100 / (1 + this.avgGain / this.avgLoss);
-      }
+      if (s[4] >= p) s[0] = s[3] === 0 ? (s[2] === 0 ? 50 : 100) : 100 - 100 / (1 + s[2] / s[3]);
     }
-    this.prev = close;
-    return this.value;
+    s[1] = close;
   }
 }

@@ -13,8 +13,6 @@ export class EmaCrossStrategy implements Strategy {
   private readonly fast: Ema;
   private readonly slow: Ema;
   private readonly rsi: Rsi;
-  private prevFast = NaN;
-  private prevSlow = NaN;
   private current: SignalValue = SIGNAL.none;
 
   constructor(private readonly p: EmaCrossParams) {
@@ -25,18 +23,20 @@ export class EmaCrossStrategy implements Strategy {
   }
 
   update(c: Float64Array, at: number): void {
-    const close = c[at + 3];
-    this.prevFast = this.fast.value;
-    this.prevSlow = this.slow.value;
-    const f = this.fast.update(close);
-    const s = this.slow.update(close);
-    const rsi = this.rsi.update(close);
+    const prevFast = this.fast.value;
+    const prevSlow = this.slow.value;
+    this.fast.updateAt(c, at + 3);
+    this.slow.updateAt(c, at + 3);
+    this.rsi.updateAt(c, at + 3);
+    const f = this.fast.value;
+    const s = this.slow.value;
+    const rsi = this.rsi.value;
     this.current = SIGNAL.none;
     // prev values are NaN until both EMAs were seeded one candle earlier, so every comparison below is false then
     if (!this.rsi.ready) return;
-    if (this.prevFast <= this.prevSlow && f > s) {
+    if (prevFast <= prevSlow && f > s) {
       if (this.p.rsi_max === 0 || rsi < this.p.rsi_max) this.current = SIGNAL.enter;
-    } else if (this.prevFast >= this.prevSlow && f < s) {
+    } else if (prevFast >= prevSlow && f < s) {
       this.current = SIGNAL.exit;
     }
   }

@@ -7,7 +7,6 @@ export class RsiReversionStrategy implements Strategy {
   readonly name = 'rsi_reversion';
   readonly warmup: number;
   private readonly rsi: Rsi;
-  private prev = NaN;
   private current: SignalValue = SIGNAL.none;
 
   constructor(private readonly p: RsiReversionParams) {
@@ -16,10 +15,9 @@ export class RsiReversionStrategy implements Strategy {
   }
 
   update(c: Float64Array, at: number): void {
-    const close = c[at + 3];
-    const before = this.prev;
-    const now = this.rsi.update(close);
-    this.prev = now;
+    const before = this.rsi.value;
+    this.rsi.updateAt(c, at + 3);
+    const now = this.rsi.value;
     this.current = SIGNAL.none;
     // act on the crossing only, so one dip gives one entry rather than one per candle spent below the line
     if (now < this.p.oversold && before >= this.p.oversold) this.current = SIGNAL.enter;

@@ -176,10 +176,13 @@ export class PaperExchange implements ExchangePort {
       (touched ??= []).push({ order, price });
       if (r.ocoGroup) for (const other of this.resting) if (other !== order && other.request.ocoGroup === r.ocoGroup && other.state.status === 'open') other.state.status = 'cancelled';
     }
-    if (touched === null) return;
-    const hits = touched;
+    if (touched !== null) this.fillTouched(touched, ts);
+  }
+
+  /** fills of what a candle touched, and the OCO partners that cancels, in one journal write (a rare path) */
+  private fillTouched(touched: { order: PaperOrder; price: number }[], ts: number): void {
     this.write(() => {
-      for (const { order, price } of hits) {
+      for (const { order, price } of touched) {
         order.state.status = 'open'; // reset before fill (never cancelled: it was touched first)
         this.fill(order, price);
       }
