@@ -9,10 +9,11 @@ function decimalsOf(step: number): number {
   return 12;
 }
 
-/** the last step seen, as an integer over a power of ten (steps rarely change: one per market) */
-let memoStep = NaN;
-let memoScale = 1;
-let memoUnits = 1;
+/** steps seen, each as an integer over a power of ten (a market has two: its price tick and its amount step) */
+const memoSteps = new Float64Array(4).fill(NaN);
+const memoScales = new Float64Array(4);
+const memoUnits = new Float64Array(4);
+let memoNext = 0;
 
 /**
  * Round to a step without binary noise (0.1 + 0.2 style): the result is the double nearest to the exact decimal
@@ -20,14 +21,18 @@ let memoUnits = 1;
  * the same value as formatting and parsing the decimal, without the string).
  */
 export function roundToStep(value: number, step: number, mode: 'down' | 'up' | 'nearest'): number {
-  if (step !== memoStep) {
-    memoStep = step;
-    memoScale = 10 ** decimalsOf(step);
-    memoUnits = Math.round(step * memoScale);
+  let m = 0;
+  while (m < 4 && memoSteps[m] !== step) m++;
+  if (m === 4) {
+    m = memoNext;
+    memoNext = (memoNext + 1) % 4;
+    memoSteps[m] = step;
+    memoScales[m] = 10 ** decimalsOf(step);
+    memoUnits[m] = Math.round(step * memoScales[m]);
   }
   const units = value / step;
   const snapped = mode === 'down' ? Math.floor(units + 1e-9) : mode === 'up' ? Math.ceil(units - 1e-9) : Math.round(units);
-  return (snapped * memoUnits) / memoScale;
+  return (snapped * memoUnits[m]) / memoScales[m];
 }
 
 /**

@@ -272,4 +272,4 @@ export class PaperExchange implements ExchangePort {
 }
 
 const EMPTY: readonly ExchangeOrderState[] = Object.freeze([]);
-const FINISHED_ORDERS_KEPT = 10_000;
+const FINISHED_ORDERS_KEPT = 1_000;
