@@ -68,10 +68,16 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   let openApiText: string | null = null;
   let policy: OriginPolicy | null = null;
 
+  // keys built once per route and status, not per request
+  const keys = new Map<string, Map<number, string>>();
   const count = (route: string, status: number) => {
-    const key = `${route} ${status}`;
+    let byStatus = keys.get(route);
+    if (!byStatus) keys.set(route, (byStatus = new Map()));
+    let key = byStatus.get(status);
+    if (!key) byStatus.set(status, (key = `${route} ${status}`));
     requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
   };
+  const callers = { public: { actor: 'api:public' }, read: { actor: 'api:read' }, control: { actor: 'api:control' } } as const;
 
   /**
    * The verdict for the Authorization header last verified on each keep-alive connection: a client repeating the
@@ -117,7 +123,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       scope = s;
     }
     const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
-    const caller = { actor: `api:${scope}` };
+    const caller = callers[scope];
     const answer = (output: unknown) => {
       count(name, 200);
       sendJson(res, 200, output);
