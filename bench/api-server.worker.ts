@@ -21,7 +21,8 @@ if (variant === 'bare') {
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-api-'));
   const logger = createLogger({ level: 'warn' });
   const token = 'bench-token-0123456789abcdefghijklmnop';
-  const runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 }, replaySpeed: 5, logger });
+  // the default replay speed (BOT_REPLAY_SPEED=1): the bot cycles, and writes its database, while it answers
+  const runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 }, replaySpeed: 1, logger });
   const api = await createApiServer({ handlers: runtime.handlers, events: runtime.events, logger, controlToken: token, host: '127.0.0.1', port: 0 });
   console.log(JSON.stringify({ port: api.port, token }));
 }
