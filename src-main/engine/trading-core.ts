@@ -6,7 +6,7 @@ import { andThen } from './execution/maybe';
 import { entryAmount, entryBlocker } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
-import { CANDLE_STRIDE } from './feeds/candle-file';
+import { CANDLE_STRIDE, writeCandle } from './feeds/candle-file';
 
 export interface ConfigSnapshotSource {
   /** the config a cycle runs under; read once at the start of each cycle */
@@ -99,7 +99,7 @@ export class TradingCore {
 
   /** Feed candles without trading (warm-up before the first live cycle). */
   warm(o: number, h: number, l: number, c: number): void {
-    const d = this.fill(0, o, h, l, c);
+    const d = writeCandle(this.scratch, 0, o, h, l, c);
     this.strategy.update(d, 1);
     this.remember(d, 1);
     this.n[3] = c;
@@ -107,17 +107,7 @@ export class TradingCore {
 
   /** One cycle from numbers (the live loop): see processCandleAt. */
   processCandle(ts: number, o: number, h: number, l: number, c: number): MaybePromise<void> {
-    return this.processCandleAt(this.fill(ts, o, h, l, c), 0);
-  }
-
-  private fill(ts: number, o: number, h: number, l: number, c: number): Float64Array {
-    const d = this.scratch;
-    d[0] = ts;
-    d[1] = o;
-    d[2] = h;
-    d[3] = l;
-    d[4] = c;
-    return d;
+    return this.processCandleAt(writeCandle(this.scratch, ts, o, h, l, c), 0);
   }
 
   /**

@@ -8,6 +8,16 @@ export interface CandleSeries {
 }
 export const CANDLE_STRIDE = 6;
 
+/** Write one candle at the start of `d` (series layout) and return `d`: for callers that hold numbers, not a series. */
+export function writeCandle(d: Float64Array, ts: number, open: number, high: number, low: number, close: number): Float64Array {
+  d[0] = ts;
+  d[1] = open;
+  d[2] = high;
+  d[3] = low;
+  d[4] = close;
+  return d;
+}
+
 export class CandleFileError extends Error {}
 
 const FIELD_NAMES = ['timestamp', 'open', 'high', 'low', 'close', 'volume'];

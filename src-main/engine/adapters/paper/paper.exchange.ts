@@ -1,3 +1,4 @@
+import { CANDLE_STRIDE, writeCandle } from '../../feeds/candle-file';
 import type {
   Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
 } from '../../ports/exchange.port';
@@ -45,7 +46,7 @@ export class PaperExchange implements ExchangePort {
   /** open orders, stops before limits so the stop-first rule needs no sorting per candle */
   private resting: PaperOrder[] = [];
   private readonly updates: ExchangeOrderState[] = [];
-  private readonly scratch = new Float64Array(5);
+  private readonly scratch = new Float64Array(CANDLE_STRIDE);
   private balance: Balances;
   private lastClose = NaN;
   private lastTs = 0;
@@ -136,13 +137,7 @@ export class PaperExchange implements ExchangePort {
 
   /** A candle closed: fill what it touched. Called before the bot acts on that candle. */
   onCandle(ts: number, open: number, high: number, low: number, close: number): void {
-    const d = this.scratch;
-    d[0] = ts;
-    d[1] = open;
-    d[2] = high;
-    d[3] = low;
-    d[4] = close;
-    this.onCandleAt(d, 0);
+    this.onCandleAt(writeCandle(this.scratch, ts, open, high, low, close), 0);
   }
 
   /** onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed */
