@@ -2,10 +2,9 @@
  * The IPC adapter: the same operations as the HTTP routes, for the desktop window's preload bridge.
  * No electron import, so it runs (and is tested) under plain Node; main wires it to the real ipcMain.
  */
-import { EVENT_TYPES, IPC_CHANNELS, ServiceError, type BridgeResult, type EventType, type OperationName } from '../../src-shared/contract';
+import { errorBody, EVENT_TYPES, IPC_CHANNELS, ServiceError, type BridgeResult, type EventType, type OperationHandlers, type OperationName } from '../../src-shared/contract';
 import { isOperationName, runOperation, type RawInput } from '../app/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
-import type { OperationHandlers } from '../../src-shared/contract';
 
 /** What the router needs of a webContents. */
 export interface IpcSender {
@@ -37,7 +36,7 @@ export interface IpcRouterOptions {
 
 const TYPES = new Set<string>(EVENT_TYPES);
 const failure = (status: number, error: string, fields?: Record<string, string>): BridgeResult<OperationName> =>
-  ({ ok: false, status, body: fields ? { success: false, error, fields } : { success: false, error } });
+  ({ ok: false, status, body: errorBody(error, fields) });
 
 const INPUT_KEYS = new Set(['params', 'query', 'body', 'if_match']);
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENT_TYPES, type EventType } from '../../src-shared/contract';
+import { errorBody, EVENT_TYPES, type EventType } from '../../src-shared/contract';
 import type { EventFeed } from '../engine/events/event-bus';
 import { bearerToken } from './token-auth';
 
@@ -45,7 +45,7 @@ function subprotocolToken(req: IncomingMessage): string | null {
 }
 
 function reject(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ success: false, error: message });
+  const body = JSON.stringify(errorBody(message));
   // as ws's own abortHandshake: a client that never closes its side must not keep the socket half-open
   socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);

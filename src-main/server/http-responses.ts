@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { errorBody } from '../../src-shared/contract';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
   const text = JSON.stringify(body);
@@ -16,5 +17,5 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 
 /** Contract §3 error body: one human sentence, plus `fields` on validation errors. */
 export function sendError(res: ServerResponse, status: number, error: string, extra?: Record<string, string>, fields?: Record<string, string>): void {
-  sendJson(res, status, fields ? { success: false, error, fields } : { success: false, error }, extra);
+  sendJson(res, status, errorBody(error, fields), extra);
 }

@@ -7,6 +7,10 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
+/** The one error body of every adapter (contract §3): one human sentence, plus `fields` on validation errors. */
+export const errorBody = (error: string, fields?: Record<string, string>): ErrorBody =>
+  fields ? { success: false, error, fields } : { success: false, error };
+
 /** An expected failure of an operation (bad input, state conflict, not found); adapters map `status` onto HTTP or IPC. */
 export class ServiceError extends Error {
   constructor(
@@ -18,6 +22,6 @@ export class ServiceError extends Error {
     this.name = 'ServiceError';
   }
   toBody(): ErrorBody {
-    return this.fields ? { success: false, error: this.message, fields: this.fields } : { success: false, error: this.message };
+    return errorBody(this.message, this.fields);
   }
 }
