@@ -86,24 +86,31 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
    */
   const verifiedOnSocket = new WeakMap<object, { header: string; scope: TokenScope }>();
 
+  const clientOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '?';
+  /** while a client is locked out after failed authentications (HTTP, login links, stream upgrades alike): the wait and why */
+  const lockout = (req: IncomingMessage): { wait: number; message: string } | null => {
+    const wait = limiter.retryAfter(clientOf(req));
+    return wait > 0 ? { wait, message: `Too many failed authentication attempts; try again in ${wait} s.` } : null;
+  };
+  const sendLockout = (res: ServerResponse, l: { wait: number; message: string }) => sendError(res, 429, l.message, { 'Retry-After': String(l.wait) });
+
   /** token → scope, or an answer already sent (401/429) */
   function authenticate(req: IncomingMessage, res: ServerResponse, route: string): TokenScope | null {
     const header = req.headers.authorization;
     const known = verifiedOnSocket.get(req.socket);
     if (known && header === known.header) return known.scope;
-    const client = req.socket.remoteAddress ?? '?';
     const scope = auth.scopeOf(bearerToken(header));
     if (scope) {
       verifiedOnSocket.set(req.socket, { header: header as string, scope });
       return scope;
     }
-    const wait = limiter.retryAfter(client);
-    if (wait > 0) {
+    const locked = lockout(req);
+    if (locked) {
       count(route, 429);
-      sendError(res, 429, `Too many failed authentication attempts; try again in ${wait} s.`, { 'Retry-After': String(wait) });
+      sendLockout(res, locked);
       return null;
     }
-    limiter.fail(client);
+    limiter.fail(clientOf(req));
     count(route, 401);
     const missing = !req.headers.authorization;
     sendError(res, 401, missing ? 'Authentication required: send Authorization: Bearer <token>.' : 'The token is not valid.', { 'WWW-Authenticate': 'Bearer' });
@@ -139,13 +146,12 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   }
 
   async function handleSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const client = req.socket.remoteAddress ?? '?';
-    const wait = limiter.retryAfter(client);
-    if (wait > 0) return sendError(res, 429, `Too many failed authentication attempts; try again in ${wait} s.`, { 'Retry-After': String(wait) });
+    const locked = lockout(req);
+    if (locked) return sendLockout(res, locked);
     const parsed = SessionRequestSchema.safeParse(await readJsonBody(req));
     if (!parsed.success) return sendError(res, 400, 'Send {"code": "<the code after #login= in the link>"}.', undefined, fieldsOf(parsed.error, 'body'));
     if (!loginCodes.redeem(parsed.data.code)) {
-      limiter.fail(client);
+      limiter.fail(clientOf(req));
       return sendError(res, 401, 'This login link is not valid: it was already used or has expired. Restart the server or use the token from the api-token file.');
     }
     o.logger.info('dashboard login with a one-time link');
@@ -245,10 +251,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
       const scope = auth.scopeOf(token);
       if (scope) return { ok: true, scope };
-      const client = req.socket.remoteAddress ?? '?';
-      const wait = limiter.retryAfter(client);
-      if (wait > 0) return { ok: false, status: 429, message: `Too many failed authentication attempts; try again in ${wait} s.` };
-      limiter.fail(client);
+      const locked = lockout(req);
+      if (locked) return { ok: false, status: 429, message: locked.message };
+      limiter.fail(clientOf(req));
       return { ok: false, status: 401, message: token ? 'The token is not valid.' : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].' };
     },
     onClientError: (msg) => o.logger.warn(msg),
