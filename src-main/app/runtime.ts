@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { TIMEFRAME_MS, type OperationHandlers } from '../../src-shared/contract';
+import { TIMEFRAME_MS, type LogRecord, type OperationHandlers } from '../../src-shared/contract';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import { createLogger, type Logger, type RestorableLogger } from '../engine/log/logger';
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -78,7 +78,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     throw e;
   }
   try {
-    const pendingLogs: import('../../src-shared/contract').LogRecord[] = [];
+    const pendingLogs: LogRecord[] = [];
     // GET /bot/logs after a restart still shows what happened before it
     logger.restore?.(store.recentLogs(LOG_TAIL_RESTORED));
     logger.addSink?.((r) => {
