@@ -259,6 +259,7 @@ export class Bot {
       open_positions: this.executor.openPositionCount,
       pending_orders: this.executor.pendingOrders().length,
       equity: this.core.equity,
+      equity_ts: Number.isFinite(this.core.lastTs) && this.core.lastTs > 0 ? this.core.lastTs : null,
       last_price: price,
       last_cycle_at: this.lastCycleAt,
       config_version: version,

@@ -19,7 +19,9 @@ export function computeStats(p: {
   let losses = 0;
   let grossProfit = 0;
   let grossLoss = 0;
+  let lastTradeId: number | null = null;
   for (const t of p.trades) {
+    if (lastTradeId === null || t.id > lastTradeId) lastTradeId = t.id;
     realized += t.pnl;
     fees += t.fee;
     if (t.pnl > 0) {
@@ -46,6 +48,9 @@ export function computeStats(p: {
     trades_count: count,
     wins,
     losses,
+    gross_profit: grossProfit,
+    gross_loss: grossLoss,
+    last_trade_id: lastTradeId,
     win_rate: count ? wins / count : 0,
     profit_factor: grossLoss > 0 ? grossProfit / grossLoss : null,
     max_drawdown_pct: p.maxDrawdownPct,
