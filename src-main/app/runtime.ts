@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { TIMEFRAME_MS, type LogRecord, type OperationHandlers } from '../../src-shared/contract';
@@ -7,7 +7,7 @@ import { createLogger, type Logger, type RestorableLogger } from '../engine/log/
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import { PaperExchange } from '../engine/adapters/paper/paper.exchange';
 import { ConfigManager } from '../engine/config/config-manager';
-import { loadCandleFile } from '../engine/feeds/candle-file';
+import { loadCandleFile, marketFromFileName } from '../engine/feeds/candle-file';
 import { ReplayFeed } from '../engine/feeds/replay.feed';
 import { SyntheticFeed } from '../engine/feeds/synthetic.feed';
 import { paperMarketRules } from '../engine/market/precision';
@@ -57,9 +57,27 @@ export function sampleCandlesPath(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
-function createFeed(market: MarketSpec, timeframeMs: number): MarketFeed {
-  if (market.kind === 'replay') return new ReplayFeed(loadCandleFile(market.path), `replay of ${market.path}`);
-  if (market.kind === 'synthetic') return new SyntheticFeed(market.seed, timeframeMs);
+/**
+ * The candle feed. A replay file named `BASE_QUOTE-TF.json` sets the run's symbol and timeframe (recorded as a config
+ * version, so status, chart, orders and trades all name the market whose prices these are).
+ */
+function createFeed(p: { market: MarketSpec; config: ConfigManager; store: SqliteStore; logger: Logger }): MarketFeed {
+  const { market, config } = p;
+  if (market.kind === 'replay') {
+    const series = loadCandleFile(market.path);
+    const named = marketFromFileName(market.path, series);
+    const { symbol, timeframe } = config.current.config;
+    if (named && (named.symbol !== symbol || named.timeframe !== timeframe)) {
+      const openPositions = p.store.loadOpenPositions().length;
+      if (openPositions > 0) {
+        throw new Error(`${basename(market.path)} holds ${named.symbol} ${named.timeframe} candles but this data directory has ${openPositions} open ${symbol} position(s); close them first or use another BOT_DATA_DIR`);
+      }
+      config.update({ patch: named, actor: 'startup', reason: `replay file ${basename(market.path)}`, openPositions, now: Date.now() });
+      p.logger.info(`replaying ${basename(market.path)}: symbol ${named.symbol} and timeframe ${named.timeframe} come from the file name (the config said ${symbol} ${timeframe})`);
+    }
+    return new ReplayFeed(series, `replay of ${market.path}`);
+  }
+  if (market.kind === 'synthetic') return new SyntheticFeed(market.seed, TIMEFRAME_MS[config.current.config.timeframe]);
   throw new Error('BOT_MARKET=live is not available yet in this version (it arrives with live trading); use replay or synthetic');
 }
 
@@ -90,7 +108,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
 
     const config = new ConfigManager(store, Date.now());
     const market = opts.market ?? { kind: 'replay', path: sampleCandlesPath() };
-    const feed = createFeed(market, TIMEFRAME_MS[config.current.config.timeframe]);
+    const feed = createFeed({ market, config, store, logger });
     const cfg = config.current.config;
     const rules = paperMarketRules(cfg.symbol, feed.referencePrice);
     const exchange = new PaperExchange({ rules, startingQuote: PAPER_START_EQUITY, feePct: cfg.fee_pct, slippagePct: cfg.slippage_pct, journal: store.paperJournal() });

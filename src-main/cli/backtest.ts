@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type BotConfig } from '../../src-shared/contract';
-import { loadCandleFile, detectTimeframe, CandleFileError } from '../engine/feeds/candle-file';
+import { loadCandleFile, detectTimeframe, marketFromFileName, CandleFileError } from '../engine/feeds/candle-file';
 import { loadConfigFile, ConfigFileError } from '../engine/config/config-file';
 import { runBacktest } from '../engine/backtest/backtest';
 
@@ -31,10 +31,11 @@ async function main(): Promise<void> {
   try {
     if (args.values.config) config = loadConfigFile(args.values.config);
     const series = loadCandleFile(args.values.candles);
-    const timeframe = detectTimeframe(series);
-    if (timeframe && timeframe !== config.timeframe) {
-      process.stderr.write(`backtest: the file's candles are ${timeframe}; using that instead of the config's ${config.timeframe}\n`);
-      config = { ...config, timeframe };
+    const named = marketFromFileName(args.values.candles, series);
+    const market = named ?? { symbol: config.symbol, timeframe: detectTimeframe(series) ?? config.timeframe };
+    if (market.symbol !== config.symbol || market.timeframe !== config.timeframe) {
+      process.stderr.write(`backtest: the file holds ${market.symbol} ${market.timeframe} candles; using that instead of the config's ${config.symbol} ${config.timeframe}\n`);
+      config = { ...config, ...market };
     }
     const started = process.hrtime.bigint();
     const result = await runBacktest({ series, config });

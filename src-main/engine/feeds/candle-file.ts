@@ -77,3 +77,33 @@ export function detectTimeframe(series: CandleSeries): Timeframe | null {
   const hit = (Object.entries(TIMEFRAME_MS) as [Timeframe, number][]).find(([, ms]) => ms === best);
   return hit ? hit[0] : null;
 }
+
+/** What a candle file's name says about its market: `BASE_QUOTE-TF.json` (Freqtrade's naming), optionally prefixed. */
+export interface NamedMarket {
+  symbol: string;
+  timeframe: Timeframe;
+}
+
+const NAMED_FILE = /(?:^|[^A-Za-z0-9])([A-Za-z0-9]+)_([A-Za-z0-9]+)-(\d+[mhdwM])\.json$/;
+
+/**
+ * The market named by the file (`LTC_BTC-5m.json` → LTC/BTC, 5m), checked against the candles' own spacing; null when
+ * the name says nothing. A name whose timeframe BotDesk does not trade, or that the spacing contradicts, is an error:
+ * trading one market's prices under another's name is worse than not starting.
+ */
+export function marketFromFileName(path: string, series: CandleSeries): NamedMarket | null {
+  const name = path.split(/[\\/]/).pop() ?? '';
+  const m = NAMED_FILE.exec(name);
+  if (!m) return null;
+  const [, base, quote, tf] = m;
+  if (!(tf in TIMEFRAME_MS)) {
+    throw new CandleFileError(`candle file ${name} is named for timeframe ${tf}, which BotDesk does not trade (${Object.keys(TIMEFRAME_MS).join(', ')})`);
+  }
+  const timeframe = tf as Timeframe;
+  const spacing = detectTimeframe(series);
+  if (series.count > 1 && spacing !== timeframe) {
+    const step = series.data[CANDLE_STRIDE] - series.data[0];
+    throw new CandleFileError(`candle file ${name} is named for ${timeframe} candles but its candles are ${spacing ?? `${step / 1000} s`} apart; rename the file or use the right one`);
+  }
+  return { symbol: `${base.toUpperCase()}/${quote.toUpperCase()}`, timeframe };
+}
