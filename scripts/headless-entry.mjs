@@ -1,24 +1,34 @@
-// Which headless entry to run: the built bundle (out/main/headless.js) when it is at least as new as every source
-// it is built from, otherwise the sources through tsx. The bundle answers the API with less CPU per request; the
-// fallback means an edit is never hidden behind a stale build.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// The headless entry and the build it runs from. `npm run serve` and the `npm start` fallback serve the dashboard as
+// a web page, so a missing or stale dashboard is built first (one line says so). The entry is the built bundle
+// (out/main/headless.js) when it is at least as new as its sources (less CPU per request), else the sources through
+// tsx, so an edit is never hidden behind a stale build.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { isFresh } from './build-freshness.mjs';
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
+const dirs = (root, names) => names.map((d) => join(root, d));
+
+export const dashboardIsFresh = (root) => isFresh(join(root, 'out', 'renderer', 'index.html'), dirs(root, ['src-renderer', 'src-shared']));
+export const desktopIsFresh = (root) =>
+  dashboardIsFresh(root) && isFresh(join(root, 'out', 'main', 'index.js'), dirs(root, ['src-main', 'src-shared'])) &&
+  isFresh(join(root, 'out', 'preload', 'index.cjs'), dirs(root, ['src-preload', 'src-shared']));
+
+/** electron-vite build (main, preload, renderer); its output is shown only when it fails. true on success */
+export function build(root, why) {
+  process.stderr.write(`BotDesk: building the app (${why}); this takes a few seconds…\n`);
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+  if (r.status === 0) return true;
+  process.stderr.write(`BotDesk: the build failed:\n${(r.stderr || r.stdout || '').trim()}\n`);
+  return false;
+}
+
+/** build the dashboard when it is missing or older than its sources; the server runs either way */
+export function ensureDashboard(root) {
+  if (!dashboardIsFresh(root)) build(root, 'the dashboard is not built yet or its sources changed');
 }
 
 /** [command, ...args] for process.execPath */
 export function headlessArgs(root) {
-  const built = join(root, 'out', 'main', 'headless.js');
-  if (existsSync(built)) {
-    const sources = ['src-main', 'src-shared'].map((d) => join(root, d)).filter(existsSync);
-    if (sources.every((d) => newestMtime(d) <= statSync(built).mtimeMs)) return [built];
-  }
+  if (isFresh(join(root, 'out', 'main', 'headless.js'), dirs(root, ['src-main', 'src-shared']))) return [join(root, 'out', 'main', 'headless.js')];
   return ['--import', 'tsx', join(root, 'src-main', 'headless.ts')];
 }

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { headlessArgs } from './headless-entry.mjs';
+import { build, desktopIsFresh, ensureDashboard, headlessArgs } from './headless-entry.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,12 +42,6 @@ function nativeModulesProblem() {
   return probe.status === 0 ? null : 'better-sqlite3 is built for Node, not Electron; "npx electron-rebuild -f -w better-sqlite3" fixes that for the desktop app (npm run serve keeps working either way)';
 }
 
-function build(quiet = false) {
-  if (existsSync(join(root, 'out', 'main', 'index.js')) && existsSync(join(root, 'out', 'renderer', 'index.html'))) return true;
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', quiet ? 'ignore' : 'inherit'] });
-  return r.status === 0;
-}
-
 function run(command, args) {
   const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
@@ -60,15 +54,14 @@ function run(command, args) {
 
 function headless(reason) {
   process.stderr.write(`BotDesk: Electron cannot start here (${reason}); running headless instead.\n`);
-  // without a built dashboard headless still serves the API and says how to build it
-  if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) build(true);
+  ensureDashboard(root);
   run(process.execPath, headlessArgs(root));
 }
 
 try {
   const reason = whyNoElectron();
   if (reason !== null) headless(reason);
-  else if (!build()) headless('the app could not be built');
+  else if (!desktopIsFresh(root) && !build(root, 'first run or sources changed')) headless('the app could not be built');
   else run(electronBinary(), [root]);
 } catch (e) {
   // never a stack trace for a start-up check; the headless mode is always there

@@ -24,9 +24,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ sinks: [(r) => process.stderr.write(formatLine(r) + '\n')] });
   const staticDir = dashboardDir();
-  const services = await startServices({ env, logger, staticDir });
-  if (staticDir) process.stdout.write(`Dashboard (one-time login link, valid 15 minutes): ${services.api.loginUrl}\n`);
-  else process.stdout.write('Dashboard not built: run "npm run build" to serve it here.\n');
+  const services = await startServices({
+    env, logger, staticDir,
+    beforeReady: (api) => [staticDir ? `Dashboard (one-time login link, valid 15 minutes): ${api.loginUrl}` : 'Dashboard not built: run "npm run build" to serve it here.'],
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

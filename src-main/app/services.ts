@@ -14,9 +14,16 @@ export interface Services {
 
 /**
  * The bot and its management API, composed the same way for headless and desktop: token, runtime, server.
- * Prints the contract's ready line once the server listens.
+ * Prints the contract's ready line once the server listens, as the last line of start-up.
  */
-export async function startServices(o: { env: AppEnv; logger: RestorableLogger; staticDir?: string; out?: (line: string) => void }): Promise<Services> {
+export async function startServices(o: {
+  env: AppEnv;
+  logger: RestorableLogger;
+  staticDir?: string;
+  out?: (line: string) => void;
+  /** lines printed once the server listens, before the ready line (which stays the last line of start-up) */
+  beforeReady?: (api: ApiServer) => string[];
+}): Promise<Services> {
   const { env, logger } = o;
   const controlToken = loadOrCreateControlToken({ dataDir: env.dataDir, envToken: env.controlToken });
   logger.addSecret(controlToken);
@@ -33,6 +40,7 @@ export async function startServices(o: { env: AppEnv; logger: RestorableLogger; 
     throw e;
   }
   const out = o.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  for (const line of o.beforeReady?.(api) ?? []) out(line);
   out(`BotDesk API listening on ${api.url}`);
   logger.info(`data in ${env.dataDir}; control token in ${join(env.dataDir, 'api-token')}`);
   let closing: Promise<void> | null = null;

@@ -1,0 +1,53 @@
+// `npm run serve` on a checkout that was never built (a fresh clone): it builds the dashboard, says so in one line, and
+// serves the page at / with the ready line as the last line of start-up.
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, symlinkSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+/** what a clone holds that serve needs: sources, scripts, resources, configs (node_modules linked, out/ absent) */
+const CLONE = ['package.json', 'electron.vite.config.ts', 'tsconfig.json', 'scripts', 'resources', 'src-main', 'src-shared', 'src-preload', 'src-renderer'];
+
+function freshCheckout(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'botdesk-clone-')), 'botdesk');
+  for (const entry of CLONE) cpSync(join(root, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+describe('npm run serve on a fresh checkout', () => {
+  it('builds the missing dashboard (one line), then serves it at / with the ready line last', async () => {
+    const dir = freshCheckout();
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const env: NodeJS.ProcessEnv = { ...process.env, BOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'botdesk-serve-')), BOT_API_PORT: '0' };
+    const child = spawn(process.execPath, ['scripts/serve.mjs'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!/listening on/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300)); // anything printed after the ready line would show up by now
+
+      expect(err.split('\n').filter((l) => l.startsWith('BotDesk: building'))).toHaveLength(1);
+      const lines = out.trim().split('\n');
+      expect(lines.at(-1)).toMatch(/^BotDesk API listening on http:\/\/127\.0\.0\.1:\d+$/);
+      expect(lines.filter((l) => l.startsWith('BotDesk API listening on'))).toHaveLength(1);
+      expect(out).toMatch(/one-time login link.*#login=/);
+
+      const url = /listening on (\S+)/.exec(out)![1];
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await page.text()).toMatch(/<div id="root">/);
+      expect(existsSync(join(dir, 'out', 'renderer', 'index.html'))).toBe(true);
+    } finally {
+      const exited = new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    }
+  }, 120_000);
+});
