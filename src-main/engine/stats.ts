@@ -32,6 +32,7 @@ export function computeStats(p: {
       grossLoss -= t.pnl;
     }
   }
+  const tradeFees = fees;
   let unrealized = 0;
   for (const pos of p.openPositions) {
     unrealized += pos.unrealized_pnl;
@@ -45,6 +46,7 @@ export function computeStats(p: {
     realized_pnl: realized,
     unrealized_pnl: unrealized,
     fees_paid: fees,
+    trade_fees: tradeFees,
     trades_count: count,
     wins,
     losses,

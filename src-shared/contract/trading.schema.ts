@@ -98,6 +98,7 @@ export const StatsSchema = z.object({
   realized_pnl: z.number(),
   unrealized_pnl: z.number(),
   fees_paid: z.number().describe('fees of every closed trade plus the entry fees of open positions'),
+  trade_fees: z.number().describe('fees of closed trades alone (fees_paid without the open positions\' entry fees)'),
   trades_count: z.number().int(),
   wins: z.number().int(),
   losses: z.number().int(),

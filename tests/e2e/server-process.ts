@@ -62,7 +62,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       fail(new Error(`server exited with ${code} before it was ready:\n${out}`));
     });
   });
-  // the login line follows the ready line; give it a moment
+  // the login line comes before the ready line (older builds printed it after: give it a moment)
   for (let i = 0; i < 50 && !LOGIN.test(out); i++) await new Promise((r) => setTimeout(r, 20));
   const token = readFileSync(join(o.dataDir, 'api-token'), 'utf8').trim();
 

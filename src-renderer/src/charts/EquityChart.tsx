@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { money, signedMoney } from '../components/format';
 import { Num } from '../components/Num';
 import { Panel } from '../components/Panel';
-import { useDashboardStore } from '../stores/dashboard-context';
+import { useDashboardStore, useQuote } from '../stores/dashboard-context';
 import { palette } from './chart-theme';
 import { syncSeries, toChartTime } from './chart-data';
 import { useChart } from './useChart';
@@ -12,6 +12,9 @@ import { useChart } from './useChart';
 export function EquityChart() {
   const points = useDashboardStore('market', (s) => s.equity);
   const startEquity = useDashboardStore('status', (s) => s.stats?.start_equity ?? null);
+  // the headline is the status card's figure (the curve's newest point is the same one)
+  const current = useDashboardStore('status', (s) => s.status?.equity ?? null);
+  const quote = useQuote();
   const { ref, chart } = useChart();
   const [series, setSeries] = useState<ISeriesApi<'Area'> | null>(null);
   const shown = useRef({ first: null as number | null, last: null as number | null, count: 0 });
@@ -42,8 +45,7 @@ export function EquityChart() {
     if (series) syncSeries(series, data, shown.current);
   }, [series, data]);
 
-  const last = points.length ? points[points.length - 1].equity : null;
-  const change = last !== null && startEquity !== null ? last - startEquity : null;
+  const change = current !== null && startEquity !== null ? current - startEquity : null;
   return (
     <Panel
       title="Equity"
@@ -51,11 +53,17 @@ export function EquityChart() {
       className="chart-panel"
       aside={
         <span>
-          <Num text={money(last)} unit="USDT" /> <Num text={signedMoney(change)} signOf={change} />
+          <Num text={money(current)} unit={quote} testId="equity-current" value={current} /> <Num text={signedMoney(change)} signOf={change} />
         </span>
       }
     >
-      <div className="chart chart-short" ref={ref} data-testid="equity-chart-canvas" data-points={points.length} />
+      <div
+        className="chart chart-short"
+        ref={ref}
+        data-testid="equity-chart-canvas"
+        data-points={points.length}
+        data-last={points.length ? points[points.length - 1].equity : undefined}
+      />
     </Panel>
   );
 }

@@ -18,3 +18,8 @@ export function useDashboardStore<K extends keyof Stores, T>(name: K, selector: 
   const store: StoreApi<StateOf<K>> = useDashboard().stores[name] as never;
   return useStore<StoreApi<StateOf<K>>, T>(store, selector);
 }
+
+/** the traded market's quote currency (USDT for XRP/USDT, BTC for LTC/BTC): the unit of every money figure */
+export function useQuote(): string {
+  return useDashboardStore('status', (s) => s.status?.symbol.split('/')[1] ?? '');
+}

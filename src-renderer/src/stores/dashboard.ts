@@ -50,16 +50,21 @@ export function createDashboard(client: BotClient) {
     switch (event.type) {
       case 'status_change':
         stores.status.getState().applyStatus(event.data);
+        stores.market.getState().applyStatus(event.data);
         refreshStats();
         refreshPrices();
         break;
       case 'trade':
+        // one event, one render: the stats, the history and the open positions change together
+        stores.status.getState().applyTrade(event.data);
         stores.trades.getState().applyTrade(event.data);
+        stores.positions.getState().applyClosed(event.data.position_id);
         stores.market.getState().applyTrade(event.data);
         refreshStats();
         break;
       case 'position':
-        stores.positions.getState().applyEvent(event.data);
+        // a closed position leaves with its trade event, so its entry fee moves into the trade fees in one render
+        if (event.data.status === 'open') stores.positions.getState().applyEvent(event.data);
         break;
       case 'config_changed':
         stores.config.getState().applyVersion(event.data);

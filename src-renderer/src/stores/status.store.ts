@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { Stats, Status, Trade } from '../../../src-shared/contract';
 import type { BotClient } from '../api/bot-client';
+import { foldTrade, mergeSnapshot } from './stats-ledger';
 
 export type Transition = 'start' | 'stop' | 'pause' | 'resume';
 
@@ -15,12 +16,17 @@ export interface StatusState {
   closeAll(): Promise<Trade[]>;
   cancelPending(): Promise<number>;
   applyStatus(status: Status): void;
+  /** a trade event: its figures enter the stats in the same render as its row */
+  applyTrade(trade: Trade): void;
 }
 
 const CALLS = { start: 'startBot', stop: 'stopBot', pause: 'pauseBot', resume: 'resumeBot' } as const;
+/** trade events kept to fold onto a stats snapshot older than them (far more than arrive during one request) */
+const STREAMED_KEPT = 500;
 
 export function createStatusStore(client: BotClient) {
   return createStore<StatusState>()((set, get) => {
+    let streamed: Trade[] = [];
     async function busyWhile<T>(busy: NonNullable<StatusState['busy']>, work: () => Promise<T>): Promise<T> {
       set({ busy });
       try {
@@ -37,7 +43,8 @@ export function createStatusStore(client: BotClient) {
         get().applyStatus(await client.getStatus());
       },
       async refreshStats() {
-        set({ stats: await client.getStats() });
+        const snapshot = await client.getStats();
+        set({ stats: mergeSnapshot(get().stats, snapshot, streamed) });
       },
       transition: (action) =>
         busyWhile(action, async () => {
@@ -58,6 +65,12 @@ export function createStatusStore(client: BotClient) {
         }),
       applyStatus(status) {
         set({ status });
+      },
+      applyTrade(trade) {
+        streamed.push(trade);
+        if (streamed.length > STREAMED_KEPT * 2) streamed = streamed.slice(-STREAMED_KEPT);
+        const { stats } = get();
+        if (stats) set({ stats: foldTrade(stats, trade) });
       },
     };
   });

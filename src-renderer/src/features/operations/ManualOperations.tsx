@@ -3,7 +3,8 @@ import { errorMessage } from '../../api/api-error';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { signedMoney } from '../../components/format';
 import { Panel } from '../../components/Panel';
-import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
+import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboard-context';
+import { openTotals } from '../../stores/positions.store';
 
 type Pending = 'closeAll' | 'cancelPending' | null;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -16,7 +17,8 @@ export function ManualOperations() {
   const state = useDashboardStore('status', (s) => s.status?.state ?? 'stopped');
   const busy = useDashboardStore('status', (s) => s.busy);
   const [asking, setAsking] = useState<Pending>(null);
-  const unrealised = positions.reduce((sum, p) => sum + p.unrealized_pnl, 0);
+  const unrealised = openTotals(positions).unrealized;
+  const quote = useQuote();
 
   const run = async (what: Exclude<Pending, null>) => {
     const notices = stores.notices.getState();
@@ -38,7 +40,7 @@ export function ManualOperations() {
 
   const pauseWords = state === 'running' ? 'Pause entries' : state === 'paused' ? 'Keep entries paused' : 'Hold entries (bot is stopped)';
   const closeText = positions.length
-    ? `${pauseWords} and close ${plural(positions.length, 'open position')} at market (unrealised ${signedMoney(unrealised)} USDT now).`
+    ? `${pauseWords} and close ${plural(positions.length, 'open position')} at market (unrealised ${signedMoney(unrealised)} ${quote} now).`
     : `${pauseWords}. There are no open positions to close.`;
 
   return (

@@ -5,7 +5,8 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { amount, dateTime, price, signedMoney, signedPct } from '../../components/format';
 import { Num } from '../../components/Num';
 import { Panel } from '../../components/Panel';
-import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
+import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboard-context';
+import { openTotals } from '../../stores/positions.store';
 
 const pnlPct = (p: Position) => (p.entry_price * p.amount > 0 ? (p.unrealized_pnl / (p.entry_price * p.amount)) * 100 : 0);
 
@@ -15,7 +16,8 @@ export function PositionsTable() {
   const closing = useDashboardStore('positions', (s) => s.closing);
   const close = useDashboardStore('positions', (s) => s.close);
   const [confirming, setConfirming] = useState<Position | null>(null);
-  const total = positions.reduce((sum, p) => sum + p.unrealized_pnl, 0);
+  const total = openTotals(positions).unrealized;
+  const quote = useQuote();
 
   const doClose = (p: Position) => {
     setConfirming(null);
@@ -28,7 +30,7 @@ export function PositionsTable() {
       testId="positions"
       aside={
         <span className="muted">
-          {positions.length} open · <Num text={signedMoney(total)} unit="USDT" signOf={total} />
+          {positions.length} open · <Num text={signedMoney(total)} unit={quote} signOf={total} value={total} testId="positions-unrealized" />
         </span>
       }
     >
@@ -64,7 +66,7 @@ export function PositionsTable() {
                 <td className="r num">{price(p.entry_price)}</td>
                 <td className="r num">{price(p.current_price)}</td>
                 <td className="r">
-                  <Num text={signedMoney(p.unrealized_pnl)} unit="USDT" signOf={p.unrealized_pnl} />{' '}
+                  <Num text={signedMoney(p.unrealized_pnl)} unit={quote} signOf={p.unrealized_pnl} />{' '}
                   <Num text={signedPct(pnlPct(p))} signOf={p.unrealized_pnl} />
                 </td>
                 <td className="r num sl">{price(p.stop_loss_price)}</td>
@@ -83,7 +85,7 @@ export function PositionsTable() {
       {confirming && (
         <ConfirmDialog title={`Close position #${confirming.id}?`} confirmLabel="Close at market" danger onConfirm={() => doClose(confirming)} onCancel={() => setConfirming(null)}>
           Sell {amount(confirming.amount)} {confirming.symbol.split('/')[0]} at market (entry {price(confirming.entry_price)}, now{' '}
-          {price(confirming.current_price)}, unrealised {signedMoney(confirming.unrealized_pnl)} USDT). Its stop-loss and take-profit orders are
+          {price(confirming.current_price)}, unrealised {signedMoney(confirming.unrealized_pnl)} {quote}). Its stop-loss and take-profit orders are
           cancelled. The bot keeps running and may open new positions.
         </ConfirmDialog>
       )}

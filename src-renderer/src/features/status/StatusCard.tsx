@@ -2,7 +2,7 @@ import type { Status } from '../../../../src-shared/contract';
 import { errorMessage } from '../../api/api-error';
 import { dateTime, duration, money, price, signedMoney, signedPct, timeOfDay } from '../../components/format';
 import { Num } from '../../components/Num';
-import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
+import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboard-context';
 import type { Transition } from '../../stores/status.store';
 import { useUptime } from './useUptime';
 
@@ -20,6 +20,7 @@ export function StatusCard() {
   const stats = useDashboardStore('status', (s) => s.stats);
   const busy = useDashboardStore('status', (s) => s.busy);
   const transition = useDashboardStore('status', (s) => s.transition);
+  const quote = useQuote();
   const uptime = useUptime(status?.started_at ?? null, status?.uptime_s ?? 0);
 
   if (!status) {
@@ -59,10 +60,10 @@ export function StatusCard() {
 
       <dl className="kv">
         <dt>Equity</dt>
-        <dd><Num text={money(status.equity)} unit="USDT" testId="status-equity" /></dd>
+        <dd><Num text={money(status.equity)} unit={quote} testId="status-equity" value={status.equity} /></dd>
         <dt>Today's P&amp;L</dt>
         <dd>
-          <Num text={signedMoney(todayPnl)} unit="USDT" signOf={todayPnl} testId="status-today-pnl" />{' '}
+          <Num text={signedMoney(todayPnl)} unit={quote} signOf={todayPnl} testId="status-today-pnl" value={todayPnl} />{' '}
           <Num text={signedPct(todayPct)} signOf={todayPnl} />
         </dd>
         <dt>Last price</dt>

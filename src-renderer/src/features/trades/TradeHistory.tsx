@@ -3,7 +3,7 @@ import type { Trade } from '../../../../src-shared/contract';
 import { amount, dateTime, fromLocalInput, price, signedMoney, signedPct, toLocalInput } from '../../components/format';
 import { Num } from '../../components/Num';
 import { Panel } from '../../components/Panel';
-import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
+import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboard-context';
 
 const REASONS: Record<Trade['exit_reason'], string> = {
   stop_loss: 'stop loss', take_profit: 'take profit', signal: 'signal', manual: 'manual', close_all: 'close all',
@@ -21,7 +21,7 @@ const TradeRow = memo(function TradeRow({ t }: { t: Trade }) {
       <td className="num muted">{dateTime(t.exit_time)}</td>
       <td className={`reason reason-${t.exit_reason}`}>{REASONS[t.exit_reason]}</td>
       <td className="r"><Num text={signedMoney(t.fee > 0 ? -t.fee : 0)} /></td>
-      <td className="r"><Num text={signedMoney(t.pnl)} unit="USDT" signOf={t.pnl} /></td>
+      <td className="r"><Num text={signedMoney(t.pnl)} unit={t.symbol.split('/')[1]} signOf={t.pnl} /></td>
       <td className="r"><Num text={signedPct(t.pnl_pct)} signOf={t.pnl} /></td>
       <td className="r num muted">v{t.config_version}</td>
     </tr>
@@ -69,6 +69,7 @@ function FilterBar() {
 export function TradeHistory() {
   const { report } = useDashboard();
   const s = useDashboardStore('trades', (st) => st);
+  const quote = useQuote();
   const page = s.cursors.length;
   const pages = Math.max(1, Math.ceil(s.total / s.pageSize));
   return (
@@ -78,7 +79,7 @@ export function TradeHistory() {
       className="trades-panel"
       aside={
         <span className="muted" data-testid="trades-totals">
-          <span data-testid="trades-total">{s.total}</span> trades · total <Num text={signedMoney(s.totalPnl)} unit="USDT" signOf={s.totalPnl} />
+          <span data-testid="trades-total">{s.total}</span> trades · total <Num text={signedMoney(s.totalPnl)} unit={quote} signOf={s.totalPnl} value={s.totalPnl} testId="trades-total-pnl" />
         </span>
       }
     >
