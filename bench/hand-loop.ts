@@ -60,7 +60,7 @@ export function handLoop(s: CandleSeries, p: {
       for (let k = 0; k < open; k++) equity += (c - entry[k]) * amt[k] - efee[k];
       // prices snapped to the tick without binary noise, as an exchange quotes them (per trade, not per candle)
       const price = roundToStep(c * (1 + slip), p.priceStep, 'up');
-      const want = Math.min((equity * p.sizePct) / 100 / c, cash / (c * (1 + slip) * (1 + fee)));
+      const want = Math.min((equity * p.sizePct) / 100 / c, cash / (price * (1 + fee)));
       const a = roundToStep(want, p.amountStep, 'down');
       // the market's minimum notional, at the stop price too (its protective stop must be placeable)
       if (a >= p.amountStep && a * c * (1 - p.slPct / 100) >= p.minNotional && a * price * (1 + fee) <= cash) {

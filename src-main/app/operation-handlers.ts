@@ -70,6 +70,15 @@ export function createOperationHandlers(d: HandlerDeps): OperationHandlers {
       });
     },
     getPositions: () => bot.positions(),
+    openPosition: (input, c) =>
+      bot.serial(async () => {
+        if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; start it before opening a position.');
+        const r = await bot.core.manualEntry(input.body?.size_pct);
+        if (!r.ok) throw 'conflict' in r ? new ServiceError(409, r.conflict) : new ServiceError(502, r.refused);
+        audit('open_position', c, { position_id: r.position.id, amount: r.position.amount, entry_price: r.position.entry_price, size_pct: input.body?.size_pct ?? null });
+        return { success: true as const, position: bot.executor.toPosition(r.position, r.position.entry_price) };
+      }),
+    getBalances: async () => ({ balances: await bot.assetBalances() }),
     closePosition: (input, c) =>
       bot.serial(async () => {
         const id = input.params.id;

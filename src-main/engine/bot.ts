@@ -5,7 +5,7 @@ import type { EventBus } from './events/event-bus';
 import type { Logger } from './log/logger';
 import type { SqliteStore } from './adapters/sqlite/sqlite.store';
 import type { ConfigManager } from './config/config-manager';
-import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
+import type { AssetBalance, ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
 import type { MarketFeed } from './ports/market-feed.port';
 import type { PositionRecord } from './ports/journal.port';
 import { Executor } from './execution/executor';
@@ -272,6 +272,11 @@ export class Bot {
   positions(): Position[] {
     const price = this.core.lastPrice;
     return this.executor.openPositions().map((p) => this.executor.toPosition(p, Number.isFinite(price) ? price : p.entry_price));
+  }
+
+  /** the traded market's two assets as the exchange holds them */
+  assetBalances(): MaybePromise<AssetBalance[]> {
+    return this.o.exchange.assetBalances(this.o.config.current.config.symbol);
   }
 
   recentCandles(limit: number): Candle[] {

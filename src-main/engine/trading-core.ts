@@ -2,6 +2,7 @@ import type { BotConfig, Signal } from '../../src-shared/contract';
 import { TIMEFRAME_MS } from '../../src-shared/contract';
 import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
 import type { Executor } from './execution/executor';
+import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
 import { entryAmount, entryBlocker } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
@@ -40,6 +41,9 @@ export interface TradingCoreOptions {
  * config snapshot → resting orders' fills → indicators → signal → risk → executor.
  * Synchronous unless the exchange answers with a promise, so the backtest never awaits.
  */
+/** a person's entry: the position it opened, a conflict with the bot's state (409), or the exchange's refusal (502) */
+export type ManualEntryResult = { ok: true; position: PositionRecord } | { ok: false; conflict: string } | { ok: false; refused: string };
+
 export class TradingCore {
   /** set by the bot: running and not paused */
   entriesAllowed = true;
@@ -163,6 +167,42 @@ export class TradingCore {
     if (rejected) return undefined;
     return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct }), () => {
       this.markToMarket(config.max_daily_loss_pct);
+    });
+  }
+
+  /**
+   * A person's entry (POST /bot/positions): now, at market, sized by `sizePct` (default the config's
+   * position_size_pct) with the config's stop-loss and take-profit. A pause or `enabled: false` stops the strategy's
+   * entries, not a person's; max_positions, the kill switch and the free balance still do.
+   */
+  manualEntry(sizePct?: number): MaybePromise<ManualEntryResult> {
+    const config = this.opts.config.current.config;
+    const executor = this.opts.executor;
+    const price = this.lastPrice;
+    const blocker = entryBlocker({
+      entriesAllowed: true, enabled: true, haltReason: this.haltReason,
+      openPositions: executor.openPositionCount, maxPositions: config.max_positions,
+    });
+    if (blocker) return { ok: false, conflict: `No position opened: ${blocker}.` };
+    if (!Number.isFinite(price)) return { ok: false, conflict: 'No position opened: there is no market price yet.' };
+    const sizing = {
+      equity: this.equity, price, positionSizePct: sizePct ?? config.position_size_pct,
+      feePct: config.fee_pct, slippagePct: config.slippage_pct, stopLossPct: config.stop_loss_pct, rules: this.opts.rules,
+    };
+    const freeCash = this.opts.startEquity + executor.realizedPnl - executor.openCostBasis;
+    const amount = entryAmount({ ...sizing, freeCash });
+    if (amount === 0) {
+      const { quote } = this.opts.rules;
+      return entryAmount({ ...sizing, freeCash: Infinity }) > 0
+        ? { ok: false, conflict: `No position opened: the free balance (${freeCash.toFixed(2)} ${quote}) is short of the smallest entry the market accepts.` }
+        : { ok: false, conflict: `No position opened: ${sizing.positionSizePct}% of equity is under the market minimum (or its stop-loss order would be).` };
+    }
+    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct }), (order) => {
+      this.markToMarket(config.max_daily_loss_pct);
+      const position = order.position_id === null ? undefined : executor.getPosition(order.position_id);
+      if (position) return { ok: true as const, position };
+      const rejection = executor.lastRejection?.clientOrderId === order.client_order_id ? executor.lastRejection.reason : `the entry order is ${order.status}`;
+      return { ok: false as const, refused: `The exchange did not fill the entry: ${rejection}.` };
     });
   }
 

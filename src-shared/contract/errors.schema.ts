@@ -11,10 +11,11 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export const errorBody = (error: string, fields?: Record<string, string>): ErrorBody =>
   fields ? { success: false, error, fields } : { success: false, error };
 
-/** An expected failure of an operation (bad input, state conflict, not found); adapters map `status` onto HTTP or IPC. */
+/** An expected failure of an operation (bad input, state conflict, not found, the exchange refused or could not be
+ * reached: 502); adapters map `status` onto HTTP or IPC. */
 export class ServiceError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409 | 502,
     message: string,
     readonly fields?: Record<string, string>,
   ) {

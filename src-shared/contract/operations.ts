@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ConfigPatchSchema, ConfigVersionSchema, VersionedConfigSchema } from './config.schema';
 import {
-  AuditRecordSchema, CandleSchema, EquityPointSchema, LogLevelSchema, LogRecordSchema, OrderSchema, PositionSchema,
+  AssetBalanceSchema, AuditRecordSchema, CandleSchema, EquityPointSchema, LogLevelSchema, LogRecordSchema, OrderSchema, PositionSchema,
   StatsSchema, StatusSchema, TradeSchema,
 } from './trading.schema';
 
@@ -65,6 +65,17 @@ export const operations = {
   }),
   getStats: def({ method: 'GET', path: '/bot/stats', scope: 'read', summary: 'P&L and performance metrics.', output: StatsSchema }),
   getPositions: def({ method: 'GET', path: '/bot/positions', scope: 'read', summary: 'Open positions with live unrealised P&L.', output: z.array(PositionSchema) }),
+  openPosition: def({
+    method: 'POST', path: '/bot/positions', scope: 'control',
+    summary: 'Open one long position now at market with the config\'s stop-loss and take-profit, sized by size_pct (default position_size_pct). Allowed while running or paused and with enabled:false; 409 when stopped, at max_positions, after the kill switch or when the free balance is short; 502 when the exchange refuses.',
+    body: z.strictObject({ size_pct: z.number().min(1).max(100).optional().describe('% of equity, 1–100') }).optional(),
+    output: z.object({ success: z.literal(true), position: PositionSchema }),
+  }),
+  getBalances: def({
+    method: 'GET', path: '/bot/balances', scope: 'read',
+    summary: 'The traded market\'s base and quote balances (paper: the paper account; live: the exchange). 502 when the exchange cannot be reached.',
+    output: z.object({ balances: z.array(AssetBalanceSchema) }),
+  }),
   closePosition: def({
     method: 'POST', path: '/bot/positions/:id/close', scope: 'control', summary: 'Close one open position at market.',
     params: IdParams, body: Empty.optional(),

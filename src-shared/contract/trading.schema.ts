@@ -113,6 +113,14 @@ export const StatsSchema = z.object({
 });
 export type Stats = z.infer<typeof StatsSchema>;
 
+export const AssetBalanceSchema = z.object({
+  asset: z.string(),
+  free: z.number(),
+  used: z.number().describe('held by resting orders'),
+  total: z.number(),
+});
+export type AssetBalance = z.infer<typeof AssetBalanceSchema>;
+
 export const EquityPointSchema = z.object({ ts: z.number(), equity: z.number() });
 export type EquityPoint = z.infer<typeof EquityPointSchema>;
 

@@ -39,6 +39,8 @@ export class Executor {
   /** market time of the cycle in progress, and its config version */
   now = 0;
   configVersion = 1;
+  /** the exchange's reason for the last rejected order (what a person's refused entry is told) */
+  lastRejection: { clientOrderId: string; reason: string } | null = null;
   /** SL/TP % for an entry whose own settings were lost (filled after a restart) */
   fallbackRisk = { sl: 1.5, tp: 3 };
 
@@ -234,7 +236,10 @@ export class Executor {
       this.active.delete(order.client_order_id);
       this.entryRisk.delete(order.client_order_id);
       this.journal.saveOrder(order);
-      if (state.status === 'rejected') this.listener.rejected?.(order, state.rejectReason ?? 'rejected by the exchange');
+      if (state.status === 'rejected') {
+        this.lastRejection = { clientOrderId: order.client_order_id, reason: state.rejectReason ?? 'rejected by the exchange' };
+        this.listener.rejected?.(order, this.lastRejection.reason);
+      }
     }
     this.listener.order?.(order);
   }

@@ -52,6 +52,14 @@ export interface Balances {
   quote: number;
 }
 
+/** One asset of the account as the exchange reports it: `used` is held by resting orders. */
+export interface AssetBalance {
+  asset: string;
+  free: number;
+  used: number;
+  total: number;
+}
+
 export interface ExchangePort {
   readonly id: string;
   market(symbol: string): MarketRules;
@@ -60,6 +68,8 @@ export interface ExchangePort {
   /** null when the exchange never saw this order */
   fetchOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;
   balances(symbol: string): MaybePromise<Balances>;
+  /** the market's base and quote, with what resting orders hold (GET /bot/balances) */
+  assetBalances(symbol: string): MaybePromise<AssetBalance[]>;
   /** order changes since the last call (resting orders that filled or were cancelled by their OCO partner) */
   takeUpdates(): readonly ExchangeOrderState[];
 }

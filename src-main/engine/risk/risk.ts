@@ -32,7 +32,8 @@ export function entryAmount(p: {
   rules: MarketRules;
 }): number {
   if (!(p.price > 0)) return 0;
-  const costPerUnit = p.price * (1 + p.slippagePct / 100) * (1 + p.feePct / 100);
+  // the fill price as the exchange will quote it (slipped, then up to the tick), so an entry sized to the cash fills
+  const costPerUnit = roundToStep(p.price * (1 + p.slippagePct / 100), p.rules.priceStep, 'up') * (1 + p.feePct / 100);
   const wanted = (p.equity * p.positionSizePct) / 100 / p.price;
   const affordable = p.freeCash / costPerUnit;
   const amount = roundToStep(Math.min(wanted, affordable), p.rules.amountStep, 'down');

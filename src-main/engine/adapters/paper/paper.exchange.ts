@@ -1,6 +1,6 @@
 import { CANDLE_STRIDE, writeCandle } from '../../feeds/candle-file';
 import type {
-  Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
+  AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
 } from '../../ports/exchange.port';
 import { roundToStep } from '../../market/precision';
 
@@ -81,6 +81,28 @@ export class PaperExchange implements ExchangePort {
 
   balances(): Balances {
     return { ...this.balance };
+  }
+
+  /**
+   * The account as an exchange shows it: resting sells hold base (the two legs of an OCO pair hold it once), resting
+   * buys hold quote (their value and fee).
+   */
+  assetBalances(): AssetBalance[] {
+    const heldByGroup = new Map<string, number>();
+    let baseUsed = 0;
+    let quoteUsed = 0;
+    for (const { request: r } of this.resting) {
+      if (r.side === 'buy') quoteUsed += r.amount * (r.price ?? r.triggerPrice ?? this.lastClose) * (1 + this.feeRate);
+      else if (r.ocoGroup) heldByGroup.set(r.ocoGroup, Math.max(heldByGroup.get(r.ocoGroup) ?? 0, r.amount));
+      else baseUsed += r.amount;
+    }
+    for (const held of heldByGroup.values()) baseUsed += held;
+    const { base, quote } = this.opts.rules;
+    const sheet = (asset: string, total: number, used: number): AssetBalance => {
+      const held = Math.min(used, total);
+      return { asset, free: total - held, used: held, total };
+    };
+    return [sheet(base, this.balance.base, baseUsed), sheet(quote, this.balance.quote, quoteUsed)];
   }
 
   get openOrderCount(): number {
