@@ -7,12 +7,14 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   danger?: boolean;
   busy?: boolean;
+  /** the confirmation cannot be given yet (e.g. an invalid input in the dialog) */
+  disabled?: boolean;
   onConfirm(): void;
   onCancel(): void;
 }
 
 /** A modal that says what an action will do before it does it; Escape or Cancel backs out. */
-export function ConfirmDialog({ title, children, confirmLabel, danger, busy, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, danger, busy, disabled, onConfirm, onCancel }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -35,7 +37,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, busy, onC
         <button type="button" onClick={onCancel} data-testid="confirm-cancel" autoFocus>
           Cancel
         </button>
-        <button type="button" className={danger ? 'btn-danger' : 'btn-primary'} onClick={onConfirm} disabled={busy} data-testid="confirm-ok">
+        <button type="button" className={danger ? 'btn-danger' : 'btn-primary'} onClick={onConfirm} disabled={busy || disabled} data-testid="confirm-ok">
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

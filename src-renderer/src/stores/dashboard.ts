@@ -1,6 +1,7 @@
 import type { BotEvent, LogRecord } from '../../../src-shared/contract';
 import { errorMessage } from '../api/api-error';
 import type { BotClient } from '../api/bot-client';
+import { createBalancesStore } from './balances.store';
 import { createConfigStore } from './config.store';
 import { createLogsStore } from './logs.store';
 import { createMarketStore } from './market.store';
@@ -29,6 +30,7 @@ export function createDashboard(client: BotClient) {
     logs: createLogsStore(client),
     config: createConfigStore(client),
     market: createMarketStore(client),
+    balances: createBalancesStore(client),
     notices: createNoticesStore(),
   };
   const report = (e: unknown) => stores.notices.getState().push('error', errorMessage(e));
@@ -40,6 +42,9 @@ export function createDashboard(client: BotClient) {
     void quietly(stores.market.getState().refreshTail());
   }, SLOW_REFRESH_MS);
 
+  // fills move the account: refreshed after position and trade events, at most once a second
+  const refreshBalances = throttle(() => void quietly(stores.balances.getState().refresh()), SLOW_REFRESH_MS);
+
   let pendingLogs: LogRecord[] = [];
   const flushLogs = throttle(() => {
     stores.logs.getState().append(pendingLogs);
@@ -50,7 +55,6 @@ export function createDashboard(client: BotClient) {
     switch (event.type) {
       case 'status_change':
         stores.status.getState().applyStatus(event.data);
-        stores.market.getState().applyStatus(event.data);
         refreshStats();
         refreshPrices();
         break;
@@ -59,12 +63,14 @@ export function createDashboard(client: BotClient) {
         stores.status.getState().applyTrade(event.data);
         stores.trades.getState().applyTrade(event.data);
         stores.positions.getState().applyClosed(event.data.position_id);
+        refreshBalances();
         stores.market.getState().applyTrade(event.data);
         refreshStats();
         break;
       case 'position':
         // a closed position leaves with its trade event, so its entry fee moves into the trade fees in one render
         if (event.data.status === 'open') stores.positions.getState().applyEvent(event.data);
+        refreshBalances();
         break;
       case 'config_changed':
         stores.config.getState().applyVersion(event.data);
@@ -95,6 +101,7 @@ export function createDashboard(client: BotClient) {
       s.config.getState().load(),
       s.config.getState().loadHistory(),
       s.market.getState().load(),
+      s.balances.getState().refresh(),
       // a later page stays where the user is; the first page picks up what was missed
       s.trades.getState().cursors.length === 1 ? s.trades.getState().load() : Promise.resolve(),
       // afterwards the log tail is fed by the stream alone (its replay covers a reconnect), so lines never repeat
@@ -102,6 +109,10 @@ export function createDashboard(client: BotClient) {
     ]).catch(report);
   }
 
+  // the equity curve's newest point is the status card's figure, however the status arrived (event or answer)
+  const unsubscribeStatus = stores.status.subscribe((now, before) => {
+    if (now.status && now.status !== before.status) stores.market.getState().applyStatus(now.status);
+  });
   const unsubscribeEvents = client.subscribe(undefined, onEvent);
   const unsubscribeConnection = client.connection.subscribe((state) => {
     if (state === 'connected') void resync();
@@ -114,9 +125,11 @@ export function createDashboard(client: BotClient) {
     report,
     dispose() {
       unsubscribeEvents();
+      unsubscribeStatus();
       unsubscribeConnection();
       refreshStats.cancel();
       refreshPrices.cancel();
+      refreshBalances.cancel();
       flushLogs.cancel();
       client.close();
     },

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { Stats, Status, Trade } from '../../../src-shared/contract';
+import type { Position, Stats, Status, Trade } from '../../../src-shared/contract';
 import type { BotClient } from '../api/bot-client';
 import { foldTrade, mergeSnapshot } from './stats-ledger';
 
@@ -9,12 +9,14 @@ export interface StatusState {
   status: Status | null;
   stats: Stats | null;
   /** the transition or manual operation in flight, to disable its button */
-  busy: Transition | 'closeAll' | 'cancelPending' | null;
+  busy: Transition | 'closeAll' | 'cancelPending' | 'openPosition' | null;
   refresh(): Promise<void>;
   refreshStats(): Promise<void>;
   transition(action: Transition): Promise<void>;
   closeAll(): Promise<Trade[]>;
   cancelPending(): Promise<number>;
+  /** a person's entry at market; `sizePct` undefined = the config's position_size_pct */
+  openPosition(sizePct?: number): Promise<Position>;
   applyStatus(status: Status): void;
   /** a trade event: its figures enter the stats in the same render as its row */
   applyTrade(trade: Trade): void;
@@ -62,6 +64,12 @@ export function createStatusStore(client: BotClient) {
           const result = await client.cancelPending();
           void get().refresh();
           return result.cancelled;
+        }),
+      openPosition: (sizePct) =>
+        busyWhile('openPosition', async () => {
+          const { position } = await client.openPosition({ body: sizePct === undefined ? {} : { size_pct: sizePct } });
+          void get().refresh();
+          return position;
         }),
       applyStatus(status) {
         set({ status });

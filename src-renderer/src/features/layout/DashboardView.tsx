@@ -6,6 +6,7 @@ import { ConfigEditor } from '../config/ConfigEditor';
 import { ConfigHistory } from '../config/ConfigHistory';
 import { ConnectionIndicator, useConnectionState } from '../connection/ConnectionIndicator';
 import { LogTail } from '../logs/LogTail';
+import { BalancesPanel } from '../operations/BalancesPanel';
 import { ManualOperations } from '../operations/ManualOperations';
 import { PositionsTable } from '../positions/PositionsTable';
 import { StatsStrip } from '../status/StatsStrip';
@@ -61,6 +62,7 @@ export function DashboardView({ onSignOut }: { onSignOut?: () => void }) {
           <StatusCard />
           <ManualOperations />
           <StatsStrip />
+          <BalancesPanel />
         </aside>
         <div className="main">
           <div className="charts">

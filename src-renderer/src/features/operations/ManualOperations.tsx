@@ -4,9 +4,10 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { signedMoney } from '../../components/format';
 import { Panel } from '../../components/Panel';
 import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboard-context';
+import { OpenPositionDialog } from './OpenPositionDialog';
 import { openTotals } from '../../stores/positions.store';
 
-type Pending = 'closeAll' | 'cancelPending' | null;
+type Pending = 'closeAll' | 'cancelPending' | 'openPosition' | null;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The kill switches, each behind a dialog that says exactly what will happen. */
@@ -20,7 +21,7 @@ export function ManualOperations() {
   const unrealised = openTotals(positions).unrealized;
   const quote = useQuote();
 
-  const run = async (what: Exclude<Pending, null>) => {
+  const run = async (what: 'closeAll' | 'cancelPending') => {
     const notices = stores.notices.getState();
     try {
       if (what === 'closeAll') {
@@ -46,6 +47,16 @@ export function ManualOperations() {
   return (
     <Panel title="Manual operations" testId="manual-ops">
       <div className="ops">
+        <button
+          type="button"
+          className="btn-primary"
+          data-testid="btn-open-position"
+          disabled={busy !== null || state === 'stopped'}
+          title={state === 'stopped' ? 'Start the bot first' : 'Buy at market now with the config\'s stop-loss and take-profit'}
+          onClick={() => setAsking('openPosition')}
+        >
+          Open position…
+        </button>
         <button type="button" className="btn-danger" data-testid="btn-close-all" disabled={busy !== null} onClick={() => setAsking('closeAll')}>
           Close all…
         </button>
@@ -53,6 +64,7 @@ export function ManualOperations() {
           Cancel pending…
         </button>
       </div>
+      {asking === 'openPosition' && <OpenPositionDialog onClose={() => setAsking(null)} />}
       {asking === 'closeAll' && (
         <ConfirmDialog title="Flatten and hold" confirmLabel="Close all at market" danger busy={busy === 'closeAll'} onConfirm={() => void run('closeAll')} onCancel={() => setAsking(null)}>
           {closeText} The bot stays paused until you resume it.
