@@ -105,6 +105,15 @@ export class Book {
     return newOrderReport(order, respTypeOf(p, order), fills);
   }
 
+  /** POST /api/v3/order/test: every check of a real order except the balance, and nothing placed */
+  testOrder(p: Params): Json | Rejection {
+    const m = this.tradableMarket(p);
+    if (isRejection(m)) return m;
+    const terms = parseNewOrder(p, m, this.market.price(m.id));
+    if (isRejection(terms)) return terms;
+    return m.status === 'TRADING' ? {} : MARKET_CLOSED();
+  }
+
   /** binance refuses a newClientOrderId that an open order of the symbol already carries */
   checkClientId(symbol: string, id: string | undefined): Rejection | undefined {
     if (id === undefined) return undefined;
