@@ -66,7 +66,7 @@ export class Book {
     o.lock.amount = 0n;
   }
 
-  accountJson(): Record<string, unknown> {
+  accountJson(omitZero = false): Record<string, unknown> {
     const bps = Number(this.commission / 10_000n);
     const rate = formatUnits(this.commission);
     return {
@@ -74,7 +74,9 @@ export class Book {
       commissionRates: { maker: rate, taker: rate, buyer: '0.00000000', seller: '0.00000000' },
       canTrade: true, canWithdraw: true, canDeposit: true, brokered: false, requireSelfTradePrevention: false,
       preventSor: false, updateTime: this.now(), accountType: 'SPOT',
-      balances: [...this.balances].map(([asset, b]) => ({ asset, free: formatUnits(b.free), locked: formatUnits(b.locked) })),
+      balances: [...this.balances]
+        .filter(([, b]) => !omitZero || b.free !== 0n || b.locked !== 0n)
+        .map(([asset, b]) => ({ asset, free: formatUnits(b.free), locked: formatUnits(b.locked) })),
       permissions: ['SPOT'], uid: 354937868,
     };
   }

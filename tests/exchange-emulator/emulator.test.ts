@@ -173,6 +173,46 @@ describe('orders', () => {
     expect((await ex.fetchOrder('', 'ETH/USDT', { clientOrderId: 'l' })).status).toBe('expired');
   });
 
+  it('a buy OCO holds the larger quote amount once; cancelling one leg cancels the list and frees it', async () => {
+    await ex.privatePostOrderListOco({
+      symbol: 'ETHUSDT', side: 'BUY', quantity: '1',
+      aboveType: 'STOP_LOSS_LIMIT', aboveStopPrice: '3200', abovePrice: '3210', aboveTimeInForce: 'GTC', aboveClientOrderId: 'up',
+      belowType: 'LIMIT_MAKER', belowPrice: '2900', belowClientOrderId: 'down',
+    });
+    expect(emu.balances().USDT).toEqual({ free: 10_000 - 3_210, locked: 3_210 });
+    const up = emu.order({ symbol: 'ETH/USDT', clientOrderId: 'up' });
+    await ex.cancelOrder(String(up?.orderId), 'ETH/USDT');
+    expect(emu.orders('ETH/USDT').map((o) => o.status)).toEqual(['CANCELED', 'CANCELED']);
+    expect(emu.balances().USDT).toEqual({ free: 10_000, locked: 0 });
+    expect(await ex.privateGetOpenOrderList()).toEqual([]);
+  });
+
+  it('an OCO whose legs sit on the wrong side of the market is refused', async () => {
+    emu.setBalance('ETH', 1);
+    await expect(ex.privatePostOrderListOco({
+      symbol: 'ETHUSDT', side: 'SELL', quantity: '1', aboveType: 'LIMIT_MAKER', abovePrice: '2900',
+      belowType: 'STOP_LOSS', belowStopPrice: '2800',
+    })).rejects.toBeInstanceOf(ccxt.InvalidOrder);
+    expect(emu.balances().ETH).toEqual({ free: 1, locked: 0 });
+  });
+
+  it('a stop-limit whose trigger price gaps past its limit triggers but rests as a limit order', async () => {
+    emu.setBalance('ETH', 1);
+    const o = await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 2750, { triggerPrice: 2800 });
+    emu.setPrice('ETH/USDT', 2700);
+    const rest = await ex.fetchOrder(idOf(o), 'ETH/USDT');
+    expect(rest).toMatchObject({ status: 'open', filled: 0 });
+    expect(rest.info).toMatchObject({ isWorking: true });
+    emu.setPrice('ETH/USDT', 2760);
+    expect(await ex.fetchOrder(idOf(o), 'ETH/USDT')).toMatchObject({ status: 'closed', average: 2750 });
+  });
+
+  it('an IOC limit order that does not cross ends EXPIRED and holds nothing', async () => {
+    const o = await ex.createOrder('ETH/USDT', 'limit', 'buy', 1, 2900, { timeInForce: 'IOC' });
+    expect(o.status).toBe('expired');
+    expect(emu.balances().USDT).toEqual({ free: 10_000, locked: 0 });
+  });
+
   it('fetchOrder by clientOrderId sends origClientOrderId; open, closed and trade lists; cancel and cancel-all', async () => {
     emu.setBalance('ETH', 3);
     await ex.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'buy-1' });
@@ -234,6 +274,40 @@ describe('candles on the wall clock', () => {
     expect(until.map((c) => c[0])).toEqual([t0, t0 + minute]);
     const fives = await ex.fetchOHLCV('ETH/USDT', '5m', undefined, 3);
     expect(fives.every((c) => (c[0] as number) % (5 * minute) === 0)).toBe(true);
+  });
+});
+
+describe('what else a client meets', () => {
+  it('klines: startTime inside a candle starts at the next one, weeks open on Monday, a bad interval is -1120', async () => {
+    const minute = 60_000;
+    const t0 = Math.floor(Date.now() / minute) * minute - 3 * minute;
+    const rows = await ex.publicGetKlines({ symbol: 'ETHUSDT', interval: '1m', startTime: t0 + 1, limit: 5 });
+    expect(rows.map((r: unknown[]) => r[0])).toEqual([t0 + minute, t0 + 2 * minute, t0 + 3 * minute]);
+    expect(rows[0]).toHaveLength(12);
+    const weeks = await ex.fetchOHLCV('ETH/USDT', '1w', undefined, 1);
+    expect(new Date(weeks[0][0] as number).getUTCDay()).toBe(1);
+    await expect(ex.publicGetKlines({ symbol: 'ETHUSDT', interval: '7m' })).rejects.toBeInstanceOf(ccxt.BadRequest);
+  });
+
+  it('an endpoint the emulator lacks is a 404 (ExchangeNotAvailable) and shows in the request log', async () => {
+    await expect(ex.sapiGetCapitalConfigGetall()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/capital/config/getall 404']);
+  });
+
+  it('pointCcxtAt leaves no URL of urls.api / urls.test off 127.0.0.1, in sandbox mode too', async () => {
+    const sandbox = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] } } });
+    sandbox.setSandboxMode(true);
+    expect(pointCcxtAt(sandbox, `${emu.url}/`)).toBeGreaterThan(10);
+    const urls: string[] = [];
+    const walk = (n: unknown): void => {
+      if (typeof n === 'string') urls.push(n);
+      else if (n && typeof n === 'object') Object.values(n).forEach(walk);
+    };
+    walk([sandbox.urls.api, sandbox.urls.test]);
+    const offHost = urls.filter((u) => /^[a-z]+:\/\//i.test(u) && !/^(http|ws):\/\/127\.0\.0\.1:\d+\//.test(u));
+    expect(offHost).toEqual([]);
+    expect(sandbox.urls.api.private).toBe(`${emu.url}/api/v3`);
+    expect(() => pointCcxtAt(sandbox, `${emu.url}/api`)).toThrow(/origin/);
   });
 });
 

@@ -28,7 +28,7 @@ export interface OrderTerms {
   clientOrderId?: string;
 }
 
-const CLIENT_ID_RE = /^[a-zA-Z0-9_.-]{1,36}$/;
+const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const NEEDS: Record<OrderType, { price: boolean; stop: boolean; tif: boolean }> = {
   LIMIT: { price: true, stop: false, tif: true },
   LIMIT_MAKER: { price: true, stop: false, tif: false },
@@ -113,7 +113,7 @@ export function parseNewOrder(p: Params, m: Market, last: Units): OrderTerms | R
   }
   const clientOrderId = p.newClientOrderId;
   if (clientOrderId !== undefined && !CLIENT_ID_RE.test(clientOrderId)) {
-    return reject(-1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[a-zA-Z0-9-_.]{1,36}$'.");
+    return reject(-1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
   }
 
   const limitPrice = pr ?? 0n;

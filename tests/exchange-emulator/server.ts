@@ -39,6 +39,8 @@ export interface RequestRecord {
   params: Params;
   status?: number;
   fault?: FaultSpec['kind'];
+  /** set when a handler threw (an emulator bug; the client got a 500) */
+  error?: string;
 }
 
 export interface BinanceEmulator extends EmulatorControl {
@@ -101,7 +103,14 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       payload = `emulator has no route for ${method} ${url.pathname}`;
     } else {
       const denied = route.signed ? checkSigned(req, rawQuery, body, params) : undefined;
-      const out = denied ?? route.handler(params);
+      let out: Json | Rejection;
+      try {
+        out = denied ?? route.handler(params);
+      } catch (e) {
+        // an emulator bug: answer like binance's -1000 and keep the reason where the test can read it
+        record.error = e instanceof Error ? e.stack ?? e.message : String(e);
+        out = reject(-1000, 'An unknown error occurred while processing the request.', 500);
+      }
       if (isRejection(out)) { status = out.status; payload = JSON.stringify({ code: out.code, msg: out.msg }); }
       else payload = JSON.stringify(out);
     }
@@ -232,7 +241,7 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     ['GET /dapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /sapi/v1/margin/allPairs', signed(() => [])],
     ['GET /sapi/v1/margin/isolated/allPairs', signed(() => [])],
-    ['GET /api/v3/account', signed(() => book.accountJson())],
+    ['GET /api/v3/account', signed((p) => book.accountJson(p.omitZeroBalances === 'true'))],
     ['POST /api/v3/order', signed((p) => book.placeOrder(p))],
     ['POST /api/v3/order/test', signed((p) => book.testOrder(p))],
     ['GET /api/v3/order', signed((p) => book.getOrder(p))],
