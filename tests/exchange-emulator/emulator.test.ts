@@ -301,8 +301,8 @@ describe('what else a client meets', () => {
   });
 
   it('an endpoint the emulator lacks is a 404 (ExchangeNotAvailable) and shows in the request log', async () => {
-    await expect(ex.sapiGetCapitalConfigGetall()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
-    expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/capital/config/getall 404']);
+    await expect(ex.sapiGetAssetTradeFee()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/asset/tradeFee 404']);
   });
 
   it('pointCcxtAt leaves no URL of urls.api / urls.test off 127.0.0.1, in sandbox mode too', async () => {
