@@ -12,6 +12,8 @@ import { ReplayFeed } from '../engine/feeds/replay.feed';
 import { SyntheticFeed } from '../engine/feeds/synthetic.feed';
 import { paperMarketRules } from '../engine/market/precision';
 import type { MarketFeed } from '../engine/ports/market-feed.port';
+import type { MarketRules } from '../engine/ports/exchange.port';
+import type { ExchangeSpec } from '../engine/adapters/ccxt/open-exchange';
 import { Bot } from '../engine/bot';
 import { createOperationHandlers } from './operation-handlers';
 import { acquireInstanceLock } from './instance-lock';
@@ -29,6 +31,8 @@ export interface BotRuntimeOptions {
   market?: MarketSpec;
   /** candles per second for replay/synthetic; 'max' = as fast as possible */
   replaySpeed?: number | 'max';
+  /** the exchange for live market data (BOT_EXCHANGE, BOT_EXCHANGE_SANDBOX, BOT_EXCHANGE_API_URL) */
+  exchange?: ExchangeSpec;
   logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore'>>;
 }
 
@@ -46,6 +50,9 @@ export interface BotRuntime {
 export const PAPER_START_EQUITY = 10_000;
 const LOG_ROWS_KEPT = 5000;
 const LOG_TAIL_RESTORED = 2000;
+/** the strategy's warm-up and the chart's first screen, fetched from a live exchange at start */
+const WARMUP_CANDLES = 300;
+const LIVE_LOOP_CHECKS_PER_S = 4;
 
 /** The bundled sample (real XRP/USDT 5m candles), in the source tree and next to a packaged app. */
 export function sampleCandlesPath(): string {
@@ -57,12 +64,28 @@ export function sampleCandlesPath(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
+/** The candles the bot trades on, the market's rules, and where they come from. */
+interface OpenedMarket {
+  feed: MarketFeed;
+  rules: MarketRules;
+  /** the exchange the data comes from (live market data) */
+  venue?: { exchange: string; sandbox: boolean };
+}
+
 /**
- * The candle feed. A replay file named `BASE_QUOTE-TF.json` sets the run's symbol and timeframe (recorded as a config
- * version, so status, chart, orders and trades all name the market whose prices these are).
+ * The candle feed and the market's rules. A replay file named `BASE_QUOTE-TF.json` sets the run's symbol and
+ * timeframe (recorded as a config version, so status, chart, orders and trades all name the market whose prices
+ * these are). Live data comes from the exchange through ccxt, loaded only then.
  */
-function createFeed(p: { market: MarketSpec; config: ConfigManager; store: SqliteStore; logger: Logger }): MarketFeed {
+async function openMarket(p: { market: MarketSpec; exchange: ExchangeSpec; config: ConfigManager; store: SqliteStore; logger: Logger }): Promise<OpenedMarket> {
   const { market, config } = p;
+  if (market.kind === 'live') {
+    const { symbol, timeframe } = config.current.config;
+    const { openLiveMarket } = await import('../engine/adapters/ccxt/live-market');
+    const live = await openLiveMarket({ spec: p.exchange, symbol, timeframe, logger: p.logger, warmup: WARMUP_CANDLES });
+    return { feed: live.feed, rules: live.rules, venue: { exchange: live.exchangeId, sandbox: p.exchange.sandbox } };
+  }
+  let feed: MarketFeed;
   if (market.kind === 'replay') {
     const series = loadCandleFile(market.path);
     const named = marketFromFileName(market.path, series);
@@ -75,10 +98,11 @@ function createFeed(p: { market: MarketSpec; config: ConfigManager; store: Sqlit
       config.update({ patch: named, actor: 'startup', reason: `replay file ${basename(market.path)}`, openPositions, now: Date.now() });
       p.logger.info(`replaying ${basename(market.path)}: symbol ${named.symbol} and timeframe ${named.timeframe} come from the file name (the config said ${symbol} ${timeframe})`);
     }
-    return new ReplayFeed(series, `replay of ${market.path}`);
+    feed = new ReplayFeed(series, `replay of ${market.path}`);
+  } else {
+    feed = new SyntheticFeed(market.seed, TIMEFRAME_MS[config.current.config.timeframe]);
   }
-  if (market.kind === 'synthetic') return new SyntheticFeed(market.seed, TIMEFRAME_MS[config.current.config.timeframe]);
-  throw new Error('BOT_MARKET=live is not available yet in this version (it arrives with live trading); use replay or synthetic');
+  return { feed, rules: paperMarketRules(config.current.config.symbol, feed.referencePrice) };
 }
 
 /** Compose the bot for headless and desktop alike: store, config, feed, paper exchange, engine, handlers. */
@@ -95,6 +119,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     lock.release();
     throw e;
   }
+  let stopFeed = () => {};
   try {
     const pendingLogs: LogRecord[] = [];
     // GET /bot/logs after a restart still shows what happened before it
@@ -108,17 +133,20 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
 
     const config = new ConfigManager(store, Date.now());
     const market = opts.market ?? { kind: 'replay', path: sampleCandlesPath() };
-    const feed = createFeed({ market, config, store, logger });
+    const { feed, rules, venue } = await openMarket({ market, exchange: opts.exchange ?? { id: 'binance', sandbox: false }, config, store, logger });
+    stopFeed = () => feed.stop?.();
     const cfg = config.current.config;
-    const rules = paperMarketRules(cfg.symbol, feed.referencePrice);
     const exchange = new PaperExchange({ rules, startingQuote: PAPER_START_EQUITY, feePct: cfg.fee_pct, slippagePct: cfg.slippage_pct, journal: store.paperJournal() });
-    const bot = new Bot({ store, config, exchange, rules, feed, events, logger, mode, startEquity: PAPER_START_EQUITY, speed: opts.replaySpeed ?? 1 });
+    // a live feed hands over candles as they close: the loop just looks for the next one a few times a second
+    const speed = market.kind === 'live' ? LIVE_LOOP_CHECKS_PER_S : opts.replaySpeed ?? 1;
+    const bot = new Bot({ store, config, exchange, rules, feed, events, logger, mode, startEquity: PAPER_START_EQUITY, speed, venue });
     await bot.init();
     const handlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: PAPER_START_EQUITY });
     let closing: Promise<void> | null = null;
     return {
       handlers, events, logger, bot, store,
       close: () => (closing ??= (async () => {
+        stopFeed();
         await bot.close();
         clearInterval(flushLogs);
         store.appendLogs(pendingLogs.splice(0), LOG_ROWS_KEPT);
@@ -127,6 +155,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       })()),
     };
   } catch (e) {
+    stopFeed();
     store.close();
     lock.release();
     throw e;

@@ -28,7 +28,10 @@ export async function startServices(o: {
   const controlToken = loadOrCreateControlToken({ dataDir: env.dataDir, envToken: env.controlToken });
   logger.addSecret(controlToken);
   if (env.readToken) logger.addSecret(env.readToken);
-  const runtime = await createBotRuntime({ dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger });
+  const runtime = await createBotRuntime({
+    dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger,
+    exchange: { id: env.exchange, sandbox: env.exchangeSandbox, apiUrl: env.exchangeApiUrl },
+  });
   let api: ApiServer;
   try {
     api = await createApiServer({

@@ -23,6 +23,8 @@ export interface BotOptions {
   startEquity: number;
   /** candles per second; 'max' = as fast as the machine goes */
   speed: number | 'max';
+  /** the exchange the market data comes from, when it is not the exchange that fills (paper on live data) */
+  venue?: { exchange: string; sandbox: boolean };
   /** wall clock (uptime, last cycle); market time comes from the candles */
   now?: () => number;
 }
@@ -250,8 +252,9 @@ export class Bot {
       state: this.state,
       running: this.state !== 'stopped',
       mode: this.o.mode,
-      exchange: this.o.exchange.id,
+      exchange: this.o.venue?.exchange ?? this.o.exchange.id,
       market: this.o.feed.kind,
+      sandbox: this.o.venue?.sandbox ?? false,
       symbol: config.symbol,
       timeframe: config.timeframe,
       started_at: this.startedAt,

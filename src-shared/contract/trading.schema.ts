@@ -13,6 +13,7 @@ export const StatusSchema = z.object({
   mode: BotModeSchema,
   exchange: z.string(),
   market: z.string().describe('where candles come from: "replay", "synthetic" or "live"'),
+  sandbox: z.boolean().describe('the exchange\'s testnet (BOT_EXCHANGE_SANDBOX=1)'),
   symbol: z.string(),
   timeframe: z.string(),
   started_at: z.number().nullable(),

@@ -12,4 +12,6 @@ export interface MarketFeed {
   history(n: number): Candle[];
   /** the next closed candle */
   next(): Candle | null;
+  /** release timers and connections (live feeds) */
+  stop?(): void;
 }

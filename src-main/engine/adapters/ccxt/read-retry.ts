@@ -1,0 +1,38 @@
+import ccxt, { type Exchange } from 'ccxt';
+
+/** How long to wait before trying a read again after `e`, or null when trying again cannot help. */
+export function retryDelayMs(e: unknown, attempt: number, exchange: Exchange, maxMs = 30_000): number | null {
+  const backoff = Math.min(maxMs, 500 * 2 ** attempt);
+  if (e instanceof ccxt.DDoSProtection || e instanceof ccxt.RateLimitExceeded) {
+    // the exchange says how long: honour it (Retry-After, seconds), never less than our own backoff
+    const header = Number(exchange.last_response_headers?.['retry-after'] ?? exchange.last_response_headers?.['Retry-After']);
+    return Math.min(maxMs * 4, Math.max(backoff * 2, Number.isFinite(header) ? header * 1000 : 0));
+  }
+  if (e instanceof ccxt.NetworkError) return backoff; // RequestTimeout, ExchangeNotAvailable, a dropped connection…
+  return null; // AuthenticationError, BadSymbol, ExchangeError…: the same request fails the same way
+}
+
+/**
+ * A read (candles, balances, orders) with retries and backoff on network trouble and rate limits. Never use it for
+ * placing an order: a placement whose answer was lost is resolved by looking it up, not by sending it again.
+ */
+export async function readWithRetries<T>(o: {
+  exchange: Exchange;
+  read: () => Promise<T>;
+  attempts?: number;
+  onRetry?: (e: unknown, attempt: number, waitMs: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+}): Promise<T> {
+  const attempts = o.attempts ?? 4;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await o.read();
+    } catch (e) {
+      const wait = attempt + 1 < attempts ? retryDelayMs(e, attempt, o.exchange) : null;
+      if (wait === null) throw e;
+      o.onRetry?.(e, attempt + 1, wait);
+      await sleep(wait);
+    }
+  }
+}
