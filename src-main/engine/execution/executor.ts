@@ -19,6 +19,10 @@ export interface EntryIntent {
 }
 
 type Purpose = Order['purpose'];
+interface OrderSpec {
+  side: 'buy' | 'sell'; type: Order['type']; amount: number; price?: number; trigger?: number; purpose: Purpose;
+  positionId: number | null; exitReason: ExitReason | null; sl?: number; tp?: number; oco?: string;
+}
 
 /**
  * The one path from an intent to the exchange and back, shared by backtest, paper and live:
@@ -177,10 +181,20 @@ export class Executor {
 
   private lastTrade: Trade | null = null;
 
-  private submit(spec: {
-    side: 'buy' | 'sell'; type: Order['type']; amount: number; price?: number; trigger?: number; purpose: Purpose;
-    positionId: number | null; exitReason: ExitReason | null; sl?: number; tp?: number; oco?: string;
-  }): MaybePromise<Order> {
+  private submit(spec: OrderSpec): MaybePromise<Order> {
+    return this.send(this.journaled(spec));
+  }
+
+  /** hand a journaled order to the exchange and apply its answer */
+  private send(j: { order: Order; request: OrderRequest }): MaybePromise<Order> {
+    return andThen(this.exchange.placeOrder(j.request), (state) => {
+      this.applyState(j.order, state);
+      return j.order;
+    });
+  }
+
+  /** the order, durable with its clientOrderId before the exchange hears of it, and the request that will carry it */
+  private journaled(spec: OrderSpec): { order: Order; request: OrderRequest } {
     const id = ++this.ids.order;
     const order: Order = {
       id, client_order_id: `bd-${id}`, exchange_order_id: null, symbol: this.rules.symbol, side: spec.side, type: spec.type,
@@ -195,10 +209,7 @@ export class Executor {
       clientOrderId: order.client_order_id, symbol: order.symbol, side: order.side, type: order.type, amount: order.amount,
       price: spec.price, triggerPrice: spec.trigger, ocoGroup: spec.oco,
     };
-    return andThen(this.exchange.placeOrder(request), (state) => {
-      this.applyState(order, state);
-      return order;
-    });
+    return { order, request };
   }
 
   /** SL/TP percentages of pending entries, until their fill opens a position */
@@ -225,7 +236,7 @@ export class Executor {
       order.average_price = state.averagePrice;
       order.fee = state.fee;
       this.active.delete(order.client_order_id);
-      if (order.purpose === 'entry') this.opened(order);
+      if (order.purpose === 'entry') this.opened(order, state.received ?? state.filled);
       else this.closed(order);
     } else if (state.status === 'open') {
       if (order.status === 'open') return;
@@ -244,12 +255,13 @@ export class Executor {
     this.listener.order?.(order);
   }
 
-  private opened(entry: Order): void {
+  /** `amount`: what the account holds from this fill (less than filled when the fee was taken in the coin bought) */
+  private opened(entry: Order, amount: number): void {
     const price = entry.average_price as number;
     const risk = this.entryRisk.get(entry.client_order_id) ?? this.fallbackRisk;
     this.entryRisk.delete(entry.client_order_id);
     const position: PositionRecord = {
-      id: ++this.ids.position, symbol: entry.symbol, amount: entry.filled, entry_price: price, entry_fee: entry.fee,
+      id: ++this.ids.position, symbol: entry.symbol, amount, entry_price: price, entry_fee: entry.fee,
       stop_loss_price: roundToStep(price * (1 - risk.sl / 100), this.rules.priceStep, 'down'),
       take_profit_price: roundToStep(price * (1 + risk.tp / 100), this.rules.priceStep, 'up'),
       opened_at: this.now, config_version: entry.config_version, entry_client_order_id: entry.client_order_id,
@@ -263,16 +275,21 @@ export class Executor {
     if (protecting && typeof (protecting as Promise<void>).catch === 'function') (protecting as Promise<void>).catch(() => undefined);
   }
 
-  /** Rest the stop-loss and take-profit on the exchange as one OCO pair, so they hold even if we crash. */
+  /**
+   * Rest the stop-loss and take-profit on the exchange as one OCO pair, so they hold even if we crash. Both orders are
+   * journaled first; an exchange that places a pair in one request (binance's order list) gets them together.
+   */
   private protect(p: PositionRecord): MaybePromise<void> {
     const oco = `pos-${p.id}`;
-    return andThen(
-      this.submit({ side: 'sell', type: 'stop_market', amount: p.amount, trigger: p.stop_loss_price, purpose: 'stop_loss', positionId: p.id, exitReason: 'stop_loss', oco }),
-      () => andThen(
-        this.submit({ side: 'sell', type: 'limit', amount: p.amount, price: p.take_profit_price, purpose: 'take_profit', positionId: p.id, exitReason: 'take_profit', oco }),
-        () => undefined,
-      ),
-    );
+    const stop = this.journaled({ side: 'sell', type: 'stop_market', amount: p.amount, trigger: p.stop_loss_price, purpose: 'stop_loss', positionId: p.id, exitReason: 'stop_loss', oco });
+    const target = this.journaled({ side: 'sell', type: 'limit', amount: p.amount, price: p.take_profit_price, purpose: 'take_profit', positionId: p.id, exitReason: 'take_profit', oco });
+    if (this.exchange.placeProtection) {
+      return andThen(this.exchange.placeProtection(stop.request, target.request), ([s, t]) => {
+        this.applyState(stop.order, s);
+        this.applyState(target.order, t);
+      });
+    }
+    return andThen(this.send(stop), () => andThen(this.send(target), () => undefined));
   }
 
   private closed(exit: Order): void {

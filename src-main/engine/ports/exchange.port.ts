@@ -45,6 +45,8 @@ export interface ExchangeOrderState {
   fee: number;
   updatedAt: number;
   rejectReason?: string;
+  /** a buy's coins that can be sold again, when the exchange took its fee from them (binance); default: filled */
+  received?: number;
 }
 
 export interface Balances {
@@ -72,6 +74,10 @@ export interface ExchangePort {
   assetBalances(symbol: string): MaybePromise<AssetBalance[]>;
   /** order changes since the last call (resting orders that filled or were cancelled by their OCO partner) */
   takeUpdates(): readonly ExchangeOrderState[];
+  /** a position's stop-loss and take-profit as one linked pair in one request, where the exchange can (binance OCO) */
+  placeProtection?(stop: OrderRequest, target: OrderRequest): MaybePromise<[ExchangeOrderState, ExchangeOrderState]>;
+  /** called when takeUpdates has something between candles (a live exchange watching its resting orders) */
+  onUpdates?(listener: () => void): void;
 }
 
 export const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> =>

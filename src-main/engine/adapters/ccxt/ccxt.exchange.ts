@@ -1,0 +1,329 @@
+import ccxt, { type Exchange, type Order as CcxtOrder } from 'ccxt';
+import type {
+  AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
+} from '../../ports/exchange.port';
+import { orderState } from './order-state';
+import { errorLine } from './open-exchange';
+import { readWithRetries } from './read-retry';
+
+/** Why the bot must stop trading by itself: the keys were refused, or the exchange keeps failing. */
+export interface ExchangeTrouble {
+  kind: 'auth' | 'circuit';
+  reason: string;
+}
+
+export interface CcxtExchangeOptions {
+  exchange: Exchange;
+  rules: MarketRules;
+  /** how often resting orders are checked between candles */
+  watchEveryMs?: number;
+  /** how long an order whose placement answer was lost may stay unseen before it is taken as never placed */
+  unknownGraceMs?: number;
+  /** consecutive failed calls before the bot pauses itself */
+  circuitAfter?: number;
+  onTrouble?: (t: ExchangeTrouble) => void;
+  /** a line for the log (the adapter knows nothing of the logger's shape) */
+  note?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  now?: () => number;
+}
+
+/** an order we placed whose final state we do not have yet; `lostSince` set while its placement's outcome is unknown */
+interface Watched { lostSince: number | null }
+
+/**
+ * A real exchange behind the engine's port, through ccxt. Every order carries our clientOrderId; a placement is sent
+ * once and never retried blind: when its answer is lost, the order is looked up by that id (now, then by the
+ * watcher) until it shows up or the grace period proves it was never placed. Reads retry with backoff. Definite
+ * refusals (funds, filters) come back as rejected orders with the exchange's reason; refused keys and a run of
+ * failures call `onTrouble` so the bot pauses itself.
+ */
+export class CcxtExchange implements ExchangePort {
+  readonly id: string;
+  private readonly ex: Exchange;
+  private readonly rules: MarketRules;
+  private readonly marketId: string;
+  private readonly watched = new Map<string, Watched>();
+  private readonly updates: ExchangeOrderState[] = [];
+  private readonly listeners = new Set<() => void>();
+  private failures = 0;
+  private tripped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private watching = false;
+  private readonly now: () => number;
+
+  constructor(private readonly o: CcxtExchangeOptions) {
+    this.ex = o.exchange;
+    this.id = o.exchange.id;
+    this.rules = o.rules;
+    this.marketId = String(o.exchange.market(o.rules.symbol).id);
+    this.now = o.now ?? Date.now;
+  }
+
+  market(): MarketRules {
+    return this.rules;
+  }
+
+  /** the last close: the reference for a market order's value against the market minimum */
+  private lastPrice = NaN;
+  onCandleAt(d: Float64Array, at: number): void {
+    this.lastPrice = d[at + 4];
+  }
+
+  // ── placing ────────────────────────────────────────────────────────────────
+  async placeOrder(r: OrderRequest): Promise<ExchangeOrderState> {
+    const refused = this.refusal(r, r.type === 'limit' ? r.price : r.type === 'stop_market' ? r.triggerPrice : this.lastPrice);
+    if (refused) return this.rejected(r.clientOrderId, refused);
+    const amount = Number(this.ex.amountToPrecision(r.symbol, r.amount));
+    const params: Record<string, unknown> = { clientOrderId: r.clientOrderId };
+    let type: string = r.type;
+    let price: number | undefined;
+    if (r.type === 'limit') price = Number(this.ex.priceToPrecision(r.symbol, r.price as number));
+    if (r.type === 'stop_market') {
+      type = 'market';
+      params.stopLossPrice = Number(this.ex.priceToPrecision(r.symbol, r.triggerPrice as number));
+    }
+    const [state] = await this.place([r.clientOrderId], async () => [orderState(await this.ex.createOrder(r.symbol, type, r.side, amount, price, params), this.rules, r.clientOrderId)]);
+    return state;
+  }
+
+  /** binance spot: one OCO order list, the take-profit above (LIMIT_MAKER) and the stop below (STOP_LOSS) */
+  async placeProtection(stop: OrderRequest, target: OrderRequest): Promise<[ExchangeOrderState, ExchangeOrderState]> {
+    if (this.id !== 'binance') return [await this.placeOrder(stop), await this.placeOrder(target)]; // two orders; the bot cancels the survivor
+    const refused = this.refusal(stop, stop.triggerPrice) ?? this.refusal(target, target.price);
+    if (refused) return [this.rejected(stop.clientOrderId, refused), this.rejected(target.clientOrderId, refused)];
+    const ids = [stop.clientOrderId, target.clientOrderId];
+    const [s, t] = await this.place(ids, async () => {
+      await (this.ex as unknown as { privatePostOrderListOco(p: object): Promise<unknown> }).privatePostOrderListOco({
+        symbol: this.marketId, side: 'SELL', quantity: this.ex.amountToPrecision(stop.symbol, stop.amount),
+        listClientOrderId: stop.ocoGroup ?? `${stop.clientOrderId}-oco`,
+        aboveType: 'LIMIT_MAKER', abovePrice: this.ex.priceToPrecision(target.symbol, target.price as number), aboveClientOrderId: target.clientOrderId,
+        belowType: 'STOP_LOSS', belowStopPrice: this.ex.priceToPrecision(stop.symbol, stop.triggerPrice as number), belowClientOrderId: stop.clientOrderId,
+      });
+      // the list's answer is raw binance; each leg is read back in the unified shape
+      return Promise.all(ids.map(async (id) => (await this.lookUp(id)) ?? this.unknown(id)));
+    });
+    return [s, t];
+  }
+
+  /**
+   * One placement (one order, or a linked pair): sent once. A definite refusal rejects every order in it; a lost or
+   * failed answer makes the outcome unknown, so the orders are looked up at once and then watched, never sent again.
+   */
+  private async place(ids: string[], send: () => Promise<ExchangeOrderState[]>): Promise<ExchangeOrderState[]> {
+    try {
+      const states = await send();
+      this.succeeded();
+      for (const st of states) this.track(st);
+      return states;
+    } catch (e) {
+      if (this.isRefusal(e)) {
+        this.succeeded(); // the exchange answered: it is reachable
+        return ids.map((id) => this.rejected(id, errorLine(e)));
+      }
+      this.failed(e);
+      this.note('warn', `placing ${ids.join(' + ')} got no clear answer (${errorLine(e)}); looking it up by client order id instead of sending it again`);
+      const states: ExchangeOrderState[] = [];
+      for (const id of ids) {
+        this.watched.set(id, { lostSince: this.now() });
+        const found = await this.lookUp(id).catch(() => null);
+        if (found) this.track(found);
+        states.push(found ?? this.unknown(id));
+      }
+      this.ensureWatching();
+      return states;
+    }
+  }
+
+  /** the exchange refused the order itself: sending it again would fail the same way */
+  private isRefusal(e: unknown): boolean {
+    if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied) {
+      this.trouble({ kind: 'auth', reason: `the exchange refused the API key: ${errorLine(e)}` });
+      return true;
+    }
+    return e instanceof ccxt.InsufficientFunds || e instanceof ccxt.InvalidOrder || e instanceof ccxt.BadRequest || e instanceof ccxt.BadSymbol
+      || e instanceof ccxt.DDoSProtection || e instanceof ccxt.RateLimitExceeded; // binance carries out no request it answers 429/418
+  }
+
+  /** the market's rules, checked before anything is sent */
+  private refusal(r: OrderRequest, refPrice: number | undefined): string | null {
+    const { rules } = this;
+    if (r.symbol !== rules.symbol) return `${r.symbol} is not the traded market ${rules.symbol}`;
+    if (!(r.amount > 0)) return 'the amount must be positive';
+    if (r.amount < rules.minAmount - 1e-12) return `the amount ${r.amount} is under the market minimum ${rules.minAmount} ${rules.base}`;
+    const steps = r.amount / rules.amountStep;
+    if (Math.abs(steps - Math.round(steps)) > 1e-6) return `the amount ${r.amount} is not a multiple of the step ${rules.amountStep}`;
+    if (r.type !== 'market' && !(Number(refPrice) > 0)) return 'the order needs a positive price';
+    const price = Number(refPrice);
+    if (Number.isFinite(price) && r.amount * price < rules.minNotional) return `the order value ${(r.amount * price).toFixed(8)} is under the market minimum ${rules.minNotional} ${rules.quote}`;
+    return null;
+  }
+
+  // ── cancelling and looking up ──────────────────────────────────────────────
+  async cancelOrder(clientOrderId: string): Promise<ExchangeOrderState | null> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const o = await this.ex.cancelOrder('', this.rules.symbol, { clientOrderId });
+        this.succeeded();
+        // the cancel answer names the cancel request; read the order itself back for its final state
+        const state = o.status === 'canceled' && !(Number(o.filled) > 0) ? orderState(o, this.rules, clientOrderId) : await this.lookUp(clientOrderId);
+        if (state) this.track(state);
+        return state;
+      } catch (e) {
+        if (e instanceof ccxt.OrderNotFound) {
+          // gone already: cancelled by its OCO partner, or filled; the order itself tells which
+          this.succeeded();
+          return this.lookUp(clientOrderId);
+        }
+        this.failed(e);
+        if (!(e instanceof ccxt.NetworkError) || attempt === 1) throw e;
+      }
+    }
+    return null;
+  }
+
+  async fetchOrder(clientOrderId: string): Promise<ExchangeOrderState | null> {
+    const state = await this.lookUp(clientOrderId);
+    if (state) this.track(state);
+    return state;
+  }
+
+  /** the order by our id, or null when the exchange does not know it */
+  private async lookUp(clientOrderId: string): Promise<ExchangeOrderState | null> {
+    try {
+      const o: CcxtOrder = await this.read(() => this.ex.fetchOrder('', this.rules.symbol, { clientOrderId }));
+      return orderState(o, this.rules, clientOrderId);
+    } catch (e) {
+      if (e instanceof ccxt.OrderNotFound) return null;
+      throw e;
+    }
+  }
+
+  // ── balances ───────────────────────────────────────────────────────────────
+  async balances(): Promise<Balances> {
+    const [base, quote] = await this.assetBalances();
+    return { base: base.total, quote: quote.total };
+  }
+
+  async assetBalances(): Promise<AssetBalance[]> {
+    const b = await this.read(() => this.ex.fetchBalance());
+    const one = (asset: string): AssetBalance => {
+      const free = Number(b[asset]?.free ?? 0);
+      const used = Number(b[asset]?.used ?? 0);
+      return { asset, free, used, total: Number(b[asset]?.total ?? free + used) };
+    };
+    return [one(this.rules.base), one(this.rules.quote)];
+  }
+
+  // ── resting orders between candles ─────────────────────────────────────────
+  takeUpdates(): readonly ExchangeOrderState[] {
+    return this.updates.splice(0);
+  }
+
+  onUpdates(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** ids of resting orders on the exchange for this market (reconciliation compares them with the journal) */
+  async openClientOrderIds(): Promise<string[]> {
+    const open = await this.read(() => this.ex.fetchOpenOrders(this.rules.symbol));
+    return open.map((o) => String(o.clientOrderId ?? ''));
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.watched.clear();
+  }
+
+  private track(s: ExchangeOrderState): void {
+    if (s.status === 'open') {
+      const w = this.watched.get(s.clientOrderId);
+      this.watched.set(s.clientOrderId, { lostSince: w && s.exchangeOrderId === null ? w.lostSince : null });
+      this.ensureWatching();
+    } else {
+      this.watched.delete(s.clientOrderId);
+    }
+  }
+
+  private ensureWatching(): void {
+    if (this.timer || this.watching || this.watched.size === 0) return;
+    this.timer = setTimeout(() => void this.watch(), this.o.watchEveryMs ?? 5000);
+    this.timer.unref?.();
+  }
+
+  /** one round: the open orders in one request, then each watched order that left them, looked up by its id */
+  private async watch(): Promise<void> {
+    this.timer = null;
+    this.watching = true;
+    try {
+      const open = new Set(await this.openClientOrderIds());
+      for (const [id, w] of [...this.watched]) {
+        if (open.has(id) && w.lostSince === null) continue;
+        const state = await this.lookUp(id);
+        if (state) {
+          if (state.status !== 'open' || w.lostSince !== null) this.publish(state);
+          this.track(state);
+        } else if (w.lostSince !== null && this.now() - w.lostSince > (this.o.unknownGraceMs ?? 60_000)) {
+          this.watched.delete(id);
+          this.publish(this.rejected(id, `not found on the exchange ${Math.round((this.now() - w.lostSince) / 1000)} s after its placement's answer was lost: it was never placed`));
+        }
+      }
+    } catch (e) {
+      this.note('warn', `checking resting orders failed: ${errorLine(e)}`);
+    } finally {
+      this.watching = false;
+      this.ensureWatching();
+    }
+  }
+
+  private publish(state: ExchangeOrderState): void {
+    this.updates.push(state);
+    for (const l of this.listeners) l();
+  }
+
+  // ── health ─────────────────────────────────────────────────────────────────
+  /** a read with retries, counted for the circuit breaker (an order the exchange does not know is an answer) */
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      const v = await readWithRetries({ exchange: this.ex, read: fn, attempts: 3 });
+      this.succeeded();
+      return v;
+    } catch (e) {
+      if (e instanceof ccxt.OrderNotFound) this.succeeded();
+      else this.failed(e);
+      throw e;
+    }
+  }
+
+  private succeeded(): void {
+    this.failures = 0;
+    this.tripped = false;
+  }
+
+  private failed(e: unknown): void {
+    this.failures++;
+    if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied) {
+      this.trouble({ kind: 'auth', reason: `the exchange refused the API key: ${errorLine(e)}` });
+    } else if (this.failures >= (this.o.circuitAfter ?? 5) && !this.tripped) {
+      this.tripped = true;
+      this.trouble({ kind: 'circuit', reason: `${this.failures} exchange calls failed in a row (last: ${errorLine(e)})` });
+    }
+  }
+
+  private trouble(t: ExchangeTrouble): void {
+    this.o.onTrouble?.(t);
+  }
+
+  private note(level: 'info' | 'warn' | 'error', msg: string): void {
+    this.o.note?.(level, msg);
+  }
+
+  private rejected(clientOrderId: string, reason: string): ExchangeOrderState {
+    return { clientOrderId, exchangeOrderId: null, status: 'rejected', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now(), rejectReason: reason };
+  }
+
+  /** placed or not, nobody knows yet: resting as far as the bot is concerned, until the watcher finds out */
+  private unknown(clientOrderId: string): ExchangeOrderState {
+    return { clientOrderId, exchangeOrderId: null, status: 'open', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now() };
+  }
+}
