@@ -4,6 +4,7 @@ import { createApiServer, type ApiServer } from '../server/api-server';
 import { loadOrCreateControlToken } from '../server/token-store';
 import type { AppEnv } from './env';
 import { createBotRuntime, type BotRuntime } from './runtime';
+import { readExchangeKeys } from './exchange-keys';
 
 export interface Services {
   runtime: BotRuntime;
@@ -28,8 +29,13 @@ export async function startServices(o: {
   const controlToken = loadOrCreateControlToken({ dataDir: env.dataDir, envToken: env.controlToken });
   logger.addSecret(controlToken);
   if (env.readToken) logger.addSecret(env.readToken);
+  const credentials = env.mode === 'live' ? readExchangeKeys(env.exchangeKeyFile) : undefined;
+  if (credentials) {
+    logger.addSecret(credentials.apiKey);
+    logger.addSecret(credentials.secret);
+  }
   const runtime = await createBotRuntime({
-    dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger,
+    dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger, credentials,
     exchange: { id: env.exchange, sandbox: env.exchangeSandbox, apiUrl: env.exchangeApiUrl },
   });
   let api: ApiServer;

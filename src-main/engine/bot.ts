@@ -9,6 +9,7 @@ import type { AssetBalance, ExchangePort, MarketRules, MaybePromise } from './po
 import type { MarketFeed } from './ports/market-feed.port';
 import type { PositionRecord } from './ports/journal.port';
 import { Executor } from './execution/executor';
+import { accountFindings } from './execution/account-check';
 import { type CandleListener, TradingCore } from './trading-core';
 
 export interface BotOptions {
@@ -50,6 +51,8 @@ export class Bot {
   private lastFlush = 0;
   private lastStatusEvent = 0;
   private closed = false;
+  /** findings of reconciliation that need a person (shown in the status, never acted on) */
+  private readonly attention: string[] = [];
   readonly executor: Executor;
   readonly core: TradingCore;
   private readonly now: () => number;
@@ -75,9 +78,12 @@ export class Bot {
           o.events.publish('signal', s);
           if (!s.accepted) o.logger.debug(`${s.action} signal not taken: ${s.rejected_because}`);
         },
-        dailyLossLimit: (reason) => this.pauseBySelf(reason),
+        dailyLossLimit: (reason) => this.pauseBySelf(reason, ERROR_CODES.dailyLossLimit),
       },
     });
+    // a live exchange reports fills of resting orders between candles, and trouble that must stop trading
+    o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())));
+    o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
     o.config.onChange((v) => {
       o.events.publish('config_changed', v);
       o.logger.info(`config version ${v.version} by ${v.actor}: ${v.changes.map((c) => c.field).join(', ') || 'no change'}`);
@@ -99,10 +105,15 @@ export class Bot {
       this.remember(c);
     }
     this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
-    const r = await this.executor.reconcile();
+    const r = await this.executor.reconcile(this.candles.at(-1)?.close ?? NaN);
     if (r.adopted || r.failed || r.protectedAgain) this.o.logger.info('reconciled with the exchange after restart', r);
+    if (this.o.exchange.openClientOrderIds) {
+      const price = this.candles.at(-1)?.close ?? NaN;
+      for (const finding of await accountFindings({ exchange: this.o.exchange, executor: this.executor, rules: this.o.rules, price })) this.needsAttention(finding);
+    }
     const saved = store.getMeta('bot_state');
-    const state = (saved === null ? 'running' : saved) as BotState; // a fresh install trades the bundled replay at once
+    // a fresh paper install trades the bundled replay at once; a fresh live one sends nothing until someone starts it
+    const state = (saved === null ? (this.o.mode === 'live' ? 'stopped' : 'running') : saved) as BotState;
     this.pausedReason = store.getMeta('paused_reason');
     this.pausedAt = store.getMeta('paused_at') === null ? null : Number(store.getMeta('paused_at'));
     if (state !== 'stopped') this.transition(state === 'paused' ? 'paused' : 'running', this.pausedReason);
@@ -130,9 +141,15 @@ export class Bot {
     return this.state;
   }
 
-  private pauseBySelf(reason: string): void {
+  private needsAttention(finding: string): void {
+    this.attention.push(finding);
+    this.o.logger.warn(`reconciliation: ${finding}`);
+    this.o.events.publish('error', { code: ERROR_CODES.reconcile, message: finding });
+  }
+
+  private pauseBySelf(reason: string, code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES]): void {
     this.o.logger.error(`pausing: ${reason}`);
-    this.o.events.publish('error', { code: ERROR_CODES.dailyLossLimit, message: reason });
+    this.o.events.publish('error', { code, message: reason });
     if (this.state === 'running') this.transition('paused', reason);
   }
 
@@ -269,6 +286,7 @@ export class Bot {
       applied_config_version: this.core.appliedVersion,
       paused_reason: this.state === 'paused' ? this.pausedReason : null,
       paused_at: this.state === 'paused' ? this.pausedAt : null,
+      attention: [...this.attention],
     };
   }
 

@@ -133,8 +133,16 @@ export class TradingCore {
     const exchange = this.opts.exchange;
     if (exchange.onCandleAt) exchange.onCandleAt(d, at);
     const updates = exchange.takeUpdates();
-    if (updates.length) executor.applyUpdates(updates);
+    if (updates.length) {
+      // a live entry that filled while resting: its protection is placed before the strategy looks at the candle
+      const applied = executor.applyUpdates(updates);
+      if (applied) return applied.then(() => this.decide(d, at, config));
+    }
+    return this.decide(d, at, config);
+  }
 
+  /** the candle through the strategy, then equity and a signal's action */
+  private decide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
     this.strategy.update(d, at + 1);
     if (this.history.length) this.remember(d, at + 1);
     this.markToMarket(config.max_daily_loss_pct);

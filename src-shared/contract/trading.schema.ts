@@ -28,6 +28,7 @@ export const StatusSchema = z.object({
   applied_config_version: z.number().int().nullable(),
   paused_reason: z.string().nullable().describe('why the bot paused itself (kill switch, close-all), null when not paused or paused by a user'),
   paused_at: z.number().nullable(),
+  attention: z.array(z.string()).describe('what a person must look at: orders or coins on the exchange that the bot did not make and will not touch'),
 });
 export type Status = z.infer<typeof StatusSchema>;
 

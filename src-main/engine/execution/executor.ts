@@ -119,7 +119,8 @@ export class Executor {
       if (!this.open.has(positionId)) return this.lastTrade; // a protective order filled meanwhile
       return andThen(
         this.submit({ side: 'sell', type: 'market', amount: position.amount, purpose: 'exit', positionId, exitReason: reason }),
-        () => (this.open.has(positionId) ? null : this.lastTrade),
+        // the exit did not fill (refused, or its outcome unknown): the position must not stay without its stop
+        () => (this.open.has(positionId) ? andThen(this.protectIfBare(position), () => null) : this.lastTrade),
       );
     });
   }
@@ -139,40 +140,45 @@ export class Executor {
   }
 
   /** Fills and cancels of resting orders reported by the exchange. */
-  applyUpdates(updates: readonly ExchangeOrderState[]): void {
+  applyUpdates(updates: readonly ExchangeOrderState[]): MaybePromise<void> {
+    let pending: Promise<void>[] | null = null;
     for (let i = 0; i < updates.length; i++) {
       const order = this.active.get(updates[i].clientOrderId);
-      if (order) this.applyState(order, updates[i]);
+      const r = order ? this.applyState(order, updates[i]) : undefined;
+      if (r) (pending ??= []).push(r);
     }
+    return pending ? Promise.all(pending).then(() => undefined) : undefined;
   }
 
   /**
    * After a restart: ask the exchange about every order the journal does not know the outcome of, then make sure
-   * every open position has its stop and take-profit resting. Runs before the strategy may act.
+   * every open position has its stop and take-profit resting (or is sold when `price`, the market now, is already
+   * through its stop). Runs before the strategy may act.
    */
-  reconcile(): MaybePromise<{ adopted: number; failed: number; protectedAgain: number }> {
+  reconcile(price = NaN): MaybePromise<{ adopted: number; failed: number; protectedAgain: number }> {
     const result = { adopted: 0, failed: 0, protectedAgain: 0 };
     const orders = [...this.active.values()];
     const checked = sequence(orders, (order) =>
       andThen(this.exchange.fetchOrder(order.client_order_id), (state) => {
         if (state) {
           result.adopted++;
-          this.applyState(order, state);
+          return this.applyState(order, state);
         } else if (order.status === 'new') {
           // Never reached the exchange: the paper book is in the same database, so its absence is proof.
           // A live adapter must only answer null after a grace period (orders can be invisible for a while).
           result.failed++;
           this.applyState(order, { clientOrderId: order.client_order_id, exchangeOrderId: null, status: 'rejected', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now, rejectReason: 'not found on the exchange after a restart' });
         }
+        return undefined;
       }),
     );
     return andThen(checked, () =>
       andThen(
         sequence([...this.open.values()], (p) => {
-          const hasStop = [...this.active.values()].some((o) => o.position_id === p.id && o.purpose === 'stop_loss');
-          if (hasStop) return undefined;
-          result.protectedAgain++;
-          return this.protect(p);
+          // the market went through the stop while nothing protected the position: the stop would have sold, so sell
+          const bare = ![...this.active.values()].some((o) => o.position_id === p.id);
+          if (bare && price <= p.stop_loss_price) return this.exit(p.id, 'stop_loss');
+          return andThen(this.protectIfBare(p), (placed) => { if (placed) result.protectedAgain++; });
         }),
         () => result,
       ),
@@ -187,10 +193,8 @@ export class Executor {
 
   /** hand a journaled order to the exchange and apply its answer */
   private send(j: { order: Order; request: OrderRequest }): MaybePromise<Order> {
-    return andThen(this.exchange.placeOrder(j.request), (state) => {
-      this.applyState(j.order, state);
-      return j.order;
-    });
+    // an entry's fill resolves only once its protection rests on the exchange
+    return andThen(this.exchange.placeOrder(j.request), (state) => andThen(this.applyState(j.order, state), () => j.order));
   }
 
   /** the order, durable with its clientOrderId before the exchange hears of it, and the request that will carry it */
@@ -221,25 +225,28 @@ export class Executor {
         this.applyState(order, { clientOrderId: order.client_order_id, exchangeOrderId: order.exchange_order_id, status: 'cancelled', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now });
         return true;
       }
-      this.applyState(order, state);
-      return state.status === 'cancelled';
+      return andThen(this.applyState(order, state), () => state.status === 'cancelled');
     });
   }
 
-  private applyState(order: Order, state: ExchangeOrderState): void {
-    if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected') return; // idempotent
+  /** an order's new state from the exchange; a filled entry opens its position and returns its protection's placing */
+  private applyState(order: Order, state: ExchangeOrderState): MaybePromise<void> {
+    if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected') return undefined; // idempotent
     order.exchange_order_id = state.exchangeOrderId;
     order.updated_at = this.now;
+    let protecting: MaybePromise<void> = undefined;
     if (state.status === 'filled') {
       order.status = 'filled';
       order.filled = state.filled;
       order.average_price = state.averagePrice;
       order.fee = state.fee;
       this.active.delete(order.client_order_id);
-      if (order.purpose === 'entry') this.opened(order, state.received ?? state.filled);
-      else this.closed(order);
+      // a fill the exchange reports between candles happened at its own time, later than the last candle's close
+      const at = Math.max(this.now, state.updatedAt);
+      if (order.purpose === 'entry') protecting = this.opened(order, state.received ?? state.filled, at);
+      else this.closed(order, at);
     } else if (state.status === 'open') {
-      if (order.status === 'open') return;
+      if (order.status === 'open') return undefined;
       order.status = 'open';
       this.journal.saveOrder(order);
     } else {
@@ -253,10 +260,11 @@ export class Executor {
       }
     }
     this.listener.order?.(order);
+    return protecting;
   }
 
   /** `amount`: what the account holds from this fill (less than filled when the fee was taken in the coin bought) */
-  private opened(entry: Order, amount: number): void {
+  private opened(entry: Order, amount: number, at: number): MaybePromise<void> {
     const price = entry.average_price as number;
     const risk = this.entryRisk.get(entry.client_order_id) ?? this.fallbackRisk;
     this.entryRisk.delete(entry.client_order_id);
@@ -264,15 +272,21 @@ export class Executor {
       id: ++this.ids.position, symbol: entry.symbol, amount, entry_price: price, entry_fee: entry.fee,
       stop_loss_price: roundToStep(price * (1 - risk.sl / 100), this.rules.priceStep, 'down'),
       take_profit_price: roundToStep(price * (1 + risk.tp / 100), this.rules.priceStep, 'up'),
-      opened_at: this.now, config_version: entry.config_version, entry_client_order_id: entry.client_order_id,
+      opened_at: at, config_version: entry.config_version, entry_client_order_id: entry.client_order_id,
       status: 'open', closed_at: null,
     };
     entry.position_id = position.id;
     this.journal.openPosition(position, entry);
     this.track(position);
     this.listener.positionOpened?.(position);
-    const protecting = this.protect(position);
-    if (protecting && typeof (protecting as Promise<void>).catch === 'function') (protecting as Promise<void>).catch(() => undefined);
+    return this.protect(position);
+  }
+
+  /** a position with no resting stop gets its pair again (true when it was sent); one with an exit in flight does not */
+  private protectIfBare(p: PositionRecord): MaybePromise<boolean> {
+    const busy = [...this.active.values()].some((o) => o.position_id === p.id && (o.purpose === 'stop_loss' || o.purpose === 'exit'));
+    if (busy || !this.open.has(p.id)) return false;
+    return andThen(this.protect(p), () => true);
   }
 
   /**
@@ -292,7 +306,7 @@ export class Executor {
     return andThen(this.send(stop), () => andThen(this.send(target), () => undefined));
   }
 
-  private closed(exit: Order): void {
+  private closed(exit: Order, at: number): void {
     const position = exit.position_id === null ? undefined : this.open.get(exit.position_id);
     if (!position) {
       this.journal.saveOrder(exit);
@@ -303,12 +317,12 @@ export class Executor {
     const pnl = (exitPrice - position.entry_price) * position.amount - fee;
     const trade: Trade = {
       id: ++this.ids.trade, position_id: position.id, symbol: position.symbol, side: 'long', amount: position.amount,
-      entry_price: position.entry_price, exit_price: exitPrice, entry_time: position.opened_at, exit_time: this.now,
+      entry_price: position.entry_price, exit_price: exitPrice, entry_time: position.opened_at, exit_time: at,
       fee, pnl, pnl_pct: (pnl / (position.entry_price * position.amount)) * 100,
       exit_reason: exit.exit_reason ?? 'manual', config_version: this.configVersion,
     };
     position.status = 'closed';
-    position.closed_at = this.now;
+    position.closed_at = at;
     this.journal.closePosition(position, exit, trade);
     this.untrack(position);
     this.realized += pnl;

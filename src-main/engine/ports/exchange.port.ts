@@ -78,6 +78,10 @@ export interface ExchangePort {
   placeProtection?(stop: OrderRequest, target: OrderRequest): MaybePromise<[ExchangeOrderState, ExchangeOrderState]>;
   /** called when takeUpdates has something between candles (a live exchange watching its resting orders) */
   onUpdates?(listener: () => void): void;
+  /** client ids of the orders resting on the exchange for the traded market (reconciliation; live exchanges) */
+  openClientOrderIds?(): Promise<string[]>;
+  /** called when trading must stop by itself: the keys were refused, or the exchange keeps failing (circuit breaker) */
+  onTrouble?(listener: (reason: string) => void): void;
 }
 
 export const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> =>

@@ -21,7 +21,6 @@ export interface CcxtExchangeOptions {
   unknownGraceMs?: number;
   /** consecutive failed calls before the bot pauses itself */
   circuitAfter?: number;
-  onTrouble?: (t: ExchangeTrouble) => void;
   /** a line for the log (the adapter knows nothing of the logger's shape) */
   note?: (level: 'info' | 'warn' | 'error', msg: string) => void;
   now?: () => number;
@@ -45,6 +44,7 @@ export class CcxtExchange implements ExchangePort {
   private readonly watched = new Map<string, Watched>();
   private readonly updates: ExchangeOrderState[] = [];
   private readonly listeners = new Set<() => void>();
+  private readonly troubleListeners = new Set<(reason: string) => void>();
   private failures = 0;
   private tripped = false;
   private timer: NodeJS.Timeout | null = null;
@@ -189,13 +189,26 @@ export class CcxtExchange implements ExchangePort {
 
   /** the order by our id, or null when the exchange does not know it */
   private async lookUp(clientOrderId: string): Promise<ExchangeOrderState | null> {
+    let o: CcxtOrder;
     try {
-      const o: CcxtOrder = await this.read(() => this.ex.fetchOrder('', this.rules.symbol, { clientOrderId }));
-      return orderState(o, this.rules, clientOrderId);
+      o = await this.read(() => this.ex.fetchOrder('', this.rules.symbol, { clientOrderId }));
     } catch (e) {
       if (e instanceof ccxt.OrderNotFound) return null;
       throw e;
     }
+    return orderState(await this.withFees(o), this.rules, clientOrderId);
+  }
+
+  /**
+   * An order read back (not the placement's answer) carries no fills on binance, so no commission: its trades do.
+   * Without them a buy's position would count coins the fee took, and its exit could never be sold.
+   */
+  private async withFees(o: CcxtOrder): Promise<CcxtOrder> {
+    const known = (o as { fees?: unknown[] }).fees?.length || o.fee?.cost !== undefined;
+    if (!(Number(o.filled) > 0) || known || !o.id) return o;
+    const trades = await this.read(() => this.ex.fetchMyTrades(this.rules.symbol, undefined, undefined, { orderId: o.id }));
+    const fees = trades.filter((t) => String(t.order) === String(o.id)).map((t) => t.fee).filter((f) => f && f.cost !== undefined);
+    return { ...o, fees } as CcxtOrder;
   }
 
   // ── balances ───────────────────────────────────────────────────────────────
@@ -310,8 +323,13 @@ export class CcxtExchange implements ExchangePort {
     }
   }
 
+  onTrouble(listener: (reason: string) => void): void {
+    this.troubleListeners.add(listener);
+  }
+
   private trouble(t: ExchangeTrouble): void {
-    this.o.onTrouble?.(t);
+    this.note('error', t.reason);
+    for (const l of this.troubleListeners) l(t.reason);
   }
 
   private note(level: 'info' | 'warn' | 'error', msg: string): void {

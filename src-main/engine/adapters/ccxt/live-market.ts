@@ -1,25 +1,39 @@
 import type { Timeframe } from '../../../../src-shared/contract';
 import type { Logger } from '../../log/logger';
 import type { MarketRules } from '../../ports/exchange.port';
+import { CcxtExchange } from './ccxt.exchange';
 import { LiveFeed } from './live.feed';
 import { marketRules } from './market-rules';
-import { openExchange, type ExchangeSpec } from './open-exchange';
+import { openExchange, type ExchangeCredentials, type ExchangeSpec } from './open-exchange';
 
 export interface LiveMarket {
   feed: LiveFeed;
   rules: MarketRules;
   exchangeId: string;
+  /** the exchange that fills orders, when keys were given (live and testnet trading) */
+  trading: CcxtExchange | null;
 }
 
 /**
- * Public market data of a real exchange: its markets loaded, the traded symbol checked (exists, active) and its
- * rules taken from the exchange, the warm-up history fetched, candles polled from then on. No keys needed.
+ * A real exchange: its markets loaded, the traded symbol checked (exists, active) and its rules taken from the
+ * exchange, the warm-up history fetched, candles polled from then on. Public data needs no keys; with keys the
+ * same ccxt instance also trades.
  */
-export async function openLiveMarket(o: { spec: ExchangeSpec; symbol: string; timeframe: Timeframe; logger: Logger; warmup: number }): Promise<LiveMarket> {
-  const exchange = await openExchange(o.spec);
+export async function openLiveMarket(o: {
+  spec: ExchangeSpec; credentials?: ExchangeCredentials; symbol: string; timeframe: Timeframe; logger: Logger; warmup: number;
+  /** test hooks for the trading side: how often resting orders are checked, how long a lost order may stay unseen */
+  watchEveryMs?: number; unknownGraceMs?: number;
+}): Promise<LiveMarket> {
+  const exchange = await openExchange(o.spec, o.credentials);
   const rules = marketRules(exchange, o.symbol);
   const feed = new LiveFeed({ exchange, symbol: o.symbol, timeframe: o.timeframe, logger: o.logger, warmup: o.warmup });
   await feed.start();
   o.logger.info(`live market data: ${exchange.id}${o.spec.sandbox ? ' testnet' : ''} ${o.symbol} ${o.timeframe}; amount step ${rules.amountStep}, price tick ${rules.priceStep}, min amount ${rules.minAmount}, min order value ${rules.minNotional} ${rules.quote}`);
-  return { feed, rules, exchangeId: exchange.id };
+  const trading = o.credentials
+    ? new CcxtExchange({
+      exchange, rules, watchEveryMs: o.watchEveryMs, unknownGraceMs: o.unknownGraceMs,
+      note: (level, msg) => o.logger[level](`${exchange.id}: ${msg}`),
+    })
+    : null;
+  return { feed, rules, exchangeId: exchange.id, trading };
 }

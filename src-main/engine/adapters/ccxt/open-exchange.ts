@@ -10,6 +10,12 @@ export interface ExchangeSpec {
   apiUrl?: string;
 }
 
+/** trading keys: held by the ccxt instance in the main process, never logged, never returned */
+export interface ExchangeCredentials {
+  apiKey: string;
+  secret: string;
+}
+
 /** A start-up problem with the exchange: one line, nothing half-started. */
 export class ExchangeSetupError extends Error {}
 
@@ -17,13 +23,14 @@ export class ExchangeSetupError extends Error {}
  * A ccxt exchange for public market data, with its markets loaded. ccxt (~60 MB, ~0.3 s to import) is loaded here
  * and only here, so a paper bot on recorded candles never pays for it.
  */
-export async function openExchange(spec: ExchangeSpec): Promise<Exchange> {
+export async function openExchange(spec: ExchangeSpec, credentials?: ExchangeCredentials): Promise<Exchange> {
   const { default: ccxt } = await import('ccxt');
   const Ctor = (ccxt as unknown as Record<string, new (config: object) => Exchange>)[spec.id];
   if (!ccxt.exchanges.includes(spec.id) || typeof Ctor !== 'function') {
     throw new ExchangeSetupError(`BOT_EXCHANGE=${spec.id} is not an exchange ccxt knows (e.g. binance, kraken, okx, bybit).`);
   }
   const exchange = new Ctor({
+    ...(credentials ? { apiKey: credentials.apiKey, secret: credentials.secret } : {}),
     enableRateLimit: true,
     timeout: 10_000,
     // spot markets only: loadMarkets then makes one call instead of also asking the futures and margin endpoints

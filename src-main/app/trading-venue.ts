@@ -1,0 +1,124 @@
+import { basename } from 'node:path';
+import { TIMEFRAME_MS } from '../../src-shared/contract';
+import type { ExchangeCredentials, ExchangeSpec } from '../engine/adapters/ccxt/open-exchange';
+import { PaperExchange } from '../engine/adapters/paper/paper.exchange';
+import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
+import type { ConfigManager } from '../engine/config/config-manager';
+import { loadCandleFile, marketFromFileName } from '../engine/feeds/candle-file';
+import { ReplayFeed } from '../engine/feeds/replay.feed';
+import { SyntheticFeed } from '../engine/feeds/synthetic.feed';
+import type { Logger } from '../engine/log/logger';
+import { paperMarketRules } from '../engine/market/precision';
+import type { ExchangePort, MarketRules } from '../engine/ports/exchange.port';
+import type { MarketFeed } from '../engine/ports/market-feed.port';
+import type { CandleListener } from '../engine/trading-core';
+import { EnvError } from './env';
+
+export type MarketSpec =
+  | { kind: 'replay'; path: string }
+  | { kind: 'synthetic'; seed: number }
+  | { kind: 'live' };
+
+export const PAPER_START_EQUITY = 10_000;
+/** the strategy's warm-up and the chart's first screen, fetched from a live exchange at start */
+export const WARMUP_CANDLES = 300;
+
+/** Where the bot trades: the candles, the market's rules, the exchange that fills, and the money it starts from. */
+export interface TradingVenue {
+  feed: MarketFeed;
+  rules: MarketRules;
+  exchange: ExchangePort & CandleListener & { readonly openOrderCount?: number };
+  /** the exchange the data comes from when fills are simulated (paper on live data) or real */
+  venue?: { exchange: string; sandbox: boolean };
+  startEquity: number;
+  /** timers and connections */
+  close(): void;
+}
+
+export interface VenueOptions {
+  mode: 'paper' | 'live';
+  market: MarketSpec;
+  exchange: ExchangeSpec;
+  credentials?: ExchangeCredentials;
+  /** test hooks for the live exchange: resting-order checks and the lost-order grace period */
+  live?: { watchEveryMs?: number; unknownGraceMs?: number };
+  config: ConfigManager;
+  store: SqliteStore;
+  logger: Logger;
+}
+
+/**
+ * The three ways to run (contract §7): paper on recorded data, paper on live data, live (or testnet) orders on live
+ * data. ccxt is loaded only for the last two.
+ */
+export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
+  const cfg = o.config.current.config;
+  if (o.market.kind !== 'live') {
+    if (o.mode === 'live') throw new EnvError('BOT_MODE=live trades real orders on live market data; set BOT_MARKET=live too.');
+    const feed = recordedFeed(o);
+    return paperVenue(feed, paperMarketRules(o.config.current.config.symbol, feed.referencePrice), o);
+  }
+  const { openLiveMarket } = await import('../engine/adapters/ccxt/live-market');
+  const live = await openLiveMarket({
+    spec: o.exchange, credentials: o.mode === 'live' ? o.credentials : undefined, symbol: cfg.symbol, timeframe: cfg.timeframe,
+    logger: o.logger, warmup: WARMUP_CANDLES, ...o.live,
+  });
+  const venue = { exchange: live.exchangeId, sandbox: o.exchange.sandbox };
+  if (!live.trading) return { ...paperVenue(live.feed, live.rules, o), venue };
+  const trading = live.trading;
+  try {
+    return {
+      feed: live.feed, rules: live.rules, exchange: trading, venue,
+      startEquity: await liveStartEquity(o.store, () => trading.assetBalances(), live.feed.referencePrice),
+      close: () => {
+        live.feed.stop();
+        trading.close();
+      },
+    };
+  } catch (e) {
+    live.feed.stop();
+    trading.close();
+    throw e;
+  }
+}
+
+function paperVenue(feed: MarketFeed, rules: MarketRules, o: VenueOptions): TradingVenue {
+  const cfg = o.config.current.config;
+  const exchange = new PaperExchange({ rules, startingQuote: PAPER_START_EQUITY, feePct: cfg.fee_pct, slippagePct: cfg.slippage_pct, journal: o.store.paperJournal() });
+  return { feed, rules, exchange, startEquity: PAPER_START_EQUITY, close: () => feed.stop?.() };
+}
+
+/**
+ * A replay file named `BASE_QUOTE-TF.json` sets the run's symbol and timeframe (recorded as a config version, so
+ * status, chart, orders and trades all name the market whose prices these are).
+ */
+function recordedFeed(o: VenueOptions): MarketFeed {
+  const { market, config } = o;
+  if (market.kind === 'synthetic') return new SyntheticFeed(market.seed, TIMEFRAME_MS[config.current.config.timeframe]);
+  if (market.kind !== 'replay') throw new Error('not a recorded market');
+  const series = loadCandleFile(market.path);
+  const named = marketFromFileName(market.path, series);
+  const { symbol, timeframe } = config.current.config;
+  if (named && (named.symbol !== symbol || named.timeframe !== timeframe)) {
+    const openPositions = o.store.loadOpenPositions().length;
+    if (openPositions > 0) {
+      throw new Error(`${basename(market.path)} holds ${named.symbol} ${named.timeframe} candles but this data directory has ${openPositions} open ${symbol} position(s); close them first or use another BOT_DATA_DIR`);
+    }
+    config.update({ patch: named, actor: 'startup', reason: `replay file ${basename(market.path)}`, openPositions, now: Date.now() });
+    o.logger.info(`replaying ${basename(market.path)}: symbol ${named.symbol} and timeframe ${named.timeframe} come from the file name (the config said ${symbol} ${timeframe})`);
+  }
+  return new ReplayFeed(series, `replay of ${market.path}`);
+}
+
+/**
+ * A live account's starting equity (the base of P&L %, drawdown and the equity curve): its quote plus its base at
+ * the market price when this data directory first traded, kept from then on.
+ */
+async function liveStartEquity(store: SqliteStore, balances: () => Promise<{ total: number }[]>, price: number): Promise<number> {
+  const kept = store.getMeta('live_start_equity');
+  if (kept !== null) return Number(kept);
+  const [base, quote] = await balances();
+  const equity = quote.total + base.total * price;
+  store.setMeta('live_start_equity', String(equity));
+  return equity;
+}

@@ -1,0 +1,165 @@
+// Live trading (contract §7) with the real ccxt client against the local binance emulator: entries, exchange-side
+// protection, exits at the exchange's fills, lost answers, refusals, the circuit breaker, a restart that finds a stop
+// filled while the bot was down, and keys that never leak. Money is checked against the account itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
+import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
+import type { BotEvent, OperationName, Position, Trade } from '../../src-shared/contract';
+import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
+import { pointCcxtAt } from '../exchange-emulator/ccxt-origin';
+import { expectClose } from '../helpers/money';
+import { waitFor } from '../helpers/wait';
+
+const SYMBOL = 'XRP/USDT';
+/** entries only by hand, stop and target far enough that only the test's price moves trigger them */
+const HANDS_ONLY = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 0 };
+
+describe('live trading against the exchange', () => {
+  let emu: BinanceEmulator;
+  let dataDir: string;
+  let rt: BotRuntime;
+  const events: BotEvent[] = [];
+  const open = async () => {
+    rt = await createBotRuntime({
+      dataDir, mode: 'live', market: { kind: 'live' },
+      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+      live: { watchEveryMs: 150, unknownGraceMs: 2_000 },
+    });
+    rt.events.subscribe((e) => events.push(e));
+  };
+  const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
+  const quote = () => emu.balances().USDT.free + emu.balances().USDT.locked;
+  const enter = async (size_pct?: number) => (await call('openPosition', { body: size_pct ? { size_pct } : {} })).position;
+
+  beforeAll(async () => {
+    emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+    emu.setPrice(SYMBOL, 0.5);
+    dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-trading-'));
+    await open();
+  }, 60_000);
+  afterAll(async () => {
+    await rt?.close();
+    await emu?.close();
+  });
+
+  it('starts stopped on a fresh data directory and sends nothing until someone starts it', async () => {
+    const status = await call('getStatus');
+    expect(status).toMatchObject({ state: 'stopped', mode: 'live', market: 'live', exchange: 'binance', sandbox: false, attention: [] });
+    expect(emu.requests({ method: 'POST' })).toEqual([]);
+    await call('updateConfig', { body: HANDS_ONLY });
+    await call('startBot');
+  });
+
+  it('a manual entry buys at market and rests its stop-loss and take-profit on the exchange as one OCO pair', async () => {
+    const p = await enter(5);
+    const orders = emu.orders(SYMBOL);
+    const buy = orders.find((o) => o.side === 'BUY')!;
+    expect(buy).toMatchObject({ type: 'MARKET', status: 'FILLED', clientOrderId: expect.stringMatching(/^bd-\d+$/) });
+    // binance took 0.1% of the coins bought: the position holds what can be sold, on the market's 0.1 step
+    expect(p.amount).toBeCloseTo(Math.floor(buy.executedQty * 0.999 * 10) / 10, 9);
+    expect(p.entry_price).toBe(0.5);
+    const legs = orders.filter((o) => o.side === 'SELL' && o.status === 'NEW');
+    expect(legs.map((o) => o.type).sort()).toEqual(['LIMIT_MAKER', 'STOP_LOSS']);
+    expect(legs.every((o) => o.origQty === p.amount && o.orderListId === legs[0].orderListId && o.orderListId >= 0)).toBe(true);
+    expect(legs.find((o) => o.type === 'STOP_LOSS')!.stopPrice).toBeCloseTo(0.45, 9);
+    expect(legs.find((o) => o.type === 'LIMIT_MAKER')!.price).toBeCloseTo(0.55, 9);
+    const balances = (await call('getBalances')).balances;
+    expect(balances.map((b) => [b.asset, b.total])).toEqual([['XRP', emu.balances().XRP.free + emu.balances().XRP.locked], ['USDT', quote()]]);
+  });
+
+  it('the take-profit fills on the exchange: a take_profit trade at its fill price whose P&L is exactly what the account gained', async () => {
+    await waitFor(async () => (await call('getPositions')).length === 1, 'the open position');
+    const before = quote();
+    const cost = emu.orders(SYMBOL).find((o) => o.side === 'BUY')!.cummulativeQuoteQty;
+    emu.setPrice(SYMBOL, 0.56);
+    const trade = await waitFor(async () => (await call('getTrades', { query: { limit: '1' } })).trades[0], 'the take-profit trade', 10_000);
+    expect(trade).toMatchObject({ exit_reason: 'take_profit', exit_price: 0.55 });
+    expect(emu.orders(SYMBOL).find((o) => o.type === 'STOP_LOSS')!.status).toBe('EXPIRED');
+    // quote in minus quote out, from the account's own balance: the coins the fee took and the unsellable dust are costs
+    expectClose(quote() - (before + cost), trade.pnl, 1e-9);
+    expect(await call('getPositions')).toEqual([]);
+    expect((await call('getOrders', { query: { status: 'open' } })).orders).toEqual([]);
+  });
+
+  it('the stop-loss fills on a drop: a stop_loss trade at the exchange\'s price', async () => {
+    emu.setPrice(SYMBOL, 0.5);
+    const p = await enter(5);
+    emu.setPrice(SYMBOL, 0.44);
+    const trade = await waitFor(async () => (await call('getTrades', { query: { limit: '1' } })).trades.find((t) => t.position_id === p.id), 'the stop-loss trade', 10_000);
+    expect(trade.exit_reason).toBe('stop_loss');
+    expect(trade.exit_price).toBe(0.44); // a market stop fills at the price it gapped to
+  });
+
+  it('a lost acknowledgement: the order was placed, the answer never came; found by its id, exactly one order', async () => {
+    emu.setPrice(SYMBOL, 0.5);
+    const before = emu.orders(SYMBOL).filter((o) => o.side === 'BUY').length;
+    emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'POST', mode: 'destroy' });
+    const p = await enter(5);
+    expect(p.amount).toBeGreaterThan(0);
+    expect(emu.orders(SYMBOL).filter((o) => o.side === 'BUY').length).toBe(before + 1);
+    await call('closeAll');
+    await call('resumeBot');
+  });
+
+  it('refusals change nothing: insufficient funds, a rate limit, a request that never arrived', async () => {
+    const buysBefore = emu.orders(SYMBOL).filter((o) => o.side === 'BUY').length;
+    const positionsBefore = (await call('getPositions')).length;
+    const usdt = emu.balances().USDT.free;
+    emu.setBalance('USDT', 1); // the bot still believes it has its equity; the exchange knows better
+    await expect(enter(5)).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/InsufficientFunds/) });
+    emu.setBalance('USDT', usdt);
+    emu.fault({ kind: '429', path: '/api/v3/order', method: 'POST', retryAfterS: 1 });
+    await expect(enter(5)).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/DDoSProtection|RateLimit/) });
+    emu.fault({ kind: 'drop', path: '/api/v3/order', method: 'POST', mode: 'destroy' });
+    await expect(enter(5)).rejects.toMatchObject({ status: 502 });
+    // the dropped order is watched until the grace period proves it was never placed
+    await waitFor(async () => (await call('getOrders', { query: { status: 'open' } })).orders.length === 0, 'the unknown order to be settled', 10_000);
+    expect(emu.orders(SYMBOL).filter((o) => o.side === 'BUY').length).toBe(buysBefore);
+    expect((await call('getPositions')).length).toBe(positionsBefore);
+    expect((await call('getStatus')).state).toBe('running');
+    expect(events.some((e) => e.type === 'error' && e.data.code === 'order_rejected')).toBe(true);
+  }, 30_000);
+
+  it('after 5 failed exchange calls in a row the bot pauses itself and says why', async () => {
+    emu.setPrice(SYMBOL, 0.5);
+    await enter(5); // resting protection gives the watcher something to check
+    emu.fault({ kind: '503', path: '/api/v3/openOrders', times: Infinity });
+    const status = await waitFor(async () => { const s = await call('getStatus'); return s.state === 'paused' ? s : null; }, 'the self-pause', 30_000, 100);
+    expect(status.paused_reason).toMatch(/5 exchange calls failed in a row/);
+    expect(events.some((e) => e.type === 'error' && e.data.code === 'exchange_error' && /failed in a row/.test(e.data.message))).toBe(true);
+    emu.clearFaults();
+  }, 40_000);
+
+  it('a restart finds the stop that filled while the bot was down: the right trade, no second order, foreign orders reported', async () => {
+    const [p] = await call('getPositions') as Position[];
+    await rt.close();
+    emu.setPrice(SYMBOL, 0.4);
+    // someone places an order by hand on the same account while the bot is down
+    const { default: ccxt } = await import('ccxt');
+    const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false } });
+    pointCcxtAt(byHand, emu.url);
+    await byHand.createOrder(SYMBOL, 'limit', 'buy', 20, 0.3, { clientOrderId: 'by-hand-1' });
+    const postsBefore = emu.requests({ method: 'POST' }).length;
+    await open();
+    const trades = (await call('getTrades', { query: { limit: '10' } })).trades as Trade[];
+    const trade = trades.find((t) => t.position_id === p.id)!;
+    expect(trade).toMatchObject({ exit_reason: 'stop_loss', exit_price: 0.4 });
+    expect(await call('getPositions')).toEqual([]);
+    expect(emu.requests({ method: 'POST' }).length).toBe(postsBefore); // nothing sent again
+    const status = await call('getStatus');
+    expect(status.state).toBe('paused'); // as it was left
+    expect(status.attention).toEqual([expect.stringMatching(/1 order\(s\) rest on the exchange that this bot did not place .*by-hand-1.*left alone/)]);
+    expect(emu.order({ symbol: SYMBOL, clientOrderId: 'by-hand-1' })!.status).toBe('NEW'); // not touched
+  });
+
+  it('never lets the keys out: not in responses, events, logs or the data directory', async () => {
+    const seen = JSON.stringify([await call('getStatus'), await call('getConfig'), events, rt.logger.tail('debug', 5000)]);
+    for (const secret of [DEFAULT_API_KEY, DEFAULT_SECRET]) {
+      expect(seen).not.toContain(secret);
+      for (const f of readdirSync(dataDir)) expect(readFileSync(join(dataDir, f)).includes(secret), f).toBe(false);
+    }
+  });
+});
