@@ -81,6 +81,15 @@ export class Book {
     };
   }
 
+  /** GET /sapi/v1/capital/config/getall (ccxt's fetchCurrencies): the account's assets, no networks */
+  coinsJson(): unknown[] {
+    return [...this.balances].map(([coin, b]) => ({
+      coin, name: coin, free: formatUnits(b.free), locked: formatUnits(b.locked), freeze: '0', withdrawing: '0',
+      ipoing: '0', ipoable: '0', storage: '0', isLegalMoney: false, trading: true,
+      depositAllEnable: true, withdrawAllEnable: true, networkList: [],
+    }));
+  }
+
   // ---- placing orders --------------------------------------------------------------------------------------
 
   tradableMarket(p: Params): Market | Rejection {

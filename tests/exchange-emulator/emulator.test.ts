@@ -289,9 +289,20 @@ describe('what else a client meets', () => {
     await expect(ex.publicGetKlines({ symbol: 'ETHUSDT', interval: '7m' })).rejects.toBeInstanceOf(ccxt.BadRequest);
   });
 
+  it('without the restricting options loadMarkets also asks for currencies, margin pairs and futures (all answered)', async () => {
+    const chatty = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, enableRateLimit: false });
+    pointCcxtAt(chatty, emu.url);
+    await chatty.loadMarkets();
+    expect(emu.requests().map((r) => r.path).sort()).toEqual([
+      '/api/v3/exchangeInfo', '/dapi/v1/exchangeInfo', '/fapi/v1/exchangeInfo', '/sapi/v1/capital/config/getall',
+      '/sapi/v1/margin/allPairs', '/sapi/v1/margin/allPairs', '/sapi/v1/margin/isolated/allPairs',
+    ]);
+    expect(Object.keys(chatty.markets ?? {}).sort()).toEqual(['BTC/USDT', 'ETH/USDT', 'XMR/USDT', 'XRP/USDT']);
+  });
+
   it('an endpoint the emulator lacks is a 404 (ExchangeNotAvailable) and shows in the request log', async () => {
-    await expect(ex.sapiGetCapitalConfigGetall()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
-    expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/capital/config/getall 404']);
+    await expect(ex.sapiGetAssetTradeFee()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/asset/tradeFee 404']);
   });
 
   it('pointCcxtAt leaves no URL of urls.api / urls.test off 127.0.0.1, in sandbox mode too', async () => {

@@ -227,7 +227,8 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     if (!p.symbol) return [...market.markets.keys()].map(one);
     return market.market(p.symbol) ? one(p.symbol) : INVALID_SYMBOL();
   };
-  // futures and margin lists ccxt asks for unless options.fetchMarkets / fetchMargins restrict it: answered empty
+  // what ccxt's loadMarkets asks for unless options.fetchMarkets / fetchCurrencies / fetchMargins restrict it:
+  // coins from the balances, no futures, no margin pairs
   const noFutures = () => ({ timezone: 'UTC', serverTime: now(), rateLimits: [], exchangeFilters: [], symbols: [] });
   return new Map<string, Route>([
     ['GET /api/v3/ping', pub(() => ({}))],
@@ -239,6 +240,7 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     ['GET /api/v3/ticker/price', pub(price)],
     ['GET /fapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /dapi/v1/exchangeInfo', pub(noFutures)],
+    ['GET /sapi/v1/capital/config/getall', signed(() => book.coinsJson())],
     ['GET /sapi/v1/margin/allPairs', signed(() => [])],
     ['GET /sapi/v1/margin/isolated/allPairs', signed(() => [])],
     ['GET /api/v3/account', signed((p) => book.accountJson(p.omitZeroBalances === 'true'))],
