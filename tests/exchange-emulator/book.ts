@@ -4,17 +4,10 @@
  * other leg ends EXPIRED once one leg fills. Everything is in memory; answers are JSON bodies or Rejections.
  */
 import { type Units, feeOf, floorToStep, formatUnits, maxUnits, minUnits, mulUnits, unitsOf } from './decimal';
-import {
-  DUPLICATE_ORDER, INSUFFICIENT, INVALID_SYMBOL, MARKET_CLOSED, NO_SUCH_ORDER, type Rejection, UNKNOWN_ORDER,
-  isRejection, mandatory, reject,
-} from './errors';
+import { DUPLICATE_ORDER, INSUFFICIENT, INVALID_SYMBOL, MARKET_CLOSED, type Rejection, isRejection, mandatory } from './errors';
 import type { Market, MarketData } from './market-data';
 import { type OrderTerms, type Params, isLimitType, isStopType, limitCrosses, parseNewOrder, stopReached } from './order-rules';
-import { placeOco } from './oco';
-import {
-  type Fill, type Lock, type Order, type OrderList, type RespType, type Trade,
-  cancelReport, listJson, newOrderReport, orderJson, randomClientId, tradeJson,
-} from './reports';
+import { type Fill, type Lock, type Order, type OrderList, type RespType, type Trade, newOrderReport, randomClientId } from './reports';
 
 export type Json = Record<string, unknown> | unknown[];
 export interface Balance { free: Units; locked: Units }
@@ -251,37 +244,7 @@ export class Book {
     }
   }
 
-  // ---- queries and cancels ---------------------------------------------------------------------------------
-
-  /** an order by orderId or by origClientOrderId (the newest with that id, as ids may repeat once closed) */
-  find(p: Params): Order | Rejection {
-    const m = this.tradableMarket(p);
-    if (isRejection(m)) return m;
-    if (p.orderId !== undefined) {
-      const id = Number(p.orderId);
-      return this.orders.find((o) => o.symbol === m.id && o.orderId === id) ?? NO_SUCH_ORDER();
-    }
-    if (p.origClientOrderId !== undefined) {
-      const hits = this.orders.filter((o) => o.symbol === m.id && o.clientOrderId === p.origClientOrderId);
-      return hits[hits.length - 1] ?? NO_SUCH_ORDER();
-    }
-    return reject(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
-  }
-
-  /** GET /api/v3/order */
-  getOrder(p: Params): Json | Rejection {
-    const o = this.find(p);
-    return isRejection(o) ? o : orderJson(o);
-  }
-
-  /** DELETE /api/v3/order; cancelling one leg of an OCO cancels the whole list, as on binance */
-  cancelOrder(p: Params): Json | Rejection {
-    const o = this.find(p);
-    if (isRejection(o)) return o.code === -2013 ? UNKNOWN_ORDER() : o;
-    if (!isActive(o)) return UNKNOWN_ORDER();
-    this.cancelWithList(o);
-    return cancelReport(o, p.newClientOrderId ?? randomClientId(), this.now());
-  }
+  // ---- order lists -----------------------------------------------------------------------------------------
 
   cancelWithList(o: Order): void {
     this.finish(o, 'CANCELED');
@@ -295,89 +258,8 @@ export class Book {
     this.closeList(list);
   }
 
-  /** DELETE /api/v3/openOrders: every open order of the symbol; binance answers -2011 when there is none */
-  cancelOpenOrders(p: Params): Json | Rejection {
-    const m = this.tradableMarket(p);
-    if (isRejection(m)) return m;
-    const open = this.orders.filter((o) => o.symbol === m.id && isActive(o));
-    if (open.length === 0) return UNKNOWN_ORDER();
-    const out: unknown[] = [];
-    const doneLists = new Set<number>();
-    const now = this.now();
-    for (const o of open) {
-      if (o.orderListId === -1) { this.finish(o, 'CANCELED'); out.push(cancelReport(o, randomClientId(), now)); continue; }
-      if (doneLists.has(o.orderListId)) continue;
-      doneLists.add(o.orderListId);
-      this.cancelWithList(o);
-      const list = this.lists.find((l) => l.orderListId === o.orderListId) as OrderList;
-      const legs = this.legsOf(list);
-      out.push(listJson(list, legs, legs.map((leg) => cancelReport(leg, randomClientId(), now))));
-    }
-    return out;
-  }
-
   legsOf(list: OrderList): Order[] {
     return list.orderIds.map((id) => this.orders.find((o) => o.orderId === id) as Order);
-  }
-
-  /** GET /api/v3/openOrders (symbol optional) */
-  openOrders(p: Params): Json | Rejection {
-    if (p.symbol !== undefined && !this.market.market(p.symbol)) return INVALID_SYMBOL();
-    return this.orders.filter((o) => isActive(o) && (p.symbol === undefined || o.symbol === p.symbol)).map(orderJson);
-  }
-
-  /** GET /api/v3/allOrders: from orderId on, or within startTime/endTime, else the newest `limit`; oldest first */
-  allOrders(p: Params): Json | Rejection {
-    const m = this.tradableMarket(p);
-    if (isRejection(m)) return m;
-    const rows = window(this.orders.filter((o) => o.symbol === m.id), p, (o) => o.orderId, (o) => o.time, 'orderId');
-    return isRejection(rows) ? rows : rows.map(orderJson);
-  }
-
-  /** GET /api/v3/myTrades: like allOrders, with orderId meaning "this order's trades" and fromId the first trade id */
-  myTrades(p: Params): Json | Rejection {
-    const m = this.tradableMarket(p);
-    if (isRejection(m)) return m;
-    let mine = this.trades.filter((t) => t.symbol === m.id);
-    if (p.orderId !== undefined) mine = mine.filter((t) => t.orderId === Number(p.orderId));
-    const rows = window(mine, p, (t) => t.id, (t) => t.time, 'fromId');
-    return isRejection(rows) ? rows : rows.map(tradeJson);
-  }
-
-  /** POST /api/v3/orderList/oco and the older POST /api/v3/order/oco */
-  placeOco(p: Params, legacy: boolean): Json | Rejection { return placeOco(this, p, legacy); }
-
-  /** GET /api/v3/orderList by orderListId or origClientOrderId (the list's client id) */
-  getOrderList(p: Params): Json | Rejection {
-    const list = this.findList(p);
-    return isRejection(list) ? list : listJson(list, this.legsOf(list));
-  }
-
-  /** DELETE /api/v3/orderList */
-  cancelOrderList(p: Params): Json | Rejection {
-    const m = this.tradableMarket(p);
-    if (isRejection(m)) return m;
-    const list = this.findList({ ...p, origClientOrderId: p.listClientOrderId ?? p.origClientOrderId ?? '' });
-    if (isRejection(list) || list.symbol !== m.id) return reject(-2011, 'Order list does not exist.');
-    if (list.listStatusType === 'ALL_DONE') return reject(-2011, 'Order list does not exist.');
-    const legs = this.legsOf(list);
-    this.cancelWithList(legs[0]);
-    const now = this.now();
-    return listJson(list, legs, legs.map((o) => cancelReport(o, randomClientId(), now)));
-  }
-
-  /** GET /api/v3/openOrderList */
-  openOrderLists(): Json {
-    return this.lists.filter((l) => l.listStatusType !== 'ALL_DONE').map((l) => listJson(l, this.legsOf(l)));
-  }
-
-  private findList(p: Params): OrderList | Rejection {
-    const byId = p.orderListId !== undefined ? this.lists.find((l) => l.orderListId === Number(p.orderListId)) : undefined;
-    const byClient = p.origClientOrderId ? this.lists.find((l) => l.listClientOrderId === p.origClientOrderId) : undefined;
-    if (p.orderListId === undefined && !p.origClientOrderId) {
-      return reject(-1102, "Param 'origClientOrderId' or 'orderListId' must be sent, but both were empty/null!");
-    }
-    return byId ?? byClient ?? reject(-2011, 'Order list does not exist.');
   }
 }
 
@@ -386,21 +268,4 @@ function respTypeOf(p: Params, o: Order): RespType {
   const asked = p.newOrderRespType;
   if (asked === 'ACK' || asked === 'RESULT' || asked === 'FULL') return asked;
   return o.type === 'MARKET' || o.type === 'LIMIT' ? 'FULL' : 'ACK';
-}
-
-/** binance's paging for allOrders and myTrades: an id to start from, or a time window, else the newest `limit` rows */
-function window<T>(rows: T[], p: Params, idOf: (x: T) => number, timeOf: (x: T) => number, idParam: string): T[] | Rejection {
-  const limit = p.limit === undefined ? 500 : Number(p.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reject(-1130, "Data sent for parameter 'limit' is not valid.");
-  const start = p.startTime === undefined ? undefined : Number(p.startTime);
-  const end = p.endTime === undefined ? undefined : Number(p.endTime);
-  if (start !== undefined && end !== undefined && end - start > 24 * 3_600_000 && idParam === 'fromId') {
-    return reject(-1127, 'More than 24 hours between startTime and endTime.');
-  }
-  const sorted = [...rows].sort((a, b) => idOf(a) - idOf(b));
-  if (p[idParam] !== undefined) return sorted.filter((x) => idOf(x) >= Number(p[idParam])).slice(0, limit);
-  if (start !== undefined || end !== undefined) {
-    return sorted.filter((x) => (start === undefined || timeOf(x) >= start) && (end === undefined || timeOf(x) <= end)).slice(0, limit);
-  }
-  return sorted.slice(-limit);
 }

@@ -7,6 +7,8 @@ import { createHmac } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Book, type Json } from './book';
+import { placeOco } from './oco';
+import * as q from './queries';
 import { type EmulatorControl, createControl } from './control';
 import { unitsOf } from './decimal';
 import {
@@ -246,16 +248,16 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     ['GET /api/v3/account', signed((p) => book.accountJson(p.omitZeroBalances === 'true'))],
     ['POST /api/v3/order', signed((p) => book.placeOrder(p))],
     ['POST /api/v3/order/test', signed((p) => book.testOrder(p))],
-    ['GET /api/v3/order', signed((p) => book.getOrder(p))],
-    ['DELETE /api/v3/order', signed((p) => book.cancelOrder(p))],
-    ['GET /api/v3/openOrders', signed((p) => book.openOrders(p))],
-    ['DELETE /api/v3/openOrders', signed((p) => book.cancelOpenOrders(p))],
-    ['GET /api/v3/allOrders', signed((p) => book.allOrders(p))],
-    ['GET /api/v3/myTrades', signed((p) => book.myTrades(p))],
-    ['POST /api/v3/orderList/oco', signed((p) => book.placeOco(p, false))],
-    ['POST /api/v3/order/oco', signed((p) => book.placeOco(p, true))],
-    ['GET /api/v3/orderList', signed((p) => book.getOrderList(p))],
-    ['DELETE /api/v3/orderList', signed((p) => book.cancelOrderList(p))],
-    ['GET /api/v3/openOrderList', signed(() => book.openOrderLists())],
+    ['GET /api/v3/order', signed((p) => q.getOrder(book, p))],
+    ['DELETE /api/v3/order', signed((p) => q.cancelOrder(book, p))],
+    ['GET /api/v3/openOrders', signed((p) => q.openOrders(book, p))],
+    ['DELETE /api/v3/openOrders', signed((p) => q.cancelOpenOrders(book, p))],
+    ['GET /api/v3/allOrders', signed((p) => q.allOrders(book, p))],
+    ['GET /api/v3/myTrades', signed((p) => q.myTrades(book, p))],
+    ['POST /api/v3/orderList/oco', signed((p) => placeOco(book, p, false))],
+    ['POST /api/v3/order/oco', signed((p) => placeOco(book, p, true))],
+    ['GET /api/v3/orderList', signed((p) => q.getOrderList(book, p))],
+    ['DELETE /api/v3/orderList', signed((p) => q.cancelOrderList(book, p))],
+    ['GET /api/v3/openOrderList', signed(() => q.openOrderLists(book))],
   ]);
 }
