@@ -281,8 +281,8 @@ describe('what else a client meets', () => {
   it('klines: startTime inside a candle starts at the next one, weeks open on Monday, a bad interval is -1120', async () => {
     const minute = 60_000;
     const t0 = Math.floor(Date.now() / minute) * minute - 3 * minute;
-    const rows = await ex.publicGetKlines({ symbol: 'ETHUSDT', interval: '1m', startTime: t0 + 1, limit: 5 });
-    expect(rows.map((r: unknown[]) => r[0])).toEqual([t0 + minute, t0 + 2 * minute, t0 + 3 * minute]);
+    const rows = await ex.publicGetKlines({ symbol: 'ETHUSDT', interval: '1m', startTime: t0 + 1, limit: 2 });
+    expect(rows.map((r: unknown[]) => r[0])).toEqual([t0 + minute, t0 + 2 * minute]);
     expect(rows[0]).toHaveLength(12);
     const weeks = await ex.fetchOHLCV('ETH/USDT', '1w', undefined, 1);
     expect(new Date(weeks[0][0] as number).getUTCDay()).toBe(1);

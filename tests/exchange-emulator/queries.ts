@@ -122,7 +122,7 @@ function window<T>(rows: T[], p: Params, idOf: (x: T) => number, timeOf: (x: T) 
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reject(-1130, "Data sent for parameter 'limit' is not valid.");
   const start = p.startTime === undefined ? undefined : Number(p.startTime);
   const end = p.endTime === undefined ? undefined : Number(p.endTime);
-  if (start !== undefined && end !== undefined && end - start > 24 * 3_600_000 && idParam === 'fromId') {
+  if (start !== undefined && end !== undefined && end - start > 24 * 3_600_000) {
     return reject(-1127, 'More than 24 hours between startTime and endTime.');
   }
   const sorted = [...rows].sort((a, b) => idOf(a) - idOf(b));
