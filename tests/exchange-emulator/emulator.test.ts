@@ -245,6 +245,21 @@ describe('orders', () => {
     expect((await ex.fetchOrders('ETH/USDT')).map((o) => o.status)).toEqual(['closed', 'canceled', 'canceled']);
   });
 
+  it('takeProfitPrice sends TAKE_PROFIT; fetchOrderTrades reads myTrades by orderId; test orders place nothing', async () => {
+    emu.setBalance('ETH', 1);
+    const tp = await ex.createOrder('ETH/USDT', 'market', 'sell', 1, undefined, { takeProfitPrice: 3300 });
+    expect(signedParams('POST', '/api/v3/order')[0]).toMatchObject({ type: 'TAKE_PROFIT', stopPrice: '3300' });
+    emu.setPrice('ETH/USDT', 3310);
+    const trades = await ex.fetchOrderTrades(idOf(tp), 'ETH/USDT');
+    expect(trades.map((t) => [t.order, t.price, t.amount])).toEqual([[idOf(tp), 3310, 1]]);
+    expect(signedParams('GET', '/api/v3/myTrades')[0].orderId).toBe(idOf(tp));
+    await ex.createOrder('ETH/USDT', 'limit', 'buy', 1, 3000, { test: true });
+    expect(emu.requests({ method: 'POST' }).map((r) => r.path)).toEqual(['/api/v3/order', '/api/v3/order/test']);
+    expect(emu.orders('ETH/USDT')).toHaveLength(1);
+    const tickers = await ex.fetchTickers(['BTC/USDT', 'ETH/USDT']);
+    expect(tickers['ETH/USDT'].last).toBe(3310);
+  });
+
   it('newClientOrderId is unique among open orders: a second open order with it is refused (-2010)', async () => {
     await ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { clientOrderId: 'same' });
     await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { clientOrderId: 'same' }))
