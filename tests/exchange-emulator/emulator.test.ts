@@ -439,6 +439,15 @@ describe('faults (reliability R2–R5)', () => {
     expect(emu.balances().USDT).toEqual({ free: 8_750, locked: 1_250 });
   });
 
+  it('a dropped request (partition) never reaches the book: NetworkError and no order', async () => {
+    emu.fault({ kind: 'drop', path: '*', times: 2, mode: 'destroy' });
+    await expect(ex.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'gone' }))
+      .rejects.toBeInstanceOf(ccxt.NetworkError);
+    await expect(ex.fetchBalance()).rejects.toBeInstanceOf(ccxt.NetworkError);
+    expect(emu.orders()).toHaveLength(0);
+    await expect(ex.fetchOrder('', 'ETH/USDT', { clientOrderId: 'gone' })).rejects.toBeInstanceOf(ccxt.OrderNotFound);
+  });
+
   it('the request log keeps method, path and parameters, never the signature or the key', async () => {
     await ex.createOrder('ETH/USDT', 'market', 'buy', 0.1);
     const [rec] = emu.requests({ method: 'POST', path: '/api/v3/order' });

@@ -1,9 +1,10 @@
 /**
  * Faults a test arms for the next N calls of one endpoint (reliability.md R2–R5): an overloaded exchange (503),
  * rate limiting (429 with Retry-After, then 418 for the IP ban), a slow answer, and the lost acknowledgement — the
- * request is carried out (the order is in the book) but its answer never arrives.
+ * request is carried out (the order is in the book) but its answer never arrives — and the dropped request, which
+ * never reaches the exchange at all (a partition, R6).
  */
-export type FaultKind = '503' | '429' | '418' | 'delay' | 'lostAck';
+export type FaultKind = '503' | '429' | '418' | 'delay' | 'lostAck' | 'drop';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -17,7 +18,7 @@ export interface FaultSpec {
   delayMs?: number;
   /** '429' / '418': the Retry-After header in seconds (default 1) */
   retryAfterS?: number;
-  /** 'lostAck': 'destroy' resets the socket at once (NetworkError); 'hang' never answers (RequestTimeout) */
+  /** 'lostAck' / 'drop': 'destroy' resets the socket at once (NetworkError); 'hang' never answers (RequestTimeout) */
   mode?: 'destroy' | 'hang';
 }
 

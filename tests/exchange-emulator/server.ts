@@ -97,6 +97,12 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       send(r.status, r.body, r.headers);
       return;
     }
+    if (fault?.kind === 'drop') {
+      // lost on the way in: nothing is carried out and nothing comes back
+      record.status = 0;
+      unanswered(req, fault);
+      return;
+    }
     const route = routes.get(`${method} ${url.pathname}`);
     let status = 200;
     let payload: string;
@@ -120,8 +126,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     if (fault?.kind === 'lostAck') {
       // carried out, never acknowledged
       record.status = 0;
-      if (fault.mode === 'hang') hanging.add(req.socket);
-      else req.socket.destroy();
+      unanswered(req, fault);
       return;
     }
     if (fault?.kind === 'delay') {
@@ -130,6 +135,11 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       return;
     }
     send(status, payload, headers);
+  }
+
+  function unanswered(req: IncomingMessage, fault: FaultSpec): void {
+    if (fault.mode === 'hang') hanging.add(req.socket);
+    else req.socket.destroy();
   }
 
   /** binance's order of checks: the key, the signature over query string + body, then timestamp and recvWindow */
