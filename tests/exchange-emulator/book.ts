@@ -15,7 +15,6 @@ export interface Balance { free: Units; locked: Units }
 const ACTIVE = new Set(['NEW', 'PARTIALLY_FILLED']);
 export const isActive = (o: Order): boolean => ACTIVE.has(o.status);
 
-
 export class Book {
   readonly balances = new Map<string, Balance>();
   readonly orders: Order[] = [];

@@ -74,6 +74,7 @@ export function createControl(deps: {
   return {
     setPrice(symbol, price, opts) {
       const id = idOf(symbol);
+      if (opts?.fillRatio !== undefined && !(opts.fillRatio > 0 && opts.fillRatio <= 1)) throw new Error('fill ratio must be in (0, 1]');
       market.addPoint(id, unitsOf(price));
       book.onPrice(id, opts?.fillRatio);
     },

@@ -73,7 +73,8 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   const timers = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer((req, res) => {
-    readBody(req).then((body) => serve(req, res, body), () => res.destroy());
+    // a body over 1 MiB, or a request the emulator cannot even parse, gets the socket closed
+    readBody(req).then((body) => serve(req, res, body)).catch(() => res.destroy());
   });
 
   function serve(req: IncomingMessage, res: ServerResponse, body: string): void {
