@@ -26,12 +26,16 @@ export class Book {
   private nextTradeId = 5_000_001;
   private nextListId = 100;
 
-  constructor(
-    readonly market: MarketData,
-    readonly now: () => number,
-    /** commission as a fraction in units: 0.1% = unitsOf('0.001') */
-    readonly commission: Units,
-  ) {}
+  readonly market: MarketData;
+  readonly now: () => number;
+  /** commission as a fraction in units: 0.1% = unitsOf('0.001') */
+  readonly commission: Units;
+
+  constructor(opts: { market: MarketData; now: () => number; commission: Units }) {
+    this.market = opts.market;
+    this.now = opts.now;
+    this.commission = opts.commission;
+  }
 
   // ---- balances --------------------------------------------------------------------------------------------
 

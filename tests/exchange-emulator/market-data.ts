@@ -111,6 +111,7 @@ export class MarketData {
   readonly markets = new Map<string, Market>();
   private readonly paths = new Map<string, PricePoint[]>();
   private readonly prints = new Map<string, TradePrint[]>();
+  private readonly now: () => number;
 
   constructor(opts: { symbols: readonly SymbolSpec[]; now: () => number; historyMs: number }) {
     this.now = opts.now;
@@ -122,8 +123,6 @@ export class MarketData {
       this.prints.set(m.id, []);
     }
   }
-
-  private readonly now: () => number;
 
   market(id: string): Market | undefined { return this.markets.get(id); }
 

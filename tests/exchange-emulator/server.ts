@@ -63,7 +63,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   const clock = { offsetMs: 0 };
   const now = () => Date.now() + clock.offsetMs;
   const market = new MarketData({ symbols: opts.symbols ?? DEFAULT_SYMBOLS, now, historyMs: opts.historyMs ?? 2 * 86_400_000 });
-  const book = new Book(market, now, unitsOf(opts.commission ?? 0.001));
+  const book = new Book({ market, now, commission: unitsOf(opts.commission ?? 0.001) });
   for (const m of market.markets.values()) { book.balance(m.base); book.balance(m.quote); }
   for (const [asset, free] of Object.entries(opts.balances ?? { USDT: 10_000 })) book.balance(asset).free = unitsOf(free);
   const faults = new Faults();
