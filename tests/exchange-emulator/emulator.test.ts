@@ -10,12 +10,12 @@ import { type BinanceEmulator, DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmul
 let emu: BinanceEmulator;
 let ex: binance;
 
-function client(over: { apiKey?: string; secret?: string; timeout?: number } = {}): binance {
+function client(over: { apiKey?: string; secret?: string } = {}): binance {
   const c = new ccxt.binance({
     apiKey: over.apiKey ?? DEFAULT_API_KEY,
     secret: over.secret ?? DEFAULT_SECRET,
     enableRateLimit: false,
-    timeout: over.timeout ?? 5_000,
+    timeout: 5_000,
     options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
   });
   pointCcxtAt(c, emu.url);
@@ -410,8 +410,10 @@ describe('faults (reliability R2–R5)', () => {
     const started = Date.now();
     await ex.fetchTime();
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    const impatient = client({ timeout: 300 });
+    // only the call under test gets the short timeout: a loaded CI machine must not time out the others
+    const impatient = client();
     await impatient.loadMarkets();
+    impatient.timeout = 300;
     emu.fault({ kind: 'delay', path: '/api/v3/order', method: 'POST', delayMs: 1_000 });
     await expect(impatient.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'slow-1' }))
       .rejects.toBeInstanceOf(ccxt.RequestTimeout);
@@ -429,11 +431,13 @@ describe('faults (reliability R2–R5)', () => {
   });
 
   it('lost ack (no answer): RequestTimeout on a short timeout; the resting order shows in fetchOpenOrders', async () => {
-    const impatient = client({ timeout: 400 });
+    const impatient = client();
     await impatient.loadMarkets();
+    impatient.timeout = 400;
     emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'POST', mode: 'hang' });
     await expect(impatient.createOrder('ETH/USDT', 'limit', 'buy', 0.5, 2500, { clientOrderId: 'lost-2' }))
       .rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    impatient.timeout = 5_000;
     const open = await impatient.fetchOpenOrders('ETH/USDT');
     expect(open.map((o) => o.clientOrderId)).toEqual(['lost-2']);
     expect(emu.balances().USDT).toEqual({ free: 8_750, locked: 1_250 });
