@@ -260,6 +260,31 @@ describe('orders', () => {
     expect(tickers['ETH/USDT'].last).toBe(3310);
   });
 
+  it('editOrder is cancelReplace: the old order ends CANCELED and a new one (new id) takes its place', async () => {
+    emu.setBalance('ETH', 2);
+    const o = await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 3100);
+    const edited = await ex.editOrder(idOf(o), 'ETH/USDT', 'limit', 'sell', 1, 3200, { clientOrderId: 'tp-2' });
+    expect(edited).toMatchObject({ status: 'open', price: 3200, clientOrderId: 'tp-2' });
+    expect(edited.id).not.toBe(o.id);
+    expect(signedParams('POST', '/api/v3/order/cancelReplace')[0]).toMatchObject({ cancelReplaceMode: 'STOP_ON_FAILURE', cancelOrderId: o.id });
+    expect(emu.orders('ETH/USDT').map((x) => [x.status, x.price])).toEqual([['CANCELED', 3100], ['NEW', 3200]]);
+    expect(emu.balances().ETH).toEqual({ free: 1, locked: 1 });
+    // moving a stop: params.stopPrice works; params.triggerPrice is also left in the request by ccxt 4.5.84 (-1104)
+    const sl = await ex.createOrder('ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2800 });
+    await expect(ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { triggerPrice: 2850 }))
+      .rejects.toBeInstanceOf(ccxt.BadRequest);
+    const moved = await ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2850 });
+    expect(moved).toMatchObject({ status: 'open', triggerPrice: 2850 });
+    // the cancel half failing: -2022, BadResponse as against binance itself (pointCcxtAt keeps the spot error map)
+    await expect(ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2900 }))
+      .rejects.toBeInstanceOf(ccxt.BadResponse);
+  });
+
+  it('a parameter binance does not read is refused (-1104, BadRequest), e.g. reduceOnly on spot', async () => {
+    await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { reduceOnly: true })).rejects.toBeInstanceOf(ccxt.BadRequest);
+    expect(emu.orders()).toHaveLength(0);
+  });
+
   it('newClientOrderId is unique among open orders: a second open order with it is refused (-2010)', async () => {
     await ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { clientOrderId: 'same' });
     await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { clientOrderId: 'same' }))

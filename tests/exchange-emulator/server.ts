@@ -7,6 +7,8 @@ import { createHmac } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Book, type Json } from './book';
+import { cancelReplace } from './cancel-replace';
+import { unreadParams } from './endpoint-params';
 import { placeOco } from './oco';
 import * as q from './queries';
 import { type EmulatorControl, createControl } from './control';
@@ -111,7 +113,9 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       status = 404;
       payload = `emulator has no route for ${method} ${url.pathname}`;
     } else {
-      const denied = route.signed ? checkSigned(req, rawQuery, body, params) : undefined;
+      const denied = route.signed
+        ? checkSigned(req, rawQuery, body, params) ?? unreadParams(`${method} ${url.pathname}`, params)
+        : undefined;
       let out: Json | Rejection;
       try {
         out = denied ?? route.handler(params);
@@ -120,7 +124,10 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
         record.error = e instanceof Error ? e.stack ?? e.message : String(e);
         out = reject(-1000, 'An unknown error occurred while processing the request.', 500);
       }
-      if (isRejection(out)) { status = out.status; payload = JSON.stringify({ code: out.code, msg: out.msg }); }
+      if (isRejection(out)) {
+        status = out.status;
+        payload = JSON.stringify({ code: out.code, msg: out.msg, ...(out.data ? { data: out.data } : {}) });
+      }
       else payload = JSON.stringify(out);
     }
     const headers = { 'content-type': route ? 'application/json' : 'text/plain' };
@@ -259,6 +266,7 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     ['GET /api/v3/account', signed((p) => book.accountJson(p.omitZeroBalances === 'true'))],
     ['POST /api/v3/order', signed((p) => book.placeOrder(p))],
     ['POST /api/v3/order/test', signed((p) => book.testOrder(p))],
+    ['POST /api/v3/order/cancelReplace', signed((p) => cancelReplace(book, p))],
     ['GET /api/v3/order', signed((p) => q.getOrder(book, p))],
     ['DELETE /api/v3/order', signed((p) => q.cancelOrder(book, p))],
     ['GET /api/v3/openOrders', signed((p) => q.openOrders(book, p))],
