@@ -468,6 +468,19 @@ describe('faults (reliability R2–R5)', () => {
     expect(emu.balances().USDT).toEqual({ free: 8_750, locked: 1_250 });
   });
 
+  it('cancel ambiguity (R4): a cancel whose answer is lost, retried, is OrderNotFound; fetchOrder tells canceled from filled', async () => {
+    emu.setBalance('ETH', 2);
+    const a = await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 3100);
+    emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'DELETE', mode: 'destroy' });
+    await expect(ex.cancelOrder(idOf(a), 'ETH/USDT')).rejects.toBeInstanceOf(ccxt.NetworkError);
+    await expect(ex.cancelOrder(idOf(a), 'ETH/USDT')).rejects.toBeInstanceOf(ccxt.OrderNotFound);
+    expect((await ex.fetchOrder(idOf(a), 'ETH/USDT')).status).toBe('canceled');
+    const b = await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 3100);
+    emu.setPrice('ETH/USDT', 3100); // filled just before the cancel arrives
+    await expect(ex.cancelOrder(idOf(b), 'ETH/USDT')).rejects.toBeInstanceOf(ccxt.OrderNotFound);
+    expect((await ex.fetchOrder(idOf(b), 'ETH/USDT')).status).toBe('closed');
+  });
+
   it('a dropped request (partition) never reaches the book: NetworkError and no order', async () => {
     emu.fault({ kind: 'drop', path: '*', times: 2, mode: 'destroy' });
     await expect(ex.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'gone' }))
