@@ -22,7 +22,11 @@ export interface TradeView {
   commission: number; commissionAsset: string; isBuyer: boolean; isMaker: boolean; time: number;
 }
 
+export interface MarketView { symbol: string; id: string; status: SymbolStatus; tickSize: number; stepSize: number; minNotional: number }
+
 export interface EmulatorControl {
+  /** the markets it lists, e.g. to move every price on a tick */
+  markets(): MarketView[];
   /** moves the last price and runs resting orders against it; `fillRatio` < 1 fills crossed limits only partly */
   setPrice(symbol: string, price: number | string, opts?: { fillRatio?: number }): void;
   price(symbol: string): number;
@@ -72,6 +76,10 @@ export function createControl(deps: {
     return hits[hits.length - 1];
   };
   return {
+    markets: () => [...market.markets.values()].map((m) => ({
+      symbol: `${m.base}/${m.quote}`, id: m.id, status: m.status, tickSize: toNumber(m.tickSize), stepSize: toNumber(m.stepSize),
+      minNotional: toNumber(m.minNotional),
+    })),
     setPrice(symbol, price, opts) {
       const id = idOf(symbol);
       if (opts?.fillRatio !== undefined && !(opts.fillRatio > 0 && opts.fillRatio <= 1)) throw new Error('fill ratio must be in (0, 1]');
