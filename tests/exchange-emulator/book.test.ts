@@ -1,11 +1,12 @@
 /**
  * The emulator's book must never make or lose money: random sequences of orders, OCOs, cancels, partial fills and
  * price moves, and after each step balances stay non-negative, `locked` equals what open orders hold, and every
- * asset's total equals the start plus what the trades moved (commission included).
+ * asset's total equals the start plus what the trades moved (commission included); an OCO list is ALL_DONE exactly
+ * when none of its legs can still trade.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Book } from './book';
+import { Book, isActive } from './book';
 import { type Units, unitsOf } from './decimal';
 import { isRejection } from './errors';
 import { MarketData } from './market-data';
@@ -82,6 +83,9 @@ function checkInvariants(book: Book, start: Map<string, Units>): void {
   for (const t of book.trades) {
     if (t.isBuyer) { add('ETH', t.qty - t.commission); add('USDT', -t.quoteQty); }
     else { add('ETH', -t.qty); add('USDT', t.quoteQty - t.commission); }
+  }
+  for (const list of book.lists) {
+    expect(list.listStatusType === 'ALL_DONE', 'a list is done exactly when no leg can trade').toBe(!book.legsOf(list).some(isActive));
   }
   for (const [asset, b] of book.balances) {
     expect(b.free, `${asset} free`).toBeGreaterThanOrEqual(0n);

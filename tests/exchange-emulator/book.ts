@@ -192,7 +192,7 @@ export class Book {
     if (o.workingTime === -1) o.workingTime = now;
     o.status = o.executedQty >= o.origQty ? 'FILLED' : 'PARTIALLY_FILLED';
     this.expireSiblings(o);
-    if (o.status === 'FILLED') this.settle(o);
+    if (o.status === 'FILLED') { this.settle(o); this.refreshList(o); }
     return [f];
   }
 
@@ -201,21 +201,24 @@ export class Book {
     o.status = status;
     o.updateTime = this.now();
     this.settle(o);
+    this.refreshList(o);
   }
 
-  /** one leg of an OCO filled (even partly): the others expire and the list is done */
+  /** one leg of an OCO filled (even partly): the others expire */
   private expireSiblings(o: Order): void {
-    if (o.orderListId === -1) return;
-    const list = this.lists.find((l) => l.orderListId === o.orderListId);
+    const list = this.listOf(o);
     if (!list) return;
-    for (const id of list.orderIds) {
-      const leg = this.orders.find((x) => x.orderId === id);
-      if (leg && leg !== o && isActive(leg)) this.finish(leg, 'EXPIRED');
-    }
-    this.closeList(list);
+    for (const leg of this.legsOf(list)) if (leg !== o && isActive(leg)) this.finish(leg, 'EXPIRED');
   }
 
-  closeList(list: OrderList): void {
+  private listOf(o: Order): OrderList | undefined {
+    return o.orderListId === -1 ? undefined : this.lists.find((l) => l.orderListId === o.orderListId);
+  }
+
+  /** a list is ALL_DONE once none of its legs can still trade (a partly filled leg keeps it executing) */
+  private refreshList(o: Order): void {
+    const list = this.listOf(o);
+    if (!list || list.listStatusType === 'ALL_DONE' || this.legsOf(list).some(isActive)) return;
     list.listStatusType = 'ALL_DONE';
     list.listOrderStatus = 'ALL_DONE';
     list.transactionTime = this.now();
@@ -251,14 +254,8 @@ export class Book {
 
   cancelWithList(o: Order): void {
     this.finish(o, 'CANCELED');
-    if (o.orderListId === -1) return;
-    const list = this.lists.find((l) => l.orderListId === o.orderListId);
-    if (!list) return;
-    for (const id of list.orderIds) {
-      const leg = this.orders.find((x) => x.orderId === id);
-      if (leg && isActive(leg)) this.finish(leg, 'CANCELED');
-    }
-    this.closeList(list);
+    const list = this.listOf(o);
+    if (list) for (const leg of this.legsOf(list)) if (isActive(leg)) this.finish(leg, 'CANCELED');
   }
 
   legsOf(list: OrderList): Order[] {
