@@ -9,7 +9,7 @@ import { type Units, toNumber, unitsOf } from './decimal';
 import type { FaultSpec, Faults } from './faults';
 import type { MarketData, SymbolStatus } from './market-data';
 import type { Order, OrderStatus } from './reports';
-import type { RequestRecord } from './server';
+import type { RequestFilter, RequestLog, RequestRecord } from './request-log';
 
 export interface OrderView {
   symbol: string; orderId: number; orderListId: number; clientOrderId: string; side: string; type: string;
@@ -45,8 +45,13 @@ export interface EmulatorControl {
   fault(spec: FaultSpec): void;
   clearFaults(): void;
   /** every request so far (oldest first), with its parameters minus signature; status 0 = no answer was sent */
-  requests(filter?: { method?: string; path?: string }): RequestRecord[];
+  requests(filter?: RequestFilter): RequestRecord[];
   clearRequests(): void;
+  /**
+   * resolves with the `count`-th matching request (default the first; those already logged count) when it arrives,
+   * before it is answered; rejects after `timeoutMs` (default 5 s)
+   */
+  waitForRequest(filter: RequestFilter, opts?: { count?: number; timeoutMs?: number }): Promise<RequestRecord>;
   /** the key and secret the emulator accepts from now on (the old ones answer -2015 / -1022) */
   setCredentials(c: { apiKey: string; secret: string }): void;
   /** skews the server clock (serverTime, timestamp checks, candles) by `ms` */
@@ -60,7 +65,7 @@ const orderView = (o: Order): OrderView => ({
 });
 
 export function createControl(deps: {
-  book: Book; market: MarketData; faults: Faults; log: RequestRecord[];
+  book: Book; market: MarketData; faults: Faults; log: RequestLog;
   creds: { apiKey: string; secret: string }; clock: { offsetMs: number };
 }): EmulatorControl {
   const { book, market, faults, log, creds, clock } = deps;
@@ -120,9 +125,9 @@ export function createControl(deps: {
     })),
     fault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
-    requests: (filter) => log.filter((r) => (!filter?.method || r.method === filter.method.toUpperCase())
-      && (!filter?.path || r.path === filter.path)).map((r) => ({ ...r, params: { ...r.params } })),
-    clearRequests: () => { log.length = 0; },
+    requests: (filter) => log.list(filter),
+    clearRequests: () => log.clear(),
+    waitForRequest: (filter, opts) => log.waitFor(filter, opts),
     setCredentials(c) { creds.apiKey = c.apiKey; creds.secret = c.secret; },
     setClockOffset(ms) { clock.offsetMs = ms; },
   };

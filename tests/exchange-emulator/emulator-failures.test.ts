@@ -167,6 +167,19 @@ describe('faults (reliability R2–R5)', () => {
     expect(emu.balances().USDT).toEqual({ free: 8_750, locked: 1_250 });
   });
 
+  it('waitForRequest sees a held-back order as it arrives, so a test can act (kill a bot) before any answer (R2)', async () => {
+    emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'POST', mode: 'hang' });
+    const slow = client();
+    await slow.loadMarkets();
+    slow.timeout = 1_500;
+    const placing = slow.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'r2-1' }).catch((e: unknown) => e);
+    const arrived = await emu.waitForRequest({ method: 'POST', path: '/api/v3/order' });
+    expect(arrived.params.newClientOrderId).toBe('r2-1');
+    expect(emu.order({ symbol: 'ETH/USDT', clientOrderId: 'r2-1' })?.status).toBe('FILLED');
+    expect(await placing).toBeInstanceOf(ccxt.RequestTimeout);
+    await expect(emu.waitForRequest({ path: '/api/v3/order' }, { count: 2, timeoutMs: 50 })).rejects.toThrow(/within 50 ms/);
+  });
+
   it('cancel ambiguity (R4): a cancel whose answer is lost, retried, is OrderNotFound; fetchOrder tells canceled from filled', async () => {
     emu.setBalance('ETH', 2);
     const a = await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 3100);

@@ -20,6 +20,9 @@ import {
 import { type FaultSpec, Faults, refusal } from './faults';
 import { DEFAULT_SYMBOLS, MarketData, type SymbolSpec, symbolInfo } from './market-data';
 import type { Params } from './order-rules';
+import { type RequestRecord, RequestLog } from './request-log';
+
+export type { RequestRecord } from './request-log';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port */
@@ -35,17 +38,6 @@ export interface EmulatorOptions {
   historyMs?: number;
 }
 
-export interface RequestRecord {
-  ts: number;
-  method: string;
-  path: string;
-  /** query and form parameters together, without `signature` (the API key travels in a header and is never kept) */
-  params: Params;
-  status?: number;
-  fault?: FaultSpec['kind'];
-  /** set when a handler threw (an emulator bug; the client got a 500) */
-  error?: string;
-}
 
 export interface BinanceEmulator extends EmulatorControl {
   /** the origin to point ccxt at, e.g. http://127.0.0.1:41234 */
@@ -69,7 +61,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   for (const m of market.markets.values()) { book.balance(m.base); book.balance(m.quote); }
   for (const [asset, free] of Object.entries(opts.balances ?? { USDT: 10_000 })) book.balance(asset).free = unitsOf(free);
   const faults = new Faults();
-  const log: RequestRecord[] = [];
+  const log = new RequestLog();
   const routes = buildRoutes(book, market, now);
   const hanging = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -86,7 +78,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     const params: Params = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(body)) };
     const { signature: _omit, ...logged } = params;
     const record: RequestRecord = { ts: now(), method, path: url.pathname, params: logged };
-    log.push(record);
+    log.add(record);
     const send = (status: number, payload: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
       record.status = status;
       res.writeHead(status, { ...headers, 'x-mbx-used-weight-1m': '1' });
@@ -180,6 +172,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     port,
     close: () => new Promise<void>((resolve) => {
+      log.close();
       for (const t of timers) clearTimeout(t);
       for (const s of hanging) s.destroy();
       server.close(() => resolve());
