@@ -10,6 +10,7 @@ import type { FaultSpec, Faults } from './faults';
 import type { MarketData, SymbolStatus } from './market-data';
 import type { Order, OrderStatus } from './reports';
 import type { RequestFilter, RequestLog, RequestRecord } from './request-log';
+import type { WeightMeter } from './weights';
 
 export interface OrderView {
   symbol: string; orderId: number; orderListId: number; clientOrderId: string; side: string; type: string;
@@ -56,6 +57,10 @@ export interface EmulatorControl {
   setCredentials(c: { apiKey: string; secret: string }): void;
   /** skews the server clock (serverTime, timestamp checks, candles) by `ms` */
   setClockOffset(ms: number): void;
+  /** binance's request-weight limit per minute (undefined = none): over it, 429 with Retry-After to the minute's end */
+  setWeightLimit(limit: number | undefined): void;
+  /** the weight counted in the current minute, as `x-mbx-used-weight-1m` reports it */
+  usedWeight(): number;
 }
 
 const orderView = (o: Order): OrderView => ({
@@ -66,9 +71,9 @@ const orderView = (o: Order): OrderView => ({
 
 export function createControl(deps: {
   book: Book; market: MarketData; faults: Faults; log: RequestLog;
-  creds: { apiKey: string; secret: string }; clock: { offsetMs: number };
+  creds: { apiKey: string; secret: string }; clock: { offsetMs: number }; meter: WeightMeter;
 }): EmulatorControl {
-  const { book, market, faults, log, creds, clock } = deps;
+  const { book, market, faults, log, creds, clock, meter } = deps;
   const idOf = (symbol: string): string => {
     const id = market.idOf(symbol);
     if (!market.market(id)) throw new Error(`emulator has no market ${symbol}`);
@@ -130,5 +135,7 @@ export function createControl(deps: {
     waitForRequest: (filter, opts) => log.waitFor(filter, opts),
     setCredentials(c) { creds.apiKey = c.apiKey; creds.secret = c.secret; },
     setClockOffset(ms) { clock.offsetMs = ms; },
+    setWeightLimit(limit) { meter.limit = limit; },
+    usedWeight: () => meter.used(),
   };
 }

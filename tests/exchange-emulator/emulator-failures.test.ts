@@ -113,6 +113,22 @@ describe('faults (reliability R2–R5)', () => {
     expect(await raw.json()).toMatchObject({ code: -1003 });
   });
 
+  it('with a weight limit on, binance\'s per-minute request weight runs out: 429 with Retry-After to the minute\'s end', async () => {
+    emu.setWeightLimit(50);
+    let refused: unknown;
+    // account costs 20: the third call in a minute passes 50 (a minute may roll over in between: try a few more)
+    for (let i = 0; i < 8 && !refused; i++) refused = await ex.fetchBalance().then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(ccxt.DDoSProtection);
+    expect(emu.usedWeight()).toBeLessThanOrEqual(50);
+    const raw = await fetch(`${emu.url}/api/v3/exchangeInfo`);
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(raw.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(Number(raw.headers.get('x-mbx-used-weight-1m'))).toBe(emu.usedWeight());
+    emu.setWeightLimit(undefined);
+    expect((await ex.fetchBalance()).USDT.free).toBe(10_000);
+  });
+
   it('418 is DDoSProtection too', async () => {
     emu.fault({ kind: '418', path: '/api/v3/openOrders', method: 'GET' });
     await expect(ex.fetchOpenOrders('ETH/USDT')).rejects.toBeInstanceOf(ccxt.DDoSProtection);

@@ -19,6 +19,7 @@ import {
 } from './errors';
 import { type FaultSpec, Faults, refusal } from './faults';
 import { DEFAULT_SYMBOLS, MarketData, type SymbolSpec, symbolInfo } from './market-data';
+import { WeightMeter } from './weights';
 import type { Params } from './order-rules';
 import { type RequestRecord, RequestLog } from './request-log';
 
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   commission?: number;
   /** how far back the flat starting price path reaches, so klines have history (default 2 days) */
   historyMs?: number;
+  /** request weight allowed per minute, as binance counts it (default: unlimited); see weights.ts */
+  weightLimit?: number;
 }
 
 
@@ -61,6 +64,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   for (const m of market.markets.values()) { book.balance(m.base); book.balance(m.quote); }
   for (const [asset, free] of Object.entries(opts.balances ?? { USDT: 10_000 })) book.balance(asset).free = unitsOf(free);
   const faults = new Faults();
+  const meter = new WeightMeter(now, opts.weightLimit);
   const log = new RequestLog();
   const routes = buildRoutes(book, market, now);
   const hanging = new Set<Socket>();
@@ -81,7 +85,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     log.add(record);
     const send = (status: number, payload: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
       record.status = status;
-      res.writeHead(status, { ...headers, 'x-mbx-used-weight-1m': '1' });
+      res.writeHead(status, { ...headers, 'x-mbx-used-weight-1m': String(meter.used()) });
       res.end(payload);
     };
 
@@ -99,6 +103,12 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       return;
     }
     const route = routes.get(`${method} ${url.pathname}`);
+    const over = route ? meter.charge(`${method} ${url.pathname}`, params) : {};
+    if (over.retryAfterS !== undefined) {
+      const r = refusal({ kind: '429', path: url.pathname, retryAfterS: over.retryAfterS }, now());
+      send(r.status, r.body, r.headers);
+      return;
+    }
     let status = 200;
     let payload: string;
     if (!route) {
@@ -166,7 +176,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const control = createControl({ book, market, faults, log, creds, clock });
+  const control = createControl({ book, market, faults, log, creds, clock, meter });
   return {
     ...control,
     url: `http://127.0.0.1:${port}`,
