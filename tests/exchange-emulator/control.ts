@@ -115,7 +115,10 @@ export function createControl(deps: {
       book.fill(o, qty, o.price !== 0n ? o.price : market.price(o.symbol), o.price !== 0n);
       return orderView(o);
     },
-    setMarketStatus(symbol, status) { (market.market(idOf(symbol)) as { status: SymbolStatus }).status = status; },
+    setMarketStatus(symbol, status) {
+      const m = market.market(idOf(symbol));
+      if (m) m.status = status;
+    },
     setBalance(asset, free) { book.balance(asset).free = unitsOf(free); },
     balances() {
       const out: Record<string, { free: number; locked: number }> = {};
