@@ -61,6 +61,8 @@ export interface EmulatorControl {
   setWeightLimit(limit: number | undefined): void;
   /** the weight counted in the current minute, as `x-mbx-used-weight-1m` reports it */
   usedWeight(): number;
+  /** what /sapi/v1/system/status (ccxt fetchStatus) reports: maintenance or normal; trading itself is unaffected */
+  setMaintenance(on: boolean): void;
 }
 
 const orderView = (o: Order): OrderView => ({
@@ -72,8 +74,9 @@ const orderView = (o: Order): OrderView => ({
 export function createControl(deps: {
   book: Book; market: MarketData; faults: Faults; log: RequestLog;
   creds: { apiKey: string; secret: string }; clock: { offsetMs: number }; meter: WeightMeter;
+  status: { maintenance: boolean };
 }): EmulatorControl {
-  const { book, market, faults, log, creds, clock, meter } = deps;
+  const { book, market, faults, log, creds, clock, meter, status } = deps;
   const idOf = (symbol: string): string => {
     const id = market.idOf(symbol);
     if (!market.market(id)) throw new Error(`emulator has no market ${symbol}`);
@@ -140,5 +143,6 @@ export function createControl(deps: {
     setClockOffset(ms) { clock.offsetMs = ms; },
     setWeightLimit(limit) { meter.limit = limit; },
     usedWeight: () => meter.used(),
+    setMaintenance(on) { status.maintenance = on; },
   };
 }

@@ -39,9 +39,16 @@ describe('what else a client meets', () => {
     expect(Object.keys(chatty.markets ?? {}).sort()).toEqual(['BTC/USDT', 'ETH/USDT', 'XMR/USDT', 'XRP/USDT']);
   });
 
+  it('fetchTradingFee reports the commission; fetchStatus reports maintenance when the test says so', async () => {
+    expect(await ex.fetchTradingFee('ETH/USDT')).toMatchObject({ symbol: 'ETH/USDT', maker: 0.001, taker: 0.001 });
+    expect((await ex.fetchStatus()).status).toBe('ok');
+    emu.setMaintenance(true);
+    expect((await ex.fetchStatus()).status).toBe('maintenance');
+  });
+
   it('an endpoint the emulator lacks is a 404 (ExchangeNotAvailable) and shows in the request log', async () => {
-    await expect(ex.sapiGetAssetTradeFee()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
-    expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/asset/tradeFee 404']);
+    await expect(ex.sapiGetAccountStatus()).rejects.toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/account/status 404']);
   });
 
   it('pointCcxtAt leaves no URL of urls.api / urls.test off 127.0.0.1, in sandbox mode too', async () => {

@@ -43,6 +43,7 @@ export const ACCEPTS: Record<string, readonly string[]> = {
   'GET /api/v3/orderList': ['orderListId', 'origClientOrderId'],
   'DELETE /api/v3/orderList': ['symbol', 'orderListId', 'listClientOrderId', 'newClientOrderId'],
   'GET /api/v3/openOrderList': [],
+  'GET /sapi/v1/asset/tradeFee': ['symbol'],
 };
 
 /** -1104 when the request carries a parameter the endpoint does not read; undefined for endpoints not listed */

@@ -12,7 +12,7 @@ import { unreadParams } from './endpoint-params';
 import { placeOco } from './oco';
 import * as q from './queries';
 import { type EmulatorControl, createControl } from './control';
-import { unitsOf } from './decimal';
+import { formatUnits, unitsOf } from './decimal';
 import {
   AHEAD_OF_SERVER, BAD_SIGNATURE, INVALID_SYMBOL, KEY_FORMAT, KEY_INVALID, OUTSIDE_RECV_WINDOW, RECV_WINDOW_TOO_BIG,
   type Rejection, isRejection, mandatory, reject,
@@ -66,7 +66,8 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   const faults = new Faults();
   const meter = new WeightMeter(now, opts.weightLimit);
   const log = new RequestLog();
-  const routes = buildRoutes(book, market, now);
+  const status = { maintenance: false };
+  const routes = buildRoutes(book, market, now, status);
   const hanging = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -176,7 +177,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const control = createControl({ book, market, faults, log, creds, clock, meter });
+  const control = createControl({ book, market, faults, log, creds, clock, meter, status });
   return {
     ...control,
     url: `http://127.0.0.1:${port}`,
@@ -209,7 +210,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function buildRoutes(book: Book, market: MarketData, now: () => number): Map<string, Route> {
+function buildRoutes(book: Book, market: MarketData, now: () => number, status: { maintenance: boolean }): Map<string, Route> {
   const pub = (handler: Handler): Route => ({ signed: false, handler });
   const signed = (handler: Handler): Route => ({ signed: true, handler });
   const exchangeInfo = (p: Params): Json | Rejection => {
@@ -250,6 +251,12 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     if (!p.symbol) return [...market.markets.keys()].map(one);
     return market.market(p.symbol) ? one(p.symbol) : INVALID_SYMBOL();
   };
+  const tradeFees = (p: Params): Json | Rejection => {
+    if (p.symbol && !market.market(p.symbol)) return INVALID_SYMBOL();
+    const rate = formatUnits(book.commission);
+    const ids = p.symbol ? [p.symbol] : [...market.markets.keys()];
+    return ids.map((symbol) => ({ symbol, makerCommission: rate, takerCommission: rate }));
+  };
   // what ccxt's loadMarkets asks for unless options.fetchMarkets / fetchCurrencies / fetchMargins restrict it:
   // coins from the balances, no futures, no margin pairs
   const noFutures = () => ({ timezone: 'UTC', serverTime: now(), rateLimits: [], exchangeFilters: [], symbols: [] });
@@ -264,6 +271,8 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     ['GET /fapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /dapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /sapi/v1/capital/config/getall', signed(() => book.coinsJson())],
+    ['GET /sapi/v1/system/status', pub(() => (status.maintenance ? { status: 1, msg: 'system_maintenance' } : { status: 0, msg: 'normal' }))],
+    ['GET /sapi/v1/asset/tradeFee', signed((p) => tradeFees(p))],
     ['GET /sapi/v1/margin/allPairs', signed(() => [])],
     ['GET /sapi/v1/margin/isolated/allPairs', signed(() => [])],
     ['GET /api/v3/account', signed((p) => book.accountJson(p.omitZeroBalances === 'true'))],
