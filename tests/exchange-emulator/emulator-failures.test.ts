@@ -51,8 +51,10 @@ describe('what else a client meets', () => {
     expect(emu.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sapi/v1/account/status 404']);
   });
 
-  it('pointCcxtAt leaves no URL of urls.api / urls.test off 127.0.0.1, in sandbox mode too', async () => {
-    const sandbox = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] } } });
+  it('pointCcxtAt leaves no URL of urls.api / urls.test off 127.0.0.1, in sandbox mode too, and a sandbox client trades', async () => {
+    const sandbox = new ccxt.binance({
+      apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, enableRateLimit: false, options: { fetchMarkets: { types: ['spot'] } },
+    });
     sandbox.setSandboxMode(true);
     expect(pointCcxtAt(sandbox, `${emu.url}/`)).toBeGreaterThan(10);
     const urls: string[] = [];
@@ -65,6 +67,9 @@ describe('what else a client meets', () => {
     expect(offHost).toEqual([]);
     expect(sandbox.urls.api.private).toBe(`${emu.url}/api/v3`);
     expect(() => pointCcxtAt(sandbox, `${emu.url}/api`)).toThrow(/origin/);
+    await sandbox.loadMarkets();
+    expect((await sandbox.createOrder('ETH/USDT', 'market', 'buy', 0.1)).status).toBe('closed');
+    expect(emu.requests().map((r) => r.path)).toEqual(['/api/v3/exchangeInfo', '/api/v3/order']);
   });
 });
 
