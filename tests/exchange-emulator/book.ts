@@ -4,7 +4,7 @@
  * other leg ends EXPIRED once one leg fills. Everything is in memory; answers are JSON bodies or Rejections.
  */
 import { type Units, feeOf, floorToStep, formatUnits, maxUnits, minUnits, mulUnits, unitsOf } from './decimal';
-import { DUPLICATE_ORDER, INSUFFICIENT, INVALID_SYMBOL, MARKET_CLOSED, type Rejection, isRejection, mandatory } from './errors';
+import { DUPLICATE_ORDER, INSUFFICIENT, INVALID_SYMBOL, MARKET_CLOSED, type Rejection, filterFailure, isRejection, mandatory } from './errors';
 import type { Market, MarketData } from './market-data';
 import { type OrderTerms, type Params, isLimitType, isStopType, limitCrosses, parseNewOrder, stopReached } from './order-rules';
 import { type Fill, type Lock, type Order, type OrderList, type RespType, type Trade, newOrderReport, randomClientId } from './reports';
@@ -103,8 +103,8 @@ export class Book {
     const terms = parseNewOrder(p, m, last);
     if (isRejection(terms)) return terms;
     if (m.status !== 'TRADING') return MARKET_CLOSED();
-    const dup = this.checkClientId(m.id, terms.clientOrderId);
-    if (dup) return dup;
+    const refused = this.checkOrderCounts(m, [terms]) ?? this.checkClientId(m.id, terms.clientOrderId);
+    if (refused) return refused;
     const need = this.fundsNeeded(m, terms, last);
     if (this.balance(need.asset).free < need.amount) return INSUFFICIENT();
     const order = this.open(m, terms, this.holdFunds(need.asset, need.amount), -1);
@@ -119,6 +119,18 @@ export class Book {
     const terms = parseNewOrder(p, m, this.market.price(m.id));
     if (isRejection(terms)) return terms;
     return m.status === 'TRADING' ? {} : MARKET_CLOSED();
+  }
+
+  /**
+   * MAX_NUM_ORDERS / MAX_NUM_ALGO_ORDERS: open orders per symbol, and of those the stop and take-profit ones
+   * ("algo" orders) — binance allows 5 of those per symbol, so a bot cannot rest a stop under every position
+   */
+  checkOrderCounts(m: Market, adding: readonly OrderTerms[]): Rejection | undefined {
+    const open = this.orders.filter((o) => o.symbol === m.id && isActive(o));
+    if (open.length + adding.length > m.maxNumOrders) return filterFailure('MAX_NUM_ORDERS');
+    const algo = open.filter((o) => isStopType(o.type)).length + adding.filter((t) => isStopType(t.type)).length;
+    if (algo > m.maxNumAlgoOrders && adding.some((t) => isStopType(t.type))) return filterFailure('MAX_NUM_ALGO_ORDERS');
+    return undefined;
   }
 
   /** binance refuses a newClientOrderId that an open order of the symbol already carries */

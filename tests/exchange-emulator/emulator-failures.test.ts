@@ -108,6 +108,18 @@ describe('refusals, as ccxt classifies them', () => {
     await expect(notional).rejects.toThrow(/Filter failure: NOTIONAL/);
   });
 
+  it('binance allows 5 open stop orders per symbol (MAX_NUM_ALGO_ORDERS): the 6th is -1013, BadRequest in ccxt', async () => {
+    emu.setBalance('ETH', 10);
+    for (let i = 0; i < 5; i++) await ex.createOrder('ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2800 - i });
+    const sixth = ex.createOrder('ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2700 });
+    await expect(sixth).rejects.toBeInstanceOf(ccxt.BadRequest);
+    await expect(sixth).rejects.toThrow(/MAX_NUM_ALGO_ORDERS/);
+    await expect(ex.privatePostOrderListOco({
+      symbol: 'ETHUSDT', side: 'SELL', quantity: '1', aboveType: 'LIMIT_MAKER', abovePrice: '3300', belowType: 'STOP_LOSS', belowStopPrice: '2700',
+    })).rejects.toThrow(/MAX_NUM_ALGO_ORDERS/);
+    expect((await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 3300)).status).toBe('open'); // plain orders still go in
+  });
+
   it('an order on a halted market (status BREAK) is MarketClosed', async () => {
     await expect(ex.createOrder('XMR/USDT', 'market', 'buy', 1)).rejects.toBeInstanceOf(ccxt.MarketClosed);
   });

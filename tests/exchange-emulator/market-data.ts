@@ -21,6 +21,9 @@ export interface SymbolSpec {
   minQty?: string;
   maxQty?: string;
   maxNotional?: string;
+  /** open orders per symbol (binance: 200) and, of those, stop / take-profit orders (binance: 5) */
+  maxNumOrders?: number;
+  maxNumAlgoOrders?: number;
 }
 
 /** the spot markets a test gets unless it names its own: three trading, one halted (status BREAK) */
@@ -45,6 +48,8 @@ export interface Market {
   maxQty: Units;
   minNotional: Units;
   maxNotional: Units;
+  maxNumOrders: number;
+  maxNumAlgoOrders: number;
 }
 
 export const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'] as const;
@@ -78,6 +83,8 @@ export function toMarket(spec: SymbolSpec): Market {
     maxQty: unitsOf(spec.maxQty ?? '9000000'),
     minNotional: unitsOf(spec.minNotional),
     maxNotional: unitsOf(spec.maxNotional ?? '9000000'),
+    maxNumOrders: spec.maxNumOrders ?? 200,
+    maxNumAlgoOrders: spec.maxNumAlgoOrders ?? 5,
   };
 }
 
@@ -98,8 +105,8 @@ export function symbolInfo(m: Market): Record<string, unknown> {
       { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty: f(m.maxQty), stepSize: '0.00000000' },
       { filterType: 'TRAILING_DELTA', minTrailingAboveDelta: 10, maxTrailingAboveDelta: 2000, minTrailingBelowDelta: 10, maxTrailingBelowDelta: 2000 },
       { filterType: 'NOTIONAL', minNotional: f(m.minNotional), applyMinToMarket: true, maxNotional: f(m.maxNotional), applyMaxToMarket: false, avgPriceMins: 5 },
-      { filterType: 'MAX_NUM_ORDERS', maxNumOrders: 200 },
-      { filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: 5 },
+      { filterType: 'MAX_NUM_ORDERS', maxNumOrders: m.maxNumOrders },
+      { filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: m.maxNumAlgoOrders },
     ],
     permissions: [], permissionSets: [['SPOT']],
     defaultSelfTradePreventionMode: 'EXPIRE_MAKER',
