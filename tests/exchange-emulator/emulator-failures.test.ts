@@ -97,12 +97,16 @@ describe('refusals, as ccxt classifies them', () => {
     expect(emu.orders()).toHaveLength(0);
   });
 
-  it('PRICE_FILTER and LOT_SIZE failures are InvalidOrder; NOTIONAL is BadRequest in ccxt 4.5.84', async () => {
+  it('PRICE_FILTER, LOT_SIZE and PERCENT_PRICE_BY_SIDE failures are InvalidOrder; NOTIONAL is BadRequest in ccxt 4.5.84', async () => {
     await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 0.01, 2_000_000)).rejects.toBeInstanceOf(ccxt.InvalidOrder);
     await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 10_000_000, 1)).rejects.toBeInstanceOf(ccxt.InvalidOrder);
     // raw quantity off the step (ccxt's own createOrder truncates amounts to the step first)
     await expect(ex.privatePostOrder({ symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '0.12345' }))
       .rejects.toThrow(/LOT_SIZE/);
+    // PERCENT_PRICE_BY_SIDE: a limit more than 5× (or under 0.2×) the market price; ccxt's broad map says InvalidOrder
+    emu.setBalance('ETH', 1);
+    await expect(ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 15_001)).rejects.toBeInstanceOf(ccxt.InvalidOrder);
+    await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 1, 599)).rejects.toThrow(/PERCENT_PRICE_BY_SIDE/);
     const notional = ex.createOrder('ETH/USDT', 'limit', 'buy', 0.001, 3000);
     await expect(notional).rejects.toBeInstanceOf(ccxt.BadRequest);
     await expect(notional).rejects.toThrow(/Filter failure: NOTIONAL/);

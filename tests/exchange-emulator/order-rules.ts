@@ -75,6 +75,15 @@ export function checkNotional(m: Market, price: Units, qty: Units, isMarket: boo
   return undefined;
 }
 
+/**
+ * PERCENT_PRICE_BY_SIDE: a limit price must stay within 0.2× to 5× of the average price (here: the last price) —
+ * a take-profit far above the market is refused, whatever take_profit_pct allows
+ */
+export function checkPercentPrice(price: Units, last: Units): Rejection | undefined {
+  if (price > last * 5n || price * 5n < last) return filterFailure('PERCENT_PRICE_BY_SIDE');
+  return undefined;
+}
+
 /** the terms of a new order (POST /api/v3/order, one leg of an OCO), or why binance refuses it */
 export function parseNewOrder(p: Params, m: Market, last: Units): OrderTerms | Rejection {
   const side = p.side;
@@ -131,6 +140,7 @@ export function parseNewOrder(p: Params, m: Market, last: Units): OrderTerms | R
   const valuedAt = need.price ? limitPrice : need.stop ? trigger : last;
   const notional = checkNotional(m, valuedAt, qty, !need.price);
   if (notional) return notional;
+  if (need.price) { const r = checkPercentPrice(limitPrice, last); if (r) return r; }
 
   if (need.stop && stopReached(type, side, trigger, last)) return WOULD_TRIGGER();
   if (type === 'LIMIT_MAKER' && limitCrosses(side, limitPrice, last)) return WOULD_TAKE();
