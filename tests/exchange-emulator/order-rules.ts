@@ -55,7 +55,8 @@ function decimal(p: Params, name: string): Units | undefined | Rejection {
   const raw = p[name];
   if (raw === undefined || raw === '') return undefined;
   const u = parseUnits(raw);
-  return u === undefined ? illegal(name) : u;
+  if (u !== undefined) return u;
+  return /^\d+\.\d+$/.test(raw) ? reject(-1111, 'Precision is over the maximum defined for this asset.') : illegal(name);
 }
 
 export function checkPriceFilter(m: Market, price: Units): Rejection | undefined {
