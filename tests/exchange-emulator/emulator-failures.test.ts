@@ -198,6 +198,14 @@ describe('faults (reliability R2–R5)', () => {
     expect(emu.requests({ path: '/api/v3/order', method: 'POST' })[0]).toMatchObject({ status: 0, fault: 'lostAck' });
   });
 
+  it('a blind retry after a lost ack buys twice: binance only refuses a clientOrderId that an OPEN order carries', async () => {
+    emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'POST', mode: 'destroy' });
+    await expect(ex.createOrder('ETH/USDT', 'market', 'buy', 0.5, undefined, { clientOrderId: 'once' })).rejects.toBeInstanceOf(ccxt.NetworkError);
+    await ex.createOrder('ETH/USDT', 'market', 'buy', 0.5, undefined, { clientOrderId: 'once' });
+    expect(emu.orders('ETH/USDT').map((o) => [o.clientOrderId, o.status])).toEqual([['once', 'FILLED'], ['once', 'FILLED']]);
+    expect(emu.balances().ETH.free).toBeCloseTo(2 * 0.4995, 8);
+  });
+
   it('lost ack (no answer): RequestTimeout on a short timeout; the resting order shows in fetchOpenOrders', async () => {
     const impatient = client();
     await impatient.loadMarkets();
