@@ -223,7 +223,7 @@ describe('faults (reliability R2–R5)', () => {
     emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'POST', mode: 'hang' });
     const slow = client();
     await slow.loadMarkets();
-    slow.timeout = 1_500;
+    slow.timeout = 800;
     const placing = slow.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'r2-1' }).catch((e: unknown) => e);
     const arrived = await emu.waitForRequest({ method: 'POST', path: '/api/v3/order' });
     expect(arrived.params.newClientOrderId).toBe('r2-1');
