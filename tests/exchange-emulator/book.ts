@@ -4,7 +4,7 @@
  * other leg ends EXPIRED once one leg fills. Everything is in memory; answers are JSON bodies or Rejections.
  */
 import { type Units, feeOf, floorToStep, formatUnits, maxUnits, minUnits, mulUnits, unitsOf } from './decimal';
-import { DUPLICATE_ORDER, INSUFFICIENT, INVALID_SYMBOL, MARKET_CLOSED, type Rejection, isRejection, mandatory } from './errors';
+import { DUPLICATE_ORDER, INSUFFICIENT, INVALID_SYMBOL, MARKET_CLOSED, type Rejection, filterFailure, isRejection, mandatory } from './errors';
 import type { Market, MarketData } from './market-data';
 import { type OrderTerms, type Params, isLimitType, isStopType, limitCrosses, parseNewOrder, stopReached } from './order-rules';
 import { type Fill, type Lock, type Order, type OrderList, type RespType, type Trade, newOrderReport, randomClientId } from './reports';
@@ -103,8 +103,8 @@ export class Book {
     const terms = parseNewOrder(p, m, last);
     if (isRejection(terms)) return terms;
     if (m.status !== 'TRADING') return MARKET_CLOSED();
-    const dup = this.checkClientId(m.id, terms.clientOrderId);
-    if (dup) return dup;
+    const refused = this.checkOrderCounts(m, [terms]) ?? this.checkClientId(m.id, terms.clientOrderId);
+    if (refused) return refused;
     const need = this.fundsNeeded(m, terms, last);
     if (this.balance(need.asset).free < need.amount) return INSUFFICIENT();
     const order = this.open(m, terms, this.holdFunds(need.asset, need.amount), -1);
@@ -119,6 +119,18 @@ export class Book {
     const terms = parseNewOrder(p, m, this.market.price(m.id));
     if (isRejection(terms)) return terms;
     return m.status === 'TRADING' ? {} : MARKET_CLOSED();
+  }
+
+  /**
+   * MAX_NUM_ORDERS / MAX_NUM_ALGO_ORDERS: open orders per symbol, and of those the stop and take-profit ones
+   * ("algo" orders) — binance allows 5 of those per symbol, so a bot cannot rest a stop under every position
+   */
+  checkOrderCounts(m: Market, adding: readonly OrderTerms[]): Rejection | undefined {
+    const open = this.orders.filter((o) => o.symbol === m.id && isActive(o));
+    if (open.length + adding.length > m.maxNumOrders) return filterFailure('MAX_NUM_ORDERS');
+    const algo = open.filter((o) => isStopType(o.type)).length + adding.filter((t) => isStopType(t.type)).length;
+    if (algo > m.maxNumAlgoOrders && adding.some((t) => isStopType(t.type))) return filterFailure('MAX_NUM_ALGO_ORDERS');
+    return undefined;
   }
 
   /** binance refuses a newClientOrderId that an open order of the symbol already carries */
@@ -192,7 +204,7 @@ export class Book {
     if (o.workingTime === -1) o.workingTime = now;
     o.status = o.executedQty >= o.origQty ? 'FILLED' : 'PARTIALLY_FILLED';
     this.expireSiblings(o);
-    if (o.status === 'FILLED') this.settle(o);
+    if (o.status === 'FILLED') { this.settle(o); this.refreshList(o); }
     return [f];
   }
 
@@ -201,21 +213,24 @@ export class Book {
     o.status = status;
     o.updateTime = this.now();
     this.settle(o);
+    this.refreshList(o);
   }
 
-  /** one leg of an OCO filled (even partly): the others expire and the list is done */
+  /** one leg of an OCO filled (even partly): the others expire */
   private expireSiblings(o: Order): void {
-    if (o.orderListId === -1) return;
-    const list = this.lists.find((l) => l.orderListId === o.orderListId);
+    const list = this.listOf(o);
     if (!list) return;
-    for (const id of list.orderIds) {
-      const leg = this.orders.find((x) => x.orderId === id);
-      if (leg && leg !== o && isActive(leg)) this.finish(leg, 'EXPIRED');
-    }
-    this.closeList(list);
+    for (const leg of this.legsOf(list)) if (leg !== o && isActive(leg)) this.finish(leg, 'EXPIRED');
   }
 
-  closeList(list: OrderList): void {
+  private listOf(o: Order): OrderList | undefined {
+    return o.orderListId === -1 ? undefined : this.lists.find((l) => l.orderListId === o.orderListId);
+  }
+
+  /** a list is ALL_DONE once none of its legs can still trade (a partly filled leg keeps it executing) */
+  private refreshList(o: Order): void {
+    const list = this.listOf(o);
+    if (!list || list.listStatusType === 'ALL_DONE' || this.legsOf(list).some(isActive)) return;
     list.listStatusType = 'ALL_DONE';
     list.listOrderStatus = 'ALL_DONE';
     list.transactionTime = this.now();
@@ -251,14 +266,8 @@ export class Book {
 
   cancelWithList(o: Order): void {
     this.finish(o, 'CANCELED');
-    if (o.orderListId === -1) return;
-    const list = this.lists.find((l) => l.orderListId === o.orderListId);
-    if (!list) return;
-    for (const id of list.orderIds) {
-      const leg = this.orders.find((x) => x.orderId === id);
-      if (leg && isActive(leg)) this.finish(leg, 'CANCELED');
-    }
-    this.closeList(list);
+    const list = this.listOf(o);
+    if (list) for (const leg of this.legsOf(list)) if (isActive(leg)) this.finish(leg, 'CANCELED');
   }
 
   legsOf(list: OrderList): Order[] {

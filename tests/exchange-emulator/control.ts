@@ -9,7 +9,8 @@ import { type Units, toNumber, unitsOf } from './decimal';
 import type { FaultSpec, Faults } from './faults';
 import type { MarketData, SymbolStatus } from './market-data';
 import type { Order, OrderStatus } from './reports';
-import type { RequestRecord } from './server';
+import type { RequestFilter, RequestLog, RequestRecord } from './request-log';
+import type { WeightMeter } from './weights';
 
 export interface OrderView {
   symbol: string; orderId: number; orderListId: number; clientOrderId: string; side: string; type: string;
@@ -22,7 +23,11 @@ export interface TradeView {
   commission: number; commissionAsset: string; isBuyer: boolean; isMaker: boolean; time: number;
 }
 
+export interface MarketView { symbol: string; id: string; status: SymbolStatus; tickSize: number; stepSize: number; minNotional: number }
+
 export interface EmulatorControl {
+  /** the markets it lists, e.g. to move every price on a tick */
+  markets(): MarketView[];
   /** moves the last price and runs resting orders against it; `fillRatio` < 1 fills crossed limits only partly */
   setPrice(symbol: string, price: number | string, opts?: { fillRatio?: number }): void;
   price(symbol: string): number;
@@ -41,12 +46,23 @@ export interface EmulatorControl {
   fault(spec: FaultSpec): void;
   clearFaults(): void;
   /** every request so far (oldest first), with its parameters minus signature; status 0 = no answer was sent */
-  requests(filter?: { method?: string; path?: string }): RequestRecord[];
+  requests(filter?: RequestFilter): RequestRecord[];
   clearRequests(): void;
+  /**
+   * resolves with the `count`-th matching request (default the first; those already logged count) when it arrives,
+   * before it is answered; rejects after `timeoutMs` (default 5 s)
+   */
+  waitForRequest(filter: RequestFilter, opts?: { count?: number; timeoutMs?: number }): Promise<RequestRecord>;
   /** the key and secret the emulator accepts from now on (the old ones answer -2015 / -1022) */
   setCredentials(c: { apiKey: string; secret: string }): void;
   /** skews the server clock (serverTime, timestamp checks, candles) by `ms` */
   setClockOffset(ms: number): void;
+  /** binance's request-weight limit per minute (undefined = none): over it, 429 with Retry-After to the minute's end */
+  setWeightLimit(limit: number | undefined): void;
+  /** the weight counted in the current minute, as `x-mbx-used-weight-1m` reports it */
+  usedWeight(): number;
+  /** what /sapi/v1/system/status (ccxt fetchStatus) reports: maintenance or normal; trading itself is unaffected */
+  setMaintenance(on: boolean): void;
 }
 
 const orderView = (o: Order): OrderView => ({
@@ -56,10 +72,11 @@ const orderView = (o: Order): OrderView => ({
 });
 
 export function createControl(deps: {
-  book: Book; market: MarketData; faults: Faults; log: RequestRecord[];
-  creds: { apiKey: string; secret: string }; clock: { offsetMs: number };
+  book: Book; market: MarketData; faults: Faults; log: RequestLog;
+  creds: { apiKey: string; secret: string }; clock: { offsetMs: number }; meter: WeightMeter;
+  status: { maintenance: boolean };
 }): EmulatorControl {
-  const { book, market, faults, log, creds, clock } = deps;
+  const { book, market, faults, log, creds, clock, meter, status } = deps;
   const idOf = (symbol: string): string => {
     const id = market.idOf(symbol);
     if (!market.market(id)) throw new Error(`emulator has no market ${symbol}`);
@@ -72,6 +89,10 @@ export function createControl(deps: {
     return hits[hits.length - 1];
   };
   return {
+    markets: () => [...market.markets.values()].map((m) => ({
+      symbol: `${m.base}/${m.quote}`, id: m.id, status: m.status, tickSize: toNumber(m.tickSize), stepSize: toNumber(m.stepSize),
+      minNotional: toNumber(m.minNotional),
+    })),
     setPrice(symbol, price, opts) {
       const id = idOf(symbol);
       if (opts?.fillRatio !== undefined && !(opts.fillRatio > 0 && opts.fillRatio <= 1)) throw new Error('fill ratio must be in (0, 1]');
@@ -97,7 +118,10 @@ export function createControl(deps: {
       book.fill(o, qty, o.price !== 0n ? o.price : market.price(o.symbol), o.price !== 0n);
       return orderView(o);
     },
-    setMarketStatus(symbol, status) { (market.market(idOf(symbol)) as { status: SymbolStatus }).status = status; },
+    setMarketStatus(symbol, status) {
+      const m = market.market(idOf(symbol));
+      if (m) m.status = status;
+    },
     setBalance(asset, free) { book.balance(asset).free = unitsOf(free); },
     balances() {
       const out: Record<string, { free: number; locked: number }> = {};
@@ -112,10 +136,13 @@ export function createControl(deps: {
     })),
     fault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
-    requests: (filter) => log.filter((r) => (!filter?.method || r.method === filter.method.toUpperCase())
-      && (!filter?.path || r.path === filter.path)).map((r) => ({ ...r, params: { ...r.params } })),
-    clearRequests: () => { log.length = 0; },
+    requests: (filter) => log.list(filter),
+    clearRequests: () => log.clear(),
+    waitForRequest: (filter, opts) => log.waitFor(filter, opts),
     setCredentials(c) { creds.apiKey = c.apiKey; creds.secret = c.secret; },
     setClockOffset(ms) { clock.offsetMs = ms; },
+    setWeightLimit(limit) { meter.limit = limit; },
+    usedWeight: () => meter.used(),
+    setMaintenance(on) { status.maintenance = on; },
   };
 }

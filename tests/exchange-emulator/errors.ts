@@ -2,7 +2,14 @@
  * Binance's error answers: `{code, msg}` with an HTTP status. ccxt 4.5.84 maps them by exact message first,
  * then by code (binance.js `exceptions.exact`), so the messages are binance's own, word for word.
  */
-export interface Rejection { readonly rejected: true; status: number; code: number; msg: string }
+export interface Rejection {
+  readonly rejected: true;
+  status: number;
+  code: number;
+  msg: string;
+  /** cancelReplace's failures carry what happened to each half */
+  data?: Record<string, unknown>;
+}
 
 export const reject = (code: number, msg: string, status = 400): Rejection => ({ rejected: true, status, code, msg });
 

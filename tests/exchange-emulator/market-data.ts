@@ -21,6 +21,9 @@ export interface SymbolSpec {
   minQty?: string;
   maxQty?: string;
   maxNotional?: string;
+  /** open orders per symbol (binance: 200) and, of those, stop / take-profit orders (binance: 5) */
+  maxNumOrders?: number;
+  maxNumAlgoOrders?: number;
 }
 
 /** the spot markets a test gets unless it names its own: three trading, one halted (status BREAK) */
@@ -45,6 +48,8 @@ export interface Market {
   maxQty: Units;
   minNotional: Units;
   maxNotional: Units;
+  maxNumOrders: number;
+  maxNumAlgoOrders: number;
 }
 
 export const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'] as const;
@@ -78,6 +83,8 @@ export function toMarket(spec: SymbolSpec): Market {
     maxQty: unitsOf(spec.maxQty ?? '9000000'),
     minNotional: unitsOf(spec.minNotional),
     maxNotional: unitsOf(spec.maxNotional ?? '9000000'),
+    maxNumOrders: spec.maxNumOrders ?? 200,
+    maxNumAlgoOrders: spec.maxNumAlgoOrders ?? 5,
   };
 }
 
@@ -97,9 +104,13 @@ export function symbolInfo(m: Market): Record<string, unknown> {
       { filterType: 'ICEBERG_PARTS', limit: 10 },
       { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty: f(m.maxQty), stepSize: '0.00000000' },
       { filterType: 'TRAILING_DELTA', minTrailingAboveDelta: 10, maxTrailingAboveDelta: 2000, minTrailingBelowDelta: 10, maxTrailingBelowDelta: 2000 },
+      {
+        filterType: 'PERCENT_PRICE_BY_SIDE', bidMultiplierUp: '5', bidMultiplierDown: '0.2', askMultiplierUp: '5',
+        askMultiplierDown: '0.2', avgPriceMins: 5,
+      },
       { filterType: 'NOTIONAL', minNotional: f(m.minNotional), applyMinToMarket: true, maxNotional: f(m.maxNotional), applyMaxToMarket: false, avgPriceMins: 5 },
-      { filterType: 'MAX_NUM_ORDERS', maxNumOrders: 200 },
-      { filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: 5 },
+      { filterType: 'MAX_NUM_ORDERS', maxNumOrders: m.maxNumOrders },
+      { filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: m.maxNumAlgoOrders },
     ],
     permissions: [], permissionSets: [['SPOT']],
     defaultSelfTradePreventionMode: 'EXPIRE_MAKER',
@@ -149,7 +160,9 @@ export class MarketData {
   }
 
   recordTrade(id: string, ts: number, price: Units, qty: Units, takerBuy: boolean): void {
-    this.prints.get(id)?.push({ ts, price, qty, takerBuy });
+    const prints = this.prints.get(id);
+    // kept in time order even if the test moved the clock back (setClockOffset)
+    prints?.splice(firstAfter(prints, ts), 0, { ts, price, qty, takerBuy });
   }
 
   private path(id: string): PricePoint[] {
@@ -181,47 +194,48 @@ export class MarketData {
   private candle(id: string, open: number, step: number, now: number): unknown[] {
     const close = open + step - 1;
     const upTo = Math.min(close, now);
-    const path = this.path(id);
-    let o = path[0].price;
-    for (const p of path) { if (p.ts <= open) o = p.price; else break; }
-    let h = o, l = o, c = o;
-    for (const p of path) {
-      if (p.ts <= open) continue;
-      if (p.ts > upTo) break;
-      if (p.price > h) h = p.price;
-      if (p.price < l) l = p.price;
-      c = p.price;
-    }
-    let vol = 0n, quoteVol = 0n, buyVol = 0n, buyQuote = 0n, count = 0;
-    for (const t of this.prints.get(id) ?? []) {
-      if (t.ts < open || t.ts > upTo) continue;
-      const qv = mulUnits(t.price, t.qty);
-      vol += t.qty; quoteVol += qv; count++;
-      if (t.takerBuy) { buyVol += t.qty; buyQuote += qv; }
-    }
+    const { first, high, low, last } = this.span(id, open, upTo);
+    const v = this.volume(id, open, upTo);
     const f = formatUnits;
-    return [open, f(o), f(h), f(l), f(c), f(vol), close, f(quoteVol), count, f(buyVol), f(buyQuote), '0'];
+    return [open, f(first), f(high), f(low), f(last), f(v.base), close, f(v.quote), v.count, f(v.buyBase), f(v.buyQuote), '0'];
+  }
+
+  /** the price at `from` (the last point at or before it) and the range and last price of the points up to `to` */
+  private span(id: string, from: number, to: number): { first: Units; high: Units; low: Units; last: Units } {
+    const path = this.path(id);
+    const i = firstAfter(path, from);
+    const first = path[Math.max(0, i - 1)].price;
+    let high = first, low = first, last = first;
+    for (let k = i; k < path.length && path[k].ts <= to; k++) {
+      const p = path[k].price;
+      if (p > high) high = p;
+      if (p < low) low = p;
+      last = p;
+    }
+    return { first, high, low, last };
+  }
+
+  /** the emulator's own fills from `from` to `to`, both included */
+  private volume(id: string, from: number, to: number) {
+    const prints = this.prints.get(id) ?? [];
+    let base = 0n, quote = 0n, buyBase = 0n, buyQuote = 0n, count = 0;
+    for (let k = firstAfter(prints, from - 1); k < prints.length && prints[k].ts <= to; k++) {
+      const t = prints[k];
+      const qv = mulUnits(t.price, t.qty);
+      base += t.qty; quote += qv; count++;
+      if (t.takerBuy) { buyBase += t.qty; buyQuote += qv; }
+    }
+    return { base, quote, buyBase, buyQuote, count };
   }
 
   /** /api/v3/ticker/24hr for one market: a rolling 24 h window ending now */
   ticker24hr(id: string): Record<string, unknown> {
     const now = this.now();
     const from = now - DAY;
-    const path = this.path(id);
-    let open = path[0].price;
-    for (const p of path) { if (p.ts <= from) open = p.price; else break; }
-    let high = open, low = open;
-    for (const p of path) {
-      if (p.ts <= from || p.ts > now) continue;
-      if (p.price > high) high = p.price;
-      if (p.price < low) low = p.price;
-    }
+    const { first: open, high, low } = this.span(id, from, now);
+    const v = this.volume(id, from, now);
+    const vol = v.base, quoteVol = v.quote, count = v.count;
     const last = this.price(id);
-    let vol = 0n, quoteVol = 0n, count = 0;
-    for (const t of this.prints.get(id) ?? []) {
-      if (t.ts < from) continue;
-      vol += t.qty; quoteVol += mulUnits(t.price, t.qty); count++;
-    }
     const f = formatUnits;
     const change = last - open;
     const pct = open === 0n ? '0.000' : (Number((change * 100_000n) / open) / 1000).toFixed(3);
@@ -235,4 +249,14 @@ export class MarketData {
       openTime: from, closeTime: now, firstId: count ? 1 : -1, lastId: count ? count : -1, count,
     };
   }
+}
+
+/** index of the first entry later than `t` in a list sorted by time (binary search: paths grow by the second) */
+function firstAfter(list: ReadonlyArray<{ ts: number }>, t: number): number {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].ts <= t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }

@@ -55,6 +55,8 @@ export function placeOco(book: Book, raw: Params, legacy: boolean): Json | Rejec
     legs.push(t);
   }
   if (m.status !== 'TRADING') return MARKET_CLOSED();
+  const counts = book.checkOrderCounts(m, legs);
+  if (counts) return counts;
   for (const t of legs) { const dup = book.checkClientId(m.id, t.clientOrderId); if (dup) return dup; }
   const [a, b] = legs.map((t) => book.fundsNeeded(m, t, last));
   const need = { asset: a.asset, amount: maxUnits(a.amount, b.amount) };

@@ -55,7 +55,8 @@ function decimal(p: Params, name: string): Units | undefined | Rejection {
   const raw = p[name];
   if (raw === undefined || raw === '') return undefined;
   const u = parseUnits(raw);
-  return u === undefined ? illegal(name) : u;
+  if (u !== undefined) return u;
+  return /^\d+\.\d+$/.test(raw) ? reject(-1111, 'Precision is over the maximum defined for this asset.') : illegal(name);
 }
 
 export function checkPriceFilter(m: Market, price: Units): Rejection | undefined {
@@ -72,6 +73,15 @@ export function checkLotSize(m: Market, qty: Units): Rejection | undefined {
 export function checkNotional(m: Market, price: Units, qty: Units, isMarket: boolean): Rejection | undefined {
   const notional = mulUnits(price, qty);
   if (notional < m.minNotional || (!isMarket && notional > m.maxNotional)) return filterFailure('NOTIONAL');
+  return undefined;
+}
+
+/**
+ * PERCENT_PRICE_BY_SIDE: a limit price must stay within 0.2× to 5× of the average price (here: the last price) —
+ * a take-profit far above the market is refused, whatever take_profit_pct allows
+ */
+export function checkPercentPrice(price: Units, last: Units): Rejection | undefined {
+  if (price > last * 5n || price * 5n < last) return filterFailure('PERCENT_PRICE_BY_SIDE');
   return undefined;
 }
 
@@ -131,6 +141,7 @@ export function parseNewOrder(p: Params, m: Market, last: Units): OrderTerms | R
   const valuedAt = need.price ? limitPrice : need.stop ? trigger : last;
   const notional = checkNotional(m, valuedAt, qty, !need.price);
   if (notional) return notional;
+  if (need.price) { const r = checkPercentPrice(limitPrice, last); if (r) return r; }
 
   if (need.stop && stopReached(type, side, trigger, last)) return WOULD_TRIGGER();
   if (type === 'LIMIT_MAKER' && limitCrosses(side, limitPrice, last)) return WOULD_TAKE();

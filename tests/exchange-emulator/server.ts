@@ -7,17 +7,23 @@ import { createHmac } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Book, type Json } from './book';
+import { cancelReplace } from './cancel-replace';
+import { unreadParams } from './endpoint-params';
 import { placeOco } from './oco';
 import * as q from './queries';
 import { type EmulatorControl, createControl } from './control';
-import { unitsOf } from './decimal';
+import { formatUnits, unitsOf } from './decimal';
 import {
   AHEAD_OF_SERVER, BAD_SIGNATURE, INVALID_SYMBOL, KEY_FORMAT, KEY_INVALID, OUTSIDE_RECV_WINDOW, RECV_WINDOW_TOO_BIG,
   type Rejection, isRejection, mandatory, reject,
 } from './errors';
 import { type FaultSpec, Faults, refusal } from './faults';
 import { DEFAULT_SYMBOLS, MarketData, type SymbolSpec, symbolInfo } from './market-data';
+import { WeightMeter } from './weights';
 import type { Params } from './order-rules';
+import { type RequestRecord, RequestLog } from './request-log';
+
+export type { RequestRecord } from './request-log';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port */
@@ -31,19 +37,10 @@ export interface EmulatorOptions {
   commission?: number;
   /** how far back the flat starting price path reaches, so klines have history (default 2 days) */
   historyMs?: number;
+  /** request weight allowed per minute, as binance counts it (default: unlimited); see weights.ts */
+  weightLimit?: number;
 }
 
-export interface RequestRecord {
-  ts: number;
-  method: string;
-  path: string;
-  /** query and form parameters together, without `signature` (the API key travels in a header and is never kept) */
-  params: Params;
-  status?: number;
-  fault?: FaultSpec['kind'];
-  /** set when a handler threw (an emulator bug; the client got a 500) */
-  error?: string;
-}
 
 export interface BinanceEmulator extends EmulatorControl {
   /** the origin to point ccxt at, e.g. http://127.0.0.1:41234 */
@@ -67,8 +64,10 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   for (const m of market.markets.values()) { book.balance(m.base); book.balance(m.quote); }
   for (const [asset, free] of Object.entries(opts.balances ?? { USDT: 10_000 })) book.balance(asset).free = unitsOf(free);
   const faults = new Faults();
-  const log: RequestRecord[] = [];
-  const routes = buildRoutes(book, market, now);
+  const meter = new WeightMeter(now, opts.weightLimit);
+  const log = new RequestLog();
+  const status = { maintenance: false };
+  const routes = buildRoutes(book, market, now, status);
   const hanging = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -84,10 +83,10 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     const params: Params = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(body)) };
     const { signature: _omit, ...logged } = params;
     const record: RequestRecord = { ts: now(), method, path: url.pathname, params: logged };
-    log.push(record);
+    log.add(record);
     const send = (status: number, payload: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
       record.status = status;
-      res.writeHead(status, { ...headers, 'x-mbx-used-weight-1m': '1' });
+      res.writeHead(status, { ...headers, 'x-mbx-used-weight-1m': String(meter.used()) });
       res.end(payload);
     };
 
@@ -105,13 +104,21 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       return;
     }
     const route = routes.get(`${method} ${url.pathname}`);
+    const over = route ? meter.charge(`${method} ${url.pathname}`, params) : {};
+    if (over.retryAfterS !== undefined) {
+      const r = refusal({ kind: '429', path: url.pathname, retryAfterS: over.retryAfterS }, now());
+      send(r.status, r.body, r.headers);
+      return;
+    }
     let status = 200;
     let payload: string;
     if (!route) {
       status = 404;
       payload = `emulator has no route for ${method} ${url.pathname}`;
     } else {
-      const denied = route.signed ? checkSigned(req, rawQuery, body, params) : undefined;
+      const denied = route.signed
+        ? checkSigned(req, rawQuery, body, params) ?? unreadParams(`${method} ${url.pathname}`, params)
+        : undefined;
       let out: Json | Rejection;
       try {
         out = denied ?? route.handler(params);
@@ -120,7 +127,10 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
         record.error = e instanceof Error ? e.stack ?? e.message : String(e);
         out = reject(-1000, 'An unknown error occurred while processing the request.', 500);
       }
-      if (isRejection(out)) { status = out.status; payload = JSON.stringify({ code: out.code, msg: out.msg }); }
+      if (isRejection(out)) {
+        status = out.status;
+        payload = JSON.stringify({ code: out.code, msg: out.msg, ...(out.data ? { data: out.data } : {}) });
+      }
       else payload = JSON.stringify(out);
     }
     const headers = { 'content-type': route ? 'application/json' : 'text/plain' };
@@ -167,12 +177,13 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const control = createControl({ book, market, faults, log, creds, clock });
+  const control = createControl({ book, market, faults, log, creds, clock, meter, status });
   return {
     ...control,
     url: `http://127.0.0.1:${port}`,
     port,
     close: () => new Promise<void>((resolve) => {
+      log.close();
       for (const t of timers) clearTimeout(t);
       for (const s of hanging) s.destroy();
       server.close(() => resolve());
@@ -199,7 +210,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function buildRoutes(book: Book, market: MarketData, now: () => number): Map<string, Route> {
+function buildRoutes(book: Book, market: MarketData, now: () => number, status: { maintenance: boolean }): Map<string, Route> {
   const pub = (handler: Handler): Route => ({ signed: false, handler });
   const signed = (handler: Handler): Route => ({ signed: true, handler });
   const exchangeInfo = (p: Params): Json | Rejection => {
@@ -240,6 +251,12 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     if (!p.symbol) return [...market.markets.keys()].map(one);
     return market.market(p.symbol) ? one(p.symbol) : INVALID_SYMBOL();
   };
+  const tradeFees = (p: Params): Json | Rejection => {
+    if (p.symbol && !market.market(p.symbol)) return INVALID_SYMBOL();
+    const rate = formatUnits(book.commission);
+    const ids = p.symbol ? [p.symbol] : [...market.markets.keys()];
+    return ids.map((symbol) => ({ symbol, makerCommission: rate, takerCommission: rate }));
+  };
   // what ccxt's loadMarkets asks for unless options.fetchMarkets / fetchCurrencies / fetchMargins restrict it:
   // coins from the balances, no futures, no margin pairs
   const noFutures = () => ({ timezone: 'UTC', serverTime: now(), rateLimits: [], exchangeFilters: [], symbols: [] });
@@ -254,11 +271,14 @@ function buildRoutes(book: Book, market: MarketData, now: () => number): Map<str
     ['GET /fapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /dapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /sapi/v1/capital/config/getall', signed(() => book.coinsJson())],
+    ['GET /sapi/v1/system/status', pub(() => (status.maintenance ? { status: 1, msg: 'system_maintenance' } : { status: 0, msg: 'normal' }))],
+    ['GET /sapi/v1/asset/tradeFee', signed((p) => tradeFees(p))],
     ['GET /sapi/v1/margin/allPairs', signed(() => [])],
     ['GET /sapi/v1/margin/isolated/allPairs', signed(() => [])],
     ['GET /api/v3/account', signed((p) => book.accountJson(p.omitZeroBalances === 'true'))],
     ['POST /api/v3/order', signed((p) => book.placeOrder(p))],
     ['POST /api/v3/order/test', signed((p) => book.testOrder(p))],
+    ['POST /api/v3/order/cancelReplace', signed((p) => cancelReplace(book, p))],
     ['GET /api/v3/order', signed((p) => q.getOrder(book, p))],
     ['DELETE /api/v3/order', signed((p) => q.cancelOrder(book, p))],
     ['GET /api/v3/openOrders', signed((p) => q.openOrders(book, p))],
