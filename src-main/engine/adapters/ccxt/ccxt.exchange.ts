@@ -102,6 +102,11 @@ export class CcxtExchange implements ExchangePort {
       // the list's answer is raw binance; each leg is read back in the unified shape
       return Promise.all(ids.map(async (id) => (await this.lookUp(id)) ?? this.unknown(id)));
     });
+    if (s.status === 'rejected' && t.status === 'rejected') {
+      // the pair was refused (e.g. a take-profit beyond binance's price band): the stop alone still protects
+      this.note('warn', `the stop-loss/take-profit pair was refused (${s.rejectReason}); resting the stop-loss alone`);
+      return [await this.placeOrder(stop), t];
+    }
     return [s, t];
   }
 
