@@ -88,7 +88,10 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     stopFeed = v.close;
     // a live feed hands over candles as they close: the loop just looks for the next one a few times a second
     const speed = market.kind === 'live' ? LIVE_LOOP_CHECKS_PER_S : opts.replaySpeed ?? 1;
-    const bot = new Bot({ store, config, exchange: v.exchange, rules: v.rules, feed: v.feed, events, logger, mode, startEquity: v.startEquity, speed, venue: v.venue });
+    const bot = new Bot({
+      store, config, exchange: v.exchange, rules: v.rules, feed: v.feed, events, logger, mode, startEquity: v.startEquity, speed,
+      venue: v.venue, switchMarket: v.switchMarket,
+    });
     await bot.init();
     const handlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity });
     let closing: Promise<void> | null = null;

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { TIMEFRAME_MS } from '../../src-shared/contract';
+import { TIMEFRAME_MS, type Timeframe } from '../../src-shared/contract';
 import type { ExchangeCredentials, ExchangeSpec } from '../engine/adapters/ccxt/open-exchange';
 import { PaperExchange } from '../engine/adapters/paper/paper.exchange';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -31,6 +31,8 @@ export interface TradingVenue {
   /** the exchange the data comes from when fills are simulated (paper on live data) or real */
   venue?: { exchange: string; sandbox: boolean };
   startEquity: number;
+  /** a new market for a hot-reloaded symbol/timeframe (live data only) */
+  switchMarket?: (symbol: string, timeframe: Timeframe) => Promise<{ feed: MarketFeed; rules: MarketRules }>;
   /** timers and connections */
   close(): void;
 }
@@ -64,11 +66,18 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
     logger: o.logger, warmup: WARMUP_CANDLES, ...o.live,
   });
   const venue = { exchange: live.exchangeId, sandbox: o.exchange.sandbox };
-  if (!live.trading) return { ...paperVenue(live.feed, live.rules, o), venue };
+  // a symbol the exchange does not list (or lists inactive) is a 400 on the config change, before anything moves
+  o.config.addCheck((next, current) => {
+    if (next.symbol === current.symbol) return null;
+    const problem = live.checkSymbol(next.symbol);
+    return problem ? { symbol: problem } : null;
+  });
+  const switchMarket = live.switchMarket;
+  if (!live.trading) return { ...paperVenue(live.feed, live.rules, o), venue, switchMarket };
   const trading = live.trading;
   try {
     return {
-      feed: live.feed, rules: live.rules, exchange: trading, venue,
+      feed: live.feed, rules: live.rules, exchange: trading, venue, switchMarket,
       startEquity: await liveStartEquity(o.store, () => trading.assetBalances(), live.feed.referencePrice),
       close: () => {
         live.feed.stop();

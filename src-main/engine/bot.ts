@@ -1,5 +1,5 @@
 import {
-  ERROR_CODES, TIMEFRAME_MS, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Status, type Trade,
+  ERROR_CODES, TIMEFRAME_MS, type BotConfig, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Status, type Trade,
 } from '../../src-shared/contract';
 import type { EventBus } from './events/event-bus';
 import type { Logger } from './log/logger';
@@ -24,6 +24,11 @@ export interface BotOptions {
   startEquity: number;
   /** candles per second; 'max' = as fast as the machine goes */
   speed: number | 'max';
+  /**
+   * A new market after a hot-reloaded symbol or timeframe (live data): its feed, warmed, and its rules. Without it a
+   * change only relabels (recorded candles are what they are).
+   */
+  switchMarket?: (symbol: string, timeframe: BotConfig['timeframe']) => Promise<{ feed: MarketFeed; rules: MarketRules }>;
   /** the exchange the market data comes from, when it is not the exchange that fills (paper on live data) */
   venue?: { exchange: string; sandbox: boolean };
   /** wall clock (uptime, last cycle); market time comes from the candles */
@@ -55,10 +60,12 @@ export class Bot {
   private readonly attention: string[] = [];
   readonly executor: Executor;
   readonly core: TradingCore;
+  private feed: MarketFeed;
   private readonly now: () => number;
 
   constructor(private readonly o: BotOptions) {
     this.now = o.now ?? Date.now;
+    this.feed = o.feed;
     this.executor = new Executor(o.exchange, o.store, o.rules, {
       order: (order) => o.events.publish('order', { ...order }),
       positionOpened: (p) => {
@@ -85,6 +92,8 @@ export class Bot {
     o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())));
     o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
     o.config.onChange((v) => {
+      const moved = v.changes.some((c) => c.field === 'symbol' || c.field === 'timeframe');
+      if (moved && o.switchMarket) void this.serial(() => this.switchMarketTo(v.config));
       o.events.publish('config_changed', v);
       o.logger.info(`config version ${v.version} by ${v.actor}: ${v.changes.map((c) => c.field).join(', ') || 'no change'}`);
     });
@@ -99,11 +108,13 @@ export class Bot {
     const lastOrder = store.lastOrderTime();
     const fromOrders = lastOrder === null ? null : lastOrder - this.timeframeMs;
     const lastTs = cursor === null && fromOrders === null ? null : String(Math.max(Number(cursor ?? -Infinity), fromOrders ?? -Infinity));
-    this.o.feed.seek(lastTs === null ? null : Number(lastTs));
-    for (const c of this.o.feed.history(WARMUP_CANDLES)) {
+    this.feed.seek(lastTs === null ? null : Number(lastTs));
+    for (const c of this.feed.history(WARMUP_CANDLES)) {
       this.core.warm(c.open, c.high, c.low, c.close);
       this.remember(c);
     }
+    const last = this.candles.at(-1);
+    if (last) this.o.exchange.observePrice?.(last.close); // a manual entry right after start has a price to go by
     this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
     const r = await this.executor.reconcile(this.candles.at(-1)?.close ?? NaN);
     if (r.adopted || r.failed || r.protectedAgain) this.o.logger.info('reconciled with the exchange after restart', r);
@@ -117,7 +128,7 @@ export class Bot {
     this.pausedReason = store.getMeta('paused_reason');
     this.pausedAt = store.getMeta('paused_at') === null ? null : Number(store.getMeta('paused_at'));
     if (state !== 'stopped') this.transition(state === 'paused' ? 'paused' : 'running', this.pausedReason);
-    this.o.logger.info(`bot ready: ${this.o.mode} mode, ${this.o.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.state}`);
+    this.o.logger.info(`bot ready: ${this.o.mode} mode, ${this.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.state}`);
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
@@ -206,7 +217,7 @@ export class Bot {
 
   /** One cycle: the next closed candle through the core. */
   private cycle(): MaybePromise<void> {
-    const candle = this.o.feed.next();
+    const candle = this.feed.next();
     if (!candle) return undefined;
     let result: MaybePromise<void>;
     try {
@@ -261,6 +272,32 @@ export class Bot {
     this.o.events.publish('trade', t);
   }
 
+  /**
+   * Trade another market without a restart (allowed while flat): the new feed and rules replace the old ones between
+   * two cycles, the chart and the strategy start over on the new market's history. If the new market cannot be opened
+   * the bot pauses itself and says why; nothing is traded on a half-switched market.
+   */
+  private async switchMarketTo(config: BotConfig): Promise<void> {
+    const { symbol, timeframe } = config;
+    try {
+      const next = await (this.o.switchMarket as NonNullable<BotOptions['switchMarket']>)(symbol, timeframe);
+      this.feed.stop?.();
+      this.feed = next.feed;
+      // the rules object is shared by the executor, the core and the exchange: rewritten in place, all follow at once
+      Object.assign(this.o.rules, next.rules);
+      const history = this.feed.history(WARMUP_CANDLES);
+      this.candles.length = 0;
+      for (const c of history) this.remember(c);
+      this.core.rewarm(history);
+      const last = history.at(-1);
+      if (last) this.o.exchange.observePrice?.(last.close);
+      this.o.logger.info(`now trading ${symbol} ${timeframe}: ${this.feed.description}`);
+      this.publishStatus(true);
+    } catch (e) {
+      this.pauseBySelf(`could not switch to ${symbol} ${timeframe}: ${(e as Error).message}`, ERROR_CODES.feed);
+    }
+  }
+
   // ── views ──────────────────────────────────────────────────────────────────
   status(): Status {
     const { config, version } = this.o.config.current;
@@ -270,7 +307,7 @@ export class Bot {
       running: this.state !== 'stopped',
       mode: this.o.mode,
       exchange: this.o.venue?.exchange ?? this.o.exchange.id,
-      market: this.o.feed.kind,
+      market: this.feed.kind,
       sandbox: this.o.venue?.sandbox ?? false,
       symbol: config.symbol,
       timeframe: config.timeframe,
@@ -312,6 +349,7 @@ export class Bot {
   async close(): Promise<void> {
     this.closed = true;
     this.halt();
+    this.feed.stop?.();
     await this.chain.catch(() => undefined);
     this.flushSoon(true);
   }

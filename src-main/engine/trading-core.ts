@@ -23,6 +23,8 @@ export interface CoreHooks {
 /** A simulated exchange fills its resting orders from each candle (`c[at]` ts, then open, high, low, close). */
 export interface CandleListener {
   onCandleAt?(c: Float64Array, at: number): void;
+  /** the market's price before any candle is traded (warm-up, a switched market): a reference, nothing fills on it */
+  observePrice?(price: number): void;
 }
 
 export interface TradingCoreOptions {
@@ -99,6 +101,16 @@ export class TradingCore {
   /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */
   acknowledgeHalt(): void {
     this.haltReason = null;
+  }
+
+  /** Another market: the strategy and its history start over on that market's candles (oldest first). */
+  rewarm(candles: readonly { open: number; high: number; low: number; close: number }[]): void {
+    const { strategy } = this.opts.config.current.config;
+    this.strategy = createStrategy(strategy);
+    this.strategyKey = JSON.stringify(strategy);
+    this.historyCount = 0;
+    this.historyNext = 0;
+    for (const c of candles) this.warm(c.open, c.high, c.low, c.close);
   }
 
   /** Feed candles without trading (warm-up before the first live cycle). */

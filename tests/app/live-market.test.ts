@@ -72,6 +72,45 @@ describe('paper trading on live market data', () => {
   }, 40_000);
 });
 
+describe('switching the live market by hot reload', () => {
+  let emu: BinanceEmulator;
+  let rt: BotRuntime;
+  beforeAll(async () => {
+    emu = await startBinanceEmulator({});
+    rt = await createBotRuntime({ dataDir: tmp(), market: { kind: 'live' }, exchange: { id: 'binance', sandbox: false, apiUrl: emu.url } });
+  }, 60_000);
+  afterAll(async () => {
+    await rt?.close();
+    await emu?.close();
+  });
+  const put = (body: object) => invokeOperation(rt.handlers, 'updateConfig', { body }, { actor: 'test' });
+
+  it('refuses a symbol the exchange does not list or has halted, naming the field, and changes nothing', async () => {
+    const before = (await call(rt, 'getConfig')).version;
+    await expect(put({ symbol: 'DOGE/USDT' })).rejects.toMatchObject({ status: 400, fields: { symbol: expect.stringMatching(/binance has no spot market DOGE\/USDT/) } });
+    await expect(put({ symbol: 'XMR/USDT' })).rejects.toMatchObject({ status: 400, fields: { symbol: expect.stringMatching(/inactive/) } });
+    expect((await call(rt, 'getConfig')).version).toBe(before);
+  });
+
+  it('trades another symbol and timeframe without a restart: feed, chart and rules follow', async () => {
+    await put({ symbol: 'ETH/USDT', timeframe: '1m' });
+    const candles = await waitFor(async () => {
+      const c = await call(rt, 'getCandles', { limit: '1000' });
+      return c.symbol === 'ETH/USDT' && c.candles.at(-1)?.close === 3000 ? c.candles : null;
+    }, 'the ETH/USDT candles');
+    expect(candles.length).toBe(300);
+    for (let i = 1; i < candles.length; i++) expect(candles[i].ts - candles[i - 1].ts).toBe(60_000);
+    const status = await call(rt, 'getStatus');
+    expect([status.symbol, status.timeframe, status.last_price]).toEqual(['ETH/USDT', '1m', 3000]);
+    expect(rt.logger.tail('info', 50).some((r) => /now trading ETH\/USDT 1m/.test(r.msg))).toBe(true);
+    // the paper account trades the new market by its rules: an entry is sized on ETH's step
+    await call(rt, 'getStatus');
+    const { position } = await invokeOperation(rt.handlers, 'openPosition', { body: { size_pct: 5 } }, { actor: 'test' });
+    expect(position.symbol).toBe('ETH/USDT');
+    expect(Math.abs(position.amount / 0.0001 - Math.round(position.amount / 0.0001))).toBeLessThan(1e-6);
+  });
+});
+
 describe('bad exchange settings stop the start in one line', () => {
   let emu: BinanceEmulator;
   beforeAll(async () => {

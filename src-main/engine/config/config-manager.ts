@@ -48,6 +48,15 @@ export class ConfigManager {
     return this.snapshot;
   }
 
+  /**
+   * A rule that needs the world outside the config (e.g. the exchange lists the symbol): checked before a change is
+   * committed; a non-null answer names each bad field and nothing is applied.
+   */
+  addCheck(check: (next: BotConfig, current: BotConfig) => Record<string, string> | null): void {
+    this.checks.push(check);
+  }
+  private readonly checks: ((next: BotConfig, current: BotConfig) => Record<string, string> | null)[] = [];
+
   onChange(listener: (v: ConfigVersion) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -70,6 +79,10 @@ export class ConfigManager {
         throw new ServiceError(409, `Cannot change ${moved.join(' and ')} while ${u.openPositions} position(s) are open; close them first.`,
           Object.fromEntries(moved.map((k) => [k, 'cannot change while positions are open'])));
       }
+    }
+    for (const check of this.checks) {
+      const fields = check(next, this.snapshot.config);
+      if (fields) throw new ServiceError(400, `Invalid config: ${Object.values(fields).join('; ')}.`, fields);
     }
     return this.commit(next, u.actor, u.reason ?? 'update', u.now);
   }

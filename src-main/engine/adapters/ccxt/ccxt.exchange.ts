@@ -40,7 +40,6 @@ export class CcxtExchange implements ExchangePort {
   readonly id: string;
   private readonly ex: Exchange;
   private readonly rules: MarketRules;
-  private readonly marketId: string;
   private readonly watched = new Map<string, Watched>();
   private readonly updates: ExchangeOrderState[] = [];
   private readonly listeners = new Set<() => void>();
@@ -55,7 +54,6 @@ export class CcxtExchange implements ExchangePort {
     this.ex = o.exchange;
     this.id = o.exchange.id;
     this.rules = o.rules;
-    this.marketId = String(o.exchange.market(o.rules.symbol).id);
     this.now = o.now ?? Date.now;
   }
 
@@ -63,10 +61,18 @@ export class CcxtExchange implements ExchangePort {
     return this.rules;
   }
 
+  /** the exchange's own name of the traded market (the rules may be switched to another market in place) */
+  private get marketId(): string {
+    return String(this.ex.market(this.rules.symbol).id);
+  }
+
   /** the last close: the reference for a market order's value against the market minimum */
   private lastPrice = NaN;
   onCandleAt(d: Float64Array, at: number): void {
     this.lastPrice = d[at + 4];
+  }
+  observePrice(price: number): void {
+    this.lastPrice = price;
   }
 
   // ── placing ────────────────────────────────────────────────────────────────

@@ -12,6 +12,10 @@ export interface LiveMarket {
   exchangeId: string;
   /** the exchange that fills orders, when keys were given (live and testnet trading) */
   trading: CcxtExchange | null;
+  /** why the exchange cannot trade `symbol`, or null when it can */
+  checkSymbol(symbol: string): string | null;
+  /** another market of the same exchange: its rules and a started feed (hot-reloaded symbol or timeframe) */
+  switchMarket(symbol: string, timeframe: Timeframe): Promise<{ feed: LiveFeed; rules: MarketRules }>;
 }
 
 /**
@@ -35,5 +39,21 @@ export async function openLiveMarket(o: {
       note: (level, msg) => o.logger[level](`${exchange.id}: ${msg}`),
     })
     : null;
-  return { feed, rules, exchangeId: exchange.id, trading };
+  return {
+    feed, rules, exchangeId: exchange.id, trading,
+    checkSymbol(symbol) {
+      try {
+        marketRules(exchange, symbol);
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+    async switchMarket(symbol, timeframe) {
+      const next = marketRules(exchange, symbol);
+      const nextFeed = new LiveFeed({ exchange, symbol, timeframe, logger: o.logger, warmup: o.warmup });
+      await nextFeed.start();
+      return { feed: nextFeed, rules: next };
+    },
+  };
 }

@@ -162,6 +162,10 @@ export class PaperExchange implements ExchangePort {
     this.onCandleAt(writeCandle(this.scratch, ts, open, high, low, close), 0);
   }
 
+  observePrice(price: number): void {
+    this.lastClose = price;
+  }
+
   /** onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed */
   onCandleAt(d: Float64Array, at: number): void {
     const ts = d[at];
