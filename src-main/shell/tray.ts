@@ -1,5 +1,6 @@
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
 import type { Status } from '../../src-shared/contract';
+import { tradingMode } from '../../src-shared/trading-mode';
 
 export interface TrayActions {
   show(): void;
@@ -30,9 +31,10 @@ export function createTray(iconPath: string | undefined, actions: TrayActions): 
   const tray = new Tray(fromFile && !fromFile.isEmpty() ? fromFile : drawnIcon());
   const update = (status: Status) => {
     const state = status.state;
-    tray.setToolTip(`BotDesk · ${status.mode.toUpperCase()} · ${status.symbol} · ${state}`);
+    const mode = tradingMode(status).label;
+    tray.setToolTip(`BotDesk · ${mode} · ${status.symbol} · ${state}`);
     tray.setContextMenu(Menu.buildFromTemplate([
-      { label: `${status.mode === 'live' ? 'LIVE' : 'Paper'} · ${status.symbol} · ${state}`, enabled: false },
+      { label: `${mode} · ${status.symbol} · ${state}`, enabled: false },
       { type: 'separator' },
       { label: 'Show dashboard', click: actions.show },
       { label: 'Start', enabled: state === 'stopped', click: actions.start },

@@ -1,3 +1,4 @@
+import { tradingMode } from '../../../../src-shared/trading-mode';
 import { EquityChart } from '../../charts/EquityChart';
 import { PriceChart } from '../../charts/PriceChart';
 import { Notices } from '../../components/Notices';
@@ -20,8 +21,8 @@ function TopBar({ onSignOut }: { onSignOut?: () => void }) {
     <header className="topbar">
       <span className="brand">BotDesk</span>
       {status && (
-        <span className={`topbar-mode mode-${status.mode}`} data-testid="topbar-mode">
-          {status.mode === 'live' ? 'LIVE TRADING · REAL MONEY' : 'PAPER TRADING'}
+        <span className={`topbar-mode mode-${tradingMode(status).kind}`} data-testid="topbar-mode" title={tradingMode(status).detail}>
+          {tradingMode(status).label}
         </span>
       )}
       {status && (
@@ -51,7 +52,8 @@ function OfflineBanner() {
 }
 
 export function DashboardView({ onSignOut }: { onSignOut?: () => void }) {
-  const live = useDashboardStore('status', (s) => s.status?.mode === 'live');
+  // the red frame is for real money only; a testnet has its own colour
+  const live = useDashboardStore('status', (s) => (s.status ? tradingMode(s.status).kind === 'live' : false));
   return (
     <div className={`app ${live ? 'is-live' : ''}`} data-testid="dashboard">
       <TopBar onSignOut={onSignOut} />

@@ -1,4 +1,5 @@
 import type { Status } from '../../../../src-shared/contract';
+import { tradingMode } from '../../../../src-shared/trading-mode';
 import { errorMessage } from '../../api/api-error';
 import { dateTime, duration, money, price, signedMoney, signedPct, timeOfDay } from '../../components/format';
 import { Num } from '../../components/Num';
@@ -6,11 +7,22 @@ import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboar
 import type { Transition } from '../../stores/status.store';
 import { useUptime } from './useUptime';
 
-function ModeBadge({ mode }: { mode: Status['mode'] }) {
+function ModeBadge({ status }: { status: Status }) {
+  const mode = tradingMode(status);
   return (
-    <span className={`mode-badge mode-${mode}`} data-testid="mode-badge" title={mode === 'live' ? 'Real orders with real money' : 'Simulated fills'}>
-      {mode === 'live' ? 'LIVE · REAL MONEY' : 'PAPER'}
+    <span className={`mode-badge mode-${mode.kind}`} data-testid="mode-badge" data-mode={mode.kind} title={mode.detail}>
+      {mode.label}
     </span>
+  );
+}
+
+/** what reconciliation found that the bot will not touch: a person must decide */
+function Attention({ items }: { items: string[] }) {
+  if (!items.length) return null;
+  return (
+    <ul className="attention" data-testid="attention" role="alert">
+      {items.map((item) => <li key={item}>{item}</li>)}
+    </ul>
   );
 }
 
@@ -42,7 +54,7 @@ export function StatusCard() {
         <span className={`state-badge state-${status.state}`} data-testid="state-badge" data-state={status.state}>
           {status.state.toUpperCase()}
         </span>
-        <ModeBadge mode={status.mode} />
+        <ModeBadge status={status} />
       </div>
       <div className="status-market" data-testid="status-market">
         <span className="market-symbol">{status.symbol}</span>
@@ -51,6 +63,7 @@ export function StatusCard() {
         </span>
       </div>
 
+      <Attention items={status.attention} />
       {status.state === 'paused' && status.paused_reason && (
         <div className="paused-reason" data-testid="paused-reason" role="alert">
           Paused by itself: {status.paused_reason}
