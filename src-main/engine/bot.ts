@@ -49,6 +49,9 @@ export class Bot {
   private pausedAt: number | null = null;
   private lastCycleAt: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private tick: (() => void) | null = null;
+  private ticking = false;
+  private wakeSoon = false;
   private running = false;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly candles: Candle[] = [];
@@ -66,6 +69,7 @@ export class Bot {
   constructor(private readonly o: BotOptions) {
     this.now = o.now ?? Date.now;
     this.feed = o.feed;
+    this.feed.onReady?.(this.wake);
     this.executor = new Executor(o.exchange, o.store, o.rules, {
       order: (order) => o.events.publish('order', { ...order }),
       positionOpened: (p) => {
@@ -196,18 +200,31 @@ export class Bot {
     if (this.running || this.closed) return;
     this.running = true;
     const speed = this.o.speed;
+    const delay = () => (speed === 'max' || this.wakeSoon ? 0 : 1000 / speed);
     const tick = () => {
       if (!this.running) return;
+      this.ticking = true;
+      this.wakeSoon = false;
       const batch = speed === 'max' ? 50 : 1;
       this.serial(async () => {
         for (let i = 0; i < batch && this.running; i++) await this.cycle();
       }).finally(() => {
+        this.ticking = false;
         if (!this.running) return;
-        this.timer = speed === 'max' ? setTimeout(tick, 0) : setTimeout(tick, 1000 / speed);
+        this.timer = setTimeout(tick, delay());
       });
     };
-    this.timer = setTimeout(tick, speed === 'max' ? 0 : 1000 / speed);
+    this.tick = tick;
+    this.timer = setTimeout(tick, delay());
   }
+
+  /** a live feed has a closed candle: run the cycle now rather than at the loop's next look */
+  private readonly wake = (): void => {
+    this.wakeSoon = true;
+    if (!this.running || this.ticking || !this.timer || !this.tick) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.tick, 0);
+  };
 
   private halt(): void {
     this.running = false;
@@ -283,6 +300,7 @@ export class Bot {
       const next = await (this.o.switchMarket as NonNullable<BotOptions['switchMarket']>)(symbol, timeframe);
       this.feed.stop?.();
       this.feed = next.feed;
+      this.feed.onReady?.(this.wake);
       // the rules object is shared by the executor, the core and the exchange: rewritten in place, all follow at once
       Object.assign(this.o.rules, next.rules);
       const history = this.feed.history(WARMUP_CANDLES);

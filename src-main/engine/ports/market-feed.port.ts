@@ -12,6 +12,8 @@ export interface MarketFeed {
   history(n: number): Candle[];
   /** the next closed candle */
   next(): Candle | null;
+  /** called when a closed candle is waiting (live feeds), so the bot need not wait for its next look */
+  onReady?(listener: () => void): void;
   /** release timers and connections (live feeds) */
   stop?(): void;
 }

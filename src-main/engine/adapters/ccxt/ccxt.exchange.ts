@@ -152,6 +152,7 @@ export class CcxtExchange implements ExchangePort {
       return true;
     }
     return e instanceof ccxt.InsufficientFunds || e instanceof ccxt.InvalidOrder || e instanceof ccxt.BadRequest || e instanceof ccxt.BadSymbol
+      || e instanceof ccxt.InvalidNonce // a timestamp refused before anything was done (the clock is resynced by ccxt)
       || e instanceof ccxt.DDoSProtection || e instanceof ccxt.RateLimitExceeded; // binance carries out no request it answers 429/418
   }
 

@@ -42,6 +42,7 @@ export class LiveFeed implements MarketFeed {
   private stopped = false;
   private failures = 0;
   private lastClose = NaN;
+  private readonly readyListeners: (() => void)[] = [];
 
   constructor(private readonly o: LiveFeedOptions) {
     this.tfMs = TIMEFRAME_MS[o.timeframe];
@@ -92,6 +93,10 @@ export class LiveFeed implements MarketFeed {
     return this.ready.shift() ?? null;
   }
 
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
   private schedule(delayMs = this.untilNextClose()): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.poll(), Math.max(0, delayMs));
@@ -111,6 +116,7 @@ export class LiveFeed implements MarketFeed {
       this.failures = 0;
       this.remember(fresh);
       this.ready.push(...fresh);
+      if (fresh.length) for (const l of this.readyListeners) l();
       if (behind) this.o.logger.info(`market data is back after ${behind} failed poll(s); ${fresh.length} candle(s) fetched`);
       // a full page means more are waiting (a long outage): ask again at once; a candle not final yet: ask again soon
       const expected = Math.floor(this.exchangeNow() / this.tfMs) * this.tfMs - this.tfMs;

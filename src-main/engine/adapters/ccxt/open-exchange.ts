@@ -34,7 +34,11 @@ export async function openExchange(spec: ExchangeSpec, credentials?: ExchangeCre
     enableRateLimit: true,
     timeout: 10_000,
     // spot markets only: loadMarkets then makes one call instead of also asking the futures and margin endpoints
-    options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
+    options: {
+      defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false,
+      // signed requests carry the exchange's time, not a drifting local clock (binance refuses a timestamp outside recvWindow)
+      adjustForTimeDifference: true,
+    },
   });
   if (spec.sandbox) {
     if (!exchange.urls.test) throw new ExchangeSetupError(`${spec.id} has no testnet in ccxt; unset BOT_EXCHANGE_SANDBOX.`);

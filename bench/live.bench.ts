@@ -1,0 +1,112 @@
+// npm run bench -- live: a live bot against the binance emulator.
+//  1. From a candle closing on the exchange to the bot's order arriving there, for a strategy that acts on every
+//     candle (EMA 2/3 cross on a zig-zag price), against the emulator's own request round trip in the same run.
+//     The bot polls a candle `settle` ms after its close (exchanges finalise it a moment later), so the target is
+//     latency ≤ settle + 50 ms + the two round trips it needs (fetch the candle, send the order).
+//  2. Resident memory after start: paper on the bundled replay (ccxt never loaded) vs paper on live data (ccxt loaded).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBotRuntime } from '../src-main/app/runtime';
+import { invokeOperation } from '../src-main/app/invoke-operation';
+import { createLogger } from '../src-main/engine/log/logger';
+import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator } from '../tests/exchange-emulator/server';
+
+const SETTLE_MS = 1500; // LiveFeed's default
+const MINUTE = 60_000;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function latency(): Promise<void> {
+  const candles = Number(process.env.BENCH_LIVE_CANDLES ?? 4);
+  const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+  const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-live-'));
+  const rt = await createBotRuntime({
+    dataDir, mode: 'live', market: { kind: 'live' }, logger: createLogger({ level: 'warn' }),
+    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+  });
+  const call = (name: Parameters<typeof invokeOperation>[1], body?: object) => invokeOperation(rt.handlers, name, { body }, { actor: 'bench' });
+  try {
+    await call('updateConfig', {
+      timeframe: '1m', max_positions: 1, position_size_pct: 10, stop_loss_pct: 20, take_profit_pct: 20, max_daily_loss_pct: 0,
+      strategy: { name: 'ema_cross', params: { fast: 2, slow: 3, rsi_period: 14, rsi_max: 0 } },
+    });
+    // the feed was opened on 5m: wait for the switch to 1m to be in place
+    while ((await invokeOperation(rt.handlers, 'getCandles', { query: { limit: '2' } }, { actor: 'bench' })).timeframe !== '1m') await sleep(50);
+    await call('startBot');
+    const rtts: number[] = [];
+    const samples: number[] = [];
+    let price = 0.5;
+    for (let k = 0; k < candles; k++) {
+      const close = Math.ceil(Date.now() / MINUTE) * MINUTE;
+      // the forming candle closes up on even rounds (EMA cross up: buy), down on odd ones (cross down: sell)
+      price = k % 2 === 0 ? price * 1.02 : price * 0.97;
+      await sleep(Math.max(0, close - Date.now() - 5_000));
+      emu.setPrice('XRP/USDT', Number(price.toFixed(4)));
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await fetch(`${emu.url}/api/v3/time`);
+        rtts.push(performance.now() - t);
+      }
+      const arrived = await emu.waitForRequest({ method: 'POST', path: '/api/v3/order' }, { count: emu.requests({ method: 'POST', path: '/api/v3/order' }).length + 1, timeoutMs: 20_000 });
+      samples.push(arrived.ts - close);
+      process.stdout.write(`  candle ${k + 1}/${candles}: order ${Math.round(arrived.ts - close)} ms after the close\n`);
+    }
+    const rtt = pct(rtts, 0.5);
+    const med = pct(samples, 0.5);
+    const p99 = pct(samples, 0.99);
+    const budget = SETTLE_MS + 50 + 2 * rtt;
+    console.log(`candle close on the exchange → the bot's order arriving there (${samples.length} candles, 1m):`);
+    console.log(`  median ${med.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; emulator round trip median ${rtt.toFixed(2)} ms (ratio ${(med / rtt).toFixed(0)})`);
+    console.log(`  the bot's own share beyond the poll delay (${SETTLE_MS} ms) and two round trips: median ${(med - SETTLE_MS - 2 * rtt).toFixed(1)} ms, p99 ${(p99 - SETTLE_MS - 2 * rtt).toFixed(1)} ms`);
+    console.log(`  target ≤ ${budget.toFixed(0)} ms (poll delay + 50 ms + two round trips): ${p99 <= budget ? 'met' : 'MISSED'}`);
+  } finally {
+    await rt.close();
+    await emu.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** RSS of a headless bot after start, in its own process, for a market kind */
+function rssOf(market: 'replay' | 'live', apiUrl: string): Promise<number> {
+  const script = `
+    const { createBotRuntime } = await import('./src-main/app/runtime.ts');
+    const { createLogger } = await import('./src-main/engine/log/logger.ts');
+    const { mkdtempSync } = await import('node:fs');
+    const rt = await createBotRuntime({ dataDir: mkdtempSync('/tmp/botdesk-rss-'), logger: createLogger({ level: 'warn' }),
+      market: ${market === 'live' ? "{ kind: 'live' }" : 'undefined'}, exchange: { id: 'binance', sandbox: false, apiUrl: '${apiUrl}' } });
+    await new Promise((r) => setTimeout(r, 3000));
+    globalThis.gc?.();
+    process.stdout.write(String(process.memoryUsage().rss));
+    await rt.close();
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`rss probe exited ${code}`))));
+  });
+}
+
+async function memory(): Promise<void> {
+  const emu = await startBinanceEmulator({});
+  try {
+    const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+    const replay: number[] = [];
+    const live: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      replay.push(await rssOf('replay', emu.url));
+      live.push(await rssOf('live', emu.url));
+    }
+    console.log('resident memory 3 s after start (median of 3 processes each, under the tsx loader):');
+    console.log(`  paper on the bundled replay: ${mb(pct(replay, 0.5))} MB; paper on live data (ccxt loaded): ${mb(pct(live, 0.5))} MB; ratio ${(pct(live, 0.5) / pct(replay, 0.5)).toFixed(2)}`);
+  } finally {
+    await emu.close();
+  }
+}
+
+export default async function run(): Promise<void> {
+  await memory();
+  await latency();
+}
