@@ -3,12 +3,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Candle } from '../../src-shared/contract';
 import { startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
-import { launchChromium } from './browser';
 import { ensureRendererBuilt } from './build-renderer';
+import { openDashboard, type DashboardSession } from './dashboard-session';
 import { startServer, type RunningServer } from './server-process';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
@@ -18,7 +18,7 @@ describe('dashboard on live market data', () => {
   let emu: BinanceEmulator;
   let dataDir: string;
   let server: RunningServer;
-  let browser: Browser;
+  let session: DashboardSession;
   let page: Page;
 
   beforeAll(async () => {
@@ -30,14 +30,12 @@ describe('dashboard on live market data', () => {
     emu.setPricePath('XRP/USDT', Array.from({ length: 400 }, (_, i) => [now - (400 - i) * 300_000, Number((0.5 + 0.05 * Math.sin(i / 15)).toFixed(4))] as const));
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-e2e-live-'));
     server = await startServer({ dataDir, env: { BOT_MARKET: 'live', BOT_EXCHANGE_API_URL: emu.url } });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(server.loginUrl as string);
-    await page.waitForSelector(`${byTestId('connection')}[data-state="connected"]`, { timeout: 15_000 });
+    session = await openDashboard(server, { height: 800 });
+    page = session.page;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.stop();
     await emu?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

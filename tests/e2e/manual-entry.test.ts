@@ -3,11 +3,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssetBalance, Order, Position, Status } from '../../src-shared/contract';
-import { launchChromium } from './browser';
 import { ensureRendererBuilt } from './build-renderer';
+import { openDashboard, type DashboardSession } from './dashboard-session';
 import { startServer, type RunningServer } from './server-process';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
@@ -18,7 +18,7 @@ const HANDS_ONLY = { enabled: false, stop_loss_pct: 40, take_profit_pct: 900, po
 describe('open a position from the dashboard', () => {
   let dataDir: string;
   let server: RunningServer;
-  let browser: Browser;
+  let session: DashboardSession;
   let page: Page;
 
   beforeAll(async () => {
@@ -27,14 +27,12 @@ describe('open a position from the dashboard', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-open-'));
     server = await startServer({ dataDir, replaySpeed: 5 });
     expect((await server.api('PUT', '/bot/config', HANDS_ONLY)).status).toBe(200);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(server.loginUrl as string);
-    await page.waitForSelector(`${byTestId('connection')}[data-state="connected"]`, { timeout: 15_000 });
+    session = await openDashboard(server);
+    page = session.page;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });

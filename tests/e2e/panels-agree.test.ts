@@ -4,11 +4,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EquityPoint, Stats, Status, Trade } from '../../src-shared/contract';
-import { launchChromium } from './browser';
 import { ensureRendererBuilt } from './build-renderer';
+import { openDashboard, type DashboardSession } from './dashboard-session';
 import { startServer, type RunningServer } from './server-process';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
@@ -64,7 +64,7 @@ function readFigures(page: Page): Promise<Figures | null> {
 describe('panels agree with each other and with the API', () => {
   let dataDir: string;
   let server: RunningServer;
-  let browser: Browser;
+  let session: DashboardSession;
   let page: Page;
   const problems: string[] = [];
 
@@ -74,28 +74,28 @@ describe('panels agree with each other and with the API', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-panels-'));
     server = await startServer({ dataDir, replaySpeed: 150 });
     expect((await server.api('PUT', '/bot/config', BUSY_CONFIG)).status).toBe(200);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
+    session = await openDashboard(server, {
+      watch: (page) => {
+        page.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
+        });
+        page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+        page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+        page.on('response', (r) => {
+          if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+        });
+      },
     });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
-    });
+    page = session.page;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows one trade count, one realised P&L and one equity in every frame of a minute of fast replay', async () => {
-    await page.goto(server.loginUrl as string);
-    await page.waitForSelector(`${byTestId('connection')}[data-state="connected"]`, { timeout: 15_000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="stats-trades"]') && document.querySelector('[data-testid="equity-current"]')?.getAttribute('data-value'));
 
     const disagreements: string[] = [];
