@@ -123,6 +123,25 @@ describe('live trading against the exchange', () => {
     expect(events.some((e) => e.type === 'error' && e.data.code === 'order_rejected')).toBe(true);
   }, 30_000);
 
+  it('a 503 on placement is an unknown outcome: looked up, not resent; a refused SL/TP pair leaves the stop alone resting', async () => {
+    emu.setPrice(SYMBOL, 0.5);
+    const buys = emu.orders(SYMBOL).filter((o) => o.side === 'BUY').length;
+    emu.fault({ kind: '503', path: '/api/v3/order', method: 'POST' });
+    await expect(enter(5)).rejects.toMatchObject({ status: 502 });
+    expect(emu.orders(SYMBOL).filter((o) => o.side === 'BUY').length).toBe(buys);
+    await waitFor(async () => (await call('getOrders', { query: { status: 'open' } })).orders.length === 0, 'the unknown order to be settled', 10_000);
+    // binance refuses a limit price beyond 5× the market: a 900% take-profit cannot rest, the stop-loss still does
+    await call('updateConfig', { body: { take_profit_pct: 900 } });
+    const p = await enter(5);
+    const resting = emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.status === 'NEW');
+    expect(resting.map((o) => [o.type, o.origQty])).toEqual([['STOP_LOSS', p.amount]]);
+    expect(rt.logger.tail('warn', 50).some((r) => /pair was refused .*resting the stop-loss alone/.test(r.msg))).toBe(true);
+    await call('closeAll');
+    await call('resumeBot');
+    await call('updateConfig', { body: { take_profit_pct: 10 } });
+    expect(emu.orders(SYMBOL).filter((o) => o.status === 'NEW')).toEqual([]);
+  }, 30_000);
+
   it('after 5 failed exchange calls in a row the bot pauses itself and says why', async () => {
     emu.setPrice(SYMBOL, 0.5);
     await enter(5); // resting protection gives the watcher something to check
