@@ -95,6 +95,7 @@ export class Bot {
     // a live exchange reports fills of resting orders between candles, and trouble that must stop trading
     o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())));
     o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
+    o.exchange.onRecovered?.(() => void this.serial(() => this.reconcile('reconnect')).catch((e: Error) => o.logger.warn(`reconciliation after a reconnect failed: ${e.message}`)));
     o.config.onChange((v) => {
       const moved = v.changes.some((c) => c.field === 'symbol' || c.field === 'timeframe');
       if (moved && o.switchMarket) void this.serial(() => this.switchMarketTo(v.config));
@@ -120,12 +121,7 @@ export class Bot {
     const last = this.candles.at(-1);
     if (last) this.o.exchange.observePrice?.(last.close); // a manual entry right after start has a price to go by
     this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
-    const r = await this.executor.reconcile(this.candles.at(-1)?.close ?? NaN);
-    if (r.adopted || r.failed || r.protectedAgain) this.o.logger.info('reconciled with the exchange after restart', r);
-    if (this.o.exchange.openClientOrderIds) {
-      const price = this.candles.at(-1)?.close ?? NaN;
-      for (const finding of await accountFindings({ exchange: this.o.exchange, executor: this.executor, rules: this.o.rules, price })) this.needsAttention(finding);
-    }
+    await this.reconcile('restart');
     const saved = store.getMeta('bot_state');
     // a fresh paper install trades the bundled replay at once; a fresh live one sends nothing until someone starts it
     const state = (saved === null ? (this.o.mode === 'live' ? 'stopped' : 'running') : saved) as BotState;
@@ -154,6 +150,19 @@ export class Bot {
   }
   get currentState(): BotState {
     return this.state;
+  }
+
+  /**
+   * Match the journal with the exchange: orders whose end we do not know, open positions' protection, and (live) what
+   * the account holds that nothing explains. At start, and whenever a live exchange answers again after failures.
+   */
+  private async reconcile(after: 'restart' | 'reconnect'): Promise<void> {
+    const price = this.candles.at(-1)?.close ?? NaN;
+    const r = await this.executor.reconcile(price);
+    if (r.adopted || r.failed || r.protectedAgain || after === 'reconnect') this.o.logger.info(`reconciled with the exchange after a ${after}`, r);
+    if (!this.o.exchange.openClientOrderIds) return;
+    this.attention.length = 0; // each reconciliation states what is still true
+    for (const finding of await accountFindings({ exchange: this.o.exchange, executor: this.executor, rules: this.o.rules, price })) this.needsAttention(finding);
   }
 
   private needsAttention(finding: string): void {

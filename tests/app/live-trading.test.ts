@@ -130,6 +130,8 @@ describe('live trading against the exchange', () => {
     await expect(enter(5)).rejects.toMatchObject({ status: 502 });
     expect(emu.orders(SYMBOL).filter((o) => o.side === 'BUY').length).toBe(buys);
     await waitFor(async () => (await call('getOrders', { query: { status: 'open' } })).orders.length === 0, 'the unknown order to be settled', 10_000);
+    // an unknown outcome, then the exchange answering again: a reconciliation runs
+    expect(rt.logger.tail('info', 200).some((r) => r.msg === 'reconciled with the exchange after a reconnect')).toBe(true);
     // binance refuses a limit price beyond 5× the market: a 900% take-profit cannot rest, the stop-loss still does
     await call('updateConfig', { body: { take_profit_pct: 900 } });
     const p = await enter(5);

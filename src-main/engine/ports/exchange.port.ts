@@ -80,6 +80,8 @@ export interface ExchangePort {
   onUpdates?(listener: () => void): void;
   /** client ids of the orders resting on the exchange for the traded market (reconciliation; live exchanges) */
   openClientOrderIds?(): Promise<string[]>;
+  /** called when the exchange answers again after failed calls (reconciliation runs then: fills may have been missed) */
+  onRecovered?(listener: () => void): void;
   /** called when trading must stop by itself: the keys were refused, or the exchange keeps failing (circuit breaker) */
   onTrouble?(listener: (reason: string) => void): void;
 }

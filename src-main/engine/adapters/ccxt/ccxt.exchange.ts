@@ -44,6 +44,7 @@ export class CcxtExchange implements ExchangePort {
   private readonly updates: ExchangeOrderState[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly troubleListeners = new Set<(reason: string) => void>();
+  private readonly recoveredListeners = new Set<() => void>();
   private failures = 0;
   private tripped = false;
   private timer: NodeJS.Timeout | null = null;
@@ -321,8 +322,14 @@ export class CcxtExchange implements ExchangePort {
   }
 
   private succeeded(): void {
+    const wasDown = this.failures > 0;
     this.failures = 0;
     this.tripped = false;
+    if (wasDown) for (const l of this.recoveredListeners) l();
+  }
+
+  onRecovered(listener: () => void): void {
+    this.recoveredListeners.add(listener);
   }
 
   private failed(e: unknown): void {
