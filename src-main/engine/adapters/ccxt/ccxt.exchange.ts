@@ -99,6 +99,8 @@ export class CcxtExchange implements ExchangePort {
     const refused = this.refusal(stop, stop.triggerPrice) ?? this.refusal(target, target.price);
     if (refused) return [this.rejected(stop.clientOrderId, refused), this.rejected(target.clientOrderId, refused)];
     const ids = [stop.clientOrderId, target.clientOrderId];
+    this.partners.set(stop.clientOrderId, target.clientOrderId);
+    this.partners.set(target.clientOrderId, stop.clientOrderId);
     const [s, t] = await this.place(ids, async () => {
       await (this.ex as unknown as { privatePostOrderListOco(p: object): Promise<unknown> }).privatePostOrderListOco({
         symbol: this.marketId, side: 'SELL', quantity: this.ex.amountToPrecision(stop.symbol, stop.amount),
@@ -173,10 +175,17 @@ export class CcxtExchange implements ExchangePort {
 
   // ── cancelling and looking up ──────────────────────────────────────────────
   async cancelOrder(clientOrderId: string): Promise<ExchangeOrderState | null> {
+    const known = this.cancelledWithList.get(clientOrderId);
+    if (known) {
+      this.cancelledWithList.delete(clientOrderId);
+      this.track(known);
+      return known;
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const o = await this.ex.cancelOrder('', this.rules.symbol, { clientOrderId });
         this.succeeded();
+        this.rememberListCancel(o, clientOrderId);
         // the cancel answer names the cancel request; read the order itself back for its final state
         const state = o.status === 'canceled' && !(Number(o.filled) > 0) ? orderState(o, this.rules, clientOrderId) : await this.lookUp(clientOrderId);
         if (state) this.track(state);
@@ -192,6 +201,22 @@ export class CcxtExchange implements ExchangePort {
       }
     }
     return null;
+  }
+
+  /**
+   * Cancelling one leg of a binance OCO cancels the list: the partner is then cancelled too, with nothing filled (a
+   * fill of either leg would have expired the other, and this cancel would have failed). Its own cancel, which the
+   * bot sends next, is answered from here without a request (an exit waits for both).
+   */
+  private readonly partners = new Map<string, string>();
+  private readonly cancelledWithList = new Map<string, ExchangeOrderState>();
+  private rememberListCancel(o: CcxtOrder, cancelled: string): void {
+    const partner = this.partners.get(cancelled);
+    const listId = Number((o.info as { orderListId?: number | string } | undefined)?.orderListId ?? -1);
+    if (!partner || listId < 0 || o.status !== 'canceled') return;
+    this.partners.delete(cancelled);
+    this.partners.delete(partner);
+    this.cancelledWithList.set(partner, { clientOrderId: partner, exchangeOrderId: null, status: 'cancelled', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now() });
   }
 
   async fetchOrder(clientOrderId: string): Promise<ExchangeOrderState | null> {
@@ -268,6 +293,10 @@ export class CcxtExchange implements ExchangePort {
       this.ensureWatching();
     } else {
       this.watched.delete(s.clientOrderId);
+      // a finished leg ends its pair (bounded memory); a later cancel of the partner simply asks the exchange
+      const partner = this.partners.get(s.clientOrderId);
+      this.partners.delete(s.clientOrderId);
+      if (partner) this.partners.delete(partner);
     }
   }
 
