@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { TIMEFRAME_MS, type LogRecord, type OperationHandlers } from '../../src-shared/contract';
+import { TIMEFRAME_MS, type LogRecord, type OperationHandlers, type OperationName } from '../../src-shared/contract';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import { createLogger, type Logger, type RestorableLogger } from '../engine/log/logger';
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -35,6 +35,8 @@ export interface BotRuntimeOptions {
 export interface BotRuntime {
   /** the one implementation behind HTTP and IPC */
   handlers: OperationHandlers;
+  /** read operations whose answers change only when these numbers move: the API server reuses their serialized answers */
+  answerVersions: Partial<Record<OperationName, () => number>>;
   events: EventFeed;
   logger: Logger;
   bot: Bot;
@@ -99,8 +101,9 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     await bot.init();
     const handlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: PAPER_START_EQUITY });
     let closing: Promise<void> | null = null;
+    const answerVersions = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };
     return {
-      handlers, events, logger, bot, store,
+      handlers, answerVersions, events, logger, bot, store,
       close: () => (closing ??= (async () => {
         await bot.close();
         clearInterval(flushLogs);

@@ -25,7 +25,7 @@ export async function startServices(o: { env: AppEnv; logger: RestorableLogger; 
   let api: ApiServer;
   try {
     api = await createApiServer({
-      handlers: runtime.handlers, events: runtime.events, logger, controlToken, readToken: env.readToken,
+      handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, logger, controlToken, readToken: env.readToken,
       host: env.host, port: env.port, allowRemote: env.allowRemote, staticDir: o.staticDir,
     });
   } catch (e) {

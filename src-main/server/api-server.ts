@@ -5,11 +5,12 @@ import {
   operations, ServiceError, SessionRequestSchema,
   type OperationHandlers, type OperationName,
 } from '../../src-shared/contract';
-import { fieldsOf, invokeOperation, runOperation } from '../app/invoke-operation';
+import { fieldsOf, runOperation } from '../app/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
 import type { Logger } from '../engine/log/logger';
 import { BodyError, readJsonBody } from './json-body';
-import { sendError, sendJson } from './http-responses';
+import { sendError, sendJson, sendJsonText } from './http-responses';
+import { AnswerCache, type AnswerVersions } from './answer-cache';
 import { LoginCodes } from './login-codes';
 import { renderMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
   authFailures?: { max: number; windowMs: number };
   /** event-stream slow-consumer limit and ping interval (tests shorten them) */
   stream?: { maxBufferedBytes?: number; pingIntervalMs?: number };
+  /** read operations whose serialized answers may be reused until their version moves (see AnswerCache) */
+  answerVersions?: AnswerVersions;
 }
 
 export interface ApiServer {
@@ -65,6 +68,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const loginCodes = new LoginCodes();
   const files = o.staticDir ? new StaticFiles(resolve(o.staticDir)) : null;
   const requestCounts = new Map<string, number>();
+  const answers = new AnswerCache(o.answerVersions ?? {});
   let openApiText: string | null = null;
   let policy: OriginPolicy | null = null;
 
@@ -137,7 +141,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     };
     // reads stay synchronous end to end; only bodies and async operations wait
     if (op.method === 'GET') {
+      const version = answers.versionOf(name);
+      const key = version === undefined ? '' : `${name}?${search}`;
+      const cached = version === undefined ? undefined : answers.get(key, version);
+      if (cached !== undefined) {
+        count(name, 200);
+        return sendJsonText(res, 200, cached);
+      }
       const output = runOperation(o.handlers, name, { params, query }, caller);
+      if (version !== undefined && !(output instanceof Promise)) {
+        const text = JSON.stringify(output);
+        answers.set(key, version, text);
+        count(name, 200);
+        return sendJsonText(res, 200, text);
+      }
       return output instanceof Promise ? output.then(answer) : answer(output);
     }
     return readJsonBody(req)
@@ -161,7 +178,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!authenticate(req, res, 'metrics')) return;
     const caller = { actor: 'api:read' };
-    const [status, stats] = await Promise.all([invokeOperation(o.handlers, 'getStatus', {}, caller), invokeOperation(o.handlers, 'getStats', {}, caller)]);
+    // both read kept figures only (no trade scan), and synchronously: no promise per scrape
+    const status = await runOperation(o.handlers, 'getStatus', {}, caller);
+    const stats = await runOperation(o.handlers, 'getStats', {}, caller);
     const text = renderMetrics({ status, stats, requests: requestCounts, wsClients: stream.clientCount(), eventsPublished: o.events.lastSeq });
     count('metrics', 200);
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });

@@ -82,15 +82,18 @@ export function levelFor(spanMs: number, groups: number): number {
 /** How many time groups a `limit` allows: each gives its lowest and highest point, the last also the newest point. */
 export const groupsFor = (limit: number): number => Math.max(1, Math.floor((limit - 1) / 2));
 
+/** A bucket as the query reads it (raw rows: arrays are cheaper to fetch than objects). */
+export type BucketRow = [start: number, minTs: number, minEquity: number, maxTs: number, maxEquity: number, lastTs: number, lastEquity: number];
+export const BUCKET_ROW_COLUMNS = 'start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity';
+
 /**
  * Thins buckets (oldest first) covering [from, to] to at most `limit` points: the window is cut into equal time groups,
  * each gives its lowest and its highest point in time order, and the newest point closes the curve. Only points
- * inside the window are emitted.
+ * inside the window are emitted (a bucket cut by the window's edge stands in with its last point inside).
  */
-export function thinBuckets(rows: readonly EquityBucket[], q: { from: number; to: number; limit: number }): EquityPoint[] {
+export function thinBuckets(rows: readonly BucketRow[], q: { from: number; to: number; limit: number }): EquityPoint[] {
   const groups = groupsFor(q.limit);
   const width = (q.to - q.from + 1) / groups;
-  const inside = (ts: number) => ts >= q.from && ts <= q.to;
   const out: EquityPoint[] = [];
   let group = -1;
   let lo: EquityPoint | null = null;
@@ -99,25 +102,25 @@ export function thinBuckets(rows: readonly EquityBucket[], q: { from: number; to
   const flush = () => {
     if (lo && hi) {
       if (lo.ts === hi.ts) out.push(lo);
-      else out.push(...(lo.ts < hi.ts ? [lo, hi] : [hi, lo]));
+      else if (lo.ts < hi.ts) out.push(lo, hi);
+      else out.push(hi, lo);
     }
     lo = hi = null;
   };
-  for (const b of rows) {
-    const g = Math.min(groups - 1, Math.max(0, Math.floor((b.start - q.from) / width)));
+  for (const [start, minTs, minEquity, maxTs, maxEquity, lastTs, lastEquity] of rows) {
+    const g = Math.min(groups - 1, Math.max(0, Math.floor((start - q.from) / width)));
     if (g !== group) {
       flush();
       group = g;
     }
-    if (inside(b.min_ts) && (lo === null || b.min_equity < lo.equity)) lo = { ts: b.min_ts, equity: b.min_equity };
-    if (inside(b.max_ts) && (hi === null || b.max_equity > hi.equity)) hi = { ts: b.max_ts, equity: b.max_equity };
-    if (inside(b.last_ts) && (last === null || b.last_ts >= last.ts)) last = { ts: b.last_ts, equity: b.last_equity };
-    // a bucket cut by the window's edge may have its extremes outside it; its last point inside stands in
-    const l = last;
-    if (l && l.ts >= b.start) {
-      if (lo === null) lo = l;
-      if (hi === null) hi = l;
-    }
+    const lastInside = lastTs >= q.from && lastTs <= q.to;
+    if (lastInside) last = { ts: lastTs, equity: lastEquity };
+    if (minTs >= q.from && minTs <= q.to) {
+      if (lo === null || minEquity < lo.equity) lo = { ts: minTs, equity: minEquity };
+    } else if (lastInside && (lo === null || lastEquity < lo.equity)) lo = last;
+    if (maxTs >= q.from && maxTs <= q.to) {
+      if (hi === null || maxEquity > hi.equity) hi = { ts: maxTs, equity: maxEquity };
+    } else if (lastInside && (hi === null || lastEquity > hi.equity)) hi = last;
   }
   flush();
   const newest = last as EquityPoint | null;
@@ -125,6 +128,6 @@ export function thinBuckets(rows: readonly EquityBucket[], q: { from: number; to
   return out.length > q.limit ? out.slice(-q.limit) : out;
 }
 
-/** per-candle rows seen as one-point buckets, so one thinning serves both */
-export const pointsAsBuckets = (points: readonly EquityPoint[]): EquityBucket[] =>
-  points.map((p) => ({ level: -1, start: p.ts, min_ts: p.ts, min_equity: p.equity, max_ts: p.ts, max_equity: p.equity, last_ts: p.ts, last_equity: p.equity }));
+/** per-candle rows ([ts, equity]) seen as one-point buckets, so one thinning serves both */
+export const pointsAsBuckets = (points: readonly [number, number][]): BucketRow[] =>
+  points.map(([ts, equity]) => [ts, ts, equity, ts, equity, ts, equity]);

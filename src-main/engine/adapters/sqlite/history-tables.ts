@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EquityPoint, Trade } from '../../../../src-shared/contract';
 import { addTrade, NO_TRADES, totalsMismatch, totalsOf, type EquityMarks, type TradeTotals } from '../../kept-stats';
-import { BucketFold, EQUITY_LEVEL_MS, groupsFor, levelFor, pointsAsBuckets, thinBuckets, type EquityBucket } from './equity-buckets';
+import { BUCKET_ROW_COLUMNS, BucketFold, EQUITY_LEVEL_MS, groupsFor, levelFor, pointsAsBuckets, thinBuckets, type BucketRow, type EquityBucket } from './equity-buckets';
 
 /** Where a page of trades ends: the (exit_time, id) of its last trade. */
 export interface TradeKey {
@@ -68,7 +68,8 @@ export class HistoryTables {
       insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
       saveBucket: db.prepare(`INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`),
       newestBucket: db.prepare(`SELECT * FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`),
-      buckets: db.prepare(`SELECT * FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`),
+      buckets: db.prepare(`SELECT ${BUCKET_ROW_COLUMNS} FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`).raw(),
+      pointRows: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`).raw(),
       firstPoint: db.prepare(`SELECT ts FROM equity_points ORDER BY ts LIMIT 1`),
       lastPoint: db.prepare(`SELECT ts FROM equity_points ORDER BY ts DESC LIMIT 1`),
       /** ts of the (limit+1)-th point from `from`: tells whether more than `limit` points fall in a window */
@@ -187,8 +188,8 @@ export class HistoryTables {
     }
     const level = levelFor(to - from + 1, groupsFor(q.limit));
     const rows = level < 0
-      ? pointsAsBuckets(this.stmt.points.all(from, to) as EquityPoint[])
-      : (this.stmt.buckets.all(level, Math.floor(from / EQUITY_LEVEL_MS[level]) * EQUITY_LEVEL_MS[level], to) as EquityBucket[]);
+      ? pointsAsBuckets(this.stmt.pointRows.all(from, to) as [number, number][])
+      : (this.stmt.buckets.all(level, Math.floor(from / EQUITY_LEVEL_MS[level]) * EQUITY_LEVEL_MS[level], to) as BucketRow[]);
     return { points: thinBuckets(rows, { from, to, limit: q.limit }), rowsRead: rows.length, level };
   }
 

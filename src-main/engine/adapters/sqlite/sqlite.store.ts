@@ -27,6 +27,9 @@ export class SqliteStore implements TradingJournal {
   readonly db: Database.Database;
   private readonly stmt;
   private readonly history: HistoryTables;
+  /** move after every write that can change a page of trades / the equity curve (answer caches key on them) */
+  private tradeWrites = 0;
+  private equityWrites = 0;
 
   constructor(dataDir: string, fileName = 'botdesk.sqlite') {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -81,6 +84,7 @@ export class SqliteStore implements TradingJournal {
       // the kept totals and running sums move in the trade's own transaction: a crash cannot split them
       this.history.recordTrade(trade, () => this.stmt.insertTrade.run(trade));
     })();
+    this.tradeWrites++;
   }
   loadOpenPositions(): PositionRecord[] {
     return this.stmt.openPositions.all() as PositionRecord[];
@@ -162,7 +166,16 @@ export class SqliteStore implements TradingJournal {
   }
   /** rebuilds kept figures that disagree with what they are kept from; O(history), once at start-up */
   verifyHistory(): HistoryRepair {
-    return this.history.verifyAndRepair();
+    const repair = this.history.verifyAndRepair();
+    this.tradeWrites++;
+    this.equityWrites++;
+    return repair;
+  }
+  get tradesVersion(): number {
+    return this.tradeWrites;
+  }
+  get equityVersion(): number {
+    return this.equityWrites;
   }
   recentTrades(limit: number): Trade[] {
     return this.db.prepare(`SELECT * FROM trades ORDER BY id DESC LIMIT ?`).all(limit) as Trade[];
@@ -181,6 +194,7 @@ export class SqliteStore implements TradingJournal {
   appendEquity(points: readonly EquityPoint[], marks?: EquityMarks): void {
     if (!points.length) return;
     this.atomically(() => this.history.appendEquity(points, marks));
+    this.equityWrites++;
   }
   /** the core's marks as of the last equity write (null on a fresh database) */
   equityMarks(): EquityMarks | null {
