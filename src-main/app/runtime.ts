@@ -47,7 +47,7 @@ export interface BotRuntime {
 
 export const PAPER_START_EQUITY = 10_000;
 /** per level: the database keeps the newest 5,000 records of each level, a restart restores 2,000 of each */
-const LOG_ROWS_KEPT = 5000;
+export const LOG_ROWS_KEPT = 5000;
 const LOG_TAIL_RESTORED = 2000;
 
 /** The bundled sample (real XRP/USDT 5m candles), in the source tree and next to a packaged app. */

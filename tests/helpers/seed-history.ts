@@ -10,8 +10,8 @@ import { TradingCore } from '../../src-main/engine/trading-core';
 import { paperMarketRules } from '../../src-main/engine/market/precision';
 import { isPromise } from '../../src-main/engine/ports/exchange.port';
 import { CANDLE_STRIDE, type CandleSeries } from '../../src-main/engine/feeds/candle-file';
-import type { Trade } from '../../src-shared/contract';
-import { PAPER_START_EQUITY } from '../../src-main/app/runtime';
+import type { LogRecord, Trade } from '../../src-shared/contract';
+import { LOG_ROWS_KEPT, PAPER_START_EQUITY } from '../../src-main/app/runtime';
 
 /** where the synthetic feed starts: seeded history ends before it, so a runtime opened on it trades on from there */
 export const SYNTHETIC_START = Date.UTC(2024, 0, 1);
@@ -52,9 +52,13 @@ export function seedHistory(o: {
     const rules = paperMarketRules(config.symbol, d[4]);
     const exchange = new PaperExchange({ rules, startingQuote: PAPER_START_EQUITY, feePct: config.fee_pct, slippagePct: config.slippage_pct, journal: store.paperJournal() });
     let trades = 0;
+    // the lines the bot logs for each position, so the log table grows as it would
+    const logs: LogRecord[] = [];
     const executor = new Executor(exchange, store, rules, {
-      positionClosed: (_p, t) => {
+      positionOpened: (p) => logs.push({ ts: p.opened_at, level: 'info', msg: `opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, position_id: p.id }),
+      positionClosed: (p, t) => {
         trades++;
+        logs.push({ ts: t.exit_time, level: 'info', msg: `closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, trade_id: t.id });
         o.onTrade?.(t, store);
       },
     });
@@ -69,6 +73,7 @@ export function seedHistory(o: {
           points.push({ ts: core.lastTs, equity: core.equity });
         }
         store.appendEquity(points.splice(0), core.marks);
+        store.appendLogs(logs.splice(0), LOG_ROWS_KEPT);
         store.setMeta('last_candle_ts', String(d[(to - 1) * CANDLE_STRIDE]));
       });
     }
