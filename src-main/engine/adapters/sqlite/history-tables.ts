@@ -70,8 +70,9 @@ export class HistoryTables {
       newestBucket: db.prepare(`SELECT * FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`),
       buckets: db.prepare(`SELECT ${BUCKET_ROW_COLUMNS} FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`).raw(),
       pointRows: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`).raw(),
-      firstPoint: db.prepare(`SELECT ts FROM equity_points ORDER BY ts LIMIT 1`),
-      lastPoint: db.prepare(`SELECT ts FROM equity_points ORDER BY ts DESC LIMIT 1`),
+      // min/max of the rowid: one step down the b-tree each (null on an empty curve)
+      firstPoint: db.prepare(`SELECT min(ts) AS ts FROM equity_points`),
+      lastPoint: db.prepare(`SELECT max(ts) AS ts FROM equity_points`),
       /** ts of the (limit+1)-th point from `from`: tells whether more than `limit` points fall in a window */
       nthPoint: db.prepare(`SELECT ts FROM equity_points WHERE ts >= ? ORDER BY ts LIMIT 1 OFFSET ?`),
       points: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`),
@@ -175,9 +176,9 @@ export class HistoryTables {
    * buckets per group (at most four per group, plus the edges).
    */
   queryEquity(q: { from?: number; to?: number; limit: number }): EquityAnswer {
-    const first = this.stmt.firstPoint.get() as { ts: number } | undefined;
-    const last = this.stmt.lastPoint.get() as { ts: number } | undefined;
-    if (!first || !last) return { points: [], rowsRead: 0, level: -1 };
+    const first = this.stmt.firstPoint.get() as { ts: number | null };
+    const last = this.stmt.lastPoint.get() as { ts: number | null };
+    if (first.ts === null || last.ts === null) return { points: [], rowsRead: 0, level: -1 };
     const from = Math.max(q.from ?? first.ts, first.ts);
     const to = Math.min(q.to ?? last.ts, last.ts);
     if (from > to) return { points: [], rowsRead: 0, level: -1 };
@@ -195,6 +196,21 @@ export class HistoryTables {
 
   private newestBuckets(): (EquityBucket | null)[] {
     return EQUITY_LEVEL_MS.map((_, level) => (this.stmt.newestBucket.get(level) as EquityBucket | undefined) ?? null);
+  }
+
+  /**
+   * EXPLAIN QUERY PLAN of every statement a request runs, by name: each must SEARCH an index (never SCAN a table), so
+   * its cost follows the rows it returns, not the history's size.
+   */
+  readPlans(): Record<string, string[]> {
+    const reads = ['totals', 'runUpTo', 'runBelow', 'page', 'buckets', 'pointRows', 'firstPoint', 'lastPoint', 'nthPoint'] as const;
+    const plans: Record<string, string[]> = {};
+    for (const name of reads) {
+      const sql = this.stmt[name].source;
+      const params = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 0);
+      plans[name] = (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    }
+    return plans;
   }
 
   // ── start-up check ─────────────────────────────────────────────────────────
@@ -217,7 +233,7 @@ export class HistoryTables {
       ).get() as { n: number }).n;
       if (badRuns) this.rebuildRunningSums();
 
-      const lastTs = (this.stmt.lastPoint.get() as { ts: number } | undefined)?.ts ?? null;
+      const lastTs = (this.stmt.lastPoint.get() as { ts: number | null }).ts;
       const stale = this.newestBuckets().some((b) => (b?.last_ts ?? null) !== lastTs);
       if (stale) this.rebuildBuckets();
       return { totals, runningSums: badRuns > 0, buckets: stale };

@@ -171,6 +171,10 @@ export class SqliteStore implements TradingJournal {
     this.equityWrites++;
     return repair;
   }
+  /** query plans of the history reads (tests assert each searches an index) */
+  historyReadPlans(): Record<string, string[]> {
+    return this.history.readPlans();
+  }
   get tradesVersion(): number {
     return this.tradeWrites;
   }
