@@ -29,7 +29,7 @@ export interface BotRuntimeOptions {
   market?: MarketSpec;
   /** candles per second for replay/synthetic; 'max' = as fast as possible */
   replaySpeed?: number | 'max';
-  logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore'>>;
+  logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
 }
 
 export interface BotRuntime {
@@ -101,7 +101,9 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     await bot.init();
     const handlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: PAPER_START_EQUITY });
     let closing: Promise<void> | null = null;
-    const answerVersions = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };
+    const answerVersions: BotRuntime['answerVersions'] = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };
+    // a logger that counts its records lets the log tail be reused too
+    if (logger.written !== undefined) answerVersions.getLogs = () => logger.written as number;
     return {
       handlers, answerVersions, events, logger, bot, store,
       close: () => (closing ??= (async () => {

@@ -10,7 +10,7 @@ export type AnswerVersions = Partial<Record<OperationName, () => number>>;
  * first-out: a few pages are polled, the rest are looked at once.
  */
 export class AnswerCache {
-  private readonly entries = new Map<string, { version: number; text: string }>();
+  private readonly entries = new Map<string, { version: number; body: Buffer }>();
 
   constructor(private readonly versions: AnswerVersions, private readonly capacity = 64) {}
 
@@ -19,14 +19,15 @@ export class AnswerCache {
     return this.versions[name]?.();
   }
 
-  get(key: string, version: number): string | undefined {
+  /** the bytes as sent (encoded once: a page of trades is tens of kilobytes) */
+  get(key: string, version: number): Buffer | undefined {
     const hit = this.entries.get(key);
-    return hit && hit.version === version ? hit.text : undefined;
+    return hit && hit.version === version ? hit.body : undefined;
   }
 
-  set(key: string, version: number, text: string): void {
+  set(key: string, version: number, body: Buffer): void {
     this.entries.delete(key);
-    this.entries.set(key, { version, text });
+    this.entries.set(key, { version, body });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
   }
 }

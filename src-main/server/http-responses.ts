@@ -5,8 +5,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
   sendJsonText(res, status, JSON.stringify(body), extra);
 }
 
-/** an answer already serialised (the answer cache's) */
-export function sendJsonText(res: ServerResponse, status: number, text: string, extra?: Record<string, string>): void {
+/** an answer already serialised (the answer cache's bytes) */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, extra?: Record<string, string>): void {
   // a literal per call: the hot path (every GET) builds one small object and nothing else
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json; charset=utf-8',

@@ -27,6 +27,8 @@ export interface RestorableLogger extends Logger {
   addSink(s: LogSink): void;
   /** put records kept from the previous run (oldest first) under the tail */
   restore(records: readonly LogRecord[]): void;
+  /** records written or restored so far: `tail` can only answer differently after this moves */
+  readonly written: number;
 }
 
 /**
@@ -105,6 +107,9 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
   };
 
   return {
+    get written() {
+      return seq - oldest;
+    },
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
