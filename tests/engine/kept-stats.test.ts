@@ -12,6 +12,7 @@ import { createLogger } from '../../src-main/engine/log/logger';
 import { computeStats } from '../../src-main/engine/stats';
 import { totalsMismatch, totalsOf } from '../../src-main/engine/kept-stats';
 import { SqliteStore } from '../../src-main/engine/adapters/sqlite/sqlite.store';
+import { MIGRATIONS } from '../../src-main/engine/adapters/sqlite/migrations';
 import { repeatedSeries } from '../../bench/series';
 import { endSeriesAt, seedHistory, SYNTHETIC_START } from '../helpers/seed-history';
 import { XRP_5M } from '../helpers/candles';
@@ -108,4 +109,40 @@ describe('kept stats', () => {
       await rt.close();
     }
   }, 60_000);
+
+  it('a database of the previous schema is upgraded: its trades fill the totals and running sums, its equity the buckets', async () => {
+    const dir = tempDir('kept-upgrade');
+    const db = new Database(join(dir, 'botdesk.sqlite'));
+    db.exec(MIGRATIONS[0]);
+    db.pragma('user_version = 1');
+    const insert = db.prepare(`INSERT INTO trades (id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct, exit_reason, config_version)
+      VALUES (?, ?, 'XRP/USDT', 'long', 100, 0.5, ?, ?, ?, 0.01, ?, 0, 'take_profit', 1)`);
+    const t0 = SYNTHETIC_START - 10_000 * 300_000;
+    const point = db.prepare(`INSERT INTO equity (ts, equity) VALUES (?, ?)`);
+    db.transaction(() => {
+      for (let i = 1; i <= 300; i++) {
+        const pnl = ((i * 7919) % 13) - 6 + i / 1000;
+        insert.run(i, i, 0.5 + pnl / 100, t0 + i * 600_000, t0 + i * 600_000 + 300_000, pnl);
+      }
+      for (let i = 0; i < 10_000; i++) point.run(t0 + i * 300_000, 10_000 + Math.sin(i / 50) * 100);
+    })();
+    db.close();
+
+    const rt = await createBotRuntime({ dataDir: dir, market: { kind: 'synthetic', seed: 5 }, replaySpeed: 1, logger: createLogger({ level: 'warn' }) });
+    try {
+      await invokeOperation(rt.handlers, 'stopBot', {}, { actor: 'test' });
+      const trades = rt.store.allTrades();
+      expect(trades).toHaveLength(300);
+      expect(totalsMismatch(rt.store.tradeTotals(), totalsOf(trades))).toEqual([]);
+      const window = await invokeOperation(rt.handlers, 'getTrades', { query: { from: String(trades[100].exit_time), to: String(trades[199].exit_time) } }, { actor: 'test' });
+      expect(window.total).toBe(100);
+      expectClose(window.total_pnl, trades.slice(100, 200).reduce((sum, t) => sum + t.pnl, 0));
+      const curve = rt.store.queryEquity({ to: t0 + 9_999 * 300_000, limit: 200 });
+      expect(curve.level).toBeGreaterThanOrEqual(0);
+      expect(curve.points.length).toBeLessThanOrEqual(200);
+      expect(Math.min(...curve.points.map((p) => p.equity))).toBeCloseTo(9_900, 0);
+    } finally {
+      await rt.close();
+    }
+  });
 });
