@@ -58,13 +58,15 @@ export class HistoryTables {
     this.stmt = {
       totals: db.prepare(`SELECT ${TOTALS_COLUMNS.join(', ')} FROM trade_totals WHERE id = 1`),
       saveTotals: db.prepare(`INSERT OR REPLACE INTO trade_totals (id, ${TOTALS_COLUMNS.join(', ')}) VALUES (1, ${TOTALS_COLUMNS.map((c) => '@' + c).join(', ')})`),
-      runBefore: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE (exit_time, id) < (?, ?) ORDER BY exit_time DESC, id DESC LIMIT 1`),
-      runAfter: db.prepare(`SELECT id, pnl FROM trades WHERE (exit_time, id) > (?, ?) ORDER BY exit_time, id`),
+      // keyset conditions spelled out: SQLite bounds the index by `exit_time <= ?` but not by a row value `(a, b) < (?, ?)`,
+      // which it would test row by row from the end of the index (cost growing with the depth of the page)
+      runBefore: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time <= @t AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT 1`),
+      runAfter: db.prepare(`SELECT id, pnl FROM trades WHERE exit_time >= @t AND (exit_time > @t OR id > @id) ORDER BY exit_time, id`),
       setRun: db.prepare(`UPDATE trades SET run_count = ?, run_pnl = ? WHERE id = ?`),
       tradeExists: db.prepare(`SELECT 1 FROM trades WHERE id = ?`),
       runUpTo: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time <= ? ORDER BY exit_time DESC, id DESC LIMIT 1`),
       runBelow: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time < ? ORDER BY exit_time DESC, id DESC LIMIT 1`),
-      page: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= ? AND exit_time <= ? AND (exit_time, id) < (?, ?) ORDER BY exit_time DESC, id DESC LIMIT ?`),
+      page: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`),
       insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
       saveBucket: db.prepare(`INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`),
       newestBucket: db.prepare(`SELECT * FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`),
@@ -103,11 +105,11 @@ export class HistoryTables {
 
   /** Running count and pnl of the new trade, and of any trade after it in (exit_time, id) order (normally none). */
   private placeRunningSums(trade: Trade): void {
-    const before = this.stmt.runBefore.get(trade.exit_time, trade.id) as { run_count: number | null; run_pnl: number | null } | undefined;
+    const before = this.stmt.runBefore.get({ t: trade.exit_time, id: trade.id }) as { run_count: number | null; run_pnl: number | null } | undefined;
     let count = (before?.run_count ?? 0) + 1;
     let pnl = (before?.run_pnl ?? 0) + trade.pnl;
     this.stmt.setRun.run(count, pnl, trade.id);
-    for (const later of this.stmt.runAfter.all(trade.exit_time, trade.id) as { id: number; pnl: number }[]) {
+    for (const later of this.stmt.runAfter.all({ t: trade.exit_time, id: trade.id }) as { id: number; pnl: number }[]) {
       count += 1;
       pnl += later.pnl;
       this.stmt.setRun.run(count, pnl, later.id);
@@ -130,7 +132,7 @@ export class HistoryTables {
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
-    const trades = this.stmt.page.all(from, to, after.exit_time, after.id, q.limit + 1) as Trade[];
+    const trades = this.stmt.page.all({ from, to, t: after.exit_time, id: after.id, limit: q.limit + 1 }) as Trade[];
     const more = trades.length > q.limit;
     if (more) trades.length = q.limit;
     const last = trades[trades.length - 1];
@@ -207,8 +209,12 @@ export class HistoryTables {
     const plans: Record<string, string[]> = {};
     for (const name of reads) {
       const sql = this.stmt[name].source;
-      const params = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 0);
-      plans[name] = (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+      // any values do: the plan depends on the statement, not on what is bound
+      const named = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1], 0]));
+      const positional = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 0);
+      const explain = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+      const rows = (Object.keys(named).length ? explain.all(named) : explain.all(...positional)) as { detail: string }[];
+      plans[name] = rows.map((r) => r.detail);
     }
     return plans;
   }
