@@ -30,12 +30,17 @@ const residentBytes = () => {
   return rss.bytes;
 };
 
+/** `# HELP`/`# TYPE` lines per metric, built once (a scrape then only formats numbers) */
+const headers = new Map<string, string>();
+
 /** Prometheus text exposition (format 0.0.4) of the bot's health and performance. */
 export function renderMetrics(m: MetricsSnapshot): string {
   let out = '';
   const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: [string, number][]) => {
-    out += `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
-    for (const [labels, value] of samples) out += `${name}${labels} ${Number.isFinite(value) ? value : 'NaN'}\n`;
+    let header = headers.get(name);
+    if (header === undefined) headers.set(name, (header = `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`));
+    out += header;
+    for (const [labels, value] of samples) out += name + labels + ' ' + (Number.isFinite(value) ? value : 'NaN') + '\n';
   };
   const { status, stats } = m;
   metric('botdesk_bot_state', 'gauge', 'Lifecycle state of the bot (1 for the current one).', STATES.map((s) => [`{state="${s}"}`, status.state === s ? 1 : 0]));
