@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { encodeTradeCursor } from '../src-main/app/trade-cursor';
-import { endSeriesAt, seedHistory, SYNTHETIC_START } from '../tests/helpers/seed-history';
+import { historySeries, seedHistory } from '../tests/helpers/seed-history';
 import { bundleWorker, pinThisProcess, startWorker, type Worker } from './pinning';
-import { repeatedSeries } from './series';
 
 type Server = Worker<{ port: number; token: string }>;
 
@@ -70,9 +69,7 @@ export default async function run(): Promise<void> {
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-history-'));
     try {
       const t0 = performance.now();
-      const base = repeatedSeries(size);
-      const series = endSeriesAt({ data: base.data.subarray(0, size * 6), count: size }, SYNTHETIC_START, FIVE_MINUTES);
-      const seeded = seedHistory({ dataDir, series });
+      const seeded = seedHistory({ dataDir, series: historySeries(size, FIVE_MINUTES) });
       console.log(`  ${fmt(size)} equity points, ${fmt(seeded.trades)} trades seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const routes = routesFor(dataDir, seeded.lastTs);
       const server: Server = await startWorker(worker, ['botdesk'], 1, { BENCH_DATA_DIR: dataDir, BENCH_LOG_LEVEL: 'info' });

@@ -13,8 +13,7 @@ import { computeStats } from '../../src-main/engine/stats';
 import { totalsMismatch, totalsOf } from '../../src-main/engine/kept-stats';
 import { SqliteStore } from '../../src-main/engine/adapters/sqlite/sqlite.store';
 import { MIGRATIONS } from '../../src-main/engine/adapters/sqlite/migrations';
-import { repeatedSeries } from '../../bench/series';
-import { endSeriesAt, seedHistory, SYNTHETIC_START } from '../helpers/seed-history';
+import { historySeries, seedHistory, SYNTHETIC_START } from '../helpers/seed-history';
 import { XRP_5M } from '../helpers/candles';
 import { expectClose } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
@@ -23,9 +22,7 @@ const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `botdesk-${name}-`)
 const CANDLES = 60_000;
 
 function seedXrp(dataDir: string, onTrade?: (t: Trade, store: SqliteStore) => void) {
-  const base = repeatedSeries(CANDLES, XRP_5M);
-  const series = endSeriesAt({ data: base.data.subarray(0, CANDLES * 6), count: CANDLES }, SYNTHETIC_START, 300_000);
-  return seedHistory({ dataDir, series, batch: 5_000, onTrade });
+  return seedHistory({ dataDir, series: historySeries(CANDLES, 300_000, XRP_5M), batch: 5_000, onTrade });
 }
 
 describe('kept stats', () => {

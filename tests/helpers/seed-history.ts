@@ -12,6 +12,7 @@ import { isPromise } from '../../src-main/engine/ports/exchange.port';
 import { CANDLE_STRIDE, type CandleSeries } from '../../src-main/engine/feeds/candle-file';
 import type { LogRecord, Trade } from '../../src-shared/contract';
 import { LOG_ROWS_KEPT, PAPER_START_EQUITY } from '../../src-main/app/runtime';
+import { repeatedSeries } from '../../bench/series';
 
 /** where the synthetic feed starts: seeded history ends before it, so a runtime opened on it trades on from there */
 export const SYNTHETIC_START = Date.UTC(2024, 0, 1);
@@ -23,12 +24,15 @@ export interface SeededHistory {
   lastTs: number;
 }
 
-/** Moves the series in time (in place) so its last candle closes at `endTs`. */
-export function endSeriesAt(series: CandleSeries, endTs: number, timeframeMs: number): CandleSeries {
-  const d = series.data;
-  const shift = endTs - timeframeMs - d[(series.count - 1) * CANDLE_STRIDE];
-  for (let i = 0; i < series.count; i++) d[i * CANDLE_STRIDE] += shift;
-  return series;
+/**
+ * `candles` real candles from `file` (repeated as the benchmarks do; default the bundled XRP/USDT 5m sample), moved in
+ * time so the last one closes when the synthetic feed starts: a runtime opened on the seeded database trades on from there.
+ */
+export function historySeries(candles: number, timeframeMs: number, file?: string): CandleSeries {
+  const d = repeatedSeries(candles, file).data.subarray(0, candles * CANDLE_STRIDE);
+  const shift = SYNTHETIC_START - timeframeMs - d[(candles - 1) * CANDLE_STRIDE];
+  for (let i = 0; i < candles; i++) d[i * CANDLE_STRIDE] += shift;
+  return { data: d, count: candles };
 }
 
 /**

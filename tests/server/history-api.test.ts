@@ -5,8 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Trade } from '../../src-shared/contract';
-import { repeatedSeries } from '../../bench/series';
-import { endSeriesAt, seedHistory, SYNTHETIC_START } from '../helpers/seed-history';
+import { historySeries, seedHistory } from '../helpers/seed-history';
 import { XRP_5M } from '../helpers/candles';
 import { expectClose } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
@@ -19,8 +18,7 @@ describe('history routes', () => {
   let stored: Trade[];
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-history-api-'));
-    const base = repeatedSeries(CANDLES, XRP_5M);
-    seedHistory({ dataDir, series: endSeriesAt({ data: base.data.subarray(0, CANDLES * 6), count: CANDLES }, SYNTHETIC_START, 300_000) });
+    seedHistory({ dataDir, series: historySeries(CANDLES, 300_000, XRP_5M) });
     api = await startApi({ dataDir, replaySpeed: 200 });
     await api.call('POST', '/bot/stop');
     stored = api.runtime.store.allTrades();

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { StatsSchema, type Trade } from '../../src-shared/contract';
 import { computeStats } from '../../src-main/engine/stats';
 import { groupsFor } from '../../src-main/engine/adapters/sqlite/equity-buckets';
-import { repeatedSeries } from '../../bench/series';
-import { endSeriesAt, seedHistory, SYNTHETIC_START, type SeededHistory } from '../helpers/seed-history';
+import { historySeries, seedHistory, type SeededHistory } from '../helpers/seed-history';
 import { ALT_1M } from '../helpers/candles';
 import { expectClose } from '../helpers/money';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
@@ -27,8 +26,7 @@ describe('a year of 1-minute candles', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-year-'));
-    const base = repeatedSeries(YEAR_OF_MINUTES, ALT_1M);
-    const series = endSeriesAt({ data: base.data.subarray(0, YEAR_OF_MINUTES * 6), count: YEAR_OF_MINUTES }, SYNTHETIC_START, 60_000);
+    const series = historySeries(YEAR_OF_MINUTES, 60_000, ALT_1M);
     seeded = seedHistory({ dataDir, series, config: { symbol: 'ALT/BTC', timeframe: '1m' } });
     sizeAfterSeeding = statSync(join(dataDir, 'botdesk.sqlite')).size;
     api = await startApi({ dataDir, replaySpeed: 1 });

@@ -30,6 +30,8 @@ export class SqliteStore implements TradingJournal {
   /** move after every write that can change a page of trades / the equity curve (answer caches key on them) */
   private tradeWrites = 0;
   private equityWrites = 0;
+  /** the totals as of trade write `totalsAt` (every stats read and every scrape wants them) */
+  private totals: { at: number; value: TradeTotals } | null = null;
 
   constructor(dataDir: string, fileName = 'botdesk.sqlite') {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -78,13 +80,16 @@ export class SqliteStore implements TradingJournal {
     })();
   }
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
-    this.db.transaction(() => {
-      this.stmt.saveOrder.run(exitOrder);
-      this.stmt.savePosition.run(position);
-      // the kept totals and running sums move in the trade's own transaction: a crash cannot split them
-      this.history.recordTrade(trade, () => this.stmt.insertTrade.run(trade));
-    })();
-    this.tradeWrites++;
+    try {
+      this.db.transaction(() => {
+        this.stmt.saveOrder.run(exitOrder);
+        this.stmt.savePosition.run(position);
+        // the kept totals and running sums move in the trade's own transaction: a crash cannot split them
+        this.history.recordTrade(trade, () => this.stmt.insertTrade.run(trade));
+      })();
+    } finally {
+      this.tradeWrites++;
+    }
   }
   loadOpenPositions(): PositionRecord[] {
     return this.stmt.openPositions.all() as PositionRecord[];
@@ -96,7 +101,7 @@ export class SqliteStore implements TradingJournal {
     return this.stmt.ids.get() as { order: number; position: number; trade: number };
   }
   realizedPnl(): number {
-    return this.history.tradeTotals().realized;
+    return this.tradeTotals().realized;
   }
 
   // ── PaperJournal ───────────────────────────────────────────────────────────
@@ -113,8 +118,14 @@ export class SqliteStore implements TradingJournal {
     this.setMeta('paper_balances', JSON.stringify(balances));
   }
   atomically(fn: () => void): void {
-    if (this.db.inTransaction) fn();
-    else this.db.transaction(fn)();
+    if (this.db.inTransaction) return fn();
+    try {
+      this.db.transaction(fn)();
+    } finally {
+      // whatever was read inside may have been rolled back: nothing cached from it outlives the transaction
+      this.tradeWrites++;
+      this.equityWrites++;
+    }
   }
   /** the paper exchange's view of this store (its saveOrder differs from the journal's) */
   paperJournal(): PaperJournal {
@@ -158,7 +169,8 @@ export class SqliteStore implements TradingJournal {
   }
   /** what the trade list adds up to, kept as trades close: O(1) */
   tradeTotals(): TradeTotals {
-    return this.history.tradeTotals();
+    if (this.totals === null || this.totals.at !== this.tradeWrites) this.totals = { at: this.tradeWrites, value: Object.freeze(this.history.tradeTotals()) };
+    return this.totals.value;
   }
   /** every trade, oldest first: O(history), for the start-up check and tests (never a request) */
   allTrades(): Trade[] {
@@ -197,8 +209,11 @@ export class SqliteStore implements TradingJournal {
   /** per-candle points, their coarser buckets and the core's drawdown/day marks, in one transaction */
   appendEquity(points: readonly EquityPoint[], marks?: EquityMarks): void {
     if (!points.length) return;
-    this.atomically(() => this.history.appendEquity(points, marks));
-    this.equityWrites++;
+    try {
+      this.atomically(() => this.history.appendEquity(points, marks));
+    } finally {
+      this.equityWrites++;
+    }
   }
   /** the core's marks as of the last equity write (null on a fresh database) */
   equityMarks(): EquityMarks | null {
