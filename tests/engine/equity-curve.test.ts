@@ -1,6 +1,6 @@
 // The equity curve at any zoom: at most `limit` points, read from a bounded number of rows, drawdowns kept visible.
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EquityPoint } from '../../src-shared/contract';
@@ -38,6 +38,11 @@ describe('equity curve', () => {
   const store = filled(points);
   const lowest = points.reduce((a, b) => (b.equity < a.equity ? b : a));
   const highest = points.reduce((a, b) => (b.equity > a.equity ? b : a));
+  afterAll(() => {
+    const file = store.db.name;
+    store.close();
+    rmSync(join(file, '..'), { recursive: true, force: true });
+  });
 
   it('whole range: at most limit points, oldest first, the crash and the spike both shown, bounded rows read', () => {
     for (const limit of [3, 5, 50, 500, 5000]) {

@@ -1,7 +1,7 @@
 // Stats kept as trades close and equity arrives: equal to computeStats over the trade list after every trade, persisted
 // with the trade, surviving restarts, and rebuilt (with a warning) when the database disagrees with itself.
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,7 +18,15 @@ import { XRP_5M } from '../helpers/candles';
 import { expectClose } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
 
-const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `botdesk-${name}-`));
+const made: string[] = [];
+const tempDir = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `botdesk-${name}-`));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const CANDLES = 60_000;
 
 function seedXrp(dataDir: string, onTrade?: (t: Trade, store: SqliteStore) => void) {

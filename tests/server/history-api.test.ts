@@ -1,7 +1,7 @@
 // History routes over HTTP: keyset paging with cursors bound to their query, bad input named, hard limits, answers
 // reused only until the data moves, logs by level whatever the noise.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Trade } from '../../src-shared/contract';
@@ -16,14 +16,18 @@ const CANDLES = 20_000;
 describe('history routes', () => {
   let api: ApiHarness;
   let stored: Trade[];
+  let dataDir: string;
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-history-api-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'botdesk-history-api-'));
     seedHistory({ dataDir, series: historySeries(CANDLES, 300_000, XRP_5M) });
     api = await startApi({ dataDir, replaySpeed: 200 });
     await api.call('POST', '/bot/stop');
     stored = api.runtime.store.allTrades();
   });
-  afterAll(() => api.close());
+  afterAll(async () => {
+    await api?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
 
   const page = async (query: string) => {
     const r = await api.call('GET', `/bot/trades?${query}`);

@@ -2,7 +2,7 @@
 // written through the store) stays within the size the README states, and every monitoring route still does bounded
 // work on it: kept figures for stats and metrics, index searches for trades, a few buckets per point for equity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StatsSchema, type Trade } from '../../src-shared/contract';
@@ -32,7 +32,10 @@ describe('a year of 1-minute candles', () => {
     api = await startApi({ dataDir, replaySpeed: 1 });
     await api.call('POST', '/bot/stop');
   }, 120_000);
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true }); // ~40 MB
+  });
 
   it('stays within the stated size', () => {
     expect(seeded.candles).toBe(YEAR_OF_MINUTES);
