@@ -1,4 +1,4 @@
-// One server per process for the API benchmark: `botdesk` (the real runtime and API) or `bare` (node:http answering
+// One server per process for the API and history benchmarks: `botdesk` (the real runtime and API) or `bare` (node:http answering
 // the same bytes, headers included, with no checks and no work). Prints one JSON line {port, token} when listening.
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -18,12 +18,15 @@ if (variant === 'bare') {
   });
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as { port: number }).port, token: '' })));
 } else {
-  const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-api-'));
-  const logger = createLogger({ level: 'warn' });
+  // BENCH_DATA_DIR: a database seeded beforehand (the history bench); else a fresh one
+  const dataDir = process.env.BENCH_DATA_DIR || mkdtempSync(join(tmpdir(), 'botdesk-bench-api-'));
+  const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn' });
   const token = 'bench-token-0123456789abcdefghijklmnop';
   // the default replay speed (BOT_REPLAY_SPEED=1): the bot cycles, and writes its database, while it answers
   const runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 }, replaySpeed: 1, logger });
-  const api = await createApiServer({ handlers: runtime.handlers, events: runtime.events, logger, controlToken: token, host: '127.0.0.1', port: 0 });
+  // BENCH_ANSWER_CACHE=off measures the history routes computing every answer
+  const answerVersions = process.env.BENCH_ANSWER_CACHE === 'off' ? {} : runtime.answerVersions;
+  const api = await createApiServer({ handlers: runtime.handlers, answerVersions, events: runtime.events, logger, controlToken: token, host: '127.0.0.1', port: 0 });
   console.log(JSON.stringify({ port: api.port, token }));
 }
 process.on('SIGTERM', () => process.exit(0));

@@ -4,7 +4,8 @@ import type { ConfigManager } from '../engine/config/config-manager';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import type { Logger } from '../engine/log/logger';
 import type { EventBus } from '../engine/events/event-bus';
-import { computeStats } from '../engine/stats';
+import { statsFromTotals } from '../engine/kept-stats';
+import { decodeTradeCursor, encodeTradeCursor } from './trade-cursor';
 
 export interface HandlerDeps {
   bot: Bot;
@@ -62,13 +63,11 @@ export function createOperationHandlers(d: HandlerDeps): OperationHandlers {
         audit('rollback_config', c, { to: input.body.version, version: v.version });
         return { success: true as const, config: { ...v.config, version: v.version }, version: v.version };
       }),
-    getStats: () => {
-      const positions = bot.positions();
-      return computeStats({
-        trades: d.store.allTrades(), startEquity: d.startEquity, openPositions: positions,
-        maxDrawdownPct: bot.core.maxDrawdownPct, todayStart: bot.core.dayStart, nowTs: bot.core.lastTs,
-      });
-    },
+    // kept figures, O(open positions): computeStats over the trade list is the oracle they are checked against
+    getStats: () => statsFromTotals({
+      totals: d.store.tradeTotals(), startEquity: d.startEquity, openPositions: bot.positions(),
+      maxDrawdownPct: bot.core.maxDrawdownPct, todayStart: bot.core.dayStart,
+    }),
     getPositions: () => bot.positions(),
     openPosition: (input, c) =>
       bot.serial(async () => {
@@ -89,12 +88,13 @@ export function createOperationHandlers(d: HandlerDeps): OperationHandlers {
         return { success: true as const, trade };
       }),
     getTrades: (input) => {
-      const q = input.query;
-      return d.store.queryTrades({ from: q.from, to: q.to, limit: q.limit, cursor: q.cursor === undefined ? undefined : Number(q.cursor) });
+      const { from, to, limit, cursor } = input.query;
+      const page = d.store.queryTrades({ from, to, limit, after: cursor === undefined ? undefined : decodeTradeCursor(cursor, { from, to }) });
+      return { trades: page.trades, next_cursor: page.next ? encodeTradeCursor(page.next, { from, to }) : null, total: page.total, total_pnl: page.total_pnl };
     },
     getOrders: (input) => ({ orders: d.store.listOrders(input.query.status, input.query.limit) }),
     getLogs: (input) => d.logger.tail(input.query.level, input.query.limit),
-    getEquity: (input) => ({ points: d.store.queryEquity(input.query) }),
+    getEquity: (input) => ({ points: d.store.queryEquity(input.query).points }),
     getCandles: (input) => {
       const { config } = d.config.current;
       return { symbol: config.symbol, timeframe: config.timeframe, candles: bot.recentCandles(input.query.limit) };

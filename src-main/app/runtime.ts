@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import type { LogRecord, OperationHandlers } from '../../src-shared/contract';
+import type { LogRecord, OperationHandlers, OperationName } from '../../src-shared/contract';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import { createLogger, type Logger, type RestorableLogger } from '../engine/log/logger';
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -26,12 +26,14 @@ export interface BotRuntimeOptions {
   credentials?: ExchangeCredentials;
   /** test hooks for the live exchange */
   live?: VenueOptions['live'];
-  logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore'>>;
+  logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
 }
 
 export interface BotRuntime {
   /** the one implementation behind HTTP and IPC */
   handlers: OperationHandlers;
+  /** read operations whose answers change only when these numbers move: the API server reuses their serialized answers */
+  answerVersions: Partial<Record<OperationName, () => number>>;
   events: EventFeed;
   logger: Logger;
   bot: Bot;
@@ -41,7 +43,8 @@ export interface BotRuntime {
 }
 
 export { PAPER_START_EQUITY, type MarketSpec } from './trading-venue';
-const LOG_ROWS_KEPT = 5000;
+/** per level: the database keeps the newest 5,000 records of each level, a restart restores 2,000 of each */
+export const LOG_ROWS_KEPT = 5000;
 const LOG_TAIL_RESTORED = 2000;
 const LIVE_LOOP_CHECKS_PER_S = 4;
 
@@ -95,8 +98,11 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     await bot.init();
     const handlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity });
     let closing: Promise<void> | null = null;
+    const answerVersions: BotRuntime['answerVersions'] = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };
+    // a logger that counts its records lets the log tail be reused too
+    if (logger.written !== undefined) answerVersions.getLogs = () => logger.written as number;
     return {
-      handlers, events, logger, bot, store,
+      handlers, answerVersions, events, logger, bot, store,
       close: () => (closing ??= (async () => {
         stopFeed();
         await bot.close();

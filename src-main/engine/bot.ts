@@ -68,6 +68,11 @@ export class Bot {
 
   constructor(private readonly o: BotOptions) {
     this.now = o.now ?? Date.now;
+    // before anything reads them (the executor's realised P&L): kept figures that disagree with the history are rebuilt
+    const repaired = o.store.verifyHistory();
+    if (repaired.totals.length) o.logger.warn(`kept trade totals disagreed with the trade list (${repaired.totals.join(', ')}); rebuilt from the trades`);
+    if (repaired.runningSums) o.logger.warn('running trade sums were out of step with the trade list; rebuilt');
+    if (repaired.buckets) o.logger.info('equity curve buckets rebuilt from the per-candle points');
     this.feed = o.feed;
     this.feed.onReady?.(this.wake);
     this.executor = new Executor(o.exchange, o.store, o.rules, {
@@ -92,6 +97,8 @@ export class Bot {
         dailyLossLimit: (reason) => this.pauseBySelf(reason, ERROR_CODES.dailyLossLimit),
       },
     });
+    const marks = o.store.equityMarks();
+    if (marks) this.core.restoreMarks(marks);
     // a live exchange reports fills of resting orders between candles, and trouble that must stop trading
     o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())));
     o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
@@ -282,7 +289,7 @@ export class Bot {
     const t = this.now();
     if (!force && t - this.lastFlush < 1000) return;
     this.lastFlush = t;
-    this.o.store.appendEquity(this.equityBuffer.splice(0));
+    this.o.store.appendEquity(this.equityBuffer.splice(0), this.core.marks);
   }
 
   private publishStatus(force: boolean): void {

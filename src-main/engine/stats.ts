@@ -20,8 +20,12 @@ export function computeStats(p: {
   let grossProfit = 0;
   let grossLoss = 0;
   let lastTradeId: number | null = null;
+  let best: number | null = null;
+  let worst: number | null = null;
   for (const t of p.trades) {
     if (lastTradeId === null || t.id > lastTradeId) lastTradeId = t.id;
+    if (best === null || t.pnl > best) best = t.pnl;
+    if (worst === null || t.pnl < worst) worst = t.pnl;
     realized += t.pnl;
     fees += t.fee;
     if (t.pnl > 0) {
@@ -53,6 +57,8 @@ export function computeStats(p: {
     gross_profit: grossProfit,
     gross_loss: grossLoss,
     last_trade_id: lastTradeId,
+    best_trade_pnl: best,
+    worst_trade_pnl: worst,
     win_rate: count ? wins / count : 0,
     profit_factor: grossLoss > 0 ? grossProfit / grossLoss : null,
     max_drawdown_pct: p.maxDrawdownPct,

@@ -8,6 +8,7 @@ import { entryAmount, entryBlocker } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
 import { CANDLE_STRIDE, writeCandle } from './feeds/candle-file';
+import type { EquityMarks } from './kept-stats';
 
 export interface ConfigSnapshotSource {
   /** the config a cycle runs under; read once at the start of each cycle */
@@ -96,6 +97,19 @@ export class TradingCore {
   }
   get dayStart(): number {
     return this.n[5];
+  }
+
+  /** Peak, max drawdown and the day's start as of the last candle: persisted with the equity curve. */
+  get marks(): EquityMarks {
+    return { peak: this.n[1], max_drawdown_pct: this.n[2], day: this.day, day_start: this.n[5] };
+  }
+
+  /** Go on from marks an earlier run persisted, so max drawdown and today's P&L survive a restart. */
+  restoreMarks(m: EquityMarks): void {
+    this.n[1] = Math.max(m.peak, this.n[0]);
+    this.n[2] = m.max_drawdown_pct;
+    this.day = m.day;
+    this.n[5] = m.day_start;
   }
 
   /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import {
   operations, ServiceError, SessionRequestSchema,
-  type OperationHandlers, type OperationName,
+  type OperationHandlers, type OperationName, type OperationOutput,
 } from '../../src-shared/contract';
-import { fieldsOf, invokeOperation, runOperation } from '../app/invoke-operation';
+import { fieldsOf, runOperation } from '../app/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
 import type { Logger } from '../engine/log/logger';
 import { BodyError, readJsonBody } from './json-body';
-import { sendError, sendJson } from './http-responses';
+import { sendError, sendJson, sendJsonText } from './http-responses';
+import { AnswerCache, type AnswerVersions } from './answer-cache';
 import { LoginCodes } from './login-codes';
 import { renderMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
   authFailures?: { max: number; windowMs: number };
   /** event-stream slow-consumer limit and ping interval (tests shorten them) */
   stream?: { maxBufferedBytes?: number; pingIntervalMs?: number };
+  /** read operations whose serialized answers may be reused until their version moves (see AnswerCache) */
+  answerVersions?: AnswerVersions;
 }
 
 export interface ApiServer {
@@ -48,6 +51,8 @@ export interface ApiServer {
 }
 
 const API_VERSION = '1.0.0';
+/** the parsed input of an operation that takes none */
+const NO_INPUT = { params: undefined, query: undefined, body: undefined };
 const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' };
 const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\./.test(host);
 
@@ -65,6 +70,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const loginCodes = new LoginCodes();
   const files = o.staticDir ? new StaticFiles(resolve(o.staticDir)) : null;
   const requestCounts = new Map<string, number>();
+  const answers = new AnswerCache(o.answerVersions ?? {});
   let openApiText: string | null = null;
   let policy: OriginPolicy | null = null;
 
@@ -137,7 +143,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     };
     // reads stay synchronous end to end; only bodies and async operations wait
     if (op.method === 'GET') {
+      const version = answers.versionOf(name);
+      const key = version === undefined ? '' : `${name}?${search}`;
+      const cached = version === undefined ? undefined : answers.get(key, version);
+      if (cached !== undefined) {
+        count(name, 200);
+        return sendJsonText(res, 200, cached);
+      }
       const output = runOperation(o.handlers, name, { params, query }, caller);
+      if (version !== undefined && !(output instanceof Promise)) {
+        const body = Buffer.from(JSON.stringify(output));
+        answers.set(key, version, body);
+        count(name, 200);
+        return sendJsonText(res, 200, body);
+      }
       return output instanceof Promise ? output.then(answer) : answer(output);
     }
     return readJsonBody(req)
@@ -158,10 +177,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     sendJson(res, 200, { token: o.controlToken, scope: 'control' });
   }
 
-  async function handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function handleMetrics(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     if (!authenticate(req, res, 'metrics')) return;
     const caller = { actor: 'api:read' };
-    const [status, stats] = await Promise.all([invokeOperation(o.handlers, 'getStatus', {}, caller), invokeOperation(o.handlers, 'getStats', {}, caller)]);
+    // the two implementations directly: both read kept figures only (no trade scan), synchronously, and the text picks
+    // its numbers by name, so there is no JSON output to filter through the schemas
+    const status = o.handlers.getStatus(NO_INPUT, caller);
+    const stats = o.handlers.getStats(NO_INPUT, caller);
+    if (status instanceof Promise || stats instanceof Promise) {
+      return Promise.all([status, stats]).then(([a, b]) => sendMetrics(res, a, b));
+    }
+    sendMetrics(res, status, stats);
+  }
+
+  function sendMetrics(res: ServerResponse, status: OperationOutput<'getStatus'>, stats: OperationOutput<'getStats'>): void {
     const text = renderMetrics({ status, stats, requests: requestCounts, wsClients: stream.clientCount(), eventsPublished: o.events.lastSeq });
     count('metrics', 200);
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });

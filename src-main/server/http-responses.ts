@@ -2,7 +2,11 @@ import type { ServerResponse } from 'node:http';
 import { errorBody } from '../../src-shared/contract';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), extra);
+}
+
+/** an answer already serialised (the answer cache's bytes) */
+export function sendJsonText(res: ServerResponse, status: number, text: string | Buffer, extra?: Record<string, string>): void {
   // a literal per call: the hot path (every GET) builds one small object and nothing else
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json; charset=utf-8',

@@ -36,6 +36,10 @@ export interface OperationDef {
 }
 
 const def = <T extends OperationDef>(d: T) => d;
+/** a from/to window must not be upside down; the error names `from` */
+const orderedWindow = (q: { from?: number; to?: number }, ctx: z.RefinementCtx) => {
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', message: 'must not be after to', path: ['from'] });
+};
 const IdParams = z.strictObject({ id: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number) });
 const Empty = z.strictObject({});
 
@@ -83,7 +87,10 @@ export const operations = {
   }),
   getTrades: def({
     method: 'GET', path: '/bot/trades', scope: 'read', summary: 'Closed trades, newest first, with from/to filters and cursor paging.',
-    query: z.strictObject({ from: TimeParamSchema.optional(), to: TimeParamSchema.optional(), limit: limitParam(1000, 100), cursor: z.string().regex(/^\d+$/, 'must be a cursor returned by an earlier page').optional() }),
+    query: z.strictObject({
+      from: TimeParamSchema.optional(), to: TimeParamSchema.optional(), limit: limitParam(1000, 100),
+      cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be a cursor returned by an earlier page').optional().describe('next_cursor of the previous page, sent with the same from/to'),
+    }).superRefine(orderedWindow),
     output: z.object({ trades: z.array(TradeSchema), next_cursor: z.string().nullable(), total: z.number().int(), total_pnl: z.number() }),
   }),
   getOrders: def({
@@ -97,8 +104,9 @@ export const operations = {
     output: z.array(LogRecordSchema),
   }),
   getEquity: def({
-    method: 'GET', path: '/bot/equity', scope: 'read', summary: 'Equity curve, oldest first (downsampled to at most `limit` points).',
-    query: z.strictObject({ from: TimeParamSchema.optional(), to: TimeParamSchema.optional(), limit: limitParam(5000, 1000) }),
+    method: 'GET', path: '/bot/equity', scope: 'read',
+    summary: 'Equity curve, oldest first, at most `limit` points: per candle when they fit, else the lowest and highest point of each time bucket (drawdowns stay visible) and the newest point.',
+    query: z.strictObject({ from: TimeParamSchema.optional(), to: TimeParamSchema.optional(), limit: limitParam(5000, 1000) }).superRefine(orderedWindow),
     output: z.object({ points: z.array(EquityPointSchema) }),
   }),
   getCandles: def({

@@ -107,11 +107,13 @@ export const StatsSchema = z.object({
   gross_profit: z.number().describe('sum of the pnl of winning trades'),
   gross_loss: z.number().describe('minus the sum of the pnl of losing trades (≥ 0)'),
   last_trade_id: z.number().int().nullable().describe('the newest trade these figures include: a client folding trade events in skips ids up to it'),
+  best_trade_pnl: z.number().nullable().describe('pnl of the best closed trade; null before the first trade'),
+  worst_trade_pnl: z.number().nullable().describe('pnl of the worst closed trade; null before the first trade'),
   win_rate: z.number().describe('wins / trades_count, 0..1; 0 when there are no trades'),
   profit_factor: z.number().nullable().describe('gross profit / gross loss; null when there is no losing trade'),
-  max_drawdown_pct: z.number(),
+  max_drawdown_pct: z.number().describe('largest fall of equity from its running peak, percent, over the whole history (survives restarts)'),
   open_positions: z.number().int(),
-  today_pnl: z.number(),
+  today_pnl: z.number().describe('equity minus the equity at the start of the current UTC day (market time)'),
 });
 export type Stats = z.infer<typeof StatsSchema>;
 

@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { createBotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation } from '../../src-main/app/invoke-operation';
 import { expectClose } from '../helpers/money';
+import type { Trade } from '../../src-shared/contract';
+import { totalsMismatch, totalsOf, type TradeTotals } from '../../src-main/engine/kept-stats';
 
 /** Start the real bot in its own process, let it trade for a random moment, then kill -9 it. */
 function runAndKill(dataDir: string, ms: number): Promise<void> {
@@ -33,6 +35,9 @@ describe('kill -9 at any moment', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const trades = count(db, 'SELECT count(*) AS n FROM trades');
       expect(trades).toBeGreaterThanOrEqual(tradesBefore); // nothing acknowledged is ever lost
+      // the kept totals are written in each trade's transaction: in step with the trade list at any kill
+      const kept = db.prepare('SELECT trades, wins, losses, realized, fees, gross_profit, gross_loss, best, worst, last_trade_id FROM trade_totals').get() as TradeTotals;
+      expect(totalsMismatch(kept, totalsOf(db.prepare('SELECT * FROM trades ORDER BY id').all() as Trade[]))).toEqual([]);
       tradesBefore = trades;
       db.close();
     }

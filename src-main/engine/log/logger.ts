@@ -27,6 +27,43 @@ export interface RestorableLogger extends Logger {
   addSink(s: LogSink): void;
   /** put records kept from the previous run (oldest first) under the tail */
   restore(records: readonly LogRecord[]): void;
+  /** records written or restored so far: `tail` can only answer differently after this moves */
+  readonly written: number;
+}
+
+/**
+ * The newest records of one level, oldest overwritten first. Each record carries a sequence number so the rings of
+ * several levels merge back into one newest-first list.
+ */
+class LevelRing {
+  private readonly records: LogRecord[] = [];
+  private readonly seqs: number[] = [];
+  private next = 0;
+  constructor(private readonly capacity: number) {}
+  get size(): number {
+    return this.records.length;
+  }
+  push(record: LogRecord, seq: number): void {
+    if (this.records.length < this.capacity) {
+      this.records.push(record);
+      this.seqs.push(seq);
+      return;
+    }
+    this.records[this.next] = record;
+    this.seqs[this.next] = seq;
+    this.next = (this.next + 1) % this.capacity;
+  }
+  /** i-th newest (0 = newest) */
+  seqAt(i: number): number {
+    return this.seqs[this.slot(i)];
+  }
+  recordAt(i: number): LogRecord {
+    return this.records[this.slot(i)];
+  }
+  private slot(i: number): number {
+    const n = this.records.length;
+    return (((this.records.length < this.capacity ? n : this.next) - 1 - i) % n + n) % n;
+  }
 }
 
 export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?: LogSink[]; now?: () => number } = {}): RestorableLogger {
@@ -34,7 +71,11 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
   const capacity = opts.capacity ?? 2000;
   const now = opts.now ?? Date.now;
   const sinks = [...(opts.sinks ?? [])];
-  const ring: LogRecord[] = [];
+  // one ring per level: a flood of debug lines never pushes the last errors out, and `tail` reads only what it returns
+  const rings = new Map<LogLevel, LevelRing>(LOG_LEVELS.map((l) => [l, new LevelRing(capacity)]));
+  let seq = 0;
+  /** lowest sequence number handed out (restored records count down from 0) */
+  let oldest = 0;
   const secrets: string[] = [];
 
   const scrub = (s: string): string => {
@@ -55,8 +96,7 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
     if (RANK[level] < min) return;
     const extra = fields ? (clean(fields) as Record<string, unknown>) : undefined;
     const record: LogRecord = { ...extra, ts: now(), level, msg: scrub(msg) };
-    ring.push(record);
-    if (ring.length > capacity) ring.splice(0, ring.length - capacity);
+    rings.get(level)!.push(record, seq++);
     for (const sink of sinks) {
       try {
         sink(record);
@@ -67,14 +107,27 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
   };
 
   return {
+    get written() {
+      return seq - oldest;
+    },
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
     tail(level, limit) {
+      // merge the rings of the levels asked for, newest first: O(limit × levels) whatever the history
       const floor = RANK[level];
+      const from = LOG_LEVELS.filter((l) => RANK[l] >= floor).map((l) => rings.get(l)!);
+      const at = from.map(() => 0);
       const out: LogRecord[] = [];
-      for (let i = ring.length - 1; i >= 0 && out.length < limit; i--) if (RANK[ring[i].level] >= floor) out.push(ring[i]);
+      while (out.length < limit) {
+        let pick = -1;
+        for (let r = 0; r < from.length; r++) {
+          if (at[r] < from[r].size && (pick < 0 || from[r].seqAt(at[r]) > from[pick].seqAt(at[pick]))) pick = r;
+        }
+        if (pick < 0) break;
+        out.push(from[pick].recordAt(at[pick]++));
+      }
       return out;
     },
     addSecret(secret) {
@@ -84,9 +137,18 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
       sinks.push(s);
     },
     restore(records) {
-      // records from before a restart go under the new ones, without passing through the sinks again
-      ring.unshift(...records.slice(-capacity).filter((r) => RANK[r.level] >= min));
-      if (ring.length > capacity) ring.splice(0, ring.length - capacity);
+      // records from before a restart go under the new ones (lower sequence numbers), without passing through the sinks again
+      const kept = records.filter((r) => RANK[r.level] >= min);
+      oldest -= kept.length;
+      for (const level of LOG_LEVELS) {
+        const ring = rings.get(level)!;
+        const fresh = new LevelRing(capacity);
+        kept.forEach((r, k) => {
+          if (r.level === level) fresh.push(r, oldest + k);
+        });
+        for (let i = ring.size - 1; i >= 0; i--) fresh.push(ring.recordAt(i), ring.seqAt(i));
+        rings.set(level, fresh);
+      }
     },
   };
 }

@@ -28,6 +28,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE logs (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, level TEXT NOT NULL, record TEXT NOT NULL);
   CREATE TABLE paper_orders (client_order_id TEXT PRIMARY KEY, request TEXT NOT NULL, state TEXT NOT NULL);
   `,
+  // 2: history that stays fast as it grows. Kept trade totals (one row, written with each trade); running count and
+  // pnl in (exit_time, id) order so a range's totals are two index lookups; equity keyed by ts (the table is its own
+  // index) plus min/max/last buckets at coarser levels; logs by level. The start-up check fills what is new here.
+  `
+  CREATE TABLE trade_totals (
+    id INTEGER PRIMARY KEY CHECK (id = 1), trades INTEGER NOT NULL, wins INTEGER NOT NULL, losses INTEGER NOT NULL,
+    realized REAL NOT NULL, fees REAL NOT NULL, gross_profit REAL NOT NULL, gross_loss REAL NOT NULL,
+    best REAL, worst REAL, last_trade_id INTEGER);
+  ALTER TABLE trades ADD COLUMN run_count INTEGER;
+  ALTER TABLE trades ADD COLUMN run_pnl REAL;
+  CREATE TABLE equity_points (ts INTEGER PRIMARY KEY, equity REAL NOT NULL);
+  INSERT OR REPLACE INTO equity_points (ts, equity) SELECT ts, equity FROM equity ORDER BY ts, rowid;
+  DROP TABLE equity;
+  CREATE TABLE equity_buckets (
+    level INTEGER NOT NULL, start INTEGER NOT NULL, min_ts INTEGER NOT NULL, min_equity REAL NOT NULL,
+    max_ts INTEGER NOT NULL, max_equity REAL NOT NULL, last_ts INTEGER NOT NULL, last_equity REAL NOT NULL,
+    PRIMARY KEY (level, start)) WITHOUT ROWID;
+  CREATE INDEX logs_level ON logs(level, id);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

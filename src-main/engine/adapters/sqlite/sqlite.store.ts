@@ -7,15 +7,10 @@ import type {
 import type { Balances } from '../../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../../ports/journal.port';
 import type { PaperJournal, PaperOrder } from '../paper/paper.exchange';
+import type { EquityMarks, TradeTotals } from '../../kept-stats';
+import { LOG_LEVELS } from '../../../../src-shared/contract';
 import { migrate } from './migrations';
-
-export interface TradeQuery {
-  from?: number;
-  to?: number;
-  limit: number;
-  /** id of the last trade of the previous page */
-  cursor?: number;
-}
+import { HistoryTables, type EquityAnswer, type HistoryRepair, type TradePage, type TradeWindow } from './history-tables';
 
 const ORDER_COLUMNS = ['id', 'client_order_id', 'exchange_order_id', 'symbol', 'side', 'type', 'purpose', 'amount', 'price', 'trigger_price', 'status', 'filled', 'average_price', 'fee', 'position_id', 'exit_reason', 'created_at', 'updated_at', 'config_version'] as const;
 const POSITION_COLUMNS = ['id', 'symbol', 'amount', 'entry_price', 'entry_fee', 'stop_loss_price', 'take_profit_price', 'opened_at', 'config_version', 'entry_client_order_id', 'status', 'closed_at'] as const;
@@ -31,6 +26,12 @@ const upsert = (table: string, cols: readonly string[]) =>
 export class SqliteStore implements TradingJournal {
   readonly db: Database.Database;
   private readonly stmt;
+  private readonly history: HistoryTables;
+  /** move after every write that can change a page of trades / the equity curve (answer caches key on them) */
+  private tradeWrites = 0;
+  private equityWrites = 0;
+  /** the totals as of trade write `totalsAt` (every stats read and every scrape wants them) */
+  private totals: { at: number; value: TradeTotals } | null = null;
 
   constructor(dataDir: string, fileName = 'botdesk.sqlite') {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -47,20 +48,21 @@ export class SqliteStore implements TradingJournal {
       openPositions: db.prepare(`SELECT * FROM positions WHERE status = 'open' ORDER BY id`),
       activeOrders: db.prepare(`SELECT * FROM orders WHERE status IN ('new', 'open') ORDER BY id`),
       ids: db.prepare(`SELECT (SELECT coalesce(max(id), 0) FROM orders) AS "order", (SELECT coalesce(max(id), 0) FROM positions) AS position, (SELECT coalesce(max(id), 0) FROM trades) AS trade`),
-      realized: db.prepare(`SELECT coalesce(sum(pnl), 0) AS pnl FROM trades`),
       getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
       setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
       savePaperOrder: db.prepare(`INSERT OR REPLACE INTO paper_orders (client_order_id, request, state) VALUES (?, ?, ?)`),
       paperOrders: db.prepare(`SELECT request, state FROM paper_orders`),
-      insertEquity: db.prepare(`INSERT INTO equity (ts, equity) VALUES (?, ?)`),
       insertAudit: db.prepare(`INSERT INTO audit (ts, action, actor, detail) VALUES (?, ?, ?, ?)`),
       insertLog: db.prepare(`INSERT INTO logs (ts, level, record) VALUES (?, ?, ?)`),
-      trimLogs: db.prepare(`DELETE FROM logs WHERE id <= (SELECT max(id) FROM logs) - ?`),
+      // per level, so a flood of debug lines never pushes the last errors out
+      trimLogs: db.prepare(`DELETE FROM logs WHERE level = @level AND id <= (SELECT id FROM logs WHERE level = @level ORDER BY id DESC LIMIT 1 OFFSET @keep)`),
+      logsOfLevel: db.prepare(`SELECT id, record FROM logs WHERE level = ? ORDER BY id DESC LIMIT ?`),
       insertVersion: db.prepare(`INSERT INTO config_versions (version, created_at, actor, reason, changes, config) VALUES (?, ?, ?, ?, ?, ?)`),
       latestVersion: db.prepare(`SELECT * FROM config_versions ORDER BY version DESC LIMIT 1`),
       version: db.prepare(`SELECT * FROM config_versions WHERE version = ?`),
       versions: db.prepare(`SELECT * FROM config_versions ORDER BY version DESC LIMIT ?`),
     };
+    this.history = new HistoryTables(db);
   }
 
   close(): void {
@@ -78,11 +80,16 @@ export class SqliteStore implements TradingJournal {
     })();
   }
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
-    this.db.transaction(() => {
-      this.stmt.saveOrder.run(exitOrder);
-      this.stmt.savePosition.run(position);
-      this.stmt.insertTrade.run(trade);
-    })();
+    try {
+      this.db.transaction(() => {
+        this.stmt.saveOrder.run(exitOrder);
+        this.stmt.savePosition.run(position);
+        // the kept totals and running sums move in the trade's own transaction: a crash cannot split them
+        this.history.recordTrade(trade, () => this.stmt.insertTrade.run(trade));
+      })();
+    } finally {
+      this.tradeWrites++;
+    }
   }
   loadOpenPositions(): PositionRecord[] {
     return this.stmt.openPositions.all() as PositionRecord[];
@@ -94,7 +101,7 @@ export class SqliteStore implements TradingJournal {
     return this.stmt.ids.get() as { order: number; position: number; trade: number };
   }
   realizedPnl(): number {
-    return (this.stmt.realized.get() as { pnl: number }).pnl;
+    return this.tradeTotals().realized;
   }
 
   // ── PaperJournal ───────────────────────────────────────────────────────────
@@ -111,8 +118,14 @@ export class SqliteStore implements TradingJournal {
     this.setMeta('paper_balances', JSON.stringify(balances));
   }
   atomically(fn: () => void): void {
-    if (this.db.inTransaction) fn();
-    else this.db.transaction(fn)();
+    if (this.db.inTransaction) return fn();
+    try {
+      this.db.transaction(fn)();
+    } finally {
+      // whatever was read inside may have been rolled back: nothing cached from it outlives the transaction
+      this.tradeWrites++;
+      this.equityWrites++;
+    }
   }
   /** the paper exchange's view of this store (its saveOrder differs from the journal's) */
   paperJournal(): PaperJournal {
@@ -150,22 +163,35 @@ export class SqliteStore implements TradingJournal {
   }
 
   // ── queries ────────────────────────────────────────────────────────────────
-  queryTrades(q: TradeQuery): { trades: Trade[]; next_cursor: string | null; total: number; total_pnl: number } {
-    const where: string[] = [];
-    const args: number[] = [];
-    if (q.from !== undefined) { where.push('exit_time >= ?'); args.push(q.from); }
-    if (q.to !== undefined) { where.push('exit_time <= ?'); args.push(q.to); }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const summary = this.db.prepare(`SELECT count(*) AS total, coalesce(sum(pnl), 0) AS total_pnl FROM trades ${filter}`).get(...args) as { total: number; total_pnl: number };
-    const pageWhere = [...where, ...(q.cursor !== undefined ? ['id < ?'] : [])];
-    const pageArgs = [...args, ...(q.cursor !== undefined ? [q.cursor] : [])];
-    const rows = this.db.prepare(`SELECT * FROM trades ${pageWhere.length ? 'WHERE ' + pageWhere.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`).all(...pageArgs, q.limit + 1) as Trade[];
-    const more = rows.length > q.limit;
-    const trades = more ? rows.slice(0, q.limit) : rows;
-    return { trades, next_cursor: more ? String(trades[trades.length - 1].id) : null, ...summary };
+  /** closed trades newest first by (exit_time, id), keyset-paged, with the window's totals; bounded cost */
+  queryTrades(q: TradeWindow): TradePage {
+    return this.history.queryTrades(q);
   }
+  /** what the trade list adds up to, kept as trades close: O(1) */
+  tradeTotals(): TradeTotals {
+    if (this.totals === null || this.totals.at !== this.tradeWrites) this.totals = { at: this.tradeWrites, value: Object.freeze(this.history.tradeTotals()) };
+    return this.totals.value;
+  }
+  /** every trade, oldest first: O(history), for the start-up check and tests (never a request) */
   allTrades(): Trade[] {
-    return this.db.prepare(`SELECT * FROM trades ORDER BY id`).all() as Trade[];
+    return this.history.allTrades();
+  }
+  /** rebuilds kept figures that disagree with what they are kept from; O(history), once at start-up */
+  verifyHistory(): HistoryRepair {
+    const repair = this.history.verifyAndRepair();
+    this.tradeWrites++;
+    this.equityWrites++;
+    return repair;
+  }
+  /** query plans of the history reads (tests assert each searches an index) */
+  historyReadPlans(): Record<string, string[]> {
+    return this.history.readPlans();
+  }
+  get tradesVersion(): number {
+    return this.tradeWrites;
+  }
+  get equityVersion(): number {
+    return this.equityWrites;
   }
   recentTrades(limit: number): Trade[] {
     return this.db.prepare(`SELECT * FROM trades ORDER BY id DESC LIMIT ?`).all(limit) as Trade[];
@@ -180,22 +206,22 @@ export class SqliteStore implements TradingJournal {
   }
 
   // ── equity curve ───────────────────────────────────────────────────────────
-  appendEquity(points: readonly EquityPoint[]): void {
+  /** per-candle points, their coarser buckets and the core's drawdown/day marks, in one transaction */
+  appendEquity(points: readonly EquityPoint[], marks?: EquityMarks): void {
     if (!points.length) return;
-    this.db.transaction(() => {
-      for (const p of points) this.stmt.insertEquity.run(p.ts, p.equity);
-    })();
+    try {
+      this.atomically(() => this.history.appendEquity(points, marks));
+    } finally {
+      this.equityWrites++;
+    }
   }
-  /** oldest first, evenly thinned to at most `limit` points (the last point always kept) */
-  queryEquity(q: { from?: number; to?: number; limit: number }): EquityPoint[] {
-    const from = q.from ?? -Infinity;
-    const to = q.to ?? Infinity;
-    const { n } = this.db.prepare(`SELECT count(*) AS n FROM equity WHERE ts >= ? AND ts <= ?`).get(from, to) as { n: number };
-    const step = Math.max(1, Math.ceil(n / q.limit));
-    return this.db.prepare(
-      `SELECT ts, equity FROM (SELECT ts, equity, row_number() OVER (ORDER BY ts, rowid) AS rn FROM equity WHERE ts >= ? AND ts <= ?)
-       WHERE (rn - 1) % ? = 0 OR rn = ? ORDER BY ts`,
-    ).all(from, to, step, n) as EquityPoint[];
+  /** the core's marks as of the last equity write (null on a fresh database) */
+  equityMarks(): EquityMarks | null {
+    return this.history.equityMarks();
+  }
+  /** oldest first, at most `limit` points; reads a bounded number of rows whatever the span */
+  queryEquity(q: { from?: number; to?: number; limit: number }): EquityAnswer {
+    return this.history.queryEquity(q);
   }
 
   // ── audit and logs ─────────────────────────────────────────────────────────
@@ -207,16 +233,23 @@ export class SqliteStore implements TradingJournal {
     return (this.db.prepare(`SELECT * FROM audit ORDER BY id DESC LIMIT ?`).all(limit) as (Omit<AuditRecord, 'detail'> & { detail: string })[])
       .map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }
+  /** appends records and keeps the newest `keep` of each level */
   appendLogs(records: readonly LogRecord[], keep: number): void {
     if (!records.length) return;
     this.db.transaction(() => {
-      for (const r of records) this.stmt.insertLog.run(r.ts, r.level, JSON.stringify(r));
-      this.stmt.trimLogs.run(keep);
+      const levels = new Set<string>();
+      for (const r of records) {
+        this.stmt.insertLog.run(r.ts, r.level, JSON.stringify(r));
+        levels.add(r.level);
+      }
+      for (const level of levels) this.stmt.trimLogs.run({ level, keep });
     })();
   }
-  recentLogs(limit: number): LogRecord[] {
-    return (this.db.prepare(`SELECT record FROM logs ORDER BY id DESC LIMIT ?`).all(limit) as { record: string }[])
-      .map((r) => JSON.parse(r.record) as LogRecord).reverse();
+  /** the newest `perLevel` records of each level, oldest first (from the level index) */
+  recentLogs(perLevel: number): LogRecord[] {
+    const rows: { id: number; record: string }[] = [];
+    for (const level of LOG_LEVELS) rows.push(...(this.stmt.logsOfLevel.all(level, perLevel) as { id: number; record: string }[]));
+    return rows.sort((a, b) => a.id - b.id).map((r) => JSON.parse(r.record) as LogRecord);
   }
 }
 
