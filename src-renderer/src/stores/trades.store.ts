@@ -33,6 +33,7 @@ const inFilter = (t: Trade, f: TradeFilter) => (f.from === null || t.exit_time >
 export function createTradesStore(client: BotClient) {
   return createStore<TradesState>()((set, get) => {
     let request = 0;
+    let firstPageMoved = false;
     /** live trades that arrived while a page was being fetched: the response may have been computed before them */
     let arrivedDuringFetch: Trade[] = [];
     async function fetchPage(cursors: (string | null)[], filter: TradeFilter): Promise<void> {
@@ -50,6 +51,7 @@ export function createTradesStore(client: BotClient) {
           },
         });
         if (mine !== request) return; // a newer request (filter change, paging) won
+        if (cursors.length === 1) firstPageMoved = false;
         set({ rows: page.trades, nextCursor: page.next_cursor, total: page.total, totalPnl: page.total_pnl, cursors, filter, loading: false });
         const late = arrivedDuringFetch;
         arrivedDuringFetch = [];
@@ -71,6 +73,8 @@ export function createTradesStore(client: BotClient) {
       error: null,
       load: (filter = get().filter) => fetchPage([null], filter),
       async nextPage() {
+        // live trades pushed rows off the first page: its cursor no longer starts the next page where the screen ends
+        if (firstPageMoved && get().cursors.length === 1) await fetchPage([null], get().filter);
         const { nextCursor, cursors, filter } = get();
         if (nextCursor) await fetchPage([...cursors, nextCursor], filter);
       },
@@ -87,7 +91,12 @@ export function createTradesStore(client: BotClient) {
           const rows = [trade, ...s.rows].sort((a, b) => b.id - a.id);
           patch.rows = rows.slice(0, s.pageSize);
           // the row pushed off the page is now the first of the next one
-          if (rows.length > s.pageSize) patch.nextCursor = String(patch.rows[patch.rows.length - 1].id);
+          // the row pushed off the page is now the first of the next one; the cursor (opaque, the server's) is
+          // fetched again before paging on
+          if (rows.length > s.pageSize) {
+            firstPageMoved = true;
+            patch.nextCursor = s.nextCursor ?? 'refetch';
+          }
         }
         set(patch);
       },
