@@ -8,12 +8,16 @@ import WebSocket from 'ws';
 import { launchChromium } from '../tests/e2e/browser';
 import { ensureRendererBuilt } from '../tests/e2e/build-renderer';
 import { seedTrades } from '../tests/e2e/seed-trades';
+import { historySeries, seedHistory } from '../tests/helpers/seed-history';
+import { TIMEFRAME_MS } from '../src-shared/contract';
 import { startServer } from '../tests/e2e/server-process';
 
 const TRADES = Number(process.env.BENCH_DASHBOARD_TRADES ?? 10_000);
 const CLICKS = Number(process.env.BENCH_DASHBOARD_CLICKS ?? 30);
 const SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 300);
 const SPEED = Number(process.env.BENCH_DASHBOARD_SPEED ?? 80);
+/** > 0: seed this many equity points (and their trades) instead of the 10,000 trades, e.g. 1000000 */
+const EQUITY_POINTS = Number(process.env.BENCH_DASHBOARD_EQUITY_POINTS ?? 0);
 
 // In-page code as source text: tsx would wrap named functions in a helper (__name) that does not exist in the page.
 const CLICK_PAUSE_AND_WAIT = `new Promise((resolve) => {
@@ -44,8 +48,17 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 export default async function run(): Promise<void> {
   await ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-dash-'));
-  seedTrades(dataDir, TRADES);
-  const server = await startServer({ dataDir, replaySpeed: SPEED, env: { MOCK_SEED_TRADES: String(TRADES) } });
+  let env: Record<string, string> = { MOCK_SEED_TRADES: String(TRADES) };
+  if (EQUITY_POINTS > 0) {
+    // a long history through the engine's own write path; the bot then trades on from its end (synthetic market)
+    const t0 = Date.now();
+    const seeded = seedHistory({ dataDir, series: historySeries(EQUITY_POINTS, TIMEFRAME_MS['5m']) });
+    console.log(`  seeded ${EQUITY_POINTS.toLocaleString('en-US')} equity points and ${seeded.trades.toLocaleString('en-US')} trades in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    env = { BOT_MARKET: 'synthetic' };
+  } else {
+    seedTrades(dataDir, TRADES);
+  }
+  const server = await startServer({ dataDir, replaySpeed: SPEED, env });
   const browser = await launchChromium();
   try {
     // count what the stream delivers, from outside the page
@@ -92,6 +105,14 @@ export default async function run(): Promise<void> {
     };
     const start = await heap(true);
     const eventsBefore = events;
+    // what the page asks for while it streams: every request and the size of its answer
+    const requests = new Map<string, { n: number; maxBytes: number }>();
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      const bytes = Number(r.headers()['content-length'] ?? 0);
+      const seen = requests.get(path) ?? { n: 0, maxBytes: 0 };
+      requests.set(path, { n: seen.n + 1, maxBytes: Math.max(seen.maxBytes, bytes) });
+    });
     let peak = start;
     const samples: string[] = [];
     const until = Date.now() + SECONDS * 1000;
@@ -104,6 +125,8 @@ export default async function run(): Promise<void> {
     const end = await heap(true);
     console.log(`  JS heap over ${SECONDS} s (${events - eventsBefore} events): start ${mb(start)}, peak ${mb(peak)}, end ${mb(end)} after GC`);
     console.log(`  heap growth ${mb(end - start)} (ratio end/start ${(end / start).toFixed(3)}); samples: ${samples.join(' ')}`);
+    const asked = [...requests].sort((a, b) => b[1].n - a[1].n).map(([path, r]) => `${path} ×${r.n} (≤ ${(r.maxBytes / 1024).toFixed(1)} kB)`);
+    console.log(`  requests while streaming: ${asked.join(', ') || 'none'}`);
     counter.close();
   } finally {
     await browser.close();
