@@ -1,6 +1,6 @@
 // Browser end-to-end: a real `npm run serve` on live market data (the binance emulator through the real ccxt). The
 // dashboard says unmistakably how it trades, charts the exchange's candles and shows the paper account.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -30,15 +30,13 @@ describe('dashboard on live market data', () => {
     emu.setPricePath('XRP/USDT', Array.from({ length: 400 }, (_, i) => [now - (400 - i) * 300_000, Number((0.5 + 0.05 * Math.sin(i / 15)).toFixed(4))] as const));
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-e2e-live-'));
     server = await startServer({ dataDir, env: { BOT_MARKET: 'live', BOT_EXCHANGE_API_URL: emu.url } });
-    session = await openDashboard(server, { height: 800 });
+    session = await openDashboard(server, { dataDir, height: 800 });
     page = session.page;
   }, 120_000);
 
   afterAll(async () => {
-    await session?.close();
-    await server?.stop();
+    await (session ? session.close() : server?.stop());
     await emu?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('says paper on live data in the header and the status badge, and charts the exchange\'s candles', async () => {

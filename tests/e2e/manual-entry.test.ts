@@ -1,6 +1,6 @@
 // Browser end-to-end: a person opens a position from the dashboard after a confirmation that states size, price and
 // SL/TP; the position, its protection and the balances panel follow, and agree with the API.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -27,14 +27,12 @@ describe('open a position from the dashboard', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-open-'));
     server = await startServer({ dataDir, replaySpeed: 5 });
     expect((await server.api('PUT', '/bot/config', HANDS_ONLY)).status).toBe(200);
-    session = await openDashboard(server);
+    session = await openDashboard(server, { dataDir });
     page = session.page;
   }, 120_000);
 
   afterAll(async () => {
-    await session?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await (session ? session.close() : server?.stop());
   });
 
   it('states size, price, stop-loss and take-profit, then opens the position with its protection', async () => {

@@ -1,7 +1,7 @@
 // Browser end-to-end: one figure, one number. During a fast replay every panel that shows the trade count, the
 // realised P&L or the equity shows the same value in the same frame; after a close-all every figure equals the API's
 // to the cent; and the whole session (load, login, a minute of streaming) logs no console error and no failed request.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -75,6 +75,7 @@ describe('panels agree with each other and with the API', () => {
     server = await startServer({ dataDir, replaySpeed: 150 });
     expect((await server.api('PUT', '/bot/config', BUSY_CONFIG)).status).toBe(200);
     session = await openDashboard(server, {
+      dataDir,
       watch: (page) => {
         page.on('console', (m) => {
           if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
@@ -90,9 +91,7 @@ describe('panels agree with each other and with the API', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await session?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await (session ? session.close() : server?.stop());
   });
 
   it('shows one trade count, one realised P&L and one equity in every frame of a minute of fast replay', async () => {
