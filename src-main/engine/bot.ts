@@ -100,7 +100,7 @@ export class Bot {
     const marks = o.store.equityMarks();
     if (marks) this.core.restoreMarks(marks);
     // a live exchange reports fills of resting orders between candles, and trouble that must stop trading
-    o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())));
+    o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())).catch((e) => this.exchangeFailed('applying order updates', e)));
     o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
     o.exchange.onRecovered?.(() => void this.serial(() => this.reconcile('reconnect')).catch((e: Error) => o.logger.warn(`reconciliation after a reconnect failed: ${e.message}`)));
     o.config.onChange((v) => {
@@ -224,7 +224,7 @@ export class Bot {
       const batch = speed === 'max' ? 50 : 1;
       this.serial(async () => {
         for (let i = 0; i < batch && this.running; i++) await this.cycle();
-      }).finally(() => {
+      }).catch((e) => this.exchangeFailed('the loop', e)).finally(() => {
         this.ticking = false;
         if (!this.running) return;
         this.timer = setTimeout(tick, delay());
@@ -261,6 +261,7 @@ export class Bot {
       return undefined;
     }
     const after = () => {
+      if (this.o.exchange.placeProtection) void this.protectBare();
       this.remember(candle);
       this.lastCycleAt = this.now();
       this.o.store.setMeta('last_candle_ts', String(candle.ts));
@@ -268,9 +269,24 @@ export class Bot {
       this.flushSoon();
       this.publishStatus(false);
     };
-    if (result instanceof Promise) return result.then(after);
+    // a live exchange call that failed mid-cycle (after its retries) must not end the loop or the process
+    if (result instanceof Promise) return result.then(after, (e) => {
+      this.exchangeFailed('the cycle', e);
+      after();
+    });
     after();
     return undefined;
+  }
+
+  private exchangeFailed(during: string, e: unknown): void {
+    const message = `${during} failed: ${(e as Error)?.message ?? String(e)}`;
+    this.o.logger.error(message);
+    this.o.events.publish('error', { code: ERROR_CODES.exchange, message });
+  }
+
+  /** live: a position whose protection was refused or lost gets it again on the next candle (never left bare) */
+  private protectBare(): Promise<void> {
+    return this.serial(() => this.executor.protectBare()).catch((e) => this.exchangeFailed('re-protecting open positions', e));
   }
 
   /** Manual operations and cycles never interleave. */

@@ -184,3 +184,38 @@ describe('live trading against the exchange', () => {
     }
   });
 });
+
+describe('a position whose protection disappears', () => {
+  it('gets its stop-loss and take-profit back on the next candle (someone cancelled them on the exchange by hand)', async () => {
+    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+    emu.setPrice(SYMBOL, 0.5);
+    // the exchange's clock 10 s short of a 5-minute close: the next candle comes within seconds
+    const now = Date.now();
+    emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - 10_000 - now);
+    const rt = await createBotRuntime({
+      dataDir: mkdtempSync(join(tmpdir(), 'botdesk-live-bare-')), mode: 'live', market: { kind: 'live' },
+      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+      live: { watchEveryMs: 150 },
+    });
+    const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
+    try {
+      await call('updateConfig', { body: HANDS_ONLY });
+      await call('startBot');
+      const { position } = await call('openPosition', { body: { size_pct: 5 } });
+      const { default: ccxt } = await import('ccxt');
+      const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: true } });
+      pointCcxtAt(byHand, emu.url);
+      await byHand.loadMarkets();
+      await byHand.cancelAllOrders(SYMBOL);
+      await waitFor(async () => (await call('getOrders', { query: { status: 'open' } })).orders.length === 0, 'the bot to see its stops gone', 10_000);
+      const resting = await waitFor(() => {
+        const legs = emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.status === 'NEW');
+        return legs.length === 2 ? legs : null;
+      }, 'the protection to rest again', 30_000, 100);
+      expect(resting.map((o) => [o.type, o.origQty]).sort()).toEqual([['LIMIT_MAKER', position.amount], ['STOP_LOSS', position.amount]]);
+    } finally {
+      await rt.close();
+      await emu.close();
+    }
+  }, 60_000);
+});

@@ -282,6 +282,11 @@ export class Executor {
     return this.protect(position);
   }
 
+  /** every open position with no order of its own resting (its pair refused or lost) gets its protection again */
+  protectBare(): MaybePromise<void> {
+    return sequence([...this.open.values()], (p) => ([...this.active.values()].some((o) => o.position_id === p.id) ? undefined : this.protect(p)));
+  }
+
   /** a position with no resting stop gets its pair again (true when it was sent); one with an exit in flight does not */
   private protectIfBare(p: PositionRecord): MaybePromise<boolean> {
     const busy = [...this.active.values()].some((o) => o.position_id === p.id && (o.purpose === 'stop_loss' || o.purpose === 'exit'));
