@@ -22,6 +22,8 @@ export type MarketSpec =
 export const PAPER_START_EQUITY = 10_000;
 /** the strategy's warm-up and the chart's first screen, fetched from a live exchange at start */
 export const WARMUP_CANDLES = 300;
+/** binance's MAX_NUM_ALGO_ORDERS filter: stop and take-profit orders resting per market */
+const BINANCE_STOP_ORDERS = 5;
 
 /** Where the bot trades: the candles, the market's rules, the exchange that fills, and the money it starts from. */
 export interface TradingVenue {
@@ -75,7 +77,16 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
   const switchMarket = live.switchMarket;
   if (!live.trading) return { ...paperVenue(live.feed, live.rules, o), venue, switchMarket };
   const trading = live.trading;
+  if (live.exchangeId === 'binance') {
+    // binance rests at most 5 stop orders per market (an OCO's stop counts): a sixth position could not be protected
+    o.config.addCheck((next) => (next.max_positions > BINANCE_STOP_ORDERS
+      ? { max_positions: `binance allows ${BINANCE_STOP_ORDERS} stop orders per market, so live trading keeps max_positions at ${BINANCE_STOP_ORDERS} or below` }
+      : null));
+  }
   try {
+    if (live.exchangeId === 'binance' && cfg.max_positions > BINANCE_STOP_ORDERS) {
+      throw new EnvError(`max_positions is ${cfg.max_positions} but binance allows ${BINANCE_STOP_ORDERS} stop orders per market; lower it (PUT /bot/config in paper mode) before trading live.`);
+    }
     return {
       feed: live.feed, rules: live.rules, exchange: trading, venue, switchMarket,
       startEquity: await liveStartEquity(o.store, () => trading.assetBalances(), live.feed.referencePrice),

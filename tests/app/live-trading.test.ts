@@ -50,6 +50,9 @@ describe('live trading against the exchange', () => {
     expect(status).toMatchObject({ state: 'stopped', mode: 'live', market: 'live', exchange: 'binance', sandbox: false, attention: [] });
     expect(emu.requests({ method: 'POST' })).toEqual([]);
     await call('updateConfig', { body: HANDS_ONLY });
+    // binance rests at most 5 stops per market: a sixth position could not be protected
+    await expect(call('updateConfig', { body: { max_positions: 6, position_size_pct: 10 } }))
+      .rejects.toMatchObject({ status: 400, fields: { max_positions: expect.stringMatching(/binance allows 5 stop orders per market/) } });
     await call('startBot');
   });
 
