@@ -59,7 +59,7 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
   const cfg = o.config.current.config;
   if (o.market.kind !== 'live') {
     if (o.mode === 'live') throw new EnvError('BOT_MODE=live trades real orders on live market data; set BOT_MARKET=live too.');
-    const feed = recordedFeed(o);
+    const feed = recordedFeed(o, o.market);
     return paperVenue(feed, paperMarketRules(o.config.current.config.symbol, feed.referencePrice), o);
   }
   const { openLiveMarket } = await import('../engine/adapters/ccxt/live-market');
@@ -112,10 +112,9 @@ function paperVenue(feed: MarketFeed, rules: MarketRules, o: VenueOptions): Trad
  * A replay file named `BASE_QUOTE-TF.json` sets the run's symbol and timeframe (recorded as a config version, so
  * status, chart, orders and trades all name the market whose prices these are).
  */
-function recordedFeed(o: VenueOptions): MarketFeed {
-  const { market, config } = o;
+function recordedFeed(o: VenueOptions, market: Exclude<MarketSpec, { kind: 'live' }>): MarketFeed {
+  const { config } = o;
   if (market.kind === 'synthetic') return new SyntheticFeed(market.seed, TIMEFRAME_MS[config.current.config.timeframe]);
-  if (market.kind !== 'replay') throw new Error('not a recorded market');
   const series = loadCandleFile(market.path);
   const named = marketFromFileName(market.path, series);
   const { symbol, timeframe } = config.current.config;
