@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { BotDeskBridge } from '../../src-shared/contract';
-import { createBotClient } from './api/bot-client';
-import { createHttpTransport } from './api/http.transport';
+import { createBotClient } from '../../src-shared/api-client/bot-client';
+import { createHttpTransport } from '../../src-shared/api-client/http.transport';
 import { createIpcTransport } from './api/ipc.transport';
 import { exchangeLoginCode, sessionToken, takeLoginCode, verifyToken } from './api/session';
 import { DashboardView } from './features/layout/DashboardView';

@@ -1,9 +1,9 @@
 import type { BotDeskBridge, EventType, OperationInput, OperationName, OperationOutput } from '../../../src-shared/contract';
-import { ApiError } from './api-error';
-import { ListenerSet, type BotEventListener, type Transport } from './bot-client';
-import type { ConnectionState } from './connection-state';
-import { parseEvent, SeqFilter } from './event-parsing';
-import { observable } from './observable';
+import { ApiError } from '../../../src-shared/api-client/api-error';
+import { ListenerSet, type BotEventListener, type Transport } from '../../../src-shared/api-client/bot-client';
+import type { ConnectionState } from '../../../src-shared/api-client/connection-state';
+import { parseEvent, SeqFilter } from '../../../src-shared/api-client/event-parsing';
+import { observable } from '../../../src-shared/api-client/observable';
 
 /** The desktop transport: the preload's `window.botdesk` bridge; the main process is always there. */
 export function createIpcTransport(bridge: BotDeskBridge): Transport {

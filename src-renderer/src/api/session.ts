@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ApiError } from './api-error';
-import { API_PREFIX } from './request-url';
+import { ApiError } from '../../../src-shared/api-client/api-error';
+import { API_PREFIX } from '../../../src-shared/api-client/request-url';
 
 const TOKEN_KEY = 'botdesk.token';
 const SessionSchema = z.object({ token: z.string().min(1), scope: z.string() });

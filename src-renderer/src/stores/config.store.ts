@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ConfigPatch, ConfigVersion, VersionedConfig } from '../../../src-shared/contract';
-import { ApiError } from '../api/api-error';
-import type { BotClient } from '../api/bot-client';
+import { ApiError } from '../../../src-shared/api-client/api-error';
+import type { BotClient } from '../../../src-shared/api-client/bot-client';
 
 export type SaveOutcome = { ok: true; version: number } | { ok: false; message: string; fields: Record<string, string>; status: number };
 

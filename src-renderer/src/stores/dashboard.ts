@@ -1,6 +1,6 @@
 import type { BotEvent, LogRecord } from '../../../src-shared/contract';
-import { errorMessage } from '../api/api-error';
-import type { BotClient } from '../api/bot-client';
+import { errorMessage } from '../../../src-shared/api-client/api-error';
+import type { BotClient } from '../../../src-shared/api-client/bot-client';
 import { createBalancesStore } from './balances.store';
 import { createConfigStore } from './config.store';
 import { createLogsStore } from './logs.store';

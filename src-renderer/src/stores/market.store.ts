@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Candle, EquityPoint, Status, Trade } from '../../../src-shared/contract';
-import type { BotClient } from '../api/bot-client';
+import type { BotClient } from '../../../src-shared/api-client/bot-client';
 
 const CHART_CANDLES = 300;
 const TAIL_CANDLES = 20;

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Position, Stats, Status, Trade } from '../../../src-shared/contract';
-import type { BotClient } from '../api/bot-client';
+import type { BotClient } from '../../../src-shared/api-client/bot-client';
 import { foldTrade, mergeSnapshot } from './stats-ledger';
 
 export type Transition = 'start' | 'stop' | 'pause' | 'resume';

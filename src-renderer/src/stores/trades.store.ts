@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Trade } from '../../../src-shared/contract';
-import type { BotClient } from '../api/bot-client';
+import type { BotClient } from '../../../src-shared/api-client/bot-client';
 
 export interface TradeFilter {
   /** epoch ms, inclusive; null = open-ended */

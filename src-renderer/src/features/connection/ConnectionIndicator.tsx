@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { ConnectionState } from '../../api/connection-state';
+import type { ConnectionState } from '../../../../src-shared/api-client/connection-state';
 import { useDashboard } from '../../stores/dashboard-context';
 
 const LABELS: Record<ConnectionState, string> = {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../src-shared/api-client/api-error';
 
 interface LoginScreenProps {
   /** why the user is here: first visit, or the server stopped accepting the token */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../src-shared/api-client/api-error';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { signedMoney } from '../../components/format';
 import { Panel } from '../../components/Panel';

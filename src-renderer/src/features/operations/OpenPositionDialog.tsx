@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../src-shared/api-client/api-error';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { amount, money, price } from '../../components/format';
 import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Position } from '../../../../src-shared/contract';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../src-shared/api-client/api-error';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { amount, dateTime, price, signedMoney, signedPct } from '../../components/format';
 import { Num } from '../../components/Num';

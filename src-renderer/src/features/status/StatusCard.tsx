@@ -1,6 +1,6 @@
 import type { Status } from '../../../../src-shared/contract';
 import { tradingMode } from '../../../../src-shared/trading-mode';
-import { errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../../../src-shared/api-client/api-error';
 import { dateTime, duration, money, price, signedMoney, signedPct, timeOfDay } from '../../components/format';
 import { Num } from '../../components/Num';
 import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboard-context';

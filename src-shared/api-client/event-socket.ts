@@ -1,7 +1,18 @@
-import type { BotEvent } from '../../../src-shared/contract';
+import type { BotEvent } from '../contract';
 import { parseEvent, SeqFilter } from './event-parsing';
 
 export type SocketState = 'connecting' | 'connected' | 'reconnecting';
+
+/** What the event stream needs of a WebSocket: the browser's own, or the `ws` package's in Node. */
+export interface WebSocketLike {
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  close(code?: number): void;
+}
+export type WebSocketFactory = (url: string, protocols: string[]) => WebSocketLike;
+
+const browserWebSocket: WebSocketFactory = (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike;
 
 export interface EventSocketOptions {
   /** ws://host:port/ws/events plus `?since=` when resuming */
@@ -12,6 +23,8 @@ export interface EventSocketOptions {
   /** after a failed connection: is the token still accepted? (a browser cannot see the upgrade's 401) */
   tokenStillValid(): Promise<boolean>;
   onUnauthorised(): void;
+  /** defaults to the global WebSocket (browsers; Node ≥ 22) */
+  webSocket?: WebSocketFactory;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
@@ -21,7 +34,7 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
  * URL). Reconnects with backoff and resumes after the last seq seen; duplicates are dropped by seq.
  */
 export class EventSocket {
-  private ws: WebSocket | null = null;
+  private ws: WebSocketLike | null = null;
   private readonly seqs = new SeqFilter();
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -42,9 +55,9 @@ export class EventSocket {
     if (this.closed) return;
     this.o.onState(this.attempt === 0 && this.seqs.lastSeq === 0 ? 'connecting' : 'reconnecting');
     const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : null;
-    let ws: WebSocket;
+    let ws: WebSocketLike;
     try {
-      ws = new WebSocket(this.o.url(since), ['bearer', this.o.token]);
+      ws = (this.o.webSocket ?? browserWebSocket)(this.o.url(since), ['bearer', this.o.token]);
     } catch {
       this.retry(false);
       return;

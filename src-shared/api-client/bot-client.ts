@@ -1,7 +1,7 @@
 import {
   operations,
   type BotClientCalls, type BotEvent, type EventType, type OperationInput, type OperationName, type OperationOutput,
-} from '../../../src-shared/contract';
+} from '../contract';
 import type { ConnectionState } from './connection-state';
 import type { Observable } from './observable';
 

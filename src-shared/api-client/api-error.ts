@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../../../src-shared/contract';
+import type { ErrorBody } from '../contract';
 
 /** Every failed call, whatever the transport: `status` 0 means the server could not be reached. */
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-import { operations, type OperationInput, type OperationName } from '../../../src-shared/contract';
+import { operations, type OperationInput, type OperationName } from '../contract';
 
 export const API_PREFIX = '/api/v1';
 

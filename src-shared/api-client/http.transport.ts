@@ -1,8 +1,8 @@
-import { operations, type EventType, type OperationInput, type OperationName, type OperationOutput } from '../../../src-shared/contract';
+import { operations, type EventType, type OperationInput, type OperationName, type OperationOutput } from '../contract';
 import { ApiError } from './api-error';
 import { ListenerSet, type BotEventListener, type Transport } from './bot-client';
 import type { ConnectionState } from './connection-state';
-import { EventSocket } from './event-socket';
+import { EventSocket, type WebSocketFactory } from './event-socket';
 import { observable } from './observable';
 import { requestPath } from './request-url';
 
@@ -10,16 +10,18 @@ export interface HttpTransportOptions {
   /** http://host:port (the page's own origin in the browser) */
   origin: string;
   token: string;
+  /** Node callers pass the `ws` package's WebSocket; browsers use their own */
+  webSocket?: WebSocketFactory;
 }
 
 /** The browser transport: fetch for operations, one WebSocket for events. */
-export function createHttpTransport({ origin, token }: HttpTransportOptions): Transport {
+export function createHttpTransport({ origin, token, webSocket }: HttpTransportOptions): Transport {
   const connection = observable<ConnectionState>('connecting');
   const listeners = new ListenerSet();
   const authHeader = { Authorization: `Bearer ${token}` };
 
   const unauthorised = () => {
-    socket.close();
+    socket?.close();
     connection.set('unauthorised');
   };
 
@@ -45,7 +47,9 @@ export function createHttpTransport({ origin, token }: HttpTransportOptions): Tr
   }
 
   const wsOrigin = origin.replace(/^http/, 'ws');
-  const socket = new EventSocket({
+  // opened on the first subscription: a one-shot caller (the terminal client) never opens a stream
+  let socket: EventSocket | null = null;
+  const openSocket = () => new EventSocket({
     url: (since) => `${wsOrigin}/ws/events${since !== null ? `?since=${since}` : ''}`,
     token,
     onEvent: (event) => listeners.emit(event),
@@ -57,13 +61,17 @@ export function createHttpTransport({ origin, token }: HttpTransportOptions): Tr
       return res.status !== 401;
     },
     onUnauthorised: () => connection.set('unauthorised'),
+    webSocket,
   });
 
   return {
     kind: 'http',
     call,
-    subscribe: (types: EventType[] | undefined, listener: BotEventListener) => listeners.add(types, listener),
+    subscribe: (types: EventType[] | undefined, listener: BotEventListener) => {
+      socket ??= openSocket();
+      return listeners.add(types, listener);
+    },
     connection,
-    close: () => socket.close(),
+    close: () => socket?.close(),
   };
 }

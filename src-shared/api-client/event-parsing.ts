@@ -1,4 +1,4 @@
-import { BotEventSchema, type BotEvent } from '../../../src-shared/contract';
+import { BotEventSchema, type BotEvent } from '../contract';
 
 /** Frames from the server are untrusted input: anything that is not a well-formed event is dropped. */
 export function parseEvent(raw: unknown): BotEvent | null {
