@@ -82,6 +82,16 @@ export class Bot {
         o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
       },
       positionClosed: (p, t) => this.onTrade(p, t),
+      positionReduced: (p, t) => {
+        o.logger.info(`sold ${t.amount} of position #${p.id} (${t.exit_reason}, filled in part): pnl ${t.pnl.toFixed(4)}; ${p.amount} left`, { trade_id: t.id, exit_price: t.exit_price });
+        // the trade first: every view folds its part out of the position, then the position's new size confirms it
+        o.events.publish('trade', t);
+        o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || t.exit_price), status: 'open' });
+      },
+      unprotectable: (p, reason) => {
+        o.logger.warn(`position #${p.id} cannot be protected on the exchange: ${reason}; sell it by hand on the exchange`, { position_id: p.id });
+        o.events.publish('error', { code: ERROR_CODES.exchange, message: `position #${p.id} cannot be protected: ${reason}` });
+      },
       rejected: (order, reason) => {
         o.logger.warn(`order ${order.client_order_id} rejected: ${reason}`);
         o.events.publish('error', { code: ERROR_CODES.orderRejected, message: `${order.side} ${order.amount} ${order.symbol} rejected: ${reason}` });
@@ -261,7 +271,7 @@ export class Bot {
       return undefined;
     }
     const after = () => {
-      if (this.o.exchange.placeProtection) void this.protectBare();
+      if (this.o.exchange.placeProtection) void this.protectBare(candle.close);
       this.remember(candle);
       this.lastCycleAt = this.now();
       this.o.store.setMeta('last_candle_ts', String(candle.ts));
@@ -284,9 +294,9 @@ export class Bot {
     this.o.events.publish('error', { code: ERROR_CODES.exchange, message });
   }
 
-  /** live: a position whose protection was refused or lost gets it again on the next candle (never left bare) */
-  private protectBare(): Promise<void> {
-    return this.serial(() => this.executor.protectBare()).catch((e) => this.exchangeFailed('re-protecting open positions', e));
+  /** live: a position whose protection was refused or lost gets it again on the next candle (never left bare); a take-profit the exchange would not rest is watched */
+  private protectBare(price: number): Promise<void> {
+    return this.serial(() => this.executor.protectBare(price)).catch((e) => this.exchangeFailed('re-protecting open positions', e));
   }
 
   /** Manual operations and cycles never interleave. */

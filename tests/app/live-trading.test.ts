@@ -189,7 +189,7 @@ describe('live trading against the exchange', () => {
 });
 
 describe('a position whose protection disappears', () => {
-  it('gets its stop-loss and take-profit back on the next candle (someone cancelled them on the exchange by hand)', async () => {
+  it('gets its stop-loss and take-profit back when someone cancels them on the exchange by hand', async () => {
     const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
     emu.setPrice(SYMBOL, 0.5);
     // the exchange's clock 10 s short of a 5-minute close: the next candle comes within seconds
@@ -209,13 +209,71 @@ describe('a position whose protection disappears', () => {
       const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: true } });
       pointCcxtAt(byHand, emu.url);
       await byHand.loadMarkets();
+      const first = new Set(emu.orders(SYMBOL).filter((o) => o.side === 'SELL').map((o) => o.clientOrderId));
       await byHand.cancelAllOrders(SYMBOL);
-      await waitFor(async () => (await call('getOrders', { query: { status: 'open' } })).orders.length === 0, 'the bot to see its stops gone', 10_000);
+      // the watcher sees the pair gone and the bot rests a new one at once (the next candle would too)
       const resting = await waitFor(() => {
         const legs = emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.status === 'NEW');
-        return legs.length === 2 ? legs : null;
+        return legs.length === 2 && legs.every((o) => !first.has(o.clientOrderId)) ? legs : null;
       }, 'the protection to rest again', 30_000, 100);
       expect(resting.map((o) => [o.type, o.origQty]).sort()).toEqual([['LIMIT_MAKER', position.amount], ['STOP_LOSS', position.amount]]);
+    } finally {
+      await rt.close();
+      await emu.close();
+    }
+  }, 60_000);
+});
+
+describe('an exit that fills in part', () => {
+  it('a take-profit filled in part is a trade for that part; the rest keeps its stop and is sold at the next candle past the target; the trades add up to what the account gained', async () => {
+    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+    emu.setPrice(SYMBOL, 0.5);
+    // the exchange's clock 12 s short of a 5-minute close: the next candle comes within seconds
+    const now = Date.now();
+    emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - 12_000 - now);
+    const rt = await createBotRuntime({
+      dataDir: mkdtempSync(join(tmpdir(), 'botdesk-live-partial-')), mode: 'live', market: { kind: 'live' },
+      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+      live: { watchEveryMs: 150 },
+    });
+    const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
+    const quote = () => emu.balances().USDT.free + emu.balances().USDT.locked;
+    const tradesOf = async (positionId: number) => ((await call('getTrades', { query: { limit: '10' } })).trades as Trade[]).filter((t) => t.position_id === positionId);
+    const restingSells = () => emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.status === 'NEW');
+    try {
+      await call('updateConfig', { body: HANDS_ONLY });
+      await call('startBot');
+      const before = quote();
+      const { position } = await call('openPosition', { body: { size_pct: 5 } });
+      const target = restingSells().find((o) => o.type === 'LIMIT_MAKER')!;
+
+      // the market reaches the take-profit but the book takes only 40 % of it; binance expires the stop of the pair
+      emu.setPrice(SYMBOL, 0.56, { fillRatio: 0.4 });
+      const [part] = await waitFor(async () => { const t = await tradesOf(position.id); return t.length ? t : null; }, 'the part sold', 10_000);
+      const sold = emu.order({ symbol: SYMBOL, clientOrderId: target.clientOrderId })!.executedQty;
+      expect(sold).toBeGreaterThan(0);
+      expect(sold).toBeLessThan(position.amount);
+      expect(part).toMatchObject({ exit_reason: 'take_profit', exit_price: 0.55, amount: sold });
+      // the rest is protected again at once: the market is past the target, so binance refuses a new pair and the
+      // stop rests alone for the rest's size while the bot watches the target
+      const [stop] = await waitFor(() => (restingSells().length === 1 ? restingSells() : null), 'the stop back on the rest', 10_000, 50);
+      const [rest] = await call('getPositions') as Position[];
+      expect(rest.amount).toBeCloseTo(position.amount - sold, 9);
+      expect([stop.type, stop.origQty, stop.stopPrice]).toEqual(['STOP_LOSS', rest.amount, position.stop_loss_price]);
+
+      // the next candle closes past the target: the rest is sold at market as a take-profit
+      const trades = await waitFor(async () => { const t = await tradesOf(position.id); return t.length === 2 ? t : null; }, 'the rest sold at the next candle', 30_000, 100);
+      expect(trades.find((t) => t.id !== part.id)).toMatchObject({ exit_reason: 'take_profit', exit_price: 0.56, amount: rest.amount });
+      expect(await call('getPositions')).toEqual([]);
+      expect((await call('getOrders', { query: { status: 'open' } })).orders).toEqual([]);
+      expect(restingSells()).toEqual([]);
+      // the position's trades carry its whole entry fee between them: their P&L is what the account gained
+      const pnl = trades.reduce((s, t) => s + t.pnl, 0);
+      expectClose(quote() - before, pnl, 1e-9);
+      const stats = await call('getStats');
+      expect(stats.trades_count).toBe(2);
+      expectClose(stats.realized_pnl, pnl, 1e-9);
+      expect(rt.logger.tail('info', 50).some((r) => /sold [\d.]+ of position #\d+ \(take_profit, filled in part\)/.test(r.msg))).toBe(true);
     } finally {
       await rt.close();
       await emu.close();

@@ -9,6 +9,10 @@ export interface ExecutionListener {
   order?(order: Order): void;
   positionOpened?(position: PositionRecord): void;
   positionClosed?(position: PositionRecord, trade: Trade): void;
+  /** part of a position was sold (an exit that filled in part): `trade` is that part, `position` what is left */
+  positionReduced?(position: PositionRecord, trade: Trade): void;
+  /** what is left of a position is under the market's minimum: it can be neither protected nor sold (said once) */
+  unprotectable?(position: PositionRecord, reason: string): void;
   rejected?(order: Order, reason: string): void;
 }
 
@@ -119,8 +123,8 @@ export class Executor {
       if (!this.open.has(positionId)) return this.lastTrade; // a protective order filled meanwhile
       return andThen(
         this.submit({ side: 'sell', type: 'market', amount: position.amount, purpose: 'exit', positionId, exitReason: reason }),
-        // the exit did not fill (refused, or its outcome unknown): the position must not stay without its stop
-        () => (this.open.has(positionId) ? andThen(this.protectIfBare(position), () => null) : this.lastTrade),
+        // the exit did not fill, or filled in part: what is left must not stay without its stop
+        () => (this.open.has(positionId) ? andThen(this.reprotect(position), () => null) : this.lastTrade),
       );
     });
   }
@@ -147,7 +151,22 @@ export class Executor {
       const r = order ? this.applyState(order, updates[i]) : undefined;
       if (r) (pending ??= []).push(r);
     }
-    return pending ? Promise.all(pending).then(() => undefined) : undefined;
+    const applied = pending ? Promise.all(pending).then(() => undefined) : undefined;
+    return this.unguarded.size === 0 ? applied : andThen(applied, () => this.repairProtection());
+  }
+
+  /**
+   * Positions that lost a protective order while still open: a take-profit that filled in part (binance then expires
+   * the stop of the pair), a stop cancelled by hand on the exchange, a leg refused. Each gets a whole pair again.
+   */
+  private readonly unguarded = new Set<number>();
+  private repairProtection(): MaybePromise<void> {
+    const ids = [...this.unguarded];
+    this.unguarded.clear();
+    return sequence(ids, (id) => {
+      const p = this.open.get(id);
+      return p ? this.reprotect(p) : undefined;
+    });
   }
 
   /**
@@ -178,7 +197,7 @@ export class Executor {
           // the market went through the stop while nothing protected the position: the stop would have sold, so sell
           const bare = ![...this.active.values()].some((o) => o.position_id === p.id);
           if (bare && price <= p.stop_loss_price) return this.exit(p.id, 'stop_loss');
-          return andThen(this.protectIfBare(p), (placed) => { if (placed) result.protectedAgain++; });
+          return andThen(this.reprotect(p), (placed) => { if (placed) result.protectedAgain++; });
         }),
         () => result,
       ),
@@ -254,6 +273,9 @@ export class Executor {
       this.active.delete(order.client_order_id);
       this.entryRisk.delete(order.client_order_id);
       this.journal.saveOrder(order);
+      if ((order.purpose === 'stop_loss' || order.purpose === 'take_profit') && order.position_id !== null && this.open.has(order.position_id)) {
+        this.unguarded.add(order.position_id);
+      }
       if (state.status === 'rejected') {
         this.lastRejection = { clientOrderId: order.client_order_id, reason: state.rejectReason ?? 'rejected by the exchange' };
         this.listener.rejected?.(order, this.lastRejection.reason);
@@ -282,16 +304,51 @@ export class Executor {
     return this.protect(position);
   }
 
-  /** every open position with no order of its own resting (its pair refused or lost) gets its protection again */
-  protectBare(): MaybePromise<void> {
-    return sequence([...this.open.values()], (p) => ([...this.active.values()].some((o) => o.position_id === p.id) ? undefined : this.protect(p)));
+  /**
+   * Each live candle: every open position without a resting stop (its pair refused, lost or cancelled by hand) gets
+   * its protection again; one whose stop rests alone (the exchange refused the take-profit beside it, e.g. because
+   * the market was already past it) has its take-profit watched here, and is sold once `price` reaches it.
+   */
+  protectBare(price = NaN): MaybePromise<void> {
+    return sequence([...this.open.values()], (p) => {
+      const mine = this.ordersOf(p.id);
+      const stopAlone = mine.length === 1 && mine[0].purpose === 'stop_loss';
+      if (stopAlone && price >= p.take_profit_price) return this.exit(p.id, 'take_profit');
+      return this.reprotect(p);
+    });
   }
 
-  /** a position with no resting stop gets its pair again (true when it was sent); one with an exit in flight does not */
-  private protectIfBare(p: PositionRecord): MaybePromise<boolean> {
-    const busy = [...this.active.values()].some((o) => o.position_id === p.id && (o.purpose === 'stop_loss' || o.purpose === 'exit'));
-    if (busy || !this.open.has(p.id)) return false;
-    return andThen(this.protect(p), () => true);
+  private ordersOf(positionId: number): Order[] {
+    return [...this.active.values()].filter((o) => o.position_id === positionId);
+  }
+
+  /**
+   * A position with no resting stop gets a whole pair again (true when one was sent); one with its stop or an exit in
+   * flight is left alone. A take-profit still resting alone holds the coins the new pair needs, so it is cancelled
+   * first; if it had filled in part, that part becomes a trade and the pair covers what is left.
+   */
+  private reprotect(p: PositionRecord): MaybePromise<boolean> {
+    const guarded = () => this.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
+    if (!this.open.has(p.id) || guarded()) return false;
+    return andThen(sequence(this.ordersOf(p.id), (o) => this.cancel(o)), () => {
+      if (!this.open.has(p.id) || guarded()) return false;
+      const why = this.tooSmall(p);
+      if (why) {
+        if (!this.dust.has(p.id)) this.listener.unprotectable?.(p, why);
+        this.dust.add(p.id);
+        return false;
+      }
+      return andThen(this.protect(p), () => true);
+    });
+  }
+
+  /** positions already reported as too small to protect */
+  private readonly dust = new Set<number>();
+  private tooSmall(p: PositionRecord): string | null {
+    const { minAmount, minNotional, base, quote } = this.rules;
+    if (p.amount < minAmount - 1e-12) return `${p.amount} ${base} is under the market minimum of ${minAmount} ${base}`;
+    if (p.amount * p.stop_loss_price < minNotional) return `${p.amount} ${base} at the stop ${p.stop_loss_price} is worth under the market minimum of ${minNotional} ${quote}`;
+    return null;
   }
 
   /**
@@ -317,6 +374,8 @@ export class Executor {
       this.journal.saveOrder(exit);
       return;
     }
+    // an exit that filled in part (expired or cancelled after a partial fill) sold only that part
+    if (exit.filled < position.amount - this.rules.amountStep / 2) return this.reduced(position, exit, at);
     const exitPrice = exit.average_price as number;
     const fee = position.entry_fee + exit.fee;
     const pnl = (exitPrice - position.entry_price) * position.amount - fee;
@@ -343,6 +402,35 @@ export class Executor {
       }
     }
     this.listener.positionClosed?.(position, trade);
+  }
+
+  /**
+   * Part of a position sold: that part becomes a trade carrying its share of the entry fee, the rest stays open with
+   * the rest of the fee, so the position's trades add up to what one whole exit would have booked. Its protection is
+   * repaired by the caller (reprotect), never here: the orders that still rest for it are not known to be gone.
+   */
+  private reduced(position: PositionRecord, exit: Order, at: number): void {
+    const sold = exit.filled;
+    const share = sold / position.amount;
+    const entryFee = position.entry_fee * share;
+    const exitPrice = exit.average_price as number;
+    const fee = entryFee + exit.fee;
+    const pnl = (exitPrice - position.entry_price) * sold - fee;
+    const trade: Trade = {
+      id: ++this.ids.trade, position_id: position.id, symbol: position.symbol, side: 'long', amount: sold,
+      entry_price: position.entry_price, exit_price: exitPrice, entry_time: position.opened_at, exit_time: at,
+      fee, pnl, pnl_pct: (pnl / (position.entry_price * sold)) * 100,
+      exit_reason: exit.exit_reason ?? 'manual', config_version: this.configVersion,
+    };
+    this.untrack(position);
+    position.amount = roundToStep(position.amount - sold, this.rules.amountStep, 'nearest');
+    position.entry_fee -= entryFee;
+    this.track(position);
+    this.journal.closePosition(position, exit, trade);
+    this.realized += pnl;
+    this.lastTrade = trade;
+    this.unguarded.add(position.id);
+    this.listener.positionReduced?.(position, trade);
   }
 
   private track(p: PositionRecord): void {

@@ -24,7 +24,7 @@ export interface TradingJournal {
   saveOrder(order: Order): void;
   /** the entry order's fill and the position it opened, together */
   openPosition(position: PositionRecord, entryOrder: Order): void;
-  /** the exit order's fill, the closed position and its trade, together */
+  /** the exit order's fill, the position after it (closed, or smaller when the exit filled in part) and its trade, together */
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void;
   /** what a restart needs */
   loadOpenPositions(): PositionRecord[];
@@ -56,7 +56,8 @@ export class MemoryJournal implements TradingJournal {
   }
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
     this.saveOrder(exitOrder);
-    this.positions.delete(position.id);
+    if (position.status === 'closed') this.positions.delete(position.id);
+    else this.positions.set(position.id, position);
     this.ids.trade = Math.max(this.ids.trade, trade.id);
     this.realized += trade.pnl;
     this.trades.push(trade);

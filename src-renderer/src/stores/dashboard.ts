@@ -62,7 +62,7 @@ export function createDashboard(client: BotClient) {
         // one event, one render: the stats, the history and the open positions change together
         stores.status.getState().applyTrade(event.data);
         stores.trades.getState().applyTrade(event.data);
-        stores.positions.getState().applyClosed(event.data.position_id);
+        stores.positions.getState().applyTrade(event.data);
         refreshBalances();
         stores.market.getState().applyTrade(event.data);
         refreshStats();

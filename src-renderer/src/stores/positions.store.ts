@@ -9,8 +9,8 @@ export interface PositionsState {
   refresh(): Promise<void>;
   close(id: number): Promise<Trade>;
   applyEvent(event: EventData<'position'>): void;
-  /** the position behind a closed trade leaves the list (its trade event carries the id) */
-  applyClosed(positionId: number): void;
+  /** a trade sold its position (it leaves the list) or, when the exit filled in part, that part of it */
+  applyTrade(trade: Trade): void;
 }
 
 export function createPositionsStore(client: BotClient) {
@@ -40,7 +40,7 @@ export function createPositionsStore(client: BotClient) {
         set({ closing: [...get().closing, id] });
         try {
           const { trade } = await client.closePosition({ params: { id: String(id) } });
-          get().applyClosed(trade.position_id);
+          get().applyTrade(trade);
           return trade;
         } finally {
           set({ closing: get().closing.filter((c) => c !== id) });
@@ -48,15 +48,27 @@ export function createPositionsStore(client: BotClient) {
       },
       applyEvent(event) {
         const { status, ...position } = event;
-        if (status === 'closed') return get().applyClosed(position.id);
+        if (status === 'closed') return change((list) => list.filter((p) => p.id !== position.id));
         change((list) => [...list.filter((p) => p.id !== position.id), position].sort((a, b) => a.id - b.id));
       },
-      applyClosed(id) {
-        change((list) => (list.some((p) => p.id === id) ? list.filter((p) => p.id !== id) : list));
+      applyTrade(trade) {
+        change((list) => {
+          const held = list.find((p) => p.id === trade.position_id);
+          if (!held) return list;
+          if (trade.amount >= held.amount * (1 - 1e-9)) return list.filter((p) => p !== held);
+          return list.map((p) => (p === held ? soldPart(p, trade.amount) : p));
+        });
       },
     };
   });
 }
+/** what is left of a position after `sold` of it: the server's own split (its share of the entry fee goes with it) */
+function soldPart(p: Position, sold: number): Position {
+  const amount = p.amount - sold;
+  const entryFee = p.entry_fee * (amount / p.amount);
+  return { ...p, amount, entry_fee: entryFee, unrealized_pnl: (p.current_price - p.entry_price) * amount - entryFee };
+}
+
 export type PositionsStore = ReturnType<typeof createPositionsStore>;
 
 /** unrealised P&L and entry fees of the open positions: one sum for every panel that shows them */

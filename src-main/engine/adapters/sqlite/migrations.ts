@@ -47,6 +47,23 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (level, start)) WITHOUT ROWID;
   CREATE INDEX logs_level ON logs(level, id);
   `,
+  // 3: a position may end in several trades (an exit that fills in part sells that part; the rest is sold later), so
+  // position_id is no longer unique. SQLite cannot drop a constraint: the table is copied.
+  `
+  CREATE TABLE trades_v3 (
+    id INTEGER PRIMARY KEY, position_id INTEGER NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL, amount REAL NOT NULL,
+    entry_price REAL NOT NULL, exit_price REAL NOT NULL, entry_time INTEGER NOT NULL, exit_time INTEGER NOT NULL,
+    fee REAL NOT NULL, pnl REAL NOT NULL, pnl_pct REAL NOT NULL, exit_reason TEXT NOT NULL, config_version INTEGER NOT NULL,
+    run_count INTEGER, run_pnl REAL);
+  INSERT INTO trades_v3 (id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct,
+    exit_reason, config_version, run_count, run_pnl)
+    SELECT id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct,
+    exit_reason, config_version, run_count, run_pnl FROM trades;
+  DROP TABLE trades;
+  ALTER TABLE trades_v3 RENAME TO trades;
+  CREATE INDEX trades_exit_time ON trades(exit_time, id);
+  CREATE INDEX trades_position ON trades(position_id);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
