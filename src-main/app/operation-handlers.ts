@@ -77,7 +77,14 @@ export function createOperationHandlers(d: HandlerDeps): OperationHandlers {
         audit('open_position', c, { position_id: r.position.id, amount: r.position.amount, entry_price: r.position.entry_price, size_pct: input.body?.size_pct ?? null });
         return { success: true as const, position: bot.executor.toPosition(r.position, r.position.entry_price) };
       }),
-    getBalances: async () => ({ balances: await bot.assetBalances() }),
+    getBalances: async () => {
+      try {
+        return { balances: await bot.assetBalances() };
+      } catch (e) {
+        const why = `${(e as Error)?.name ?? 'Error'}: ${String((e as Error)?.message ?? e).replace(/\s+/g, ' ').slice(0, 300)}`;
+        throw new ServiceError(502, `The exchange did not give the balances: ${why}`);
+      }
+    },
     closePosition: (input, c) =>
       bot.serial(async () => {
         const id = input.params.id;

@@ -280,3 +280,31 @@ describe('an exit that fills in part', () => {
     }
   }, 60_000);
 });
+
+describe('a key revoked while the bot runs', () => {
+  it('pauses the bot at the first refusal with the reason, without retrying (binance says -2015, ccxt calls it DDoSProtection)', async () => {
+    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+    emu.setPrice(SYMBOL, 0.5);
+    const rt = await createBotRuntime({
+      dataDir: mkdtempSync(join(tmpdir(), 'botdesk-live-revoked-')), mode: 'live', market: { kind: 'live' },
+      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+      live: { watchEveryMs: 150 },
+    });
+    const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
+    try {
+      await call('updateConfig', { body: HANDS_ONLY });
+      await call('startBot');
+      await call('getBalances');
+      emu.setCredentials({ apiKey: 'rotatedKey', secret: 'rotatedSecret' });
+      const asked = emu.requests({ path: '/api/v3/account' }).length;
+      await expect(call('getBalances')).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/-2015/) });
+      expect(emu.requests({ path: '/api/v3/account' }).length).toBe(asked + 1);
+      const status = await call('getStatus');
+      expect(status.state).toBe('paused');
+      expect(status.paused_reason).toMatch(/the exchange refused the API key/);
+    } finally {
+      await rt.close();
+      await emu.close();
+    }
+  }, 30_000);
+});

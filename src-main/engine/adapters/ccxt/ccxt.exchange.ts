@@ -4,7 +4,7 @@ import type {
 } from '../../ports/exchange.port';
 import { orderState } from './order-state';
 import { errorLine } from './open-exchange';
-import { readWithRetries } from './read-retry';
+import { keyRefused, readWithRetries } from './read-retry';
 
 /** Why the bot must stop trading by itself: the keys were refused, or the exchange keeps failing. */
 export interface ExchangeTrouble {
@@ -150,7 +150,7 @@ export class CcxtExchange implements ExchangePort {
 
   /** the exchange refused the order itself: sending it again would fail the same way */
   private isRefusal(e: unknown): boolean {
-    if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied) {
+    if (keyRefused(e)) {
       this.trouble({ kind: 'auth', reason: `the exchange refused the API key: ${errorLine(e)}` });
       return true;
     }
@@ -363,7 +363,7 @@ export class CcxtExchange implements ExchangePort {
 
   private failed(e: unknown): void {
     this.failures++;
-    if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied) {
+    if (keyRefused(e)) {
       this.trouble({ kind: 'auth', reason: `the exchange refused the API key: ${errorLine(e)}` });
     } else if (this.failures >= (this.o.circuitAfter ?? 5) && !this.tripped) {
       this.tripped = true;

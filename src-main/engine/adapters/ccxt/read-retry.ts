@@ -1,8 +1,19 @@
 import ccxt, { type Exchange } from 'ccxt';
 
+/**
+ * The exchange refused our key. binance answers -2015 for a key that is invalid, revoked or lacks a permission, and
+ * ccxt reports it as DDoSProtection once the key has worked before (binance also uses it for a temporary ban):
+ * retrying cannot help either way, and trading must stop with the reason.
+ */
+export function keyRefused(e: unknown): boolean {
+  if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied) return true;
+  return e instanceof ccxt.DDoSProtection && /"code":\s*-2015\b/.test(String((e as Error).message));
+}
+
 /** How long to wait before trying a read again after `e`, or null when trying again cannot help. */
 export function retryDelayMs(e: unknown, attempt: number, exchange: Exchange, maxMs = 30_000): number | null {
   const backoff = Math.min(maxMs, 500 * 2 ** attempt);
+  if (keyRefused(e)) return null;
   if (e instanceof ccxt.DDoSProtection || e instanceof ccxt.RateLimitExceeded) {
     // the exchange says how long: honour it (Retry-After, seconds), never less than our own backoff
     const header = Number(exchange.last_response_headers?.['retry-after'] ?? exchange.last_response_headers?.['Retry-After']);
