@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
+import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
 import { loadOrCreateControlToken } from '../../src-main/server/token-store';
 import { createLogger } from '../../src-main/engine/log/logger';
 import { createTrayActions, type TrayActionItem } from '../../src-main/app/tray-actions';
@@ -33,7 +33,7 @@ describe('tray actions', () => {
     if (!item || item.kind !== 'action') throw new Error(`no ${id} in the menu`);
     return item;
   };
-  const call = (name: 'getStatus' | 'getPositions' | 'getAudit', raw = {}) => invokeOperation(runtime.handlers, name, raw, { actor: 'test' });
+  const call = <N extends 'getStatus' | 'getPositions' | 'getAudit'>(name: N, raw: RawInput = {}) => invokeOperation(runtime.handlers, name, raw, { actor: 'test' });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-tray-actions-'));
