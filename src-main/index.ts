@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   });
 
   desktop = startDesktopShell({
-    services, dataDir: env.dataDir, envToken: env.controlToken, iconPath: trayIcon, logger, showWindow, quit: () => app.quit(),
+    services, dataDir: env.dataDir, envToken: env.controlToken, iconPath: trayIcon, logger, showWindow, quit: () => app.quit(), exposeProbe: e2e,
   });
 
   showWindow();
@@ -80,8 +80,10 @@ async function main(): Promise<void> {
   app.on('activate', showWindow);
 }
 
-// a debugging port would let any local process run code in the app (reliability N10)
-const debugging = app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk');
+// a debugging port would let any local process run code in the app (reliability N10); the one exception is the
+// Electron end-to-end test (Playwright drives the app through these ports), and never in a packaged app
+const e2e = process.env.BOTDESK_E2E === '1' && !app.isPackaged;
+const debugging = !e2e && (app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk'));
 if (debugging) {
   process.stderr.write('BotDesk: refusing to run with a debugging port open.\n');
   app.exit(1);

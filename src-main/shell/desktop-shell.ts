@@ -26,9 +26,11 @@ export interface DesktopShellOptions {
   quit(): void;
   /** the settings store's `notifications` switches; all on until it is wired */
   notificationSwitches?: () => NotificationSwitches;
+  /** the Electron e2e test only (BOTDESK_E2E=1, never packaged): put a DesktopShellProbe on globalThis.botdeskProbe */
+  exposeProbe?: boolean;
 }
 
-/** what the Electron e2e test reads (BOTDESK_E2E=1 only): the tray as last drawn and the notifications shown */
+/** what the Electron e2e test reads through electronApp.evaluate: the tray as last drawn and the notifications shown */
 export interface DesktopShellProbe {
   tray(): TrayView | null;
   notifications(): DesktopNotification[];
@@ -74,7 +76,7 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
     show: notify,
   });
 
-  if (process.env.BOTDESK_E2E === '1') {
+  if (o.exposeProbe) {
     const probe: DesktopShellProbe = { tray: () => presenter?.last ?? null, notifications: () => [...shown] };
     (globalThis as { botdeskProbe?: DesktopShellProbe }).botdeskProbe = probe;
   }
