@@ -2,9 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BotEvent, EventData, EventType, Status, Trade } from '../../src-shared/contract';
 import { EventBus } from '../../src-main/engine/events/event-bus';
-import { ALL_NOTIFICATIONS_ON, createNotificationRules, type NotificationSwitches } from '../../src-main/app/notification-rules';
+import { ALL_NOTIFICATIONS_ON, createNotificationRules, type DesktopNotification, type NotificationSwitches } from '../../src-main/app/notification-rules';
 import { startNotificationFeed } from '../../src-main/app/notification-feed';
 import { waitFor } from '../helpers/wait';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBotRuntime } from '../../src-main/app/runtime';
+import { invokeOperation } from '../../src-main/app/invoke-operation';
 
 const running: Status = {
   state: 'running', running: true, mode: 'live', exchange: 'binance', market: 'live', sandbox: false, symbol: 'ETH/USDT', timeframe: '1m',
@@ -168,4 +173,25 @@ describe('notification feed', () => {
     await settle();
     expect(shown).toHaveLength(3);
   });
+
+  it('with the real bot, the kill switch gives one "paused itself" notice and no error notice for the same cause', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-notify-'));
+    const rt = await createBotRuntime({ dataDir: dir, market: { kind: 'synthetic', seed: 11 }, replaySpeed: 'max' });
+    try {
+      const shown: DesktopNotification[] = [];
+      const stop = startNotificationFeed({ events: rt.events, rules: createNotificationRules({ initialStatus: rt.bot.status() }), show: (n) => shown.push(n) });
+      await invokeOperation(rt.handlers, 'updateConfig', { body: { max_daily_loss_pct: 0.2, position_size_pct: 30, stop_loss_pct: 1, take_profit_pct: 5 } }, { actor: 'test' });
+      await waitFor(() => rt.bot.status().state === 'paused', 'the kill switch', 30_000);
+      await settle();
+      stop();
+      const reason = rt.bot.status().paused_reason as string;
+      expect(shown.filter((n) => n.kind === 'self_pause')).toEqual([{ kind: 'self_pause', title: 'BotDesk paused itself', body: `${reason}. No new entries; open positions are still managed.` }]);
+      expect(shown.filter((n) => n.kind === 'errors' && n.body.includes(reason))).toEqual([]);
+      expect(shown.filter((n) => n.kind === 'trades').length).toBeGreaterThan(0); // it traded its way down to the limit
+    } finally {
+      await rt.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
