@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createLogger, formatLine } from './engine/log/logger';
 import { readEnv, EnvError } from './app/env';
 import { startServices } from './app/services';
+import { createShutdown } from './app/shutdown';
 
 function dashboardDir(): string | undefined {
   const candidates = [
@@ -29,18 +30,13 @@ async function main(): Promise<void> {
     beforeReady: (api) => [staticDir ? `Dashboard (one-time login link, valid 15 minutes): ${api.loginUrl}` : 'Dashboard not built: run "npm run build" to serve it here.'],
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal}: stopping`);
-    const force = setTimeout(() => process.exit(1), 5000);
-    force.unref();
-    await services.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const shutdown = createShutdown({ services: async () => services, exit: (code) => process.exit(code), warn: (m) => logger.warn(m) });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      logger.info(`${signal}: stopping`);
+      void shutdown();
+    });
+  }
 }
 
 main().catch((e) => {

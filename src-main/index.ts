@@ -7,14 +7,13 @@ import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Status } from '../src-shared/contract';
 import { EnvError, readEnv } from './app/env';
-import { invokeOperation } from './app/invoke-operation';
 import { startServices, type Services } from './app/services';
+import { createShutdown } from './app/shutdown';
 import { createLogger, formatLine } from './engine/log/logger';
 import { registerIpcRouter } from './ipc/ipc-router';
 import { APP_CSP, appPageUrl, createMainWindow, isAppPage } from './shell/main-window';
-import { createTray } from './shell/tray';
+import { startDesktopShell } from './shell/desktop-shell';
 
 const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
 const indexHtml = join(here, '../renderer/index.html');
@@ -25,10 +24,17 @@ const own = appPageUrl(indexHtml);
 let services: Services | null = null;
 let starting: Promise<void> | null = null;
 let win: BrowserWindow | null = null;
+/** tray, notifications, the closed-window hint */
+let desktop: ReturnType<typeof startDesktopShell> | null = null;
+let quitting = false;
 
 const showWindow = () => {
-  if (!win || win.isDestroyed()) win = createMainWindow({ preload, indexHtml });
-  else {
+  if (!win || win.isDestroyed()) {
+    win = createMainWindow({ preload, indexHtml });
+    win.on('close', () => {
+      if (!quitting) desktop?.windowClosed(); // the bot keeps running in the tray: said once
+    });
+  } else {
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
@@ -65,12 +71,8 @@ async function main(): Promise<void> {
     onError: (m) => logger.error(m),
   });
 
-  const call = (name: 'startBot' | 'stopBot' | 'pauseBot' | 'resumeBot') => () =>
-    void invokeOperation(runtime.handlers, name, {}, { actor: 'tray' }).catch((e: Error) => logger.warn(e.message));
-  const tray = createTray(trayIcon, { show: showWindow, start: call('startBot'), stop: call('stopBot'), pause: call('pauseBot'), resume: call('resumeBot'), quit: () => app.quit() });
-  tray.update(runtime.bot.status());
-  runtime.events.subscribe((e) => {
-    if (e.type === 'status_change') tray.update(e.data as Status);
+  desktop = startDesktopShell({
+    services, dataDir: env.dataDir, envToken: env.controlToken, iconPath: trayIcon, logger, showWindow, quit: () => app.quit(), exposeProbe: e2e,
   });
 
   showWindow();
@@ -78,8 +80,10 @@ async function main(): Promise<void> {
   app.on('activate', showWindow);
 }
 
-// a debugging port would let any local process run code in the app (reliability N10)
-const debugging = app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk');
+// a debugging port would let any local process run code in the app (reliability N10); the one exception is the
+// Electron end-to-end test (Playwright drives the app through these ports), and never in a packaged app
+const e2e = process.env.BOTDESK_E2E === '1' && !app.isPackaged;
+const debugging = !e2e && (app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk'));
 if (debugging) {
   process.stderr.write('BotDesk: refusing to run with a debugging port open.\n');
   app.exit(1);
@@ -92,20 +96,20 @@ if (debugging) {
   // keep running in the tray when the window closes; quit only on request
   app.on('window-all-closed', () => undefined);
 
-  // quit, tray Quit, SIGINT/SIGTERM: stop the loop, close the API, flush the database, then exit
-  let quitting = false;
+  // quit, tray Quit, SIGINT/SIGTERM: stop the loop, close the API, flush the database, then exit (app/shutdown.ts)
+  const shutdown = createShutdown({
+    services: async () => {
+      await starting?.catch(() => undefined);
+      return services;
+    },
+    exit: (code) => app.exit(code),
+    warn: (m) => process.stderr.write(`BotDesk: ${m}\n`),
+  });
   app.on('before-quit', (event) => {
-    if (quitting) return;
-    event.preventDefault();
+    event.preventDefault(); // every time until shutdown exits: app.exit() does not come back here
+    if (!quitting) desktop?.dispose();
     quitting = true;
-    const force = setTimeout(() => app.exit(1), 5000);
-    void (starting ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => services?.close())
-      .finally(() => {
-        clearTimeout(force);
-        app.exit(0);
-      });
+    void shutdown();
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 

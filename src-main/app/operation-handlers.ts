@@ -6,6 +6,7 @@ import type { Logger } from '../engine/log/logger';
 import type { EventBus } from '../engine/events/event-bus';
 import { statsFromTotals } from '../engine/kept-stats';
 import { decodeTradeCursor, encodeTradeCursor } from './trade-cursor';
+import { closeAllPauseReason } from './pause-reasons';
 
 export interface HandlerDeps {
   bot: Bot;
@@ -109,7 +110,7 @@ export function createOperationHandlers(d: HandlerDeps): OperationHandlers {
     closeAll: (_i, c) =>
       bot.serial(async () => {
         // flatten and hold: entries stop first so the strategy cannot buy back in the next cycle
-        if (bot.currentState === 'running') bot.pause(`close-all by ${c.actor}`);
+        if (bot.currentState === 'running') bot.pause(closeAllPauseReason(c.actor));
         const closed = await bot.executor.exitAll('close_all');
         audit('close_all', c, { closed: closed.length, trade_ids: closed.map((t) => t.id) });
         return { success: true as const, closed, status: bot.status() as Status };

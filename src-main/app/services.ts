@@ -5,12 +5,13 @@ import { loadOrCreateControlToken } from '../server/token-store';
 import type { AppEnv } from './env';
 import { createBotRuntime, type BotRuntime } from './runtime';
 import { readExchangeKeys } from './exchange-keys';
+import { closeInOrder, type StepListener } from './shutdown';
 
 export interface Services {
   runtime: BotRuntime;
   api: ApiServer;
-  /** stop the loop, close the API (WebSocket clients get 1001), flush the database */
-  close(): Promise<void>;
+  /** stop the loop, close the API (WebSocket clients get 1001), flush the database; `onStep` hears each step done */
+  close(onStep?: StepListener): Promise<void>;
 }
 
 /**
@@ -56,9 +57,6 @@ export async function startServices(o: {
   return {
     runtime,
     api,
-    close: () => (closing ??= (async () => {
-      await api.close();
-      await runtime.close();
-    })()),
+    close: (onStep) => (closing ??= closeInOrder({ runtime, api }, onStep)),
   };
 }

@@ -39,3 +39,11 @@ export const ERROR_CODES = {
   feed: 'feed_error',
   reconcile: 'reconcile_error',
 } as const;
+
+/**
+ * A log record carrying this field marks the exchange link going down (`'lost'`: the circuit breaker tripped, or
+ * market data polls keep failing) or coming back (`'restored'`). Desktop notifications and monitors key on it rather
+ * than on the wording of the message.
+ */
+export const CONNECTION_LOG_FIELD = 'connection';
+export type ConnectionLogValue = 'lost' | 'restored';

@@ -9,7 +9,7 @@ import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation } from '../../src-main/app/invoke-operation';
 import { openLiveMarket } from '../../src-main/engine/adapters/ccxt/live-market';
 import { createLogger } from '../../src-main/engine/log/logger';
-import type { Candle, OperationName } from '../../src-shared/contract';
+import { CONNECTION_LOG_FIELD, type Candle, type OperationName } from '../../src-shared/contract';
 import { startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { waitFor } from '../helpers/wait';
 
@@ -66,6 +66,8 @@ describe('paper trading on live market data', () => {
     expect((await call(rt, 'getStatus')).last_price).toBe(0.5123);
     const logs = rt.logger.tail('info', 200).map((r) => r.msg);
     expect(logs.some((m) => /market data is back after \d+ failed poll/.test(m))).toBe(true);
+    // a short blip is not a lost connection: nothing marks the link lost or restored (no desktop notice)
+    expect(rt.logger.tail('info', 200).filter((r) => CONNECTION_LOG_FIELD in r)).toEqual([]);
     // a forming candle is never handed over: nothing newer than the one that closed
     await new Promise((r) => setTimeout(r, 2500));
     expect((await call(rt, 'getCandles', { limit: '5' })).candles.at(-1)!.ts).toBe(before.ts + FIVE_MIN);

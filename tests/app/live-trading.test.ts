@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
-import type { BotEvent, OperationName, Position, Trade } from '../../src-shared/contract';
+import { CONNECTION_LOG_FIELD, type BotEvent, type OperationName, type Position, type Trade } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { pointCcxtAt } from '../exchange-emulator/ccxt-origin';
 import { expectClose } from '../helpers/money';
@@ -154,7 +154,12 @@ describe('live trading against the exchange', () => {
     const status = await waitFor(async () => { const s = await call('getStatus'); return s.state === 'paused' ? s : null; }, 'the self-pause', 30_000, 100);
     expect(status.paused_reason).toMatch(/5 exchange calls failed in a row/);
     expect(events.some((e) => e.type === 'error' && e.data.code === 'exchange_error' && /failed in a row/.test(e.data.message))).toBe(true);
+    // the link's state is marked for desktop notifications and monitors: lost now, restored once the exchange answers
+    const link = (value: string) => events.filter((e) => e.type === 'log' && (e.data as Record<string, unknown>)[CONNECTION_LOG_FIELD] === value);
+    expect(link('lost').map((e) => e.type === 'log' && e.data.msg)).toEqual([expect.stringMatching(/^binance: 5 exchange calls failed in a row/)]);
+    expect(link('restored')).toEqual([]);
     emu.clearFaults();
+    await waitFor(() => link('restored').length === 1, 'the exchange answering again', 10_000);
   }, 40_000);
 
   it('a restart finds the stop that filled while the bot was down: the right trade, no second order, foreign orders reported', async () => {

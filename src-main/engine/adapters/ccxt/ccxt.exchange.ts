@@ -5,6 +5,10 @@ import type {
 import { orderState } from './order-state';
 import { errorLine } from './open-exchange';
 import { keyRefused, readWithRetries } from './read-retry';
+import { CONNECTION_LOG_FIELD, type ConnectionLogValue } from '../../../../src-shared/contract';
+
+/** log fields marking the exchange link's state (see CONNECTION_LOG_FIELD) */
+const link = (value: ConnectionLogValue): Record<string, unknown> => ({ [CONNECTION_LOG_FIELD]: value });
 
 /** Why the bot must stop trading by itself: the keys were refused, or the exchange keeps failing. */
 export interface ExchangeTrouble {
@@ -22,7 +26,7 @@ export interface CcxtExchangeOptions {
   /** consecutive failed calls before the bot pauses itself */
   circuitAfter?: number;
   /** a line for the log (the adapter knows nothing of the logger's shape) */
-  note?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  note?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
   now?: () => number;
 }
 
@@ -352,8 +356,10 @@ export class CcxtExchange implements ExchangePort {
 
   private succeeded(): void {
     const wasDown = this.failures > 0;
+    const wasTripped = this.tripped;
     this.failures = 0;
     this.tripped = false;
+    if (wasTripped) this.note('info', 'the exchange answers again', link('restored'));
     if (wasDown) for (const l of this.recoveredListeners) l();
   }
 
@@ -376,12 +382,13 @@ export class CcxtExchange implements ExchangePort {
   }
 
   private trouble(t: ExchangeTrouble): void {
-    this.note('error', t.reason);
+    // refused keys are not a lost connection; a run of failed calls is
+    this.note('error', t.reason, t.kind === 'circuit' ? link('lost') : undefined);
     for (const l of this.troubleListeners) l(t.reason);
   }
 
-  private note(level: 'info' | 'warn' | 'error', msg: string): void {
-    this.o.note?.(level, msg);
+  private note(level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
+    this.o.note?.(level, msg, fields);
   }
 
   private rejected(clientOrderId: string, reason: string): ExchangeOrderState {

@@ -36,7 +36,7 @@ export async function openLiveMarket(o: {
   const trading = o.credentials
     ? new CcxtExchange({
       exchange, rules, watchEveryMs: o.watchEveryMs, unknownGraceMs: o.unknownGraceMs,
-      note: (level, msg) => o.logger[level](`${exchange.id}: ${msg}`),
+      note: (level, msg, fields) => o.logger[level](`${exchange.id}: ${msg}`, fields),
     })
     : null;
   return {

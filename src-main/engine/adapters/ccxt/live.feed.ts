@@ -1,5 +1,5 @@
 import type { Exchange, OHLCV } from 'ccxt';
-import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../../../src-shared/contract';
+import { CONNECTION_LOG_FIELD, TIMEFRAME_MS, type Candle, type Timeframe } from '../../../../src-shared/contract';
 import type { Logger } from '../../log/logger';
 import type { MarketFeed } from '../../ports/market-feed.port';
 import { errorLine } from './open-exchange';
@@ -117,14 +117,15 @@ export class LiveFeed implements MarketFeed {
       this.remember(fresh);
       this.ready.push(...fresh);
       if (fresh.length) for (const l of this.readyListeners) l();
-      if (behind) this.o.logger.info(`market data is back after ${behind} failed poll(s); ${fresh.length} candle(s) fetched`);
+      // back after an outage the log called lost: say so in a way monitors can key on
+      if (behind) this.o.logger.info(`market data is back after ${behind} failed poll(s); ${fresh.length} candle(s) fetched`, behind >= FAILURES_REPORTED ? { [CONNECTION_LOG_FIELD]: 'restored' } : undefined);
       // a full page means more are waiting (a long outage): ask again at once; a candle not final yet: ask again soon
       const expected = Math.floor(this.exchangeNow() / this.tfMs) * this.tfMs - this.tfMs;
       this.schedule(fresh.length === PAGE ? 0 : this.newest < expected ? 2000 : undefined);
     } catch (e) {
       this.failures++;
       const log = this.failures === FAILURES_REPORTED ? this.o.logger.error : this.o.logger.warn;
-      log.call(this.o.logger, `market data poll failed (${this.failures} in a row): ${errorLine(e)}`);
+      log.call(this.o.logger, `market data poll failed (${this.failures} in a row): ${errorLine(e)}`, this.failures === FAILURES_REPORTED ? { [CONNECTION_LOG_FIELD]: 'lost' } : undefined);
       this.schedule(Math.min(30_000, 1000 * 2 ** Math.min(this.failures, 5)));
     }
   }

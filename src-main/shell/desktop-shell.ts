@@ -1,0 +1,96 @@
+/**
+ * The desktop's own surfaces around the bot: the tray icon and menu, desktop notifications, and the hint that the bot
+ * keeps running in the tray when the window closes. Electron at the edges only — the rules are app/tray-model.ts,
+ * app/tray-actions.ts and app/notification-rules.ts.
+ */
+import { clipboard, dialog, Notification } from 'electron';
+import type { Logger } from '../engine/log/logger';
+import type { Services } from '../app/services';
+import { loadOrCreateControlToken } from '../server/token-store';
+import { createTrayActions } from '../app/tray-actions';
+import { createTrayPresenter, readTrayFacts } from '../app/tray-presenter';
+import { firstTrayHint } from '../app/tray-hint';
+import { startNotificationFeed } from '../app/notification-feed';
+import { ALL_NOTIFICATIONS_ON, createNotificationRules, type DesktopNotification, type NotificationSwitches } from '../app/notification-rules';
+import type { TrayView } from '../app/tray-model';
+import { createDesktopTray } from './tray';
+
+export interface DesktopShellOptions {
+  services: Services;
+  dataDir: string;
+  /** BOT_API_TOKEN when set (then the token file is not the token) */
+  envToken?: string;
+  iconPath?: string;
+  logger: Logger;
+  showWindow(): void;
+  quit(): void;
+  /** the settings store's `notifications` switches; all on until it is wired */
+  notificationSwitches?: () => NotificationSwitches;
+  /** the Electron e2e test only (BOTDESK_E2E=1, never packaged): put a DesktopShellProbe on globalThis.botdeskProbe */
+  exposeProbe?: boolean;
+}
+
+/** what the Electron e2e test reads through electronApp.evaluate: the tray as last drawn and the notifications shown */
+export interface DesktopShellProbe {
+  tray(): TrayView | null;
+  notifications(): DesktopNotification[];
+}
+
+export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): void; dispose(): void } {
+  const { runtime } = o.services;
+  const shown: DesktopNotification[] = [];
+  let presenter: ReturnType<typeof createTrayPresenter> | null = null;
+
+  const act = createTrayActions({
+    handlers: runtime.handlers,
+    confirm: async (c) => (await dialog.showMessageBox({
+      type: 'warning', buttons: [c.button, 'Cancel'], defaultId: 1, cancelId: 1, title: 'BotDesk', message: c.message, detail: c.detail,
+    })).response === 0,
+    openDashboard: o.showWindow,
+    readToken: () => loadOrCreateControlToken({ dataDir: o.dataDir, envToken: o.envToken }),
+    copyText: (text) => clipboard.writeText(text),
+    quit: o.quit,
+    onError: (message) => {
+      o.logger.warn(message);
+      notify({ kind: 'errors', title: 'BotDesk', body: message });
+    },
+    onDone: () => presenter?.refresh(),
+  });
+
+  const tray = createDesktopTray({ iconPath: o.iconPath, onClick: o.showWindow, onAction: (item) => void act(item) });
+  presenter = createTrayPresenter({
+    events: runtime.events, read: () => readTrayFacts(runtime.handlers), render: tray.render, onError: (m) => o.logger.warn(m),
+  });
+
+  function notify(n: DesktopNotification): void {
+    shown.push(n);
+    if (shown.length > 100) shown.shift();
+    if (!Notification.isSupported()) return;
+    const note = new Notification({ title: n.title, body: n.body, silent: n.kind === 'trades' });
+    note.on('click', o.showWindow);
+    note.show();
+  }
+  const stopNotifications = startNotificationFeed({
+    events: runtime.events,
+    rules: createNotificationRules({ initialStatus: runtime.bot.status(), enabled: o.notificationSwitches ?? (() => ALL_NOTIFICATIONS_ON) }),
+    show: notify,
+  });
+
+  if (o.exposeProbe) {
+    const probe: DesktopShellProbe = { tray: () => presenter?.last ?? null, notifications: () => [...shown] };
+    (globalThis as { botdeskProbe?: DesktopShellProbe }).botdeskProbe = probe;
+  }
+
+  return {
+    windowClosed() {
+      if (firstTrayHint(o.dataDir)) {
+        tray.hint('BotDesk is still running', 'The bot keeps trading with the window closed. Open the dashboard or quit from the tray icon.');
+      }
+    },
+    dispose() {
+      stopNotifications();
+      presenter?.dispose();
+      tray.destroy();
+    },
+  };
+}
