@@ -19,27 +19,18 @@ function electronBinary() {
   return existsSync(binary) ? binary : null;
 }
 
-/** null when Electron can start here, else the reason it cannot */
+/**
+ * null when Electron can start here, else the reason it cannot. No native module stands in the way: inside Electron
+ * the store uses node:sqlite, built into Electron's Node, so nothing has to be rebuilt for Electron's ABI.
+ */
 function whyNoElectron() {
   if (!existsSync(electronDir)) return 'the electron package is not installed';
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display: DISPLAY and WAYLAND_DISPLAY are unset';
-  if (electronBinary()) return nativeModulesProblem();
+  if (electronBinary()) return null;
   // first run on a machine with a display: fetch the binary once, as `electron` itself would
   process.stderr.write('BotDesk: downloading the Electron binary (first run)…\n');
   const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'], timeout: 180_000 });
-  if (r.status !== 0 || !electronBinary()) return 'the Electron binary could not be downloaded';
-  return nativeModulesProblem();
-}
-
-/**
- * better-sqlite3 is compiled for Node's ABI by npm ci; Electron's differs until `electron-rebuild` runs (packaged
- * builds do it). Ask Electron itself, as Node, whether it can open a database, rather than crash the window later.
- */
-function nativeModulesProblem() {
-  const probe = spawnSync(electronBinary(), ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
-    cwd: root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'ignore'], timeout: 30_000,
-  });
-  return probe.status === 0 ? null : 'better-sqlite3 is built for Node, not Electron; "npx electron-rebuild -f -w better-sqlite3" fixes that for the desktop app (npm run serve keeps working either way)';
+  return r.status === 0 && electronBinary() ? null : 'the Electron binary could not be downloaded';
 }
 
 function run(command, args) {
