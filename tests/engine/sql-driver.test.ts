@@ -1,5 +1,5 @@
 // The SQL driver interface behaves the same whichever driver is under it: node:sqlite (Electron's main process,
-// Node ≥ 22.13) or better-sqlite3 (Node 20). npm test also runs this file under Node 24 (scripts/test.mjs), so both
+// Node 22.16+ and 24+) or better-sqlite3 (Node 20). npm test also runs this file under Node 24 (scripts/test.mjs), so both
 // drivers are exercised on this machine; each run tests the drivers its Node can load.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'botdesk-sql-driver-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-const hasNodeSqlite = major > 22 || (major === 22 && minor >= 13);
+// what the driver needs arrived in Node 22.16 and 24.0 (array rows, isTransaction)
+const hasNodeSqlite = major >= 24 || (major === 22 && minor >= 16);
 
 /** better-sqlite3 is built for this machine's Node 20 ABI: under another Node it cannot load, which is the point */
 function canLoad(driver: SqlDriverName): boolean {
@@ -26,7 +27,7 @@ function canLoad(driver: SqlDriverName): boolean {
 const drivers = (['node:sqlite', 'better-sqlite3'] as const).filter(canLoad);
 
 describe('driver choice', () => {
-  it(`picks node:sqlite where Node has it (≥ 22.13), else better-sqlite3 (this is Node ${process.versions.node})`, () => {
+  it(`picks node:sqlite where Node has what it needs (22.16+, 24+), else better-sqlite3 (this is Node ${process.versions.node})`, () => {
     expect(defaultDriver()).toBe(hasNodeSqlite ? 'node:sqlite' : 'better-sqlite3');
     expect(nodeSqliteMissing() === null).toBe(hasNodeSqlite);
     if (!hasNodeSqlite) expect(() => openDatabase(':memory:', { driver: 'node:sqlite' })).toThrow(/node:sqlite cannot be used here: Node 20\.\d+\.\d+ has no node:sqlite/);

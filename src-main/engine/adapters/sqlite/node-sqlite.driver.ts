@@ -1,7 +1,7 @@
 import type { OpenOptions, SqlDatabase, SqlRunResult, SqlStatement } from './sql-driver';
 import { TransactionRunner } from './sql-transaction';
 
-/** The slice of node:sqlite (Node ≥ 22.13, Electron's main process) this driver uses; Node 20's types lack it. */
+/** The slice of node:sqlite (Node 22.16+ and 24+, Electron's main process) this driver uses; Node 20's types lack it. */
 interface NodeStatement {
   run(...params: unknown[]): SqlRunResult;
   get(...params: unknown[]): unknown;
@@ -25,14 +25,28 @@ interface NodeSqliteModule {
 const nodeSqlite = (): NodeSqliteModule | undefined =>
   process.getBuiltinModule?.('node:sqlite') as NodeSqliteModule | undefined;
 
-/** null when node:sqlite has everything this driver needs, else what is missing */
+let missing: string | null | undefined;
+
+/**
+ * null when node:sqlite has everything this driver needs (Node ≥ 22.16 and 24: array rows, unknown named parameters
+ * ignored, isOpen/isTransaction), else what is missing. Probed once on an in-memory database.
+ */
 export function nodeSqliteMissing(): string | null {
+  if (missing !== undefined) return missing;
   const sqlite = nodeSqlite();
-  if (!sqlite) return `Node ${process.versions.node} has no node:sqlite`;
-  for (const method of ['setReturnArrays', 'setAllowUnknownNamedParameters'] as const) {
-    if (!(method in sqlite.StatementSync.prototype)) return `node:sqlite of Node ${process.versions.node} has no StatementSync.${method}`;
+  if (!sqlite) return (missing = `Node ${process.versions.node} has no node:sqlite`);
+  const db = new sqlite.DatabaseSync(':memory:');
+  try {
+    const stmt = db.prepare('SELECT 1');
+    const lacks = [
+      ...(['setReturnArrays', 'setAllowUnknownNamedParameters'] as const).filter((m) => typeof stmt[m] !== 'function').map((m) => `StatementSync.${m}`),
+      ...(['isOpen', 'isTransaction'] as const).filter((p) => typeof db[p] !== 'boolean').map((p) => `DatabaseSync.${p}`),
+    ];
+    missing = lacks.length ? `node:sqlite of Node ${process.versions.node} has no ${lacks.join(', ')}` : null;
+  } finally {
+    db.close();
   }
-  return null;
+  return missing;
 }
 
 /** names of the named parameters (@a, :a, $a) of a statement, string literals skipped */

@@ -3,7 +3,7 @@ import { nodeSqliteMissing, openNodeSqlite } from './node-sqlite.driver';
 
 /**
  * The part of SQLite the store uses, behind one interface with two drivers:
- * - `node:sqlite` (built into Node ≥ 22.13 and into Electron's main process), so the desktop app needs no native
+ * - `node:sqlite` (built into Node 22.16+ and 24+, and so into Electron's main process), so the desktop app needs no native
  *   module built for Electron's ABI;
  * - `better-sqlite3` where Node has no usable node:sqlite (Node 20), loaded only then.
  * Both behave alike where the store can tell: rows are plain data (node:sqlite's have a null prototype), numbers not
