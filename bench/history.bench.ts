@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src-main/engine/adapters/sqlite/sql-driver';
 import { encodeTradeCursor } from '../src-main/app/trade-cursor';
 import { historySeries, seedHistory } from '../tests/helpers/seed-history';
 import { bundleWorker, pinThisProcess, startWorker, type Worker } from './pinning';
@@ -29,7 +29,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The routes a dashboard, scripts and Prometheus poll, with the query parameters that need the seeded database. */
 function routesFor(dataDir: string, lastTs: number): [string, string][] {
-  const db = new Database(join(dataDir, 'botdesk.sqlite'), { readonly: true });
+  const db = openDatabase(join(dataDir, 'botdesk.sqlite'), { readonly: true });
   try {
     const keys = db.prepare(`SELECT exit_time, id FROM trades ORDER BY exit_time DESC, id DESC`).all() as { exit_time: number; id: number }[];
     const at = (f: number) => keys[Math.min(keys.length - 1, Math.floor(keys.length * f))];

@@ -19,14 +19,3 @@ export function displayProblem(env = process.env, platform = process.platform) {
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display: DISPLAY and WAYLAND_DISPLAY are unset';
   return null;
 }
-
-/**
- * better-sqlite3 is compiled for Node's ABI by npm ci; Electron's differs until `electron-rebuild` runs (packaged
- * builds do it). Ask Electron itself, as Node, whether it can open a database, rather than crash the window later.
- */
-export function nativeModulesProblem(root, binary) {
-  const probe = spawnSync(binary, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
-    cwd: root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'ignore'], timeout: 30_000,
-  });
-  return probe.status === 0 ? null : 'better-sqlite3 is built for Node, not Electron; "npx electron-rebuild -f -w better-sqlite3" fixes that for the desktop app (npm run serve keeps working either way)';
-}

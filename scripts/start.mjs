@@ -5,22 +5,24 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { displayProblem, electronBinary, electronDir, nativeModulesProblem } from './electron-check.mjs';
+import { displayProblem, electronBinary, electronDir } from './electron-check.mjs';
 import { build, desktopIsFresh, ensureDashboard, headlessArgs } from './headless-entry.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** null when Electron can start here, else the reason it cannot */
+/**
+ * null when Electron can start here, else the reason it cannot. No native module stands in the way: inside Electron
+ * the store uses node:sqlite, built into Electron's Node, so nothing has to be rebuilt for Electron's ABI.
+ */
 function whyNoElectron() {
   if (!existsSync(electronDir(root))) return 'the electron package is not installed';
   const noDisplay = displayProblem();
   if (noDisplay) return noDisplay;
-  if (electronBinary(root)) return nativeModulesProblem(root, electronBinary(root));
+  if (electronBinary(root)) return null;
   // first run on a machine with a display: fetch the binary once, as `electron` itself would
   process.stderr.write('BotDesk: downloading the Electron binary (first run)…\n');
   const r = spawnSync(process.execPath, [join(electronDir(root), 'install.js')], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'], timeout: 180_000 });
-  if (r.status !== 0 || !electronBinary(root)) return 'the Electron binary could not be downloaded';
-  return nativeModulesProblem(root, electronBinary(root));
+  return r.status === 0 && electronBinary(root) ? null : 'the Electron binary could not be downloaded';
 }
 
 function run(command, args) {

@@ -1,31 +1,52 @@
 #!/usr/bin/env node
 // npm test: typecheck, build (the browser tests serve the built dashboard), then every vitest suite
-// (unit, integration over real sockets, browser end-to-end). Ends with one plain line: "N passed, N failed".
+// (unit, integration over real sockets, browser end-to-end), then the storage suites again under Node 24, the Node
+// inside Electron, where the store runs on node:sqlite. Ends with one plain line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { delimiter, dirname, resolve } from 'node:path';
+import { electronNodeBinary } from './electron-node.mjs';
 
-const run = (title, cmd, args) => {
+const run = (title, cmd, args, env = process.env) => {
   process.stdout.write(`\n▶ ${title}\n`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32', env });
   return r.status === 0;
 };
+
+/** vitest's counts from its JSON report; a missing report or an empty run counts as a failure */
+function counts(report) {
+  if (!existsSync(report)) return { passed: 0, failed: 1 };
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0) + (r.numTotalTests === 0 ? 1 : 0) };
+}
+
+/** the suites that touch SQLite: the store, its history tables and migrations, a runtime over a real file */
+const STORAGE_SUITES = ['tests/engine', 'tests/server/history-api.test.ts', 'tests/app/runtime-restart.test.ts'];
 
 mkdirSync('test-artifacts', { recursive: true });
 const typecheck = run('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 const build = run('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']);
 const report = 'test-artifacts/vitest.json';
+rmSync(report, { force: true });
 run('tests (vitest: unit, integration, e2e)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+let { passed, failed } = counts(report);
 
-let passed = 0;
-let failed = 0;
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
-  if (r.numTotalTests === 0) failed++;
+// only for the whole suite: a run of chosen files (npm test -- some.test.ts) is about those files
+const node24 = process.argv.length > 2 ? { skipped: 'a chosen set of test files was given' } : electronNodeBinary();
+if (node24.binary) {
+  const report24 = 'test-artifacts/vitest-node24.json';
+  rmSync(report24, { force: true });
+  // child processes the tests start (process.execPath, or `node` on PATH) run under Node 24 too
+  const env = { ...process.env, PATH: `${dirname(node24.binary)}${delimiter}${process.env.PATH}` };
+  run(`storage suites under Node ${node24.version} (node:sqlite, as in Electron's main process)`, node24.binary,
+    [resolve('node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report24}`, ...STORAGE_SUITES], env);
+  const c = counts(report24);
+  passed += c.passed;
+  failed += c.failed;
 } else {
-  failed++;
+  process.stdout.write(`\n▶ storage suites under Node 24: skipped, ${node24.skipped}\n`);
 }
+
 if (!typecheck) failed++;
 if (!build) failed++;
 process.stdout.write(`\n${!typecheck ? 'typecheck failed\n' : ''}${!build ? 'build failed\n' : ''}`);

@@ -43,6 +43,8 @@ export function createMainWindow(o: MainWindowOptions): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // a middle-click on a link would open a window through another path than window.open (electronegativity)
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const own = appPageUrl(o.indexHtml);

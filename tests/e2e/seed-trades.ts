@@ -21,6 +21,6 @@ export function seedTrades(dataDir: string, n: number): void {
       };
       insert.run(trade);
     }
-  })();
+  });
   store.db.close();
 }

@@ -16,6 +16,8 @@ export interface ServerOptions {
   replaySpeed?: number | 'max';
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** another Node and entry, e.g. Node 24 on the built bundle (default: this Node, the sources through tsx) */
+  command?: { node: string; args: string[] };
 }
 
 export interface RunningServer {
@@ -31,7 +33,7 @@ export interface RunningServer {
 }
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(o.command?.node ?? process.execPath, o.command?.args ?? ['--import', 'tsx', entry], {
     cwd: root,
     env: {
       ...process.env,

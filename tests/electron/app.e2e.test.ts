@@ -1,7 +1,7 @@
 // The desktop app end to end, driven by Playwright's Electron support: the window opens, the dashboard shows the bot
 // through the preload bridge (IPC), Start/Stop clicked in the window reach the tray, closing the window leaves the bot
-// running in the tray (hint said once), and Quit flushes the database. Needs the Electron binary, better-sqlite3 built
-// for Electron, and a display (or Xvfb to make one); where any is missing it says so once and skips.
+// running in the tray (hint said once), and Quit flushes the database. Needs the Electron binary
+// and a display (or Xvfb to make one); where any is missing it says so once and skips.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import type { Status } from '../../src-shared/contract';
 import type { DesktopShellProbe } from '../../src-main/shell/desktop-shell';
 import type { TrayView } from '../../src-main/app/tray-model';
-import { displayProblem, electronBinary, nativeModulesProblem } from '../../scripts/electron-check.mjs';
+import { displayProblem, electronBinary } from '../../scripts/electron-check.mjs';
 import { build, desktopIsFresh } from '../../scripts/headless-entry.mjs';
 import { waitFor } from '../helpers/wait';
 
@@ -30,8 +30,7 @@ function whySkip(): string | null {
   const missing: string[] = [];
   if (!binary) missing.push('the Electron binary is not installed (node_modules/electron/dist missing)');
   if (needsDisplay && !xvfb) missing.push('there is no display (DISPLAY and WAYLAND_DISPLAY unset) and no Xvfb to make one');
-  if (missing.length) return missing.join(' and ');
-  return nativeModulesProblem(root, binary as string);
+  return missing.length ? missing.join(' and ') : null;
 }
 const skipped = whySkip();
 if (skipped) console.warn(`Electron e2e skipped: ${skipped}.`);

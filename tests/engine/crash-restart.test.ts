@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import Database from 'better-sqlite3';
+import { openDatabase, type SqlDatabase } from '../../src-main/engine/adapters/sqlite/sql-driver';
 import { createBotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation } from '../../src-main/app/invoke-operation';
 import { expectClose } from '../helpers/money';
@@ -23,7 +23,7 @@ function runAndKill(dataDir: string, ms: number): Promise<void> {
   });
 }
 
-const count = (db: Database.Database, sql: string) => (db.prepare(sql).get() as { n: number }).n;
+const count = (db: SqlDatabase, sql: string) => (db.prepare(sql).get() as { n: number }).n;
 
 describe('kill -9 at any moment', () => {
   it('restarts with every position, order and trade, no duplicate order, every position protected', async () => {
@@ -31,8 +31,8 @@ describe('kill -9 at any moment', () => {
     let tradesBefore = 0;
     for (let round = 0; round < 5; round++) {
       await runAndKill(dir, 150 + Math.floor(Math.random() * 700));
-      const db = new Database(join(dir, 'botdesk.sqlite'), { readonly: true });
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const db = openDatabase(join(dir, 'botdesk.sqlite'), { readonly: true });
+      expect(db.pragma('integrity_check')).toBe('ok');
       const trades = count(db, 'SELECT count(*) AS n FROM trades');
       expect(trades).toBeGreaterThanOrEqual(tradesBefore); // nothing acknowledged is ever lost
       // the kept totals are written in each trade's transaction: in step with the trade list at any kill

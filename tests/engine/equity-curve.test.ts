@@ -39,7 +39,7 @@ describe('equity curve', () => {
   const lowest = points.reduce((a, b) => (b.equity < a.equity ? b : a));
   const highest = points.reduce((a, b) => (b.equity > a.equity ? b : a));
   afterAll(() => {
-    const file = store.db.name;
+    const file = store.db.path;
     store.close();
     rmSync(join(file, '..'), { recursive: true, force: true });
   });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src-main/engine/adapters/sqlite/sql-driver';
 import type { LogRecord, Trade } from '../../src-shared/contract';
 import { createBotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation } from '../../src-main/app/invoke-operation';
@@ -85,7 +85,7 @@ describe('kept stats', () => {
   it('a database that disagrees with itself is repaired at start-up, with a warning naming what was wrong', async () => {
     const dir = tempDir('kept-repair');
     seedXrp(dir);
-    const db = new Database(join(dir, 'botdesk.sqlite'));
+    const db = openDatabase(join(dir, 'botdesk.sqlite'));
     db.prepare(`UPDATE trade_totals SET realized = realized + 1, wins = wins + 1`).run();
     db.prepare(`UPDATE trades SET run_pnl = run_pnl + 5 WHERE id = (SELECT max(id) / 2 FROM trades)`).run();
     db.prepare(`DELETE FROM equity_buckets WHERE level = 2`).run();
@@ -117,7 +117,7 @@ describe('kept stats', () => {
 
   it('a database of the previous schema is upgraded: its trades fill the totals and running sums, its equity the buckets', async () => {
     const dir = tempDir('kept-upgrade');
-    const db = new Database(join(dir, 'botdesk.sqlite'));
+    const db = openDatabase(join(dir, 'botdesk.sqlite'));
     db.exec(MIGRATIONS[0]);
     db.pragma('user_version = 1');
     const insert = db.prepare(`INSERT INTO trades (id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct, exit_reason, config_version)
@@ -130,7 +130,7 @@ describe('kept stats', () => {
         insert.run(i, i, 0.5 + pnl / 100, t0 + i * 600_000, t0 + i * 600_000 + 300_000, pnl);
       }
       for (let i = 0; i < 10_000; i++) point.run(t0 + i * 300_000, 10_000 + Math.sin(i / 50) * 100);
-    })();
+    });
     db.close();
 
     const rt = await createBotRuntime({ dataDir: dir, market: { kind: 'synthetic', seed: 5 }, replaySpeed: 1, logger: createLogger({ level: 'warn' }) });

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-driver';
 
 /** Versioned schema: migration N brings user_version from N-1 to N. Never edit a shipped one; append. */
 export const MIGRATIONS: readonly string[] = [
@@ -66,8 +66,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+export function migrate(db: SqlDatabase): void {
+  const current = db.pragma('user_version') as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`database schema version ${current} is newer than this BotDesk (${MIGRATIONS.length}); upgrade BotDesk`);
   }
@@ -75,6 +75,6 @@ export function migrate(db: Database.Database): void {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    });
   }
 }

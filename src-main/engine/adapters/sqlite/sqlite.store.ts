@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type {
   AuditRecord, BotConfig, ConfigVersion, EquityPoint, LogRecord, Order, Trade,
 } from '../../../../src-shared/contract';
@@ -10,6 +9,7 @@ import type { PaperJournal, PaperOrder } from '../paper/paper.exchange';
 import type { EquityMarks, TradeTotals } from '../../kept-stats';
 import { LOG_LEVELS } from '../../../../src-shared/contract';
 import { migrate } from './migrations';
+import { openDatabase, type SqlDatabase, type SqlDriverName } from './sql-driver';
 import { HistoryTables, type EquityAnswer, type HistoryRepair, type TradePage, type TradeWindow } from './history-tables';
 
 const ORDER_COLUMNS = ['id', 'client_order_id', 'exchange_order_id', 'symbol', 'side', 'type', 'purpose', 'amount', 'price', 'trigger_price', 'status', 'filled', 'average_price', 'fee', 'position_id', 'exit_reason', 'created_at', 'updated_at', 'config_version'] as const;
@@ -24,7 +24,7 @@ const upsert = (table: string, cols: readonly string[]) =>
  * survives a power cut. Also holds the paper exchange's book, so a crash can never split the two.
  */
 export class SqliteStore implements TradingJournal {
-  readonly db: Database.Database;
+  readonly db: SqlDatabase;
   private readonly stmt;
   private readonly history: HistoryTables;
   /** move after every write that can change a page of trades / the equity curve (answer caches key on them) */
@@ -33,9 +33,9 @@ export class SqliteStore implements TradingJournal {
   /** the totals as of trade write `totalsAt` (every stats read and every scrape wants them) */
   private totals: { at: number; value: TradeTotals } | null = null;
 
-  constructor(dataDir: string, fileName = 'botdesk.sqlite') {
+  constructor(dataDir: string, fileName = 'botdesk.sqlite', options: { driver?: SqlDriverName } = {}) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.db = new Database(join(dataDir, fileName));
+    this.db = openDatabase(join(dataDir, fileName), options);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -66,7 +66,7 @@ export class SqliteStore implements TradingJournal {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.isOpen) this.db.close();
   }
 
   // ── TradingJournal ─────────────────────────────────────────────────────────
@@ -77,7 +77,7 @@ export class SqliteStore implements TradingJournal {
     this.db.transaction(() => {
       this.stmt.saveOrder.run(entryOrder);
       this.stmt.savePosition.run(position);
-    })();
+    });
   }
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
     try {
@@ -86,7 +86,7 @@ export class SqliteStore implements TradingJournal {
         this.stmt.savePosition.run(position);
         // the kept totals and running sums move in the trade's own transaction: a crash cannot split them
         this.history.recordTrade(trade, () => this.stmt.insertTrade.run(trade));
-      })();
+      });
     } finally {
       this.tradeWrites++;
     }
@@ -120,7 +120,7 @@ export class SqliteStore implements TradingJournal {
   atomically(fn: () => void): void {
     if (this.db.inTransaction) return fn();
     try {
-      this.db.transaction(fn)();
+      this.db.transaction(fn);
     } finally {
       // whatever was read inside may have been rolled back: nothing cached from it outlives the transaction
       this.tradeWrites++;
@@ -243,7 +243,7 @@ export class SqliteStore implements TradingJournal {
         levels.add(r.level);
       }
       for (const level of levels) this.stmt.trimLogs.run({ level, keep });
-    })();
+    });
   }
   /** the newest `perLevel` records of each level, oldest first (from the level index) */
   recentLogs(perLevel: number): LogRecord[] {
