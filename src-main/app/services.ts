@@ -89,7 +89,7 @@ export async function startServices(o: {
 }
 
 /** BOT_EXCHANGE_KEY_FILE when set, else (desktop) the keys stored in the keychain */
-function liveCredentials(env: AppEnv, secrets: SecretStore | undefined): ExchangeCredentials {
+export function liveCredentials(env: AppEnv, secrets: SecretStore | undefined): ExchangeCredentials {
   if (env.exchangeKeyFile || !secrets) return readExchangeKeys(env.exchangeKeyFile);
   let stored: ReturnType<SecretStore['load']>;
   try {
