@@ -6,7 +6,8 @@ export type SocketState = 'connecting' | 'connected' | 'reconnecting';
 export interface EventSocketOptions {
   /** ws://host:port/ws/events plus `?since=` when resuming */
   url(since: number | null): string;
-  token: string;
+  /** read at each (re)connection: a rotated token is picked up by the next one */
+  token(): string;
   onEvent(event: BotEvent): void;
   onState(state: SocketState): void;
   /** after a failed connection: is the token still accepted? (a browser cannot see the upgrade's 401) */
@@ -44,7 +45,7 @@ export class EventSocket {
     const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : null;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.o.url(since), ['bearer', this.o.token]);
+      ws = new WebSocket(this.o.url(since), ['bearer', this.o.token()]);
     } catch {
       this.retry(false);
       return;
