@@ -85,10 +85,8 @@ async function main(): Promise<void> {
 
 /** the login item follows the saved setting (a copied data directory, an OS that forgot it) */
 function syncLaunchAtLogin(s: Services, warn: (m: string) => void): void {
-  const wanted = s.settings.get().launch_at_login;
-  if (!wanted && process.platform === 'linux') return;
   try {
-    applyLaunchAtLogin(wanted);
+    applyLaunchAtLogin(s.settings.get().launch_at_login);
   } catch (e) {
     warn(`launch at login could not be applied: ${(e as Error).message}`);
   }

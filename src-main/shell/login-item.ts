@@ -1,10 +1,15 @@
-/** Launch at login through the OS (login items on macOS, the Run key on Windows; Linux has no Electron API). */
+/**
+ * Launch at login through the OS: login items on macOS and Windows (Electron's API), an autostart entry on Linux
+ * (Electron has no API there; app/linux-autostart.ts writes the freedesktop file).
+ */
 import { app } from 'electron';
+import { setLinuxAutostart } from '../app/linux-autostart';
 
 export function applyLaunchAtLogin(on: boolean): void {
   if (process.platform === 'linux') {
-    // an autostart .desktop entry would be ours to write and keep in step with the install location; refused for now
-    if (on) throw new Error('launch at login is not supported on Linux yet; add BotDesk to your desktop\'s autostart programs');
+    // an AppImage moves its mounted binary each run: its own path is the stable one
+    const binary = process.env.APPIMAGE ?? process.execPath;
+    setLinuxAutostart({ on, command: app.isPackaged ? [binary] : [binary, app.getAppPath()] });
     return;
   }
   app.setLoginItemSettings({ openAtLogin: on });
