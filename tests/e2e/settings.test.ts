@@ -73,8 +73,15 @@ describe('settings panel', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).notifications.trades).toBe(false);
   });
 
-  it('rotating the control token from the panel: shown once, the old token is 401, the page keeps working', async () => {
+  it('rotating the control token from the panel: shown once, the old token is 401, the page keeps working; another tab is signed out', async () => {
     const old = server.token;
+    // a second tab signed in with the token typed in
+    const other = await page.context().newPage();
+    await other.goto(server.url);
+    await other.fill(byTestId('login-token'), old);
+    await other.click(byTestId('login-submit'));
+    await other.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 15_000 });
+
     await page.click(byTestId('rotate-token'));
     await page.click(byTestId('rotate-confirm'));
     const fresh = ((await (await page.waitForSelector(byTestId('new-control-token-value'))).textContent()) ?? '').trim();
@@ -87,6 +94,10 @@ describe('settings panel', () => {
     // the page's own fetch with the old token is refused too (same browser, same origin)
     const fromPage = await page.evaluate(async (t) => (await fetch('/api/v1/bot/status', { headers: { Authorization: `Bearer ${t}` } })).status, old);
     expect(fromPage).toBe(401);
+
+    // the other tab's stream was closed (4401) and its token is gone: it asks to sign in again, saying why
+    expect(await (await other.waitForSelector(byTestId('login-reason'), { timeout: 15_000 })).textContent()).toMatch(/rotated/);
+    await other.close();
 
     await page.click(byTestId('settings-close'));
     // the event stream was closed with the old token and comes back with the new one

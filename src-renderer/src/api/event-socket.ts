@@ -13,7 +13,15 @@ export interface EventSocketOptions {
   /** after a failed connection: is the token still accepted? (a browser cannot see the upgrade's 401) */
   tokenStillValid(): Promise<boolean>;
   onUnauthorised(): void;
+  /**
+   * The server closed the stream because its token was replaced (4401). Resolves true when this page holds the new
+   * token (it rotated it): the stream comes back at once with it. False: someone else rotated it, the page is signed out.
+   */
+  onRevoked(usedToken: string): Promise<boolean>;
 }
+
+/** close code of a stream whose token was rotated away or removed */
+const TOKEN_REVOKED = 4401;
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
 
@@ -44,8 +52,9 @@ export class EventSocket {
     this.o.onState(this.attempt === 0 && this.seqs.lastSeq === 0 ? 'connecting' : 'reconnecting');
     const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : null;
     let ws: WebSocket;
+    const usedToken = this.o.token();
     try {
-      ws = new WebSocket(this.o.url(since), ['bearer', this.o.token()]);
+      ws = new WebSocket(this.o.url(since), ['bearer', usedToken]);
     } catch {
       this.retry(false);
       return;
@@ -72,10 +81,14 @@ export class EventSocket {
       first = false;
       if (this.seqs.accept(event.seq)) this.o.onEvent(event);
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      this.retry(opened);
+      if (e.code !== TOKEN_REVOKED) return this.retry(opened);
+      this.o.onRevoked(usedToken).then(
+        (renewed) => (renewed ? this.connect() : this.stopUnauthorised()),
+        () => this.retry(false),
+      );
     };
   }
 

@@ -84,6 +84,11 @@ export function createHttpTransport({ origin, token: firstToken, onTokenChange }
       return res.status !== 401;
     },
     onUnauthorised: () => connection.set('unauthorised'),
+    // the stream closes (4401) before the rotation's answer arrives, or just after: either way the new token decides
+    onRevoked: async (usedToken) => {
+      await rotation?.catch(() => undefined);
+      return token !== usedToken;
+    },
   });
 
   return {
