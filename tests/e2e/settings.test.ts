@@ -73,6 +73,19 @@ describe('settings panel', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).notifications.trades).toBe(false);
   });
 
+  it('a read-only token of one\'s own under 16 characters is refused next to the field; a good one works at once', async () => {
+    await page.fill(byTestId('read-token-own'), 'too-short');
+    await page.click(byTestId('read-token-new'));
+    expect(await (await page.waitForSelector(byTestId('read-token-error'))).textContent()).toMatch(/at least 16 characters/);
+    expect(existsSync(join(dataDir, 'api-read-token'))).toBe(false);
+    const own = 'monitor-token-for-grafana-123';
+    await page.fill(byTestId('read-token-own'), own);
+    await page.click(byTestId('read-token-new'));
+    expect((await (await page.waitForSelector(byTestId('new-read-token-value'))).textContent())?.trim()).toBe(own);
+    expect((await get(server, '/bot/status', own)).status).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/bot/pause`, { method: 'POST', headers: { Authorization: `Bearer ${own}`, 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(403);
+  });
+
   it('rotating the control token from the panel: shown once, the old token is 401, the page keeps working; another tab is signed out', async () => {
     const old = server.token;
     // a second tab signed in with the token typed in

@@ -15,7 +15,8 @@ export interface SettingsState {
   load(): Promise<void>;
   save(patch: SettingsPatch): Promise<Outcome>;
   rotateToken(): Promise<Outcome<string>>;
-  setReadToken(): Promise<Outcome<string>>;
+  /** a token of one's own, or (undefined) a generated one */
+  setReadToken(own?: string): Promise<Outcome<string>>;
   removeReadToken(): Promise<Outcome>;
   saveKeys(keys: SaveExchangeKeys): Promise<Outcome>;
   deleteKeys(): Promise<Outcome>;
@@ -58,8 +59,8 @@ export function createSettingsStore(client: BotClient) {
         return undefined;
       }),
       rotateToken: () => run('rotate', async () => (await client.rotateToken({ body: {} })).token),
-      setReadToken: () => run('read-token', async () => {
-        const { token } = await client.setReadToken({ body: {} });
+      setReadToken: (own) => run('read-token', async () => {
+        const { token } = await client.setReadToken({ body: own === undefined ? {} : { token: own } });
         await reloadView();
         return token;
       }),

@@ -10,7 +10,8 @@ export function TokensSection({ store, ipc }: { store: StoreApi<SettingsState>; 
   const busy = useStore(store, (s) => s.busy);
   const [control, setControl] = useState<string | null>(null);
   const [read, setRead] = useState<string | null>(null);
-  const [error, setError] = useState<{ where: 'control' | 'read'; message: string } | null>(null);
+  const [own, setOwn] = useState('');
+  const [error, setError] = useState<{ where: 'control' | 'read'; message: string; fields?: Record<string, string> } | null>(null);
   const [confirmRotate, setConfirmRotate] = useState(false);
   if (!view) return null;
   const { tokens } = view;
@@ -22,9 +23,12 @@ export function TokensSection({ store, ipc }: { store: StoreApi<SettingsState>; 
     setError(r.ok ? null : { where: 'control', message: r.message });
   };
   const newRead = async () => {
-    const r = await store.getState().setReadToken();
-    if (r.ok) setRead(r.value);
-    setError(r.ok ? null : { where: 'read', message: r.message });
+    const r = await store.getState().setReadToken(own.trim() === '' ? undefined : own);
+    if (r.ok) {
+      setRead(r.value);
+      setOwn('');
+    }
+    setError(r.ok ? null : { where: 'read', message: r.message, fields: r.fields });
   };
   const removeRead = async () => {
     const r = await store.getState().removeReadToken();
@@ -70,8 +74,16 @@ export function TokensSection({ store, ipc }: { store: StoreApi<SettingsState>; 
       ) : (
         <p className="muted">Set by BOT_API_READ_TOKEN: change or unset that variable and restart.</p>
       )}
+      {tokens.read.editable && (
+        <label className="inline-field">
+          Your own token (optional){' '}
+          <input type="text" value={own} onChange={(e) => setOwn(e.target.value)} placeholder="empty: generate one" autoComplete="off" data-testid="read-token-own" />
+        </label>
+      )}
       {read && <OneTimeToken token={read} testId="new-read-token" />}
-      {error?.where === 'read' && <div className="field-error">{error.message}</div>}
+      {error?.where === 'read' && (
+        <div className="field-error" data-testid="read-token-error">{error.fields?.token ? `Token ${error.fields.token}.` : error.message}</div>
+      )}
     </section>
   );
 }
