@@ -50,18 +50,19 @@ export async function startServices(o: {
   }
   // BOT_API_PORT wins over the port saved in the settings
   const port = env.portFromEnv ? env.port : settings.get().api_port;
-  let api: ApiServer | null = null;
+  let listening: number | null = null;
   const runtime = await createBotRuntime({
     dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger, credentials,
     exchange: { id: env.exchange, sandbox: env.exchangeSandbox, apiUrl: env.exchangeApiUrl },
     deskHandlers: (audit) => createDeskHandlers({
       dataDir: env.dataDir, host: env.host, auth, settings, logger,
       controlTokenFromEnv: env.controlToken !== undefined, readTokenFromEnv: env.readToken !== undefined,
-      portFromEnv: env.portFromEnv ? env.port : null, listeningPort: () => api?.port ?? null,
+      portFromEnv: env.portFromEnv ? env.port : null, listeningPort: () => listening,
       applyLaunchAtLogin: o.applyLaunchAtLogin,
       keys: { secrets: o.secrets ?? null, keyFile: env.exchangeKeyFile, exchange: env.exchange },
     }, audit),
   });
+  let api: ApiServer;
   try {
     api = await createApiServer({
       handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, logger, controlToken, auth,
@@ -69,20 +70,24 @@ export async function startServices(o: {
     });
   } catch (e) {
     await runtime.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const from = env.portFromEnv ? 'BOT_API_PORT' : `the API port saved in Settings (${settings.file})`;
+      throw new EnvError(`Port ${port} is in use by another program; change ${from}, or set BOT_API_PORT=0 for any free port.`);
+    }
     throw e;
   }
+  listening = api.port;
   const out = o.out ?? ((line: string) => process.stdout.write(line + '\n'));
   for (const line of o.beforeReady?.(api) ?? []) out(line);
   out(`BotDesk API listening on ${api.url}`);
   logger.info(`data in ${env.dataDir}; control token in ${join(env.dataDir, 'api-token')}`);
   let closing: Promise<void> | null = null;
-  const started = api;
   return {
     runtime,
-    api: started,
+    api,
     settings,
     close: () => (closing ??= (async () => {
-      await started.close();
+      await api.close();
       await runtime.close();
     })()),
   };

@@ -105,6 +105,13 @@ describe('settings at start and in the desktop shell', () => {
       const env = await startDesk({ dataDir, env: { BOT_API_PORT: '0' } });
       expect(env.services.api.port).not.toBe(port);
       await env.close();
+      // the saved port taken by another program at start: one sentence saying where the port came from
+      const other = await listen(port);
+      try {
+        await expect(startDesk({ dataDir, env: { BOT_API_PORT: '' } })).rejects.toThrow(/Port \d+ is in use.*saved in Settings.*BOT_API_PORT=0/);
+      } finally {
+        await closeServer(other);
+      }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
