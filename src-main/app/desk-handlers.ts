@@ -65,7 +65,7 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       }
       d.logger.addSecret(token);
       // on disk first: if the write fails the old token stays in force, and the file never names a token that fails
-      writeControlToken(d.dataDir, token);
+      written(() => writeControlToken(d.dataDir, token), 'control token');
       d.auth.replaceControl(token);
       audit('rotate_token', caller);
       return { success: true as const, token };
@@ -74,7 +74,7 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       if (d.readTokenFromEnv) throw new ServiceError(409, 'The read-only token comes from BOT_API_READ_TOKEN, so it cannot be changed here: change or unset that variable and restart.');
       const token = newToken(input.body?.token, d.auth.currentControlToken);
       d.logger.addSecret(token);
-      writeReadToken(d.dataDir, token);
+      written(() => writeReadToken(d.dataDir, token), 'read-only token');
       const replaced = d.auth.hasReadToken;
       d.auth.replaceRead(token);
       audit(replaced ? 'replace_read_token' : 'create_read_token', caller);
@@ -83,7 +83,7 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
     removeReadToken: (_input, caller) => {
       if (d.readTokenFromEnv) throw new ServiceError(409, 'The read-only token comes from BOT_API_READ_TOKEN, so it cannot be removed here: unset that variable and restart.');
       const removed = d.auth.hasReadToken;
-      writeReadToken(d.dataDir, null);
+      written(() => writeReadToken(d.dataDir, null), 'read-only token');
       d.auth.replaceRead(null);
       if (removed) audit('remove_read_token', caller);
       return { success: true as const, removed };
@@ -94,7 +94,7 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       let loginItemChanged = false;
       try {
         await d.settings.update(patch, async (next, previous) => {
-          if (next.api_port !== previous.api_port || patch.api_port !== undefined) await checkPort(next.api_port);
+          if (patch.api_port !== undefined) await checkPort(next.api_port);
           if (d.applyLaunchAtLogin && next.launch_at_login !== previous.launch_at_login) {
             applyLoginItem(next.launch_at_login);
             loginItemChanged = true;
@@ -111,6 +111,15 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
     },
     ...createExchangeKeyHandlers(d.keys, d.logger, audit),
   };
+
+  /** a token file that cannot be written: nothing switches, and the sentence says which file */
+  function written(write: () => void, what: string): void {
+    try {
+      write();
+    } catch (e) {
+      throw new ServiceError(409, `The ${what} file in ${d.dataDir} could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the current token stays in force.`);
+    }
+  }
 
   function applyLoginItem(on: boolean): void {
     try {

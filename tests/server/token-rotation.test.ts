@@ -1,6 +1,6 @@
 // POST /auth/rotate and the read-only token over real sockets (contract §7): the old token fails at once, the new one
 // works, stream connections opened with the old token are closed, the token file holds the new token (0600).
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEvents, upgradeRefusal } from '../helpers/ws-client';
@@ -98,6 +98,28 @@ describe('control token rotation', () => {
     expect((await desk.call('DELETE', '/auth/read-token')).body).toEqual({ success: true, removed: true });
     expect((await desk.call('GET', '/bot/status', undefined, second)).status).toBe(401);
     expect((await desk.call('GET', '/settings')).body.tokens.read.configured).toBe(false);
+  });
+});
+
+describe('a token file that cannot be written', () => {
+  it('409 naming the file; the old token stays in force and no temporary file is left', async () => {
+    const desk = await startDesk();
+    try {
+      const old = desk.token();
+      const file = join(desk.dataDir, 'api-token');
+      // a folder where the file should be: the rename fails for root too
+      rmSync(file);
+      mkdirSync(join(file, 'blocker'), { recursive: true });
+      const res = await desk.call('POST', '/auth/rotate', {}, old);
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatch(/control token file .* could not be written.*stays in force/);
+      expect((await desk.call('GET', '/bot/status', undefined, old)).status).toBe(200);
+      expect(readdirSync(desk.dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      rmSync(file, { recursive: true });
+      writeFileSync(file, old + '\n', { mode: 0o600 });
+    } finally {
+      await desk.close();
+    }
   });
 });
 
