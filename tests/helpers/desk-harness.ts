@@ -26,14 +26,18 @@ export interface DeskHarness {
   close(): Promise<void>;
 }
 
-export async function startDesk(o: { env?: Record<string, string>; secrets?: SecretStore; applyLaunchAtLogin?: (on: boolean) => void; dataDir?: string } = {}): Promise<DeskHarness> {
+export async function startDesk(o: {
+  env?: Record<string, string>; secrets?: SecretStore; applyLaunchAtLogin?: (on: boolean) => void; dataDir?: string;
+  /** the built dashboard, served as headless serves it */
+  staticDir?: string;
+} = {}): Promise<DeskHarness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'botdesk-desk-'));
   const env = readEnv({ BOT_DATA_DIR: dataDir, BOT_API_PORT: '0', BOT_MARKET: 'synthetic', BOT_REPLAY_SPEED: '50', ...o.env });
   const stderr: string[] = [];
   const stdout: string[] = [];
   const answers: string[] = [];
   const logger = createLogger({ level: 'debug', sinks: [(r) => stderr.push(formatLine(r))] });
-  const services = await startServices({ env, logger, out: (l) => stdout.push(l), secrets: o.secrets, applyLaunchAtLogin: o.applyLaunchAtLogin });
+  const services = await startServices({ env, logger, staticDir: o.staticDir, out: (l) => stdout.push(l), secrets: o.secrets, applyLaunchAtLogin: o.applyLaunchAtLogin });
   return {
     url: services.api.url, dataDir, services, logger, stderr, stdout, answers,
     token: () => readTokenFile(dataDir, o.env?.BOT_API_TOKEN),

@@ -88,7 +88,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           <section className="settings-section">
             <label className="inline-field">
               API port{' '}
-              <input type="text" inputMode="numeric" value={portText} onChange={(e) => setPortText(e.target.value)} data-testid="settings-api-port" aria-label="API port" />
+              <input type="text" className="port-input" inputMode="numeric" value={portText} onChange={(e) => setPortText(e.target.value)} data-testid="settings-api-port" aria-label="API port" />
             </label>
             {fieldError('api_port')}
             <p className="muted">

@@ -77,7 +77,7 @@ export function TokensSection({ store, ipc }: { store: StoreApi<SettingsState>; 
       {tokens.read.editable && (
         <label className="inline-field">
           Your own token (optional){' '}
-          <input type="text" value={own} onChange={(e) => setOwn(e.target.value)} placeholder="empty: generate one" autoComplete="off" data-testid="read-token-own" />
+          <input type="text" className="token-input" value={own} onChange={(e) => setOwn(e.target.value)} placeholder="empty: generate one" autoComplete="off" data-testid="read-token-own" />
         </label>
       )}
       {read && <OneTimeToken token={read} testId="new-read-token" />}
