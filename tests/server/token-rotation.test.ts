@@ -7,6 +7,9 @@ import { connectEvents, upgradeRefusal } from '../helpers/ws-client';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 
 const wsUrl = (d: DeskHarness) => `${d.url.replace('http', 'ws')}/ws/events`;
+/** a stream's close, or a clear failure when the server never closes it */
+const closeOf = (c: { closed: Promise<{ code: number; reason: string }> }) =>
+  Promise.race([c.closed, new Promise<never>((_, fail) => setTimeout(() => fail(new Error('the stream was not closed within 3 s')), 3000))]);
 
 describe('control token rotation', () => {
   let desk: DeskHarness;
@@ -38,10 +41,10 @@ describe('control token rotation', () => {
     expect((await desk.call('GET', '/bot/status', undefined, fresh)).status).toBe(200);
     expect((await desk.call('POST', '/bot/pause', {}, fresh)).status).toBe(200);
 
-    const closed = await oldStream.closed;
+    const closed = await closeOf(oldStream);
     expect(closed.code).toBe(4401);
     expect(closed.reason).toMatch(/replaced/);
-    expect((await oldBrowserStream.closed).code).toBe(4401);
+    expect((await closeOf(oldBrowserStream)).code).toBe(4401);
     // the read token's stream is untouched
     expect(readStream.ws.readyState).toBe(readStream.ws.OPEN);
     expect((await upgradeRefusal(wsUrl(desk), { headers: { Authorization: `Bearer ${old}` } })).status).toBe(401);
@@ -87,7 +90,7 @@ describe('control token rotation', () => {
     const stream = await connectEvents(wsUrl(desk), { headers: { Authorization: `Bearer ${first}` } });
     const second = (await desk.call('POST', '/auth/read-token', {})).body.token as string;
     expect((await desk.call('GET', '/bot/status', undefined, first)).status).toBe(401);
-    expect((await stream.closed).code).toBe(4401);
+    expect((await closeOf(stream)).code).toBe(4401);
     expect((await desk.call('GET', '/bot/status', undefined, second)).status).toBe(200);
     const file = join(desk.dataDir, 'api-read-token');
     expect(readFileSync(file, 'utf8').trim()).toBe(second);
