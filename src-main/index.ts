@@ -14,6 +14,10 @@ import { createLogger, formatLine } from './engine/log/logger';
 import { registerIpcRouter } from './ipc/ipc-router';
 import { APP_CSP, appPageUrl, createMainWindow, isAppPage } from './shell/main-window';
 import { startDesktopShell } from './shell/desktop-shell';
+import { ALL_NOTIFICATIONS_ON } from './app/notification-rules';
+import { FileSecretStore } from './app/secret-store';
+import { safeStorageCipher } from './shell/keychain';
+import { applyLaunchAtLogin } from './shell/login-item';
 
 const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
 const indexHtml = join(here, '../renderer/index.html');
@@ -60,7 +64,9 @@ async function main(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }));
 
-  services = await startServices({ env, logger });
+  // settings and keys: exchange keys in the OS keychain, launch at login through the OS (shell/keychain, shell/login-item)
+  services = await startServices({ env, logger, secrets: new FileSecretStore(env.dataDir, safeStorageCipher()), applyLaunchAtLogin });
+  syncLaunchAtLogin(services, (m) => logger.warn(m));
   const { runtime } = services;
   registerIpcRouter({
     ipc: ipcMain,
@@ -73,11 +79,22 @@ async function main(): Promise<void> {
 
   desktop = startDesktopShell({
     services, dataDir: env.dataDir, envToken: env.controlToken, iconPath: trayIcon, logger, showWindow, quit: () => app.quit(), exposeProbe: e2e,
+    // each kind switched in Settings, read at every event so a change applies at once
+    notificationSwitches: () => services?.settings.get().notifications ?? ALL_NOTIFICATIONS_ON,
   });
 
   showWindow();
   app.on('second-instance', showWindow);
   app.on('activate', showWindow);
+}
+
+/** the login item follows the saved setting (a copied data directory, an OS that forgot it) */
+function syncLaunchAtLogin(s: Services, warn: (m: string) => void): void {
+  try {
+    applyLaunchAtLogin(s.settings.get().launch_at_login);
+  } catch (e) {
+    warn(`launch at login could not be applied: ${(e as Error).message}`);
+  }
 }
 
 // a debugging port would let any local process run code in the app (reliability N10); the one exception is the

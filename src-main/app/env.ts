@@ -9,6 +9,8 @@ export interface AppEnv {
   dataDir: string;
   host: string;
   port: number;
+  /** BOT_API_PORT was set (it then overrides the settings' api_port) */
+  portFromEnv: boolean;
   allowRemote: boolean;
   controlToken?: string;
   readToken?: string;
@@ -65,7 +67,7 @@ export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } =
   if (token && readToken && token === readToken) throw new EnvError('BOT_API_READ_TOKEN must differ from BOT_API_TOKEN.');
 
   return {
-    dataDir, host, port: Number(portText), allowRemote,
+    dataDir, host, port: Number(portText), portFromEnv: !!env.BOT_API_PORT?.trim(), allowRemote,
     controlToken: token || undefined, readToken: readToken || undefined,
     mode, liveConfirmed: env.BOT_LIVE_CONFIRM === 'yes', market, replaySpeed: speed,
     exchange: env.BOT_EXCHANGE?.trim() || 'binance', exchangeSandbox: env.BOT_EXCHANGE_SANDBOX === '1',

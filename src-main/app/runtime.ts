@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import type { LogRecord, OperationHandlers, OperationName } from '../../src-shared/contract';
+import { DESK_OPERATIONS, ServiceError, type DeskOperationHandlers, type LogRecord, type OperationHandlers, type OperationName } from '../../src-shared/contract';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import { createLogger, type Logger, type RestorableLogger } from '../engine/log/logger';
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -11,6 +11,7 @@ import { openVenue, type MarketSpec, type VenueOptions } from './trading-venue';
 import { Bot } from '../engine/bot';
 import { createOperationHandlers } from './operation-handlers';
 import { acquireInstanceLock } from './instance-lock';
+import type { Audit } from './desk-handlers';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -27,6 +28,8 @@ export interface BotRuntimeOptions {
   /** test hooks for the live exchange */
   live?: VenueOptions['live'];
   logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
+  /** tokens, settings and keys (app/desk-handlers.ts), given the audit log; without it those operations answer 409 */
+  deskHandlers?: (audit: Audit) => DeskOperationHandlers;
 }
 
 export interface BotRuntime {
@@ -96,7 +99,14 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       venue: v.venue, switchMarket: v.switchMarket,
     });
     await bot.init();
-    const handlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity });
+    const audit: Audit = (action, caller, detail = {}) => {
+      store.appendAudit({ ts: Date.now(), action, actor: caller.actor, detail });
+      logger.info(`${action} by ${caller.actor}`, detail);
+    };
+    const handlers: OperationHandlers = {
+      ...createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity }),
+      ...(opts.deskHandlers?.(audit) ?? deskUnavailable()),
+    };
     let closing: Promise<void> | null = null;
     const answerVersions: BotRuntime['answerVersions'] = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };
     // a logger that counts its records lets the log tail be reused too
@@ -118,4 +128,12 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     lock.release();
     throw e;
   }
+}
+
+/** a runtime composed without the app around it (tests, tools): its settings operations say so */
+function deskUnavailable(): DeskOperationHandlers {
+  const refuse = () => {
+    throw new ServiceError(409, 'This process does not manage tokens, settings or keys.');
+  };
+  return Object.fromEntries(DESK_OPERATIONS.map((name) => [name, refuse])) as unknown as DeskOperationHandlers;
 }

@@ -26,6 +26,8 @@ export interface ApiServerOptions {
   logger: Logger;
   controlToken: string;
   readToken?: string;
+  /** tokens that can be replaced while serving (rotation); built from controlToken/readToken when absent */
+  auth?: TokenAuth;
   host: string;
   /** 0 = any free port */
   port: number;
@@ -65,7 +67,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     throw new Error(`refusing to bind the API to ${o.host}: not a loopback address (set BOT_API_ALLOW_REMOTE=1 to allow)`);
   }
   const routes = new RouteTable();
-  const auth = new TokenAuth(o.controlToken, o.readToken);
+  const auth = o.auth ?? new TokenAuth(o.controlToken, o.readToken);
   const limiter = new FailureLimiter(o.authFailures?.max, o.authFailures?.windowMs);
   const loginCodes = new LoginCodes();
   const files = o.staticDir ? new StaticFiles(resolve(o.staticDir)) : null;
@@ -88,9 +90,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   /**
    * The verdict for the Authorization header last verified on each keep-alive connection: a client repeating the
    * same header skips the hash. Comparing a header with the same connection's previous one reveals nothing about
-   * the real token, so this keeps the constant-time guarantee.
+   * the real token, so this keeps the constant-time guarantee. A verdict from before a token was replaced is not reused.
    */
-  const verifiedOnSocket = new WeakMap<object, { header: string; scope: TokenScope }>();
+  const verifiedOnSocket = new WeakMap<object, { header: string; scope: TokenScope; generation: number }>();
 
   const clientOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '?';
   /** while a client is locked out after failed authentications (HTTP, login links, stream upgrades alike): the wait and why */
@@ -104,10 +106,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   function authenticate(req: IncomingMessage, res: ServerResponse, route: string): TokenScope | null {
     const header = req.headers.authorization;
     const known = verifiedOnSocket.get(req.socket);
-    if (known && header === known.header) return known.scope;
+    if (known && header === known.header && known.generation === auth.generation) return known.scope;
     const scope = auth.scopeOf(bearerToken(header));
     if (scope) {
-      verifiedOnSocket.set(req.socket, { header: header as string, scope });
+      verifiedOnSocket.set(req.socket, { header: header as string, scope, generation: auth.generation });
       return scope;
     }
     const locked = lockout(req);
@@ -174,7 +176,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       return sendError(res, 401, 'This login link is not valid: it was already used or has expired. Restart the server or use the token from the api-token file.');
     }
     o.logger.info('dashboard login with a one-time link');
-    sendJson(res, 200, { token: o.controlToken, scope: 'control' });
+    sendJson(res, 200, { token: auth.currentControlToken, scope: 'control' });
   }
 
   function handleMetrics(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
@@ -278,15 +280,18 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     authorize(req, token) {
       const refused = policy!.check(req);
       if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
-      const scope = auth.scopeOf(token);
-      if (scope) return { ok: true, scope };
+      const credential = auth.verify(token);
+      if (credential) return { ok: true, scope: credential.scope, credentialId: credential.id };
       const locked = lockout(req);
       if (locked) return { ok: false, status: 429, message: locked.message };
       limiter.fail(clientOf(req));
       return { ok: false, status: 401, message: token ? 'The token is not valid.' : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].' };
     },
     onClientError: (msg) => o.logger.warn(msg),
+    credentialIsCurrent: (id) => auth.isCurrent(id),
   });
+  // a replaced token's stream connections end with it (contract §7: rotation closes them)
+  const stopRevocations = auth.onRevoke((id) => stream.closeCredential(id, 'the token this connection used was replaced'));
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -307,6 +312,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     issueLoginUrl,
     server,
     async close() {
+      stopRevocations();
       await stream.close();
       await new Promise<void>((ok) => {
         server.close(() => ok());

@@ -5,7 +5,7 @@ import { errorBody, EVENT_TYPES, type EventType } from '../../src-shared/contrac
 import type { EventFeed } from '../engine/events/event-bus';
 import { bearerToken } from './token-auth';
 
-export type UpgradeVerdict = { ok: true; scope: 'read' | 'control' } | { ok: false; status: 400 | 401 | 403 | 404 | 429; message: string };
+export type UpgradeVerdict = { ok: true; scope: 'read' | 'control'; credentialId?: number } | { ok: false; status: 400 | 401 | 403 | 404 | 429; message: string };
 
 export interface EventStreamOptions {
   server: Server;
@@ -20,21 +20,28 @@ export interface EventStreamOptions {
   /** connections beyond this are refused (503) */
   maxClients?: number;
   onClientError?(msg: string): void;
+  /** false once the credential a handshake was authorized with has been replaced (the handshake finishes a tick later) */
+  credentialIsCurrent?(credentialId: number): boolean;
 }
 
 export interface EventStream {
   clientCount(): number;
+  /** closes (4401) every connection that authenticated with this credential */
+  closeCredential(credentialId: number, reason: string): void;
   close(): Promise<void>;
 }
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 const TRY_AGAIN_LATER = 1013;
+/** application close code: the token the connection authenticated with no longer works (an HTTP 401, in 4xxx) */
+export const TOKEN_REVOKED = 4401;
 const TYPE_SET = new Set<string>(EVENT_TYPES);
 
 interface Client {
   ws: WebSocket;
   types: Set<EventType> | null;
   alive: boolean;
+  credentialId: number | null;
 }
 
 /** Subprotocols ["bearer", token] → token (browsers cannot set headers on a WebSocket). */
@@ -114,7 +121,10 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
     if (typeof query === 'string') return reject(socket, 400, `Invalid event stream request: ${query}.`);
     if (wss.clients.size >= maxClients) return reject(socket, 503, `Too many event stream connections (${maxClients}); try again later.`);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const client: Client = { ws, types: query.types, alive: true };
+      const client: Client = { ws, types: query.types, alive: true, credentialId: verdict.credentialId ?? null };
+      if (client.credentialId !== null && o.credentialIsCurrent && !o.credentialIsCurrent(client.credentialId)) {
+        return ws.close(TOKEN_REVOKED, 'the token this connection used was replaced');
+      }
       // replay and subscription happen in this same tick, so no event can fall between them
       if (query.since !== null) {
         for (const { event, json } of o.events.since(query.since)) if (!client.types || client.types.has(event.type)) send(client, json);
@@ -144,6 +154,15 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
 
   return {
     clientCount: () => clients.size,
+    closeCredential(credentialId, reason) {
+      for (const c of [...clients]) {
+        if (c.credentialId !== credentialId) continue;
+        clients.delete(c);
+        c.ws.close(TOKEN_REVOKED, reason);
+        // a client that never answers the close frame is cut a moment later
+        setTimeout(() => c.ws.terminate(), 1000).unref();
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(pinger);

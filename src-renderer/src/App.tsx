@@ -40,7 +40,7 @@ function BrowserApp() {
   const [state, setState] = useState<BrowserPhase>({ phase: 'starting' });
 
   const open = (token: string) => {
-    const dashboard = createDashboard(createBotClient(createHttpTransport({ origin, token })));
+    const dashboard = createDashboard(createBotClient(createHttpTransport({ origin, token, onTokenChange: sessionToken.set })));
     const stop = dashboard.client.connection.subscribe((c) => {
       if (c !== 'unauthorised') return;
       stop();

@@ -7,7 +7,7 @@ export type SocketState = 'connecting' | 'connected' | 'reconnecting';
 export interface WebSocketLike {
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number }) => void) | null;
   close(code?: number): void;
 }
 export type WebSocketFactory = (url: string, protocols: string[]) => WebSocketLike;
@@ -17,7 +17,8 @@ const browserWebSocket: WebSocketFactory = (url, protocols) => new WebSocket(url
 export interface EventSocketOptions {
   /** ws://host:port/ws/events plus `?since=` when resuming */
   url(since: number | null): string;
-  token: string;
+  /** read at each (re)connection: a rotated token is picked up by the next one */
+  token(): string;
   onEvent(event: BotEvent): void;
   onState(state: SocketState): void;
   /** after a failed connection: is the token still accepted? (a browser cannot see the upgrade's 401) */
@@ -25,7 +26,15 @@ export interface EventSocketOptions {
   onUnauthorised(): void;
   /** defaults to the global WebSocket (browsers; Node ≥ 22) */
   webSocket?: WebSocketFactory;
+  /**
+   * The server closed the stream because its token was replaced (4401). Resolves true when this page holds the new
+   * token (it rotated it): the stream comes back at once with it. False: someone else rotated it, the page is signed out.
+   */
+  onRevoked(usedToken: string): Promise<boolean>;
 }
+
+/** close code of a stream whose token was rotated away or removed */
+const TOKEN_REVOKED = 4401;
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
 
@@ -56,8 +65,9 @@ export class EventSocket {
     this.o.onState(this.attempt === 0 && this.seqs.lastSeq === 0 ? 'connecting' : 'reconnecting');
     const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : null;
     let ws: WebSocketLike;
+    const usedToken = this.o.token();
     try {
-      ws = (this.o.webSocket ?? browserWebSocket)(this.o.url(since), ['bearer', this.o.token]);
+      ws = (this.o.webSocket ?? browserWebSocket)(this.o.url(since), ['bearer', usedToken]);
     } catch {
       this.retry(false);
       return;
@@ -84,10 +94,14 @@ export class EventSocket {
       first = false;
       if (this.seqs.accept(event.seq)) this.o.onEvent(event);
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      this.retry(opened);
+      if (e.code !== TOKEN_REVOKED) return this.retry(opened);
+      this.o.onRevoked(usedToken).then(
+        (renewed) => (renewed ? this.connect() : this.stopUnauthorised()),
+        () => this.retry(false),
+      );
     };
   }
 

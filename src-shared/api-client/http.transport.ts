@@ -12,22 +12,28 @@ export interface HttpTransportOptions {
   token: string;
   /** Node callers pass the `ws` package's WebSocket; browsers use their own */
   webSocket?: WebSocketFactory;
+  /** the control token was rotated from this page: keep the new one (the session) so a reload still works */
+  onTokenChange?(token: string): void;
 }
 
-/** The browser transport: fetch for operations, one WebSocket for events. */
-export function createHttpTransport({ origin, token, webSocket }: HttpTransportOptions): Transport {
+/** The HTTP transport: fetch for operations, one WebSocket for events (browser, or Node with `webSocket`). */
+export function createHttpTransport({ origin, token: firstToken, webSocket, onTokenChange }: HttpTransportOptions): Transport {
   const connection = observable<ConnectionState>('connecting');
   const listeners = new ListenerSet();
-  const authHeader = { Authorization: `Bearer ${token}` };
+  let token = firstToken;
+  /** while a rotation is in flight, a refusal of the old token is expected and must not sign the page out */
+  let rotation: Promise<unknown> | null = null;
+  const authHeader = () => ({ Authorization: `Bearer ${token}` });
 
   const unauthorised = () => {
     socket?.close();
     connection.set('unauthorised');
   };
 
-  async function call<N extends OperationName>(name: N, input: OperationInput<N> = {}): Promise<OperationOutput<N>> {
+  async function send<N extends OperationName>(name: N, input: OperationInput<N> = {}): Promise<OperationOutput<N>> {
     const op = operations[name];
-    const headers: Record<string, string> = { ...authHeader, Accept: 'application/json' };
+    const sentWith = token;
+    const headers: Record<string, string> = { ...authHeader(), Accept: 'application/json' };
     let body: string | undefined;
     if (op.method !== 'GET') {
       headers['Content-Type'] = 'application/json';
@@ -41,9 +47,29 @@ export function createHttpTransport({ origin, token, webSocket }: HttpTransportO
       throw new ApiError(0, 'The bot cannot be reached; is the server running?');
     }
     const payload: unknown = await res.json().catch(() => null);
-    if (res.status === 401) unauthorised();
+    // a call sent with a token rotated away meanwhile is refused; the page itself is still signed in
+    if (res.status === 401 && sentWith === token) unauthorised();
     if (!res.ok) throw ApiError.fromBody(res.status, payload);
     return payload as OperationOutput<N>;
+  }
+
+  function call<N extends OperationName>(name: N, input?: OperationInput<N>): Promise<OperationOutput<N>> {
+    if (name !== 'rotateToken') return send(name, input);
+    const rotating = send('rotateToken', input as OperationInput<'rotateToken'>).then((out) => {
+      adopt(out.token);
+      return out;
+    });
+    rotation = rotating;
+    void rotating.catch(() => undefined).finally(() => {
+      if (rotation === rotating) rotation = null;
+    });
+    return rotating as Promise<OperationOutput<N>>;
+  }
+
+  /** the server closed our stream (4401) when it rotated; the socket reconnects with the new token */
+  function adopt(next: string): void {
+    token = next;
+    onTokenChange?.(next);
   }
 
   const wsOrigin = origin.replace(/^http/, 'ws');
@@ -51,17 +77,23 @@ export function createHttpTransport({ origin, token, webSocket }: HttpTransportO
   let socket: EventSocket | null = null;
   const openSocket = () => new EventSocket({
     url: (since) => `${wsOrigin}/ws/events${since !== null ? `?since=${since}` : ''}`,
-    token,
+    token: () => token,
     onEvent: (event) => listeners.emit(event),
     onState: (state) => {
       if (connection.get() !== 'unauthorised') connection.set(state);
     },
     tokenStillValid: async () => {
-      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader, cache: 'no-store' });
+      await rotation?.catch(() => undefined);
+      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader(), cache: 'no-store' });
       return res.status !== 401;
     },
     onUnauthorised: () => connection.set('unauthorised'),
     webSocket,
+    // the stream closes (4401) before the rotation's answer arrives, or just after: either way the new token decides
+    onRevoked: async (usedToken) => {
+      await rotation?.catch(() => undefined);
+      return token !== usedToken;
+    },
   });
 
   return {

@@ -8,6 +8,9 @@ import {
   AssetBalanceSchema, AuditRecordSchema, CandleSchema, EquityPointSchema, LogLevelSchema, LogRecordSchema, OrderSchema, PositionSchema,
   StatsSchema, StatusSchema, TradeSchema,
 } from './trading.schema';
+import {
+  ExchangeKeysViewSchema, SaveExchangeKeysSchema, SettingsPatchSchema, SettingsViewSchema, TokenRequestSchema, TokenResultSchema,
+} from './settings.schema';
 
 /** epoch ms or ISO-8601 (contract: query parameters from/to accept both). */
 export const TimeParamSchema = z.union([
@@ -22,7 +25,7 @@ export const TransitionResultSchema = z.object({ success: z.literal(true), statu
 export type Scope = 'public' | 'read' | 'control';
 
 export interface OperationDef {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** path under /api/v1; `:id` segments become `params` */
   path: string;
   scope: Scope;
@@ -129,7 +132,49 @@ export const operations = {
     query: z.strictObject({ limit: limitParam(1000, 100) }),
     output: z.object({ records: z.array(AuditRecordSchema) }),
   }),
+  rotateToken: def({
+    method: 'POST', path: '/auth/rotate', scope: 'control',
+    summary: 'A new control token, returned once and written to the token file; the old one answers 401 at once and its event-stream connections are closed (4401). 409 when the token comes from BOT_API_TOKEN.',
+    body: TokenRequestSchema, output: TokenResultSchema,
+  }),
+  setReadToken: def({
+    method: 'POST', path: '/auth/read-token', scope: 'control',
+    summary: 'Create or replace the read-only token (returned once, kept in the data directory with mode 0600); the old one stops at once. 409 when BOT_API_READ_TOKEN sets it.',
+    body: TokenRequestSchema, output: TokenResultSchema,
+  }),
+  removeReadToken: def({
+    method: 'DELETE', path: '/auth/read-token', scope: 'control',
+    summary: 'Remove the read-only token; it stops at once. 409 when BOT_API_READ_TOKEN sets it.',
+    body: Empty.optional(), output: z.object({ success: z.literal(true), removed: z.boolean() }),
+  }),
+  getSettings: def({
+    method: 'GET', path: '/settings', scope: 'read',
+    summary: 'The app settings (API port, launch at login, notifications) and what overrides them.', output: SettingsViewSchema,
+  }),
+  updateSettings: def({
+    method: 'PUT', path: '/settings', scope: 'control',
+    summary: 'Partial, atomic settings change. api_port applies at the next start and must be free now (400 naming api_port otherwise).',
+    body: SettingsPatchSchema, output: z.object({ success: z.literal(true), settings: SettingsViewSchema }),
+  }),
+  getExchangeKeys: def({
+    method: 'GET', path: '/exchange-keys', scope: 'control',
+    summary: 'Whether exchange keys are stored, and the API key\'s last four characters. Never the keys themselves.', output: ExchangeKeysViewSchema,
+  }),
+  saveExchangeKeys: def({
+    method: 'PUT', path: '/exchange-keys', scope: 'control',
+    summary: 'Store exchange keys in the OS keychain (desktop app). 409 without confirm_plaintext where the keychain is basic_text, and on a headless server (keys come from BOT_EXCHANGE_KEY_FILE there).',
+    body: SaveExchangeKeysSchema, output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
+  }),
+  deleteExchangeKeys: def({
+    method: 'DELETE', path: '/exchange-keys', scope: 'control',
+    summary: 'Forget the stored exchange keys (desktop app).',
+    body: Empty.optional(), output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
+  }),
 } as const;
+
+/** Operations about the app around the bot (tokens, settings, keys): implemented in app/desk-handlers.ts. */
+export const DESK_OPERATIONS = ['rotateToken', 'setReadToken', 'removeReadToken', 'getSettings', 'updateSettings', 'getExchangeKeys', 'saveExchangeKeys', 'deleteExchangeKeys'] as const;
+export type DeskOperationName = (typeof DESK_OPERATIONS)[number];
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
@@ -167,3 +212,7 @@ export type OperationHandlers = {
 export type BotClientCalls = {
   [N in OperationName]: (input?: OperationInput<N>) => Promise<OperationOutput<N>>;
 };
+
+/** The trading operations (app/operation-handlers.ts) and the app's own (tokens, settings, keys: app/desk-handlers.ts). */
+export type BotOperationHandlers = Omit<OperationHandlers, DeskOperationName>;
+export type DeskOperationHandlers = Pick<OperationHandlers, DeskOperationName>;

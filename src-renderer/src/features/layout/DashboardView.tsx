@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { tradingMode } from '../../../../src-shared/trading-mode';
 import { EquityChart } from '../../charts/EquityChart';
 import { PriceChart } from '../../charts/PriceChart';
@@ -10,6 +11,7 @@ import { LogTail } from '../logs/LogTail';
 import { BalancesPanel } from '../operations/BalancesPanel';
 import { ManualOperations } from '../operations/ManualOperations';
 import { PositionsTable } from '../positions/PositionsTable';
+import { SettingsDialog } from '../settings/SettingsDialog';
 import { StatsStrip } from '../status/StatsStrip';
 import { StatusCard } from '../status/StatusCard';
 import { TradeHistory } from '../trades/TradeHistory';
@@ -17,6 +19,7 @@ import { Tabs } from './Tabs';
 
 function TopBar({ onSignOut }: { onSignOut?: () => void }) {
   const status = useDashboardStore('status', (s) => s.status);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   return (
     <header className="topbar">
       <span className="brand">BotDesk</span>
@@ -32,6 +35,10 @@ function TopBar({ onSignOut }: { onSignOut?: () => void }) {
       )}
       <span className="spacer" />
       <ConnectionIndicator />
+      <button type="button" className="btn-small" onClick={() => setSettingsOpen(true)} data-testid="open-settings">
+        Settings
+      </button>
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       {onSignOut && (
         <button type="button" className="btn-small" onClick={onSignOut} data-testid="sign-out">
           Sign out

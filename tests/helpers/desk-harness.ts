@@ -1,0 +1,70 @@
+// The app exactly as headless composes it (startServices: token file, settings, runtime, API on a real socket),
+// with the environment and the keychain a test chooses.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEnv } from '../../src-main/app/env';
+import { startServices, type Services } from '../../src-main/app/services';
+import type { SecretStore } from '../../src-main/app/secret-store';
+import { createLogger, formatLine, type RestorableLogger } from '../../src-main/engine/log/logger';
+import type { HttpAnswer } from './api-harness';
+
+export interface DeskHarness {
+  url: string;
+  dataDir: string;
+  services: Services;
+  logger: RestorableLogger;
+  /** every line the logger wrote, formatted as stderr gets it */
+  stderr: string[];
+  /** lines printed to stdout at start */
+  stdout: string[];
+  /** every answer `call` received, as text (for secret scans) */
+  answers: string[];
+  /** the control token as a client finds it: BOT_API_TOKEN, else the token file */
+  token(): string;
+  call<T = any>(method: string, path: string, body?: unknown, token?: string | null): Promise<HttpAnswer<T>>;
+  close(): Promise<void>;
+}
+
+export async function startDesk(o: {
+  env?: Record<string, string>; secrets?: SecretStore; applyLaunchAtLogin?: (on: boolean) => void; dataDir?: string;
+  /** the built dashboard, served as headless serves it */
+  staticDir?: string;
+} = {}): Promise<DeskHarness> {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'botdesk-desk-'));
+  const env = readEnv({ BOT_DATA_DIR: dataDir, BOT_API_PORT: '0', BOT_MARKET: 'synthetic', BOT_REPLAY_SPEED: '50', ...o.env });
+  const stderr: string[] = [];
+  const stdout: string[] = [];
+  const answers: string[] = [];
+  const logger = createLogger({ level: 'debug', sinks: [(r) => stderr.push(formatLine(r))] });
+  const services = await startServices({ env, logger, staticDir: o.staticDir, out: (l) => stdout.push(l), secrets: o.secrets, applyLaunchAtLogin: o.applyLaunchAtLogin });
+  return {
+    url: services.api.url, dataDir, services, logger, stderr, stdout, answers,
+    token: () => readTokenFile(dataDir, o.env?.BOT_API_TOKEN),
+    async call(method, path, body, token) {
+      const t = token === undefined ? readTokenFile(dataDir, o.env?.BOT_API_TOKEN) : token;
+      const headers: Record<string, string> = t ? { Authorization: `Bearer ${t}` } : {};
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await fetch(`${services.api.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      answers.push(text);
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+      return { status: res.status, headers: Object.fromEntries(res.headers), text, body: parsed as never };
+    },
+    async close() {
+      await services.close();
+      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** the control token as a client finds it: BOT_API_TOKEN, else the token file */
+function readTokenFile(dataDir: string, envToken?: string): string {
+  if (envToken) return envToken;
+  return readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+}
