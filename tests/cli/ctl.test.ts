@@ -80,6 +80,7 @@ describe('botdesk (terminal client)', () => {
     expect(human.stdout).toMatch(/^state +(running|paused)/m);
     expect(human.stdout).toMatch(/^mode +PAPER — simulated fills on synthetic candles$/m);
     expect(human.stdout).toMatch(/^equity +\d+\.\d\d USDT/m);
+    expect(human.stdout).toMatch(/^pnl +realised [+-]?\d.*; \d+ trades$/m);
     expect((await status()).state).toBe('paused');
 
     const resume = await ctl(['resume', '--json']);
@@ -116,6 +117,12 @@ describe('botdesk (terminal client)', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}max_positions: \S/));
     expect(bad.stderr).not.toMatch(/\bat .+\.ts:\d+/); // no stack trace
     expect((await api.call('GET', '/bot/config')).body).toEqual(after);
+
+    const stale = await ctlInProcess(['config', 'set', 'stop_loss_pct=3', '--if-match', String(after.version - 1)]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/\(HTTP 409\)/);
+    const current = await ctlInProcess(['config', 'set', 'stop_loss_pct=3', '--if-match', String(after.version)]);
+    expect(current.code, current.stderr).toBe(0);
   });
 
   it('opens, lists, closes all, and finds the trade by --from/--to', async () => {
@@ -145,19 +152,17 @@ describe('botdesk (terminal client)', () => {
     const trades = (await api.call('GET', '/bot/trades?limit=1000')).body.trades as Array<{ id: number; exit_time: number; exit_reason: string }>;
     const closed = trades.find((t) => t.exit_reason === 'close_all')!;
     const t = closed.exit_time;
-    const inWindow = await ctl(['trades', '--from', new Date(t).toISOString(), '--to', String(t), '--json']);
-    expect(inWindow.code, inWindow.stderr).toBe(0);
-    const ids = JSON.parse(inWindow.stdout).trades.map((x: { id: number }) => x.id);
-    expect(ids).toContain(closed.id);
-    const [after, human] = await Promise.all([
+    const [inWindow, after, human, upsideDown] = await Promise.all([
+      ctl(['trades', '--from', new Date(t).toISOString(), '--to', String(t), '--json']),
       ctl(['trades', '--from', String(t + 1), '--json']),
       ctl(['trades', '--from', String(t), '--to', String(t)]),
+      ctl(['trades', '--from', String(t + 1), '--to', String(t)]),
     ]);
+    expect(inWindow.code, inWindow.stderr).toBe(0);
+    expect(JSON.parse(inWindow.stdout).trades.map((x: { id: number }) => x.id)).toContain(closed.id);
     expect(JSON.parse(after.stdout).trades.map((x: { id: number }) => x.id)).not.toContain(closed.id);
     expect(human.stdout).toMatch(new RegExp(`^ *${closed.id} .+ close_all$`, 'm'));
     expect(human.stdout).toMatch(/shown of \d+; total pnl [+-]?\d/);
-
-    const upsideDown = await ctl(['trades', '--from', String(t + 1), '--to', String(t)]);
     expect(upsideDown.code).toBe(1);
     expect(upsideDown.stderr).toMatch(/^ {2}from: /m);
   });

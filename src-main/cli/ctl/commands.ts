@@ -20,17 +20,21 @@ export interface FriendlyCommand {
   positionals?: string[];
   /** accepts any of the operation's keys as KEY=VALUE */
   pairs?: boolean;
-  format(output: unknown, input: OperationInput<OperationName>): string;
+  /** a second read (no input) whose answer the human form also shows; `--json` prints the main answer alone */
+  context?: OperationName;
+  format(output: unknown, input: OperationInput<OperationName>, context: unknown): string;
 }
 
-const command = <N extends OperationName>(c: Omit<FriendlyCommand, 'operation' | 'format'> & {
+const command = <N extends OperationName, C extends OperationName = never>(c: Omit<FriendlyCommand, 'operation' | 'format' | 'context'> & {
   operation: N;
-  format(output: OperationOutput<N>, input: OperationInput<N>): string;
+  context?: C;
+  /** `context` is null when there is none or its read failed */
+  format(output: OperationOutput<N>, input: OperationInput<N>, context: OperationOutput<C> | null): string;
 }): FriendlyCommand => c as unknown as FriendlyCommand;
 
 export const FRIENDLY_COMMANDS: FriendlyCommand[] = [
   command({ name: 'health', operation: 'getHealth', args: '', format: (r) => r.status }),
-  command({ name: 'status', operation: 'getStatus', args: '', format: f.formatStatus }),
+  command({ name: 'status', operation: 'getStatus', context: 'getStats', args: '', format: (s, _, stats) => f.formatStatus(s, stats) }),
   command({ name: 'start', operation: 'startBot', args: '', format: f.formatTransition }),
   command({ name: 'stop', operation: 'stopBot', args: '', format: f.formatTransition }),
   command({ name: 'pause', operation: 'pauseBot', args: '', format: f.formatTransition }),

@@ -7,7 +7,7 @@ import { dateTime, duration, money, num, pairs, pct, plain, signed, table } from
 
 const quoteOf = (symbol: string) => symbol.split('/')[1] ?? '';
 
-export function formatStatus(s: Status): string {
+export function formatStatus(s: Status, stats: Stats | null = null): string {
   const mode = tradingMode(s);
   const state = s.state === 'paused' && s.paused_reason ? `paused (${s.paused_reason})` : s.state;
   const lines: Array<[string, string]> = [
@@ -15,6 +15,7 @@ export function formatStatus(s: Status): string {
     ['mode', `${mode.label} — ${mode.detail}`],
     ['market', `${s.symbol} ${s.timeframe} on ${s.exchange}${s.last_price !== null ? `, last price ${num(s.last_price)}` : ''}`],
     ['equity', `${money(s.equity)} ${quoteOf(s.symbol)}${s.equity_ts !== null ? ` (at ${dateTime(s.equity_ts)})` : ''}`],
+    ...(stats ? [['pnl', `realised ${signed(stats.realized_pnl)}, unrealised ${signed(stats.unrealized_pnl)}, today ${signed(stats.today_pnl)}; ${stats.trades_count} trades`] as [string, string]] : []),
     ['positions', `${s.open_positions} open, ${s.pending_orders} pending order${s.pending_orders === 1 ? '' : 's'}`],
     ['uptime', s.started_at !== null ? `${duration(s.uptime_s)} (since ${dateTime(s.started_at)})` : '-'],
     ['config', `version ${s.config_version}${s.applied_config_version !== null && s.applied_config_version !== s.config_version ? ` (cycles still on ${s.applied_config_version})` : ''}`],

@@ -62,11 +62,14 @@ export async function runCtl(argv: string[], io: CtlIO): Promise<number> {
     const { client, target: t } = connect(flags, io, operations[operation].scope !== 'public');
     target = t;
     try {
-      const call = client[operation] as (input?: OperationInput<OperationName>) => Promise<unknown>;
-      const output = await untilAborted(call(input), io.signal);
-      if (output === ABORTED) return EXIT.interrupted;
+      const call = (name: OperationName, i?: OperationInput<OperationName>) => (client[name] as (i?: OperationInput<OperationName>) => Promise<unknown>)(i);
+      // the context read is a nicety for people: its failure never fails the command
+      const context = !flags.json && command?.context ? call(command.context).catch(() => null) : Promise.resolve(null);
+      const answers = await untilAborted(Promise.all([call(operation, input), context]), io.signal);
+      if (answers === ABORTED) return EXIT.interrupted;
+      const [output, extra] = answers;
       if (flags.json) io.out(`${io.stdoutIsTTY ? JSON.stringify(output, null, 2) : JSON.stringify(output)}\n`);
-      else io.out(`${command ? command.format(output, input) : formatAny(output)}\n`);
+      else io.out(`${command ? command.format(output, input, extra) : formatAny(output)}\n`);
       return EXIT.ok;
     } finally {
       client.close();
