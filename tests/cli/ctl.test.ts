@@ -220,7 +220,7 @@ describe('botdesk (terminal client)', () => {
       expect(r.stderr).toMatch(/^botdesk: /);
     }
     expect(runs[0].stderr).toMatch(/unknown command "bogus"\nusage: botdesk /);
-    expect(runs[1].stderr).toMatch(/--from/);
+    expect(runs[1].stderr).toMatch(/--from.*\nusage: botdesk trades \[--from T\]/);
     expect(runs[2].stderr).toMatch(/never taken from the command line/);
     expect(runs[3].stderr).toMatch(/--limit/);
     expect(runs[6].stderr).toMatch(/--types takes a comma-separated list of status_change, trade/);

@@ -34,12 +34,13 @@ const stringOptions = (flags: Record<string, string> | undefined): Options =>
 /** Every command's flags, so the first pass knows which flags take a value and finds the right positionals. */
 const ALL_COMMAND_OPTIONS = Object.assign({}, stringOptions(EVENTS_FLAGS), ...FRIENDLY_COMMANDS.map((c) => stringOptions(c.flags))) as Options;
 
-function strictParse(args: string[], commandFlags: Record<string, string> | undefined) {
+function strictParse(args: string[], commandFlags: Record<string, string> | undefined, usage?: string) {
   try {
     return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...stringOptions(commandFlags) }, strict: true, allowPositionals: true });
   } catch (e) {
-    // parseArgs adds a long hint after its first sentence; the first sentence names the flag
-    throw new UsageError((e as Error).message.split(/\.\s/)[0]);
+    // parseArgs's hint about positionals after `--` only confuses here; its hint for `--flag=-5` helps
+    const sentences = (e as Error).message.split(/(?<=[.?])\s+/).filter((l) => !l.startsWith('To specify a positional'));
+    throw new UsageError(sentences.join(' '), usage);
   }
 }
 
@@ -57,8 +58,8 @@ export function parseInvocation(args: string[]): Invocation {
   if (loose.values.help) return { kind: 'help', topic: loose.positionals.join(' '), flags: { json: false } };
 
   if (first === 'events') {
-    const parsed = strictParse(args, EVENTS_FLAGS);
-    if (parsed.positionals.length > 1) throw new UsageError(`events takes no argument "${parsed.positionals[1]}"`);
+    const parsed = strictParse(args, EVENTS_FLAGS, 'usage: botdesk events [--types a,b]');
+    if (parsed.positionals.length > 1) throw new UsageError(`events takes no argument "${parsed.positionals[1]}"`, 'usage: botdesk events [--types a,b]');
     return { kind: 'events', types: parsed.values.types as string | undefined, flags: globalFlags(parsed.values) };
   }
 
@@ -74,7 +75,8 @@ export function parseInvocation(args: string[]): Invocation {
 
   const command = findFriendlyCommand(loose.positionals);
   if (!command) throw new UsageError(`unknown command "${loose.positionals.slice(0, 2).join(' ')}"`);
-  const parsed = strictParse(args, command.flags);
+  const usage = `usage: botdesk ${command.name} ${command.args}`.trimEnd();
+  const parsed = strictParse(args, command.flags, usage);
   const rest = parsed.positionals.slice(command.name.split(' ').length);
   const pairs: Array<[string, string]> = [];
   for (const [flag, key] of Object.entries(command.flags ?? {})) {
@@ -83,12 +85,12 @@ export function parseInvocation(args: string[]): Invocation {
   }
   const wanted = command.positionals ?? [];
   wanted.forEach((key, i) => {
-    if (rest[i] === undefined) throw new UsageError(`${command.name} needs ${key.toUpperCase()}: botdesk ${command.name} ${command.args}`);
+    if (rest[i] === undefined) throw new UsageError(`${command.name} needs ${key.toUpperCase()}`, usage);
     pairs.push([key, rest[i]]);
   });
   const extra = rest.slice(wanted.length);
-  if (extra.length && !command.pairs) throw new UsageError(`${command.name} takes no argument "${extra[0]}": botdesk ${command.name} ${command.args}`.trimEnd());
-  if (command.pairs && !extra.length) throw new UsageError(`${command.name} needs at least one KEY=VALUE`);
+  if (extra.length && !command.pairs) throw new UsageError(`${command.name} takes no argument "${extra[0]}"`, usage);
+  if (command.pairs && !extra.length) throw new UsageError(`${command.name} needs at least one KEY=VALUE`, usage);
   pairs.push(...extra.map(splitPair));
   return { kind: 'call', operation: command.operation, pairs, command, flags: globalFlags(parsed.values) };
 }

@@ -7,7 +7,8 @@ export const USAGE_LINE = 'usage: botdesk [--url URL] [--token-file FILE] [--pro
 
 /** The command line cannot work as given (unknown command, bad flag, missing value, no token file): exit 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly showUsage = true) {
+  /** `usage`: the line printed under the message (a command's own usage when it is known), or false for none */
+  constructor(message: string, readonly usage: string | false = USAGE_LINE) {
     super(message);
     this.name = 'UsageError';
   }
@@ -24,7 +25,7 @@ export interface Target {
  * The API's own sentence is printed as is, each field error on its own line.
  */
 export function describeFailure(e: unknown, target: Target | null): { lines: string[]; code: number } {
-  if (e instanceof UsageError) return { lines: [`botdesk: ${e.message}`, ...(e.showUsage ? [USAGE_LINE] : [])], code: EXIT.usage };
+  if (e instanceof UsageError) return { lines: [`botdesk: ${e.message}`, ...(e.usage ? [e.usage] : [])], code: EXIT.usage };
   if (e instanceof ApiError) {
     if (e.status === 0) {
       return { lines: [`botdesk: cannot reach the bot at ${target?.url ?? 'its URL'}; is the server running (or is --url / BOT_API_URL wrong)?`], code: EXIT.refused };

@@ -4,6 +4,7 @@ import { FRIENDLY_COMMANDS, findFriendlyCommand } from './commands';
 import { DEFAULT_URL } from './connection';
 import { UsageError } from './errors';
 import { operationKeys, operationNamed } from './operation-input';
+import { pairs } from './text';
 
 const firstSentence = (text: string) => text.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? text;
 
@@ -13,10 +14,7 @@ function usageOf(name: string, args: string): string {
   return `${name} ${args}`.trimEnd();
 }
 
-function columns(rows: Array<[string, string]>, indent = '  '): string {
-  const width = Math.max(...rows.map(([a]) => a.length));
-  return rows.map(([a, b]) => `${indent}${a.padEnd(width)}  ${b}`).join('\n');
-}
+const columns = (rows: Array<[string, string]>): string => pairs(rows, '  ');
 
 export function generalHelp(env: { profilesFile: string; tokenFile: string }): string {
   const commands: Array<[string, string]> = FRIENDLY_COMMANDS.map((c) => [
@@ -58,7 +56,7 @@ function operationHelp(name: OperationName, heading: string): string {
     heading,
     `  ${op.method} /api/v1${op.path}  (${op.scope === 'public' ? 'no token' : `${op.scope} token`})`,
     `  ${op.summary}`,
-    ...(keyRows.length ? ['keys (body values are JSON where they parse, else strings):', columns(keyRows, '  ')] : ['takes no keys']),
+    ...(keyRows.length ? ['keys (body values are JSON where they parse, else strings):', columns(keyRows)] : ['takes no keys']),
   ].join('\n');
 }
 

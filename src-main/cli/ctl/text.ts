@@ -47,9 +47,9 @@ export function table(headers: string[], rows: string[][], right: Set<number> = 
 }
 
 /** `label  value` lines with the labels aligned. */
-export function pairs(entries: Array<[string, string]>): string {
+export function pairs(entries: Array<[string, string]>, indent = ''): string {
   const width = Math.max(...entries.map(([k]) => k.length));
-  return entries.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  return entries.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`.trimEnd()).join('\n');
 }
 
 /** A value as a person types it back in `config set`: strings bare, everything else as JSON. */
