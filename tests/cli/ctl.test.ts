@@ -263,6 +263,19 @@ describe('botdesk (terminal client)', () => {
     expect(noTokenFile.stderr).toMatch(/token file .*none does not exist/);
   });
 
+  it('finds the token where the server writes it when no file is named: BOT_DATA_DIR, else the user config dir', async () => {
+    const viaDataDir = await ctlInProcess(['status', '--json'], { BOT_API_TOKEN_FILE: undefined, BOT_DATA_DIR: api.dataDir });
+    expect(viaDataDir.code, viaDataDir.stderr).toBe(0);
+    const xdg = join(home, 'xdg');
+    mkdirSync(join(xdg, 'botdesk'), { recursive: true });
+    writeFileSync(join(xdg, 'botdesk', 'api-token'), `${api.token}\n`, { mode: 0o600 });
+    const viaXdg = await ctlInProcess(['status', '--json'], { BOT_API_TOKEN_FILE: undefined, XDG_CONFIG_HOME: xdg });
+    expect(viaXdg.code, viaXdg.stderr).toBe(0);
+    const missing = await ctlInProcess(['status'], { BOT_API_TOKEN_FILE: undefined });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(join(home, '.config', 'botdesk', 'api-token'));
+  });
+
   it('reaches every operation of the table through the generic form', async () => {
     const help = await ctlInProcess(['help']);
     const names = Object.keys(operations) as OperationName[];
@@ -277,8 +290,8 @@ describe('botdesk (terminal client)', () => {
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
       expect(() => JSON.parse(r.stdout)).not.toThrow();
     }
-    const history = await ctlInProcess(['getConfigHistory', 'limit=2', '--json']);
-    expect(JSON.parse(history.stdout).versions).toHaveLength(2);
+    const history = await ctlInProcess(['getConfigHistory', 'limit=1', '--json']);
+    expect(JSON.parse(history.stdout).versions).toHaveLength(1);
     const unknownKey = await ctlInProcess(['call', 'getTrades', 'colour=blue']);
     expect(unknownKey.code).toBe(2);
     expect(unknownKey.stderr).toMatch(/getTrades has no key "colour"; it takes from, to, limit, cursor/);
