@@ -255,12 +255,20 @@ describe('botdesk (terminal client)', () => {
     const viaEnv = await ctlInProcess(['stats'], { ...env, BOT_PROFILE: 'lab' });
     expect(viaEnv.code).toBe(0);
     expect(viaEnv.stdout).toMatch(/^trades +\d+ \(/m);
+    const flagsFirst = await ctlInProcess(['--profile', 'lab', '--url', 'http://127.0.0.1:1', 'status'], env);
+    expect(flagsFirst.code).toBe(1);
+    // a `default` profile applies when neither a profile nor the environment says otherwise
+    const profiles = join(home, '.config', 'botdesk', 'cli-profiles.json');
+    writeFileSync(profiles, JSON.stringify({ default: 'lab', profiles: { lab: { url: api.url, token_file: loose } } }));
+    expect(await ctlInProcess(['stats', '--json'], {})).toMatchObject({ code: 0 });
+    expect(await ctlInProcess(['stats', '--json'], env)).toMatchObject({ code: 2 });
     const unknown = await ctlInProcess(['--profile', 'nope', 'status'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no profile "nope" in .*cli-profiles\.json \(it has lab\)/);
     const noTokenFile = await ctlInProcess(['status'], env);
     expect(noTokenFile.code).toBe(2);
     expect(noTokenFile.stderr).toMatch(/token file .*none does not exist/);
+    rmSync(profiles);
   });
 
   it('finds the token where the server writes it when no file is named: BOT_DATA_DIR, else the user config dir', async () => {

@@ -79,16 +79,24 @@ export function normaliseUrl(raw: string, source: string): string {
   return u.origin;
 }
 
+/**
+ * Flags first; then a profile named by --profile or BOT_PROFILE; then BOT_API_URL / BOT_API_TOKEN_FILE; then the
+ * profile file's `default` profile; then the server's own defaults. A profile asked for by name beats the ambient
+ * environment, a default one does not.
+ */
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Connection {
-  const profile = readProfile(env, flags.profile ?? (env.BOT_PROFILE?.trim() || undefined));
+  const named = flags.profile ?? (env.BOT_PROFILE?.trim() || undefined);
+  const profile = readProfile(env, named);
+  const [chosen, fallback] = named ? [profile, null] : [null, profile];
+  const envUrl = env.BOT_API_URL?.trim();
+  const envTokenFile = env.BOT_API_TOKEN_FILE?.trim();
   const [rawUrl, urlSource] = flags.url !== undefined ? [flags.url, '--url']
-    : profile?.url ? [profile.url, 'the profile\'s url']
-    : env.BOT_API_URL?.trim() ? [env.BOT_API_URL.trim(), 'BOT_API_URL']
+    : chosen?.url ? [chosen.url, 'the profile\'s url']
+    : envUrl ? [envUrl, 'BOT_API_URL']
+    : fallback?.url ? [fallback.url, 'the default profile\'s url']
     : [DEFAULT_URL, 'the default URL'];
   const tokenFile = flags.tokenFile !== undefined ? resolve(flags.tokenFile)
-    : profile?.token_file ? profile.token_file
-    : env.BOT_API_TOKEN_FILE?.trim() ? resolve(env.BOT_API_TOKEN_FILE.trim())
-    : join(defaultDataDir(env), TOKEN_FILE_NAME);
+    : chosen?.token_file ?? (envTokenFile ? resolve(envTokenFile) : fallback?.token_file ?? join(defaultDataDir(env), TOKEN_FILE_NAME));
   return { url: normaliseUrl(rawUrl, urlSource), tokenFile };
 }
 

@@ -21,8 +21,11 @@ function summary(e: BotEvent): string {
       return `${e.data.code}: ${e.data.message}`;
     case 'log':
       return `${e.data.level} ${e.data.msg} ${extraFields(e.data, ['ts', 'level', 'msg'])}`.trimEnd();
-    default:
-      return '';
+    default: {
+      // a new event type fails the typecheck here until it has a summary
+      const unknownType: never = e;
+      return String((unknownType as { type: string }).type);
+    }
   }
 }
 
