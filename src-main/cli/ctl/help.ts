@@ -60,12 +60,14 @@ function operationHelp(name: OperationName, heading: string): string {
   ].join('\n');
 }
 
-export function topicHelp(topic: string): string {
-  if (topic === 'events') return `botdesk ${EVENTS_LINE[0]}\n  ${EVENTS_LINE[1]}\n  types: ${EVENT_TYPES.join(', ')}`;
-  const operation = operationNamed(topic);
+/** `topic` is what follows `help`, or a whole command line followed by --help (`config set a=1 --help`). */
+export function topicHelp(line: string): string {
+  const topic = line.replace(/^call\s+/, '');
+  if (topic === 'events' || topic.startsWith('events ')) return `botdesk ${EVENTS_LINE[0]}\n  ${EVENTS_LINE[1]}\n  types: ${EVENT_TYPES.join(', ')}`;
+  const operation = operationNamed(topic.split(' ')[0]);
   if (operation) return operationHelp(operation, `botdesk call ${operation} [KEY=VALUE…]`);
   const command = findFriendlyCommand(topic.split(' '));
-  if (command && command.name === topic) {
+  if (command) {
     const flags = Object.entries(command.flags ?? {}).map(([flag, key]) => `  --${flag} fills ${key}`);
     return [operationHelp(command.operation, `botdesk ${usageOf(command.name, command.args)}   (operation ${command.operation})`), ...flags].join('\n');
   }
