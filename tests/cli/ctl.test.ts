@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations, type OperationName } from '../../src-shared/contract';
+import { opaqueInputs } from '../../src-main/cli/ctl/operation-input';
 import { runCtl } from '../../src-main/cli/ctl/run';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { waitFor } from '../helpers/wait';
@@ -287,6 +288,8 @@ describe('botdesk (terminal client)', () => {
   it('reaches every operation of the table through the generic form', async () => {
     const help = await ctlInProcess(['help']);
     const names = Object.keys(operations) as OperationName[];
+    // every input of every operation is an object whose keys KEY=VALUE can fill
+    expect(names.filter((n) => opaqueInputs(n).length)).toEqual([]);
     for (const name of names) expect(help.stdout).toMatch(new RegExp(`^ {2}${name} +${operations[name].method} +${operations[name].path.replace(/[/:]/g, '\\$&')} `, 'm'));
     for (const name of names) {
       const topic = await ctlInProcess(['help', name]);

@@ -20,19 +20,33 @@ export function operationNamed(name: string): OperationName | null {
   return isOperationName(name) ? name : null;
 }
 
-/** The keys of an object schema, seen through `.optional()`; anything else has no named keys. */
-function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> {
+/** The keys of an object schema, seen through `.optional()`, `.default()` and `.transform()`; anything else has no
+ * named keys. */
+function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> | null {
   let s: unknown = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = (s as z.ZodOptional).unwrap();
-  return s instanceof z.ZodObject ? (s.shape as Record<string, z.ZodType>) : {};
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) s = s.unwrap();
+    else if (s instanceof z.ZodPipe) s = s.in;
+    else break;
+  }
+  return s instanceof z.ZodObject ? (s.shape as Record<string, z.ZodType>) : null;
+}
+
+type InputSchemas = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; ifMatch?: boolean };
+
+/** Inputs whose schema is not an object (an array body, say): they cannot be filled from KEY=VALUE pairs. The test
+ * suite asserts there are none, so an operation added to the table in such a shape is noticed. */
+export function opaqueInputs(name: OperationName): InputPlace[] {
+  const op = operations[name] as InputSchemas;
+  return (['params', 'query', 'body'] as const).filter((place) => op[place] !== undefined && objectShape(op[place]) === null);
 }
 
 /** Every key an operation takes, in path → query → body order (the order a key is looked up in). */
 export function operationKeys(name: OperationName): InputKey[] {
-  const op = operations[name] as { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; ifMatch?: boolean };
+  const op = operations[name] as InputSchemas;
   const keys: InputKey[] = [];
   for (const place of ['params', 'query', 'body'] as const) {
-    for (const [key, schema] of Object.entries(objectShape(op[place]))) keys.push({ name: key, place, description: schema.description });
+    for (const [key, schema] of Object.entries(objectShape(op[place]) ?? {})) keys.push({ name: key, place, description: schema.description });
   }
   if (op.ifMatch) keys.push({ name: 'if_match', place: 'header', description: 'the config version the change is based on (409 when it moved on)' });
   return keys;
