@@ -188,17 +188,23 @@ describe('botdesk (terminal client)', () => {
       const out = { stdout: '', stderr: '' };
       child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      return { child, out, exited };
+      let code: number | null | undefined;
+      const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve((code = c))));
+      return { child, out, exited, done: () => code !== undefined };
     };
     const human = follow([]);
     const json = follow(['--json']);
+    // `botdesk events | head -1`: the reader goes away after one line
+    const piped = follow([]);
+    piped.child.stdout.once('data', () => piped.child.stdout.destroy());
     let pct = 2;
-    // the children subscribe a moment after they start: keep changing the config until both have printed
+    // the children subscribe a moment after they start: keep changing the config until all have printed
     await waitFor(async () => {
       await api.call('PUT', '/bot/config', { take_profit_pct: (pct += 0.5) });
-      return human.out.stdout.includes('\n') && json.out.stdout.includes('\n');
-    }, 'an event line from both followers', 20_000, 400);
+      return human.out.stdout.includes('\n') && json.out.stdout.includes('\n') && piped.done();
+    }, 'an event line from every follower, and the piped one gone', 20_000, 400);
+    expect(await piped.exited).toBe(0);
+    expect(piped.out.stderr).toBe('');
     human.child.kill('SIGINT');
     json.child.kill('SIGINT');
     expect(await human.exited).toBe(0);
