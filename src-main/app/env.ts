@@ -27,11 +27,19 @@ export interface AppEnv {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export const isLoopbackHost = (host: string): boolean => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 
+/** `$XDG_CONFIG_HOME` (when absolute) or `~/.config`: where the headless data directory and the terminal client's
+ * profiles live by default. */
+export const userConfigDir = (env: NodeJS.ProcessEnv): string =>
+  env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+
+/** The headless data directory (database, `api-token`): BOT_DATA_DIR, else `<user config dir>/botdesk`. Shared with
+ * the terminal client so both look for the token in the same place. */
+export const defaultDataDir = (env: NodeJS.ProcessEnv): string =>
+  env.BOT_DATA_DIR ? resolve(env.BOT_DATA_DIR) : join(userConfigDir(env), 'botdesk');
+
 /** Contract §2, parsed once for headless and desktop alike. */
 export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } = {}): AppEnv {
-  const dataDir = env.BOT_DATA_DIR
-    ? resolve(env.BOT_DATA_DIR)
-    : defaults.dataDir ?? join(env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homedir(), '.config'), 'botdesk');
+  const dataDir = env.BOT_DATA_DIR ? resolve(env.BOT_DATA_DIR) : defaults.dataDir ?? join(userConfigDir(env), 'botdesk');
 
   const host = env.BOT_API_HOST?.trim() || '127.0.0.1';
   const allowRemote = env.BOT_API_ALLOW_REMOTE === '1';
