@@ -193,22 +193,39 @@ describe('live trading against the exchange', () => {
   });
 });
 
+/**
+ * A bot trading XRP/USDT by hand only (HANDS_ONLY, started) against a fresh emulator at 0.5; `closeSoonMs` sets the
+ * exchange's clock that far short of a 5-minute close, so the next candle comes within seconds.
+ */
+async function withLiveBot(
+  o: { dir: string; closeSoonMs?: number },
+  body: (bot: { emu: BinanceEmulator; rt: BotRuntime; call: <N extends OperationName>(name: N, raw?: RawInput) => ReturnType<typeof invokeOperation<N>> }) => Promise<void>,
+): Promise<void> {
+  const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+  emu.setPrice(SYMBOL, 0.5);
+  if (o.closeSoonMs !== undefined) {
+    const now = Date.now();
+    emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - o.closeSoonMs - now);
+  }
+  const rt = await createBotRuntime({
+    dataDir: mkdtempSync(join(tmpdir(), `botdesk-live-${o.dir}-`)), mode: 'live', market: { kind: 'live' },
+    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+    live: { watchEveryMs: 150 },
+  });
+  const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
+  try {
+    await call('updateConfig', { body: HANDS_ONLY });
+    await call('startBot');
+    await body({ emu, rt, call });
+  } finally {
+    await rt.close();
+    await emu.close();
+  }
+}
+
 describe('a position whose protection disappears', () => {
   it('gets its stop-loss and take-profit back when someone cancels them on the exchange by hand', async () => {
-    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
-    emu.setPrice(SYMBOL, 0.5);
-    // the exchange's clock 10 s short of a 5-minute close: the next candle comes within seconds
-    const now = Date.now();
-    emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - 10_000 - now);
-    const rt = await createBotRuntime({
-      dataDir: mkdtempSync(join(tmpdir(), 'botdesk-live-bare-')), mode: 'live', market: { kind: 'live' },
-      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-      live: { watchEveryMs: 150 },
-    });
-    const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
-    try {
-      await call('updateConfig', { body: HANDS_ONLY });
-      await call('startBot');
+    await withLiveBot({ dir: 'bare', closeSoonMs: 10_000 }, async ({ emu, call }) => {
       const { position } = await call('openPosition', { body: { size_pct: 5 } });
       const { default: ccxt } = await import('ccxt');
       const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: true } });
@@ -222,32 +239,16 @@ describe('a position whose protection disappears', () => {
         return legs.length === 2 && legs.every((o) => !first.has(o.clientOrderId)) ? legs : null;
       }, 'the protection to rest again', 30_000, 100);
       expect(resting.map((o) => [o.type, o.origQty]).sort()).toEqual([['LIMIT_MAKER', position.amount], ['STOP_LOSS', position.amount]]);
-    } finally {
-      await rt.close();
-      await emu.close();
-    }
+    });
   }, 60_000);
 });
 
 describe('an exit that fills in part', () => {
   it('a take-profit filled in part is a trade for that part; the rest keeps its stop and is sold at the next candle past the target; the trades add up to what the account gained', async () => {
-    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
-    emu.setPrice(SYMBOL, 0.5);
-    // the exchange's clock 12 s short of a 5-minute close: the next candle comes within seconds
-    const now = Date.now();
-    emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - 12_000 - now);
-    const rt = await createBotRuntime({
-      dataDir: mkdtempSync(join(tmpdir(), 'botdesk-live-partial-')), mode: 'live', market: { kind: 'live' },
-      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-      live: { watchEveryMs: 150 },
-    });
-    const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
+    await withLiveBot({ dir: 'partial', closeSoonMs: 12_000 }, async ({ emu, rt, call }) => {
     const quote = () => emu.balances().USDT.free + emu.balances().USDT.locked;
     const tradesOf = async (positionId: number) => ((await call('getTrades', { query: { limit: '10' } })).trades as Trade[]).filter((t) => t.position_id === positionId);
     const restingSells = () => emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.status === 'NEW');
-    try {
-      await call('updateConfig', { body: HANDS_ONLY });
-      await call('startBot');
       const before = quote();
       const { position } = await call('openPosition', { body: { size_pct: 5 } });
       const target = restingSells().find((o) => o.type === 'LIMIT_MAKER')!;
@@ -279,26 +280,13 @@ describe('an exit that fills in part', () => {
       expect(stats.trades_count).toBe(2);
       expectClose(stats.realized_pnl, pnl, 1e-9);
       expect(rt.logger.tail('info', 50).some((r) => /sold [\d.]+ of position #\d+ \(take_profit, filled in part\)/.test(r.msg))).toBe(true);
-    } finally {
-      await rt.close();
-      await emu.close();
-    }
+    });
   }, 60_000);
 });
 
 describe('a key revoked while the bot runs', () => {
   it('pauses the bot at the first refusal with the reason, without retrying (binance says -2015, ccxt calls it DDoSProtection)', async () => {
-    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
-    emu.setPrice(SYMBOL, 0.5);
-    const rt = await createBotRuntime({
-      dataDir: mkdtempSync(join(tmpdir(), 'botdesk-live-revoked-')), mode: 'live', market: { kind: 'live' },
-      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-      live: { watchEveryMs: 150 },
-    });
-    const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
-    try {
-      await call('updateConfig', { body: HANDS_ONLY });
-      await call('startBot');
+    await withLiveBot({ dir: 'revoked' }, async ({ emu, call }) => {
       await call('getBalances');
       emu.setCredentials({ apiKey: 'rotatedKey', secret: 'rotatedSecret' });
       const asked = emu.requests({ path: '/api/v3/account' }).length;
@@ -307,9 +295,6 @@ describe('a key revoked while the bot runs', () => {
       const status = await call('getStatus');
       expect(status.state).toBe('paused');
       expect(status.paused_reason).toMatch(/the exchange refused the API key/);
-    } finally {
-      await rt.close();
-      await emu.close();
-    }
+    });
   }, 30_000);
 });
