@@ -1,4 +1,4 @@
-import { ServiceError, type CallerContext, type OperationHandlers, type Status } from '../../src-shared/contract';
+import { ServiceError, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -21,7 +21,7 @@ export interface HandlerDeps {
  * The one implementation of every operation, called by the HTTP routes and the IPC handlers alike
  * (both through invokeOperation, which parses input and filters output with the shared contract).
  */
-export function createOperationHandlers(d: HandlerDeps): OperationHandlers {
+export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
   const now = d.now ?? Date.now;
   const { bot } = d;
   const audit = (action: string, caller: CallerContext, detail: Record<string, unknown> = {}) => {

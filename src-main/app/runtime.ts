@@ -11,6 +11,9 @@ import { openVenue, type MarketSpec, type VenueOptions } from './trading-venue';
 import { Bot } from '../engine/bot';
 import { createOperationHandlers } from './operation-handlers';
 import { acquireInstanceLock } from './instance-lock';
+import { FleetManager } from '../fleet/fleet-manager';
+import { createFleetHandlers } from '../fleet/fleet-handlers';
+import type { TokenVault } from '../fleet/fleet-store';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -27,6 +30,8 @@ export interface BotRuntimeOptions {
   /** test hooks for the live exchange */
   live?: VenueOptions['live'];
   logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
+  /** the fleet's token vault (desktop: safeStorage; default a 0600 file in dataDir) and health probe interval */
+  fleet?: { vault?: TokenVault; probeEveryMs?: number };
 }
 
 export interface BotRuntime {
@@ -38,6 +43,8 @@ export interface BotRuntime {
   logger: Logger;
   bot: Bot;
   store: SqliteStore;
+  /** every bot this app manages: this one plus remote BotDesk servers */
+  fleet: FleetManager;
   /** stop the loop, flush the database */
   close(): Promise<void>;
 }
@@ -96,14 +103,17 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       venue: v.venue, switchMarket: v.switchMarket,
     });
     await bot.init();
-    const handlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity });
+    const botHandlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity });
+    const fleet = new FleetManager({ dataDir: opts.dataDir, handlers: botHandlers, events, logger, vault: opts.fleet?.vault, probeEveryMs: opts.fleet?.probeEveryMs });
+    const handlers: OperationHandlers = { ...botHandlers, ...createFleetHandlers(fleet) };
     let closing: Promise<void> | null = null;
     const answerVersions: BotRuntime['answerVersions'] = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };
     // a logger that counts its records lets the log tail be reused too
     if (logger.written !== undefined) answerVersions.getLogs = () => logger.written as number;
     return {
-      handlers, answerVersions, events, logger, bot, store,
+      handlers, answerVersions, events, logger, bot, store, fleet,
       close: () => (closing ??= (async () => {
+        fleet.close();
         stopFeed();
         await bot.close();
         clearInterval(flushLogs);

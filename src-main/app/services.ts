@@ -41,7 +41,7 @@ export async function startServices(o: {
   let api: ApiServer;
   try {
     api = await createApiServer({
-      handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, logger, controlToken, readToken: env.readToken,
+      handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, fleetEvents: runtime.fleet.events, logger, controlToken, readToken: env.readToken,
       host: env.host, port: env.port, allowRemote: env.allowRemote, staticDir: o.staticDir,
     });
   } catch (e) {

@@ -18,7 +18,7 @@ import { OriginPolicy } from './request-guards';
 import { API_PREFIX, RouteTable } from './routes';
 import { DASHBOARD_CSP, StaticFiles } from './static-files';
 import { bearerToken, FailureLimiter, TokenAuth, type TokenScope } from './token-auth';
-import { attachEventStream } from './event-stream';
+import { attachEventStream, EVENT_STREAM_PATH, FLEET_STREAM_PATH, type UpgradeVerdict } from './event-stream';
 
 export interface ApiServerOptions {
   handlers: OperationHandlers;
@@ -38,6 +38,8 @@ export interface ApiServerOptions {
   stream?: { maxBufferedBytes?: number; pingIntervalMs?: number };
   /** read operations whose serialized answers may be reused until their version moves (see AnswerCache) */
   answerVersions?: AnswerVersions;
+  /** the fleet manager's events, streamed at /ws/fleet with the same authentication as /ws/events */
+  fleetEvents?: EventFeed;
 }
 
 export interface ApiServer {
@@ -83,7 +85,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     if (!key) byStatus.set(status, (key = `${route} ${status}`));
     requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
   };
-  const callers = { public: { actor: 'api:public' }, read: { actor: 'api:read' }, control: { actor: 'api:control' } } as const;
+  const callers = {
+    public: { actor: 'api:public', scope: 'public' }, read: { actor: 'api:read', scope: 'read' }, control: { actor: 'api:control', scope: 'control' },
+  } as const;
 
   /**
    * The verdict for the Authorization header last verified on each keep-alive connection: a client repeating the
@@ -270,12 +274,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
 
-  const stream = attachEventStream({
-    server,
-    events: o.events,
-    maxBufferedBytes: o.stream?.maxBufferedBytes,
-    pingIntervalMs: o.stream?.pingIntervalMs,
-    authorize(req, token) {
+  const authorizeStream = (req: IncomingMessage, token: string | null): UpgradeVerdict => {
       const refused = policy!.check(req);
       if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
       const scope = auth.scopeOf(token);
@@ -284,9 +283,14 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       if (locked) return { ok: false, status: 429, message: locked.message };
       limiter.fail(clientOf(req));
       return { ok: false, status: 401, message: token ? 'The token is not valid.' : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].' };
-    },
-    onClientError: (msg) => o.logger.warn(msg),
-  });
+  };
+  const streamOptions = {
+    server, maxBufferedBytes: o.stream?.maxBufferedBytes, pingIntervalMs: o.stream?.pingIntervalMs, authorize: authorizeStream,
+    onClientError: (msg: string) => o.logger.warn(msg),
+  };
+  // two streams share the server's upgrade event: each answers its own path, the bot's stream refuses unknown ones
+  const stream = attachEventStream({ ...streamOptions, events: o.events, path: EVENT_STREAM_PATH, ignorePaths: o.fleetEvents ? [FLEET_STREAM_PATH] : [] });
+  const fleetStream = o.fleetEvents ? attachEventStream({ ...streamOptions, events: o.fleetEvents, path: FLEET_STREAM_PATH, answerUnknownPaths: false }) : null;
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -307,7 +311,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     issueLoginUrl,
     server,
     async close() {
-      await stream.close();
+      await Promise.all([stream.close(), fleetStream?.close()]);
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeAllConnections();

@@ -39,6 +39,8 @@ export class EventSocket {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** the server restarted under us: the next connection replays its whole buffer (`?since=0`) */
+  private replayAll = false;
 
   constructor(private readonly o: EventSocketOptions) {
     this.connect();
@@ -54,7 +56,8 @@ export class EventSocket {
   private connect(): void {
     if (this.closed) return;
     this.o.onState(this.attempt === 0 && this.seqs.lastSeq === 0 ? 'connecting' : 'reconnecting');
-    const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : null;
+    const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : this.replayAll ? 0 : null;
+    this.replayAll = false;
     let ws: WebSocketLike;
     try {
       ws = (this.o.webSocket ?? browserWebSocket)(this.o.url(since), ['bearer', this.o.token]);
@@ -79,8 +82,17 @@ export class EventSocket {
       }
       const event = parseEvent(raw);
       if (!event) return;
-      // a restarted server counts from 1 again; its events are new, not duplicates
-      if (first && since !== null && event.seq <= since) this.seqs.reset();
+      // a restarted server counts from 1 again: its events are new, not duplicates, and the ones it published before
+      // this connection are fetched by resuming once more from its very first buffered event (nothing lost)
+      if (first && since !== null && event.seq <= since) {
+        this.seqs.reset();
+        this.replayAll = true;
+        ws.onclose = null;
+        ws.onmessage = null;
+        ws.close(1000);
+        this.ws = null;
+        return this.connect();
+      }
       first = false;
       if (this.seqs.accept(event.seq)) this.o.onEvent(event);
     };

@@ -5,3 +5,4 @@ export * from './errors.schema';
 export * from './operations';
 export * from './bridge';
 export * from './session.schema';
+export * from './fleet.schema';

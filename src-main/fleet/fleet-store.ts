@@ -1,0 +1,85 @@
+/**
+ * Where the fleet is remembered: the list of remote bots in `<dataDir>/fleet.json`, their tokens apart from it in a
+ * TokenVault (headless: `<dataDir>/fleet-tokens.json`, mode 0600; the desktop app can plug safeStorage in instead).
+ */
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { FleetBotIdSchema, FleetLinkSchema } from '../../src-shared/contract';
+
+/** Secrets by bot id. Implementations keep them out of logs and out of fleet.json. */
+export interface TokenVault {
+  get(id: string): string | undefined;
+  set(id: string, token: string): void;
+  delete(id: string): void;
+}
+
+const StoredBotSchema = z.object({
+  id: FleetBotIdSchema,
+  name: z.string(),
+  url: z.string(),
+  link: FleetLinkSchema.exclude(['local']),
+  added_at: z.number(),
+});
+export type StoredBot = z.infer<typeof StoredBotSchema>;
+const FleetFileSchema = z.object({ version: z.literal(1), local_name: z.string().optional(), bots: z.array(StoredBotSchema) });
+export type FleetFile = z.infer<typeof FleetFileSchema>;
+
+/** write to a temporary file, then rename: a crash mid-write never leaves half a file */
+function writeAtomically(path: string, text: string, mode: number): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+export class FleetStore {
+  private readonly path: string;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'fleet.json');
+  }
+
+  load(): FleetFile {
+    if (!existsSync(this.path)) return { version: 1, bots: [] };
+    const parsed = FleetFileSchema.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+    if (!parsed.success) throw new Error(`${this.path} is not a fleet list BotDesk wrote; move it away to start with an empty fleet`);
+    return parsed.data;
+  }
+
+  save(file: FleetFile): void {
+    writeAtomically(this.path, JSON.stringify(file, null, 2) + '\n', 0o644);
+  }
+}
+
+/** Headless: a JSON file only the owner can read, rewritten whole on every change. */
+export class FileTokenVault implements TokenVault {
+  private readonly path: string;
+  private readonly tokens: Record<string, string>;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'fleet-tokens.json');
+    this.tokens = existsSync(this.path) ? (z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(this.path, 'utf8')))) : {};
+    // a file someone loosened is tightened again rather than trusted as is
+    if (existsSync(this.path)) chmodSync(this.path, 0o600);
+  }
+
+  get(id: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(this.tokens, id) ? this.tokens[id] : undefined;
+  }
+
+  set(id: string, token: string): void {
+    this.tokens[id] = token;
+    this.flush();
+  }
+
+  delete(id: string): void {
+    if (!(id in this.tokens)) return;
+    delete this.tokens[id];
+    this.flush();
+  }
+
+  private flush(): void {
+    writeAtomically(this.path, JSON.stringify(this.tokens) + '\n', 0o600);
+  }
+}
