@@ -8,6 +8,8 @@ export interface WebSocketLike {
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: unknown) => void) | null;
+  /** set so a failed connection is not an unhandled 'error' (Node's `ws` throws those); the close that follows retries */
+  onerror?: ((ev: unknown) => void) | null;
   close(code?: number): void;
 }
 export type WebSocketFactory = (url: string, protocols: string[]) => WebSocketLike;
@@ -66,6 +68,7 @@ export class EventSocket {
       return;
     }
     this.ws = ws;
+    ws.onerror = () => undefined;
     let opened = false;
     let first = true;
     ws.onopen = () => {
