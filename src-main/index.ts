@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     ipc: ipcMain,
     handlers: runtime.handlers,
     events: runtime.events,
+    fleetEvents: runtime.fleet.events,
     // only the app's own top-level page: never a subframe, never anything navigated to
     isTrustedSender: (event) => !!event.senderFrame && event.senderFrame.parent === null && isAppPage(event.senderFrame.url, own),
     onError: (m) => logger.error(m),

@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import {
   FLEET_OPERATION_NAMES, LOCAL_BOT_ID, operations, ServiceError,
   type BotEvent, type BotOperationHandlers, type BotOperationName, type CallerContext, type Fleet, type FleetAction, type FleetAlert,
-  type FleetBot, type FleetOutcome, type FleetTotal, type OperationName,
+  type FleetBot, type FleetOutcome, type OperationName,
 } from '../../src-shared/contract';
 import { isOperationName, parseOperationInput, type RawInput } from '../app/invoke-operation';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import type { Logger } from '../engine/log/logger';
-import { classifyBotUrl } from './connection-safety';
+import { classifyBotUrl, fleetTotals } from '../../src-shared/connection-safety';
 import type { FleetMember, MemberListener } from './fleet-member';
 import { FileTokenVault, FleetStore, type StoredBot, type TokenVault } from './fleet-store';
 import { LocalBot } from './local-bot';
@@ -228,19 +228,4 @@ export class FleetManager {
       }
     }
   }
-}
-
-/** equity and today's P&L summed per quote currency (USDT with USDT, BTC with BTC) */
-export function fleetTotals(bots: FleetBot[]): FleetTotal[] {
-  const byQuote = new Map<string, FleetTotal>();
-  for (const b of bots) {
-    if (!b.status) continue;
-    const quote = b.status.symbol.split('/')[1] ?? b.status.symbol;
-    const t = byQuote.get(quote) ?? { quote, equity: 0, today_pnl: 0, bots: 0 };
-    t.equity += b.status.equity;
-    t.today_pnl += b.today_pnl ?? 0;
-    t.bots++;
-    byQuote.set(quote, t);
-  }
-  return [...byQuote.values()];
 }

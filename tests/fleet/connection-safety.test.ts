@@ -1,7 +1,7 @@
 // How remote bots may be reached (URL classification, the SSH recipe) and the server side of a tunnel: a loopback
 // Host on another port is accepted from a loopback peer, without reopening DNS rebinding or cross-site requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyBotUrl, sshTunnelCommand } from '../../src-main/fleet/connection-safety';
+import { classifyBotUrl, sshTunnelCommand } from '../../src-shared/connection-safety';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 
 describe('classifyBotUrl', () => {

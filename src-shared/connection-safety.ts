@@ -1,9 +1,8 @@
 /**
- * How a remote bot may be reached. The management API must never face the internet in plain text: a bot is reached
+ * How a remote bot may be reached (shared: the hub enforces it, the add-bot dialog explains it before sending). The management API must never face the internet in plain text: a bot is reached
  * through an SSH tunnel (a loopback URL here), over https, or over plain http inside a VPN the user vouches for.
  */
-import { isIP } from 'node:net';
-import type { FleetLink } from '../../src-shared/contract';
+import type { FleetBot, FleetLink, FleetTotal } from './contract';
 
 export type UrlVerdict =
   | { ok: true; origin: string; link: Exclude<FleetLink, 'local'> }
@@ -13,7 +12,7 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackHostname(hostname: string): boolean {
   const h = hostname.toLowerCase();
-  return LOOPBACK_NAMES.has(h) || (isIP(h) === 4 && h.startsWith('127.'));
+  return LOOPBACK_NAMES.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** A URL the user typed → its origin and how safe the link is, or one sentence on why not. */
@@ -46,4 +45,19 @@ export function classifyBotUrl(input: string, vpnConfirmed: boolean): UrlVerdict
  */
 export function sshTunnelCommand(o: { user: string; host: string; localPort: number; remotePort: number }): string {
   return `ssh -N -L ${o.localPort}:127.0.0.1:${o.remotePort} ${o.user}@${o.host}`;
+}
+
+/** equity and today's P&L summed per quote currency (USDT with USDT, BTC with BTC): the fleet's totals */
+export function fleetTotals(bots: Pick<FleetBot, 'status' | 'today_pnl'>[]): FleetTotal[] {
+  const byQuote = new Map<string, FleetTotal>();
+  for (const b of bots) {
+    if (!b.status) continue;
+    const quote = b.status.symbol.split('/')[1] ?? b.status.symbol;
+    const t = byQuote.get(quote) ?? { quote, equity: 0, today_pnl: 0, bots: 0 };
+    t.equity += b.status.equity;
+    t.today_pnl += b.today_pnl ?? 0;
+    t.bots++;
+    byQuote.set(quote, t);
+  }
+  return [...byQuote.values()];
 }
