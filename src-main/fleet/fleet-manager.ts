@@ -32,6 +32,7 @@ export interface FleetManagerOptions {
 }
 
 const ACTION_CALLS = { start: 'startBot', stop: 'stopBot', pause: 'pauseBot', resume: 'resumeBot', 'close-all': 'closeAll' } as const;
+const DONE = { start: 'running', stop: 'stopped', pause: 'paused', resume: 'running' } as const;
 const FLEET_OPS = new Set<string>(FLEET_OPERATION_NAMES);
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -178,7 +179,7 @@ export class FleetManager {
         return { ...base, result: 'ok', detail: `${member.name}: entries paused, ${closed} position${closed === 1 ? '' : 's'} closed.` };
       }
       const changed = (result as { changed: boolean }).changed;
-      return { ...base, result: 'ok', detail: `${member.name}: ${action}${changed ? '' : ' (already so)'}.` };
+      return { ...base, result: 'ok', detail: `${member.name} ${changed ? 'is now' : 'was already'} ${DONE[action as keyof typeof DONE]}.` };
     } catch (e) {
       if (throwOnFailure) throw e;
       const message = e instanceof Error ? e.message : String(e);
