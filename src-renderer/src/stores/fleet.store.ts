@@ -27,7 +27,34 @@ export interface FleetState {
   remove(id: string): Promise<void>;
   dismissOutcomes(): void;
   apply(data: FleetEventData): void;
+  /** many events in one store update (one render) */
+  applyAll(list: FleetEventData[]): void;
 }
+
+const replaceRow = (bots: FleetBot[], bot: FleetBot) => {
+  const i = bots.findIndex((b) => b.id === bot.id);
+  return i === -1 ? [...bots, bot] : bots.map((b, j) => (j === i ? bot : b));
+};
+
+/** one hub event applied to the rows: a row replaces its row, a bot's own event moves its health (and status) */
+function reduceRows(bots: FleetBot[], data: Exclude<FleetEventData, { kind: 'alert' }>): FleetBot[] {
+  if (data.kind === 'row') return replaceRow(bots, data.bot);
+  if (data.kind === 'removed') return bots.filter((b) => b.id !== data.bot_id);
+  const bot = bots.find((b) => b.id === data.bot_id);
+  if (!bot) return bots;
+  const health = { ...bot.health, last_event_at: Date.now(), last_seq: data.event.seq };
+  let status = bot.status;
+  if (data.event.type === 'status_change') {
+    const parsed = StatusSchema.safeParse(data.event.data);
+    if (parsed.success) status = parsed.data;
+  }
+  // today's P&L moves with equity between the hub's stats reads
+  const today_pnl = bot.today_pnl !== null && status && bot.status ? bot.today_pnl + (status.equity - bot.status.equity) : bot.today_pnl;
+  return replaceRow(bots, { ...bot, status, today_pnl, health });
+}
+
+/** hub events are applied in batches at most this often: one render for a burst from many bots */
+const APPLY_EVERY_MS = 16;
 
 /**
  * The fleet overview's state: rows from the hub (`getFleet`), kept current by the hub's `fleet` events — a row
@@ -36,11 +63,7 @@ export interface FleetState {
 export function createFleetStore(hub: BotClient, onAlert: (alert: FleetAlert) => void) {
   return createStore<FleetState>()((set, get) => {
     const withRows = (bots: FleetBot[]) => set({ bots, totals: fleetTotals(bots) });
-    const upsert = (bot: FleetBot) => {
-      const bots = get().bots;
-      const i = bots.findIndex((b) => b.id === bot.id);
-      withRows(i === -1 ? [...bots, bot] : bots.map((b, j) => (j === i ? bot : b)));
-    };
+    const upsert = (bot: FleetBot) => withRows(replaceRow(get().bots, bot));
     const busyWhile = async <T,>(key: string, action: NonNullable<FleetState['busy'][string]>, work: () => Promise<T>): Promise<T> => {
       set({ busy: { ...get().busy, [key]: action } });
       try {
@@ -99,32 +122,18 @@ export function createFleetStore(hub: BotClient, onAlert: (alert: FleetAlert) =>
       },
       dismissOutcomes: () => set({ outcomes: null }),
       apply(data) {
-        switch (data.kind) {
-          case 'row':
-            upsert(data.bot);
-            break;
-          case 'removed':
-            withRows(get().bots.filter((b) => b.id !== data.bot_id));
-            break;
-          case 'alert':
-            set({ alerts: [data.alert, ...get().alerts].slice(0, ALERTS_KEPT) });
+        get().applyAll([data]);
+      },
+      applyAll(list) {
+        let bots = get().bots;
+        let alerts = get().alerts;
+        for (const data of list) {
+          if (data.kind === 'alert') {
+            alerts = [data.alert, ...alerts].slice(0, ALERTS_KEPT);
             onAlert(data.alert);
-            break;
-          case 'event': {
-            const bot = get().bots.find((b) => b.id === data.bot_id);
-            if (!bot) break;
-            const health = { ...bot.health, last_event_at: Date.now(), last_seq: data.event.seq };
-            let status = bot.status;
-            if (data.event.type === 'status_change') {
-              const parsed = StatusSchema.safeParse(data.event.data);
-              if (parsed.success) status = parsed.data;
-            }
-            // today's P&L moves with equity between the hub's stats reads
-            const today_pnl = bot.today_pnl !== null && status && bot.status ? bot.today_pnl + (status.equity - bot.status.equity) : bot.today_pnl;
-            upsert({ ...bot, status, today_pnl, health });
-            break;
-          }
+          } else bots = reduceRows(bots, data);
         }
+        set({ bots, totals: bots === get().bots ? get().totals : fleetTotals(bots), alerts });
       },
     };
   });
@@ -134,7 +143,18 @@ export type FleetStore = ReturnType<typeof createFleetStore>;
 /** The fleet store fed by the hub's stream; reloaded after every (re)connection since events may have been missed. */
 export function connectFleet(hub: BotClient, feed: FleetFeed, onAlert: (alert: FleetAlert) => void) {
   const store = createFleetStore(hub, onAlert);
-  const stopEvents = feed.subscribe((data) => store.getState().apply(data));
+  let queued: FleetEventData[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    const list = queued;
+    queued = [];
+    store.getState().applyAll(list);
+  };
+  const stopEvents = feed.subscribe((data) => {
+    queued.push(data);
+    timer ??= setTimeout(flush, APPLY_EVERY_MS);
+  });
   const reload = () => void store.getState().load().catch(() => undefined);
   const stopConnection = feed.connection.subscribe((c) => {
     if (c === 'connected') reload();
@@ -144,6 +164,7 @@ export function connectFleet(hub: BotClient, feed: FleetFeed, onAlert: (alert: F
     store,
     feed,
     dispose() {
+      if (timer) clearTimeout(timer);
       stopEvents();
       stopConnection();
       feed.close();

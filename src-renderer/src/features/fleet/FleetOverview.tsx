@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { FleetBot } from '../../../../src-shared/contract';
 import { errorMessage } from '../../../../src-shared/api-client/api-error';
@@ -70,7 +70,11 @@ export function FleetOverview({ store, onOpen, onBack }: { store: FleetStore; on
   const busyAll = useStore(store, (s) => s.busy['*']);
   const [dialog, setDialog] = useState<'add' | 'pause-all' | 'close-all' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const report = (e: unknown) => setProblem(errorMessage(e));
+  const report = useCallback((e: unknown) => setProblem(errorMessage(e)), []);
+  // stable callbacks keep the memoised rows from re-rendering when another bot's row changes
+  const latestOnOpen = useRef(onOpen);
+  latestOnOpen.current = onOpen;
+  const openRow = useCallback((bot: FleetBot) => latestOnOpen.current(bot), []);
   return (
     <div className="app fleet" data-testid="fleet-overview">
       <header className="topbar">
@@ -98,7 +102,7 @@ export function FleetOverview({ store, onOpen, onBack }: { store: FleetStore; on
               <tr><th>bot</th><th>state</th><th>mode</th><th>market</th><th className="r">equity</th><th className="r">today</th><th className="r">positions</th><th>connection</th><th /></tr>
             </thead>
             <tbody>
-              {bots.map((b) => <FleetRow key={b.id} bot={b} store={store} onOpen={onOpen} report={report} />)}
+              {bots.map((b) => <FleetRow key={b.id} bot={b} store={store} onOpen={openRow} report={report} />)}
             </tbody>
           </table>
           {!loaded && <p className="muted">Loading the fleet…</p>}

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useStore } from 'zustand';
 import type { FleetAction, FleetBot } from '../../../../src-shared/contract';
 import { tradingMode } from '../../../../src-shared/trading-mode';
@@ -31,7 +32,15 @@ function Health({ bot }: { bot: FleetBot }) {
   );
 }
 
-export function FleetRow({ bot, store, onOpen, report }: { bot: FleetBot; store: FleetStore; onOpen(bot: FleetBot): void; report(e: unknown): void }) {
+interface FleetRowProps {
+  bot: FleetBot;
+  store: FleetStore;
+  onOpen(bot: FleetBot): void;
+  report(e: unknown): void;
+}
+
+/** memo: a burst of events from one bot re-renders its row only */
+export const FleetRow = memo(function FleetRow({ bot, store, onOpen, report }: FleetRowProps) {
   const busy = useStore(store, (s) => s.busy[bot.id]);
   const control = useStore(store, (s) => s.control);
   const s = bot.status;
@@ -62,4 +71,4 @@ export function FleetRow({ bot, store, onOpen, report }: { bot: FleetBot; store:
       </td>
     </tr>
   );
-}
+});
