@@ -116,7 +116,7 @@ export class RemoteBot implements FleetMember {
     this.url = o.stored.url;
     this.link = o.stored.link;
     this.now = o.now ?? Date.now;
-    this.client = createBotClient(createHttpTransport({ origin: this.url, token: o.token, webSocket: nodeWebSocket }));
+    this.client = createBotClient(createHttpTransport({ origin: this.url, token: o.token, webSocket: nodeWebSocket, replayRestartedServer: true }));
     this.stopEvents = this.client.subscribe(undefined, (e) => this.onEvent(e));
     this.stopConnection = this.client.connection.subscribe((c) => this.onConnection(c));
     this.probeTimer = setInterval(() => void this.probe(), o.probeEveryMs ?? 5000);

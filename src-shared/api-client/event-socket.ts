@@ -27,6 +27,12 @@ export interface EventSocketOptions {
   onUnauthorised(): void;
   /** defaults to the global WebSocket (browsers; Node ≥ 22) */
   webSocket?: WebSocketFactory;
+  /**
+   * After a server restart (its seq counts from 1 again), resume from its very first buffered event instead of from
+   * the first live one, so what it published before this connection is not lost. The fleet manager wants this; the
+   * dashboard reloads its snapshots after a reconnect and keeps the older behaviour.
+   */
+  replayRestartedServer?: boolean;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
@@ -85,9 +91,10 @@ export class EventSocket {
       }
       const event = parseEvent(raw);
       if (!event) return;
-      // a restarted server counts from 1 again: its events are new, not duplicates, and the ones it published before
-      // this connection are fetched by resuming once more from its very first buffered event (nothing lost)
-      if (first && since !== null && event.seq <= since) {
+      // a restarted server counts from 1 again: its events are new, not duplicates; with replayRestartedServer the ones
+      // it published before this connection are fetched by resuming once more from its very first buffered event
+      if (first && since !== null && event.seq <= since && !this.o.replayRestartedServer) this.seqs.reset();
+      else if (first && since !== null && event.seq <= since) {
         this.seqs.reset();
         this.replayAll = true;
         ws.onclose = null;

@@ -12,10 +12,12 @@ export interface HttpTransportOptions {
   token: string;
   /** Node callers pass the `ws` package's WebSocket; browsers use their own */
   webSocket?: WebSocketFactory;
+  /** see EventSocketOptions.replayRestartedServer */
+  replayRestartedServer?: boolean;
 }
 
 /** The browser transport: fetch for operations, one WebSocket for events. */
-export function createHttpTransport({ origin, token, webSocket }: HttpTransportOptions): Transport {
+export function createHttpTransport({ origin, token, webSocket, replayRestartedServer }: HttpTransportOptions): Transport {
   const connection = observable<ConnectionState>('connecting');
   const listeners = new ListenerSet();
   const authHeader = { Authorization: `Bearer ${token}` };
@@ -62,6 +64,7 @@ export function createHttpTransport({ origin, token, webSocket }: HttpTransportO
     },
     onUnauthorised: () => connection.set('unauthorised'),
     webSocket,
+    replayRestartedServer,
   });
 
   return {
