@@ -15,7 +15,7 @@ import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import type { Logger } from '../engine/log/logger';
 import { classifyBotUrl, fleetTotals } from '../../src-shared/connection-safety';
 import type { FleetMember, MemberListener } from './fleet-member';
-import { FileTokenVault, FleetStore, type StoredBot, type TokenVault } from './fleet-store';
+import { FileTokenVault, FleetStore, type FleetFile, type StoredBot, type TokenVault } from './fleet-store';
 import { LocalBot } from './local-bot';
 import { probeRemote, RemoteBot, UnreachableError } from './remote-bot';
 
@@ -52,7 +52,7 @@ export class FleetManager {
     this.now = o.now ?? Date.now;
     this.store = new FleetStore(o.dataDir);
     this.vault = o.vault ?? new FileTokenVault(o.dataDir);
-    const file = this.store.load();
+    const file = this.loadList();
     this.stored = file.bots;
     this.localName = file.local_name ?? 'This computer';
     this.listener = {
@@ -68,6 +68,17 @@ export class FleetManager {
         continue;
       }
       this.members.set(bot.id, this.connect(bot, token));
+    }
+  }
+
+  /** a list this version cannot read is set aside (kept, renamed) rather than stopping the bot from starting */
+  private loadList(): FleetFile {
+    try {
+      return this.store.load();
+    } catch (e) {
+      const aside = this.store.setAside();
+      this.o.logger?.error(`fleet: ${(e as Error).message}; starting with an empty fleet (the old list is kept as ${aside})`);
+      return { version: 1, bots: [] };
     }
   }
 

@@ -42,9 +42,22 @@ export class FleetStore {
 
   load(): FleetFile {
     if (!existsSync(this.path)) return { version: 1, bots: [] };
-    const parsed = FleetFileSchema.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(this.path, 'utf8'));
+    } catch {
+      raw = null;
+    }
+    const parsed = FleetFileSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`${this.path} is not a fleet list BotDesk wrote; move it away to start with an empty fleet`);
     return parsed.data;
+  }
+
+  /** moves an unreadable list out of the way (kept for a person to look at); returns where it went */
+  setAside(): string {
+    const aside = `${this.path}.unreadable-${Date.now()}`;
+    renameSync(this.path, aside);
+    return aside;
   }
 
   save(file: FleetFile): void {
@@ -59,9 +72,16 @@ export class FileTokenVault implements TokenVault {
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'fleet-tokens.json');
-    this.tokens = existsSync(this.path) ? (z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(this.path, 'utf8')))) : {};
+    this.tokens = {};
+    if (!existsSync(this.path)) return;
     // a file someone loosened is tightened again rather than trusted as is
-    if (existsSync(this.path)) chmodSync(this.path, 0o600);
+    chmodSync(this.path, 0o600);
+    try {
+      this.tokens = z.record(z.string(), z.string()).parse(JSON.parse(readFileSync(this.path, 'utf8')));
+    } catch {
+      // unreadable: kept aside (still 0600) and the bots it served are asked for their tokens again
+      renameSync(this.path, `${this.path}.unreadable-${Date.now()}`);
+    }
   }
 
   get(id: string): string | undefined {
