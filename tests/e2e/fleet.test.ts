@@ -90,6 +90,26 @@ describe('fleet overview in the browser', () => {
     await page.screenshot({ path: join(artifacts, 'fleet-overview.png'), fullPage: true });
   });
 
+  it('renames a bot in place and removes one after a confirmation', async () => {
+    await page.click(`${row(ids.charlie)} ${byTestId('fleet-rename')}`);
+    await page.fill(`${row(ids.charlie)} ${byTestId('fleet-rename-input')}`, 'Charlie VPS');
+    await page.press(`${row(ids.charlie)} ${byTestId('fleet-rename-input')}`, 'Enter');
+    await page.waitForSelector(`${row(ids.charlie)} ${byTestId('fleet-open')}:has-text("Charlie VPS")`);
+    expect((await hub.api<{ bots: FleetBot[] }>('GET', '/fleet')).body.bots.find((b) => b.id === ids.charlie)?.name).toBe('Charlie VPS');
+    await page.click(`${row(ids.charlie)} ${byTestId('fleet-rename')}`);
+    await page.fill(`${row(ids.charlie)} ${byTestId('fleet-rename-input')}`, 'Charlie');
+    await page.click(`${row(ids.charlie)} ${byTestId('fleet-rename-save')}`);
+    await page.waitForSelector(`${row(ids.charlie)} ${byTestId('fleet-open')}:has-text("Charlie")`);
+
+    const extra = await hub.api<{ bot: FleetBot }>('POST', '/fleet/bots', { name: 'Spare', url: charlie.url.replace('127.0.0.1', 'localhost'), token: charlie.token });
+    await page.waitForSelector(row(extra.body.bot.id));
+    await page.click(`${row(extra.body.bot.id)} ${byTestId('fleet-remove')}`);
+    expect(await page.textContent(byTestId('confirm-text'))).toMatch(/keeps running/);
+    await page.click(byTestId('confirm-ok'));
+    await page.waitForSelector(row(extra.body.bot.id), { state: 'detached' });
+    expect((await hub.api<{ bots: FleetBot[] }>('GET', '/fleet')).body.bots.map((b) => b.id)).not.toContain(extra.body.bot.id);
+  });
+
   it('a row\'s pause reaches that bot only', async () => {
     const before = await state(bravo);
     await page.click(`${row(ids.charlie)} ${byTestId('fleet-pause')}`);

@@ -1,9 +1,10 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { FleetAction, FleetBot } from '../../../../src-shared/contract';
 import { tradingMode } from '../../../../src-shared/trading-mode';
 import { money, signedMoney } from '../../components/format';
 import { Num } from '../../components/Num';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { FleetStore } from '../../stores/fleet.store';
 
 const CONNECTION_LABELS: Record<FleetBot['health']['connection'], string> = {
@@ -17,6 +18,34 @@ function actionsFor(state: string | undefined): FleetAction[] {
   if (state === 'paused') return ['resume', 'stop'];
   if (state === 'stopped') return ['start'];
   return [];
+}
+
+/** rename in place; remove (a remote only) after a confirmation saying the bot itself keeps running */
+function RowEdit({ bot, store, report }: { bot: FleetBot; store: FleetStore; report(e: unknown): void }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [removing, setRemoving] = useState(false);
+  if (editing !== null) {
+    const save = () => void store.getState().rename(bot.id, editing).then(() => setEditing(null), report);
+    return (
+      <span className="fleet-rename">
+        <input type="text" value={editing} autoFocus onChange={(e) => setEditing(e.target.value)} data-testid="fleet-rename-input"
+          onKeyDown={(e) => { if (e.key === 'Enter') save(); if (e.key === 'Escape') setEditing(null); }} />
+        <button type="button" className="btn-small" onClick={save} data-testid="fleet-rename-save">save</button>
+      </span>
+    );
+  }
+  return (
+    <>
+      <button type="button" className="btn-small" title="Rename" onClick={() => setEditing(bot.name)} data-testid="fleet-rename">rename</button>
+      {bot.kind === 'remote' && <button type="button" className="btn-small" onClick={() => setRemoving(true)} data-testid="fleet-remove">remove</button>}
+      {removing && (
+        <ConfirmDialog title={`Remove ${bot.name} from the fleet?`} confirmLabel="Remove" danger onCancel={() => setRemoving(false)}
+          onConfirm={() => void store.getState().remove(bot.id).then(() => setRemoving(false), (e: unknown) => { report(e); setRemoving(false); })}>
+          <p>This app forgets {bot.url} and its token. The bot itself keeps running and trading as it is.</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
 }
 
 function Health({ bot }: { bot: FleetBot }) {
@@ -68,6 +97,7 @@ export const FleetRow = memo(function FleetRow({ bot, store, onOpen, report }: F
             {busy === a ? '…' : a}
           </button>
         ))}
+        <RowEdit bot={bot} store={store} report={report} />
       </td>
     </tr>
   );
