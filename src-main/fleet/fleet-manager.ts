@@ -33,6 +33,7 @@ export interface FleetManagerOptions {
 
 const ACTION_CALLS = { start: 'startBot', stop: 'stopBot', pause: 'pauseBot', resume: 'resumeBot', 'close-all': 'closeAll' } as const;
 const DONE = { start: 'running', stop: 'stopped', pause: 'paused', resume: 'running' } as const;
+const REPEAT_ALERT_MS = 60_000;
 const FLEET_OPS = new Set<string>(FLEET_OPERATION_NAMES);
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -47,6 +48,7 @@ export class FleetManager {
   private stored: StoredBot[];
   private localName: string;
   private readonly listener: MemberListener;
+  private readonly lastAlerts = new Map<string, number>();
 
   constructor(private readonly o: FleetManagerOptions) {
     this.now = o.now ?? Date.now;
@@ -230,6 +232,15 @@ export class FleetManager {
   }
 
   private raise(alert: FleetAlert): void {
+    // a bot failing every cycle would otherwise notify every cycle: the same error at most once a minute (connection
+    // and pause alerts are transitions and always go out)
+    if (alert.kind === 'error') {
+      const key = `${alert.bot_id}|${alert.message}`;
+      const last = this.lastAlerts.get(key);
+      if (last !== undefined && alert.ts - last < REPEAT_ALERT_MS) return;
+      this.lastAlerts.set(key, alert.ts);
+      if (this.lastAlerts.size > 1000) this.lastAlerts.delete(this.lastAlerts.keys().next().value as string);
+    }
     this.o.logger?.warn(`fleet: ${alert.message}`);
     this.events.publish('fleet', { kind: 'alert', alert });
     for (const l of [...this.alertListeners]) {

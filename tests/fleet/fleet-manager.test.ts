@@ -8,6 +8,7 @@ import type { FleetAlert, FleetEventData } from '../../src-shared/contract';
 import { selfPaused, TodayPnl } from '../../src-main/fleet/fleet-member';
 import { FileTokenVault, FleetStore } from '../../src-main/fleet/fleet-store';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
+import type { EventBus } from '../../src-main/engine/events/event-bus';
 import { waitFor } from '../helpers/wait';
 
 describe('fleet manager in-process', () => {
@@ -33,6 +34,16 @@ describe('fleet manager in-process', () => {
     expect(local.today_pnl).toBe((await hub.call('GET', '/bot/stats')).body.today_pnl);
     await hub.call('POST', '/bot/start');
     await waitFor(() => fleetEvents.some((d) => d.kind === 'event' && d.bot_id === 'local'), 'a local event on the fleet bus');
+  });
+
+  it('turns a bot\'s error event into one alert naming it, not one per repeat', async () => {
+    const bus = hub.runtime.events as EventBus;
+    bus.publish('error', { code: 'exchange_error', message: 'binance answered 503' });
+    bus.publish('error', { code: 'exchange_error', message: 'binance answered 503' });
+    await waitFor(() => alerts.some((a) => a.kind === 'error'), 'an error alert');
+    const errors = alerts.filter((a) => a.kind === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ bot_id: 'local', name: 'This computer', message: 'This computer: binance answered 503' });
   });
 
   it('raises an alert naming the bot when a remote disconnects, to the callback and on the fleet stream', async () => {
