@@ -28,6 +28,8 @@ export interface FleetManagerOptions {
   vault?: TokenVault;
   logger?: Logger;
   probeEveryMs?: number;
+  /** a remote call unanswered after this is reported unreachable (default 20 s) */
+  requestTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -202,7 +204,7 @@ export class FleetManager {
 
   private connect(bot: StoredBot, token: string): RemoteBot {
     this.o.logger?.addSecret?.(token);
-    return new RemoteBot({ stored: bot, token, listener: this.listener, probeEveryMs: this.o.probeEveryMs, now: this.now });
+    return new RemoteBot({ stored: bot, token, listener: this.listener, probeEveryMs: this.o.probeEveryMs, requestTimeoutMs: this.o.requestTimeoutMs, now: this.now });
   }
 
   private member(id: string): FleetMember {

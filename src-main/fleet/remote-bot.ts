@@ -20,6 +20,8 @@ import type { StoredBot } from './fleet-store';
 
 const nodeWebSocket = (url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as WebSocketLike;
 const PROBE_TIMEOUT_MS = 5000;
+/** long enough for a live close-all on a slow exchange, short enough that a fleet-wide action finishes */
+const CALL_TIMEOUT_MS = 20_000;
 /** stats after a trade, at most this often per bot (the P&L between them follows the status events) */
 const STATS_REFRESH_MS = 1000;
 
@@ -29,6 +31,8 @@ export interface RemoteBotOptions {
   listener: MemberListener;
   /** round-trip probe interval */
   probeEveryMs?: number;
+  /** a call still unanswered after this is reported unreachable (a dropped VPN must not hang pause-all) */
+  requestTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -42,7 +46,10 @@ export class UnreachableError extends ServiceError {
 /** An error from a remote bot, as the hub's own answer: the bot is named, the remote's status kept where it fits. */
 export function remoteFailure(e: unknown, name: string): ServiceError {
   if (!isApiError(e)) return new ServiceError(502, `${name}: ${(e as Error).message}`);
-  if (e.status === 0) return new UnreachableError(`${name} cannot be reached; is its server running (and its tunnel open)?`);
+  if (e.status === 0) {
+    const late = /did not answer/.test(e.message);
+    return new UnreachableError(late ? `${name} ${e.message.replace(/^The bot /, '')}` : `${name} cannot be reached; is its server running (and its tunnel open)?`);
+  }
   if (e.status === 401) return new ServiceError(502, `${name} refused the hub's token (was it rotated?); remove the bot and add it again with its current token.`);
   if (e.status === 400 || e.status === 403 || e.status === 404 || e.status === 409 || e.status === 502) {
     return new ServiceError(e.status, `${name}: ${e.message}`, Object.keys(e.fields).length ? e.fields : undefined);
@@ -116,7 +123,9 @@ export class RemoteBot implements FleetMember {
     this.url = o.stored.url;
     this.link = o.stored.link;
     this.now = o.now ?? Date.now;
-    this.client = createBotClient(createHttpTransport({ origin: this.url, token: o.token, webSocket: nodeWebSocket, replayRestartedServer: true }));
+    this.client = createBotClient(createHttpTransport({
+      origin: this.url, token: o.token, webSocket: nodeWebSocket, replayRestartedServer: true, requestTimeoutMs: o.requestTimeoutMs ?? CALL_TIMEOUT_MS,
+    }));
     this.stopEvents = this.client.subscribe(undefined, (e) => this.onEvent(e));
     this.stopConnection = this.client.connection.subscribe((c) => this.onConnection(c));
     this.probeTimer = setInterval(() => void this.probe(), o.probeEveryMs ?? 5000);

@@ -14,10 +14,12 @@ export interface HttpTransportOptions {
   webSocket?: WebSocketFactory;
   /** see EventSocketOptions.replayRestartedServer */
   replayRestartedServer?: boolean;
+  /** give up on a call after this long (status 0, like an unreachable server); default: wait as long as fetch does */
+  requestTimeoutMs?: number;
 }
 
 /** The browser transport: fetch for operations, one WebSocket for events. */
-export function createHttpTransport({ origin, token, webSocket, replayRestartedServer }: HttpTransportOptions): Transport {
+export function createHttpTransport({ origin, token, webSocket, replayRestartedServer, requestTimeoutMs }: HttpTransportOptions): Transport {
   const connection = observable<ConnectionState>('connecting');
   const listeners = new ListenerSet();
   const authHeader = { Authorization: `Bearer ${token}` };
@@ -38,8 +40,10 @@ export function createHttpTransport({ origin, token, webSocket, replayRestartedS
     if (input.if_match !== undefined) headers['If-Match'] = input.if_match;
     let res: Response;
     try {
-      res = await fetch(origin + requestPath(name, input), { method: op.method, headers, body, cache: 'no-store' });
-    } catch {
+      const signal = requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(requestTimeoutMs);
+      res = await fetch(origin + requestPath(name, input), { method: op.method, headers, body, cache: 'no-store', signal });
+    } catch (e) {
+      if ((e as Error).name === 'TimeoutError') throw new ApiError(0, `The bot did not answer within ${requestTimeoutMs! / 1000} s.`);
       throw new ApiError(0, 'The bot cannot be reached; is the server running?');
     }
     const payload: unknown = await res.json().catch(() => null);

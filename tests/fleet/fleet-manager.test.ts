@@ -9,6 +9,8 @@ import { selfPaused, TodayPnl } from '../../src-main/fleet/fleet-member';
 import { FileTokenVault, FleetStore } from '../../src-main/fleet/fleet-store';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import type { EventBus } from '../../src-main/engine/events/event-bus';
+import { FleetManager } from '../../src-main/fleet/fleet-manager';
+import { startTunnel } from '../helpers/tcp-tunnel';
 import { waitFor } from '../helpers/wait';
 
 describe('fleet manager in-process', () => {
@@ -57,6 +59,30 @@ describe('fleet manager in-process', () => {
     expect(fleetEvents.some((d) => d.kind === 'alert' && d.alert.kind === 'disconnected')).toBe(true);
     const row = hub.runtime.fleet.fleet().bots.find((b) => b.id === bot.id)!;
     expect(row.health).toMatchObject({ connection: 'disconnected', latency_ms: null });
+  });
+});
+
+describe('a remote that stops answering (a dropped VPN: connections open, nothing comes back)', () => {
+  it('is reported unreachable by pause-all after the call timeout instead of hanging it', async () => {
+    const [host, remote] = await Promise.all([startApi({ replaySpeed: 50 }), startApi({ replaySpeed: 50 })]);
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-fleet-timeout-'));
+    const tunnel = await startTunnel(remote.port);
+    const fleet = new FleetManager({ dataDir: dir, handlers: host.runtime.handlers, events: host.runtime.events, requestTimeoutMs: 700 });
+    try {
+      await host.call('POST', '/bot/start');
+      const bot = await fleet.add({ name: 'Far away', url: `http://127.0.0.1:${tunnel.port}`, token: remote.token });
+      tunnel.stall();
+      const t0 = Date.now();
+      const outcomes = await fleet.pauseAll({ actor: 'test' });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(outcomes.find((o) => o.bot_id === bot.id)).toMatchObject({ result: 'unreachable', detail: 'Far away did not answer within 0.7 s.' });
+      expect(outcomes.find((o) => o.bot_id === 'local')?.result).toBe('ok');
+    } finally {
+      fleet.close();
+      await tunnel.close();
+      await Promise.all([host.close(), remote.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

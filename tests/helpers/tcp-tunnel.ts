@@ -7,6 +7,8 @@ export interface TcpTunnel {
   port: number;
   /** destroy every open connection; new ones are refused (closed at once) until `restore` */
   cut(): void;
+  /** destroy every open connection; new ones are accepted but nothing passes (a black hole) until `restore` */
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -14,8 +16,15 @@ export interface TcpTunnel {
 export async function startTunnel(targetPort: number): Promise<TcpTunnel> {
   const open = new Set<Socket>();
   let refusing = false;
+  let stalling = false;
+  const held = new Set<Socket>();
   const server = createServer((client) => {
     if (refusing) return void client.destroy();
+    if (stalling) {
+      held.add(client);
+      client.on('error', () => undefined).on('close', () => held.delete(client));
+      return;
+    }
     const upstream = connect(targetPort, '127.0.0.1');
     open.add(client);
     open.add(upstream);
@@ -38,12 +47,19 @@ export async function startTunnel(targetPort: number): Promise<TcpTunnel> {
       for (const s of [...open]) s.destroy();
       open.clear();
     },
+    stall() {
+      stalling = true;
+      for (const s of [...open]) s.destroy();
+      open.clear();
+    },
     restore() {
       refusing = false;
+      stalling = false;
+      for (const s of [...held]) s.destroy();
     },
     close: () =>
       new Promise<void>((ok) => {
-        for (const s of [...open]) s.destroy();
+        for (const s of [...open, ...held]) s.destroy();
         server.close(() => ok());
       }),
   };
