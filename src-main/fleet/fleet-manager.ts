@@ -30,6 +30,8 @@ export interface FleetManagerOptions {
   probeEveryMs?: number;
   /** a remote call unanswered after this is reported unreachable (default 20 s) */
   requestTimeoutMs?: number;
+  /** a remote's event stream silent this long is cut and resumed (default 75 s; the server pings every 30 s) */
+  streamSilenceMs?: number;
   now?: () => number;
 }
 
@@ -204,7 +206,9 @@ export class FleetManager {
 
   private connect(bot: StoredBot, token: string): RemoteBot {
     this.o.logger?.addSecret?.(token);
-    return new RemoteBot({ stored: bot, token, listener: this.listener, probeEveryMs: this.o.probeEveryMs, requestTimeoutMs: this.o.requestTimeoutMs, now: this.now });
+    return new RemoteBot({
+      stored: bot, token, listener: this.listener, probeEveryMs: this.o.probeEveryMs, requestTimeoutMs: this.o.requestTimeoutMs, streamSilenceMs: this.o.streamSilenceMs, now: this.now,
+    });
   }
 
   private member(id: string): FleetMember {

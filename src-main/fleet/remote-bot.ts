@@ -18,7 +18,32 @@ import type { RawInput } from '../app/invoke-operation';
 import { selfPaused, TodayPnl, type FleetMember, type MemberListener } from './fleet-member';
 import type { StoredBot } from './fleet-store';
 
-const nodeWebSocket = (url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as WebSocketLike;
+/** the server pings every 30 s: this long without a ping or a message means the link is dead (see below) */
+const STREAM_SILENCE_MS = 75_000;
+
+/**
+ * The `ws` package's WebSocket for the event stream, cut when the server falls silent. A dropped VPN or a sleeping
+ * laptop leaves the TCP connection open with nothing arriving and no error ever raised; without this the stream
+ * would wait forever. Cutting it makes the socket reconnect and resume with `?since=`, as after any drop.
+ */
+function silenceGuardedWebSocket(silenceMs: number) {
+  return (url: string, protocols: string[]): WebSocketLike => {
+    // an upgrade nobody answers is as dead as a silent stream
+    const ws = new WebSocket(url, protocols, { handshakeTimeout: silenceMs });
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => ws.terminate(), silenceMs);
+      timer.unref();
+    };
+    ws.on('open', arm);
+    ws.on('ping', arm);
+    ws.on('message', arm);
+    ws.on('close', () => timer && clearTimeout(timer));
+    return ws as unknown as WebSocketLike;
+  };
+}
+const nodeWebSocket = silenceGuardedWebSocket(STREAM_SILENCE_MS);
 const PROBE_TIMEOUT_MS = 5000;
 /** long enough for a live close-all on a slow exchange, short enough that a fleet-wide action finishes */
 const CALL_TIMEOUT_MS = 20_000;
@@ -33,6 +58,8 @@ export interface RemoteBotOptions {
   probeEveryMs?: number;
   /** a call still unanswered after this is reported unreachable (a dropped VPN must not hang pause-all) */
   requestTimeoutMs?: number;
+  /** the event stream is cut and resumed after this long without a ping or a message (default 75 s) */
+  streamSilenceMs?: number;
   now?: () => number;
 }
 
@@ -124,7 +151,8 @@ export class RemoteBot implements FleetMember {
     this.link = o.stored.link;
     this.now = o.now ?? Date.now;
     this.client = createBotClient(createHttpTransport({
-      origin: this.url, token: o.token, webSocket: nodeWebSocket, replayRestartedServer: true, requestTimeoutMs: o.requestTimeoutMs ?? CALL_TIMEOUT_MS,
+      origin: this.url, token: o.token, replayRestartedServer: true,
+      webSocket: o.streamSilenceMs === undefined ? nodeWebSocket : silenceGuardedWebSocket(o.streamSilenceMs), requestTimeoutMs: o.requestTimeoutMs ?? CALL_TIMEOUT_MS,
     }));
     this.stopEvents = this.client.subscribe(undefined, (e) => this.onEvent(e));
     this.stopConnection = this.client.connection.subscribe((c) => this.onConnection(c));

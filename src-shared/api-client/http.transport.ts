@@ -63,7 +63,8 @@ export function createHttpTransport({ origin, token, webSocket, replayRestartedS
       if (connection.get() !== 'unauthorised') connection.set(state);
     },
     tokenStillValid: async () => {
-      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader, cache: 'no-store' });
+      const signal = requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(requestTimeoutMs);
+      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader, cache: 'no-store', signal });
       return res.status !== 401;
     },
     onUnauthorised: () => connection.set('unauthorised'),

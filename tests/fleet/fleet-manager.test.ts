@@ -63,11 +63,12 @@ describe('fleet manager in-process', () => {
 });
 
 describe('a remote that stops answering (a dropped VPN: connections open, nothing comes back)', () => {
-  it('is reported unreachable by pause-all after the call timeout instead of hanging it', async () => {
-    const [host, remote] = await Promise.all([startApi({ replaySpeed: 50 }), startApi({ replaySpeed: 50 })]);
+  it('is reported unreachable by pause-all after the call timeout, and its silent stream is cut and resumed', async () => {
+    // the remote pings every 200 ms, so the hub may call its stream dead after 1 s of silence
+    const [host, remote] = await Promise.all([startApi({ replaySpeed: 50 }), startApi({ replaySpeed: 50, stream: { pingIntervalMs: 200 } })]);
     const dir = mkdtempSync(join(tmpdir(), 'botdesk-fleet-timeout-'));
     const tunnel = await startTunnel(remote.port);
-    const fleet = new FleetManager({ dataDir: dir, handlers: host.runtime.handlers, events: host.runtime.events, requestTimeoutMs: 700 });
+    const fleet = new FleetManager({ dataDir: dir, handlers: host.runtime.handlers, events: host.runtime.events, requestTimeoutMs: 700, streamSilenceMs: 1000 });
     try {
       await host.call('POST', '/bot/start');
       const bot = await fleet.add({ name: 'Far away', url: `http://127.0.0.1:${tunnel.port}`, token: remote.token });
@@ -77,6 +78,10 @@ describe('a remote that stops answering (a dropped VPN: connections open, nothin
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(outcomes.find((o) => o.bot_id === bot.id)).toMatchObject({ result: 'unreachable', detail: 'Far away did not answer within 0.7 s.' });
       expect(outcomes.find((o) => o.bot_id === 'local')?.result).toBe('ok');
+      // the stream, open but silent, is cut and shown as disconnected; once the link is back it resumes
+      await waitFor(() => fleet.fleet().bots.find((b) => b.id === bot.id)?.health.connection === 'disconnected', 'the silent stream cut', 5000);
+      tunnel.restore();
+      await waitFor(() => fleet.fleet().bots.find((b) => b.id === bot.id)?.health.connection === 'connected', 'connected again', 10_000);
     } finally {
       fleet.close();
       await tunnel.close();
