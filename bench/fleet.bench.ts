@@ -129,7 +129,9 @@ export default async function run(): Promise<void> {
       const wallStart = Date.now();
       worker.send('go');
       await sleep(SECONDS * 1000);
+      const publishedAnswer = worker.read();
       worker.send('stop');
+      const published = (JSON.parse(await publishedAnswer) as { published: number }).published;
       await sleep(500);
       const after = procStats(hub.process.pid!);
       const seen = await page.evaluate<[string, number, number, number][]>('window.__seen');
@@ -142,8 +144,8 @@ export default async function run(): Promise<void> {
         dom.push(tm - skew - mark);
       }
       const cpu = (after.cpuS - before.cpuS) / ((Date.now() - wallStart) / 1000);
-      const expected = BOTS * RATE * SECONDS;
-      console.log(`  round ${round}: bare ws ${bare.length} events (≈${expected} published): median ${ms(median(bare))}, p99 ${ms(quantile(bare, 0.99))}`);
+      const lost = published - bare.length || published - viaHub.length ? ` — LOST ${published - bare.length} bare / ${published - viaHub.length} via hub` : ', none lost';
+      console.log(`  round ${round}: ${published} published${lost}; bare ws: median ${ms(median(bare))}, p99 ${ms(quantile(bare, 0.99))}`);
       console.log(`           hub /ws/fleet ${viaHub.length} events: median ${ms(median(viaHub))}, p99 ${ms(quantile(viaHub, 0.99))}`);
       console.log(`           overview shows ${overview.length} of them (rows repaint per frame): median ${ms(median(overview))}, p99 ${ms(quantile(overview, 0.99))}`);
       console.log(`           (DOM updated: median ${ms(median(dom))}, p99 ${ms(quantile(dom, 0.99))})`);
