@@ -14,6 +14,8 @@ export interface Worker<T> {
   child: ChildProcess;
   ready: T;
   send(line: string): void;
+  /** the worker's next line of output (an answer to a command) */
+  read(): Promise<string>;
   /** the worker's own CPU time so far (µs), from process.cpuUsage() inside it */
   cpuMicros(): Promise<number>;
   stop(): void;
@@ -50,6 +52,7 @@ export async function startWorker<T>(script: string, args: string[], core: numbe
     child,
     ready,
     send: (line) => void child.stdin!.write(line + '\n'),
+    read: next,
     async cpuMicros() {
       const answer = next();
       child.stdin!.write('cpu\n');

@@ -65,13 +65,19 @@ async function main(): Promise<void> {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }));
 
   // settings and keys: exchange keys in the OS keychain, launch at login through the OS (shell/keychain, shell/login-item)
-  services = await startServices({ env, logger, secrets: new FileSecretStore(env.dataDir, safeStorageCipher()), applyLaunchAtLogin });
+  const keychain = safeStorageCipher();
+  services = await startServices({
+    env, logger, secrets: new FileSecretStore(env.dataDir, keychain), applyLaunchAtLogin,
+    // the fleet's tokens for remote bots: encrypted where the keychain works, else a 0600 file as on a headless server
+    tokenCipher: keychain.unavailable() === null ? keychain : undefined,
+  });
   syncLaunchAtLogin(services, (m) => logger.warn(m));
   const { runtime } = services;
   registerIpcRouter({
     ipc: ipcMain,
     handlers: runtime.handlers,
     events: runtime.events,
+    fleetEvents: runtime.fleet.events,
     // only the app's own top-level page: never a subframe, never anything navigated to
     isTrustedSender: (event) => !!event.senderFrame && event.senderFrame.parent === null && isAppPage(event.senderFrame.url, own),
     onError: (m) => logger.error(m),

@@ -25,8 +25,8 @@ const bridge: BotDeskBridge = Object.freeze({
     // the listener is in place before main replays anything for this key
     const key = `s${nextKey++}`;
     listeners.set(key, listener);
-    const { types, since } = options ?? {};
-    ipcRenderer.invoke(CHANNELS.subscribe, { key, ...(types ? { types: [...types] } : {}), ...(since !== undefined ? { since } : {}) })
+    const { types, since, feed } = options ?? {};
+    ipcRenderer.invoke(CHANNELS.subscribe, { key, ...(types ? { types: [...types] } : {}), ...(since !== undefined ? { since } : {}), ...(feed ? { feed } : {}) })
       .then((r: { ok: boolean; body?: { error?: string } }) => {
         if (r.ok) return;
         listeners.delete(key);

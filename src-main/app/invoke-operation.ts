@@ -51,6 +51,17 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: 'params
   return result.data;
 }
 
+/** An operation's raw input through its schemas: the parsed input, or a ServiceError 400 naming each bad field. */
+export function parseOperationInput<N extends OperationName>(name: N, raw: RawInput): ParsedInput<N> {
+  const op = operations[name] as (typeof operations)[OperationName];
+  return {
+    params: parsePart('params' in op ? op.params : undefined, raw.params, 'params'),
+    query: parsePart('query' in op ? op.query : undefined, raw.query, 'query'),
+    body: parsePart('body' in op ? op.body : undefined, raw.body, 'body'),
+    if_match: 'ifMatch' in op && op.ifMatch ? raw.if_match : undefined,
+  } as ParsedInput<N>;
+}
+
 /**
  * The one way any adapter (HTTP route, IPC handler) runs an operation: parse the input with the operation's schemas,
  * call the shared implementation, and send the answer through the output schema so unlisted fields never leave.
@@ -64,12 +75,7 @@ export function runOperation<N extends OperationName>(
   caller: CallerContext,
 ): OperationOutput<N> | Promise<OperationOutput<N>> {
   const op = operations[name] as (typeof operations)[OperationName];
-  const input = {
-    params: parsePart('params' in op ? op.params : undefined, raw.params, 'params'),
-    query: parsePart('query' in op ? op.query : undefined, raw.query, 'query'),
-    body: parsePart('body' in op ? op.body : undefined, raw.body, 'body'),
-    if_match: 'ifMatch' in op && op.ifMatch ? raw.if_match : undefined,
-  } as ParsedInput<N>;
+  const input = parseOperationInput(name, raw);
   const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
   const output = handler(input, caller);
   if (output instanceof Promise) return output.then((o) => op.output.parse(o) as OperationOutput<N>);

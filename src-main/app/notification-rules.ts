@@ -8,7 +8,7 @@
  * One cause is told once: a self-pause announced by an error event gives the self-pause notification, not both, and a
  * lost connection that paused the bot gives the connection notification saying so.
  */
-import { CONNECTION_LOG_FIELD, type BotEvent, type EventData, type ExitReason, type Status } from '../../src-shared/contract';
+import { CONNECTION_LOG_FIELD, LOCAL_BOT_ID, type BotEvent, type EventData, type ExitReason, type FleetAlert, type Status } from '../../src-shared/contract';
 import { BurstLimiter } from './burst-limiter';
 import { quoteOf, signedQuote } from './money-text';
 import { isSelfPauseReason } from './pause-reasons';
@@ -189,4 +189,18 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
       return out;
     },
   };
+}
+
+const FLEET_ALERT_SWITCH: Record<FleetAlert['kind'], NotificationKind> = {
+  disconnected: 'connection', reconnected: 'connection', unauthorised: 'errors', paused: 'self_pause', error: 'errors',
+};
+
+/**
+ * A fleet bot's alert as a desktop notification (its message names the bot), under the switch of its kind. This
+ * computer's own bot is left out: its events already reach the rules above.
+ */
+export function fleetAlertNotification(alert: FleetAlert, enabled: NotificationSwitches): DesktopNotification | null {
+  if (alert.bot_id === LOCAL_BOT_ID) return null;
+  const kind = FLEET_ALERT_SWITCH[alert.kind];
+  return enabled[kind] ? { kind, title: `BotDesk · ${alert.name}`, body: alert.message } : null;
 }

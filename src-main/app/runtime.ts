@@ -12,6 +12,9 @@ import { Bot } from '../engine/bot';
 import { createOperationHandlers } from './operation-handlers';
 import { acquireInstanceLock } from './instance-lock';
 import type { Audit } from './desk-handlers';
+import { FleetManager } from '../fleet/fleet-manager';
+import { createFleetHandlers } from '../fleet/fleet-handlers';
+import type { TokenVault } from '../fleet/fleet-store';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -30,6 +33,8 @@ export interface BotRuntimeOptions {
   logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
   /** tokens, settings and keys (app/desk-handlers.ts), given the audit log; without it those operations answer 409 */
   deskHandlers?: (audit: Audit) => DeskOperationHandlers;
+  /** the fleet's token vault (desktop: safeStorage; default a 0600 file in dataDir) and health probe interval */
+  fleet?: { vault?: TokenVault; probeEveryMs?: number };
 }
 
 export interface BotRuntime {
@@ -41,6 +46,8 @@ export interface BotRuntime {
   logger: Logger;
   bot: Bot;
   store: SqliteStore;
+  /** every bot this app manages: this one plus remote BotDesk servers */
+  fleet: FleetManager;
   /** stop the loop, flush the database */
   close(): Promise<void>;
 }
@@ -103,17 +110,21 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       store.appendAudit({ ts: Date.now(), action, actor: caller.actor, detail });
       logger.info(`${action} by ${caller.actor}`, detail);
     };
+    const botHandlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity });
+    const fleet = new FleetManager({ dataDir: opts.dataDir, handlers: botHandlers, events, logger, vault: opts.fleet?.vault, probeEveryMs: opts.fleet?.probeEveryMs });
     const handlers: OperationHandlers = {
-      ...createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity }),
+      ...botHandlers,
       ...(opts.deskHandlers?.(audit) ?? deskUnavailable()),
+      ...createFleetHandlers(fleet),
     };
     let closing: Promise<void> | null = null;
     const answerVersions: BotRuntime['answerVersions'] = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };
     // a logger that counts its records lets the log tail be reused too
     if (logger.written !== undefined) answerVersions.getLogs = () => logger.written as number;
     return {
-      handlers, answerVersions, events, logger, bot, store,
+      handlers, answerVersions, events, logger, bot, store, fleet,
       close: () => (closing ??= (async () => {
+        fleet.close();
         stopFeed();
         await bot.close();
         clearInterval(flushLogs);

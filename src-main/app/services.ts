@@ -11,6 +11,7 @@ import { readExchangeKeys } from './exchange-keys';
 import { closeInOrder, type StepListener } from './shutdown';
 import type { SecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';
+import { FileTokenVault, type TokenCipher } from '../fleet/fleet-store';
 
 export interface Services {
   runtime: BotRuntime;
@@ -36,6 +37,8 @@ export async function startServices(o: {
   secrets?: SecretStore;
   /** desktop: registers or removes the login item; headless stores the setting for the desktop app */
   applyLaunchAtLogin?: (on: boolean) => void;
+  /** desktop: the fleet's tokens for remote bots encrypted by the OS keychain (headless: a 0600 file) */
+  tokenCipher?: TokenCipher;
 }): Promise<Services> {
   const { env, logger } = o;
   const controlToken = loadOrCreateControlToken({ dataDir: env.dataDir, envToken: env.controlToken });
@@ -55,6 +58,7 @@ export async function startServices(o: {
   const runtime = await createBotRuntime({
     dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger, credentials,
     exchange: { id: env.exchange, sandbox: env.exchangeSandbox, apiUrl: env.exchangeApiUrl },
+    fleet: { vault: new FileTokenVault(env.dataDir, o.tokenCipher) },
     deskHandlers: (audit) => createDeskHandlers({
       dataDir: env.dataDir, host: env.host, auth, settings, logger,
       controlTokenFromEnv: env.controlToken !== undefined, readTokenFromEnv: env.readToken !== undefined,
@@ -66,7 +70,7 @@ export async function startServices(o: {
   let api: ApiServer;
   try {
     api = await createApiServer({
-      handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, logger, controlToken, auth,
+      handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, fleetEvents: runtime.fleet.events, logger, controlToken, auth,
       host: env.host, port, allowRemote: env.allowRemote, staticDir: o.staticDir,
     });
   } catch (e) {

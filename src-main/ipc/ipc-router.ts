@@ -29,6 +29,8 @@ export interface IpcRouterOptions {
   ipc: IpcMainLike;
   handlers: OperationHandlers;
   events: EventFeed;
+  /** the fleet manager's events, for subscriptions with `feed: 'fleet'` */
+  fleetEvents?: EventFeed;
   /** only the app's own top-level page may call (checked on every call) */
   isTrustedSender(event: IpcInvokeEvent): boolean;
   onError?(message: string): void;
@@ -51,17 +53,18 @@ function checkInput(input: unknown): string | null {
   return null;
 }
 
-interface Subscription { key: string; types: Set<EventType> | null; since: number | null }
+interface Subscription { key: string; types: Set<EventType> | null; since: number | null; feed: 'bot' | 'fleet' }
 
 /** `key` is chosen by the preload before it asks, so events replayed at once already have a listener waiting */
 function parseSubscription(raw: unknown): Subscription | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'subscription options must be an object';
-  const { key, types, since, ...rest } = raw as { key?: unknown; types?: unknown; since?: unknown };
+  const { key, types, since, feed, ...rest } = raw as { key?: unknown; types?: unknown; since?: unknown; feed?: unknown };
   if (Object.keys(rest).length) return `unknown subscription option ${Object.keys(rest)[0]}`;
   if (typeof key !== 'string' || !/^[\w-]{1,64}$/.test(key)) return 'key must be a short identifier';
   if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !TYPES.has(t)))) return 'types must list known event types';
   if (since !== undefined && (typeof since !== 'number' || !Number.isInteger(since) || since < 0)) return 'since must be a non-negative integer';
-  return { key, types: types ? new Set(types as EventType[]) : null, since: (since as number | undefined) ?? null };
+  if (feed !== undefined && feed !== 'bot' && feed !== 'fleet') return 'feed must be "bot" or "fleet"';
+  return { key, types: types ? new Set(types as EventType[]) : null, since: (since as number | undefined) ?? null, feed: feed ?? 'bot' };
 }
 
 /** Registers botdesk:call / botdesk:subscribe / botdesk:unsubscribe; returns a function that removes them. */
@@ -103,9 +106,11 @@ export function registerIpcRouter(o: IpcRouterOptions): () => void {
       if (sender.isDestroyed()) return drop(id);
       if (!parsed.types || parsed.types.has(type)) sender.send(IPC_CHANNELS.event, { key, json });
     };
+    const feed = parsed.feed === 'fleet' ? o.fleetEvents : o.events;
+    if (!feed) return failure(404, 'There is no fleet feed in this app.');
     // replay and subscription in one tick: no gap, no duplicate
-    if (parsed.since !== null) for (const { event: e, json } of o.events.since(parsed.since)) deliver(e.type, json);
-    const unsubscribe = o.events.subscribe((e, json) => deliver(e.type, json));
+    if (parsed.since !== null) for (const { event: e, json } of feed.since(parsed.since)) deliver(e.type, json);
+    const unsubscribe = feed.subscribe((e, json) => deliver(e.type, json));
     subscriptions.set(id, { sender, unsubscribe });
     if (!watched.has(sender.id)) {
       watched.add(sender.id);

@@ -18,7 +18,7 @@ import { OriginPolicy } from './request-guards';
 import { API_PREFIX, RouteTable } from './routes';
 import { DASHBOARD_CSP, StaticFiles } from './static-files';
 import { bearerToken, FailureLimiter, TokenAuth, type TokenScope } from './token-auth';
-import { attachEventStream } from './event-stream';
+import { attachEventStream, EVENT_STREAM_PATH, FLEET_STREAM_PATH, type UpgradeVerdict } from './event-stream';
 
 export interface ApiServerOptions {
   handlers: OperationHandlers;
@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   stream?: { maxBufferedBytes?: number; pingIntervalMs?: number };
   /** read operations whose serialized answers may be reused until their version moves (see AnswerCache) */
   answerVersions?: AnswerVersions;
+  /** the fleet manager's events, streamed at /ws/fleet with the same authentication as /ws/events */
+  fleetEvents?: EventFeed;
 }
 
 export interface ApiServer {
@@ -85,7 +87,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     if (!key) byStatus.set(status, (key = `${route} ${status}`));
     requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
   };
-  const callers = { public: { actor: 'api:public' }, read: { actor: 'api:read' }, control: { actor: 'api:control' } } as const;
+  const callers = {
+    public: { actor: 'api:public', scope: 'public' }, read: { actor: 'api:read', scope: 'read' }, control: { actor: 'api:control', scope: 'control' },
+  } as const;
 
   /**
    * The verdict for the Authorization header last verified on each keep-alive connection: a client repeating the
@@ -272,12 +276,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
 
-  const stream = attachEventStream({
-    server,
-    events: o.events,
-    maxBufferedBytes: o.stream?.maxBufferedBytes,
-    pingIntervalMs: o.stream?.pingIntervalMs,
-    authorize(req, token) {
+  const authorizeStream = (req: IncomingMessage, token: string | null): UpgradeVerdict => {
       const refused = policy!.check(req);
       if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
       const credential = auth.verify(token);
@@ -286,12 +285,21 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       if (locked) return { ok: false, status: 429, message: locked.message };
       limiter.fail(clientOf(req));
       return { ok: false, status: 401, message: token ? 'The token is not valid.' : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].' };
-    },
-    onClientError: (msg) => o.logger.warn(msg),
-    credentialIsCurrent: (id) => auth.isCurrent(id),
-  });
+  };
+  const streamOptions = {
+    server, maxBufferedBytes: o.stream?.maxBufferedBytes, pingIntervalMs: o.stream?.pingIntervalMs, authorize: authorizeStream,
+    onClientError: (msg: string) => o.logger.warn(msg),
+    credentialIsCurrent: (id: number) => auth.isCurrent(id),
+  };
+  // two streams share the server's upgrade event: each answers its own path, the bot's stream refuses unknown ones
+  const stream = attachEventStream({ ...streamOptions, events: o.events, path: EVENT_STREAM_PATH, ignorePaths: o.fleetEvents ? [FLEET_STREAM_PATH] : [] });
+  const fleetStream = o.fleetEvents ? attachEventStream({ ...streamOptions, events: o.fleetEvents, path: FLEET_STREAM_PATH, answerUnknownPaths: false }) : null;
   // a replaced token's stream connections end with it (contract §7: rotation closes them)
-  const stopRevocations = auth.onRevoke((id) => stream.closeCredential(id, 'the token this connection used was replaced'));
+  const stopRevocations = auth.onRevoke((id) => {
+    const why = 'the token this connection used was replaced';
+    stream.closeCredential(id, why);
+    fleetStream?.closeCredential(id, why);
+  });
 
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -313,7 +321,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     server,
     async close() {
       stopRevocations();
-      await stream.close();
+      await Promise.all([stream.close(), fleetStream?.close()]);
       await new Promise<void>((ok) => {
         server.close(() => ok());
         server.closeAllConnections();

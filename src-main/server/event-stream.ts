@@ -13,6 +13,10 @@ export interface EventStreamOptions {
   /** Host/Origin/token checks; `token` comes from the Authorization header or the subprotocols ["bearer", token] */
   authorize(req: IncomingMessage, token: string | null): UpgradeVerdict;
   path?: string;
+  /** paths another stream on the same server answers: left alone here */
+  ignorePaths?: string[];
+  /** false: leave upgrades to unknown paths for another stream to refuse (404) */
+  answerUnknownPaths?: boolean;
   /** a client with more than this queued is cut off (1013) instead of buffering without bound */
   maxBufferedBytes?: number;
   pingIntervalMs?: number;
@@ -31,6 +35,8 @@ export interface EventStream {
   close(): Promise<void>;
 }
 
+export const EVENT_STREAM_PATH = '/ws/events';
+export const FLEET_STREAM_PATH = '/ws/fleet';
 const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 const TRY_AGAIN_LATER = 1013;
 /** application close code: the token the connection authenticated with no longer works (an HTTP 401, in 4xxx) */
@@ -82,7 +88,8 @@ function parseQuery(search: string): { types: Set<EventType> | null; since: numb
  * Events arrive serialised once by the bus and are sent as is to every client.
  */
 export function attachEventStream(o: EventStreamOptions): EventStream {
-  const path = o.path ?? '/ws/events';
+  const path = o.path ?? EVENT_STREAM_PATH;
+  const ignored = new Set(o.ignorePaths ?? []);
   const maxBuffered = o.maxBufferedBytes ?? 4 * 1024 * 1024;
   const maxClients = o.maxClients ?? 1000;
   const wss = new WebSocketServer({
@@ -110,10 +117,12 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
   });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    if ((q === -1 ? url : url.slice(0, q)) !== path) return reject(socket, 404, `No WebSocket endpoint at ${url.split('?')[0]}; use ${path}.`);
+    const requested = q === -1 ? url : url.slice(0, q);
+    if (requested !== path && (ignored.has(requested) || o.answerUnknownPaths === false)) return;
+    socket.on('error', () => socket.destroy());
+    if (requested !== path) return reject(socket, 404, `No WebSocket endpoint at ${requested}; use ${path}.`);
     const token = bearerToken(req.headers.authorization) ?? subprotocolToken(req);
     const verdict = o.authorize(req, token);
     if (!verdict.ok) return reject(socket, verdict.status, verdict.message);

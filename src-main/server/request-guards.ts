@@ -2,6 +2,21 @@ import type { IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
 
 /**
+ * A loopback name with any port, accepted from a loopback peer: that is what an SSH tunnel delivers when its local
+ * end listens on another port (`ssh -N -L 18080:127.0.0.1:8080` → Host 127.0.0.1:18080 on a server bound to 8080).
+ * It does not reopen DNS rebinding: a rebinding page runs under the attacker's name, so its browser sends
+ * `Host: evil.example:PORT`, never a loopback name, and is still refused. A page on another local port (say a dev
+ * server at localhost:3000) that calls us sends our own Host and its own Origin, which the Origin rule refuses; only
+ * a page served *through* the tunnel is same-origin with the Host it sends, and that page is our dashboard.
+ * The peer must be loopback too, so a server bound to every interface does not take a loopback name from afar.
+ */
+const LOOPBACK_HOST_ANY_PORT = /^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/;
+const isLoopbackPeer = (req: IncomingMessage) => {
+  const a = req.socket.remoteAddress ?? '';
+  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+};
+
+/**
  * Host and Origin checks (contract §6). The Host header must name this server, so a page on a rebinding domain
  * (evil.example resolving to 127.0.0.1) is refused; a browser Origin, when present, must be the dashboard's own.
  */
@@ -22,9 +37,12 @@ export class OriginPolicy {
   /** null when fine, else why not */
   check(req: IncomingMessage): string | null {
     const host = req.headers.host?.toLowerCase();
-    if (!host || !this.hosts.has(host)) return 'the Host header does not name this server';
-    const origin = req.headers.origin;
-    if (origin !== undefined && !this.origins.has(origin.toLowerCase())) return 'requests from another site are not allowed';
+    if (!host) return 'the Host header does not name this server';
+    const own = this.hosts.has(host);
+    if (!own && !(LOOPBACK_HOST_ANY_PORT.test(host) && isLoopbackPeer(req))) return 'the Host header does not name this server';
+    const origin = req.headers.origin?.toLowerCase();
+    // a page through a tunnel is same-origin with the Host it used (http://127.0.0.1:18080 for Host 127.0.0.1:18080)
+    if (origin !== undefined && !this.origins.has(origin) && (own || origin !== `http://${host}`)) return 'requests from another site are not allowed';
     return null;
   }
 }

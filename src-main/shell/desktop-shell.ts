@@ -11,7 +11,7 @@ import { createTrayActions } from '../app/tray-actions';
 import { createTrayPresenter, readTrayFacts } from '../app/tray-presenter';
 import { firstTrayHint } from '../app/tray-hint';
 import { startNotificationFeed } from '../app/notification-feed';
-import { ALL_NOTIFICATIONS_ON, createNotificationRules, type DesktopNotification, type NotificationSwitches } from '../app/notification-rules';
+import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../app/notification-rules';
 import type { TrayView } from '../app/tray-model';
 import { createDesktopTray } from './tray';
 
@@ -70,10 +70,16 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
     note.on('click', o.showWindow);
     note.show();
   }
+  const switches = o.notificationSwitches ?? (() => ALL_NOTIFICATIONS_ON);
   const stopNotifications = startNotificationFeed({
     events: runtime.events,
-    rules: createNotificationRules({ initialStatus: runtime.bot.status(), enabled: o.notificationSwitches ?? (() => ALL_NOTIFICATIONS_ON) }),
+    rules: createNotificationRules({ initialStatus: runtime.bot.status(), enabled: switches }),
     show: notify,
+  });
+  // the other bots of the fleet: a disconnect, a self-pause or an error names the bot
+  const stopFleetAlerts = runtime.fleet.onAlert((alert) => {
+    const n = fleetAlertNotification(alert, switches());
+    if (n) notify(n);
   });
 
   if (o.exposeProbe) {
@@ -89,6 +95,7 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
     },
     dispose() {
       stopNotifications();
+      stopFleetAlerts();
       presenter?.dispose();
       tray.destroy();
     },

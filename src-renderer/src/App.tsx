@@ -3,11 +3,11 @@ import type { BotDeskBridge } from '../../src-shared/contract';
 import { createBotClient } from '../../src-shared/api-client/bot-client';
 import { createHttpTransport } from '../../src-shared/api-client/http.transport';
 import { createIpcTransport } from './api/ipc.transport';
+import { createHttpFleetFeed, createIpcFleetFeed, type FleetFeed } from './api/fleet-feed';
+import { FleetWorkspace } from './features/fleet/FleetWorkspace';
 import { exchangeLoginCode, sessionToken, takeLoginCode, verifyToken } from './api/session';
-import { DashboardView } from './features/layout/DashboardView';
 import { LoginScreen } from './features/login/LoginScreen';
 import { createDashboard, type Dashboard } from './stores/dashboard';
-import { DashboardContext } from './stores/dashboard-context';
 
 declare global {
   interface Window {
@@ -17,22 +17,19 @@ declare global {
 
 const UNAUTHORISED = 'The server did not accept the token (expired, rotated or the server was reset). Sign in again.';
 
-function Provided({ dashboard, onSignOut }: { dashboard: Dashboard; onSignOut?: () => void }) {
-  return (
-    <DashboardContext.Provider value={dashboard}>
-      <DashboardView onSignOut={onSignOut} />
-    </DashboardContext.Provider>
-  );
+function Provided({ dashboard, feed, onSignOut }: { dashboard: Dashboard; feed: FleetFeed; onSignOut?: () => void }) {
+  return <FleetWorkspace local={dashboard} feed={feed} onSignOut={onSignOut} />;
 }
 
 /** Desktop: the preload bridge, always authorised. */
 function DesktopApp({ bridge }: { bridge: BotDeskBridge }) {
   const [dashboard] = useState(() => createDashboard(createBotClient(createIpcTransport(bridge))));
+  const [feed] = useState(() => createIpcFleetFeed(bridge));
   useEffect(() => () => dashboard.dispose(), [dashboard]);
-  return <Provided dashboard={dashboard} />;
+  return <Provided dashboard={dashboard} feed={feed} />;
 }
 
-type BrowserPhase = { phase: 'starting' } | { phase: 'login'; reason: string | null } | { phase: 'ready'; dashboard: Dashboard };
+type BrowserPhase = { phase: 'starting' } | { phase: 'login'; reason: string | null } | { phase: 'ready'; dashboard: Dashboard; feed: FleetFeed };
 
 /** Browser: one-time link or typed token → session token in sessionStorage → HTTP + WebSocket. */
 function BrowserApp() {
@@ -40,7 +37,13 @@ function BrowserApp() {
   const [state, setState] = useState<BrowserPhase>({ phase: 'starting' });
 
   const open = (token: string) => {
-    const dashboard = createDashboard(createBotClient(createHttpTransport({ origin, token, onTokenChange: sessionToken.set })));
+    let current = token;
+    const adopt = (next: string) => {
+      current = next;
+      sessionToken.set(next);
+    };
+    const dashboard = createDashboard(createBotClient(createHttpTransport({ origin, token, onTokenChange: adopt })));
+    const feed = createHttpFleetFeed({ origin, token: () => current });
     const stop = dashboard.client.connection.subscribe((c) => {
       if (c !== 'unauthorised') return;
       stop();
@@ -48,7 +51,7 @@ function BrowserApp() {
       dashboard.dispose();
       setState({ phase: 'login', reason: UNAUTHORISED });
     });
-    setState({ phase: 'ready', dashboard });
+    setState({ phase: 'ready', dashboard, feed });
   };
 
   useEffect(() => {
@@ -86,7 +89,7 @@ function BrowserApp() {
     state.dashboard.dispose();
     setState({ phase: 'login', reason: null });
   };
-  return <Provided dashboard={state.dashboard} onSignOut={signOut} />;
+  return <Provided dashboard={state.dashboard} feed={state.feed} onSignOut={signOut} />;
 }
 
 export function App() {

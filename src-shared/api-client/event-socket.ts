@@ -8,6 +8,8 @@ export interface WebSocketLike {
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: { code: number }) => void) | null;
+  /** set so a failed connection is not an unhandled 'error' (Node's `ws` throws those); the close that follows retries */
+  onerror?: ((ev: unknown) => void) | null;
   close(code?: number): void;
 }
 export type WebSocketFactory = (url: string, protocols: string[]) => WebSocketLike;
@@ -31,6 +33,12 @@ export interface EventSocketOptions {
    * token (it rotated it): the stream comes back at once with it. False: someone else rotated it, the page is signed out.
    */
   onRevoked(usedToken: string): Promise<boolean>;
+  /**
+   * After a server restart (its seq counts from 1 again), resume from its very first buffered event instead of from
+   * the first live one, so what it published before this connection is not lost. The fleet manager wants this; the
+   * dashboard reloads its snapshots after a reconnect and keeps the older behaviour.
+   */
+  replayRestartedServer?: boolean;
 }
 
 /** close code of a stream whose token was rotated away or removed */
@@ -48,6 +56,8 @@ export class EventSocket {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** the server restarted under us: the next connection replays its whole buffer (`?since=0`) */
+  private replayAll = false;
 
   constructor(private readonly o: EventSocketOptions) {
     this.connect();
@@ -63,7 +73,8 @@ export class EventSocket {
   private connect(): void {
     if (this.closed) return;
     this.o.onState(this.attempt === 0 && this.seqs.lastSeq === 0 ? 'connecting' : 'reconnecting');
-    const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : null;
+    const since = this.seqs.lastSeq > 0 ? this.seqs.lastSeq : this.replayAll ? 0 : null;
+    this.replayAll = false;
     let ws: WebSocketLike;
     const usedToken = this.o.token();
     try {
@@ -73,6 +84,7 @@ export class EventSocket {
       return;
     }
     this.ws = ws;
+    ws.onerror = () => undefined;
     let opened = false;
     let first = true;
     ws.onopen = () => {
@@ -89,8 +101,18 @@ export class EventSocket {
       }
       const event = parseEvent(raw);
       if (!event) return;
-      // a restarted server counts from 1 again; its events are new, not duplicates
-      if (first && since !== null && event.seq <= since) this.seqs.reset();
+      // a restarted server counts from 1 again: its events are new, not duplicates; with replayRestartedServer the ones
+      // it published before this connection are fetched by resuming once more from its very first buffered event
+      if (first && since !== null && event.seq <= since && !this.o.replayRestartedServer) this.seqs.reset();
+      else if (first && since !== null && event.seq <= since) {
+        this.seqs.reset();
+        this.replayAll = true;
+        ws.onclose = null;
+        ws.onmessage = null;
+        ws.close(1000);
+        this.ws = null;
+        return this.connect();
+      }
       first = false;
       if (this.seqs.accept(event.seq)) this.o.onEvent(event);
     };

@@ -14,10 +14,14 @@ export interface HttpTransportOptions {
   webSocket?: WebSocketFactory;
   /** the control token was rotated from this page: keep the new one (the session) so a reload still works */
   onTokenChange?(token: string): void;
+  /** see EventSocketOptions.replayRestartedServer */
+  replayRestartedServer?: boolean;
+  /** give up on a call after this long (status 0, like an unreachable server); default: wait as long as fetch does */
+  requestTimeoutMs?: number;
 }
 
 /** The HTTP transport: fetch for operations, one WebSocket for events (browser, or Node with `webSocket`). */
-export function createHttpTransport({ origin, token: firstToken, webSocket, onTokenChange }: HttpTransportOptions): Transport {
+export function createHttpTransport({ origin, token: firstToken, webSocket, onTokenChange, replayRestartedServer, requestTimeoutMs }: HttpTransportOptions): Transport {
   const connection = observable<ConnectionState>('connecting');
   const listeners = new ListenerSet();
   let token = firstToken;
@@ -42,8 +46,10 @@ export function createHttpTransport({ origin, token: firstToken, webSocket, onTo
     if (input.if_match !== undefined) headers['If-Match'] = input.if_match;
     let res: Response;
     try {
-      res = await fetch(origin + requestPath(name, input), { method: op.method, headers, body, cache: 'no-store' });
-    } catch {
+      const signal = requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(requestTimeoutMs);
+      res = await fetch(origin + requestPath(name, input), { method: op.method, headers, body, cache: 'no-store', signal });
+    } catch (e) {
+      if ((e as Error).name === 'TimeoutError') throw new ApiError(0, `The bot did not answer within ${requestTimeoutMs! / 1000} s.`);
       throw new ApiError(0, 'The bot cannot be reached; is the server running?');
     }
     const payload: unknown = await res.json().catch(() => null);
@@ -84,7 +90,8 @@ export function createHttpTransport({ origin, token: firstToken, webSocket, onTo
     },
     tokenStillValid: async () => {
       await rotation?.catch(() => undefined);
-      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader(), cache: 'no-store' });
+      const signal = requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(requestTimeoutMs);
+      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader(), cache: 'no-store', signal });
       return res.status !== 401;
     },
     onUnauthorised: () => connection.set('unauthorised'),
@@ -94,6 +101,7 @@ export function createHttpTransport({ origin, token: firstToken, webSocket, onTo
       await rotation?.catch(() => undefined);
       return token !== usedToken;
     },
+    replayRestartedServer,
   });
 
   return {

@@ -11,6 +11,8 @@ export interface BridgeSubscribeOptions {
   types?: EventType[];
   /** replay buffered events after this seq first (resume) */
   since?: number;
+  /** 'fleet': the fleet manager's `fleet` events instead of the local bot's own */
+  feed?: 'bot' | 'fleet';
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigVersionSchema } from './config.schema';
+import { FleetEventDataSchema } from './fleet.schema';
 import { LogRecordSchema, OrderSchema, PositionSchema, SignalSchema, StatusSchema, TradeSchema } from './trading.schema';
 
 /** Event payloads by type (contract §5). */
@@ -12,9 +13,12 @@ export const eventDataSchemas = {
   config_changed: ConfigVersionSchema,
   error: z.object({ code: z.string(), message: z.string() }),
   log: LogRecordSchema,
+  /** only on the hub's /ws/fleet stream, never on a bot's own /ws/events */
+  fleet: FleetEventDataSchema,
 } as const;
 
-export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
+/** the types a bot's own stream (/ws/events) carries; `fleet` events come only from the hub's /ws/fleet */
+export const EVENT_TYPES = (Object.keys(eventDataSchemas) as EventType[]).filter((t) => t !== 'fleet');
 export type EventType = keyof typeof eventDataSchemas;
 export const EventTypeSchema = z.enum(Object.keys(eventDataSchemas) as [EventType, ...EventType[]]);
 

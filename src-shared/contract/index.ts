@@ -6,3 +6,4 @@ export * from './operations';
 export * from './bridge';
 export * from './session.schema';
 export * from './settings.schema';
+export * from './fleet.schema';

@@ -11,6 +11,7 @@ import {
 import {
   ExchangeKeysViewSchema, SaveExchangeKeysSchema, SettingsPatchSchema, SettingsViewSchema, TokenRequestSchema, TokenResultSchema,
 } from './settings.schema';
+import { AddFleetBotSchema, FleetActionSchema, FleetBotIdSchema, FleetBotSchema, FleetOutcomeSchema, FleetOutcomesSchema, FleetSchema } from './fleet.schema';
 
 /** epoch ms or ISO-8601 (contract: query parameters from/to accept both). */
 export const TimeParamSchema = z.union([
@@ -45,6 +46,54 @@ const orderedWindow = (q: { from?: number; to?: number }, ctx: z.RefinementCtx) 
 };
 const IdParams = z.strictObject({ id: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number) });
 const Empty = z.strictObject({});
+
+const FleetIdParams = z.strictObject({ id: FleetBotIdSchema });
+
+/** The hub: every bot this BotDesk manages. Remote bots are reached only through these (tokens stay in the main process). */
+function fleetOperations() {
+  return {
+    getFleet: def({ method: 'GET', path: '/fleet', scope: 'read', summary: 'Every managed bot (this computer first): status, today\'s P&L, connection health; totals per quote currency.', output: FleetSchema }),
+    addFleetBot: def({
+      method: 'POST', path: '/fleet/bots', scope: 'control',
+      summary: 'Add a remote BotDesk server by URL and token (the token is kept by the hub and never returned). https:// or a loopback URL (an SSH tunnel); plain http:// to another address needs vpn_confirmed. The server is checked first: a wrong token, an unreachable host or a server that is not BotDesk is refused with one sentence.',
+      body: AddFleetBotSchema,
+      output: z.object({ success: z.literal(true), bot: FleetBotSchema }),
+    }),
+    renameFleetBot: def({
+      method: 'PUT', path: '/fleet/bots/:id', scope: 'control', summary: 'Rename a bot in the fleet.',
+      params: FleetIdParams, body: z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(60, 'at most 60 characters') }),
+      output: z.object({ success: z.literal(true), bot: FleetBotSchema }),
+    }),
+    removeFleetBot: def({
+      method: 'POST', path: '/fleet/bots/:id/remove', scope: 'control', summary: 'Forget a remote bot and its token (the bot itself keeps running). This computer cannot be removed.',
+      params: FleetIdParams, body: Empty.optional(),
+      output: z.object({ success: z.literal(true), removed: FleetBotIdSchema }),
+    }),
+    controlFleetBot: def({
+      method: 'POST', path: '/fleet/bots/:id/control', scope: 'control', summary: 'start, stop, pause, resume or close-all on one bot of the fleet.',
+      params: FleetIdParams, body: z.strictObject({ action: FleetActionSchema }),
+      output: z.object({ success: z.literal(true), outcome: FleetOutcomeSchema, bot: FleetBotSchema }),
+    }),
+    pauseAll: def({
+      method: 'POST', path: '/fleet/pause-all', scope: 'control', summary: 'Pause every running bot; a bot that cannot be reached is reported, not skipped.',
+      body: Empty.optional(), output: FleetOutcomesSchema,
+    }),
+    closeAllEverywhere: def({
+      method: 'POST', path: '/fleet/close-all', scope: 'control', summary: 'close-all on every bot (pause entries, close every position at market); per-bot outcomes.',
+      body: Empty.optional(), output: FleetOutcomesSchema,
+    }),
+    callFleetBot: def({
+      method: 'POST', path: '/fleet/bots/:id/call', scope: 'read',
+      summary: 'Run any bot operation of the table on one fleet bot through the hub (the dashboard pointed at a remote bot). Input is checked against that operation\'s schemas; control operations need the control token here.',
+      params: FleetIdParams,
+      body: z.strictObject({
+        operation: z.string().min(1).max(64),
+        input: z.strictObject({ params: z.record(z.string(), z.unknown()).optional(), query: z.record(z.string(), z.unknown()).optional(), body: z.unknown().optional(), if_match: z.string().max(64).optional() }).optional(),
+      }),
+      output: z.object({ result: z.unknown() }),
+    }),
+  } as const;
+}
 
 export const operations = {
   getHealth: def({ method: 'GET', path: '/health', scope: 'public', summary: 'Liveness probe (no auth).', output: z.object({ status: z.literal('ok') }) }),
@@ -170,6 +219,7 @@ export const operations = {
     summary: 'Forget the stored exchange keys (desktop app).',
     body: Empty.optional(), output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
   }),
+  ...fleetOperations(),
 } as const;
 
 /** Operations about the app around the bot (tokens, settings, keys): implemented in app/desk-handlers.ts. */
@@ -178,6 +228,13 @@ export type DeskOperationName = (typeof DESK_OPERATIONS)[number];
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
+export type FleetOperationName = keyof ReturnType<typeof fleetOperations>;
+/**
+ * The trading operations one bot answers, here or through the hub: not the hub's fleet operations, and not the app's
+ * own tokens, settings and keys (a token rotated through a hub would cut the hub off; settings belong to each machine).
+ */
+export type BotOperationName = Exclude<OperationName, FleetOperationName | DeskOperationName>;
+export const FLEET_OPERATION_NAMES = Object.keys(fleetOperations()) as FleetOperationName[];
 
 type InferOr<T, F> = T extends z.ZodType ? z.input<T> : F;
 type OutOr<T, F> = T extends z.ZodType ? z.output<T> : F;
@@ -201,6 +258,8 @@ export type OperationOutput<N extends OperationName> = z.output<Operations[N]['o
 /** Who called: recorded in the audit log and config history. */
 export interface CallerContext {
   actor: string; // e.g. "api:control", "ipc", "cli"
+  /** the token's scope over HTTP; absent = a trusted in-process caller (IPC, tray) */
+  scope?: Scope;
 }
 
 /** The one implementation behind HTTP and IPC. */
@@ -208,11 +267,16 @@ export type OperationHandlers = {
   [N in OperationName]: (input: ParsedInput<N>, caller: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
 };
 
+
 /** The renderer's view: every operation as one async function. */
 export type BotClientCalls = {
   [N in OperationName]: (input?: OperationInput<N>) => Promise<OperationOutput<N>>;
 };
 
-/** The trading operations (app/operation-handlers.ts) and the app's own (tokens, settings, keys: app/desk-handlers.ts). */
-export type BotOperationHandlers = Omit<OperationHandlers, DeskOperationName>;
+/**
+ * Three sets of handlers: the bot's trading operations (app/operation-handlers.ts), the app's own tokens, settings and
+ * keys (app/desk-handlers.ts) and the hub's fleet operations (fleet/fleet-handlers.ts).
+ */
+export type BotOperationHandlers = Pick<OperationHandlers, BotOperationName>;
 export type DeskOperationHandlers = Pick<OperationHandlers, DeskOperationName>;
+export type FleetOperationHandlers = Pick<OperationHandlers, FleetOperationName>;

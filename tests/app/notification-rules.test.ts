@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BotEvent, EventData, EventType, Status, Trade } from '../../src-shared/contract';
 import { EventBus } from '../../src-main/engine/events/event-bus';
-import { ALL_NOTIFICATIONS_ON, createNotificationRules, type DesktopNotification, type NotificationSwitches } from '../../src-main/app/notification-rules';
+import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../../src-main/app/notification-rules';
 import { startNotificationFeed } from '../../src-main/app/notification-feed';
 import { waitFor } from '../helpers/wait';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -195,3 +195,12 @@ describe('notification feed', () => {
   });
 });
 
+describe('fleet alerts as desktop notifications', () => {
+  const alert = (kind: 'disconnected' | 'paused' | 'error', bot_id = 'b1') => ({ bot_id, name: 'VPS Frankfurt', kind, message: `VPS Frankfurt: ${kind}`, ts: 1 });
+  it('names the bot, follows the switch of its kind, and leaves this computer to the rules above', () => {
+    expect(fleetAlertNotification(alert('disconnected'), ALL_NOTIFICATIONS_ON)).toEqual({ kind: 'connection', title: 'BotDesk · VPS Frankfurt', body: 'VPS Frankfurt: disconnected' });
+    expect(fleetAlertNotification(alert('paused'), ALL_NOTIFICATIONS_ON)?.kind).toBe('self_pause');
+    expect(fleetAlertNotification(alert('error'), { ...ALL_NOTIFICATIONS_ON, errors: false })).toBeNull();
+    expect(fleetAlertNotification(alert('error', 'local'), ALL_NOTIFICATIONS_ON)).toBeNull();
+  });
+});

@@ -63,7 +63,7 @@ describe('IPC router (the preload bridge main side)', () => {
     runtime = await createBotRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'botdesk-ipc-')), market: { kind: 'synthetic', seed: 5 }, replaySpeed: 200 });
     ipc = new Channels();
     dispose = registerIpcRouter({
-      ipc, handlers: runtime.handlers, events: runtime.events,
+      ipc, handlers: runtime.handlers, events: runtime.events, fleetEvents: runtime.fleet.events,
       isTrustedSender: (e) => e.senderFrame?.parent === null && e.senderFrame.url === APP_URL,
     });
   });
@@ -153,5 +153,17 @@ describe('IPC router (the preload bridge main side)', () => {
     expect(tab.received.length).toBe(total);
     expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'bad key!' })).toMatchObject({ ok: false, status: 400 });
     expect(await ipc.invoke({ sender: tab, senderFrame: { url: 'https://evil.example/', parent: null } }, IPC_CHANNELS.subscribe, { key: 's3' })).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('streams the fleet manager\'s events on a `feed: "fleet"` subscription, apart from the bot\'s own', async () => {
+    const tab = new FakeWebContents();
+    expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'f1', feed: 'fleet' })).toMatchObject({ ok: true });
+    expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'f2', feed: 'elsewhere' })).toMatchObject({ ok: false, status: 400 });
+    await call('renameFleetBot', { params: { id: 'local' }, body: { name: 'Desk' } });
+    await waitFor(() => tab.received.some((r) => r.event.type === 'fleet'), 'a fleet event over IPC');
+    expect(tab.received.every((r) => r.event.type === 'fleet')).toBe(true);
+    const rows = tab.received.flatMap((r) => (r.event.type === 'fleet' && r.event.data.kind === 'row' ? [r.event.data.bot] : []));
+    expect(rows.some((b) => b.id === 'local' && b.name === 'Desk')).toBe(true);
+    tab.destroy();
   });
 });

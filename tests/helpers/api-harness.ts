@@ -50,7 +50,7 @@ export async function startApi(o: {
   logger.addSecret(readToken);
   const runtime = await createBotRuntime({ dataDir, market: o.market ?? { kind: 'synthetic', seed: 7 }, replaySpeed: o.replaySpeed ?? 200, logger });
   const server = await createApiServer({
-    handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, logger, controlToken: token, readToken,
+    handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, fleetEvents: runtime.fleet.events, logger, controlToken: token, readToken,
     host: '127.0.0.1', port: 0, staticDir: o.staticDir, authFailures: o.authFailures, stream: o.stream,
   });
   const base = server.url;

@@ -102,6 +102,7 @@ const samples: { [K in EventType]: EventData<K> } = {
   },
   error: { code: 'daily_loss_limit', message: 'Daily loss limit of 3% reached; new entries paused.' },
   log: { ts: 1_764_000_000_000, level: 'info', msg: 'bot started' },
+  fleet: { kind: 'alert', alert: { bot_id: 'b0123456789', name: 'VPS Frankfurt', kind: 'disconnected', message: 'VPS Frankfurt disconnected; reconnecting.', ts: 1_764_000_000_000 } },
 };
 
 describe('attachEventStream', () => {

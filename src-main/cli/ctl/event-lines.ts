@@ -21,11 +21,27 @@ function summary(e: BotEvent): string {
       return `${e.data.code}: ${e.data.message}`;
     case 'log':
       return `${e.data.level} ${e.data.msg} ${extraFields(e.data, ['ts', 'level', 'msg'])}`.trimEnd();
+    case 'fleet':
+      return fleetSummary(e.data);
     default: {
       // a new event type fails the typecheck here until it has a summary
       const unknownType: never = e;
       return String((unknownType as { type: string }).type);
     }
+  }
+}
+
+/** the hub's stream (/ws/fleet): which bot, and what happened to it */
+function fleetSummary(d: Extract<BotEvent, { type: 'fleet' }>['data']): string {
+  switch (d.kind) {
+    case 'event':
+      return `${d.bot_id}: ${d.event.type} #${d.event.seq}`;
+    case 'row':
+      return `${d.bot.id} (${d.bot.name}): ${d.bot.health.connection}`;
+    case 'removed':
+      return `${d.bot_id} removed`;
+    case 'alert':
+      return `${d.alert.bot_id}: ${d.alert.message}`;
   }
 }
 

@@ -99,7 +99,14 @@ export function PriceChart() {
   useEffect(() => {
     if (!series) return;
     const lines = positionLines(series, positions);
-    return () => lines.forEach((l) => series.removePriceLine(l));
+    return () => {
+      // on unmount the chart (removed by useChart's cleanup, which runs first) already took its lines with it
+      try {
+        lines.forEach((l) => series.removePriceLine(l));
+      } catch {
+        // disposed
+      }
+    };
   }, [series, positions]);
 
   return (

@@ -85,6 +85,7 @@ export function createDashboard(client: BotClient) {
         break;
       case 'order':
       case 'signal':
+      case 'fleet':
         break;
     }
   }

@@ -17,12 +17,25 @@ import { StatusCard } from '../status/StatusCard';
 import { TradeHistory } from '../trades/TradeHistory';
 import { Tabs } from './Tabs';
 
-function TopBar({ onSignOut }: { onSignOut?: () => void }) {
+interface FleetNav {
+  /** back to the fleet overview */
+  onFleet(): void;
+  /** the bot this dashboard shows, as named in the fleet */
+  botName: string;
+}
+
+function TopBar({ onSignOut, fleet }: { onSignOut?: () => void; fleet?: FleetNav }) {
   const status = useDashboardStore('status', (s) => s.status);
   const [settingsOpen, setSettingsOpen] = useState(false);
   return (
     <header className="topbar">
       <span className="brand">BotDesk</span>
+      {fleet && (
+        <>
+          <button type="button" className="btn-small" onClick={fleet.onFleet} data-testid="open-fleet">Fleet</button>
+          <span className="topbar-bot" data-testid="bot-name">{fleet.botName}</span>
+        </>
+      )}
       {status && (
         <span className={`topbar-mode mode-${tradingMode(status).kind}`} data-testid="topbar-mode" title={tradingMode(status).detail}>
           {tradingMode(status).label}
@@ -58,12 +71,12 @@ function OfflineBanner() {
   );
 }
 
-export function DashboardView({ onSignOut }: { onSignOut?: () => void }) {
+export function DashboardView({ onSignOut, fleet }: { onSignOut?: () => void; fleet?: FleetNav }) {
   // the red frame is for real money only; a testnet has its own colour
   const live = useDashboardStore('status', (s) => (s.status ? tradingMode(s.status).kind === 'live' : false));
   return (
     <div className={`app ${live ? 'is-live' : ''}`} data-testid="dashboard">
-      <TopBar onSignOut={onSignOut} />
+      <TopBar onSignOut={onSignOut} fleet={fleet} />
       <OfflineBanner />
       <Notices />
       <main className="layout">
