@@ -271,7 +271,6 @@ export class Bot {
       return undefined;
     }
     const after = () => {
-      if (this.o.exchange.placeProtection) void this.protectBare(candle.close);
       this.remember(candle);
       this.lastCycleAt = this.now();
       this.o.store.setMeta('last_candle_ts', String(candle.ts));
@@ -292,11 +291,6 @@ export class Bot {
     const message = `${during} failed: ${(e as Error)?.message ?? String(e)}`;
     this.o.logger.error(message);
     this.o.events.publish('error', { code: ERROR_CODES.exchange, message });
-  }
-
-  /** live: a position whose protection was refused or lost gets it again on the next candle (never left bare); a take-profit the exchange would not rest is watched */
-  private protectBare(price: number): Promise<void> {
-    return this.serial(() => this.executor.protectBare(price)).catch((e) => this.exchangeFailed('re-protecting open positions', e));
   }
 
   /** Manual operations and cycles never interleave. */

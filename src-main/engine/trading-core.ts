@@ -162,9 +162,19 @@ export class TradingCore {
     if (updates.length) {
       // a live entry that filled while resting: its protection is placed before the strategy looks at the candle
       const applied = executor.applyUpdates(updates);
-      if (applied) return applied.then(() => this.decide(d, at, config));
+      if (applied) return applied.then(() => this.guardThenDecide(d, at, config));
     }
-    return this.decide(d, at, config);
+    return this.guardThenDecide(d, at, config);
+  }
+
+  /**
+   * Live (protection rests on the exchange): before the strategy sees the candle, a position whose protection went
+   * missing gets it again, or is sold when the close is through its stop or past a take-profit the exchange would
+   * not rest. Paper and backtest fill their stops in the paper exchange and skip this.
+   */
+  private guardThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
+    if (!this.opts.exchange.placeProtection) return this.decide(d, at, config);
+    return andThen(this.opts.executor.protectBare(d[at + 4]), () => this.decide(d, at, config));
   }
 
   /** the candle through the strategy, then equity and a signal's action */

@@ -243,6 +243,24 @@ describe('a position whose protection disappears', () => {
   }, 60_000);
 });
 
+describe('a position left without its stop while the market is below it', () => {
+  it('is sold at the next candle as a stop-loss (the exchange refuses a stop that would trigger at once)', async () => {
+    await withLiveBot({ dir: 'through', closeSoonMs: 10_000 }, async ({ emu, call }) => {
+      const { position } = await call('openPosition', { body: { size_pct: 5 } });
+      const { default: ccxt } = await import('ccxt');
+      const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: true } });
+      pointCcxtAt(byHand, emu.url);
+      await byHand.loadMarkets();
+      await byHand.cancelAllOrders(SYMBOL);
+      emu.setPrice(SYMBOL, 0.44); // below the 0.45 stop, with nothing resting to catch it
+      const trade = await waitFor(async () => ((await call('getTrades', { query: { limit: '5' } })).trades as Trade[]).find((t) => t.position_id === position.id), 'the sale at the next candle', 30_000, 100);
+      expect(trade).toMatchObject({ exit_reason: 'stop_loss', exit_price: 0.44, amount: position.amount });
+      expect(await call('getPositions')).toEqual([]);
+      expect(emu.orders(SYMBOL).filter((o) => o.status === 'NEW')).toEqual([]);
+    });
+  }, 60_000);
+});
+
 describe('an exit that fills in part', () => {
   it('a take-profit filled in part is a trade for that part; the rest keeps its stop and is sold at the next candle past the target; the trades add up to what the account gained', async () => {
     await withLiveBot({ dir: 'partial', closeSoonMs: 12_000 }, async ({ emu, rt, call }) => {

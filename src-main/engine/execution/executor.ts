@@ -314,6 +314,10 @@ export class Executor {
       const mine = this.ordersOf(p.id);
       const stopAlone = mine.length === 1 && mine[0].purpose === 'stop_loss';
       if (stopAlone && price >= p.take_profit_price) return this.exit(p.id, 'take_profit');
+      // no stop rests and the market is already through it: the exchange refuses a stop that would trigger at once,
+      // so the bot sells, as the stop would have
+      const bare = !mine.some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
+      if (bare && price <= p.stop_loss_price) return this.exit(p.id, 'stop_loss');
       return this.reprotect(p);
     });
   }
