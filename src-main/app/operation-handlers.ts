@@ -82,16 +82,27 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
       try {
         return { balances: await bot.assetBalances() };
       } catch (e) {
-        const why = `${(e as Error)?.name ?? 'Error'}: ${String((e as Error)?.message ?? e).replace(/\s+/g, ' ').slice(0, 300)}`;
+        // the exchange's words, without the request URL (some exchanges carry the API key in its query)
+        const text = String((e as Error)?.message ?? e).replace(/\b(?:https?|wss?):\/\/\S+/g, '<url>').replace(/\s+/g, ' ').slice(0, 300);
+        const why = `${(e as Error)?.name ?? 'Error'}: ${text}`;
         throw new ServiceError(502, `The exchange did not give the balances: ${why}`);
       }
     },
     closePosition: (input, c) =>
       bot.serial(async () => {
         const id = input.params.id;
-        if (!bot.executor.getPosition(id)) throw new ServiceError(404, `There is no open position ${id}.`);
+        const held = bot.executor.getPosition(id)?.amount;
+        if (held === undefined) throw new ServiceError(404, `There is no open position ${id}.`);
         const trade = await bot.executor.exit(id, 'manual');
-        if (!trade) throw new ServiceError(409, `Position ${id} could not be closed; see the logs.`);
+        if (!trade) {
+          const left = bot.executor.getPosition(id)?.amount;
+          if (left !== undefined && left < held) {
+            // the market exit filled in part: that part is a trade, the rest keeps its protection
+            audit('close_position', c, { position_id: id, partial: true, sold: held - left, left });
+            throw new ServiceError(409, `Position ${id} was sold only in part (${held - left} of ${held}); the rest (${left}) stays open with its stop-loss. See GET /bot/trades.`);
+          }
+          throw new ServiceError(409, `Position ${id} could not be closed; see the logs.`);
+        }
         audit('close_position', c, { position_id: id, trade_id: trade.id, pnl: trade.pnl });
         return { success: true as const, trade };
       }),

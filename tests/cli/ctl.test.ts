@@ -322,6 +322,20 @@ describe('botdesk (terminal client)', () => {
     expect(missingId.stderr).toMatch(/closePosition needs id=…/);
   });
 
+  it('takes a secret only from a file or standard input, never typed on the command line', async () => {
+    const typed = await ctlInProcess(['call', 'setReadToken', 'token=monitor-token-typed-out-123']);
+    expect(typed.code).toBe(2);
+    expect(typed.stderr).toMatch(/token is a secret: give it as token=@FILE or token=@- \(read from standard input\), never on the command line/);
+    const missing = await ctlInProcess(['call', 'setReadToken', `token=@${join(home, 'no-such-file')}`]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/token: cannot read .*no-such-file \(ENOENT\)/)]);
+    const file = join(home, 'read-token');
+    writeFileSync(file, 'monitor-token-from-a-file-123\n', { mode: 0o600 });
+    // sent (this in-process server keeps no settings, so it answers 409), and not printed
+    const fromFile = await ctlInProcess(['call', 'setReadToken', `token=@${file}`]);
+    expect([fromFile.code, fromFile.stderr]).toEqual([1, expect.stringMatching(/409/)]);
+    expect(fromFile.stdout + fromFile.stderr).not.toContain('monitor-token-from-a-file');
+  });
+
   it('never prints the token', () => {
     expect(printed.length).toBeGreaterThan(20);
     for (const text of printed) expect(text).not.toContain(api.token);

@@ -2,6 +2,7 @@
  * The generic form of every operation: KEY=VALUE pairs become the operation's path params, query and body, by
  * looking each key up in the operation's own zod schemas. A new operation in the table is callable with no code here.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { operations, type OperationInput, type OperationName } from '../../../src-shared/contract';
 import { UsageError } from './errors';
@@ -61,6 +62,27 @@ export function parseValue(text: string): unknown {
   }
 }
 
+/** Body keys that carry a secret (a token, exchange keys): never taken from the command line itself. */
+const SECRET_KEYS = new Set(['token', 'apiKey', 'api_key', 'secret']);
+
+/**
+ * A secret's value from `@FILE` or `@-` (standard input), trimmed. Typed out on the command line it would stay in the
+ * shell's history and show in `ps` to every user of the machine (contract §8: never a token on the command line).
+ */
+export function secretValue(key: string, value: string, read: (source: string | 0) => string = (src) => readFileSync(src, 'utf8')): string {
+  if (!value.startsWith('@') || value.length < 2) {
+    throw new UsageError(`${key} is a secret: give it as ${key}=@FILE or ${key}=@- (read from standard input), never on the command line`);
+  }
+  const source = value === '@-' ? 0 : value.slice(1);
+  let text: string;
+  try {
+    text = read(source);
+  } catch (e) {
+    throw new UsageError(`${key}: cannot read ${source === 0 ? 'standard input' : source} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return text.trim();
+}
+
 /** `key=value` → [key, value]; the value may itself contain `=`. */
 export function splitPair(arg: string): [string, string] {
   const at = arg.indexOf('=');
@@ -86,7 +108,8 @@ export function buildInput(name: OperationName, pairs: Array<[string, string]>):
     if (seen.has(key)) throw new UsageError(`${key} is given twice`);
     seen.add(key);
     if (known.place === 'header') ifMatch = value;
-    else input[known.place][key] = known.place === 'body' ? parseValue(value) : value;
+    else if (known.place === 'body') input.body[key] = SECRET_KEYS.has(key) ? secretValue(key, value) : parseValue(value);
+    else input[known.place][key] = value;
   }
   const missing = keys.filter((k) => k.place === 'params' && !seen.has(k.name)).map((k) => `${k.name}=…`);
   if (missing.length) throw new UsageError(`${name} needs ${missing.join(' ')}`);
