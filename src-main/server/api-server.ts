@@ -242,6 +242,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
         return void res.end(openApiText);
       }
+      if (routes.windowOnlyOperation(method, path)) {
+        count('unknown', 404);
+        return sendError(res, 404, `${method} ${path} is not served over the management API: exchange keys are entered in the desktop app's window only, and the API cannot touch them.`);
+      }
       const allowed = routes.allowedMethods(path);
       if (allowed.length) {
         count('unknown', 405);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  BotEventSchema, ErrorBodySchema, operations, SessionRequestSchema, SessionResponseSchema, type OperationName,
+  BotEventSchema, ErrorBodySchema, isHttpOperation, operations, SessionRequestSchema, SessionResponseSchema, type OperationName,
 } from '../../src-shared/contract';
 import { API_PREFIX } from './routes';
 
@@ -19,6 +19,7 @@ const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, op] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
+    if (!isHttpOperation(name)) continue; // the window's own (IPC), not part of the API
     const path = API_PREFIX + op.path.replace(/:(\w+)/g, '{$1}');
     const parameters: unknown[] = [];
     if ('params' in op && op.params) parameters.push(...objectParameters(op.params, 'path'));

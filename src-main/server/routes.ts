@@ -1,4 +1,4 @@
-import { operations, type OperationName } from '../../src-shared/contract';
+import { isHttpOperation, operations, type OperationName } from '../../src-shared/contract';
 
 export const API_PREFIX = '/api/v1';
 
@@ -25,12 +25,23 @@ export class RouteTable {
   constructor() {
     for (const [name, op] of Object.entries(operations) as [OperationName, (typeof operations)[OperationName]][]) {
       const path = API_PREFIX + op.path;
+      if (!isHttpOperation(name)) {
+        this.windowOnly.set(`${op.method} ${path}`, name);
+        continue;
+      }
       if (path.includes('/:')) this.patterns.push({ name, method: op.method, segments: path.split('/') });
       else this.exact.set(`${op.method} ${path}`, name);
       const methods = this.methodsByPath.get(path) ?? new Set<string>();
       methods.add(op.method);
       this.methodsByPath.set(path, methods);
     }
+  }
+
+  private readonly windowOnly = new Map<string, OperationName>();
+
+  /** an operation the desktop window alone may call (IPC), asked for over HTTP: its name, else null */
+  windowOnlyOperation(method: string, path: string): OperationName | null {
+    return this.windowOnly.get(`${method} ${path}`) ?? null;
   }
 
   match(method: string, path: string): RouteMatch | null {

@@ -6,7 +6,9 @@
 import { clipboard, dialog, Notification } from 'electron';
 import type { Logger } from '../engine/log/logger';
 import type { Services } from '../app/services';
-import { loadOrCreateControlToken } from '../server/token-store';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TOKEN_FILE } from '../server/token-store';
 import { createTrayActions } from '../app/tray-actions';
 import { createTrayPresenter, readTrayFacts } from '../app/tray-presenter';
 import { firstTrayHint } from '../app/tray-hint';
@@ -47,7 +49,8 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
       type: 'warning', buttons: [c.button, 'Cancel'], defaultId: 1, cancelId: 1, title: 'BotDesk', message: c.message, detail: c.detail,
     })).response === 0,
     openDashboard: o.showWindow,
-    readToken: () => loadOrCreateControlToken({ dataDir: o.dataDir, envToken: o.envToken }),
+    // the token the server holds now (a rotation rewrote the file first); never a new one made up here
+    readToken: () => o.envToken ?? readFileSync(join(o.dataDir, TOKEN_FILE), 'utf8').trim(),
     copyText: (text) => clipboard.writeText(text),
     quit: o.quit,
     onError: (message) => {

@@ -36,6 +36,11 @@ export interface OperationDef {
   body?: z.ZodType;
   /** the header `If-Match` is passed as `if_match` */
   ifMatch?: boolean;
+  /**
+   * Only through the desktop window (IPC), never over the management API: exchange keys go in there and nowhere else
+   * (reliability S3: the API cannot touch them). No HTTP route, not in the OpenAPI document or the terminal client.
+   */
+  ipcOnly?: boolean;
   output: z.ZodType;
 }
 
@@ -210,13 +215,13 @@ export const operations = {
     summary: 'Whether exchange keys are stored, and the API key\'s last four characters. Never the keys themselves.', output: ExchangeKeysViewSchema,
   }),
   saveExchangeKeys: def({
-    method: 'PUT', path: '/exchange-keys', scope: 'control',
-    summary: 'Store exchange keys in the OS keychain (desktop app). 409 without confirm_plaintext where the keychain is basic_text, and on a headless server (keys come from BOT_EXCHANGE_KEY_FILE there).',
+    method: 'PUT', path: '/exchange-keys', scope: 'control', ipcOnly: true,
+    summary: 'Store exchange keys in the OS keychain (desktop window only). 409 without confirm_plaintext where the keychain is basic_text, and on a headless server (keys come from BOT_EXCHANGE_KEY_FILE there).',
     body: SaveExchangeKeysSchema, output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
   }),
   deleteExchangeKeys: def({
-    method: 'DELETE', path: '/exchange-keys', scope: 'control',
-    summary: 'Forget the stored exchange keys (desktop app).',
+    method: 'DELETE', path: '/exchange-keys', scope: 'control', ipcOnly: true,
+    summary: 'Forget the stored exchange keys (desktop window only).',
     body: Empty.optional(), output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
   }),
   ...fleetOperations(),
@@ -227,6 +232,8 @@ export const DESK_OPERATIONS = ['rotateToken', 'setReadToken', 'removeReadToken'
 export type DeskOperationName = (typeof DESK_OPERATIONS)[number];
 
 export type Operations = typeof operations;
+/** reachable over the management API (everything but the window-only operations) */
+export const isHttpOperation = (name: string): boolean => !(operations as Record<string, OperationDef>)[name]?.ipcOnly;
 export type OperationName = keyof Operations;
 export type FleetOperationName = keyof ReturnType<typeof fleetOperations>;
 /**

@@ -1,6 +1,8 @@
-// Browser end-to-end for the exchange-keys form, against the app composed as the desktop app composes it (a keychain
-// in basic_text mode, as on Linux without a keyring): the warning and the confirmation, "stored ✓" with the last four,
-// and the keys gone from the page once saved.
+// End to end for the exchange-keys form, against the app composed as the desktop app composes it (a keychain in
+// basic_text mode, as on Linux without a keyring). The window's page runs in Chromium with a `window.botdesk` bridge
+// whose calls go to the real IPC router (what the preload does): the warning and the confirmation, "stored ✓" with
+// the last four, the keys gone from the page once saved. The same page opened in a browser (HTTP) shows the state
+// only: keys are entered in the window, never over the management API.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../src-main/app/secret-store';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { testKeychain } from '../helpers/test-keychain';
+import type { OperationName } from '../../src-shared/contract';
 import { launchChromium } from './browser';
 import { ensureRendererBuilt, rendererOut } from './build-renderer';
 
@@ -28,7 +31,13 @@ describe('exchange keys form (keychain without a keyring)', () => {
     desk = await startDesk({ dataDir, staticDir: rendererOut, secrets: new FileSecretStore(dataDir, testKeychain({ protection: 'basic_text' })) });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(desk.services.api.loginUrl);
+    // the preload's bridge, its calls carried to the main process's IPC router (answers cloned as Electron does)
+    await page.exposeFunction('__ipcCall', (name: OperationName, input: unknown) => desk.window(name, input));
+    await page.addInitScript(() => {
+      const w = window as unknown as { botdesk: unknown; __ipcCall: (n: string, i: unknown) => Promise<unknown> };
+      w.botdesk = Object.freeze({ kind: 'ipc', call: (n: string, i: unknown) => w.__ipcCall(n, i), subscribe: () => () => undefined });
+    });
+    await page.goto(`${desk.url}/`);
     await page.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 15_000 });
   }, 120_000);
 
@@ -69,5 +78,16 @@ describe('exchange keys form (keychain without a keyring)', () => {
     await page.waitForSelector('.keys-form .field-error');
     expect(await page.textContent('.keys-form .field-error')).toMatch(/at least 8 characters/);
     expect(await page.textContent(byTestId('keys-state'))).toMatch(/····Wq7T/);
+  });
+
+  it('in a browser (the management API) the keys are shown as stored only, with no form: they are entered in the window', async () => {
+    const browserPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await browserPage.goto(desk.services.api.loginUrl);
+    await browserPage.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 15_000 });
+    await browserPage.click(byTestId('open-settings'));
+    await browserPage.waitForSelector(byTestId('keys-window-only'));
+    expect(await browserPage.textContent(byTestId('keys-state'))).toMatch(/Stored ✓ binance key ····Wq7T/);
+    expect(await browserPage.$(byTestId('keys-api-key'))).toBeNull();
+    expect(await browserPage.$(byTestId('keys-save'))).toBeNull();
   });
 });

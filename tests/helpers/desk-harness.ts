@@ -7,6 +7,8 @@ import { readEnv } from '../../src-main/app/env';
 import { startServices, type Services } from '../../src-main/app/services';
 import type { SecretStore } from '../../src-main/app/secret-store';
 import { createLogger, formatLine, type RestorableLogger } from '../../src-main/engine/log/logger';
+import { registerIpcRouter, type IpcInvokeEvent } from '../../src-main/ipc/ipc-router';
+import { IPC_CHANNELS, type BridgeResult, type OperationName } from '../../src-shared/contract';
 import type { HttpAnswer } from './api-harness';
 
 export interface DeskHarness {
@@ -23,6 +25,8 @@ export interface DeskHarness {
   /** the control token as a client finds it: BOT_API_TOKEN, else the token file */
   token(): string;
   call<T = any>(method: string, path: string, body?: unknown, token?: string | null): Promise<HttpAnswer<T>>;
+  /** an operation as the desktop window calls it: through the real IPC router, arguments and answer cloned as Electron does */
+  window<N extends OperationName>(name: N, input?: unknown): Promise<BridgeResult<N>>;
   close(): Promise<void>;
 }
 
@@ -38,8 +42,24 @@ export async function startDesk(o: {
   const answers: string[] = [];
   const logger = createLogger({ level: 'debug', sinks: [(r) => stderr.push(formatLine(r))] });
   const services = await startServices({ env, logger, staticDir: o.staticDir, out: (l) => stdout.push(l), secrets: o.secrets, applyLaunchAtLogin: o.applyLaunchAtLogin });
+  const channels = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>();
+  const page: IpcInvokeEvent = {
+    sender: { id: 1, send: () => undefined, isDestroyed: () => false, once: () => undefined },
+    senderFrame: { url: 'file:///app/index.html', parent: null },
+  };
+  const stopIpc = registerIpcRouter({
+    ipc: { handle: (c, fn) => void channels.set(c, fn), removeHandler: (c) => void channels.delete(c) },
+    handlers: services.runtime.handlers,
+    events: services.runtime.events,
+    isTrustedSender: (e) => e.senderFrame?.url === page.senderFrame?.url,
+  });
   return {
     url: services.api.url, dataDir, services, logger, stderr, stdout, answers,
+    async window(name, input) {
+      const answer = structuredClone(await channels.get(IPC_CHANNELS.call)!(page, name, structuredClone(input)));
+      answers.push(JSON.stringify(answer));
+      return answer as never;
+    },
     token: () => readTokenFile(dataDir, o.env?.BOT_API_TOKEN),
     async call(method, path, body, token) {
       const t = token === undefined ? readTokenFile(dataDir, o.env?.BOT_API_TOKEN) : token;
@@ -57,6 +77,7 @@ export async function startDesk(o: {
       return { status: res.status, headers: Object.fromEntries(res.headers), text, body: parsed as never };
     },
     async close() {
+      stopIpc();
       await services.close();
       if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

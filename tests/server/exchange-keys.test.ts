@@ -1,6 +1,7 @@
-// Exchange keys through the API, composed as the desktop app composes them (a real AES-GCM keychain stand-in for
-// safeStorage): stored encrypted, shown only as "stored" + last four, never in any answer, log line, event or file
-// but the encrypted one. basic_text needs a confirmation; a refusing keychain saves nothing; headless says where keys go.
+// Exchange keys, composed as the desktop app composes them (a real AES-GCM keychain stand-in for safeStorage): entered
+// through the window (the real IPC router) only — the management API cannot set or delete them — stored encrypted,
+// shown only as "stored" + last four, never in any answer, log line, event or file but the encrypted one. basic_text
+// needs a confirmation; a refusing keychain saves nothing; headless says where keys go.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,16 @@ import { FileSecretStore } from '../../src-main/app/secret-store';
 import { connectEvents, type EventClient } from '../helpers/ws-client';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { testKeychain } from '../helpers/test-keychain';
+import type { BridgeResult, OperationName } from '../../src-shared/contract';
 
 const API_KEY = 'SENTINEL-apikey-4f9d2c7be1a0Zq81';
 const SECRET = 'SENTINEL-secret-77ab90cd13ef5566';
+
+/** a window answer in the HTTP answer's shape the assertions read (status, body, text) */
+function asHttp(r: BridgeResult<OperationName>): { status: number; body: any; text: string } {
+  const body = r.ok ? r.data : r.body;
+  return { status: r.ok ? 200 : r.status, body, text: JSON.stringify(body) };
+}
 
 /** every file under dir, recursively, except the one allowed to hold the (encrypted) keys */
 function filesExcept(dir: string, allowed: string): string[] {
@@ -39,10 +47,21 @@ describe('exchange keys in the desktop app', () => {
     rmSync(desk.dataDir, { recursive: true, force: true });
   });
 
+  it('the management API cannot set or delete them: 404 saying they are entered in the window, nothing stored', async () => {
+    for (const [method, body] of [['PUT', { apiKey: API_KEY, secret: SECRET }], ['DELETE', undefined]] as const) {
+      const res = await desk.call(method, '/exchange-keys', body);
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatch(/not served over the management API: exchange keys are entered in the desktop app's window only/);
+    }
+    expect((await desk.call('GET', '/exchange-keys')).body.stored).toBe(false);
+    const openapi = (await desk.call('GET', '/openapi.json')).body;
+    expect(Object.keys(openapi.paths['/api/v1/exchange-keys'])).toEqual(['get']);
+  });
+
   it('nothing stored at first; a short key is 400 naming apiKey without echoing it', async () => {
     const first = await desk.call('GET', '/exchange-keys');
     expect(first.body).toMatchObject({ stored: false, exchange: null, key_last4: null, protection: 'keychain', editable: true });
-    const bad = await desk.call('PUT', '/exchange-keys', { apiKey: 'abc', secret: SECRET });
+    const bad = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: 'abc', secret: SECRET } }));
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.fields)).toEqual(['apiKey']);
     expect(bad.text).not.toContain(SECRET);
@@ -50,7 +69,7 @@ describe('exchange keys in the desktop app', () => {
   });
 
   it('saves them encrypted (0600) and shows only stored + the last four; live mode can use them', async () => {
-    const res = await desk.call('PUT', '/exchange-keys', { apiKey: API_KEY, secret: SECRET });
+    const res = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } }));
     expect(res.status).toBe(200);
     expect(res.body.keys).toMatchObject({ stored: true, exchange: 'binance', key_last4: 'Zq81', protection: 'keychain' });
     const enc = join(desk.dataDir, 'exchange-keys.enc');
@@ -67,7 +86,7 @@ describe('exchange keys in the desktop app', () => {
   it('a keychain that refuses: 409 saying so, the keys stored before stay', async () => {
     keychain.refuse = 'The user name or passphrase you entered is not correct';
     try {
-      const res = await desk.call('PUT', '/exchange-keys', { apiKey: 'OTHER-apikey-000000000000WXYZ', secret: 'OTHER-secret-0000000000000000' });
+      const res = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: 'OTHER-apikey-000000000000WXYZ', secret: 'OTHER-secret-0000000000000000' } }));
       expect(res.status).toBe(409);
       expect(res.body.error).toMatch(/keychain refused.*passphrase.*nothing was saved/);
     } finally {
@@ -96,7 +115,7 @@ describe('exchange keys in the desktop app', () => {
   });
 
   it('deleting forgets them', async () => {
-    const res = await desk.call('DELETE', '/exchange-keys');
+    const res = asHttp(await desk.window('deleteExchangeKeys'));
     expect(res.body.keys).toMatchObject({ stored: false, key_last4: null });
     expect(readdirSync(desk.dataDir)).not.toContain('exchange-keys.enc');
   });
@@ -108,11 +127,11 @@ describe('exchange keys where the keychain is weak or absent', () => {
     const desk = await startDesk({ dataDir, secrets: new FileSecretStore(dataDir, testKeychain({ protection: 'basic_text' })) });
     try {
       expect((await desk.call('GET', '/exchange-keys')).body).toMatchObject({ protection: 'basic_text', note: expect.stringMatching(/No system keyring/) });
-      const refused = await desk.call('PUT', '/exchange-keys', { apiKey: API_KEY, secret: SECRET });
+      const refused = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } }));
       expect(refused.status).toBe(409);
       expect(refused.body.error).toMatch(/No system keyring.*confirm_plaintext/);
       expect(readdirSync(dataDir)).not.toContain('exchange-keys.enc');
-      const ok = await desk.call('PUT', '/exchange-keys', { apiKey: API_KEY, secret: SECRET, confirm_plaintext: true });
+      const ok = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET, confirm_plaintext: true } }));
       expect(ok.body.keys).toMatchObject({ stored: true, protection: 'basic_text' });
     } finally {
       await desk.close();
@@ -124,7 +143,7 @@ describe('exchange keys where the keychain is weak or absent', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-keys-'));
     const unavailable = await startDesk({ dataDir, secrets: new FileSecretStore(dataDir, testKeychain({ unavailable: 'encryption is not available before the app is ready' })) });
     try {
-      const res = await unavailable.call('PUT', '/exchange-keys', { apiKey: API_KEY, secret: SECRET });
+      const res = asHttp(await unavailable.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } }));
       expect(res.status).toBe(409);
       expect(res.body.error).toMatch(/not available.*nothing was saved/);
       expect(readdirSync(dataDir)).not.toContain('exchange-keys.enc');
@@ -137,10 +156,10 @@ describe('exchange keys where the keychain is weak or absent', () => {
   it('headless: 409 saying keys come from BOT_EXCHANGE_KEY_FILE; GET reports that file', async () => {
     const desk = await startDesk();
     try {
-      const res = await desk.call('PUT', '/exchange-keys', { apiKey: API_KEY, secret: SECRET });
+      const res = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } }));
       expect(res.status).toBe(409);
       expect(res.body.error).toMatch(/BOT_EXCHANGE_KEY_FILE/);
-      expect((await desk.call('DELETE', '/exchange-keys')).status).toBe(409);
+      expect((asHttp(await desk.window('deleteExchangeKeys'))).status).toBe(409);
       expect((await desk.call('GET', '/exchange-keys')).body).toMatchObject({ stored: false, protection: 'file', editable: false });
       expect(desk.stderr.join('\n')).not.toContain(SECRET);
     } finally {

@@ -1,5 +1,5 @@
 /** `botdesk help [TOPIC]`: the friendly commands, then every operation of the table with its summary and keys. */
-import { EVENT_TYPES, operations, type OperationName } from '../../../src-shared/contract';
+import { EVENT_TYPES, isHttpOperation, operations, type OperationName } from '../../../src-shared/contract';
 import { FRIENDLY_COMMANDS, findFriendlyCommand } from './commands';
 import { DEFAULT_URL } from './connection';
 import { UsageError } from './errors';
@@ -23,7 +23,8 @@ export function generalHelp(env: { profilesFile: string; tokenFile: string }): s
   commands.push(EVENTS_LINE);
   commands.push(['call OPERATION [KEY=VALUE…]', 'Any operation below by name (also: botdesk OPERATION KEY=VALUE…).']);
   commands.push(['help [COMMAND|OPERATION]', 'This text, or one command\'s keys.']);
-  const names = Object.keys(operations) as OperationName[];
+  // the window's own operations (exchange keys) have no HTTP route: not the terminal's business
+  const names = (Object.keys(operations) as OperationName[]).filter(isHttpOperation);
   const routeWidth = Math.max(...names.map((n) => operations[n].path.length)) + 5;
   const ops: Array<[string, string]> = names.map((name) => {
     const op = operations[name];

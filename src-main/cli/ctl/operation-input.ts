@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { operations, type OperationInput, type OperationName } from '../../../src-shared/contract';
+import { isHttpOperation, operations, type OperationInput, type OperationName } from '../../../src-shared/contract';
 import { UsageError } from './errors';
 
 export type InputPlace = 'params' | 'query' | 'body';
@@ -15,7 +15,8 @@ export interface InputKey {
   description?: string;
 }
 
-const isOperationName = (name: string): name is OperationName => Object.hasOwn(operations, name);
+/** an operation the API serves (the window's own, IPC-only ones are not reachable from a terminal) */
+const isOperationName = (name: string): name is OperationName => Object.hasOwn(operations, name) && isHttpOperation(name);
 
 export function operationNamed(name: string): OperationName | null {
   return isOperationName(name) ? name : null;

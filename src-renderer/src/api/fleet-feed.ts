@@ -43,7 +43,11 @@ export function createHttpFleetFeed({ origin, token }: { origin: string; token: 
       onState: (state) => connection.set(state),
       tokenStillValid: async () => (await fetch(`${origin}/api/v1/fleet`, { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' })).status !== 401,
       onUnauthorised: () => connection.set('unauthorised'),
-      onRevoked: async (usedToken) => token() !== usedToken,
+      // the server closes the stream (4401) before the rotation's answer reaches the page: give that answer a moment
+      onRevoked: async (usedToken) => {
+        for (let waited = 0; token() === usedToken && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+        return token() !== usedToken;
+      },
     });
     return () => socket.close();
   }, connection);

@@ -7,7 +7,7 @@ import type { SettingsState } from '../../stores/settings.store';
  * Exchange keys for live trading: typed here, stored encrypted by the main process, never shown again (only
  * "stored" and the API key's last four characters). Without a system keyring it warns and asks first.
  */
-export function ExchangeKeysSection({ store }: { store: StoreApi<SettingsState> }) {
+export function ExchangeKeysSection({ store, ipc }: { store: StoreApi<SettingsState>; ipc: boolean }) {
   const keys = useStore(store, (s) => s.keys);
   const problem = useStore(store, (s) => s.keysProblem);
   const busy = useStore(store, (s) => s.busy);
@@ -43,7 +43,12 @@ export function ExchangeKeysSection({ store }: { store: StoreApi<SettingsState> 
         {keys.stored ? `Stored ✓ ${keys.exchange ?? ''} key ····${keys.key_last4 ?? ''}` : 'No keys stored.'}
       </p>
       <p className="muted" data-testid="keys-note">{keys.note}</p>
-      {keys.editable && (
+      {keys.editable && !ipc && (
+        <p className="muted" data-testid="keys-window-only">
+          Keys are entered in the desktop app&apos;s window only: the management API, and so this page, cannot set or read them.
+        </p>
+      )}
+      {keys.editable && ipc && (
         <form
           className="keys-form"
           autoComplete="off"

@@ -123,7 +123,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         </form>
       )}
       {view && <TokensSection store={store} ipc={client.kind === 'ipc'} />}
-      <ExchangeKeysSection store={store} />
+      <ExchangeKeysSection store={store} ipc={client.kind === 'ipc'} />
       <div className="confirm-actions">
         <button type="button" onClick={onClose} data-testid="settings-close">Close</button>
       </div>
