@@ -68,14 +68,15 @@ export class FleetManager {
       alert: (a) => this.raise({ ...a, ts: this.now() }),
     };
     this.members.set(LOCAL_BOT_ID, new LocalBot(this.localName, o.handlers, o.events, this.listener, this.now));
-    for (const bot of this.stored) {
-      const token = this.vault.get(bot.id);
-      if (token === undefined) {
-        o.logger?.warn(`fleet: no token stored for ${bot.name}; add it again`);
-        continue;
-      }
-      this.members.set(bot.id, this.connect(bot, token));
+    // a bot whose token cannot be read (its file set aside, a keychain that changed) leaves the list, so that adding
+    // it again works: kept, it could be neither shown, reached, removed nor added
+    const orphans = this.stored.filter((bot) => this.vault.get(bot.id) === undefined);
+    for (const bot of orphans) o.logger?.warn(`fleet: the token for ${bot.name} (${bot.url}) could not be read; it left the fleet: add it again`);
+    if (orphans.length) {
+      this.stored = this.stored.filter((bot) => !orphans.includes(bot));
+      this.save();
     }
+    for (const bot of this.stored) this.members.set(bot.id, this.connect(bot, this.vault.get(bot.id) as string));
   }
 
   /** a list this version cannot read is set aside (kept, renamed) rather than stopping the bot from starting */

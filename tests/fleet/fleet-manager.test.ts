@@ -49,6 +49,30 @@ describe('fleet manager in-process', () => {
     expect(errors[0]).toMatchObject({ bot_id: 'local', name: 'This computer', message: 'This computer: binance answered 503' });
   });
 
+  it('a bot whose token cannot be read leaves the fleet with a warning, so it can be added again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-fleet-orphan-'));
+    const warnings: string[] = [];
+    const logger = { ...hub.runtime.logger, warn: (m: string) => void warnings.push(m) };
+    try {
+      const first = new FleetManager({ dataDir: dir, handlers: hub.runtime.handlers, events: hub.runtime.events });
+      const bot = await first.add({ name: 'Orphan', url: remote.url, token: remote.token });
+      first.close();
+      rmSync(join(dir, 'fleet-tokens.json')); // the token is gone (a keychain that changed does the same)
+      const again = new FleetManager({ dataDir: dir, handlers: hub.runtime.handlers, events: hub.runtime.events, logger: logger as never });
+      try {
+        expect(again.fleet().bots.map((b) => b.id)).not.toContain(bot.id);
+        expect(warnings).toEqual([expect.stringMatching(/the token for Orphan .* could not be read; it left the fleet: add it again/)]);
+        expect(readFileSync(join(dir, 'fleet.json'), 'utf8')).not.toContain('Orphan');
+        const added = await again.add({ name: 'Orphan', url: remote.url, token: remote.token });
+        expect(again.fleet().bots.map((b) => b.id)).toContain(added.id);
+      } finally {
+        again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('raises an alert naming the bot when a remote disconnects, to the callback and on the fleet stream', async () => {
     const bot = await hub.runtime.fleet.add({ name: 'Remote one', url: remote.url, token: remote.token });
     await waitFor(() => hub.runtime.fleet.fleet().bots.find((b) => b.id === bot.id)?.health.connection === 'connected', 'connected');
