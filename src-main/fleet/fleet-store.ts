@@ -2,7 +2,8 @@
  * Where the fleet is remembered: the list of remote bots in `<dataDir>/fleet.json`, their tokens apart from it in a
  * TokenVault (headless: `<dataDir>/fleet-tokens.json`, mode 0600; desktop: the same encrypted by safeStorage).
  */
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { writeFileAtomic } from '../app/atomic-file';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FleetBotIdSchema, FleetLinkSchema } from '../../src-shared/contract';
@@ -25,13 +26,6 @@ export type StoredBot = z.infer<typeof StoredBotSchema>;
 const FleetFileSchema = z.object({ version: z.literal(1), local_name: z.string().optional(), bots: z.array(StoredBotSchema) });
 export type FleetFile = z.infer<typeof FleetFileSchema>;
 
-/** write to a temporary file, then rename: a crash mid-write never leaves half a file */
-function writeAtomically(path: string, text: string | Buffer, mode: number): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
-}
 
 export class FleetStore {
   private readonly path: string;
@@ -61,7 +55,7 @@ export class FleetStore {
   }
 
   save(file: FleetFile): void {
-    writeAtomically(this.path, JSON.stringify(file, null, 2) + '\n', 0o644);
+    writeFileAtomic(this.path, JSON.stringify(file, null, 2) + '\n', 0o644);
   }
 }
 
@@ -112,6 +106,6 @@ export class FileTokenVault implements TokenVault {
 
   private flush(): void {
     const text = JSON.stringify(this.tokens) + '\n';
-    writeAtomically(this.path, this.cipher ? this.cipher.encrypt(text) : text, 0o600);
+    writeFileAtomic(this.path, this.cipher ? this.cipher.encrypt(text) : text, 0o600);
   }
 }

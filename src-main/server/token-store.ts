@@ -8,14 +8,6 @@ export const TOKEN_FILE = 'api-token';
 export const READ_TOKEN_FILE = 'api-read-token';
 export const MIN_TOKEN_LENGTH = 16;
 
-/** why a token chosen by a person cannot be used, or null */
-export function tokenProblem(token: string): string | null {
-  if (token.length < MIN_TOKEN_LENGTH) return `must be at least ${MIN_TOKEN_LENGTH} characters`;
-  if (token.length > 512) return 'must be at most 512 characters';
-  if (!/^[\x21-\x7e]+$/.test(token)) return 'must be printable ASCII without spaces';
-  return null;
-}
-
 /** 32 random bytes, base64url (contract §2). */
 export const generateToken = (): string => randomBytes(32).toString('base64url');
 
