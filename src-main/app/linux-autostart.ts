@@ -25,8 +25,9 @@ export function setLinuxAutostart(o: { on: boolean; command: string[]; file?: st
     'Type=Application',
     'Name=BotDesk',
     'Comment=Trading bot control room',
-    // the spec reserves % for field codes: a literal one is doubled
-    `Exec=${o.command.map(quoteArg).join(' ').replace(/%/g, '%%')}`,
+    // the value is read as a string first (\\ → \), then quoted: each backslash the quoting wrote is doubled once
+    // more; % is reserved for field codes, so a literal one is doubled too
+    `Exec=${o.command.map(quoteArg).join(' ').replace(/\\/g, '\\\\').replace(/%/g, '%%')}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',
     '',

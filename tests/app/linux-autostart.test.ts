@@ -18,7 +18,8 @@ describe('linux autostart entry', () => {
     setLinuxAutostart({ on: true, command: ['/opt/Bot Desk/botdesk', '/home/me/app "x" $HOME 100%'], file });
     const text = readFileSync(file, 'utf8');
     expect(text).toMatch(/^\[Desktop Entry\]\nType=Application\nName=BotDesk\n/);
-    expect(text).toContain('Exec="/opt/Bot Desk/botdesk" "/home/me/app \\"x\\" \\$HOME 100%%"\n');
+    // the Desktop Entry spec reads the value as a string (\\ → \) before quoting (\" → "): each escape is written twice
+    expect(text).toContain('Exec="/opt/Bot Desk/botdesk" "/home/me/app \\\\"x\\\\" \\\\$HOME 100%%"\n');
     expect(statSync(file).mode & 0o777).toBe(0o644);
     expect(isLinuxAutostartOn(file)).toBe(true);
     setLinuxAutostart({ on: false, command: [], file });
