@@ -3,6 +3,7 @@ import type { ExchangeOrderState, ExchangePort, MarketRules, MaybePromise, Order
 import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { andThen, sequence } from './maybe';
+import { exitTrade } from './exit-trade';
 
 /** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
 export interface ExecutionListener {
@@ -380,15 +381,8 @@ export class Executor {
     }
     // an exit that filled in part (expired or cancelled after a partial fill) sold only that part
     if (exit.filled < position.amount - this.rules.amountStep / 2) return this.reduced(position, exit, at);
-    const exitPrice = exit.average_price as number;
-    const fee = position.entry_fee + exit.fee;
-    const pnl = (exitPrice - position.entry_price) * position.amount - fee;
-    const trade: Trade = {
-      id: ++this.ids.trade, position_id: position.id, symbol: position.symbol, side: 'long', amount: position.amount,
-      entry_price: position.entry_price, exit_price: exitPrice, entry_time: position.opened_at, exit_time: at,
-      fee, pnl, pnl_pct: (pnl / (position.entry_price * position.amount)) * 100,
-      exit_reason: exit.exit_reason ?? 'manual', config_version: this.configVersion,
-    };
+    const trade = exitTrade({ id: ++this.ids.trade, position, exit, sold: position.amount, entryFee: position.entry_fee, at, configVersion: this.configVersion });
+    const pnl = trade.pnl;
     position.status = 'closed';
     position.closed_at = at;
     this.journal.closePosition(position, exit, trade);
@@ -415,23 +409,14 @@ export class Executor {
    */
   private reduced(position: PositionRecord, exit: Order, at: number): void {
     const sold = exit.filled;
-    const share = sold / position.amount;
-    const entryFee = position.entry_fee * share;
-    const exitPrice = exit.average_price as number;
-    const fee = entryFee + exit.fee;
-    const pnl = (exitPrice - position.entry_price) * sold - fee;
-    const trade: Trade = {
-      id: ++this.ids.trade, position_id: position.id, symbol: position.symbol, side: 'long', amount: sold,
-      entry_price: position.entry_price, exit_price: exitPrice, entry_time: position.opened_at, exit_time: at,
-      fee, pnl, pnl_pct: (pnl / (position.entry_price * sold)) * 100,
-      exit_reason: exit.exit_reason ?? 'manual', config_version: this.configVersion,
-    };
+    const entryFee = position.entry_fee * (sold / position.amount);
+    const trade = exitTrade({ id: ++this.ids.trade, position, exit, sold, entryFee, at, configVersion: this.configVersion });
     this.untrack(position);
     position.amount = roundToStep(position.amount - sold, this.rules.amountStep, 'nearest');
     position.entry_fee -= entryFee;
     this.track(position);
     this.journal.closePosition(position, exit, trade);
-    this.realized += pnl;
+    this.realized += trade.pnl;
     this.lastTrade = trade;
     this.unguarded.add(position.id);
     this.listener.positionReduced?.(position, trade);
