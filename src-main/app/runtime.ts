@@ -115,7 +115,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     const handlers: OperationHandlers = {
       ...botHandlers,
       ...(opts.deskHandlers?.(audit) ?? deskUnavailable()),
-      ...createFleetHandlers(fleet),
+      ...createFleetHandlers(fleet, audit),
     };
     let closing: Promise<void> | null = null;
     const answerVersions: BotRuntime['answerVersions'] = { getTrades: () => store.tradesVersion, getEquity: () => store.equityVersion };

@@ -49,6 +49,23 @@ describe('fleet manager in-process', () => {
     expect(errors[0]).toMatchObject({ bot_id: 'local', name: 'This computer', message: 'This computer: binance answered 503' });
   });
 
+  it('the hub keeps its own audit of what was done through it, naming the bot; reads are not recorded', async () => {
+    const added = await hub.call('POST', '/fleet/bots', { name: 'Audited', url: remote.url, token: remote.token });
+    expect(added.status).toBe(200);
+    const id = added.body.bot.id as string;
+    try {
+      expect((await hub.call('POST', `/fleet/bots/${id}/control`, { action: 'pause' })).status).toBe(200);
+      expect((await hub.call('POST', `/fleet/bots/${id}/call`, { operation: 'getStatus' })).status).toBe(200);
+      expect((await hub.call('POST', `/fleet/bots/${id}/call`, { operation: 'resumeBot' })).status).toBe(200);
+      const records = (await hub.call('GET', '/bot/audit?limit=20')).body.records as { action: string; actor: string; detail: Record<string, unknown> }[];
+      const mine = records.filter((r) => r.detail.bot_id === id).map((r) => [r.action, r.detail.action ?? r.detail.operation ?? null]).reverse();
+      expect(mine).toEqual([['fleet_add', null], ['fleet_control', 'pause'], ['fleet_call', 'resumeBot']]);
+      expect(records.every((r) => !JSON.stringify(r).includes(remote.token))).toBe(true);
+    } finally {
+      await hub.call('POST', `/fleet/bots/${id}/remove`, {});
+    }
+  });
+
   it('a bot whose token cannot be read leaves the fleet with a warning, so it can be added again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'botdesk-fleet-orphan-'));
     const warnings: string[] = [];
