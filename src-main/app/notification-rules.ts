@@ -11,7 +11,7 @@
 import { CONNECTION_LOG_FIELD, LOCAL_BOT_ID, type BotEvent, type EventData, type ExitReason, type FleetAlert, type Status } from '../../src-shared/contract';
 import { BurstLimiter } from './burst-limiter';
 import { quoteOf, signedQuote } from './money-text';
-import { isSelfPauseReason } from './pause-reasons';
+import { becameSelfPaused } from './pause-reasons';
 
 export const NOTIFICATION_KINDS = ['trades', 'self_pause', 'errors', 'connection'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -133,10 +133,6 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
     return out;
   };
 
-  /** a status that enters a pause nobody asked for (or a new reason for one) */
-  const selfPauseIn = (s: Status, before: typeof last): boolean =>
-    s.state === 'paused' && isSelfPauseReason(s.paused_reason) && !(before?.state === 'paused' && before.paused_reason === s.paused_reason);
-
   return {
     get dueAt() {
       const due = [errors.dueAt, trades.dueAt].filter((t): t is number => t !== null);
@@ -154,7 +150,7 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
       const pauseReasons = new Set<string>();
       for (const e of events) {
         if (e.type !== 'status_change') continue;
-        if (selfPauseIn(e.data, before)) pauseReasons.add(e.data.paused_reason as string);
+        if (becameSelfPaused(before, e.data)) pauseReasons.add(e.data.paused_reason as string);
         before = e.data;
       }
       const lostNow = !connectionDown && events.some((e) => connectionSignal(e) === 'lost');
@@ -173,7 +169,7 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
           connectionDown = false;
           if (on.connection) out.push({ kind: 'connection', title: 'Exchange connection is back', body: clip(sentence(logMessage(e))) });
         } else if (e.type === 'status_change') {
-          if (selfPauseIn(e.data, last) && on.self_pause && !(lostNow && on.connection)) {
+          if (becameSelfPaused(last, e.data) && on.self_pause && !(lostNow && on.connection)) {
             out.push({ kind: 'self_pause', title: 'BotDesk paused itself', body: clip(`${e.data.paused_reason}. No new entries; open positions are still managed.`) });
           }
           last = e.data;

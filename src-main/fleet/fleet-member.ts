@@ -2,6 +2,7 @@ import type {
   BotEvent, BotOperationName, CallerContext, FleetAlert, FleetBot, FleetLink, OperationOutput, Stats, Status,
 } from '../../src-shared/contract';
 import type { RawInput } from '../app/invoke-operation';
+import { becameSelfPaused } from '../app/pause-reasons';
 
 /** What the fleet manager hears from a member. */
 export interface MemberListener {
@@ -44,8 +45,13 @@ export class TodayPnl {
   }
 }
 
-/** A self-pause (kill switch, exchange failures): paused with a reason, where it was not before. */
-export function selfPaused(before: Status | null, now: Status): boolean {
-  if (now.state !== 'paused' || now.paused_reason === null || now.paused_reason.startsWith('close-all by')) return false;
-  return !(before?.state === 'paused' && before.paused_reason === now.paused_reason);
+/**
+ * What a member's own event tells the fleet: the bot paused itself (kill switch, exchange failures; never a person's
+ * pause or close-all), or reported an error. `before` is the member's last status.
+ */
+export function eventAlert(member: { id: string; name: string }, before: Status | null, e: BotEvent): Omit<FleetAlert, 'ts'> | null {
+  const { id: bot_id, name } = member;
+  if (e.type === 'status_change' && becameSelfPaused(before, e.data)) return { bot_id, name, kind: 'paused', message: `${name} paused itself: ${e.data.paused_reason}` };
+  if (e.type === 'error') return { bot_id, name, kind: 'error', message: `${name}: ${e.data.message}` };
+  return null;
 }

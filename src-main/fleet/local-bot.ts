@@ -3,7 +3,7 @@ import type { BotOperationHandlers, BotOperationName, CallerContext, FleetBot, O
 import { LOCAL_BOT_ID } from '../../src-shared/contract';
 import { runOperation, type RawInput } from '../app/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
-import { selfPaused, type FleetMember, type MemberListener } from './fleet-member';
+import { eventAlert, type FleetMember, type MemberListener } from './fleet-member';
 
 const NO_INPUT = { params: undefined, query: undefined, body: undefined };
 const HUB = { actor: 'fleet' };
@@ -30,12 +30,10 @@ export class LocalBot implements FleetMember {
       this.lastEventAt = this.now();
       this.lastSeq = e.seq;
       listener.event(this.id, e);
-      if (e.type === 'status_change') {
-        if (selfPaused(this.lastStatus, e.data)) listener.alert({ bot_id: this.id, name: this.name, kind: 'paused', message: `${this.name} paused itself: ${e.data.paused_reason}` });
-        this.lastStatus = e.data;
-        listener.changed(this.id);
-      } else if (e.type === 'trade') listener.changed(this.id);
-      else if (e.type === 'error') listener.alert({ bot_id: this.id, name: this.name, kind: 'error', message: `${this.name}: ${e.data.message}` });
+      const alert = eventAlert(this, this.lastStatus, e);
+      if (alert) listener.alert(alert);
+      if (e.type === 'status_change') this.lastStatus = e.data;
+      if (e.type === 'status_change' || e.type === 'trade') listener.changed(this.id);
     });
   }
 

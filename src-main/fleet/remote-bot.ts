@@ -15,7 +15,7 @@ import type { ConnectionState } from '../../src-shared/api-client/connection-sta
 import type { WebSocketLike } from '../../src-shared/api-client/event-socket';
 import { createHttpTransport } from '../../src-shared/api-client/http.transport';
 import type { RawInput } from '../app/invoke-operation';
-import { selfPaused, TodayPnl, type FleetMember, type MemberListener } from './fleet-member';
+import { eventAlert, TodayPnl, type FleetMember, type MemberListener } from './fleet-member';
 import type { StoredBot } from './fleet-store';
 
 /** the server pings every 30 s: this long without a ping or a message means the link is dead (see below) */
@@ -189,14 +189,13 @@ export class RemoteBot implements FleetMember {
     this.health.last_event_at = this.now();
     this.health.last_seq = e.seq;
     this.o.listener.event(this.id, e);
+    const alert = eventAlert(this, this.status, e);
+    if (alert) this.o.listener.alert(alert);
     if (e.type === 'status_change') {
-      if (selfPaused(this.status, e.data)) this.o.listener.alert({ bot_id: this.id, name: this.name, kind: 'paused', message: `${this.name} paused itself: ${e.data.paused_reason}` });
       this.status = e.data;
       this.o.listener.changed(this.id);
     } else if (e.type === 'trade') {
       this.refreshStatsSoon();
-    } else if (e.type === 'error') {
-      this.o.listener.alert({ bot_id: this.id, name: this.name, kind: 'error', message: `${this.name}: ${e.data.message}` });
     }
   }
 
