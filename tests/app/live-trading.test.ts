@@ -9,7 +9,7 @@ import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
 import { CONNECTION_LOG_FIELD, type BotEvent, type OperationName, type Position, type Trade } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
-import { pointCcxtAt } from '../exchange-emulator/ccxt-origin';
+import { emulatorClient } from '../exchange-emulator/ccxt-harness';
 import { expectClose } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
 
@@ -167,9 +167,7 @@ describe('live trading against the exchange', () => {
     await rt.close();
     emu.setPrice(SYMBOL, 0.4);
     // someone places an order by hand on the same account while the bot is down
-    const { default: ccxt } = await import('ccxt');
-    const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false } });
-    pointCcxtAt(byHand, emu.url);
+    const byHand = emulatorClient(emu);
     await byHand.createOrder(SYMBOL, 'limit', 'buy', 20, 0.3, { clientOrderId: 'by-hand-1' });
     const postsBefore = emu.requests({ method: 'POST' }).length;
     await open();
@@ -227,9 +225,7 @@ describe('a position whose protection disappears', () => {
   it('gets its stop-loss and take-profit back when someone cancels them on the exchange by hand', async () => {
     await withLiveBot({ dir: 'bare', closeSoonMs: 10_000 }, async ({ emu, call }) => {
       const { position } = await call('openPosition', { body: { size_pct: 5 } });
-      const { default: ccxt } = await import('ccxt');
-      const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: true } });
-      pointCcxtAt(byHand, emu.url);
+      const byHand = emulatorClient(emu, { adjustForTimeDifference: true });
       await byHand.loadMarkets();
       const first = new Set(emu.orders(SYMBOL).filter((o) => o.side === 'SELL').map((o) => o.clientOrderId));
       await byHand.cancelAllOrders(SYMBOL);
@@ -247,9 +243,7 @@ describe('a position left without its stop while the market is below it', () => 
   it('is sold at the next candle as a stop-loss (the exchange refuses a stop that would trigger at once)', async () => {
     await withLiveBot({ dir: 'through', closeSoonMs: 10_000 }, async ({ emu, call }) => {
       const { position } = await call('openPosition', { body: { size_pct: 5 } });
-      const { default: ccxt } = await import('ccxt');
-      const byHand = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, adjustForTimeDifference: true } });
-      pointCcxtAt(byHand, emu.url);
+      const byHand = emulatorClient(emu, { adjustForTimeDifference: true });
       await byHand.loadMarkets();
       await byHand.cancelAllOrders(SYMBOL);
       emu.setPrice(SYMBOL, 0.44); // below the 0.45 stop, with nothing resting to catch it
