@@ -1,3 +1,4 @@
+import { errorLine } from '../engine/adapters/ccxt/open-exchange';
 import { ServiceError, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
@@ -82,10 +83,7 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
       try {
         return { balances: await bot.assetBalances() };
       } catch (e) {
-        // the exchange's words, without the request URL (some exchanges carry the API key in its query)
-        const text = String((e as Error)?.message ?? e).replace(/\b(?:https?|wss?):\/\/\S+/g, '<url>').replace(/\s+/g, ' ').slice(0, 300);
-        const why = `${(e as Error)?.name ?? 'Error'}: ${text}`;
-        throw new ServiceError(502, `The exchange did not give the balances: ${why}`);
+        throw new ServiceError(502, `The exchange did not give the balances: ${errorLine(e)}`);
       }
     },
     closePosition: (input, c) =>

@@ -61,9 +61,12 @@ export async function openExchange(spec: ExchangeSpec, credentials?: ExchangeCre
   return exchange;
 }
 
-/** ccxt's error as one line: its class and the exchange's own words, never a stack */
+/**
+ * ccxt's error as one line: its class and the exchange's own words, never a stack, and never a request URL (some
+ * exchanges carry the API key in the query string, and these lines reach logs, the status and API answers).
+ */
 export function errorLine(e: unknown): string {
   const err = e as Error;
-  const text = String(err?.message ?? e).replace(/\s+/g, ' ').trim();
+  const text = String(err?.message ?? e).replace(/\b(?:https?|wss?):\/\/\S+/g, '<url>').replace(/\s+/g, ' ').trim();
   return `${err?.name ?? 'Error'}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
 }
