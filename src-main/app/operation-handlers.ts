@@ -1,5 +1,5 @@
 import { errorLine } from '../engine/adapters/ccxt/open-exchange';
-import { ServiceError, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
+import { ServiceError, quoteOf, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -15,7 +15,6 @@ export interface HandlerDeps {
   store: SqliteStore;
   logger: Logger;
   events: EventBus;
-  startEquity: number;
   now?: () => number;
 }
 
@@ -67,9 +66,21 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
       }),
     // kept figures, O(open positions): computeStats over the trade list is the oracle they are checked against
     getStats: () => statsFromTotals({
-      totals: d.store.tradeTotals(), startEquity: d.startEquity, openPositions: bot.positions(),
-      maxDrawdownPct: bot.core.maxDrawdownPct, todayStart: bot.core.dayStart,
+      totals: d.store.tradeTotals(), startEquity: bot.ledger.startEquity, openPositions: bot.positions(),
+      maxDrawdownPct: bot.core.maxDrawdownPct, todayStart: bot.core.dayStart, stakeCurrency: quoteOf(d.config.current.config.symbol),
+      netCashFlow: bot.ledger.netCashFlow, holdingsPnl: bot.ledger.holdingsPnl(bot.core.lastPrice),
     }),
+    getCashflows: (input) => ({ cashflows: d.store.cashFlows(input.query) }),
+    writeOffPosition: (input, c) =>
+      bot.serial(() => {
+        const id = input.params.id;
+        const p = bot.executor.getPosition(id);
+        if (!p) throw new ServiceError(404, `There is no open position ${id}.`);
+        if (!bot.executor.isDust(p)) throw new ServiceError(409, `Position ${id} is not dust (${p.amount} is sellable); close it instead.`);
+        bot.writeOff(id);
+        audit('write_off_position', c, { position_id: id, amount: p.amount });
+        return { success: true as const, position_id: id };
+      }),
     getPositions: () => bot.positions(),
     openPosition: (input, c) =>
       bot.serial(async () => {
@@ -89,8 +100,12 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
     closePosition: (input, c) =>
       bot.serial(async () => {
         const id = input.params.id;
-        const held = bot.executor.getPosition(id)?.amount;
-        if (held === undefined) throw new ServiceError(404, `There is no open position ${id}.`);
+        const position = bot.executor.getPosition(id);
+        if (position === undefined) throw new ServiceError(404, `There is no open position ${id}.`);
+        if (bot.executor.isDust(position)) {
+          throw new ServiceError(409, `Position ${id} (${position.amount}) is under the market minimum, so the exchange will not sell it; sell it by hand if you wish, then write it off (POST /bot/positions/${id}/write-off).`);
+        }
+        const held = position.amount;
         const trade = await bot.executor.exit(id, 'manual');
         if (!trade) {
           const left = bot.executor.getPosition(id)?.amount;

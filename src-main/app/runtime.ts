@@ -52,7 +52,7 @@ export interface BotRuntime {
   close(): Promise<void>;
 }
 
-export { PAPER_START_EQUITY, type MarketSpec } from './trading-venue';
+export { type MarketSpec } from './trading-venue';
 /** per level: the database keeps the newest 5,000 records of each level, a restart restores 2,000 of each */
 export const LOG_ROWS_KEPT = 5000;
 const LOG_TAIL_RESTORED = 2000;
@@ -102,15 +102,15 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     // a live feed hands over candles as they close: the loop just looks for the next one a few times a second
     const speed = market.kind === 'live' ? LIVE_LOOP_CHECKS_PER_S : opts.replaySpeed ?? 1;
     const bot = new Bot({
-      store, config, exchange: v.exchange, rules: v.rules, feed: v.feed, events, logger, mode, startEquity: v.startEquity, speed,
-      venue: v.venue, switchMarket: v.switchMarket,
+      store, config, exchange: v.exchange, rules: v.rules, feed: v.feed, events, logger, mode, speed,
+      venue: v.venue, switchMarket: v.switchMarket, accountReadEveryMs: opts.live?.accountReadEveryMs,
     });
     await bot.init();
     const audit: Audit = (action, caller, detail = {}) => {
       store.appendAudit({ ts: Date.now(), action, actor: caller.actor, detail });
       logger.info(`${action} by ${caller.actor}`, detail);
     };
-    const botHandlers = createOperationHandlers({ bot, config, store, logger, events, startEquity: v.startEquity });
+    const botHandlers = createOperationHandlers({ bot, config, store, logger, events });
     const fleet = new FleetManager({ dataDir: opts.dataDir, handlers: botHandlers, events, logger, vault: opts.fleet?.vault, probeEveryMs: opts.fleet?.probeEveryMs });
     const handlers: OperationHandlers = {
       ...botHandlers,

@@ -19,7 +19,6 @@ export type MarketSpec =
   | { kind: 'synthetic'; seed: number }
   | { kind: 'live' };
 
-export const PAPER_START_EQUITY = 10_000;
 /** the strategy's warm-up and the chart's first screen, fetched from a live exchange at start */
 export const WARMUP_CANDLES = 300;
 /** binance's MAX_NUM_ALGO_ORDERS filter: stop and take-profit orders resting per market */
@@ -32,7 +31,6 @@ export interface TradingVenue {
   exchange: ExchangePort & CandleListener & { readonly openOrderCount?: number };
   /** the exchange the data comes from when fills are simulated (paper on live data) or real */
   venue?: { exchange: string; sandbox: boolean };
-  startEquity: number;
   /** a new market for a hot-reloaded symbol/timeframe (live data only) */
   switchMarket?: (symbol: string, timeframe: Timeframe) => Promise<{ feed: MarketFeed; rules: MarketRules }>;
   /** timers and connections */
@@ -45,7 +43,7 @@ export interface VenueOptions {
   exchange: ExchangeSpec;
   credentials?: ExchangeCredentials;
   /** test hooks for the live exchange: resting-order checks and the lost-order grace period */
-  live?: { watchEveryMs?: number; unknownGraceMs?: number };
+  live?: { watchEveryMs?: number; unknownGraceMs?: number; accountReadEveryMs?: number };
   config: ConfigManager;
   store: SqliteStore;
   logger: Logger;
@@ -89,7 +87,6 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
     }
     return {
       feed: live.feed, rules: live.rules, exchange: trading, venue, switchMarket,
-      startEquity: await liveStartEquity(o.store, () => trading.assetBalances(), live.feed.referencePrice),
       close: () => {
         live.feed.stop();
         trading.close();
@@ -104,8 +101,9 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
 
 function paperVenue(feed: MarketFeed, rules: MarketRules, o: VenueOptions): TradingVenue {
   const cfg = o.config.current.config;
-  const exchange = new PaperExchange({ rules, startingQuote: PAPER_START_EQUITY, feePct: cfg.fee_pct, slippagePct: cfg.slippage_pct, journal: o.store.paperJournal() });
-  return { feed, rules, exchange, startEquity: PAPER_START_EQUITY, close: () => feed.stop?.() };
+  // a fresh paper account holds the config's paper_balance of the quote; a saved one is loaded from the journal
+  const exchange = new PaperExchange({ rules, startingQuote: cfg.paper_balance, feePct: cfg.fee_pct, slippagePct: cfg.slippage_pct, journal: o.store.paperJournal() });
+  return { feed, rules, exchange, close: () => feed.stop?.() };
 }
 
 /**
@@ -127,17 +125,4 @@ function recordedFeed(o: VenueOptions, market: Exclude<MarketSpec, { kind: 'live
     o.logger.info(`replaying ${basename(market.path)}: symbol ${named.symbol} and timeframe ${named.timeframe} come from the file name (the config said ${symbol} ${timeframe})`);
   }
   return new ReplayFeed(series, `replay of ${market.path}`);
-}
-
-/**
- * A live account's starting equity (the base of P&L %, drawdown and the equity curve): its quote plus its base at
- * the market price when this data directory first traded, kept from then on.
- */
-async function liveStartEquity(store: SqliteStore, balances: () => Promise<{ total: number }[]>, price: number): Promise<number> {
-  const kept = store.getMeta('live_start_equity');
-  if (kept !== null) return Number(kept);
-  const [base, quote] = await balances();
-  const equity = quote.total + base.total * price;
-  store.setMeta('live_start_equity', String(equity));
-  return equity;
 }

@@ -1,5 +1,5 @@
 import {
-  ERROR_CODES, TIMEFRAME_MS, type BotConfig, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Status, type Trade,
+  ERROR_CODES, TIMEFRAME_MS, quoteOf, type BotConfig, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Status, type Trade,
 } from '../../src-shared/contract';
 import type { EventBus } from './events/event-bus';
 import type { Logger } from './log/logger';
@@ -11,6 +11,8 @@ import type { PositionRecord } from './ports/journal.port';
 import { Executor } from './execution/executor';
 import { accountFindings } from './execution/account-check';
 import { type CandleListener, TradingCore } from './trading-core';
+import { type AccountLedger, openLedger } from './money/account-ledger';
+import { accountDrift } from './money/account-drift';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -21,7 +23,6 @@ export interface BotOptions {
   events: EventBus;
   logger: Logger;
   mode: BotMode;
-  startEquity: number;
   /** candles per second; 'max' = as fast as the machine goes */
   speed: number | 'max';
   /**
@@ -33,10 +34,14 @@ export interface BotOptions {
   venue?: { exchange: string; sandbox: boolean };
   /** wall clock (uptime, last cycle); market time comes from the candles */
   now?: () => number;
+  /** how often a live account is read besides after each fill (default a minute) */
+  accountReadEveryMs?: number;
 }
 
 const CHART_CANDLES = 1000;
 const WARMUP_CANDLES = 300;
+/** a live account is read at least this often (and after each fill): money moved by hand shows within a minute */
+const ACCOUNT_READ_EVERY_MS = 60_000;
 
 /**
  * The bot: lifecycle (stopped → running ⇄ paused → stopped), the loop that feeds closed candles to the trading
@@ -63,6 +68,10 @@ export class Bot {
   private readonly attention: string[] = [];
   readonly executor: Executor;
   readonly core: TradingCore;
+  /** start, cash flows and holdings: the account beside the trades */
+  readonly ledger: AccountLedger;
+  private accountTimer: NodeJS.Timeout | null = null;
+  private accountReadSoon = false;
   private feed: MarketFeed;
   private readonly now: () => number;
 
@@ -75,14 +84,19 @@ export class Bot {
     if (repaired.buckets) o.logger.info('equity curve buckets rebuilt from the per-candle points');
     this.feed = o.feed;
     this.feed.onReady?.(this.wake);
+    this.ledger = openLedger(o.store, { mode: o.mode, paperBalance: o.config.current.config.paper_balance });
     this.executor = new Executor(o.exchange, o.store, o.rules, {
       order: (order) => o.events.publish('order', { ...order }),
       positionOpened: (p) => {
+        this.core.remark();
+        this.readAccountSoon();
         o.logger.info(`opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, { position_id: p.id, stop_loss: p.stop_loss_price, take_profit: p.take_profit_price });
         o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
       },
       positionClosed: (p, t) => this.onTrade(p, t),
       positionReduced: (p, t) => {
+        this.core.remark();
+        this.readAccountSoon();
         o.logger.info(`sold ${t.amount} of position #${p.id} (${t.exit_reason}, filled in part): pnl ${t.pnl.toFixed(4)}; ${p.amount} left`, { trade_id: t.id, exit_price: t.exit_price });
         // the trade first: every view folds its part out of the position, then the position's new size confirms it
         o.events.publish('trade', t);
@@ -98,7 +112,7 @@ export class Bot {
       },
     });
     this.core = new TradingCore({
-      exchange: o.exchange, executor: this.executor, rules: o.rules, startEquity: o.startEquity, config: o.config, historySize: WARMUP_CANDLES,
+      exchange: o.exchange, executor: this.executor, rules: o.rules, startEquity: this.ledger.cashBase, config: o.config, historySize: WARMUP_CANDLES,
       hooks: {
         signal: (s) => {
           o.events.publish('signal', s);
@@ -109,6 +123,7 @@ export class Bot {
     });
     const marks = o.store.equityMarks();
     if (marks) this.core.restoreMarks(marks);
+    this.core.setAccount(this.ledger.cashBase, this.ledger.holdings.base);
     // a live exchange reports fills of resting orders between candles, and trouble that must stop trading
     o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())).catch((e) => this.exchangeFailed('applying order updates', e)));
     o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
@@ -116,6 +131,7 @@ export class Bot {
     o.config.onChange((v) => {
       const moved = v.changes.some((c) => c.field === 'symbol' || c.field === 'timeframe');
       if (moved && o.switchMarket) void this.serial(() => this.switchMarketTo(v.config));
+      else if (v.changes.some((c) => c.field === 'paper_balance' || c.field === 'symbol')) this.restartPaperAccount(v.config);
       o.events.publish('config_changed', v);
       o.logger.info(`config version ${v.version} by ${v.actor}: ${v.changes.map((c) => c.field).join(', ') || 'no change'}`);
     });
@@ -139,6 +155,17 @@ export class Bot {
     if (last) this.o.exchange.observePrice?.(last.close); // a manual entry right after start has a price to go by
     this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
     await this.reconcile('restart');
+    this.core.remark(); // at the warm-up's last price, before anyone reads the status
+    if (this.o.mode === 'live') {
+      // equity is the account: never start on a guessed one
+      try {
+        await this.readAccount();
+      } catch (e) {
+        throw new Error(`the exchange did not give the account's balances, so the bot cannot know its equity: ${(e as Error).message}`);
+      }
+      this.accountTimer = setInterval(() => this.readAccountSoon(), this.o.accountReadEveryMs ?? ACCOUNT_READ_EVERY_MS);
+      this.accountTimer.unref?.();
+    }
     const saved = store.getMeta('bot_state');
     // a fresh paper install trades the bundled replay at once; a fresh live one sends nothing until someone starts it
     const state = (saved === null ? (this.o.mode === 'live' ? 'stopped' : 'running') : saved) as BotState;
@@ -320,6 +347,8 @@ export class Bot {
   }
 
   private onTrade(p: PositionRecord, t: Trade): void {
+    this.core.remark();
+    this.readAccountSoon();
     this.o.logger.info(`closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, { trade_id: t.id, exit_price: t.exit_price });
     this.o.events.publish('position', { ...this.executor.toPosition(p, t.exit_price), status: 'closed' });
     this.o.events.publish('trade', t);
@@ -346,10 +375,88 @@ export class Bot {
       const last = history.at(-1);
       if (last) this.o.exchange.observePrice?.(last.close);
       this.o.logger.info(`now trading ${symbol} ${timeframe}: ${this.feed.description}`);
+      // another market is another pair of assets: before the first order its value is the new start
+      if (this.o.mode === 'live') await this.readAccount();
+      else this.restartPaperAccount(config);
       this.publishStatus(true);
     } catch (e) {
       this.pauseBySelf(`could not switch to ${symbol} ${timeframe}: ${(e as Error).message}`, ERROR_CODES.feed);
     }
+  }
+
+  // ── the account ────────────────────────────────────────────────────────────
+  /** after a fill, and once a minute: read the live account next, between cycles */
+  private readAccountSoon(): void {
+    if (this.o.mode !== 'live' || this.accountReadSoon || this.closed) return;
+    this.accountReadSoon = true;
+    this.refreshAccount().catch((e) => this.o.logger.warn(`reading the account failed: ${(e as Error).message}`));
+  }
+
+  /** Read the live account now (between cycles): fills first, then what moved without the bot. */
+  refreshAccount(): Promise<void> {
+    return this.serial(async () => {
+      this.accountReadSoon = false;
+      if (this.o.mode !== 'live' || this.closed) return;
+      // fills of resting stops the watcher has not reported yet would otherwise look like coins sold by hand
+      await this.executor.reconcile(this.core.lastPrice);
+      await this.readAccount();
+    });
+  }
+
+  /**
+   * Live equity is the account (contract §9): its two assets at the last price. Before the first order the reading is
+   * the start; after it, what no order explains is a cash flow, kept apart from P&L.
+   */
+  private async readAccount(): Promise<void> {
+    const { rules, store } = this.o;
+    if (this.executor.pendingOrders().length) return; // an entry or exit in flight: its fill is not booked yet
+    const [base, quote] = await this.o.exchange.assetBalances(rules.symbol);
+    const price = this.core.lastPrice;
+    if (!Number.isFinite(price) && base.total > 0) return; // coins cannot be valued without a price yet
+    const value = (amount: number) => (amount === 0 ? 0 : amount * price);
+    if (store.lastIds().order === 0) {
+      const was = this.ledger.startKnown ? this.core.equity : null;
+      this.ledger.rebase(quote.total + value(base.total), { base: base.total, basis: value(base.total) });
+      this.core.rebase(this.ledger.cashBase, this.ledger.holdings.base);
+      if (was !== this.core.equity) this.o.logger.info(`account: ${quote.total} ${rules.quote} and ${base.total} ${rules.base}, worth ${this.core.equity} ${rules.quote} (the start, until the first order)`);
+      this.publishStatus(true);
+      return;
+    }
+    const drift = accountDrift({
+      expected: { quote: this.core.freeCash, base: this.executor.openAmount + this.ledger.holdings.base },
+      actual: { quote: quote.total, base: base.total },
+      price, rules, holdings: this.ledger.holdings, ts: this.now(),
+    });
+    if (!drift) return;
+    const flows = this.ledger.record(drift.flows, drift.holdings);
+    this.core.moveMoney(this.ledger.cashBase, this.ledger.holdings.base, flows.reduce((sum, f) => sum + f.value, 0));
+    for (const f of flows) {
+      // a log record (the event stream carries it): the contract's event types stay as they are
+      this.o.logger.info(`cash flow (${f.kind}): ${f.amount} ${f.asset} worth ${f.value} ${rules.quote} moved without an order of the bot; not counted as P&L`, { cash_flow_id: f.id });
+    }
+    this.publishStatus(true);
+  }
+
+  /** A paper account whose start or currency changed before its first order starts again with the new balance. */
+  private restartPaperAccount(config: BotConfig): void {
+    if (this.o.mode !== 'paper' || this.o.store.lastIds().order > 0 || !this.o.exchange.resetFunds) return;
+    this.o.exchange.resetFunds(config.paper_balance);
+    this.ledger.rebase(config.paper_balance);
+    this.core.rebase(this.ledger.cashBase, 0);
+    this.o.logger.info(`paper account: ${config.paper_balance} ${quoteOf(config.symbol)}`);
+    this.publishStatus(true);
+  }
+
+  /** A dust position taken off the books: its coins and their cost join the holdings, so equity does not move. */
+  writeOff(positionId: number): boolean {
+    const p = this.executor.writeOff(positionId);
+    if (!p) return false;
+    const { base, basis } = this.ledger.holdings;
+    this.ledger.record([], { base: base + p.amount, basis: basis + p.amount * p.entry_price + p.entry_fee });
+    this.core.setAccount(this.ledger.cashBase, this.ledger.holdings.base);
+    this.o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'closed' });
+    this.publishStatus(true);
+    return true;
   }
 
   // ── views ──────────────────────────────────────────────────────────────────
@@ -364,10 +471,11 @@ export class Bot {
       market: this.feed.kind,
       sandbox: this.o.venue?.sandbox ?? false,
       symbol: config.symbol,
+      stake_currency: quoteOf(config.symbol),
       timeframe: config.timeframe,
       started_at: this.startedAt,
       uptime_s: this.startedAt === null ? 0 : Math.max(0, Math.floor((this.now() - this.startedAt) / 1000)),
-      open_positions: this.executor.openPositionCount,
+      open_positions: this.executor.tradablePositionCount,
       pending_orders: this.executor.pendingOrders().length,
       equity: this.core.equity,
       equity_ts: Number.isFinite(this.core.lastTs) && this.core.lastTs > 0 ? this.core.lastTs : null,
@@ -377,7 +485,7 @@ export class Bot {
       applied_config_version: this.core.appliedVersion,
       paused_reason: this.state === 'paused' ? this.pausedReason : null,
       paused_at: this.state === 'paused' ? this.pausedAt : null,
-      attention: [...this.attention],
+      attention: this.core.emptyAccount ? [...this.attention, this.core.emptyAccount] : [...this.attention],
     };
   }
 
@@ -403,6 +511,7 @@ export class Bot {
   async close(): Promise<void> {
     this.closed = true;
     this.halt();
+    if (this.accountTimer) clearInterval(this.accountTimer);
     this.feed.stop?.();
     await this.chain.catch(() => undefined);
     this.flushSoon(true);

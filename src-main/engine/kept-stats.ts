@@ -22,30 +22,38 @@ export function statsFromTotals(p: {
   openPositions: readonly Position[];
   maxDrawdownPct: number;
   todayStart: number;
+  stakeCurrency: string;
+  netCashFlow: number;
+  holdingsPnl: number;
 }): Stats {
   const t = p.totals;
   let fees = t.fees;
-  let unrealized = 0;
+  const holdingsPnl = p.holdingsPnl ?? 0;
+  const netCashFlow = p.netCashFlow ?? 0;
+  let unrealized = holdingsPnl;
   for (const pos of p.openPositions) {
     unrealized += pos.unrealized_pnl;
     fees += pos.entry_fee;
   }
-  const equity = p.startEquity + t.realized + unrealized;
+  const equity = p.startEquity + t.realized + unrealized + netCashFlow;
   return {
+    stake_currency: p.stakeCurrency,
     start_equity: p.startEquity,
     equity,
     unrealized_pnl: unrealized,
+    holdings_pnl: holdingsPnl,
+    net_cash_flow: netCashFlow,
     fees_paid: fees,
     ...tradeFigures(t),
     max_drawdown_pct: p.maxDrawdownPct,
-    open_positions: p.openPositions.length,
+    open_positions: p.openPositions.filter((x) => !x.dust).length,
     today_pnl: equity - p.todayStart,
   };
 }
 
 /** The totals computeStats (the oracle) finds in a trade list. */
 export function totalsOf(trades: readonly Trade[]): TradeTotals {
-  const s = computeStats({ trades, startEquity: 0, openPositions: [], maxDrawdownPct: 0, todayStart: 0, nowTs: 0 });
+  const s = computeStats({ trades, startEquity: 0, openPositions: [], maxDrawdownPct: 0, todayStart: 0, nowTs: 0, stakeCurrency: '' });
   return {
     trades: s.trades_count, wins: s.wins, losses: s.losses, realized: s.realized_pnl, fees: s.fees_paid,
     gross_profit: s.gross_profit, gross_loss: s.gross_loss, best: s.best_trade_pnl, worst: s.worst_trade_pnl, last_trade_id: s.last_trade_id,

@@ -2,7 +2,7 @@ import type { Position, Stats, Trade } from '../../src-shared/contract';
 
 /**
  * Stats from the trade list itself, so anyone can recompute them from `/bot/trades` or a backtest's JSON:
- * realised = Σ pnl (pnl = (exit − entry) × amount − fees); equity = start + realised + unrealised.
+ * realised = Σ pnl (pnl = (exit − entry) × amount − fees); equity = start + realised + unrealised + net cash flow.
  */
 export function computeStats(p: {
   trades: readonly Trade[];
@@ -12,6 +12,11 @@ export function computeStats(p: {
   /** equity at the start of today (market time), for today's P&L */
   todayStart: number;
   nowTs: number;
+  /** the quote of the traded market: every figure is in it */
+  stakeCurrency: string;
+  /** money that moved without the bot (never P&L) and the value change of coins held outside positions */
+  netCashFlow?: number;
+  holdingsPnl?: number;
 }): Stats {
   let realized = 0;
   let fees = 0;
@@ -37,18 +42,23 @@ export function computeStats(p: {
     }
   }
   const tradeFees = fees;
-  let unrealized = 0;
+  const holdingsPnl = p.holdingsPnl ?? 0;
+  const netCashFlow = p.netCashFlow ?? 0;
+  let unrealized = holdingsPnl;
   for (const pos of p.openPositions) {
     unrealized += pos.unrealized_pnl;
     fees += pos.entry_fee;
   }
-  const equity = p.startEquity + realized + unrealized;
+  const equity = p.startEquity + realized + unrealized + netCashFlow;
   const count = p.trades.length;
   return {
+    stake_currency: p.stakeCurrency,
     start_equity: p.startEquity,
     equity,
     realized_pnl: realized,
     unrealized_pnl: unrealized,
+    holdings_pnl: holdingsPnl,
+    net_cash_flow: netCashFlow,
     fees_paid: fees,
     trade_fees: tradeFees,
     trades_count: count,
@@ -62,7 +72,7 @@ export function computeStats(p: {
     win_rate: count ? wins / count : 0,
     profit_factor: grossLoss > 0 ? grossProfit / grossLoss : null,
     max_drawdown_pct: p.maxDrawdownPct,
-    open_positions: p.openPositions.length,
+    open_positions: p.openPositions.filter((x) => !x.dust).length,
     today_pnl: equity - p.todayStart,
   };
 }

@@ -1,5 +1,5 @@
 import type { BotConfig, Signal } from '../../src-shared/contract';
-import { TIMEFRAME_MS } from '../../src-shared/contract';
+import { TIMEFRAME_MS, quoteOf } from '../../src-shared/contract';
 import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
 import type { Executor } from './execution/executor';
 import type { PositionRecord } from './ports/journal.port';
@@ -53,9 +53,10 @@ export class TradingCore {
   /**
    * The per-candle numbers live in a typed array: storing a double into an object field allocates a box on every
    * store, and these change on every candle. Slots: equity, peak equity, max drawdown %, last price, last close
-   * time, the day's starting equity.
+   * time, the day's starting equity, the account's cash base (start + net cash flow − holdings' basis) and the coins
+   * it holds outside positions (see AccountLedger).
    */
-  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0]);
+  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0, 0, 0]);
   get equity(): number {
     return this.n[0];
   }
@@ -88,6 +89,7 @@ export class TradingCore {
     const { config } = opts.config.current;
     this.strategy = createStrategy(config.strategy);
     this.strategyKey = JSON.stringify(config.strategy);
+    this.n[6] = opts.startEquity;
     this.n[0] = this.n[1] = this.n[5] = opts.startEquity + opts.executor.realizedPnl;
     this.history = new Float64Array((opts.historySize ?? 0) * 4);
   }
@@ -110,6 +112,52 @@ export class TradingCore {
     this.n[2] = m.max_drawdown_pct;
     this.day = m.day;
     this.n[5] = m.day_start;
+  }
+
+  /** The account's figures outside the trades (AccountLedger): its cash base and the coins held outside positions. */
+  setAccount(cashBase: number, holdingsBase: number): void {
+    this.n[6] = cashBase;
+    this.n[7] = holdingsBase;
+    this.remark();
+  }
+
+  /**
+   * Money moved in or out without the bot (worth `value`): the peak and the day's start move with it, so a withdrawal
+   * is no drawdown and a deposit no profit, today or for the kill switch.
+   */
+  moveMoney(cashBase: number, holdingsBase: number, value: number): void {
+    this.n[1] += value;
+    this.n[5] += value;
+    this.setAccount(cashBase, holdingsBase);
+    if (this.n[1] < this.n[0]) this.n[1] = this.n[0];
+  }
+
+  /** A new start (nothing traded yet): equity, peak and the day's start begin again at the account's value. */
+  rebase(cashBase: number, holdingsBase: number): void {
+    this.setAccount(cashBase, holdingsBase);
+    this.n[1] = this.n[5] = this.n[0];
+    this.n[2] = 0;
+  }
+
+  /** quote not tied up in open positions (the account's free cash as the bot's own orders leave it) */
+  get freeCash(): number {
+    return this.n[6] + this.opts.executor.realizedPnl - this.opts.executor.openCostBasis;
+  }
+
+  /** Why nothing can be bought: an account that holds nothing (a state with a sentence, never a loss). */
+  get emptyAccount(): string | null {
+    if (this.n[0] > 0) return null;
+    const quote = quoteOf(this.opts.config.current.config.symbol);
+    return `the account holds 0 ${quote}: deposit ${quote} or pick a market whose quote you hold`;
+  }
+
+  /** Equity at the last price again, after a fill or the account's figures changed between candles (no kill-switch check). */
+  remark(): void {
+    const price = this.n[3];
+    const executor = this.opts.executor;
+    // before any price (nothing warmed yet) positions count at their cost
+    const marked = Number.isFinite(price) ? (executor.openAmount + this.n[7]) * price - executor.openCost : 0;
+    this.n[0] = this.n[6] + executor.realizedPnl + marked - executor.openFees;
   }
 
   /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */
@@ -200,10 +248,10 @@ export class TradingCore {
     }
     const blocker = entryBlocker({
       entriesAllowed: this.entriesAllowed, enabled: config.enabled, haltReason: this.haltReason,
-      openPositions: executor.openPositionCount, maxPositions: config.max_positions,
-    });
+      openPositions: executor.tradablePositionCount, maxPositions: config.max_positions,
+    }) ?? this.emptyAccount;
     const amount = blocker ? 0 : entryAmount({
-      equity: this.equity, freeCash: this.opts.startEquity + executor.realizedPnl - executor.openCostBasis, price: c,
+      equity: this.equity, freeCash: this.freeCash, price: c,
       positionSizePct: config.position_size_pct, feePct: config.fee_pct, slippagePct: config.slippage_pct, stopLossPct: config.stop_loss_pct, rules: this.opts.rules,
     });
     const rejected = blocker ?? (amount > 0 ? null : 'too small: the entry or its stop-loss order would be under the market minimum');
@@ -225,15 +273,17 @@ export class TradingCore {
     const price = this.lastPrice;
     const blocker = entryBlocker({
       entriesAllowed: true, enabled: true, haltReason: this.haltReason,
-      openPositions: executor.openPositionCount, maxPositions: config.max_positions,
+      openPositions: executor.tradablePositionCount, maxPositions: config.max_positions,
     });
     if (blocker) return { ok: false, conflict: `No position opened: ${blocker}.` };
+    const empty = this.emptyAccount;
+    if (empty) return { ok: false, conflict: `No position opened: ${empty}.` };
     if (!Number.isFinite(price)) return { ok: false, conflict: 'No position opened: there is no market price yet.' };
     const sizing = {
       equity: this.equity, price, positionSizePct: sizePct ?? config.position_size_pct,
       feePct: config.fee_pct, slippagePct: config.slippage_pct, stopLossPct: config.stop_loss_pct, rules: this.opts.rules,
     };
-    const freeCash = this.opts.startEquity + executor.realizedPnl - executor.openCostBasis;
+    const freeCash = this.freeCash;
     const amount = entryAmount({ ...sizing, freeCash });
     if (amount === 0) {
       const { quote } = this.opts.rules;
@@ -258,11 +308,12 @@ export class TradingCore {
     const executor = this.opts.executor;
     const ts = this.lastTs;
     const price = this.lastPrice;
-    const equity = this.opts.startEquity + executor.realizedPnl + (executor.openAmount * price - executor.openCost - executor.openFees);
     const n = this.n;
+    const equity = n[6] + executor.realizedPnl + (executor.openAmount * price - executor.openCost - executor.openFees) + n[7] * price;
     n[0] = equity;
     if (equity > n[1]) n[1] = equity;
-    else {
+    else if (n[1] > 0) {
+      // no peak above zero (an empty account) has no drawdown to measure
       const dd = ((n[1] - equity) / n[1]) * 100;
       if (dd > n[2]) n[2] = dd;
     }
@@ -272,7 +323,8 @@ export class TradingCore {
       n[5] = equity;
       if (this.haltedDay !== day) this.haltReason = null;
     }
-    if (maxDailyLossPct > 0 && this.haltedDay !== day && equity <= n[5] * (1 - maxDailyLossPct / 100)) {
+    // a day that starts at zero (an empty account, not yet read) has nothing to lose: the switch never trips on it
+    if (maxDailyLossPct > 0 && this.haltedDay !== day && n[5] > 0 && equity <= n[5] * (1 - maxDailyLossPct / 100)) {
       const lossPct = ((n[5] - equity) / n[5]) * 100;
       this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
       this.haltedDay = day;

@@ -64,6 +64,11 @@ export const configFields = {
   fee_pct: num(0, 5),
   /** Paper trading slippage on market fills, % of price. */
   slippage_pct: num(0, 5),
+  /**
+   * What a paper account starts with, in the stake currency (the quote). Changeable only before the first order; it
+   * follows the quote's default when the symbol moves to another quote and no value is sent with it.
+   */
+  paper_balance: z.number().gt(0).max(1e12),
 } as const;
 
 export const CROSS_FIELD_MESSAGE = 'position_size_pct × max_positions must not exceed 100 (spot, no leverage)';
@@ -99,7 +104,34 @@ export const DEFAULT_CONFIG: BotConfig = {
   max_daily_loss_pct: 5,
   fee_pct: 0.1,
   slippage_pct: 0.05,
+  paper_balance: 10_000,
 };
+
+/** The stake currency of a market: its quote (`ETH/BTC` → `BTC`). */
+export const quoteOf = (symbol: string): string => symbol.slice(symbol.indexOf('/') + 1);
+
+/** quotes a trader counts in (roughly one unit = one US dollar or euro): a paper account gets 10,000 of them */
+const DOLLAR_LIKE = new Set(['USDT', 'USDC', 'BUSD', 'FDUSD', 'TUSD', 'USDP', 'DAI', 'USD', 'EUR', 'EURC', 'GBP', 'CHF']);
+/** other quotes: about 10,000 US dollars' worth, rounded to a number a person would pick */
+const PAPER_BALANCE_BY_QUOTE: Record<string, number> = { BTC: 0.1, ETH: 3, BNB: 15, SOL: 50, TRY: 300_000, JPY: 1_500_000 };
+
+/** The paper account a market starts with when `paper_balance` was not chosen: in its quote, worth about $10,000. */
+export function defaultPaperBalance(quote: string): number {
+  return DOLLAR_LIKE.has(quote) ? 10_000 : PAPER_BALANCE_BY_QUOTE[quote] ?? 10_000;
+}
+
+/** A patch laid over a config: a symbol with another quote brings that quote's paper balance unless one is sent. */
+export function mergeConfigPatch(current: BotConfig, patch: ConfigPatch): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current, ...patch };
+  const quote = typeof patch.symbol === 'string' ? quoteOf(patch.symbol) : null;
+  if (quote !== null && quote !== quoteOf(current.symbol) && patch.paper_balance === undefined) merged.paper_balance = defaultPaperBalance(quote);
+  return merged;
+}
+
+/** A config saved before `paper_balance` existed gets the default of its quote. */
+export function withConfigDefaults(config: Omit<BotConfig, 'paper_balance'> & { paper_balance?: number }): BotConfig {
+  return config.paper_balance === undefined ? { ...config, paper_balance: defaultPaperBalance(quoteOf(config.symbol)) } : (config as BotConfig);
+}
 
 export const ConfigChangeSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
 

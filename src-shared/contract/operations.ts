@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ConfigPatchSchema, ConfigVersionSchema, VersionedConfigSchema } from './config.schema';
 import {
-  AssetBalanceSchema, AuditRecordSchema, CandleSchema, EquityPointSchema, LogLevelSchema, LogRecordSchema, OrderSchema, PositionSchema,
+  AssetBalanceSchema, AuditRecordSchema, CandleSchema, CashFlowSchema, EquityPointSchema, LogLevelSchema, LogRecordSchema, OrderSchema, PositionSchema,
   StatsSchema, StatusSchema, TradeSchema,
 } from './trading.schema';
 import {
@@ -141,6 +141,18 @@ export const operations = {
     method: 'POST', path: '/bot/positions/:id/close', scope: 'control', summary: 'Close one open position at market.',
     params: IdParams, body: Empty.optional(),
     output: z.object({ success: z.literal(true), trade: TradeSchema }),
+  }),
+  writeOffPosition: def({
+    method: 'POST', path: '/bot/positions/:id/write-off', scope: 'control',
+    summary: 'Take a dust position (under the market minimum, which the exchange will not sell) off the books, e.g. after it was sold by hand: no trade is booked; its coins and cost move to holdings, so equity does not change. 409 for a position that is not dust.',
+    params: IdParams, body: Empty.optional(),
+    output: z.object({ success: z.literal(true), position_id: z.number().int() }),
+  }),
+  getCashflows: def({
+    method: 'GET', path: '/bot/cashflows', scope: 'read',
+    summary: 'Money that moved in or out of the account without an order of the bot (deposits, withdrawals, trades by hand), oldest first; never counted as P&L.',
+    query: z.strictObject({ from: TimeParamSchema.optional(), to: TimeParamSchema.optional(), limit: limitParam(5000, 1000) }).superRefine(orderedWindow),
+    output: z.object({ cashflows: z.array(CashFlowSchema) }),
   }),
   getTrades: def({
     method: 'GET', path: '/bot/trades', scope: 'read', summary: 'Closed trades, newest first, with from/to filters and cursor paging.',

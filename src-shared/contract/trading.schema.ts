@@ -15,6 +15,7 @@ export const StatusSchema = z.object({
   market: z.string().describe('where candles come from: "replay", "synthetic" or "live"'),
   sandbox: z.boolean().describe('the exchange\'s testnet (BOT_EXCHANGE_SANDBOX=1)'),
   symbol: z.string(),
+  stake_currency: z.string().describe('the currency every money figure is in: the quote of the traded market'),
   timeframe: z.string(),
   started_at: z.number().nullable(),
   uptime_s: z.number(),
@@ -45,6 +46,7 @@ export const PositionSchema = z.object({
   take_profit_price: z.number(),
   opened_at: z.number(),
   config_version: z.number().int(),
+  dust: z.boolean().describe('what is left is under the market minimum: it counts in equity but not toward max_positions, and the exchange would refuse to sell it'),
 });
 export type Position = z.infer<typeof PositionSchema>;
 
@@ -95,10 +97,13 @@ export const OrderSchema = z.object({
 export type Order = z.infer<typeof OrderSchema>;
 
 export const StatsSchema = z.object({
-  start_equity: z.number(),
-  equity: z.number(),
+  stake_currency: z.string().describe('the currency of every figure here'),
+  start_equity: z.number().describe('the account\'s value when this data directory first traded'),
+  equity: z.number().describe('start_equity + realized_pnl + unrealized_pnl + net_cash_flow'),
   realized_pnl: z.number(),
-  unrealized_pnl: z.number(),
+  unrealized_pnl: z.number().describe('open positions\' unrealised P&L plus holdings_pnl'),
+  holdings_pnl: z.number().describe('value change of coins the account holds outside positions (dust, coins deposited or bought by hand) since they came'),
+  net_cash_flow: z.number().describe('deposits minus withdrawals (and trades made by hand), valued when they happened: never P&L'),
   fees_paid: z.number().describe('fees of every closed trade plus the entry fees of open positions'),
   trade_fees: z.number().describe('fees of closed trades alone (fees_paid without the open positions\' entry fees)'),
   trades_count: z.number().int(),
@@ -124,6 +129,17 @@ export const AssetBalanceSchema = z.object({
   total: z.number(),
 });
 export type AssetBalance = z.infer<typeof AssetBalanceSchema>;
+
+export const CASH_FLOW_KINDS = ['deposit', 'withdrawal', 'external'] as const;
+export const CashFlowSchema = z.object({
+  id: z.number().int(),
+  ts: z.number(),
+  asset: z.string(),
+  amount: z.number().describe('what came in (> 0) or went out (< 0), in the asset'),
+  value: z.number().describe('amount valued in the stake currency when it was found'),
+  kind: z.enum(CASH_FLOW_KINDS).describe('external: base and quote moved together (a trade by hand)'),
+});
+export type CashFlow = z.infer<typeof CashFlowSchema>;
 
 export const EquityPointSchema = z.object({ ts: z.number(), equity: z.number() });
 export type EquityPoint = z.infer<typeof EquityPointSchema>;

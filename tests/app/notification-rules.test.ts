@@ -12,7 +12,7 @@ import { createBotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation } from '../../src-main/app/invoke-operation';
 
 const running: Status = {
-  state: 'running', running: true, mode: 'live', exchange: 'binance', market: 'live', sandbox: false, symbol: 'ETH/USDT', timeframe: '1m',
+  state: 'running', running: true, mode: 'live', exchange: 'binance', market: 'live', sandbox: false, symbol: 'ETH/USDT', stake_currency: 'USDT', timeframe: '1m',
   started_at: 1, uptime_s: 10, open_positions: 1, pending_orders: 0, equity: 10_000, equity_ts: 1, last_price: 2000, last_cycle_at: 1,
   config_version: 1, applied_config_version: 1, paused_reason: null, paused_at: null, attention: [],
 };
@@ -34,7 +34,7 @@ function events() {
     log: (msg: string, fields: Record<string, unknown> = {}) => make('log', { ts: 1, level: 'error', msg, ...fields }),
     opened: () => make('position', {
       id: 2, symbol: 'ETH/USDT', side: 'long', amount: 0.25, entry_price: 2010, current_price: 2010, unrealized_pnl: 0, entry_fee: 0.5,
-      stop_loss_price: 1970, take_profit_price: 2090, opened_at: 3, config_version: 1, status: 'open',
+      stop_loss_price: 1970, take_profit_price: 2090, opened_at: 3, config_version: 1, dust: false, status: 'open',
     }),
   };
 }

@@ -42,16 +42,26 @@ describe('a replay run takes its market from the file', () => {
     const path = renamed(ALT_1M, 'LTC_BTC-1m.json');
     const rt = await createBotRuntime({ dataDir: tmp('named'), market: { kind: 'replay', path }, replaySpeed: 'max' });
     try {
-            const status = await call(rt, 'getStatus');
+      const status = await call(rt, 'getStatus');
       expect([status.symbol, status.timeframe]).toEqual(['LTC/BTC', '1m']);
       const candles = await call(rt, 'getCandles', { limit: '5' });
       expect([candles.symbol, candles.timeframe]).toEqual(['LTC/BTC', '1m']);
       const versions = (await call(rt, 'getConfigHistory', { limit: '10' })).versions;
       expect(versions[0]).toMatchObject({ actor: 'startup', reason: 'replay file LTC_BTC-1m.json' });
-      expect(versions[0].changes.map((c) => c.field).sort()).toEqual(['symbol', 'timeframe']);
+      // the quote is BTC: the paper account is a believable BTC balance, not 10,000 of it
+      expect(versions[0].changes.map((c) => c.field).sort()).toEqual(['paper_balance', 'symbol', 'timeframe']);
+      expect(versions[0].config.paper_balance).toBe(0.1);
       expect(rt.logger.tail('info', 1000).some((r) => /LTC_BTC-1m\.json: symbol LTC\/BTC and timeframe 1m come from the file name/.test(r.msg))).toBe(true);
       const trade = await waitFor(async () => (await call(rt, 'getTrades', { limit: '1' })).trades[0], 'a trade');
       expect(trade.symbol).toBe('LTC/BTC');
+      // 20% of 0.1 BTC at ~0.0016 BTC a coin: a dozen coins, not a hundred thousand
+      expect(trade.amount).toBeGreaterThan(1);
+      expect(trade.amount).toBeLessThan(100);
+      const stats = await call(rt, 'getStats');
+      expect(stats).toMatchObject({ stake_currency: 'BTC', start_equity: 0.1 });
+      expect(stats.equity).toBeGreaterThan(0.05);
+      expect(stats.equity).toBeLessThan(0.2);
+      expect((await call(rt, 'getStatus')).stake_currency).toBe('BTC');
     } finally {
       await rt.close();
     }

@@ -42,7 +42,7 @@ class ManualTime implements Timers {
 const settle = () => new Promise((r) => setImmediate(r));
 
 const baseStatus: Status = {
-  state: 'running', running: true, mode: 'paper', exchange: 'paper', market: 'replay', sandbox: false, symbol: 'XRP/USDT', timeframe: '5m',
+  state: 'running', running: true, mode: 'paper', exchange: 'paper', market: 'replay', sandbox: false, symbol: 'XRP/USDT', stake_currency: 'USDT', timeframe: '5m',
   started_at: 1, uptime_s: 10, open_positions: 0, pending_orders: 0, equity: 10_000, equity_ts: 1, last_price: 0.5, last_cycle_at: 1,
   config_version: 1, applied_config_version: 1, paused_reason: null, paused_at: null, attention: [],
 };

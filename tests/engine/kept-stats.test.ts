@@ -61,7 +61,8 @@ describe('kept stats', () => {
     const before = await invokeOperation(rt.handlers, 'getStats', {}, { actor: 'test' });
     const oracle = computeStats({
       trades: rt.store.allTrades(), startEquity: before.start_equity, openPositions: rt.bot.positions(),
-      maxDrawdownPct: rt.bot.core.maxDrawdownPct, todayStart: rt.bot.core.dayStart, nowTs: rt.bot.core.lastTs,
+      maxDrawdownPct: rt.bot.core.maxDrawdownPct, todayStart: rt.bot.core.dayStart, nowTs: rt.bot.core.lastTs, stakeCurrency: before.stake_currency,
+      netCashFlow: before.net_cash_flow, holdingsPnl: before.holdings_pnl,
     });
     expect(before).toEqual(oracle);
     expect(before.max_drawdown_pct).toBeGreaterThan(0);

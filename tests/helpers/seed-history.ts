@@ -11,7 +11,9 @@ import { paperMarketRules } from '../../src-main/engine/market/precision';
 import { isPromise } from '../../src-main/engine/ports/exchange.port';
 import { CANDLE_STRIDE, type CandleSeries } from '../../src-main/engine/feeds/candle-file';
 import type { LogRecord, Trade } from '../../src-shared/contract';
-import { LOG_ROWS_KEPT, PAPER_START_EQUITY } from '../../src-main/app/runtime';
+import { LOG_ROWS_KEPT } from '../../src-main/app/runtime';
+
+const PAPER_START_EQUITY = 10_000;
 import { repeatedSeries } from '../../bench/series';
 
 /** where the synthetic feed starts: seeded history ends before it, so a runtime opened on it trades on from there */

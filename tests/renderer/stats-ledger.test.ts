@@ -9,7 +9,7 @@ import { loadXrp5m } from '../helpers/candles';
 import { expectClose } from '../helpers/money';
 
 const statsOf = (trades: readonly Trade[]): Stats =>
-  computeStats({ trades, startEquity: 10_000, openPositions: [], maxDrawdownPct: 0, todayStart: 10_000, nowTs: 0 });
+  computeStats({ trades, startEquity: 10_000, openPositions: [], maxDrawdownPct: 0, todayStart: 10_000, nowTs: 0, stakeCurrency: 'USDT' });
 
 const TRADE_FIELDS = ['trades_count', 'wins', 'losses', 'gross_profit', 'gross_loss', 'realized_pnl', 'trade_fees', 'win_rate', 'profit_factor', 'last_trade_id'] as const;
 function expectSameTradeFigures(a: Stats, b: Stats) {

@@ -58,7 +58,7 @@ describe('a year of 1-minute candles', () => {
     const stats = StatsSchema.parse((await api.call('GET', '/bot/stats')).body);
     const oracle = computeStats({
       trades: api.runtime.store.allTrades(), startEquity: stats.start_equity, openPositions: api.runtime.bot.positions(),
-      maxDrawdownPct: stats.max_drawdown_pct, todayStart: stats.equity - stats.today_pnl, nowTs: 0,
+      maxDrawdownPct: stats.max_drawdown_pct, todayStart: stats.equity - stats.today_pnl, nowTs: 0, stakeCurrency: stats.stake_currency,
     });
     for (const k of ['realized_pnl', 'fees_paid', 'gross_profit', 'gross_loss', 'win_rate'] as const) expectClose(stats[k], oracle[k]);
     expect([stats.trades_count, stats.wins, stats.losses, stats.last_trade_id, stats.best_trade_pnl, stats.worst_trade_pnl])

@@ -78,7 +78,7 @@ const expectSeqRun = (events: BotEvent[], first: number) => {
 /** one plausible payload per event type (the bus does not validate; the test checks them against the contract) */
 const samples: { [K in EventType]: EventData<K> } = {
   status_change: {
-    state: 'running', running: true, mode: 'paper', exchange: 'binance', market: 'replay', sandbox: false, symbol: 'BTC/USDT', timeframe: '5m',
+    state: 'running', running: true, mode: 'paper', exchange: 'binance', market: 'replay', sandbox: false, symbol: 'BTC/USDT', stake_currency: 'USDT', timeframe: '5m',
     started_at: 1_764_000_000_000, uptime_s: 42, open_positions: 1, pending_orders: 0, equity: 10_012.5, equity_ts: 1_764_000_000_000, last_price: 91_250.1,
     last_cycle_at: 1_764_000_042_000, config_version: 3, applied_config_version: 3, paused_reason: null, paused_at: null, attention: [],
   },
@@ -94,7 +94,7 @@ const samples: { [K in EventType]: EventData<K> } = {
   },
   position: {
     id: 12, symbol: 'BTC/USDT', side: 'long', amount: 0.01, entry_price: 90_000, current_price: 90_500, unrealized_pnl: 5,
-    entry_fee: 0.9, stop_loss_price: 88_200, take_profit_price: 91_800, opened_at: 1_764_000_000_000, config_version: 3, status: 'open',
+    entry_fee: 0.9, stop_loss_price: 88_200, take_profit_price: 91_800, opened_at: 1_764_000_000_000, config_version: 3, dust: false, status: 'open',
   },
   config_changed: {
     version: 4, created_at: 1_764_000_000_000, actor: 'api:control', reason: 'tighter stop',

@@ -1,4 +1,4 @@
-import type { BotConfig, EquityPoint, Stats, Trade } from '../../../src-shared/contract';
+import { quoteOf, type BotConfig, type EquityPoint, type Stats, type Trade } from '../../../src-shared/contract';
 import { PaperExchange } from '../adapters/paper/paper.exchange';
 import { Executor } from '../execution/executor';
 import { isPromise } from '../ports/exchange.port';
@@ -37,7 +37,7 @@ function runCandles(core: TradingCore, series: CandleSeries, from: number, every
 
 export async function runBacktest(opts: { series: CandleSeries; config: BotConfig; startEquity?: number; equityPoints?: number }): Promise<BacktestResult> {
   const { series, config } = opts;
-  const startEquity = opts.startEquity ?? BACKTEST_START_EQUITY;
+  const startEquity = opts.startEquity ?? config.paper_balance ?? BACKTEST_START_EQUITY;
   const d = series.data;
   const rules = paperMarketRules(config.symbol, d[4]);
   const exchange = new PaperExchange({ rules, startingQuote: startEquity, feePct: config.fee_pct, slippagePct: config.slippage_pct });
@@ -60,7 +60,7 @@ export async function runBacktest(opts: { series: CandleSeries; config: BotConfi
   const lastPrice = d[(series.count - 1) * CANDLE_STRIDE + 4];
   const stats = computeStats({
     trades: journal.trades, startEquity, openPositions: executor.openPositions().map((p) => executor.toPosition(p, lastPrice)),
-    maxDrawdownPct: core.maxDrawdownPct, todayStart: core.dayStart, nowTs: core.lastTs,
+    maxDrawdownPct: core.maxDrawdownPct, todayStart: core.dayStart, nowTs: core.lastTs, stakeCurrency: quoteOf(config.symbol),
   });
   return { config, stats, trades: journal.trades, equity };
 }

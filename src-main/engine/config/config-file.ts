@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BotConfigSchema, ConfigPatchSchema, DEFAULT_CONFIG, type BotConfig } from '../../../src-shared/contract';
+import { BotConfigSchema, ConfigPatchSchema, DEFAULT_CONFIG, mergeConfigPatch, type BotConfig } from '../../../src-shared/contract';
 
 export class ConfigFileError extends Error {}
 
@@ -12,7 +12,7 @@ export function loadConfigFile(path: string): BotConfig {
     throw new ConfigFileError(`cannot read config file ${path}: ${(e as Error).message}`);
   }
   const patch = ConfigPatchSchema.safeParse(json);
-  const merged = patch.success ? BotConfigSchema.safeParse({ ...DEFAULT_CONFIG, ...patch.data }) : patch;
+  const merged = patch.success ? BotConfigSchema.safeParse(mergeConfigPatch(DEFAULT_CONFIG, patch.data)) : patch;
   if (!merged.success) {
     const problems = merged.error.issues.map((i) =>
       i.code === 'unrecognized_keys' ? `unknown field ${i.keys.join(', ')}` : `${i.path.join('.') || 'config'}: ${i.message}`);

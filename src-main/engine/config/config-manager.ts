@@ -1,5 +1,5 @@
 import {
-  BotConfigSchema, DEFAULT_CONFIG, ServiceError,
+  BotConfigSchema, DEFAULT_CONFIG, ServiceError, mergeConfigPatch, quoteOf,
   type BotConfig, type ConfigPatch, type ConfigVersion,
 } from '../../../src-shared/contract';
 import type { SqliteStore } from '../adapters/sqlite/sqlite.store';
@@ -66,13 +66,14 @@ export class ConfigManager {
     if (u.ifMatch !== undefined && parseIfMatch(u.ifMatch) !== this.snapshot.version) {
       throw new ServiceError(409, `The config changed since you read it: it is now version ${this.snapshot.version}. Reload and try again.`);
     }
-    const merged = BotConfigSchema.safeParse({ ...this.snapshot.config, ...u.patch });
+    const merged = BotConfigSchema.safeParse(mergeConfigPatch(this.snapshot.config, u.patch));
     if (!merged.success) {
       const fields: Record<string, string> = {};
       for (const issue of merged.error.issues) fields[issue.path.map(String).join('.') || 'config'] ??= issue.message;
       throw new ServiceError(400, `Invalid config: ${Object.keys(fields).join(', ')}.`, fields);
     }
     const next = merged.data as BotConfig;
+    this.checkStake(next); // first: closing positions would not lift it
     if (u.openPositions > 0) {
       const moved = (['symbol', 'timeframe'] as const).filter((k) => next[k] !== this.snapshot.config[k]);
       if (moved.length) {
@@ -95,6 +96,25 @@ export class ConfigManager {
 
   history(limit: number): ConfigVersion[] {
     return this.store.configVersions(limit);
+  }
+
+  /**
+   * One stake currency per data directory (contract §9): once an order was sent, every figure kept is in its quote,
+   * so the quote and the paper account's start stay as they are.
+   */
+  private checkStake(next: BotConfig): void {
+    const current = this.snapshot.config;
+    const [was, now] = [quoteOf(current.symbol), quoteOf(next.symbol)];
+    const quoteMoved = was !== now;
+    const balanceMoved = next.paper_balance !== current.paper_balance;
+    if (!quoteMoved && !balanceMoved) return;
+    if (this.store.lastIds().order === 0) return;
+    if (quoteMoved) {
+      throw new ServiceError(409, `This data directory trades in ${was} (its stake currency since its first order), so symbol must be a ${was} market; to trade ${next.symbol}, start BotDesk on another data directory (BOT_DATA_DIR).`,
+        { symbol: `must be a ${was} market (the stake currency of this data directory)` });
+    }
+    throw new ServiceError(409, 'paper_balance can change only before the first order; to start over with another balance, use another data directory (BOT_DATA_DIR).',
+      { paper_balance: 'cannot change after the first order' });
   }
 
   private commit(config: BotConfig, actor: string, reason: string, now: number): ConfigVersion {

@@ -65,8 +65,19 @@ export class Executor {
     for (const o of journal.loadActiveOrders()) this.active.set(o.client_order_id, o);
   }
 
+  /** every position the bot holds, dust included */
   get openPositionCount(): number {
     return this.open.size;
+  }
+  /** positions that count toward max_positions and the status: dust (under the market minimum) does not */
+  get tradablePositionCount(): number {
+    let n = 0;
+    for (const p of this.open.values()) if (!this.isDust(p)) n++;
+    return n;
+  }
+  /** what is left is under the market minimum: the exchange would refuse to protect or sell it */
+  isDust(p: PositionRecord): boolean {
+    return this.tooSmall(p) !== null;
   }
   get realizedPnl(): number {
     return this.realized;
@@ -98,6 +109,7 @@ export class Executor {
       id: p.id, symbol: p.symbol, side: 'long', amount: p.amount, entry_price: p.entry_price, current_price: price,
       unrealized_pnl: (price - p.entry_price) * p.amount - p.entry_fee, entry_fee: p.entry_fee,
       stop_loss_price: p.stop_loss_price, take_profit_price: p.take_profit_price, opened_at: p.opened_at, config_version: p.config_version,
+      dust: this.isDust(p),
     };
   }
 
@@ -117,7 +129,8 @@ export class Executor {
   /** Close one position at market: cancel its SL/TP first so nothing sells twice. */
   exit(positionId: number, reason: ExitReason): MaybePromise<Trade | null> {
     const position = this.open.get(positionId);
-    if (!position) return null;
+    // dust gets no sell the exchange would refuse: it is sold by hand, then written off
+    if (!position || this.isDust(position)) return null;
     const protective = [...this.active.values()].filter((o) => o.position_id === positionId && (o.purpose === 'stop_loss' || o.purpose === 'take_profit'));
     const cancelled = sequence(protective, (o) => this.cancel(o));
     return andThen(cancelled, () => {
@@ -128,6 +141,21 @@ export class Executor {
         () => (this.open.has(positionId) ? andThen(this.reprotect(position), () => null) : this.lastTrade),
       );
     });
+  }
+
+  /**
+   * Take a dust position off the books (after it was sold by hand, or to stop tracking it): no trade, as no order of
+   * the bot sold it. Its coins and cost leave the positions; the caller moves them to the account's holdings.
+   */
+  writeOff(positionId: number): PositionRecord | null {
+    const position = this.open.get(positionId);
+    if (!position || !this.isDust(position)) return null;
+    position.status = 'written_off';
+    position.closed_at = this.now;
+    this.journal.writeOffPosition(position);
+    this.untrack(position);
+    this.dust.delete(position.id);
+    return position;
   }
 
   exitAll(reason: ExitReason): MaybePromise<Trade[]> {

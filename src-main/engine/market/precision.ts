@@ -1,3 +1,4 @@
+import { defaultPaperBalance } from '../../../src-shared/contract';
 import type { MarketRules } from '../ports/exchange.port';
 
 /** decimals a step needs: 0.01 → 2, 0.25 → 2, 5e-4 → 4, 10 → 0 */
@@ -42,7 +43,9 @@ export function roundToStep(value: number, step: number, mode: 'down' | 'up' | '
 export function paperMarketRules(symbol: string, referencePrice: number): MarketRules {
   const [base, quote] = symbol.split('/');
   const price = referencePrice > 0 && Number.isFinite(referencePrice) ? referencePrice : 1;
+  // about a dollar's worth of the quote (1 USDT, 0.00001 BTC): steps and minimums scale with what the quote is worth
+  const unit = defaultPaperBalance(quote) / 10_000;
   const priceStep = 10 ** Math.floor(Math.log10(price * 1e-4));
-  const amountStep = Math.max(1e-8, 10 ** Math.floor(Math.log10(0.01 / price)));
-  return { symbol, base, quote, amountStep, priceStep: Math.max(1e-10, priceStep), minAmount: amountStep, minNotional: 1 };
+  const amountStep = Math.max(1e-8, 10 ** Math.floor(Math.log10((0.01 * unit) / price)));
+  return { symbol, base, quote, amountStep, priceStep: Math.max(1e-10, priceStep), minAmount: amountStep, minNotional: unit };
 }

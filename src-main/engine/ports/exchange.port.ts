@@ -84,6 +84,8 @@ export interface ExchangePort {
   onRecovered?(listener: () => void): void;
   /** called when trading must stop by itself: the keys were refused, or the exchange keeps failing (circuit breaker) */
   onTrouble?(listener: (reason: string) => void): void;
+  /** a simulated account's new start in quote (paper, before its first order) */
+  resetFunds?(quote: number): void;
 }
 
 export const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> =>

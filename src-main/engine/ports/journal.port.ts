@@ -12,7 +12,7 @@ export interface PositionRecord {
   opened_at: number;
   config_version: number;
   entry_client_order_id: string;
-  status: 'open' | 'closed';
+  status: 'open' | 'closed' | 'written_off';
   closed_at: number | null;
 }
 
@@ -26,6 +26,8 @@ export interface TradingJournal {
   openPosition(position: PositionRecord, entryOrder: Order): void;
   /** the exit order's fill, the position after it (closed, or smaller when the exit filled in part) and its trade, together */
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void;
+  /** a dust position taken off the books (status written_off): no order sold it, so no trade */
+  writeOffPosition(position: PositionRecord): void;
   /** what a restart needs */
   loadOpenPositions(): PositionRecord[];
   /** orders whose outcome we may not know yet: status new or open */
@@ -61,6 +63,9 @@ export class MemoryJournal implements TradingJournal {
     this.ids.trade = Math.max(this.ids.trade, trade.id);
     this.realized += trade.pnl;
     this.trades.push(trade);
+  }
+  writeOffPosition(position: PositionRecord): void {
+    this.positions.delete(position.id);
   }
   loadOpenPositions(): PositionRecord[] {
     return [...this.positions.values()].map((p) => ({ ...p }));

@@ -75,6 +75,21 @@ export class PaperExchange implements ExchangePort {
     this.slippageRate = slippagePct / 100;
   }
 
+  /** A new paper account (its start changed before the first order): the quote it holds, nothing else. */
+  resetFunds(quote: number): void {
+    if (this.orders.size > 0) throw new Error('the paper account has orders; its funds cannot be reset');
+    this.balance = { base: 0, quote };
+    this.opts.journal?.saveBalances(this.balance);
+  }
+
+  /** Money that moves without an order (a simulated deposit, withdrawal or trade by hand): the account changes, nothing else. */
+  moveFunds(change: Partial<Balances>): void {
+    const next = { base: this.balance.base + (change.base ?? 0), quote: this.balance.quote + (change.quote ?? 0) };
+    if (next.base < 0 || next.quote < 0) throw new Error('the paper account cannot go below zero');
+    this.balance = next;
+    this.opts.journal?.saveBalances(this.balance);
+  }
+
   market(): MarketRules {
     return this.opts.rules;
   }

@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
-  AuditRecord, BotConfig, ConfigVersion, EquityPoint, LogRecord, Order, Trade,
+  AuditRecord, BotConfig, CashFlow, ConfigVersion, EquityPoint, LogRecord, Order, Trade,
 } from '../../../../src-shared/contract';
 import type { Balances } from '../../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../../ports/journal.port';
 import type { PaperJournal, PaperOrder } from '../paper/paper.exchange';
 import type { EquityMarks, TradeTotals } from '../../kept-stats';
-import { LOG_LEVELS } from '../../../../src-shared/contract';
+import { LOG_LEVELS, withConfigDefaults } from '../../../../src-shared/contract';
 import { migrate } from './migrations';
 import { openDatabase, type SqlDatabase, type SqlDriverName } from './sql-driver';
 import { HistoryTables, type EquityAnswer, type HistoryRepair, type TradePage, type TradeWindow } from './history-tables';
@@ -224,6 +224,25 @@ export class SqliteStore implements TradingJournal {
     return this.history.queryEquity(q);
   }
 
+  // ── cash flows (money that moved without the bot) ───────────────────────────
+  /** written with the holdings they change, in one transaction (the caller's) */
+  insertCashFlow(f: Omit<CashFlow, 'id'>): CashFlow {
+    const info = this.db.prepare(`INSERT INTO cash_flows (ts, asset, amount, value, kind) VALUES (?, ?, ?, ?, ?)`).run(f.ts, f.asset, f.amount, f.value, f.kind);
+    return { id: Number(info.lastInsertRowid), ...f };
+  }
+  /** oldest first */
+  cashFlows(q: { from?: number; to?: number; limit: number }): CashFlow[] {
+    return this.db.prepare(`SELECT * FROM cash_flows WHERE ts >= ? AND ts <= ? ORDER BY ts, id LIMIT ?`)
+      .all(q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.limit) as CashFlow[];
+  }
+  netCashFlow(): number {
+    return (this.db.prepare(`SELECT coalesce(sum(value), 0) AS v FROM cash_flows`).get() as { v: number }).v;
+  }
+  /** a dust position taken off the books (no trade: no order of the bot sold it) */
+  writeOffPosition(p: PositionRecord): void {
+    this.stmt.savePosition.run(p);
+  }
+
   // ── audit and logs ─────────────────────────────────────────────────────────
   appendAudit(r: Omit<AuditRecord, 'id'>): AuditRecord {
     const info = this.stmt.insertAudit.run(r.ts, r.action, r.actor, JSON.stringify(r.detail));
@@ -256,5 +275,5 @@ export class SqliteStore implements TradingJournal {
 interface VersionRow { version: number; created_at: number; actor: string; reason: string; changes: string; config: string }
 const fromVersionRow = (r: VersionRow): ConfigVersion => ({
   version: r.version, created_at: r.created_at, actor: r.actor, reason: r.reason,
-  changes: JSON.parse(r.changes), config: JSON.parse(r.config) as BotConfig,
+  changes: JSON.parse(r.changes), config: withConfigDefaults(JSON.parse(r.config) as BotConfig),
 });
