@@ -17,6 +17,9 @@ const moved = (diff: number, scale: number) => Math.abs(diff) > 1e-8 + 1e-9 * Ma
  * coin left when a fee is taken and the rest rounded down to the amount step): it joins the holdings without a cash
  * flow, as its cost was already booked as fee. Null when nothing moved or the base cannot be valued yet.
  */
+/** float noise off an amount (sums of fills leave 1e-16s): exchanges count assets to 1e-8 at the finest */
+const clean = (x: number) => Math.round(x * 1e12) / 1e12;
+
 export function accountDrift(o: {
   expected: { base: number; quote: number };
   actual: { base: number; quote: number };
@@ -26,8 +29,8 @@ export function accountDrift(o: {
   ts: number;
 }): AccountDrift | null {
   const { rules, price, ts } = o;
-  const dBase = o.actual.base - o.expected.base;
-  const dQuote = o.actual.quote - o.expected.quote;
+  const dBase = clean(o.actual.base - o.expected.base);
+  const dQuote = clean(o.actual.quote - o.expected.quote);
   const baseMoved = moved(dBase, o.actual.base);
   const quoteMoved = moved(dQuote, o.actual.quote);
   if (!baseMoved && !quoteMoved) return null;
