@@ -20,8 +20,8 @@ function counts(report) {
   return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0) + (r.numTotalTests === 0 ? 1 : 0) };
 }
 
-/** the suites that touch SQLite: the store, its history tables and migrations, a runtime over a real file */
-const STORAGE_SUITES = ['tests/engine', 'tests/server/history-api.test.ts', 'tests/app/runtime-restart.test.ts'];
+/** the suites that touch SQLite: the store, its history tables and migrations, a runtime over a real file, the instance lock */
+const STORAGE_SUITES = ['tests/engine', 'tests/server/history-api.test.ts', 'tests/app/runtime-restart.test.ts', 'tests/app/instance-lock.test.ts'];
 
 mkdirSync('test-artifacts', { recursive: true });
 const typecheck = run('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);

@@ -12,6 +12,7 @@ import { closeInOrder, type StepListener } from './shutdown';
 import type { SecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';
 import { FileTokenVault, type TokenCipher } from '../fleet/fleet-store';
+import { ensureWritableDataDir } from './data-dir';
 
 export interface Services {
   runtime: BotRuntime;
@@ -41,6 +42,8 @@ export async function startServices(o: {
   tokenCipher?: TokenCipher;
 }): Promise<Services> {
   const { env, logger } = o;
+  // before the token file is written there: a folder this user may not write is named in one line
+  ensureWritableDataDir(env.dataDir);
   const controlToken = loadOrCreateControlToken({ dataDir: env.dataDir, envToken: env.controlToken });
   logger.addSecret(controlToken);
   const readToken = loadReadToken({ dataDir: env.dataDir, envToken: env.readToken });

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime } from '../../src-main/app/runtime';
+import { LOCK_OWNER_FILE } from '../../src-main/app/lock-owner';
 
 const open = (dataDir: string) => createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 }, replaySpeed: 1 });
 
@@ -14,14 +15,14 @@ describe('one bot per data directory', () => {
     const first = await open(dir);
     await expect(open(dir)).rejects.toThrow(/already running/);
     await first.close();
-    expect(existsSync(join(dir, 'botdesk.lock'))).toBe(false);
+    expect(existsSync(join(dir, LOCK_OWNER_FILE))).toBe(false);
     const second = await open(dir);
     await second.close();
   });
 
-  it('takes over the lock of a process that died without releasing it', async () => {
+  it('starts over the pid-file lock an earlier version left behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'botdesk-lock-'));
-    // a real pid that is certainly gone now
+    // a real pid that is certainly gone now (a live one is no obstacle either: tests/app/instance-lock.test.ts)
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     writeFileSync(join(dir, 'botdesk.lock'), dead);
     const rt = await open(dir);
