@@ -11,7 +11,7 @@
 import { CONNECTION_LOG_FIELD, LOCAL_BOT_ID, type BotEvent, type EventData, type ExitReason, type FleetAlert, type Status } from '../../src-shared/contract';
 import { BurstLimiter } from './burst-limiter';
 import { quoteOf, signedQuote } from './money-text';
-import { becameSelfPaused } from './pause-reasons';
+import { becameSelfPaused } from '../../src-shared/pause-reasons';
 
 export const NOTIFICATION_KINDS = ['trades', 'self_pause', 'errors', 'connection'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

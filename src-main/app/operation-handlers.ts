@@ -7,7 +7,7 @@ import type { Logger } from '../engine/log/logger';
 import type { EventBus } from '../engine/events/event-bus';
 import { statsFromTotals } from '../engine/kept-stats';
 import { decodeTradeCursor, encodeTradeCursor } from './trade-cursor';
-import { closeAllPauseReason } from './pause-reasons';
+import { closeAllPauseReason } from '../../src-shared/pause-reasons';
 
 export interface HandlerDeps {
   bot: Bot;

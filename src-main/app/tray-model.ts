@@ -5,7 +5,7 @@
 import type { Status } from '../../src-shared/contract';
 import { tradingMode } from '../../src-shared/trading-mode';
 import { quoteOf, signedQuote } from './money-text';
-import { isSelfPauseReason } from './pause-reasons';
+import { isSelfPauseReason } from '../../src-shared/pause-reasons';
 
 export const TRAY_ACTIONS = ['open_dashboard', 'start', 'pause', 'resume', 'stop', 'close_all', 'copy_token', 'quit'] as const;
 export type TrayActionId = (typeof TRAY_ACTIONS)[number];

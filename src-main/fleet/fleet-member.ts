@@ -2,7 +2,7 @@ import type {
   BotEvent, BotOperationName, CallerContext, FleetAlert, FleetBot, FleetLink, OperationOutput, Stats, Status,
 } from '../../src-shared/contract';
 import type { RawInput } from '../app/invoke-operation';
-import { becameSelfPaused } from '../app/pause-reasons';
+import { becameSelfPaused } from '../../src-shared/pause-reasons';
 
 /** What the fleet manager hears from a member. */
 export interface MemberListener {

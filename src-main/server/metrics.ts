@@ -40,12 +40,15 @@ export function renderMetrics(m: MetricsSnapshot): string {
     let header = headers.get(name);
     if (header === undefined) headers.set(name, (header = `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`));
     out += header;
-    for (const [labels, value] of samples) out += name + labels + ' ' + (Number.isFinite(value) ? value : 'NaN') + '\n';
+    // no NaN in any metric (contract §9): a figure that is not a number yet is left out
+    for (const [labels, value] of samples) if (Number.isFinite(value)) out += name + labels + ' ' + value + '\n';
   };
   const { status, stats } = m;
   metric('botdesk_bot_state', 'gauge', 'Lifecycle state of the bot (1 for the current one).', STATES.map((s) => [`{state="${s}"}`, status.state === s ? 1 : 0]));
   metric('botdesk_uptime_seconds', 'gauge', 'Seconds since the bot was started.', [['', status.uptime_s]]);
-  metric('botdesk_equity', 'gauge', 'Account equity in the quote currency.', [['', stats.equity]]);
+  metric('botdesk_stake_currency_info', 'gauge', 'The currency every money figure is in (the traded market\'s quote).', [[`{currency="${stats.stake_currency}"}`, 1]]);
+  metric('botdesk_equity', 'gauge', 'Account equity in the stake currency.', [['', stats.equity]]);
+  metric('botdesk_net_cash_flow', 'gauge', 'Deposits minus withdrawals found in the account, in the stake currency (never P&L).', [['', stats.net_cash_flow]]);
   metric('botdesk_realized_pnl', 'gauge', 'Realised profit and loss, after fees.', [['', stats.realized_pnl]]);
   metric('botdesk_unrealized_pnl', 'gauge', 'Unrealised profit and loss of open positions.', [['', stats.unrealized_pnl]]);
   metric('botdesk_fees_paid_total', 'counter', 'Fees paid.', [['', stats.fees_paid]]);

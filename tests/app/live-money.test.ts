@@ -82,7 +82,7 @@ describe('live money on the market the user holds funds in', () => {
     expect(status.attention).toEqual([]);
     const stats = await identity();
     expect(stats).toMatchObject({ stake_currency: 'BTC', start_equity: 1, net_cash_flow: 0 });
-    expect(stats.paused_reason).toBeUndefined();
+    expect((await call('getStatus')).state).toBe('running');
   });
 
   it('a manual entry spends 20% of the BTC; equity stays what the account holds at the last price', async () => {

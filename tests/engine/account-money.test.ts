@@ -18,8 +18,8 @@ import { createLogger } from '../../src-main/engine/log/logger';
 import { paperMarketRules } from '../../src-main/engine/market/precision';
 import { computeStats } from '../../src-main/engine/stats';
 import { createOperationHandlers } from '../../src-main/app/operation-handlers';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
-import type { BotEvent, OperationName } from '../../src-shared/contract';
+import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
+import type { BotEvent, OperationHandlers, OperationName } from '../../src-shared/contract';
 
 const TF = 300_000;
 
@@ -66,8 +66,9 @@ async function openBot(dir: string, startQuote: number, events: BotEvent[]) {
   const logger = createLogger({ level: 'error' });
   const bot = new Bot({ store, config, exchange, rules, feed, events: bus, logger, mode: 'live', speed: 1 });
   await bot.init();
-  const handlers = createOperationHandlers({ bot, config, store, logger, events: bus });
-  const call = (name: OperationName, raw: object = {}) => invokeOperation(handlers, name, raw, { actor: 'test' });
+  // the bot's own operations; the app's settings and fleet are not part of this test
+  const handlers = createOperationHandlers({ bot, config, store, logger, events: bus }) as OperationHandlers;
+  const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(handlers, name, raw, { actor: 'test' });
   return {
     bot, store, exchange, call,
     async close() {

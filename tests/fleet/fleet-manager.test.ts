@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetAlert, FleetEventData } from '../../src-shared/contract';
 import { TodayPnl } from '../../src-main/fleet/fleet-member';
-import { becameSelfPaused as selfPaused } from '../../src-main/app/pause-reasons';
+import { becameSelfPaused as selfPaused } from '../../src-shared/pause-reasons';
 import { FileTokenVault, FleetStore } from '../../src-main/fleet/fleet-store';
 import { testKeychain } from '../helpers/test-keychain';
 import { startApi, type ApiHarness } from '../helpers/api-harness';

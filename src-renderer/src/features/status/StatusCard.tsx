@@ -1,5 +1,6 @@
 import type { Status } from '../../../../src-shared/contract';
 import { tradingMode } from '../../../../src-shared/trading-mode';
+import { isSelfPauseReason } from '../../../../src-shared/pause-reasons';
 import { errorMessage } from '../../../../src-shared/api-client/api-error';
 import { dateTime, duration, money, price, signedMoney, signedPct, timeOfDay } from '../../components/format';
 import { Num } from '../../components/Num';
@@ -66,7 +67,8 @@ export function StatusCard() {
       <Attention items={status.attention} />
       {status.state === 'paused' && status.paused_reason && (
         <div className="paused-reason" data-testid="paused-reason" role="alert">
-          Paused by itself: {status.paused_reason}
+          {/* a person's close-all pauses in their name: only other reasons are the bot pausing itself */}
+          {isSelfPauseReason(status.paused_reason) ? 'Paused by itself' : 'Paused'}: {status.paused_reason}
           {status.paused_at !== null && <> at {dateTime(status.paused_at)}</>}
         </div>
       )}

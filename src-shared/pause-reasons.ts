@@ -1,4 +1,4 @@
-import type { Status } from '../../src-shared/contract';
+import type { Status } from './contract';
 
 /**
  * The reasons a pause carries in the status. A person's Pause leaves no reason; close-all pauses in a person's name;
