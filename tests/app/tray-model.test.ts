@@ -30,7 +30,7 @@ describe('tray model', () => {
     expect(live.tooltip).toBe('BotDesk · LIVE · REAL MONEY · ETH/BTC · running · today -0.000123 BTC');
     expect(labels(live)).toContain('Today: -0.000123 BTC');
     const testnet = trayView({ status: status({ mode: 'live', market: 'live', sandbox: true }) });
-    expect(testnet.tooltip).toBe('BotDesk · TESTNET · XRP/USDT · running · today +0.00 USDT');
+    expect(testnet.tooltip).toBe('BotDesk · TESTNET · XRP/USDT · running · today 0.00 USDT');
   });
 
   it('keeps the tooltip within what Windows shows, whatever the symbol', () => {

@@ -54,7 +54,8 @@ describe('fleet manager in-process', () => {
       expect(row.today_pnl).toBeCloseTo(stats.today_pnl, 9);
       expect(row.status?.equity).toBeCloseTo(stats.equity, 9);
     } finally {
-      await hub.call('POST', `/fleet/bots/${id}/remove`);
+      await remote.call('POST', '/bot/start'); // the tests after this one act on a running remote
+      await hub.call('POST', `/fleet/bots/${id}/remove`, {});
     }
   });
 
