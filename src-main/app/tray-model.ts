@@ -1,5 +1,5 @@
 /**
- * What the tray shows, as data: tooltip, icon state and menu, from the bot's status and today's P&L. No Electron here
+ * What the tray shows, as data: tooltip, icon state and menu, from the bot's status (today's P&L included). No Electron here
  * (shell/tray.ts draws it), so every rule about what is enabled when is tested under Node.
  */
 import type { Status } from '../../src-shared/contract';
@@ -32,9 +32,8 @@ export interface TrayView {
 }
 
 export interface TrayFacts {
+  /** equity, today's P&L and the open count as one status marks them: the dashboard's and the fleet row's figures */
   status: Status;
-  /** StatsSchema.today_pnl; null while it cannot be read */
-  todayPnl: number | null;
 }
 
 /** Windows cuts tray tooltips at 127 characters */
@@ -56,10 +55,10 @@ export function closeAllConfirmation(status: Status): TrayConfirmation {
   };
 }
 
-export function trayView({ status, todayPnl }: TrayFacts): TrayView {
+export function trayView({ status }: TrayFacts): TrayView {
   const mode = tradingMode(status);
   const quote = quoteOf(status.symbol);
-  const today = todayPnl === null ? '—' : signedQuote(todayPnl, quote);
+  const today = signedQuote(status.today_pnl, quote);
   const selfPaused = status.state === 'paused' && isSelfPauseReason(status.paused_reason);
   const attention = status.attention.length;
   const icon: TrayIconState = selfPaused || attention > 0 ? 'alert' : status.state;

@@ -8,7 +8,7 @@ import type { EventFeed } from '../engine/events/event-bus';
 import { invokeOperation } from './invoke-operation';
 import { trayView, type TrayFacts, type TrayView } from './tray-model';
 
-/** events after which the tray may show something else (status_change also carries equity, so today's P&L) */
+/** events after which the tray may show something else (status_change carries equity and today's P&L) */
 const REDRAW_ON: ReadonlySet<EventType> = new Set<EventType>(['status_change', 'trade', 'position']);
 
 export interface Timers {
@@ -18,7 +18,7 @@ export interface Timers {
 
 export interface TrayPresenterOptions {
   events: Pick<EventFeed, 'subscribe'>;
-  /** the current status and today's P&L, read when a redraw is due (never the figures of a stale event) */
+  /** the current status, read when a redraw is due (never the figures of a stale event) */
   read(): TrayFacts | Promise<TrayFacts>;
   render(view: TrayView): void;
   onError?(message: string): void;
@@ -35,12 +35,9 @@ export interface TrayPresenter {
   dispose(): void;
 }
 
-/** What the tray shows, read through the same operations as the API: the status and StatsSchema.today_pnl. */
+/** What the tray shows, read through the same operation as GET /bot/status. */
 export async function readTrayFacts(handlers: OperationHandlers): Promise<TrayFacts> {
-  const caller = { actor: 'tray' };
-  const status = await invokeOperation(handlers, 'getStatus', {}, caller);
-  const todayPnl = await invokeOperation(handlers, 'getStats', {}, caller).then((s) => s.today_pnl, () => null);
-  return { status, todayPnl };
+  return { status: await invokeOperation(handlers, 'getStatus', {}, { actor: 'tray' }) };
 }
 
 export function createTrayPresenter(o: TrayPresenterOptions): TrayPresenter {

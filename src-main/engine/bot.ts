@@ -10,6 +10,7 @@ import type { MarketFeed } from './ports/market-feed.port';
 import type { PositionRecord } from './ports/journal.port';
 import { Executor } from './execution/executor';
 import { accountFindings } from './execution/account-check';
+import { todayPnl } from './kept-stats';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { accountDrift } from './money/account-drift';
@@ -92,6 +93,7 @@ export class Bot {
         this.readAccountSoon();
         o.logger.info(`opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, { position_id: p.id, stop_loss: p.stop_loss_price, take_profit: p.take_profit_price });
         o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
+        this.publishStatus(true);
       },
       positionClosed: (p, t) => this.onTrade(p, t),
       positionReduced: (p, t) => {
@@ -101,6 +103,7 @@ export class Bot {
         // the trade first: every view folds its part out of the position, then the position's new size confirms it
         o.events.publish('trade', t);
         o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || t.exit_price), status: 'open' });
+        this.publishStatus(true);
       },
       unprotectable: (p, reason) => {
         o.logger.warn(`position #${p.id} cannot be protected on the exchange: ${reason}; sell it by hand on the exchange`, { position_id: p.id });
@@ -339,6 +342,10 @@ export class Bot {
     this.o.store.appendEquity(this.equityBuffer.splice(0), this.core.marks);
   }
 
+  /**
+   * A status_change at most once a second from the candles, and at once after every position or trade event: whoever
+   * follows the status alone (the fleet, the tray, a remote dashboard) never shows an open count the stream has passed.
+   */
   private publishStatus(force: boolean): void {
     const t = this.now();
     if (!force && t - this.lastStatusEvent < 1000) return;
@@ -352,6 +359,7 @@ export class Bot {
     this.o.logger.info(`closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, { trade_id: t.id, exit_price: t.exit_price });
     this.o.events.publish('position', { ...this.executor.toPosition(p, t.exit_price), status: 'closed' });
     this.o.events.publish('trade', t);
+    this.publishStatus(true);
   }
 
   /**
@@ -478,6 +486,7 @@ export class Bot {
       open_positions: this.executor.tradablePositionCount,
       pending_orders: this.executor.pendingOrders().length,
       equity: this.core.equity,
+      today_pnl: todayPnl(this.core.equity, this.core.dayStart),
       equity_ts: Number.isFinite(this.core.lastTs) && this.core.lastTs > 0 ? this.core.lastTs : null,
       last_price: price,
       last_cycle_at: this.lastCycleAt,

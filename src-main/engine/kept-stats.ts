@@ -15,6 +15,9 @@ export interface EquityMarks {
   day_start: number;
 }
 
+/** today's P&L of an equity figure: one formula for the status, the stats, and so every panel, the fleet and the tray */
+export const todayPnl = (equity: number, todayStart: number): number => equity - todayStart;
+
 /** /bot/stats from the kept figures: O(open positions), whatever the history. Same formulas as computeStats. */
 export function statsFromTotals(p: {
   totals: TradeTotals;
@@ -47,7 +50,7 @@ export function statsFromTotals(p: {
     ...tradeFigures(t),
     max_drawdown_pct: p.maxDrawdownPct,
     open_positions: p.openPositions.filter((x) => !x.dust).length,
-    today_pnl: equity - p.todayStart,
+    today_pnl: todayPnl(equity, p.todayStart),
   };
 }
 

@@ -1,5 +1,5 @@
 import type {
-  BotEvent, BotOperationName, CallerContext, FleetAlert, FleetBot, FleetLink, OperationOutput, Stats, Status,
+  BotEvent, BotOperationName, CallerContext, FleetAlert, FleetBot, FleetLink, OperationOutput, Status,
 } from '../../src-shared/contract';
 import type { RawInput } from '../app/invoke-operation';
 import { becameSelfPaused } from '../../src-shared/pause-reasons';
@@ -23,26 +23,6 @@ export interface FleetMember {
   /** `raw` is already checked against the operation's schemas; failures throw ServiceError */
   call<N extends BotOperationName>(name: N, raw: RawInput, caller: CallerContext): Promise<OperationOutput<N>>;
   close(): void;
-}
-
-/**
- * Today's P&L follows every status (equity moves each candle) without asking for the stats each time: the day's
- * starting equity is what the last stats answer implies, and stays so until the UTC day turns.
- */
-export class TodayPnl {
-  private dayStartEquity: number | null = null;
-  private day = -1;
-
-  fromStats(stats: Pick<Stats, 'equity' | 'today_pnl'>, now: number): void {
-    this.dayStartEquity = stats.equity - stats.today_pnl;
-    this.day = Math.floor(now / 86_400_000);
-  }
-
-  /** null when unknown or when the day turned since the stats were read (the caller refreshes them) */
-  of(status: Pick<Status, 'equity'> | null, now: number): number | null {
-    if (!status || this.dayStartEquity === null || Math.floor(now / 86_400_000) !== this.day) return null;
-    return status.equity - this.dayStartEquity;
-  }
 }
 
 /**

@@ -38,11 +38,10 @@ export class LocalBot implements FleetMember {
   }
 
   row(): FleetBot {
-    // both read kept figures: no trade scan, synchronous
+    // equity and today's P&L as one status marks them (the dashboard's and the tray's figures)
     const status = this.handlers.getStatus(NO_INPUT, HUB) as Status;
-    const stats = this.handlers.getStats(NO_INPUT, HUB) as OperationOutput<'getStats'>;
     return {
-      id: this.id, name: this.name, kind: 'local', url: null, link: 'local', status, today_pnl: stats.today_pnl,
+      id: this.id, name: this.name, kind: 'local', url: null, link: 'local', status, today_pnl: status.today_pnl,
       health: { connection: 'local', latency_ms: null, last_event_at: this.lastEventAt, last_seq: this.lastSeq, error: null },
     };
   }

@@ -15,7 +15,7 @@ import type { ConnectionState } from '../../src-shared/api-client/connection-sta
 import type { WebSocketLike } from '../../src-shared/api-client/event-socket';
 import { createHttpTransport } from '../../src-shared/api-client/http.transport';
 import type { RawInput } from '../app/invoke-operation';
-import { eventAlert, TodayPnl, type FleetMember, type MemberListener } from './fleet-member';
+import { eventAlert, type FleetMember, type MemberListener } from './fleet-member';
 import type { StoredBot } from './fleet-store';
 
 /** the server pings every 30 s: this long without a ping or a message means the link is dead (see below) */
@@ -47,8 +47,6 @@ const nodeWebSocket = silenceGuardedWebSocket(STREAM_SILENCE_MS);
 const PROBE_TIMEOUT_MS = 5000;
 /** long enough for a live close-all on a slow exchange, short enough that a fleet-wide action finishes */
 const CALL_TIMEOUT_MS = 20_000;
-/** stats after a trade, at most this often per bot (the P&L between them follows the status events) */
-const STATS_REFRESH_MS = 1000;
 
 export interface RemoteBotOptions {
   stored: StoredBot;
@@ -136,12 +134,10 @@ export class RemoteBot implements FleetMember {
   private readonly client: BotClient;
   private readonly now: () => number;
   private status: Status | null = null;
-  private readonly pnl = new TodayPnl();
   private readonly health: FleetHealth = { connection: 'connecting', latency_ms: null, last_event_at: null, last_seq: null, error: null };
   private readonly stopEvents: () => void;
   private readonly stopConnection: () => void;
   private readonly probeTimer: ReturnType<typeof setInterval>;
-  private statsTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
   constructor(private readonly o: RemoteBotOptions) {
@@ -164,7 +160,7 @@ export class RemoteBot implements FleetMember {
   row(): FleetBot {
     return {
       id: this.id, name: this.name, kind: 'remote', url: this.url, link: this.link,
-      status: this.status, today_pnl: this.pnl.of(this.status, this.now()), health: { ...this.health },
+      status: this.status, today_pnl: this.status?.today_pnl ?? null, health: { ...this.health },
     };
   }
 
@@ -179,7 +175,6 @@ export class RemoteBot implements FleetMember {
   close(): void {
     this.closed = true;
     clearInterval(this.probeTimer);
-    if (this.statsTimer) clearTimeout(this.statsTimer);
     this.stopEvents();
     this.stopConnection();
     this.client.close();
@@ -194,8 +189,6 @@ export class RemoteBot implements FleetMember {
     if (e.type === 'status_change') {
       this.status = e.data;
       this.o.listener.changed(this.id);
-    } else if (e.type === 'trade') {
-      this.refreshStatsSoon();
     }
   }
 
@@ -223,27 +216,13 @@ export class RemoteBot implements FleetMember {
   /** after every (re)connection: events may have been missed while away, so the snapshot is read again */
   private async resync(): Promise<void> {
     try {
-      const [status, stats] = await Promise.all([this.client.getStatus(), this.client.getStats()]);
+      const status = await this.client.getStatus();
       if (this.closed) return;
       this.status = status;
-      this.pnl.fromStats(stats, this.now());
       this.o.listener.changed(this.id);
     } catch {
       // the stream's own reconnect brings us back here
     }
-  }
-
-  private refreshStatsSoon(): void {
-    if (this.statsTimer) return;
-    this.statsTimer = setTimeout(() => {
-      this.statsTimer = null;
-      this.client.getStats().then((stats) => {
-        if (this.closed) return;
-        this.pnl.fromStats(stats, this.now());
-        this.o.listener.changed(this.id);
-      }, () => undefined);
-    }, STATS_REFRESH_MS);
-    this.statsTimer.unref();
   }
 
   private async probe(): Promise<void> {
@@ -253,8 +232,6 @@ export class RemoteBot implements FleetMember {
       if (this.closed) return;
       this.health.latency_ms = Math.round((performance.now() - t0) * 10) / 10;
       this.o.listener.changed(this.id);
-      // a day that turned leaves today's P&L unknown until the stats are read again
-      if (this.status && this.pnl.of(this.status, this.now()) === null) this.refreshStatsSoon();
     } catch {
       this.health.latency_ms = null;
     }

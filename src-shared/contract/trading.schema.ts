@@ -23,6 +23,7 @@ export const StatusSchema = z.object({
   pending_orders: z.number().int(),
   equity: z.number(),
   equity_ts: z.number().nullable().describe('market time (candle close) the equity figure was marked at; the equity curve\'s newest point'),
+  today_pnl: z.number().describe('`equity` minus the equity at the start of the current UTC day (market time): the figure of GET /bot/stats, marked with this `equity`'),
   last_price: z.number().nullable(),
   last_cycle_at: z.number().nullable(),
   config_version: z.number().int(),

@@ -13,7 +13,7 @@ import { invokeOperation } from '../../src-main/app/invoke-operation';
 
 const running: Status = {
   state: 'running', running: true, mode: 'live', exchange: 'binance', market: 'live', sandbox: false, symbol: 'ETH/USDT', stake_currency: 'USDT', timeframe: '1m',
-  started_at: 1, uptime_s: 10, open_positions: 1, pending_orders: 0, equity: 10_000, equity_ts: 1, last_price: 2000, last_cycle_at: 1,
+  started_at: 1, uptime_s: 10, open_positions: 1, pending_orders: 0, equity: 10_000, today_pnl: 0, equity_ts: 1, last_price: 2000, last_cycle_at: 1,
   config_version: 1, applied_config_version: 1, paused_reason: null, paused_at: null, attention: [],
 };
 const paused = (reason: string | null): Status => ({ ...running, state: 'paused', paused_reason: reason, paused_at: 2 });

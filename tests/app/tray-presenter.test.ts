@@ -43,7 +43,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 
 const baseStatus: Status = {
   state: 'running', running: true, mode: 'paper', exchange: 'paper', market: 'replay', sandbox: false, symbol: 'XRP/USDT', stake_currency: 'USDT', timeframe: '5m',
-  started_at: 1, uptime_s: 10, open_positions: 0, pending_orders: 0, equity: 10_000, equity_ts: 1, last_price: 0.5, last_cycle_at: 1,
+  started_at: 1, uptime_s: 10, open_positions: 0, pending_orders: 0, equity: 10_000, today_pnl: 0, equity_ts: 1, last_price: 0.5, last_cycle_at: 1,
   config_version: 1, applied_config_version: 1, paused_reason: null, paused_at: null, attention: [],
 };
 
@@ -54,7 +54,7 @@ describe('tray presenter', () => {
     let current: Status = baseStatus;
     let pnl = 0;
     const drawn: TrayView[] = [];
-    const presenter = createTrayPresenter({ events: bus, read: () => ({ status: current, todayPnl: pnl }), render: (v) => drawn.push(v), now: time.now, timers: time });
+    const presenter = createTrayPresenter({ events: bus, read: () => ({ status: { ...current, today_pnl: pnl } }), render: (v) => drawn.push(v), now: time.now, timers: time });
     await settle();
     expect(drawn).toHaveLength(1);
 
@@ -103,7 +103,7 @@ describe('tray presenter', () => {
       events: bus, minIntervalMs: 0, render: (v) => drawn.push(v), onError: (m) => errors.push(m),
       read: () => {
         if (fail) throw new Error('database is locked');
-        return { status: baseStatus, todayPnl: 1 };
+        return { status: baseStatus };
       },
     });
     await settle();
@@ -134,7 +134,7 @@ describe('tray presenter', () => {
       await waitFor(() => presenter.last?.icon === 'stopped', 'the tray to show the bot stopped');
       // stopped, the figures hold still: the tray's P&L is the API's today_pnl
       const stats = await runtime.handlers.getStats({} as never, { actor: 'test' });
-      expect((await readTrayFacts(runtime.handlers)).todayPnl).toBe(stats.today_pnl);
+      expect((await readTrayFacts(runtime.handlers)).status.today_pnl).toBe(stats.today_pnl);
       expect(labelsOf(presenter.last)).toContain(`Today: ${signedQuote(stats.today_pnl, 'USDT')}`);
       expect(presenter.last?.menu.find((i) => i.kind === 'action' && i.id === 'start')).toMatchObject({ enabled: true });
       await runtime.handlers.startBot({} as never, { actor: 'test' });

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetAlert, FleetEventData } from '../../src-shared/contract';
-import { TodayPnl } from '../../src-main/fleet/fleet-member';
 import { becameSelfPaused as selfPaused } from '../../src-shared/pause-reasons';
 import { FileTokenVault, FleetStore } from '../../src-main/fleet/fleet-store';
 import { testKeychain } from '../helpers/test-keychain';
@@ -38,6 +37,26 @@ describe('fleet manager in-process', () => {
     expect(local.today_pnl).toBe((await hub.call('GET', '/bot/stats')).body.today_pnl);
     await hub.call('POST', '/bot/start');
     await waitFor(() => fleetEvents.some((d) => d.kind === 'event' && d.bot_id === 'local'), 'a local event on the fleet bus');
+  });
+
+  it('a remote row shows the equity and today\'s P&L the remote\'s own status and stats give, not figures of its own', async () => {
+    const added = await hub.call('POST', '/fleet/bots', { name: 'Figures', url: remote.url, token: remote.token });
+    expect(added.status).toBe(200);
+    const id = added.body.bot.id as string;
+    try {
+      await remote.call('POST', '/bot/start');
+      await waitFor(() => (hub.runtime.fleet.fleet().bots.find((b) => b.id === id)?.status?.equity_ts ?? 0) > 0, 'the remote marked to market');
+      expect((await remote.call('POST', '/bot/stop')).status).toBe(200);
+      const stats = (await remote.call('GET', '/bot/stats')).body;
+      // stopped, the figures hold still: the row waits for the stop's status event, then says what the stats say
+      const row = await waitFor(() => hub.runtime.fleet.fleet().bots.find((b) => b.id === id && b.status?.state === 'stopped'), 'the row to show the stop');
+      expect(row.today_pnl).toBe(row.status?.today_pnl);
+      expect(row.today_pnl).toBeCloseTo(stats.today_pnl, 9);
+      expect(row.status?.equity).toBeCloseTo(stats.equity, 9);
+    } finally {
+      await remote.call('POST', '/bot/start'); // the tests after this one act on a running remote
+      await hub.call('POST', `/fleet/bots/${id}/remove`, {});
+    }
   });
 
   it('turns a bot\'s error event into one alert naming it, not one per repeat', async () => {
@@ -135,15 +154,6 @@ describe('a remote that stops answering (a dropped VPN: connections open, nothin
 });
 
 describe('fleet pieces', () => {
-  it('today\'s P&L follows equity from the day start the stats imply, and is unknown once the day turns', () => {
-    const pnl = new TodayPnl();
-    const noon = Date.UTC(2026, 0, 5, 12);
-    expect(pnl.of({ equity: 100 }, noon)).toBeNull();
-    pnl.fromStats({ equity: 10_050, today_pnl: 50 }, noon);
-    expect(pnl.of({ equity: 10_020 }, noon + 3600_000)).toBe(20);
-    expect(pnl.of({ equity: 10_020 }, Date.UTC(2026, 0, 6, 0, 1))).toBeNull();
-  });
-
   it('counts a pause with a reason as a self-pause once, never a person\'s close-all', () => {
     const base = { state: 'running', paused_reason: null } as never;
     const tripped = { state: 'paused', paused_reason: 'daily loss limit of 3% reached' } as never;

@@ -79,7 +79,7 @@ const expectSeqRun = (events: BotEvent[], first: number) => {
 const samples: { [K in EventType]: EventData<K> } = {
   status_change: {
     state: 'running', running: true, mode: 'paper', exchange: 'binance', market: 'replay', sandbox: false, symbol: 'BTC/USDT', stake_currency: 'USDT', timeframe: '5m',
-    started_at: 1_764_000_000_000, uptime_s: 42, open_positions: 1, pending_orders: 0, equity: 10_012.5, equity_ts: 1_764_000_000_000, last_price: 91_250.1,
+    started_at: 1_764_000_000_000, uptime_s: 42, open_positions: 1, pending_orders: 0, equity: 10_012.5, today_pnl: 12.5, equity_ts: 1_764_000_000_000, last_price: 91_250.1,
     last_cycle_at: 1_764_000_042_000, config_version: 3, applied_config_version: 3, paused_reason: null, paused_at: null, attention: [],
   },
   trade: {

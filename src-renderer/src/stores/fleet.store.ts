@@ -48,9 +48,8 @@ function reduceRows(bots: FleetBot[], data: Exclude<FleetEventData, { kind: 'ale
     const parsed = StatusSchema.safeParse(data.event.data);
     if (parsed.success) status = parsed.data;
   }
-  // today's P&L moves with equity between the hub's stats reads
-  const today_pnl = bot.today_pnl !== null && status && bot.status ? bot.today_pnl + (status.equity - bot.status.equity) : bot.today_pnl;
-  return replaceRow(bots, { ...bot, status, today_pnl, health });
+  // equity and today's P&L as the bot marked them together: the bot's own dashboard shows these figures
+  return replaceRow(bots, { ...bot, status, today_pnl: status?.today_pnl ?? null, health });
 }
 
 /** hub events are applied in batches at most this often: one render for a burst from many bots */

@@ -59,7 +59,7 @@ export function PositionsTable() {
               </tr>
             )}
             {positions.map((p) => (
-              <tr key={p.id} data-testid="position-row" data-position-id={p.id}>
+              <tr key={p.id} data-testid="position-row" data-position-id={p.id} data-amount={p.amount}>
                 <td className="num muted">{p.id}</td>
                 <td>{p.symbol} <span className="side-long">{p.side}</span></td>
                 <td className="r num">{amount(p.amount)}</td>

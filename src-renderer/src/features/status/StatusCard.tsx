@@ -30,7 +30,8 @@ function Attention({ items }: { items: string[] }) {
 export function StatusCard() {
   const { report } = useDashboard();
   const status = useDashboardStore('status', (s) => s.status);
-  const stats = useDashboardStore('status', (s) => s.stats);
+  // the open count is the positions table's own list: both change in the render that applies a position event
+  const open = useDashboardStore('positions', (s) => s.positions.length);
   const busy = useDashboardStore('status', (s) => s.busy);
   const transition = useDashboardStore('status', (s) => s.transition);
   const quote = useQuote();
@@ -45,8 +46,10 @@ export function StatusCard() {
   }
   const act = (a: Transition) => transition(a).catch((e) => report(new Error(`${a} failed: ${errorMessage(e)}`)));
   const running = status.state !== 'stopped';
-  const todayPnl = stats?.today_pnl ?? null;
-  const todayPct = stats && stats.equity - stats.today_pnl > 0 ? (stats.today_pnl / (stats.equity - stats.today_pnl)) * 100 : null;
+  // equity and today's P&L as one status marks them (the fleet row and the tray show the same pair)
+  const todayPnl = status.today_pnl;
+  const dayStart = status.equity - todayPnl;
+  const todayPct = dayStart > 0 ? (todayPnl / dayStart) * 100 : null;
   const applying = status.applied_config_version !== null && status.applied_config_version !== status.config_version;
 
   return (
@@ -86,7 +89,7 @@ export function StatusCard() {
         <dt>Uptime</dt>
         <dd><span className="num" data-testid="status-uptime">{running ? duration(uptime) : '—'}</span></dd>
         <dt>Open / pending</dt>
-        <dd><span className="num" data-testid="status-counts">{status.open_positions} / {status.pending_orders}</span></dd>
+        <dd><span className="num" data-testid="status-counts" data-open={open} data-pending={status.pending_orders}>{open} / {status.pending_orders}</span></dd>
         <dt>Config</dt>
         <dd>
           <span className="num" data-testid="status-config-version" data-version={status.config_version} data-applied={status.applied_config_version ?? ''}>
