@@ -17,6 +17,7 @@ export function PositionsTable() {
   const close = useDashboardStore('positions', (s) => s.close);
   const [confirming, setConfirming] = useState<Position | null>(null);
   const total = openTotals(positions).unrealized;
+  const dustCount = positions.filter((p) => p.dust).length;
   const quote = useQuote();
 
   const doClose = (p: Position) => {
@@ -30,7 +31,7 @@ export function PositionsTable() {
       testId="positions"
       aside={
         <span className="muted">
-          {positions.length} open · <Num text={signedMoney(total)} unit={quote} signOf={total} value={total} testId="positions-unrealized" />
+          {positions.filter((p) => !p.dust).length} open{dustCount > 0 && <> · {dustCount} dust</>} · <Num text={signedMoney(total)} unit={quote} signOf={total} value={total} testId="positions-unrealized" />
         </span>
       }
     >
@@ -59,7 +60,7 @@ export function PositionsTable() {
               </tr>
             )}
             {positions.map((p) => (
-              <tr key={p.id} data-testid="position-row" data-position-id={p.id} data-amount={p.amount}>
+              <tr key={p.id} data-testid={p.dust ? 'position-dust-row' : 'position-row'} data-position-id={p.id} data-amount={p.amount} className={p.dust ? 'dust' : undefined}>
                 <td className="num muted">{p.id}</td>
                 <td>{p.symbol} <span className="side-long">{p.side}</span></td>
                 <td className="r num">{amount(p.amount)}</td>
@@ -73,9 +74,13 @@ export function PositionsTable() {
                 <td className="r num tp">{price(p.take_profit_price)}</td>
                 <td className="num muted">{dateTime(p.opened_at)}</td>
                 <td className="r">
+                  {p.dust ? (
+                    <span className="muted" title="under the market minimum: the exchange will not sell it; sell it by hand, then write it off (POST /bot/positions/:id/write-off)">dust</span>
+                  ) : (
                   <button type="button" className="btn-small" data-testid="position-close" disabled={closing.includes(p.id)} onClick={() => setConfirming(p)}>
                     {closing.includes(p.id) ? 'Closing…' : 'Close'}
                   </button>
+                  )}
                 </td>
               </tr>
             ))}

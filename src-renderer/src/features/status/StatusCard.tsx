@@ -31,7 +31,8 @@ export function StatusCard() {
   const { report } = useDashboard();
   const status = useDashboardStore('status', (s) => s.status);
   // the open count is the positions table's own list: both change in the render that applies a position event
-  const open = useDashboardStore('positions', (s) => s.positions.length);
+  // dust (under the market minimum) is listed apart and does not count as open, as in the status and max_positions
+  const open = useDashboardStore('positions', (s) => s.positions.filter((p) => !p.dust).length);
   const busy = useDashboardStore('status', (s) => s.busy);
   const transition = useDashboardStore('status', (s) => s.transition);
   const quote = useQuote();
