@@ -14,6 +14,7 @@ import { todayPnl } from './kept-stats';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { accountDrift } from './money/account-drift';
+import { errorLine } from './adapters/ccxt/open-exchange';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -157,15 +158,16 @@ export class Bot {
     const last = this.candles.at(-1);
     if (last) this.o.exchange.observePrice?.(last.close); // a manual entry right after start has a price to go by
     this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
-    await this.reconcile('restart');
-    this.core.remark(); // at the warm-up's last price, before anyone reads the status
+    try {
+      await this.reconcile('restart');
+      this.core.remark(); // at the warm-up's last price, before anyone reads the status
+      // live equity is the account: never start on a guessed one
+      if (this.o.mode === 'live') await this.readAccount();
+    } catch (e) {
+      if (this.o.mode !== 'live') throw e;
+      throw new Error(`the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: ${errorLine(e)}`);
+    }
     if (this.o.mode === 'live') {
-      // equity is the account: never start on a guessed one
-      try {
-        await this.readAccount();
-      } catch (e) {
-        throw new Error(`the exchange did not give the account's balances, so the bot cannot know its equity: ${(e as Error).message}`);
-      }
       this.accountTimer = setInterval(() => this.readAccountSoon(), this.o.accountReadEveryMs ?? ACCOUNT_READ_EVERY_MS);
       this.accountTimer.unref?.();
     }

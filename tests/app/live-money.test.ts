@@ -145,3 +145,19 @@ describe('live money on the market the user holds funds in', () => {
     expect(nonFinite(events.map((e) => e.data))).toEqual([]);
   });
 });
+
+describe('an account the exchange will not read at start', () => {
+  it('does not start on a guessed equity: the start fails with one sentence saying why', async () => {
+    const emu = await startBinanceEmulator({ balances: { USDT: 1000 } });
+    try {
+      emu.fault({ kind: '503', path: '/api/v3/account', times: Infinity });
+      const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-unread-'));
+      await expect(createBotRuntime({
+        dataDir, mode: 'live', market: { kind: 'live' },
+        exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+      })).rejects.toThrow(/^the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: \w+: (?!.*https?:)/);
+    } finally {
+      await emu.close();
+    }
+  }, 60_000);
+});

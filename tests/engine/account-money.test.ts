@@ -141,6 +141,32 @@ describe('money matches the account (property)', () => {
   }, 120_000);
 });
 
+describe('an empty account', () => {
+  it('is a state with a sentence, never a loss: the kill switch does not trip on a zero baseline, nothing reads NaN', async () => {
+    const events: BotEvent[] = [];
+    const b = await openBot(mkdtempSync(join(tmpdir(), 'botdesk-empty-')), 0, events);
+    try {
+      await b.call('updateConfig', { body: { max_daily_loss_pct: 5 } });
+      await b.call('startBot');
+      let ts = Date.UTC(2024, 0, 1);
+      for (const close of [100, 90, 70, 50, 20]) await b.bot.serial(() => b.bot.core.processCandle((ts += TF), close, close, close, close));
+      const status = await b.call('getStatus');
+      expect(status).toMatchObject({ state: 'running', paused_reason: null, equity: 0 });
+      expect(status.attention).toContain('the account holds 0 USDT: deposit USDT or pick a market whose quote you hold');
+      expect(b.bot.core.haltReason).toBeNull();
+      expect(nonFinite({ status, stats: await b.call('getStats'), events: events.map((e) => e.data) })).toEqual([]);
+      // a deposit mends it: the next entry is sized on the new equity
+      b.exchange.moveFunds({ quote: 500 });
+      await b.bot.refreshAccount();
+      expect((await b.call('getStatus')).attention).toEqual([]);
+      const { position } = await b.call('openPosition', { body: { size_pct: 10 } });
+      expect(position.amount * position.entry_price).toBeCloseTo(50, 0);
+    } finally {
+      await b.close();
+    }
+  });
+});
+
 async function check(b: Awaited<ReturnType<typeof openBot>>, s: Step): Promise<void> {
   const [status, stats, positions, cash] = await Promise.all([b.call('getStatus'), b.call('getStats'), b.call('getPositions'), b.call('getCashflows')]);
   expect(nonFinite({ status, stats, positions, cash }), JSON.stringify(s)).toEqual([]);
