@@ -424,7 +424,8 @@ export class Bot {
     const price = this.core.lastPrice;
     if (!Number.isFinite(price) && base.total > 0) return; // coins cannot be valued without a price yet
     const value = (amount: number) => (amount === 0 ? 0 : amount * price);
-    if (store.lastIds().order === 0) {
+    // no order yet (or a start never read: nothing better is known): the account is the start
+    if (store.lastIds().order === 0 || !this.ledger.startKnown) {
       const was = this.ledger.startKnown ? this.core.equity : null;
       this.ledger.rebase(quote.total + value(base.total), { base: base.total, basis: value(base.total) });
       this.core.rebase(this.ledger.cashBase, this.ledger.holdings.base);

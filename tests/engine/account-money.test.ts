@@ -19,7 +19,7 @@ import { paperMarketRules } from '../../src-main/engine/market/precision';
 import { computeStats } from '../../src-main/engine/stats';
 import { createOperationHandlers } from '../../src-main/app/operation-handlers';
 import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
-import type { BotEvent, OperationHandlers, OperationName } from '../../src-shared/contract';
+import type { BotEvent, OperationHandlers, OperationName, Order } from '../../src-shared/contract';
 
 const TF = 300_000;
 
@@ -163,6 +163,59 @@ describe('an empty account', () => {
       expect(position.amount * position.entry_price).toBeCloseTo(50, 0);
     } finally {
       await b.close();
+    }
+  });
+});
+
+describe('dust', () => {
+  it('is shown apart, not counted as open, never sent to the exchange, and written off without moving equity', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-dust-'));
+    // what an exit that filled in part leaves: 0.005 coins at 100, worth less than the market's minimum order
+    const seed = new SqliteStore(dir);
+    seed.setMeta('start_equity', '1000');
+    const entry: Order = {
+      id: 1, client_order_id: 'bd-1', exchange_order_id: 'x-1', symbol: 'XRP/USDT', side: 'buy', type: 'market', purpose: 'entry', amount: 0.005,
+      price: null, trigger_price: null, status: 'filled', filled: 0.005, average_price: 100, fee: 0.01, position_id: 1, exit_reason: null,
+      created_at: 1, updated_at: 1, config_version: 1,
+    };
+    seed.openPosition({
+      id: 1, symbol: 'XRP/USDT', amount: 0.005, entry_price: 100, entry_fee: 0.01, stop_loss_price: 90, take_profit_price: 110, opened_at: 1,
+      config_version: 1, entry_client_order_id: 'bd-1', status: 'open', closed_at: null,
+    }, entry);
+    seed.close();
+    const events: BotEvent[] = [];
+    const b = await openBot(dir, 1000 - 0.5 - 0.01, events);
+    try {
+      b.exchange.moveFunds({ base: 0.005 });
+      await b.bot.serial(() => b.bot.core.processCandle(TF, 100, 100, 100, 100)); // a price to value coins at
+      await b.bot.refreshAccount();
+      const [position] = await b.call('getPositions');
+      expect(position).toMatchObject({ id: 1, dust: true });
+      expect((await b.call('getStatus')).open_positions).toBe(0);
+      expect((await b.call('getCashflows')).cashflows).toEqual([]);
+      await expect(b.call('closePosition', { params: { id: '1' } })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/under the market minimum.*write it off/) });
+      await b.call('startBot');
+      expect((await b.call('closeAll')).closed).toEqual([]);
+      expect(b.store.listOrders('all', 10)).toHaveLength(1); // no sell the exchange would refuse was sent
+      const before = await b.call('getStats');
+      // sold by hand on the exchange, then written off
+      b.exchange.moveFunds({ base: -0.005, quote: 0.5 });
+      await b.bot.refreshAccount();
+      await expect(b.call('writeOffPosition', { params: { id: '2' } })).rejects.toMatchObject({ status: 404 });
+      expect(await b.call('writeOffPosition', { params: { id: '1' } })).toEqual({ success: true, position_id: 1 });
+      expect(await b.call('getPositions')).toEqual([]);
+      const after = await b.call('getStats');
+      expect(near(after.equity, b.exchange.balances().quote)).toBe(true);
+      expect(near(after.equity, after.start_equity + after.realized_pnl + after.unrealized_pnl + after.net_cash_flow)).toBe(true);
+      expect(after.trades_count).toBe(before.trades_count); // no trade: no order of the bot sold it
+      expect(b.store.listAudit(5).map((r) => r.action)).toContain('write_off_position');
+      await b.close();
+      // written off for good: a restart does not bring it back
+      const again = await openBot(dir, 0, events);
+      expect(await again.call('getPositions')).toEqual([]);
+      await again.close();
+    } finally {
+      await b.close().catch(() => undefined);
     }
   });
 });
