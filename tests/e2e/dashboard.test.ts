@@ -197,6 +197,8 @@ describe('dashboard in the browser', () => {
     await page.waitForSelector(byTestId('positions-empty'));
     await waitForState('paused');
     await page.waitForSelector(byTestId('paused-reason'));
+    // a person's close-all pauses in their name: the card must not say the bot paused itself
+    expect(await page.textContent(byTestId('paused-reason'))).toMatch(/^Paused: close-all by /);
     expect((await server.api<Position[]>('GET', '/bot/positions')).body).toEqual([]);
     const s = await status();
     expect(s.state).toBe('paused');
