@@ -64,6 +64,11 @@ export const configFields = {
   fee_pct: num(0, 5),
   /** Paper trading slippage on market fills, % of price. */
   slippage_pct: num(0, 5),
+  /**
+   * Live entries' price band: an entry is sent as a limit IOC at the last price plus this %, so it never fills above
+   * that; what does not fill at once is dropped and reported. Exits stay at market. Paper uses slippage_pct instead.
+   */
+  max_slippage_pct: num(0, 10),
 } as const;
 
 export const CROSS_FIELD_MESSAGE = 'position_size_pct × max_positions must not exceed 100 (spot, no leverage)';
@@ -99,6 +104,7 @@ export const DEFAULT_CONFIG: BotConfig = {
   max_daily_loss_pct: 5,
   fee_pct: 0.1,
   slippage_pct: 0.05,
+  max_slippage_pct: 0.5,
 };
 
 export const ConfigChangeSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });

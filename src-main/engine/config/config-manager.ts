@@ -35,7 +35,8 @@ export class ConfigManager {
   constructor(private readonly store: SqliteStore, now: number, initial: BotConfig = DEFAULT_CONFIG) {
     const latest = store.latestConfigVersion();
     if (latest) {
-      this.snapshot = { config: latest.config, version: latest.version };
+      // a field added since this data directory was written (max_slippage_pct…) takes its default
+      this.snapshot = { config: { ...DEFAULT_CONFIG, ...latest.config }, version: latest.version };
     } else {
       const config = BotConfigSchema.parse(initial);
       store.insertConfigVersion({ version: 1, created_at: now, actor: 'startup', reason: 'initial config', changes: [], config });

@@ -28,6 +28,7 @@ const LABELS: Record<string, [label: string, unit: string]> = {
   max_daily_loss_pct: ['Daily loss limit', '% (0 = off)'],
   fee_pct: ['Paper fee', '% per fill'],
   slippage_pct: ['Paper slippage', '%'],
+  max_slippage_pct: ['Live entry price band', '% above the last price'],
   'strategy.name': ['Strategy', ''],
 };
 const ACRONYMS = new Set(['rsi', 'ema', 'sma', 'atr', 'macd']);
