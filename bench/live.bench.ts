@@ -29,7 +29,7 @@ async function latency(): Promise<void> {
   const call = (name: Parameters<typeof invokeOperation>[1], body?: object) => invokeOperation(rt.handlers, name, { body }, { actor: 'bench' });
   try {
     await call('updateConfig', {
-      timeframe: '1m', max_positions: 1, position_size_pct: 10, stop_loss_pct: 20, take_profit_pct: 20, max_daily_loss_pct: 0,
+      timeframe: '1m', max_positions: 1, position_size_pct: 10, stop_loss_pct: 20, take_profit_pct: 20, max_daily_loss_pct: 10,
       strategy: { name: 'ema_cross', params: { fast: 2, slow: 3, rsi_period: 14, rsi_max: 0 } },
     });
     // the feed was opened on 5m: wait for the switch to 1m to be in place

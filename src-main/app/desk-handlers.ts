@@ -8,6 +8,7 @@ import type { TokenAuth } from '../server/token-auth';
 import { generateToken, writeControlToken, writeReadToken } from '../server/token-store';
 import { createExchangeKeyHandlers, type ExchangeKeySource } from './exchange-key-handlers';
 import type { SettingsStore } from './settings-store';
+import { liveLimitsFromEnvNames, type LiveLimits, type LiveLimitsFromEnv } from './live-limits';
 
 export interface DeskDeps {
   dataDir: string;
@@ -25,6 +26,8 @@ export interface DeskDeps {
   /** desktop only: registers or removes the login item (throws when the OS refuses); headless just stores the wish */
   applyLaunchAtLogin?: (on: boolean) => void;
   keys: ExchangeKeySource;
+  /** the live limits this process runs under, and the BOT_LIVE_* variables that were set */
+  liveLimits: { inForce: LiveLimits; fromEnv: LiveLimitsFromEnv };
 }
 
 export type Audit = (action: string, caller: CallerContext, detail?: Record<string, unknown>) => void;
@@ -45,6 +48,10 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
         read: { configured: hasRead, source: hasRead ? (d.readTokenFromEnv ? 'env' : 'file') : null, editable: !d.readTokenFromEnv },
       },
       warning: d.settings.warning,
+      live_limits: {
+        in_force: { markets: d.liveLimits.inForce.markets, max_daily_loss_pct: d.liveLimits.inForce.maxDailyLossPct, max_order: d.liveLimits.inForce.maxOrder },
+        from_env: liveLimitsFromEnvNames(d.liveLimits.fromEnv),
+      },
     };
   };
 
@@ -107,6 +114,17 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
         throw new ServiceError(409, `The settings could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed.`);
       }
       audit('update_settings', caller, { fields: Object.keys(patch) });
+      return { success: true as const, settings: view() };
+    },
+    // IPC only (no HTTP route): a control token trades inside the limits and cannot lift them
+    updateLiveLimits: async (input, caller) => {
+      try {
+        await d.settings.update({ live_limits: input.body });
+      } catch (e) {
+        throw new ServiceError(409, `The live limits could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed.`);
+      }
+      const saved = d.settings.get().live_limits;
+      audit('update_live_limits', caller, { fields: Object.keys(input.body), ...saved });
       return { success: true as const, settings: view() };
     },
     ...createExchangeKeyHandlers(d.keys, d.logger, audit),

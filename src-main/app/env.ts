@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MarketSpec } from './runtime';
+import { parseLiveLimitsEnv, type LiveLimitsFromEnv } from './live-limits';
 
 /** A bad environment variable: printed as one line, and the process exits without starting anything. */
 export class EnvError extends Error {}
@@ -22,6 +23,8 @@ export interface AppEnv {
   exchangeSandbox: boolean;
   exchangeApiUrl?: string;
   exchangeKeyFile?: string;
+  /** BOT_LIVE_MARKETS, BOT_LIVE_MAX_DAILY_LOSS_PCT, BOT_LIVE_MAX_ORDER: only those set (they win over Settings) */
+  liveLimits: LiveLimitsFromEnv;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -73,6 +76,7 @@ export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } =
   const readToken = env.BOT_API_READ_TOKEN?.trim();
   if (readToken !== undefined && readToken !== '' && readToken.length < 16) throw new EnvError('BOT_API_READ_TOKEN is too short; use at least 16 characters.');
   if (token && readToken && token === readToken) throw new EnvError('BOT_API_READ_TOKEN must differ from BOT_API_TOKEN.');
+  const liveLimits = parseLiveLimitsEnv(env, (m) => new EnvError(m));
 
   return {
     dataDir, host, port: Number(portText), portFromEnv: !!env.BOT_API_PORT?.trim(), allowRemote,
@@ -80,5 +84,6 @@ export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } =
     mode, liveConfirmed: env.BOT_LIVE_CONFIRM === 'yes', market, replaySpeed: speed,
     exchange: env.BOT_EXCHANGE?.trim() || 'binance', exchangeSandbox: env.BOT_EXCHANGE_SANDBOX === '1',
     exchangeApiUrl: env.BOT_EXCHANGE_API_URL?.trim() || undefined, exchangeKeyFile: env.BOT_EXCHANGE_KEY_FILE?.trim() || undefined,
+    liveLimits,
   };
 }

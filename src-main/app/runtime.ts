@@ -15,6 +15,7 @@ import type { Audit } from './desk-handlers';
 import { FleetManager } from '../fleet/fleet-manager';
 import { createFleetHandlers } from '../fleet/fleet-handlers';
 import type { TokenVault } from '../fleet/fleet-store';
+import type { LiveLimits } from './live-limits';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -30,6 +31,8 @@ export interface BotRuntimeOptions {
   credentials?: ExchangeCredentials;
   /** test hooks for the live exchange */
   live?: VenueOptions['live'];
+  /** live trading's limits (BOT_LIVE_* or the desktop Settings; contract §9); default: the contract's defaults */
+  liveLimits?: LiveLimits;
   logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
   /** tokens, settings and keys (app/desk-handlers.ts), given the audit log; without it those operations answer 409 */
   deskHandlers?: (audit: Audit) => DeskOperationHandlers;
@@ -82,6 +85,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     throw e;
   }
   let stopFeed = () => {};
+  let flushLogs: NodeJS.Timeout | undefined;
   try {
     const pendingLogs: LogRecord[] = [];
     // GET /bot/logs after a restart still shows what happened before it
@@ -90,20 +94,20 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       events.publish('log', r);
       pendingLogs.push(r);
     });
-    const flushLogs = setInterval(() => store.appendLogs(pendingLogs.splice(0), LOG_ROWS_KEPT), 1000);
+    flushLogs = setInterval(() => store.appendLogs(pendingLogs.splice(0), LOG_ROWS_KEPT), 1000);
     flushLogs.unref();
 
     const config = new ConfigManager(store, Date.now());
     const market = opts.market ?? { kind: 'replay', path: sampleCandlesPath() };
     const v = await openVenue({
-      mode, market, exchange: opts.exchange ?? { id: 'binance', sandbox: false }, credentials: opts.credentials, live: opts.live, config, store, logger,
+      mode, market, exchange: opts.exchange ?? { id: 'binance', sandbox: false }, credentials: opts.credentials, live: opts.live, liveLimits: opts.liveLimits, config, store, logger,
     });
     stopFeed = v.close;
     // a live feed hands over candles as they close: the loop just looks for the next one a few times a second
     const speed = market.kind === 'live' ? LIVE_LOOP_CHECKS_PER_S : opts.replaySpeed ?? 1;
     const bot = new Bot({
       store, config, exchange: v.exchange, rules: v.rules, feed: v.feed, events, logger, mode, speed,
-      venue: v.venue, switchMarket: v.switchMarket, accountReadEveryMs: opts.live?.accountReadEveryMs,
+      venue: v.venue, switchMarket: v.switchMarket, entryLimit: v.entryLimit, accountReadEveryMs: opts.live?.accountReadEveryMs,
     });
     await bot.init();
     const audit: Audit = (action, caller, detail = {}) => {
@@ -134,6 +138,9 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       })()),
     };
   } catch (e) {
+    // a start refused after the log flush began (a bad live limit, an exchange that will not open) must not leave
+    // it writing into the closed database
+    clearInterval(flushLogs);
     stopFeed();
     store.close();
     lock.release();

@@ -13,6 +13,7 @@ import type { SecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';
 import { FileTokenVault, type TokenCipher } from '../fleet/fleet-store';
 import { ensureWritableDataDir } from './data-dir';
+import { resolveLiveLimits } from './live-limits';
 
 export interface Services {
   runtime: BotRuntime;
@@ -58,8 +59,10 @@ export async function startServices(o: {
   // BOT_API_PORT wins over the port saved in the settings
   const port = env.portFromEnv ? env.port : settings.get().api_port;
   let listening: number | null = null;
+  // BOT_LIVE_* where set, else the limits saved in the desktop Settings; read once, at start
+  const liveLimits = resolveLiveLimits(env.liveLimits, settings.get().live_limits);
   const runtime = await createBotRuntime({
-    dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger, credentials,
+    dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger, credentials, liveLimits,
     exchange: { id: env.exchange, sandbox: env.exchangeSandbox, apiUrl: env.exchangeApiUrl },
     fleet: { vault: new FileTokenVault(env.dataDir, o.tokenCipher) },
     deskHandlers: (audit) => createDeskHandlers({
@@ -68,6 +71,7 @@ export async function startServices(o: {
       portFromEnv: env.portFromEnv ? env.port : null, listeningPort: () => listening,
       applyLaunchAtLogin: o.applyLaunchAtLogin,
       keys: { secrets: o.secrets ?? null, keyFile: env.exchangeKeyFile, exchange: env.exchange },
+      liveLimits: { inForce: liveLimits, fromEnv: env.liveLimits },
     }, audit),
   });
   let api: ApiServer;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../../src-shared/contract';
+import { DEFAULT_SETTINGS, SettingsSchema, type LiveLimitsPatch, type Settings, type SettingsPatch } from '../../src-shared/contract';
 import { writeFileAtomic } from './atomic-file';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -44,13 +44,17 @@ export class SettingsStore {
    * login item) may throw to refuse it, and nothing is written then; a failed write leaves the file and memory as
    * they were.
    */
-  update(patch: SettingsPatch, beforeWrite?: (next: Settings, previous: Settings) => void | Promise<void>): Promise<Settings> {
+  update(
+    patch: SettingsPatch & { live_limits?: LiveLimitsPatch },
+    beforeWrite?: (next: Settings, previous: Settings) => void | Promise<void>,
+  ): Promise<Settings> {
     const run = this.queue.then(async () => {
       const previous = this.current;
       const next = SettingsSchema.parse({
         ...previous,
         ...dropUndefined(patch),
         notifications: { ...previous.notifications, ...dropUndefined(patch.notifications ?? {}) },
+        live_limits: { ...previous.live_limits, ...dropUndefined(patch.live_limits ?? {}) },
       });
       await beforeWrite?.(next, previous);
       mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
@@ -93,9 +97,11 @@ export function readSettingsFile(file: string): { settings: Settings; warning: s
   for (const [key, value] of Object.entries(raw)) {
     const schema = shape[key];
     if (!schema) continue; // a field from a newer version: ignored, not an error
-    const r = key === 'notifications' ? SettingsSchema.shape.notifications.partial().safeParse(value) : schema.safeParse(value);
+    // the objects' fields added in later versions take their defaults
+    const nested = key === 'notifications' || key === 'live_limits';
+    const r = nested ? SettingsSchema.shape[key].partial().safeParse(value) : schema.safeParse(value);
     if (!r.success) bad.push(key);
-    else settings[key] = key === 'notifications' ? { ...DEFAULT_SETTINGS.notifications, ...(r.data as object) } : r.data;
+    else settings[key] = nested ? { ...DEFAULT_SETTINGS[key], ...(r.data as object) } : r.data;
   }
   const warning = bad.length ? `${file} has invalid ${bad.join(', ')}; the default is used for ${bad.length > 1 ? 'them' : 'it'} until the settings are saved again.` : null;
   return { settings: settings as Settings, warning };

@@ -13,6 +13,8 @@ import type { ExchangePort, MarketRules } from '../engine/ports/exchange.port';
 import type { MarketFeed } from '../engine/ports/market-feed.port';
 import type { CandleListener } from '../engine/trading-core';
 import { EnvError } from './env';
+import { resolveLiveLimits, type LiveLimits } from './live-limits';
+import { applyLiveLimits, type EntryLimit } from './live-limits-venue';
 
 export type MarketSpec =
   | { kind: 'replay'; path: string }
@@ -31,6 +33,8 @@ export interface TradingVenue {
   exchange: ExchangePort & CandleListener & { readonly openOrderCount?: number };
   /** the exchange the data comes from when fills are simulated (paper on live data) or real */
   venue?: { exchange: string; sandbox: boolean };
+  /** live trading: why an entry may not be sent (BOT_LIVE_MAX_ORDER), checked before anything reaches the exchange */
+  entryLimit?: EntryLimit;
   /** a new market for a hot-reloaded symbol/timeframe (live data only) */
   switchMarket?: (symbol: string, timeframe: Timeframe) => Promise<{ feed: MarketFeed; rules: MarketRules }>;
   /** timers and connections */
@@ -44,6 +48,8 @@ export interface VenueOptions {
   credentials?: ExchangeCredentials;
   /** test hooks for the live exchange: resting-order checks and the lost-order grace period */
   live?: { watchEveryMs?: number; unknownGraceMs?: number; accountReadEveryMs?: number };
+  /** live trading's limits (contract §9); default: the contract's defaults */
+  liveLimits?: LiveLimits;
   config: ConfigManager;
   store: SqliteStore;
   logger: Logger;
@@ -75,6 +81,7 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
   const switchMarket = live.switchMarket;
   if (!live.trading) return { ...paperVenue(live.feed, live.rules, o), venue, switchMarket };
   const trading = live.trading;
+  let feed: MarketFeed = live.feed;
   if (live.exchangeId === 'binance') {
     // binance rests at most 5 stop orders per market (an OCO's stop counts): a sixth position could not be protected
     o.config.addCheck((next) => (next.max_positions > BINANCE_STOP_ORDERS
@@ -85,15 +92,21 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
     if (live.exchangeId === 'binance' && cfg.max_positions > BINANCE_STOP_ORDERS) {
       throw new EnvError(`max_positions is ${cfg.max_positions} but binance allows ${BINANCE_STOP_ORDERS} stop orders per market; lower it (PUT /bot/config in paper mode) before trading live.`);
     }
+    const market = { feed: live.feed as MarketFeed, rules: live.rules };
+    const limited = await applyLiveLimits({
+      limits: o.liveLimits ?? resolveLiveLimits(), config: o.config, store: o.store, logger: o.logger,
+      checkSymbol: live.checkSymbol, market, switchMarket,
+    });
+    feed = limited.feed;
     return {
-      feed: live.feed, rules: live.rules, exchange: trading, venue, switchMarket,
+      feed, rules: live.rules, exchange: trading, venue, switchMarket, entryLimit: limited.entryLimit,
       close: () => {
-        live.feed.stop();
+        feed.stop?.();
         trading.close();
       },
     };
   } catch (e) {
-    live.feed.stop();
+    feed.stop?.();
     trading.close();
     throw e;
   }

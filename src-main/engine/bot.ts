@@ -34,6 +34,8 @@ export interface BotOptions {
   switchMarket?: (symbol: string, timeframe: BotConfig['timeframe']) => Promise<{ feed: MarketFeed; rules: MarketRules }>;
   /** the exchange the market data comes from, when it is not the exchange that fills (paper on live data) */
   venue?: { exchange: string; sandbox: boolean };
+  /** live limits: why an entry of `amount` at `price` may not be sent (the max order), or null */
+  entryLimit?: (amount: number, price: number) => string | null;
   /** wall clock (uptime, last cycle); market time comes from the candles */
   now?: () => number;
   /** how often a live account is read besides after each fill (default a minute) */
@@ -117,6 +119,7 @@ export class Bot {
     });
     this.core = new TradingCore({
       exchange: o.exchange, executor: this.executor, rules: o.rules, startEquity: this.ledger.cashBase, config: o.config, historySize: WARMUP_CANDLES,
+      entryLimit: o.entryLimit,
       hooks: {
         signal: (s) => {
           o.events.publish('signal', s);

@@ -37,6 +37,8 @@ export interface TradingCoreOptions {
   hooks?: CoreHooks;
   /** candles kept to re-warm a strategy whose parameters changed (0 in a backtest) */
   historySize?: number;
+  /** live limits: why an entry of `amount` at `price` may not be sent (the max order), or null; nothing is sent then */
+  entryLimit?: (amount: number, price: number) => string | null;
 }
 
 /**
@@ -254,10 +256,10 @@ export class TradingCore {
       equity: this.equity, freeCash: this.freeCash, price: c,
       positionSizePct: config.position_size_pct, feePct: config.fee_pct, slippagePct: config.slippage_pct, stopLossPct: config.stop_loss_pct, rules: this.opts.rules,
     });
-    const rejected = blocker ?? (amount > 0 ? null : 'too small: the entry or its stop-loss order would be under the market minimum');
+    const rejected = blocker ?? (amount > 0 ? this.opts.entryLimit?.(amount, c) ?? null : 'too small: the entry or its stop-loss order would be under the market minimum');
     this.emitSignal('enter', c, rejected);
     if (rejected) return undefined;
-    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct }), () => {
+    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct, maxSlippagePct: config.max_slippage_pct }), () => {
       this.markToMarket(config.max_daily_loss_pct);
     });
   }
@@ -291,7 +293,9 @@ export class TradingCore {
         ? { ok: false, conflict: `No position opened: the free balance (${freeCash.toFixed(2)} ${quote}) is short of the smallest entry the market accepts.` }
         : { ok: false, conflict: `No position opened: ${sizing.positionSizePct}% of equity is under the market minimum (or its stop-loss order would be).` };
     }
-    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct }), (order) => {
+    const limited = this.opts.entryLimit?.(amount, price);
+    if (limited) return { ok: false, conflict: `No position opened: ${limited}.` };
+    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct, maxSlippagePct: config.max_slippage_pct }), (order) => {
       this.markToMarket(config.max_daily_loss_pct);
       const position = order.position_id === null ? undefined : executor.getPosition(order.position_id);
       if (position) return { ok: true as const, position };

@@ -244,7 +244,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
       if (routes.windowOnlyOperation(method, path)) {
         count('unknown', 404);
-        return sendError(res, 404, `${method} ${path} is not served over the management API: exchange keys are entered in the desktop app's window only, and the API cannot touch them.`);
+        return sendError(res, 404, `${method} ${path} is not served over the management API: exchange keys and live limits are set in the desktop app's window only (live limits also by the BOT_LIVE_* variables), and the API cannot touch them.`);
       }
       const allowed = routes.allowedMethods(path);
       if (allowed.length) {

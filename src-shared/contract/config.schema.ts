@@ -69,6 +69,11 @@ export const configFields = {
    * follows the quote's default when the symbol moves to another quote and no value is sent with it.
    */
   paper_balance: z.number().gt(0).max(1e12),
+  /**
+   * Live entries' price band: an entry is sent as a limit IOC at the last price plus this %, so it never fills above
+   * that; what does not fill at once is dropped and reported. Exits stay at market. Paper uses slippage_pct instead.
+   */
+  max_slippage_pct: num(0, 10),
 } as const;
 
 export const CROSS_FIELD_MESSAGE = 'position_size_pct × max_positions must not exceed 100 (spot, no leverage)';
@@ -105,6 +110,7 @@ export const DEFAULT_CONFIG: BotConfig = {
   fee_pct: 0.1,
   slippage_pct: 0.05,
   paper_balance: 10_000,
+  max_slippage_pct: 0.5,
 };
 
 /** The stake currency of a market: its quote (`ETH/BTC` → `BTC`). */
@@ -128,9 +134,9 @@ export function mergeConfigPatch(current: BotConfig, patch: ConfigPatch): Record
   return merged;
 }
 
-/** A config saved before `paper_balance` existed gets the default of its quote. */
-export function withConfigDefaults(config: Omit<BotConfig, 'paper_balance'> & { paper_balance?: number }): BotConfig {
-  return config.paper_balance === undefined ? { ...config, paper_balance: defaultPaperBalance(quoteOf(config.symbol)) } : (config as BotConfig);
+/** A config saved by an older BotDesk: a field added since takes its default (`paper_balance` its quote's). */
+export function withConfigDefaults(config: Partial<BotConfig> & Pick<BotConfig, 'symbol'>): BotConfig {
+  return { ...DEFAULT_CONFIG, paper_balance: defaultPaperBalance(quoteOf(config.symbol)), ...config };
 }
 
 export const ConfigChangeSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });

@@ -9,7 +9,7 @@ import {
   StatsSchema, StatusSchema, TradeSchema,
 } from './trading.schema';
 import {
-  ExchangeKeysViewSchema, SaveExchangeKeysSchema, SettingsPatchSchema, SettingsViewSchema, TokenRequestSchema, TokenResultSchema,
+  ExchangeKeysViewSchema, LiveLimitsPatchSchema, SaveExchangeKeysSchema, SettingsPatchSchema, SettingsViewSchema, TokenRequestSchema, TokenResultSchema,
 } from './settings.schema';
 import { AddFleetBotSchema, FleetActionSchema, FleetBotIdSchema, FleetBotSchema, FleetOutcomeSchema, FleetOutcomesSchema, FleetSchema } from './fleet.schema';
 
@@ -37,8 +37,8 @@ export interface OperationDef {
   /** the header `If-Match` is passed as `if_match` */
   ifMatch?: boolean;
   /**
-   * Only through the desktop window (IPC), never over the management API: exchange keys go in there and nowhere else
-   * (reliability S3: the API cannot touch them). No HTTP route, not in the OpenAPI document or the terminal client.
+   * Only through the desktop window (IPC), never over the management API: exchange keys and live limits go in there
+   * and nowhere else (reliability S3: the API cannot touch them, so a leaked token cannot lift a limit). No HTTP route, not in the OpenAPI document or the terminal client.
    */
   ipcOnly?: boolean;
   output: z.ZodType;
@@ -222,6 +222,11 @@ export const operations = {
     summary: 'Partial, atomic settings change. api_port applies at the next start and must be free now (400 naming api_port otherwise).',
     body: SettingsPatchSchema, output: z.object({ success: z.literal(true), settings: SettingsViewSchema }),
   }),
+  updateLiveLimits: def({
+    method: 'PUT', path: '/live-limits', scope: 'control', ipcOnly: true,
+    summary: 'Live limits (desktop window only, never over the API): the markets live trading may use, the kill switch\'s ceiling, the most one order may be worth. Partial and atomic; BOT_LIVE_* variables win where set; applies at the next start.',
+    body: LiveLimitsPatchSchema, output: z.object({ success: z.literal(true), settings: SettingsViewSchema }),
+  }),
   getExchangeKeys: def({
     method: 'GET', path: '/exchange-keys', scope: 'control',
     summary: 'Whether exchange keys are stored, and the API key\'s last four characters. Never the keys themselves.', output: ExchangeKeysViewSchema,
@@ -240,7 +245,7 @@ export const operations = {
 } as const;
 
 /** Operations about the app around the bot (tokens, settings, keys): implemented in app/desk-handlers.ts. */
-export const DESK_OPERATIONS = ['rotateToken', 'setReadToken', 'removeReadToken', 'getSettings', 'updateSettings', 'getExchangeKeys', 'saveExchangeKeys', 'deleteExchangeKeys'] as const;
+export const DESK_OPERATIONS = ['rotateToken', 'setReadToken', 'removeReadToken', 'getSettings', 'updateSettings', 'updateLiveLimits', 'getExchangeKeys', 'saveExchangeKeys', 'deleteExchangeKeys'] as const;
 export type DeskOperationName = (typeof DESK_OPERATIONS)[number];
 
 export type Operations = typeof operations;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SymbolSchema } from './config.schema';
 
 /** Desktop notification kinds the tray may raise; each can be switched off in the settings. */
 export const NOTIFICATION_KINDS = ['trades', 'self_pause', 'errors', 'connection'] as const;
@@ -17,11 +18,28 @@ export const NotificationSettingsSchema = z.strictObject(notificationShape);
 export const ApiPortSchema = z.number().int('must be a whole number')
   .refine((p) => p === 0 || (p >= 1024 && p <= 65535), 'must be 0 (any free port) or a port from 1024 to 65535');
 
+/**
+ * Live limits (contract §9), set in the desktop window only (IPC, never over the management API) and, headless, by
+ * BOT_LIVE_MARKETS / BOT_LIVE_MAX_DAILY_LOSS_PCT / BOT_LIVE_MAX_ORDER, which win where set. Read at start.
+ */
+export const LiveLimitsSchema = z.strictObject({
+  /** symbols live trading may use; empty: the config's symbol at start */
+  markets: z.array(SymbolSchema).max(100, 'at most 100 markets'),
+  /** the kill switch's ceiling: in live mode max_daily_loss_pct must be > 0 and at most this */
+  max_daily_loss_pct: z.number().gt(0, 'must be above 0').max(100, 'must be at most 100'),
+  /** the most one entry order may be worth, in the stake currency; null: no cap */
+  max_order: z.number().gt(0, 'must be above 0').max(1e12, 'is too large').nullable(),
+});
+export type LiveLimitsSettings = z.infer<typeof LiveLimitsSchema>;
+export const DEFAULT_LIVE_LIMITS: LiveLimitsSettings = { markets: [], max_daily_loss_pct: 10, max_order: null };
+
 /** `<dataDir>/settings.json`: what the settings panel edits. */
 export const SettingsSchema = z.strictObject({
   api_port: ApiPortSchema,
   launch_at_login: z.boolean(),
   notifications: NotificationSettingsSchema,
+  /** not in SettingsPatchSchema: changed only by updateLiveLimits, which the desktop window alone may call */
+  live_limits: LiveLimitsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -29,6 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   api_port: 8080,
   launch_at_login: false,
   notifications: { trades: true, self_pause: true, errors: true, connection: true },
+  live_limits: DEFAULT_LIVE_LIMITS,
 };
 
 /** A partial change: only the keys sent; all of it applies or none. */
@@ -56,6 +75,15 @@ export const SettingsViewSchema = z.object({
   }),
   /** a settings file that could not be read (defaults in use), said once */
   warning: z.string().nullable(),
+  /** the live limits this process runs under (saved ones apply at the next start) and the variables overriding them */
+  live_limits: z.object({
+    in_force: z.object({
+      markets: z.array(z.string()).describe('empty: the config\'s symbol at start'),
+      max_daily_loss_pct: z.number(),
+      max_order: z.number().nullable(),
+    }),
+    from_env: z.array(z.enum(['BOT_LIVE_MARKETS', 'BOT_LIVE_MAX_DAILY_LOSS_PCT', 'BOT_LIVE_MAX_ORDER'])),
+  }),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
@@ -84,6 +112,10 @@ export const SaveExchangeKeysSchema = z.strictObject({
   confirm_plaintext: z.boolean().optional(),
 });
 export type SaveExchangeKeys = z.infer<typeof SaveExchangeKeysSchema>;
+
+/** A change of the live limits (desktop window only): only the keys sent; all of it applies or none. */
+export const LiveLimitsPatchSchema = LiveLimitsSchema.partial();
+export type LiveLimitsPatch = z.infer<typeof LiveLimitsPatchSchema>;
 
 /** an optional token of one's own for rotation or the read-only token (else one is generated) */
 export const TokenRequestSchema = z.strictObject({

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
+import { resolveLiveLimits } from '../../src-main/app/live-limits';
 import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
 import type { BotEvent, OperationName } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
@@ -34,6 +35,8 @@ describe('live money on the market the user holds funds in', () => {
       dataDir, mode: 'live', market: { kind: 'live' },
       exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
       live: { watchEveryMs: 150, unknownGraceMs: 2_000, accountReadEveryMs: 200 },
+      // the user lists the markets live trading may use (BOT_LIVE_MARKETS), the one they hold funds in among them
+      liveLimits: resolveLiveLimits({ markets: ['XRP/USDT', 'ETH/BTC'] }),
     });
     rt.events.subscribe((e) => events.push(e));
   };

@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait';
 
 const SYMBOL = 'XRP/USDT';
 /** entries only by hand, stop and target far enough that only the test's price moves trigger them */
-const HANDS_ONLY = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 0 };
+const HANDS_ONLY = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 10 };
 
 describe('live trading against the exchange', () => {
   let emu: BinanceEmulator;
@@ -56,11 +56,13 @@ describe('live trading against the exchange', () => {
     await call('startBot');
   });
 
-  it('a manual entry buys at market and rests its stop-loss and take-profit on the exchange as one OCO pair', async () => {
+  it('a manual entry buys price-protected (limit IOC at the last price + max_slippage_pct) and rests its stop-loss and take-profit on the exchange as one OCO pair', async () => {
     const p = await enter(5);
     const orders = emu.orders(SYMBOL);
     const buy = orders.find((o) => o.side === 'BUY')!;
-    expect(buy).toMatchObject({ type: 'MARKET', status: 'FILLED', clientOrderId: expect.stringMatching(/^bd-\d+$/) });
+    // the default band is 0.5%: 0.5 × 1.005 on the 0.0001 tick
+    expect(buy).toMatchObject({ type: 'LIMIT', price: 0.5025, status: 'FILLED', clientOrderId: expect.stringMatching(/^bd-\d+$/) });
+    expect(emu.requests({ method: 'POST', path: '/api/v3/order' })[0].params).toMatchObject({ type: 'LIMIT', timeInForce: 'IOC', side: 'BUY' });
     // binance took 0.1% of the coins bought: the position holds what can be sold, on the market's 0.1 step
     expect(p.amount).toBeCloseTo(Math.floor(buy.executedQty * 0.999 * 10) / 10, 9);
     expect(p.entry_price).toBe(0.5);

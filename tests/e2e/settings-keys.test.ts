@@ -80,6 +80,20 @@ describe('exchange keys form (keychain without a keyring)', () => {
     expect(await page.textContent(byTestId('keys-state'))).toMatch(/····Wq7T/);
   });
 
+  it('live limits: saved from the window (a bad value named next to its field), applying at the next start', async () => {
+    await page.waitForSelector(byTestId('live-limits-markets'));
+    await page.fill(byTestId('live-limits-markets'), 'eth/btc, ETHBTC');
+    await page.click(byTestId('live-limits-save'));
+    expect(await (await page.waitForSelector(byTestId('live-limits-error-markets'))).textContent()).toMatch(/BASE\/QUOTE/);
+    expect(desk.services.settings.get().live_limits.markets).toEqual([]);
+    await page.fill(byTestId('live-limits-markets'), 'eth/btc, LTC/BTC');
+    await page.fill(byTestId('live-limits-ceiling'), '4');
+    await page.fill(byTestId('live-limits-max-order'), '0.05');
+    await page.click(byTestId('live-limits-save'));
+    expect(await (await page.waitForSelector(byTestId('live-limits-saved'))).textContent()).toMatch(/next start/);
+    expect(desk.services.settings.get().live_limits).toEqual({ markets: ['ETH/BTC', 'LTC/BTC'], max_daily_loss_pct: 4, max_order: 0.05 });
+  });
+
   it('in a browser (the management API) the keys are shown as stored only, with no form: they are entered in the window', async () => {
     const browserPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await browserPage.goto(desk.services.api.loginUrl);
@@ -89,5 +103,9 @@ describe('exchange keys form (keychain without a keyring)', () => {
     expect(await browserPage.textContent(byTestId('keys-state'))).toMatch(/Stored ✓ binance key ····Wq7T/);
     expect(await browserPage.$(byTestId('keys-api-key'))).toBeNull();
     expect(await browserPage.$(byTestId('keys-save'))).toBeNull();
+    // live limits: what is in force, and no form
+    await browserPage.waitForSelector(byTestId('live-limits-window-only'));
+    expect(await browserPage.textContent(byTestId('live-limits-in-force'))).toMatch(/daily loss limit at most 10%/);
+    expect(await browserPage.$(byTestId('live-limits-save'))).toBeNull();
   });
 });

@@ -161,11 +161,21 @@ export class Book {
 
   newListId(): number { return this.nextListId++; }
 
-  /** a new order meets the market: market orders and crossing limits take at the last price */
+  /**
+   * A new order meets the market: market orders and crossing limits take at the last price. An IOC limit takes only
+   * what the market offers (the symbol's fill ratio, standing in for the book's depth at the price) and, like
+   * binance, ends EXPIRED with the executed part; a FOK that cannot fill whole ends EXPIRED with nothing.
+   */
   private matchOnEntry(m: Market, o: Order): Fill[] {
     const last = this.market.price(m.id);
-    if (o.type === 'MARKET' || (o.type === 'LIMIT' && limitCrosses(o.side, o.price, last))) {
-      return this.fill(o, o.origQty, last, false);
+    if (o.type === 'MARKET') return this.fill(o, o.origQty, last, false);
+    if (o.type === 'LIMIT' && limitCrosses(o.side, o.price, last)) {
+      const ratio = this.fillRatio.get(m.id) ?? 1;
+      if (ratio >= 1 || o.timeInForce === 'GTC') return this.fill(o, o.origQty, last, false);
+      const part = o.timeInForce === 'FOK' ? 0n : minUnits(o.origQty, floorToStep(mulUnits(o.origQty, unitsOf(ratio)), m.stepSize));
+      const fills = part > 0n ? this.fill(o, part, last, false) : [];
+      if (isActive(o)) this.finish(o, 'EXPIRED');
+      return fills;
     }
     if (o.type === 'LIMIT' && o.timeInForce !== 'GTC') this.finish(o, 'EXPIRED');
     return [];

@@ -191,6 +191,25 @@ describe('orders', () => {
     expect(emu.balances().USDT).toEqual({ free: 10_000, locked: 0 });
   });
 
+  it('a crossing IOC limit fills in full at the last price, or (fill ratio) in part and ends EXPIRED with the executed part', async () => {
+    const last = emu.price('ETH/USDT');
+    const whole = await ex.createOrder('ETH/USDT', 'limit', 'buy', 0.5, last * 1.005, { timeInForce: 'IOC' });
+    expect(whole).toMatchObject({ status: 'closed', filled: 0.5, average: last });
+    emu.setFillRatio('ETH/USDT', 0.4);
+    try {
+      const usdt = emu.balances().USDT.free;
+      const part = await ex.createOrder('ETH/USDT', 'limit', 'buy', 1, last * 1.005, { timeInForce: 'IOC' });
+      expect(part).toMatchObject({ status: 'expired', filled: 0.4, remaining: 0.6, average: last });
+      expect(part.info).toMatchObject({ status: 'EXPIRED', executedQty: '0.40000000' });
+      // only what filled was paid; nothing stays held for the dropped rest
+      expect(emu.balances().USDT).toEqual({ free: usdt - 0.4 * last, locked: 0 });
+      const fok = await ex.createOrder('ETH/USDT', 'limit', 'buy', 1, last * 1.005, { timeInForce: 'FOK' });
+      expect(fok).toMatchObject({ status: 'expired', filled: 0 });
+    } finally {
+      emu.setFillRatio('ETH/USDT', 1);
+    }
+  });
+
   it('fetchOrder by clientOrderId sends origClientOrderId; open, closed and trade lists; cancel and cancel-all', async () => {
     emu.setBalance('ETH', 3);
     await ex.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'buy-1' });

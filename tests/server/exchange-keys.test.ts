@@ -52,7 +52,7 @@ describe('exchange keys in the desktop app', () => {
     for (const [method, body] of [['PUT', { apiKey: API_KEY, secret: SECRET }], ['DELETE', undefined]] as const) {
       const res = await desk.call(method, '/exchange-keys', body);
       expect(res.status).toBe(404);
-      expect(res.body.error).toMatch(/not served over the management API: exchange keys are entered in the desktop app's window only/);
+      expect(res.body.error).toMatch(/not served over the management API: exchange keys and live limits are set in the desktop app's window only/);
     }
     expect((await desk.call('GET', '/exchange-keys')).body.stored).toBe(false);
     const openapi = (await desk.call('GET', '/openapi.json')).body;

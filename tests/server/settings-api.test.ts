@@ -34,6 +34,7 @@ describe('settings over the API (headless)', () => {
       launch_at_login_applies: 'desktop_app',
       tokens: { control: { source: 'file', rotatable: true }, read: { configured: false, source: null, editable: true } },
       warning: null,
+      live_limits: { in_force: { markets: [], max_daily_loss_pct: 10, max_order: null }, from_env: [] },
     });
   });
 
@@ -46,6 +47,8 @@ describe('settings over the API (headless)', () => {
       [{ notifications: { trades: 'no' } }, 'notifications.trades'],
       [{ notifications: { sounds: true } }, 'notifications.sounds'],
       [{ theme: 'dark' }, 'theme'],
+      // live limits are the desktop window's (updateLiveLimits over IPC), never a control token's
+      [{ live_limits: { max_order: 1e6 } }, 'live_limits'],
     ] as const) {
       const res = await desk.call('PUT', '/settings', body);
       expect(res.status, JSON.stringify(body)).toBe(400);

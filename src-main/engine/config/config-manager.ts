@@ -35,6 +35,7 @@ export class ConfigManager {
   constructor(private readonly store: SqliteStore, now: number, initial: BotConfig = DEFAULT_CONFIG) {
     const latest = store.latestConfigVersion();
     if (latest) {
+      // fields added since this data directory was written already took their defaults (withConfigDefaults)
       this.snapshot = { config: latest.config, version: latest.version };
     } else {
       const config = BotConfigSchema.parse(initial);

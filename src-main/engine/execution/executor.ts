@@ -21,12 +21,14 @@ export interface EntryIntent {
   amount: number;
   stopLossPct: number;
   takeProfitPct: number;
+  /** the price band of a live entry: a limit IOC this % above the exchange's reference price (config max_slippage_pct) */
+  maxSlippagePct?: number;
 }
 
 type Purpose = Order['purpose'];
 interface OrderSpec {
   side: 'buy' | 'sell'; type: Order['type']; amount: number; price?: number; trigger?: number; purpose: Purpose;
-  positionId: number | null; exitReason: ExitReason | null; sl?: number; tp?: number; oco?: string;
+  positionId: number | null; exitReason: ExitReason | null; sl?: number; tp?: number; oco?: string; tif?: 'IOC';
 }
 
 /**
@@ -113,10 +115,19 @@ export class Executor {
     };
   }
 
-  /** Market entry; the position and its SL/TP orders follow from the fill. */
+  /**
+   * Entry at market; the position and its SL/TP orders follow from the fill. A live exchange gets it price-protected:
+   * a limit IOC at its reference price plus max_slippage_pct (rounded down to the tick, never above the band), which
+   * fills what it can at once and drops the rest. Paper and backtest send a market order (their slippage_pct).
+   */
   enter(intent: EntryIntent): MaybePromise<Order> {
     const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
-    return this.submit({ side: 'buy', type: 'market', amount, purpose: 'entry', positionId: null, exitReason: null, sl: intent.stopLossPct, tp: intent.takeProfitPct });
+    const spec: OrderSpec = { side: 'buy', type: 'market', amount, purpose: 'entry', positionId: null, exitReason: null, sl: intent.stopLossPct, tp: intent.takeProfitPct };
+    if (!this.exchange.entryReferencePrice) return this.submit(spec);
+    return this.exchange.entryReferencePrice().then((ref) => {
+      const price = roundToStep(ref * (1 + (intent.maxSlippagePct ?? 0) / 100), this.rules.priceStep, 'down');
+      return this.submit({ ...spec, type: 'limit', price, tif: 'IOC' });
+    });
   }
 
   /** Resting limit entry (manual or strategy); cancel-pending removes it. */
@@ -259,7 +270,7 @@ export class Executor {
     this.active.set(order.client_order_id, order);
     const request: OrderRequest = {
       clientOrderId: order.client_order_id, symbol: order.symbol, side: order.side, type: order.type, amount: order.amount,
-      price: spec.price, triggerPrice: spec.trigger, ocoGroup: spec.oco,
+      price: spec.price, triggerPrice: spec.trigger, ocoGroup: spec.oco, ...(spec.tif ? { timeInForce: spec.tif } : {}),
     };
     return { order, request };
   }

@@ -31,6 +31,8 @@ export interface OrderRequest {
   triggerPrice?: number;
   /** orders of one group cancel each other when one fills (SL/TP of a position) */
   ocoGroup?: string;
+  /** a limit that fills what it can at once, at its price or better, and drops the rest (a live entry's price band) */
+  timeInForce?: 'IOC';
 }
 
 export type ExchangeOrderStatus = 'open' | 'filled' | 'cancelled' | 'rejected';
@@ -82,6 +84,12 @@ export interface ExchangePort {
   openClientOrderIds?(): Promise<string[]>;
   /** called when the exchange answers again after failed calls (reconciliation runs then: fills may have been missed) */
   onRecovered?(listener: () => void): void;
+  /**
+   * Live exchanges: the price an entry's price band is measured from (the close just traded, else the exchange's last
+   * price now). With it, entries go out as a limit IOC at this price plus max_slippage_pct; without it (paper,
+   * backtest) they stay market orders.
+   */
+  entryReferencePrice?(): Promise<number>;
   /** called when trading must stop by itself: the keys were refused, or the exchange keeps failing (circuit breaker) */
   onTrouble?(listener: (reason: string) => void): void;
   /** a simulated account's new start in quote (paper, before its first order) */

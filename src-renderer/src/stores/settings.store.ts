@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { ExchangeKeysView, SaveExchangeKeys, SettingsPatch, SettingsView } from '../../../src-shared/contract';
+import type { ExchangeKeysView, LiveLimitsPatch, SaveExchangeKeys, SettingsPatch, SettingsView } from '../../../src-shared/contract';
 import { ApiError } from '../../../src-shared/api-client/api-error';
 import type { BotClient } from '../../../src-shared/api-client/bot-client';
 
@@ -19,6 +19,8 @@ export interface SettingsState {
   setReadToken(own?: string): Promise<Outcome<string>>;
   removeReadToken(): Promise<Outcome>;
   saveKeys(keys: SaveExchangeKeys): Promise<Outcome>;
+  /** desktop window only (IPC): the management API has no route for it */
+  saveLiveLimits(patch: LiveLimitsPatch): Promise<Outcome>;
   deleteKeys(): Promise<Outcome>;
 }
 
@@ -71,6 +73,10 @@ export function createSettingsStore(client: BotClient) {
       }),
       saveKeys: (keys) => run('keys', async () => {
         set({ keys: (await client.saveExchangeKeys({ body: keys })).keys });
+        return undefined;
+      }),
+      saveLiveLimits: (patch) => run('live-limits', async () => {
+        set({ view: (await client.updateLiveLimits({ body: patch })).settings });
         return undefined;
       }),
       deleteKeys: () => run('keys', async () => {

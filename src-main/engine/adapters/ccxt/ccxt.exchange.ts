@@ -10,6 +10,9 @@ import { CONNECTION_LOG_FIELD, type ConnectionLogValue } from '../../../../src-s
 /** log fields marking the exchange link's state (see CONNECTION_LOG_FIELD) */
 const link = (value: ConnectionLogValue): Record<string, unknown> => ({ [CONNECTION_LOG_FIELD]: value });
 
+/** an entry this soon after the close it acts on is measured from that close (no ticker request on the way) */
+const FRESH_CLOSE_MS = 5_000;
+
 /** Why the bot must stop trading by itself: the keys were refused, or the exchange keeps failing. */
 export interface ExchangeTrouble {
   kind: 'auth' | 'circuit';
@@ -73,11 +76,31 @@ export class CcxtExchange implements ExchangePort {
 
   /** the last close: the reference for a market order's value against the market minimum */
   private lastPrice = NaN;
+  /** wall time the last close was traded: an entry right after it (the strategy's) goes by it, a later one asks */
+  private lastCloseAt = -Infinity;
   onCandleAt(d: Float64Array, at: number): void {
     this.lastPrice = d[at + 4];
+    this.lastCloseAt = this.now();
   }
   observePrice(price: number): void {
     this.lastPrice = price;
+  }
+
+  /**
+   * The price an entry's band is measured from: the close the bot is acting on when it was traded moments ago (no
+   * extra request between a candle and the strategy's order), else the exchange's last price now (a person's entry
+   * in the middle of a candle). When the ticker cannot be read, the last close is used and the band still protects.
+   */
+  async entryReferencePrice(): Promise<number> {
+    if (this.now() - this.lastCloseAt <= FRESH_CLOSE_MS && this.lastPrice > 0) return this.lastPrice;
+    try {
+      const t = await this.read(() => this.ex.fetchTicker(this.rules.symbol));
+      const last = Number(t.last ?? t.close);
+      if (last > 0) return (this.lastPrice = last);
+    } catch (e) {
+      this.note('warn', `the ticker could not be read for the entry's price band (${errorLine(e)}); measuring it from the last close ${this.lastPrice}`);
+    }
+    return this.lastPrice;
   }
 
   // ── placing ────────────────────────────────────────────────────────────────
@@ -89,11 +112,30 @@ export class CcxtExchange implements ExchangePort {
     let type: string = r.type;
     let price: number | undefined;
     if (r.type === 'limit') price = Number(this.ex.priceToPrecision(r.symbol, r.price as number));
+    if (r.timeInForce) params.timeInForce = r.timeInForce;
     if (r.type === 'stop_market') {
       type = 'market';
       params.stopLossPrice = Number(this.ex.priceToPrecision(r.symbol, r.triggerPrice as number));
     }
     const [state] = await this.place([r.clientOrderId], async () => [orderState(await this.ex.createOrder(r.symbol, type, r.side, amount, price, params), this.rules, r.clientOrderId)]);
+    return r.timeInForce === 'IOC' ? this.bandOutcome(r, amount, price as number, state) : state;
+  }
+
+  /**
+   * A price-banded entry (limit IOC) fills what the market offers at or under its limit and the exchange drops the
+   * rest (binance: EXPIRED with the executed part): a part fill opens a position of what filled, and the log says
+   * what was dropped; nothing filled means the price moved beyond the band, reported as a refusal with that reason.
+   */
+  private bandOutcome(r: OrderRequest, amount: number, limit: number, state: ExchangeOrderState): ExchangeOrderState {
+    const { base, quote } = this.rules;
+    if (state.status === 'cancelled' && !(state.filled > 0)) {
+      const reason = `the price moved beyond max_slippage_pct: nothing was offered at or under ${limit} ${quote} (the entry's price band), so nothing was bought and the entry was dropped`;
+      this.note('warn', `entry ${r.clientOrderId} not filled: ${reason}`);
+      return { ...state, status: 'rejected', rejectReason: reason };
+    }
+    if (state.status === 'filled' && state.filled < amount - this.rules.amountStep / 2) {
+      this.note('warn', `entry ${r.clientOrderId} filled ${state.filled} of ${amount} ${base} at or under ${limit} ${quote} (the entry's price band, max_slippage_pct); the other ${Number((amount - state.filled).toPrecision(12))} ${base} were dropped`);
+    }
     return state;
   }
 

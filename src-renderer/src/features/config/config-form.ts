@@ -29,6 +29,7 @@ const LABELS: Record<string, [label: string, unit: string]> = {
   fee_pct: ['Paper fee', '% per fill'],
   slippage_pct: ['Paper slippage', '%'],
   paper_balance: ['Paper balance', 'in the quote (before the first order)'],
+  max_slippage_pct: ['Live entry price band', '% above the last price'],
   'strategy.name': ['Strategy', ''],
 };
 const ACRONYMS = new Set(['rsi', 'ema', 'sma', 'atr', 'macd']);

@@ -4,6 +4,7 @@ import { NOTIFICATION_KINDS, type NotificationKind, type Settings, type Settings
 import { useDashboard } from '../../stores/dashboard-context';
 import { createSettingsStore } from '../../stores/settings.store';
 import { ExchangeKeysSection } from './ExchangeKeysSection';
+import { LiveLimitsSection } from './LiveLimitsSection';
 import { TokensSection } from './TokensSection';
 
 const KIND_LABELS: Record<NotificationKind, string> = {
@@ -25,7 +26,7 @@ function changes(saved: Settings, portText: string, launch: boolean, notify: Set
   return patch;
 }
 
-/** The settings panel: API port, launch at login, notifications, tokens and exchange keys, each error by its field. */
+/** The settings panel: API port, launch at login, notifications, tokens, exchange keys and live limits, each error by its field. */
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const { client } = useDashboard();
   const [store] = useState(() => createSettingsStore(client));
@@ -124,6 +125,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       )}
       {view && <TokensSection store={store} ipc={client.kind === 'ipc'} />}
       <ExchangeKeysSection store={store} ipc={client.kind === 'ipc'} />
+      <LiveLimitsSection store={store} ipc={client.kind === 'ipc'} />
       <div className="confirm-actions">
         <button type="button" onClick={onClose} data-testid="settings-close">Close</button>
       </div>
