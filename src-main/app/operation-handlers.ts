@@ -1,4 +1,4 @@
-import { errorLine } from '../engine/adapters/ccxt/open-exchange';
+import { errorLine } from '../engine/log/redact';
 import { ServiceError, quoteOf, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
