@@ -1,5 +1,6 @@
 import { ServiceError, type DeskOperationHandlers, type ExchangeKeysView } from '../../src-shared/contract';
 import type { Logger } from '../engine/log/logger';
+import { redact } from '../engine/log/redact';
 import type { Audit } from './desk-handlers';
 import { readExchangeKeys } from './exchange-keys';
 import type { SecretStore } from './secret-store';
@@ -82,7 +83,7 @@ export function createExchangeKeyHandlers(src: ExchangeKeySource, logger: Logger
       try {
         store.save({ exchange, apiKey, secret });
       } catch (e) {
-        const reason = redact((e as Error).message, [apiKey, secret]);
+        const reason = redact((e as Error).message);
         logger.warn('the keychain refused to store exchange keys', { reason });
         throw new ServiceError(409, `The system keychain refused to store the keys (${reason}); nothing was saved.`);
       }
@@ -97,4 +98,3 @@ export function createExchangeKeyHandlers(src: ExchangeKeySource, logger: Logger
   };
 }
 
-const redact = (text: string, secrets: string[]) => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);

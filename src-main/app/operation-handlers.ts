@@ -1,4 +1,4 @@
-import { errorLine } from '../engine/adapters/ccxt/open-exchange';
+import { errorLine } from '../engine/log/redact';
 import { ServiceError, quoteOf, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
@@ -135,8 +135,9 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
       bot.serial(async () => {
         // flatten and hold: entries stop first so the strategy cannot buy back in the next cycle
         if (bot.currentState === 'running') bot.pause(closeAllPauseReason(c.actor));
+        // a market exit that filled in part is a trade for that part; the rest stays open, protected again
         const closed = await bot.executor.exitAll('close_all');
-        audit('close_all', c, { closed: closed.length, trade_ids: closed.map((t) => t.id) });
+        audit('close_all', c, { closed: closed.length, trade_ids: closed.map((t) => t.id), left: bot.executor.openPositionCount });
         return { success: true as const, closed, status: bot.status() as Status };
       }),
     cancelPending: (_i, c) =>

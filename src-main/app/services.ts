@@ -51,11 +51,8 @@ export async function startServices(o: {
   if (readToken) logger.addSecret(readToken);
   const auth = new TokenAuth(controlToken, readToken);
   const settings = new SettingsStore({ dataDir: env.dataDir, onWarning: (m) => logger.warn(m) });
+  // openExchange registers the keys for redaction when it hands them to ccxt
   const credentials = env.mode === 'live' ? liveCredentials(env, o.secrets) : undefined;
-  if (credentials) {
-    logger.addSecret(credentials.apiKey);
-    logger.addSecret(credentials.secret);
-  }
   // BOT_API_PORT wins over the port saved in the settings
   const port = env.portFromEnv ? env.port : settings.get().api_port;
   let listening: number | null = null;

@@ -8,13 +8,13 @@ import type { ConfigManager } from './config/config-manager';
 import type { AssetBalance, ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
 import type { MarketFeed } from './ports/market-feed.port';
 import type { PositionRecord } from './ports/journal.port';
+import { errorLine } from './log/redact';
 import { Executor } from './execution/executor';
 import { accountFindings } from './execution/account-check';
 import { todayPnl } from './kept-stats';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { accountDrift } from './money/account-drift';
-import { errorLine } from './adapters/ccxt/open-exchange';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -134,7 +134,7 @@ export class Bot {
     // a live exchange reports fills of resting orders between candles, and trouble that must stop trading
     o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())).catch((e) => this.exchangeFailed('applying order updates', e)));
     o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
-    o.exchange.onRecovered?.(() => void this.serial(() => this.reconcile('reconnect')).catch((e: Error) => o.logger.warn(`reconciliation after a reconnect failed: ${e.message}`)));
+    o.exchange.onRecovered?.(() => void this.serial(() => this.reconcile('reconnect')).catch((e) => o.logger.warn(`reconciliation after a reconnect failed: ${errorLine(e)}`)));
     o.config.onChange((v) => {
       const moved = v.changes.some((c) => c.field === 'symbol' || c.field === 'timeframe');
       if (moved && o.switchMarket) void this.serial(() => this.switchMarketTo(v.config));
@@ -301,8 +301,8 @@ export class Bot {
     try {
       result = this.core.processCandle(candle.ts, candle.open, candle.high, candle.low, candle.close);
     } catch (e) {
-      this.o.logger.error(`cycle failed: ${(e as Error).message}`);
-      this.o.events.publish('error', { code: ERROR_CODES.exchange, message: (e as Error).message });
+      this.o.logger.error(`cycle failed: ${errorLine(e)}`);
+      this.o.events.publish('error', { code: ERROR_CODES.exchange, message: errorLine(e) });
       return undefined;
     }
     const after = () => {
@@ -323,7 +323,7 @@ export class Bot {
   }
 
   private exchangeFailed(during: string, e: unknown): void {
-    const message = `${during} failed: ${(e as Error)?.message ?? String(e)}`;
+    const message = `${during} failed: ${errorLine(e)}`;
     this.o.logger.error(message);
     this.o.events.publish('error', { code: ERROR_CODES.exchange, message });
   }
@@ -393,7 +393,7 @@ export class Bot {
       else this.restartPaperAccount(config);
       this.publishStatus(true);
     } catch (e) {
-      this.pauseBySelf(`could not switch to ${symbol} ${timeframe}: ${(e as Error).message}`, ERROR_CODES.feed);
+      this.pauseBySelf(`could not switch to ${symbol} ${timeframe}: ${errorLine(e)}`, ERROR_CODES.feed);
     }
   }
 

@@ -12,6 +12,7 @@ import {
 } from '../../src-shared/contract';
 import { isOperationName, parseOperationInput, type RawInput } from '../app/invoke-operation';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
+import { redactValue } from '../engine/log/redact';
 import type { Logger } from '../engine/log/logger';
 import { classifyBotUrl, fleetTotals } from '../../src-shared/connection-safety';
 import type { FleetMember, MemberListener } from './fleet-member';
@@ -242,7 +243,9 @@ export class FleetManager {
     if (member) this.events.publish('fleet', { kind: 'row', bot: member.row() });
   }
 
-  private raise(alert: FleetAlert): void {
+  private raise(raw: FleetAlert): void {
+    // an alert quotes a bot's own words, and the listeners (desktop notifications) are not behind the event bus
+    const alert = redactValue(raw);
     // a bot failing every cycle would otherwise notify every cycle: the same error at most once a minute (connection
     // and pause alerts are transitions and always go out)
     if (alert.kind === 'error') {

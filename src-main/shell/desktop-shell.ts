@@ -5,6 +5,7 @@
  */
 import { clipboard, dialog, Notification } from 'electron';
 import type { Logger } from '../engine/log/logger';
+import { redactValue } from '../engine/log/redact';
 import type { Services } from '../app/services';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +66,9 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
     events: runtime.events, read: () => readTrayFacts(runtime.handlers), render: tray.render, onError: (m) => o.logger.warn(m),
   });
 
-  function notify(n: DesktopNotification): void {
+  // every notification passes here (events, fleet alerts, tray failures): the last place a secret could leave
+  function notify(raw: DesktopNotification): void {
+    const n = redactValue(raw);
     shown.push(n);
     if (shown.length > 100) shown.shift();
     if (!Notification.isSupported()) return;

@@ -12,10 +12,8 @@ import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmul
 import { emulatorClient } from '../exchange-emulator/ccxt-harness';
 import { expectClose } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
+import { HANDS_ONLY, SYMBOL, withLiveBot } from '../helpers/live-bot';
 
-const SYMBOL = 'XRP/USDT';
-/** entries only by hand, stop and target far enough that only the test's price moves trigger them */
-const HANDS_ONLY = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 10 };
 
 describe('live trading against the exchange', () => {
   let emu: BinanceEmulator;
@@ -193,36 +191,6 @@ describe('live trading against the exchange', () => {
     }
   });
 });
-
-/**
- * A bot trading XRP/USDT by hand only (HANDS_ONLY, started) against a fresh emulator at 0.5; `closeSoonMs` sets the
- * exchange's clock that far short of a 5-minute close, so the next candle comes within seconds.
- */
-async function withLiveBot(
-  o: { dir: string; closeSoonMs?: number },
-  body: (bot: { emu: BinanceEmulator; rt: BotRuntime; call: <N extends OperationName>(name: N, raw?: RawInput) => ReturnType<typeof invokeOperation<N>> }) => Promise<void>,
-): Promise<void> {
-  const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
-  emu.setPrice(SYMBOL, 0.5);
-  if (o.closeSoonMs !== undefined) {
-    const now = Date.now();
-    emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - o.closeSoonMs - now);
-  }
-  const rt = await createBotRuntime({
-    dataDir: mkdtempSync(join(tmpdir(), `botdesk-live-${o.dir}-`)), mode: 'live', market: { kind: 'live' },
-    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-    live: { watchEveryMs: 150 },
-  });
-  const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
-  try {
-    await call('updateConfig', { body: HANDS_ONLY });
-    await call('startBot');
-    await body({ emu, rt, call });
-  } finally {
-    await rt.close();
-    await emu.close();
-  }
-}
 
 describe('a position whose protection disappears', () => {
   it('gets its stop-loss and take-profit back when someone cancels them on the exchange by hand', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src-main/engine/events/event-bus';
+import { addSecret, errorLine } from '../../src-main/engine/log/redact';
 
 const log = (msg: string) => ({ ts: 0, level: 'info' as const, msg });
 
@@ -36,5 +37,30 @@ describe('event bus', () => {
     bus.subscribe((e) => got.push(e.seq));
     expect(() => bus.publish('log', log('x'))).not.toThrow();
     expect(got).toEqual([1]);
+  });
+});
+
+describe('redaction of what the bus hands out', () => {
+  it('an error event loses registered secrets (even ones JSON escapes) and the user info and query of URLs in any case of scheme; the rest stays as it was', () => {
+    addSecret('k3y-0123456789');
+    addSecret('se"cret\\0123456789');
+    const bus = new EventBus();
+    const heard: string[] = [];
+    bus.subscribe((e, json) => heard.push(JSON.stringify(e), json));
+    bus.publish('error', { code: 'exchange_error', message: 'key k3y-0123456789 secret se"cret\\0123456789 at HTTPS://API.X.COM/v3/order?apiKey=abc or Http://user:pw@h/x' });
+    bus.publish('log', { ts: 0, level: 'info', msg: 'fleet bot at https://host:8080/api', nested: { url: 'wss://h/ws?token=abc' } });
+    for (const text of [...heard, ...bus.since(0).map((e) => e.json)]) {
+      expect(text).not.toMatch(/k3y-0123456789|0123456789|apiKey=abc|user:pw|token=abc/);
+    }
+    expect(bus.since(0).map((e) => e.event.data)).toEqual([
+      { code: 'exchange_error', message: 'key [REDACTED] secret [REDACTED] at HTTPS://API.X.COM/v3/order?[REDACTED] or Http://[REDACTED]@h/x' },
+      { ts: 0, level: 'info', msg: 'fleet bot at https://host:8080/api', nested: { url: 'wss://h/ws?[REDACTED]' } },
+    ]);
+  });
+
+  it('errorLine: one line, the class, no URL whatever its case, no secret', () => {
+    addSecret('k3y-0123456789');
+    const e = Object.assign(new Error('binance {"msg":"bad k3y-0123456789"}\n  GET HTTPS://api.binance.com/api/v3/account?timestamp=1&signature=ff'), { name: 'AuthenticationError' });
+    expect(errorLine(e)).toBe('AuthenticationError: binance {"msg":"bad [REDACTED]"} GET <url>');
   });
 });

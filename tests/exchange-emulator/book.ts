@@ -22,6 +22,8 @@ export class Book {
   readonly trades: Trade[] = [];
   /** share of an order's quantity a resting limit order fills each time the price crosses it (1 = all) */
   readonly fillRatio = new Map<string, number>();
+  /** the next `times` market orders of a symbol find only `share` of their quantity in the book */
+  readonly thinMarket = new Map<string, { share: number; times: number }>();
   private nextOrderId = 10_000_001;
   private nextTradeId = 5_000_001;
   private nextListId = 100;
@@ -162,12 +164,22 @@ export class Book {
   newListId(): number { return this.nextListId++; }
 
   /**
-   * A new order meets the market: market orders and crossing limits take at the last price. An IOC limit takes only
-   * what the market offers (the symbol's fill ratio, standing in for the book's depth at the price) and, like
-   * binance, ends EXPIRED with the executed part; a FOK that cannot fill whole ends EXPIRED with nothing.
+   * A new order meets the market: market orders and crossing limits take at the last price. A market order the book
+   * cannot fill whole (thinMarket) takes what there is and the rest expires, as binance ends it: EXPIRED with
+   * executedQty < origQty ("MARKET orders that partially fill"). An IOC limit takes only what the market offers (the
+   * symbol's fill ratio, standing in for the book's depth at the price) and, like binance, ends EXPIRED with the
+   * executed part; a FOK that cannot fill whole ends EXPIRED with nothing.
    */
   private matchOnEntry(m: Market, o: Order): Fill[] {
     const last = this.market.price(m.id);
+    const thin = o.type === 'MARKET' ? this.thinMarket.get(m.id) : undefined;
+    if (thin) {
+      if (--thin.times <= 0) this.thinMarket.delete(m.id);
+      const part = minUnits(o.origQty, maxUnits(floorToStep(mulUnits(o.origQty, unitsOf(thin.share)), m.stepSize), m.stepSize));
+      const fills = this.fill(o, part, last, false);
+      if (isActive(o)) this.finish(o, 'EXPIRED');
+      return fills;
+    }
     if (o.type === 'MARKET') return this.fill(o, o.origQty, last, false);
     if (o.type === 'LIMIT' && limitCrosses(o.side, o.price, last)) {
       const ratio = this.fillRatio.get(m.id) ?? 1;

@@ -35,6 +35,11 @@ export interface EmulatorControl {
   setPricePath(symbol: string, points: ReadonlyArray<readonly [number, number | string]>): void;
   /** share of a resting limit order's quantity each crossing fills from now on (1 = all, the default) */
   setFillRatio(symbol: string, ratio: number): void;
+  /**
+   * the next `times` (default 1) market orders of the symbol fill only `share` of their quantity (on the step, at least
+   * one step) and the rest expires: binance's EXPIRED with executedQty < origQty when the book runs out
+   */
+  partialMarketFill(symbol: string, share: number, times?: number): void;
   /** fills an open order now at its limit price (or the last price): all that remains, or `quantity` of it */
   fillOrder(q: { symbol: string; orderId?: number; clientOrderId?: string; quantity?: number | string }): OrderView;
   setMarketStatus(symbol: string, status: SymbolStatus): void;
@@ -107,6 +112,10 @@ export function createControl(deps: {
     setFillRatio(symbol, ratio) {
       if (!(ratio > 0 && ratio <= 1)) throw new Error('fill ratio must be in (0, 1]');
       book.fillRatio.set(idOf(symbol), ratio);
+    },
+    partialMarketFill(symbol, share, times = 1) {
+      if (!(share > 0 && share < 1)) throw new Error('the share a market order fills must be in (0, 1)');
+      book.thinMarket.set(idOf(symbol), { share, times });
     },
     fillOrder(q) {
       const o = findOrder(q);

@@ -95,6 +95,23 @@ describe('orders', () => {
     expect(emu.balances().USDT).toEqual({ free: 10_000 - 2_900, locked: 0 });
   });
 
+  it('a market order the book cannot fill whole takes its share and ends EXPIRED (ccxt: expired, filled < amount); the rest is freed, the next one fills whole', async () => {
+    emu.setBalance('ETH', 2);
+    emu.partialMarketFill('ETH/USDT', 0.3);
+    const o = await ex.createOrder('ETH/USDT', 'market', 'sell', 1);
+    expect(o).toMatchObject({ status: 'expired', filled: 0.3, remaining: 0.7, average: 3000, cost: 900 });
+    expect(o.info).toMatchObject({ status: 'EXPIRED', origQty: '1.00000000', executedQty: '0.30000000' });
+    expect(emu.balances().ETH).toEqual({ free: 1.7, locked: 0 });
+    expect(emu.balances().USDT.free).toBeCloseTo(10_000 + 900 - 0.9, 8);
+    expect((await ex.fetchOrder(idOf(o), 'ETH/USDT'))).toMatchObject({ status: 'expired', filled: 0.3 });
+    // a buy is cut the same way and keeps only what it paid for; the share runs out after `times` orders
+    emu.partialMarketFill('ETH/USDT', 0.5);
+    expect(await ex.createOrder('ETH/USDT', 'market', 'buy', 0.2)).toMatchObject({ status: 'expired', filled: 0.1 });
+    expect(await ex.createOrder('ETH/USDT', 'market', 'sell', 0.5)).toMatchObject({ status: 'closed', filled: 0.5 });
+    expect(emu.balances().USDT).toEqual({ free: expect.closeTo(10_000 + 900 - 0.9 - 300 + 1500 - 1.5, 8), locked: 0 });
+    expect(() => emu.partialMarketFill('ETH/USDT', 1)).toThrow(/\(0, 1\)/);
+  });
+
   it('a stop-loss (params.stopPrice on a market sell) is sent as STOP_LOSS, waits, and fills at the gap price', async () => {
     emu.setBalance('ETH', 1);
     const sl = await ex.createOrder('ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2800 });

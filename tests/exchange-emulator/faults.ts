@@ -2,9 +2,10 @@
  * Faults a test arms for the next N calls of one endpoint (reliability.md R2–R5): an overloaded exchange (503),
  * rate limiting (429 with Retry-After, then 418 for the IP ban), a slow answer, and the lost acknowledgement — the
  * request is carried out (the order is in the book) but its answer never arrives — and the dropped request, which
- * never reaches the exchange at all (a partition, R6).
+ * never reaches the exchange at all (a partition, R6). `'error'` answers binance's error JSON with the test's own code
+ * and words: what an exchange says ends up in ccxt's error text, and from there in logs and events.
  */
-export type FaultKind = '503' | '429' | '418' | 'delay' | 'lostAck' | 'drop';
+export type FaultKind = '503' | '429' | '418' | 'error' | 'delay' | 'lostAck' | 'drop';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -18,6 +19,10 @@ export interface FaultSpec {
   delayMs?: number;
   /** '429' / '418': the Retry-After header in seconds (default 1) */
   retryAfterS?: number;
+  /** 'error': HTTP status (default 400), binance code (default -1000) and msg of the answer */
+  status?: number;
+  code?: number;
+  msg?: string;
   /** 'lostAck' / 'drop': 'destroy' resets the socket at once (NetworkError); 'hang' never answers (RequestTimeout) */
   mode?: 'destroy' | 'hang';
 }
@@ -46,6 +51,12 @@ export class Faults {
 /** the answers binance gives when it refuses a call outright; the order is never looked at */
 export function refusal(spec: FaultSpec, now: number): { status: number; headers: Record<string, string>; body: string } {
   const retry = String(spec.retryAfterS ?? 1);
+  if (spec.kind === 'error') {
+    return {
+      status: spec.status ?? 400, headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: spec.code ?? -1000, msg: spec.msg ?? 'An unknown error occurred while processing the request.' }),
+    };
+  }
   if (spec.kind === '429') {
     return {
       status: 429, headers: { 'content-type': 'application/json', 'retry-after': retry },

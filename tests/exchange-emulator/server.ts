@@ -92,7 +92,7 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
 
     const fault = faults.take(method, url.pathname);
     if (fault) record.fault = fault.kind;
-    if (fault && (fault.kind === '503' || fault.kind === '429' || fault.kind === '418')) {
+    if (fault && (fault.kind === '503' || fault.kind === '429' || fault.kind === '418' || fault.kind === 'error')) {
       const r = refusal(fault, now());
       send(r.status, r.body, r.headers);
       return;

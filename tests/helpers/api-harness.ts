@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBotRuntime, type BotRuntime, type MarketSpec } from '../../src-main/app/runtime';
+import { createBotRuntime, type BotRuntime, type BotRuntimeOptions, type MarketSpec } from '../../src-main/app/runtime';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/server/api-server';
 import { loadOrCreateControlToken } from '../../src-main/server/token-store';
 import { createLogger } from '../../src-main/engine/log/logger';
@@ -41,6 +41,8 @@ export interface ApiHarness {
 export async function startApi(o: {
   market?: MarketSpec; replaySpeed?: number | 'max'; dataDir?: string;
   authFailures?: ApiServerOptions['authFailures']; stream?: ApiServerOptions['stream']; staticDir?: string;
+  /** anything else the runtime takes, e.g. live mode on the exchange emulator */
+  runtime?: Partial<BotRuntimeOptions>;
 } = {}): Promise<ApiHarness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'botdesk-api-'));
   const logger = createLogger({ level: 'debug' });
@@ -48,7 +50,7 @@ export async function startApi(o: {
   const readToken = 'read-only-token-for-tests-0123456789';
   logger.addSecret(token);
   logger.addSecret(readToken);
-  const runtime = await createBotRuntime({ dataDir, market: o.market ?? { kind: 'synthetic', seed: 7 }, replaySpeed: o.replaySpeed ?? 200, logger });
+  const runtime = await createBotRuntime({ dataDir, market: o.market ?? { kind: 'synthetic', seed: 7 }, replaySpeed: o.replaySpeed ?? 200, logger, ...o.runtime });
   const server = await createApiServer({
     handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, fleetEvents: runtime.fleet.events, logger, controlToken: token, readToken,
     host: '127.0.0.1', port: 0, staticDir: o.staticDir, authFailures: o.authFailures, stream: o.stream,

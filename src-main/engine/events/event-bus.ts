@@ -1,4 +1,5 @@
 import type { BotEvent, EventData, EventType } from '../../../src-shared/contract';
+import { needsRedaction, redactValue } from '../log/redact';
 
 export type EventListener = (event: BotEvent, json: string) => void;
 
@@ -11,7 +12,8 @@ export interface EventFeed {
 }
 
 /**
- * In-process event bus with a monotonically increasing `seq` and a ring buffer for `?since=` replay.
+ * In-process event bus with a monotonically increasing `seq` and a ring buffer for `?since=` replay; what it hands
+ * out is redacted (log/redact.ts).
  * A throwing listener is isolated so one broken consumer cannot stop the bot.
  */
 export class EventBus implements EventFeed {
@@ -35,8 +37,13 @@ export class EventBus implements EventFeed {
   }
 
   publish<T extends EventType>(type: T, data: EventData<T>): BotEvent {
-    const event = { type, ts: this.now(), seq: ++this.seq, data } as BotEvent;
-    const json = JSON.stringify(event);
+    let event = { type, ts: this.now(), seq: ++this.seq, data } as BotEvent;
+    let json = JSON.stringify(event);
+    // every event passes here (live, replay, notifications, fleet): none carries a secret or a URL's query, whoever published it
+    if (needsRedaction(json)) {
+      event = redactValue(event);
+      json = JSON.stringify(event);
+    }
     const entry = { event, json };
     this.ring[(this.seq - 1) % this.capacity] = entry;
     this.queued.push(entry);

@@ -169,11 +169,18 @@ export class Executor {
     return position;
   }
 
+  /** Every position out at market: the trades booked, a part sold of one that filled in part included. */
   exitAll(reason: ExitReason): MaybePromise<Trade[]> {
-    const closed: Trade[] = [];
+    const booked: Trade[] = [];
     return andThen(
-      sequence([...this.open.keys()], (id) => andThen(this.exit(id, reason), (t) => { if (t) closed.push(t); })),
-      () => closed,
+      sequence([...this.open.keys()], (id) => {
+        const before = this.lastTrade;
+        return andThen(this.exit(id, reason), (t) => {
+          const trade = t ?? (this.lastTrade !== before ? this.lastTrade : null);
+          if (trade) booked.push(trade);
+        });
+      }),
+      () => booked,
     );
   }
 

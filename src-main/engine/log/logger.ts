@@ -1,4 +1,5 @@
 import { LOG_LEVELS, type LogLevel, type LogRecord } from '../../../src-shared/contract';
+import { addSecret, redact, REDACTED } from './redact';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 export const levelRank = (level: LogLevel): number => RANK[level];
@@ -10,7 +11,7 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
   /** newest records at or above `level`, newest first */
   tail(level: LogLevel, limit: number): LogRecord[];
-  /** strings that must never appear in any record (tokens, exchange keys) */
+  /** strings that must never appear in any record, event or notification (tokens, exchange keys): see redact.ts */
   addSecret(secret: string): void;
 }
 
@@ -76,26 +77,20 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
   let seq = 0;
   /** lowest sequence number handed out (restored records count down from 0) */
   let oldest = 0;
-  const secrets: string[] = [];
-
-  const scrub = (s: string): string => {
-    for (const secret of secrets) if (secret && s.includes(secret)) s = s.split(secret).join('[REDACTED]');
-    return s;
-  };
   const clean = (v: unknown, depth = 0): unknown => {
-    if (typeof v === 'string') return scrub(v);
-    if (v instanceof Error) return scrub(v.message);
+    if (typeof v === 'string') return redact(v);
+    if (v instanceof Error) return redact(v.message);
     if (v === null || typeof v !== 'object' || depth > 4) return v;
     if (Array.isArray(v)) return v.map((x) => clean(x, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : clean(x, depth + 1);
+    for (const [k, x] of Object.entries(v)) out[k] = SECRET_KEY.test(k) ? REDACTED : clean(x, depth + 1);
     return out;
   };
 
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < min) return;
     const extra = fields ? (clean(fields) as Record<string, unknown>) : undefined;
-    const record: LogRecord = { ...extra, ts: now(), level, msg: scrub(msg) };
+    const record: LogRecord = { ...extra, ts: now(), level, msg: redact(msg) };
     rings.get(level)!.push(record, seq++);
     for (const sink of sinks) {
       try {
@@ -130,9 +125,7 @@ export function createLogger(opts: { level?: LogLevel; capacity?: number; sinks?
       }
       return out;
     },
-    addSecret(secret) {
-      if (secret && !secrets.includes(secret)) secrets.push(secret);
-    },
+    addSecret,
     addSink(s) {
       sinks.push(s);
     },

@@ -3,7 +3,7 @@ import type {
   AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
 } from '../../ports/exchange.port';
 import { orderState } from './order-state';
-import { errorLine } from './open-exchange';
+import { errorLine } from '../../log/redact';
 import { keyRefused, readWithRetries } from './read-retry';
 import { CONNECTION_LOG_FIELD, type ConnectionLogValue } from '../../../../src-shared/contract';
 

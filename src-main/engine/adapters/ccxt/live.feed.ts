@@ -2,7 +2,7 @@ import type { Exchange, OHLCV } from 'ccxt';
 import { CONNECTION_LOG_FIELD, TIMEFRAME_MS, type Candle, type Timeframe } from '../../../../src-shared/contract';
 import type { Logger } from '../../log/logger';
 import type { MarketFeed } from '../../ports/market-feed.port';
-import { errorLine } from './open-exchange';
+import { errorLine } from '../../log/redact';
 import { readWithRetries } from './read-retry';
 
 export interface LiveFeedOptions {

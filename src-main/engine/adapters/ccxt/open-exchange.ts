@@ -1,5 +1,6 @@
 import type { Exchange } from 'ccxt';
 import { pointExchangeAt } from './exchange-origin';
+import { addSecret, errorLine } from '../../log/redact';
 
 export interface ExchangeSpec {
   /** ccxt exchange id, e.g. binance */
@@ -24,6 +25,11 @@ export class ExchangeSetupError extends Error {}
  * and only here, so a paper bot on recorded candles never pays for it.
  */
 export async function openExchange(spec: ExchangeSpec, credentials?: ExchangeCredentials): Promise<Exchange> {
+  // the one place keys meet ccxt: from here no error text, log line or event can show them
+  if (credentials) {
+    addSecret(credentials.apiKey);
+    addSecret(credentials.secret);
+  }
   const { default: ccxt } = await import('ccxt');
   const Ctor = (ccxt as unknown as Record<string, new (config: object) => Exchange>)[spec.id];
   if (!ccxt.exchanges.includes(spec.id) || typeof Ctor !== 'function') {
@@ -59,14 +65,4 @@ export async function openExchange(spec: ExchangeSpec, credentials?: ExchangeCre
     throw new ExchangeSetupError(`could not load ${spec.id}'s markets: ${errorLine(e)}`);
   }
   return exchange;
-}
-
-/**
- * ccxt's error as one line: its class and the exchange's own words, never a stack, and never a request URL (some
- * exchanges carry the API key in the query string, and these lines reach logs, the status and API answers).
- */
-export function errorLine(e: unknown): string {
-  const err = e as Error;
-  const text = String(err?.message ?? e).replace(/\b(?:https?|wss?):\/\/\S+/g, '<url>').replace(/\s+/g, ' ').trim();
-  return `${err?.name ?? 'Error'}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
 }
