@@ -1,7 +1,7 @@
 // Fills a bot database with a long history through the engine's own write path (trading core, executor, paper
 // exchange, SqliteStore journal and equity appends), batched into large transactions so a year of 1-minute candles
 // takes seconds. For the growth test and the history benchmark.
-import { DEFAULT_CONFIG, TIMEFRAME_MS, type BotConfig, type EquityPoint } from '../../src-shared/contract';
+import { DEFAULT_CONFIG, TIMEFRAME_MS, mergeConfigPatch, withConfigDefaults, type BotConfig, type EquityPoint } from '../../src-shared/contract';
 import { SqliteStore } from '../../src-main/engine/adapters/sqlite/sqlite.store';
 import { PaperExchange } from '../../src-main/engine/adapters/paper/paper.exchange';
 import { ConfigManager } from '../../src-main/engine/config/config-manager';
@@ -12,8 +12,6 @@ import { isPromise } from '../../src-main/engine/ports/exchange.port';
 import { CANDLE_STRIDE, type CandleSeries } from '../../src-main/engine/feeds/candle-file';
 import type { LogRecord, Trade } from '../../src-shared/contract';
 import { LOG_ROWS_KEPT } from '../../src-main/app/runtime';
-
-const PAPER_START_EQUITY = 10_000;
 import { repeatedSeries } from '../../bench/series';
 
 /** where the synthetic feed starts: seeded history ends before it, so a runtime opened on it trades on from there */
@@ -51,12 +49,15 @@ export function seedHistory(o: {
 }): SeededHistory {
   const store = new SqliteStore(o.dataDir);
   try {
-    const config: BotConfig = { ...DEFAULT_CONFIG, max_daily_loss_pct: 0, ...o.config };
+    // as a user's config: a market with another quote brings that quote's paper balance
+    const config = withConfigDefaults(mergeConfigPatch(DEFAULT_CONFIG, { max_daily_loss_pct: 0, ...o.config }) as BotConfig);
+    const startEquity = config.paper_balance;
+    store.setMeta('start_equity', String(startEquity));
     const manager = new ConfigManager(store, Date.now(), config);
     const version = manager.current.version;
     const d = o.series.data;
     const rules = paperMarketRules(config.symbol, d[4]);
-    const exchange = new PaperExchange({ rules, startingQuote: PAPER_START_EQUITY, feePct: config.fee_pct, slippagePct: config.slippage_pct, journal: store.paperJournal() });
+    const exchange = new PaperExchange({ rules, startingQuote: startEquity, feePct: config.fee_pct, slippagePct: config.slippage_pct, journal: store.paperJournal() });
     let trades = 0;
     // the lines the bot logs for each position, so the log table grows as it would
     const logs: LogRecord[] = [];
@@ -68,7 +69,7 @@ export function seedHistory(o: {
         o.onTrade?.(t, store);
       },
     });
-    const core = new TradingCore({ exchange, executor, rules, startEquity: PAPER_START_EQUITY, config: { current: { config, version } } });
+    const core = new TradingCore({ exchange, executor, rules, startEquity, config: { current: { config, version } } });
     const batch = o.batch ?? 20_000;
     const points: EquityPoint[] = [];
     for (let from = 0; from < o.series.count; from += batch) {
