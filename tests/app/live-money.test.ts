@@ -12,18 +12,11 @@ import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operat
 import type { BotEvent, OperationName } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { DEFAULT_SYMBOLS } from '../exchange-emulator/market-data';
-import { expectClose } from '../helpers/money';
+import { expectClose, nonFinite } from '../helpers/money';
+import { openLiveRuntime } from '../helpers/live-bot';
 import { waitFor } from '../helpers/wait';
 
 const ETH_BTC = { base: 'ETH', quote: 'BTC', tickSize: '0.00001', stepSize: '0.0001', minNotional: '0.0001', price: 0.05 };
-
-/** every number in `value` is finite and no text reads NaN or Infinity */
-function nonFinite(value: unknown, path = ''): string[] {
-  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} = ${value}`];
-  if (typeof value === 'string') return /NaN|Infinity/.test(value) ? [`${path}: ${value}`] : [];
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFinite(v, `${path}.${k}`));
-  return [];
-}
 
 describe('live money on the market the user holds funds in', () => {
   let emu: BinanceEmulator;
@@ -31,9 +24,7 @@ describe('live money on the market the user holds funds in', () => {
   let rt: BotRuntime;
   const events: BotEvent[] = [];
   const open = async () => {
-    rt = await createBotRuntime({
-      dataDir, mode: 'live', market: { kind: 'live' },
-      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+    rt = await openLiveRuntime(dataDir, emu, {
       live: { watchEveryMs: 150, unknownGraceMs: 2_000, accountReadEveryMs: 200 },
       // the user lists the markets live trading may use (BOT_LIVE_MARKETS), the one they hold funds in among them
       liveLimits: resolveLiveLimits({ markets: ['XRP/USDT', 'ETH/BTC'] }),
@@ -155,10 +146,7 @@ describe('an account the exchange will not read at start', () => {
     try {
       emu.fault({ kind: '503', path: '/api/v3/account', times: Infinity });
       const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-unread-'));
-      await expect(createBotRuntime({
-        dataDir, mode: 'live', market: { kind: 'live' },
-        exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-      })).rejects.toThrow(/^the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: \w+: (?!.*https?:)/);
+      await expect(openLiveRuntime(dataDir, emu)).rejects.toThrow(/^the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: \w+: (?!.*https?:)/);
     } finally {
       await emu.close();
     }

@@ -12,7 +12,7 @@ import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmul
 import { emulatorClient } from '../exchange-emulator/ccxt-harness';
 import { expectClose } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
-import { HANDS_ONLY, SYMBOL, withLiveBot } from '../helpers/live-bot';
+import { HANDS_ONLY, SYMBOL, openLiveRuntime, withLiveBot } from '../helpers/live-bot';
 
 
 describe('live trading against the exchange', () => {
@@ -21,11 +21,7 @@ describe('live trading against the exchange', () => {
   let rt: BotRuntime;
   const events: BotEvent[] = [];
   const open = async () => {
-    rt = await createBotRuntime({
-      dataDir, mode: 'live', market: { kind: 'live' },
-      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-      live: { watchEveryMs: 150, unknownGraceMs: 2_000 },
-    });
+    rt = await openLiveRuntime(dataDir, emu, { live: { watchEveryMs: 150, unknownGraceMs: 2_000 } });
     rt.events.subscribe((e) => events.push(e));
   };
   const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });

@@ -20,16 +20,9 @@ import { computeStats } from '../../src-main/engine/stats';
 import { createOperationHandlers } from '../../src-main/app/operation-handlers';
 import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
 import type { BotEvent, OperationHandlers, OperationName, Order } from '../../src-shared/contract';
+import { nonFinite } from '../helpers/money';
 
 const TF = 300_000;
-
-/** every number anywhere in `value` (answers, events) must be finite; no text may read NaN or Infinity */
-function nonFinite(value: unknown, path = ''): string[] {
-  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} = ${value}`];
-  if (typeof value === 'string') return /NaN|Infinity/.test(value) ? [`${path} says "${value}"`] : [];
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFinite(v, `${path}.${k}`));
-  return [];
-}
 
 const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
+import { createBotRuntime, type BotRuntime, type BotRuntimeOptions } from '../../src-main/app/runtime';
 import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
 import type { OperationName } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
@@ -10,6 +10,15 @@ import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmul
 export const SYMBOL = 'XRP/USDT';
 /** entries only by hand, stop and target far enough that only the test's price moves trigger them */
 export const HANDS_ONLY = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 10 };
+
+/** A live runtime on `dataDir` trading through the emulator with its default keys; `extra` adds or overrides options. */
+export function openLiveRuntime(dataDir: string, emu: BinanceEmulator, extra: Partial<BotRuntimeOptions> = {}): Promise<BotRuntime> {
+  return createBotRuntime({
+    dataDir, mode: 'live', market: { kind: 'live' },
+    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+    live: { watchEveryMs: 150 }, ...extra,
+  });
+}
 
 /**
  * A bot trading XRP/USDT by hand only (HANDS_ONLY, started) against a fresh emulator at 0.5; `closeSoonMs` sets the
@@ -25,11 +34,7 @@ export async function withLiveBot(
     const now = Date.now();
     emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - o.closeSoonMs - now);
   }
-  const rt = await createBotRuntime({
-    dataDir: mkdtempSync(join(tmpdir(), `botdesk-live-${o.dir}-`)), mode: 'live', market: { kind: 'live' },
-    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-    live: { watchEveryMs: 150 },
-  });
+  const rt = await openLiveRuntime(mkdtempSync(join(tmpdir(), `botdesk-live-${o.dir}-`)), emu);
   const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
   try {
     await call('updateConfig', { body: HANDS_ONLY });

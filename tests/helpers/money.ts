@@ -25,8 +25,16 @@ export function expectStatsMatchTrades(stats: Stats, trades: readonly Trade[]): 
   expect(stats.losses).toBe(trades.length - wins);
   expectClose(stats.win_rate, trades.length ? wins / trades.length : 0);
   if (grossLoss > 0) expectClose(stats.profit_factor as number, grossWin / grossLoss);
-  expectClose(stats.equity, stats.start_equity + stats.realized_pnl + stats.unrealized_pnl);
+  expectClose(stats.equity, stats.start_equity + stats.realized_pnl + stats.unrealized_pnl + stats.net_cash_flow);
 }
 
 /** true when `x` is an integer multiple of `step` (within float noise) */
 export const onStep = (x: number, step: number): boolean => Math.abs(x / step - Math.round(x / step)) < 1e-6;
+
+/** every number anywhere in `value` is finite and no text reads NaN or Infinity (contract: no NaN in any answer or event) */
+export function nonFinite(value: unknown, path = ''): string[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} = ${value}`];
+  if (typeof value === 'string') return /NaN|Infinity/.test(value) ? [`${path}: ${value}`] : [];
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFinite(v, `${path}.${k}`));
+  return [];
+}
