@@ -52,7 +52,7 @@ export function fleetTotals(bots: Pick<FleetBot, 'status' | 'today_pnl'>[]): Fle
   const byQuote = new Map<string, FleetTotal>();
   for (const b of bots) {
     if (!b.status) continue;
-    const quote = b.status.symbol.split('/')[1] ?? b.status.symbol;
+    const quote = b.status.stake_currency;
     const t = byQuote.get(quote) ?? { quote, equity: 0, today_pnl: 0, bots: 0 };
     t.equity += b.status.equity;
     t.today_pnl += b.today_pnl ?? 0;

@@ -12,4 +12,4 @@ export function signedQuote(amount: number, quote: string): string {
 }
 
 /** "XRP/USDT" → "USDT" (the unit P&L is counted in) */
-export const quoteOf = (symbol: string): string => symbol.split('/')[1] ?? symbol;
+export { quoteOf } from '../../src-shared/contract';

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const lines = [
       `BotDesk backtest: ${series.count} candles of ${config.symbol} ${config.timeframe}, strategy ${config.strategy.name} ${JSON.stringify(config.strategy.params)}`,
       `  ran in ${f(seconds * 1000, 1)} ms (${Math.round(series.count / seconds).toLocaleString('en-US')} candles/s)`,
-      `  equity        ${f(s.start_equity)} → ${f(s.equity)} ${config.symbol.split('/')[1]}`,
+      `  equity        ${f(s.start_equity)} → ${f(s.equity)} ${s.stake_currency}`,
       `  realised P&L  ${f(s.realized_pnl)}   unrealised ${f(s.unrealized_pnl)}   fees ${f(s.fees_paid)}`,
       `  trades        ${s.trades_count} (${s.wins} won, ${s.losses} lost, win rate ${f(s.win_rate * 100, 1)} %)`,
       `  profit factor ${s.profit_factor === null ? 'n/a' : f(s.profit_factor)}   max drawdown ${f(s.max_drawdown_pct)} %`,

@@ -1,3 +1,4 @@
+import { quoteOf } from '../../../src-shared/contract';
 /** Human output of the friendly commands: concise lines and tables (`--json` bypasses all of this). */
 import type {
   AssetBalance, ConfigVersion, LogRecord, Order, Position, Stats, Status, Trade, VersionedConfig,
@@ -5,7 +6,6 @@ import type {
 import { tradingMode } from '../../../src-shared/trading-mode';
 import { dateTime, duration, money, num, pairs, pct, plain, signed, table } from './text';
 
-const quoteOf = (symbol: string) => symbol.split('/')[1] ?? '';
 
 export function formatStatus(s: Status, stats: Stats | null = null): string {
   const mode = tradingMode(s);
@@ -14,7 +14,7 @@ export function formatStatus(s: Status, stats: Stats | null = null): string {
     ['state', state],
     ['mode', `${mode.label} — ${mode.detail}`],
     ['market', `${s.symbol} ${s.timeframe} on ${s.exchange}${s.last_price !== null ? `, last price ${num(s.last_price)}` : ''}`],
-    ['equity', `${money(s.equity)} ${quoteOf(s.symbol)}${s.equity_ts !== null ? ` (at ${dateTime(s.equity_ts)})` : ''}`],
+    ['equity', `${money(s.equity)} ${s.stake_currency}${s.equity_ts !== null ? ` (at ${dateTime(s.equity_ts)})` : ''}`],
     ...(stats ? [['pnl', `realised ${signed(stats.realized_pnl)}, unrealised ${signed(stats.unrealized_pnl)}, today ${signed(stats.today_pnl)}; ${stats.trades_count} trades`] as [string, string]] : []),
     ['positions', `${s.open_positions} open, ${s.pending_orders} pending order${s.pending_orders === 1 ? '' : 's'}`],
     ['uptime', s.started_at !== null ? `${duration(s.uptime_s)} (since ${dateTime(s.started_at)})` : '-'],
@@ -87,9 +87,10 @@ export function formatPosition(p: Position): string {
 
 export function formatStats(s: Stats): string {
   return pairs([
-    ['equity', `${money(s.equity)} (started at ${money(s.start_equity)})`],
+    ['equity', `${money(s.equity)} ${s.stake_currency} (started at ${money(s.start_equity)})`],
     ['realised pnl', signed(s.realized_pnl)],
     ['unrealised pnl', signed(s.unrealized_pnl)],
+    ['net cash flow', `${signed(s.net_cash_flow)} (deposits − withdrawals, not P&L)`],
     ['today', signed(s.today_pnl)],
     ['fees paid', money(s.fees_paid)],
     ['trades', `${s.trades_count} (${s.wins} won, ${s.losses} lost, win rate ${pct(s.win_rate * 100, 1)})`],

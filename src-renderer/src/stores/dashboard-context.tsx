@@ -21,5 +21,5 @@ export function useDashboardStore<K extends keyof Stores, T>(name: K, selector: 
 
 /** the traded market's quote currency (USDT for XRP/USDT, BTC for LTC/BTC): the unit of every money figure */
 export function useQuote(): string {
-  return useDashboardStore('status', (s) => s.status?.symbol.split('/')[1] ?? '');
+  return useDashboardStore('status', (s) => s.status?.stake_currency ?? '');
 }

@@ -73,7 +73,7 @@ export const FleetRow = memo(function FleetRow({ bot, store, onOpen, report }: F
   const busy = useStore(store, (s) => s.busy[bot.id]);
   const control = useStore(store, (s) => s.control);
   const s = bot.status;
-  const quote = s?.symbol.split('/')[1] ?? '';
+  const quote = s?.stake_currency ?? '';
   const mode = s ? tradingMode(s) : null;
   return (
     <tr data-testid="fleet-row" data-bot-id={bot.id} data-state={s?.state ?? 'unknown'} className={bot.health.connection === 'disconnected' ? 'fleet-row-down' : undefined}>

@@ -86,7 +86,7 @@ export function StatusCard() {
           <Num text={signedPct(todayPct)} signOf={todayPnl} />
         </dd>
         <dt>Last price</dt>
-        <dd><Num text={price(status.last_price)} unit={status.symbol.split('/')[1]} /></dd>
+        <dd><Num text={price(status.last_price)} unit={status.stake_currency} /></dd>
         <dt>Uptime</dt>
         <dd><span className="num" data-testid="status-uptime">{running ? duration(uptime) : '—'}</span></dd>
         <dt>Open / pending</dt>

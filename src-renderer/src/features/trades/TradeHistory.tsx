@@ -1,5 +1,5 @@
 import { memo, useState } from 'react';
-import type { Trade } from '../../../../src-shared/contract';
+import { quoteOf, type Trade } from '../../../../src-shared/contract';
 import { amount, dateTime, fromLocalInput, price, signedMoney, signedPct, toLocalInput } from '../../components/format';
 import { Num } from '../../components/Num';
 import { Panel } from '../../components/Panel';
@@ -21,7 +21,7 @@ const TradeRow = memo(function TradeRow({ t }: { t: Trade }) {
       <td className="num muted">{dateTime(t.exit_time)}</td>
       <td className={`reason reason-${t.exit_reason}`}>{REASONS[t.exit_reason]}</td>
       <td className="r"><Num text={signedMoney(t.fee > 0 ? -t.fee : 0)} /></td>
-      <td className="r"><Num text={signedMoney(t.pnl)} unit={t.symbol.split('/')[1]} signOf={t.pnl} /></td>
+      <td className="r"><Num text={signedMoney(t.pnl)} unit={quoteOf(t.symbol)} signOf={t.pnl} /></td>
       <td className="r"><Num text={signedPct(t.pnl_pct)} signOf={t.pnl} /></td>
       <td className="r num muted">v{t.config_version}</td>
     </tr>
