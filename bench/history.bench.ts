@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src-main/engine/adapters/sqlite/sql-driver';
-import { encodeTradeCursor } from '../src-main/app/trade-cursor';
+import { encodeTradeCursor } from '../src-main/operations/trade-cursor';
 import { historySeries, seedHistory } from '../tests/helpers/seed-history';
 import { bundleWorker, pinThisProcess, startWorker, type Worker } from './pinning';
 

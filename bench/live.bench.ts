@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime } from '../src-main/app/runtime';
-import { invokeOperation } from '../src-main/app/invoke-operation';
+import { invokeOperation } from '../src-main/operations/invoke-operation';
 import { createLogger } from '../src-main/engine/log/logger';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator } from '../tests/exchange-emulator/server';
 

@@ -14,8 +14,8 @@ import { createLogger, formatLine } from './engine/log/logger';
 import { registerIpcRouter } from './ipc/ipc-router';
 import { APP_CSP, appPageUrl, createMainWindow, isAppPage } from './shell/main-window';
 import { startDesktopShell } from './shell/desktop-shell';
-import { ALL_NOTIFICATIONS_ON } from './app/notification-rules';
-import { FileSecretStore } from './app/secret-store';
+import { ALL_NOTIFICATIONS_ON } from './desktop/notification-rules';
+import { FileSecretStore } from './desktop/secret-store';
 import { safeStorageCipher } from './shell/keychain';
 import { applyLaunchAtLogin } from './shell/login-item';
 

@@ -1,10 +1,12 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MarketSpec } from './runtime';
-import { parseLiveLimitsEnv, type LiveLimitsFromEnv } from './live-limits';
+import { parseLiveLimitsEnv, type LiveLimitsFromEnv } from '../operations/live-limits';
 
 /** A bad environment variable: printed as one line, and the process exits without starting anything. */
-export class EnvError extends Error {}
+import { EnvError } from '../operations/env-error';
+
+export { EnvError };
 
 export interface AppEnv {
   dataDir: string;

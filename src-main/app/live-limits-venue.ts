@@ -4,8 +4,8 @@ import type { ConfigManager } from '../engine/config/config-manager';
 import type { Logger } from '../engine/log/logger';
 import type { MarketRules } from '../engine/ports/exchange.port';
 import type { MarketFeed } from '../engine/ports/market-feed.port';
-import { EnvError } from './env';
-import type { LiveLimits } from './live-limits';
+import { EnvError } from '../operations/env-error';
+import type { LiveLimits } from '../operations/live-limits';
 
 /** why an entry of `amount` at `price` may not be sent, or null: checked before anything reaches the exchange */
 export type EntryLimit = (amount: number, price: number) => string | null;

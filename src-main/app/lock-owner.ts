@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../operations/atomic-file';
 
 /**
  * Who holds the instance lock, for the refusal's sentence only: the kernel lock decides who runs, this record just

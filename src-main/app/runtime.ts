@@ -9,13 +9,13 @@ import { ConfigManager } from '../engine/config/config-manager';
 import type { ExchangeCredentials, ExchangeSpec } from '../engine/adapters/ccxt/open-exchange';
 import { openVenue, type MarketSpec, type VenueOptions } from './trading-venue';
 import { Bot } from '../engine/bot';
-import { createOperationHandlers } from './operation-handlers';
+import { createOperationHandlers } from '../operations/bot-operations';
 import { acquireInstanceLock } from './instance-lock';
-import type { Audit } from './desk-handlers';
+import { createAudit, type Audit } from '../operations/audit';
 import { FleetManager } from '../fleet/fleet-manager';
 import { createFleetHandlers } from '../fleet/fleet-handlers';
 import type { TokenVault } from '../fleet/fleet-store';
-import type { LiveLimits } from './live-limits';
+import type { LiveLimits } from '../operations/live-limits';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -34,7 +34,7 @@ export interface BotRuntimeOptions {
   /** live trading's limits (BOT_LIVE_* or the desktop Settings; contract §9); default: the contract's defaults */
   liveLimits?: LiveLimits;
   logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
-  /** tokens, settings and keys (app/desk-handlers.ts), given the audit log; without it those operations answer 409 */
+  /** tokens, settings and keys (desktop/desk-handlers.ts), given the audit log; without it those operations answer 409 */
   deskHandlers?: (audit: Audit) => DeskOperationHandlers;
   /** the fleet's token vault (desktop: safeStorage; default a 0600 file in dataDir) and health probe interval */
   fleet?: { vault?: TokenVault; probeEveryMs?: number };
@@ -110,10 +110,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       venue: v.venue, switchMarket: v.switchMarket, entryLimit: v.entryLimit, accountReadEveryMs: opts.live?.accountReadEveryMs,
     });
     await bot.init();
-    const audit: Audit = (action, caller, detail = {}) => {
-      store.appendAudit({ ts: Date.now(), action, actor: caller.actor, detail });
-      logger.info(`${action} by ${caller.actor}`, detail);
-    };
+    const audit: Audit = createAudit({ store, logger });
     const botHandlers = createOperationHandlers({ bot, config, store, logger, events });
     const fleet = new FleetManager({ dataDir: opts.dataDir, handlers: botHandlers, events, logger, vault: opts.fleet?.vault, probeEveryMs: opts.fleet?.probeEveryMs });
     const handlers: OperationHandlers = {

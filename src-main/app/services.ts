@@ -4,16 +4,16 @@ import { createApiServer, type ApiServer } from '../server/api-server';
 import { TokenAuth } from '../server/token-auth';
 import { loadOrCreateControlToken, loadReadToken } from '../server/token-store';
 import type { ExchangeCredentials } from '../engine/adapters/ccxt/open-exchange';
-import { createDeskHandlers } from './desk-handlers';
+import { createDeskHandlers } from '../desktop/desk-handlers';
 import { EnvError, type AppEnv } from './env';
 import { createBotRuntime, type BotRuntime } from './runtime';
-import { readExchangeKeys } from './exchange-keys';
+import { readExchangeKeys } from '../desktop/exchange-keys';
 import { closeInOrder, type StepListener } from './shutdown';
-import type { SecretStore } from './secret-store';
-import { SettingsStore } from './settings-store';
+import type { SecretStore } from '../desktop/secret-store';
+import { SettingsStore } from '../desktop/settings-store';
 import { FileTokenVault, type TokenCipher } from '../fleet/fleet-store';
 import { ensureWritableDataDir } from './data-dir';
-import { resolveLiveLimits } from './live-limits';
+import { resolveLiveLimits } from '../operations/live-limits';
 
 export interface Services {
   runtime: BotRuntime;

@@ -12,8 +12,8 @@ import { paperMarketRules } from '../engine/market/precision';
 import type { ExchangePort, MarketRules } from '../engine/ports/exchange.port';
 import type { MarketFeed } from '../engine/ports/market-feed.port';
 import type { CandleListener } from '../engine/trading-core';
-import { EnvError } from './env';
-import { resolveLiveLimits, type LiveLimits } from './live-limits';
+import { EnvError } from '../operations/env-error';
+import { resolveLiveLimits, type LiveLimits } from '../operations/live-limits';
 import { applyLiveLimits, type EntryLimit } from './live-limits-venue';
 
 export type MarketSpec =

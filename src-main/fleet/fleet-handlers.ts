@@ -1,5 +1,5 @@
 import { operations, type FleetOperationHandlers, type FleetOutcome, type OperationName } from '../../src-shared/contract';
-import type { Audit } from '../app/desk-handlers';
+import type { Audit } from '../operations/audit';
 import type { FleetManager } from './fleet-manager';
 
 const outcomes = (list: FleetOutcome[]) => ({ success: true as const, all_ok: list.every((o) => o.result === 'ok'), outcomes: list });

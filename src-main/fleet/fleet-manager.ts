@@ -10,7 +10,7 @@ import {
   type BotEvent, type BotOperationHandlers, type BotOperationName, type CallerContext, type Fleet, type FleetAction, type FleetAlert,
   type FleetBot, type FleetOutcome, type OperationName,
 } from '../../src-shared/contract';
-import { isOperationName, parseOperationInput, type RawInput } from '../app/invoke-operation';
+import { isOperationName, parseOperationInput, type RawInput } from '../operations/invoke-operation';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import { redactValue } from '../engine/log/redact';
 import type { Logger } from '../engine/log/logger';

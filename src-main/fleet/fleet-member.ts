@@ -1,7 +1,7 @@
 import type {
   BotEvent, BotOperationName, CallerContext, FleetAlert, FleetBot, FleetLink, OperationOutput, Status,
 } from '../../src-shared/contract';
-import type { RawInput } from '../app/invoke-operation';
+import type { RawInput } from '../operations/invoke-operation';
 import { becameSelfPaused } from '../../src-shared/pause-reasons';
 
 /** What the fleet manager hears from a member. */

@@ -3,7 +3,7 @@
  * TokenVault (headless: `<dataDir>/fleet-tokens.json`, mode 0600; desktop: the same encrypted by safeStorage).
  */
 import { chmodSync, existsSync, readFileSync, renameSync } from 'node:fs';
-import { writeFileAtomic } from '../app/atomic-file';
+import { writeFileAtomic } from '../operations/atomic-file';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FleetBotIdSchema, FleetLinkSchema } from '../../src-shared/contract';

@@ -1,7 +1,7 @@
 /** "This computer": the runtime's own bot as a fleet member, called in-process through the same operation handlers. */
 import type { BotOperationHandlers, BotOperationName, CallerContext, FleetBot, OperationHandlers, OperationOutput, Status } from '../../src-shared/contract';
 import { LOCAL_BOT_ID } from '../../src-shared/contract';
-import { runOperation, type RawInput } from '../app/invoke-operation';
+import { runOperation, type RawInput } from '../operations/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
 import { eventAlert, type FleetMember, type MemberListener } from './fleet-member';
 

@@ -14,7 +14,7 @@ import { createBotClient, type BotClient } from '../../src-shared/api-client/bot
 import type { ConnectionState } from '../../src-shared/api-client/connection-state';
 import type { WebSocketLike } from '../../src-shared/api-client/event-socket';
 import { createHttpTransport } from '../../src-shared/api-client/http.transport';
-import type { RawInput } from '../app/invoke-operation';
+import type { RawInput } from '../operations/invoke-operation';
 import { eventAlert, type FleetMember, type MemberListener } from './fleet-member';
 import type { StoredBot } from './fleet-store';
 

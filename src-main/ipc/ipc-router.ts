@@ -3,7 +3,7 @@
  * No electron import, so it runs (and is tested) under plain Node; main wires it to the real ipcMain.
  */
 import { errorBody, EVENT_TYPES, IPC_CHANNELS, ServiceError, type BridgeResult, type EventType, type OperationHandlers, type OperationName } from '../../src-shared/contract';
-import { isOperationName, runOperation, type RawInput } from '../app/invoke-operation';
+import { isOperationName, runOperation, type RawInput } from '../operations/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
 
 /** What the router needs of a webContents. */

@@ -5,7 +5,7 @@ import {
   operations, ServiceError, SessionRequestSchema,
   type OperationHandlers, type OperationName, type OperationOutput,
 } from '../../src-shared/contract';
-import { fieldsOf, runOperation } from '../app/invoke-operation';
+import { fieldsOf, runOperation } from '../operations/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
 import type { Logger } from '../engine/log/logger';
 import { BodyError, readJsonBody } from './json-body';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../app/atomic-file';
+import { writeFileAtomic } from '../operations/atomic-file';
 
 export const TOKEN_FILE = 'api-token';
 /** the optional read-only token set from the settings (BOT_API_READ_TOKEN wins over it) */

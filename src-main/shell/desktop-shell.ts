@@ -1,7 +1,7 @@
 /**
  * The desktop's own surfaces around the bot: the tray icon and menu, desktop notifications, and the hint that the bot
- * keeps running in the tray when the window closes. Electron at the edges only — the rules are app/tray-model.ts,
- * app/tray-actions.ts and app/notification-rules.ts.
+ * keeps running in the tray when the window closes. Electron at the edges only — the rules are desktop/tray-model.ts,
+ * desktop/tray-actions.ts and desktop/notification-rules.ts.
  */
 import { clipboard, dialog, Notification } from 'electron';
 import type { Logger } from '../engine/log/logger';
@@ -10,12 +10,12 @@ import type { Services } from '../app/services';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKEN_FILE } from '../server/token-store';
-import { createTrayActions } from '../app/tray-actions';
-import { createTrayPresenter, readTrayFacts } from '../app/tray-presenter';
-import { firstTrayHint } from '../app/tray-hint';
-import { startNotificationFeed } from '../app/notification-feed';
-import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../app/notification-rules';
-import type { TrayView } from '../app/tray-model';
+import { createTrayActions } from '../desktop/tray-actions';
+import { createTrayPresenter, readTrayFacts } from '../desktop/tray-presenter';
+import { firstTrayHint } from '../desktop/tray-hint';
+import { startNotificationFeed } from '../desktop/notification-feed';
+import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../desktop/notification-rules';
+import type { TrayView } from '../desktop/tray-model';
 import { createDesktopTray } from './tray';
 
 export interface DesktopShellOptions {

@@ -5,7 +5,7 @@
  * the same plain interface the Node tests exercise.
  */
 import { app, safeStorage } from 'electron';
-import type { KeyCipher, KeyProtection } from '../app/secret-store';
+import type { KeyCipher, KeyProtection } from '../desktop/secret-store';
 
 export function safeStorageCipher(): KeyCipher {
   return {

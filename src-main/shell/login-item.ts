@@ -3,7 +3,7 @@
  * (Electron has no API there; app/linux-autostart.ts writes the freedesktop file).
  */
 import { app } from 'electron';
-import { setLinuxAutostart } from '../app/linux-autostart';
+import { setLinuxAutostart } from '../desktop/linux-autostart';
 
 export function applyLaunchAtLogin(on: boolean): void {
   if (process.platform === 'linux') {

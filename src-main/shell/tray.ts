@@ -1,10 +1,10 @@
 /**
- * The tray icon, drawn from the tray model (app/tray-model.ts): this file only turns its data into Electron's Tray
+ * The tray icon, drawn from the tray model (desktop/tray-model.ts): this file only turns its data into Electron's Tray
  * and Menu. What is enabled when, the words, the confirmation text all live in the model, tested under Node.
  */
 import { Menu, Notification, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
-import type { TrayIconState, TrayMenuItem, TrayView } from '../app/tray-model';
-import type { TrayActionItem } from '../app/tray-actions';
+import type { TrayIconState, TrayMenuItem, TrayView } from '../desktop/tray-model';
+import type { TrayActionItem } from '../desktop/tray-actions';
 
 /** status dot colours, RGB: green running, amber paused, grey stopped, red when the bot paused itself or needs a person */
 const DOT: Record<TrayIconState, [number, number, number]> = {

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
+import { invokeOperation } from '../../src-main/operations/invoke-operation';
 import { openLiveMarket } from '../../src-main/engine/adapters/ccxt/live-market';
 import { createLogger } from '../../src-main/engine/log/logger';
 import { CONNECTION_LOG_FIELD, type Candle, type OperationName } from '../../src-shared/contract';

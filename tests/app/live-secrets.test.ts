@@ -3,8 +3,8 @@
 // stream, the replay buffer, the logs, the status, an API answer, a desktop notification or a fleet alert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotEvent, FleetAlert } from '../../src-shared/contract';
-import { createNotificationRules, type DesktopNotification } from '../../src-main/app/notification-rules';
-import { startNotificationFeed } from '../../src-main/app/notification-feed';
+import { createNotificationRules, type DesktopNotification } from '../../src-main/desktop/notification-rules';
+import { startNotificationFeed } from '../../src-main/desktop/notification-feed';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { HANDS_ONLY, SYMBOL } from '../helpers/live-bot';

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
+import { invokeOperation } from '../../src-main/operations/invoke-operation';
 import type { OperationName } from '../../src-shared/contract';
 import { loadCandleFile, marketFromFileName } from '../../src-main/engine/feeds/candle-file';
 import { ALT_1M, XRP_1H, XRP_5M } from '../helpers/candles';

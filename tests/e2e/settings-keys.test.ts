@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileSecretStore } from '../../src-main/app/secret-store';
+import { FileSecretStore } from '../../src-main/desktop/secret-store';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { testKeychain } from '../helpers/test-keychain';
 import type { OperationName } from '../../src-shared/contract';

@@ -10,7 +10,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import type { Status } from '../../src-shared/contract';
 import type { DesktopShellProbe } from '../../src-main/shell/desktop-shell';
-import type { TrayView } from '../../src-main/app/tray-model';
+import type { TrayView } from '../../src-main/desktop/tray-model';
 import { displayProblem, electronBinary } from '../../scripts/electron-check.mjs';
 import { build, desktopIsFresh } from '../../scripts/headless-entry.mjs';
 import { waitFor } from '../helpers/wait';

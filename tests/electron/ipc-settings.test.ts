@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IPC_CHANNELS, type BridgeResult, type OperationName } from '../../src-shared/contract';
-import { FileSecretStore } from '../../src-main/app/secret-store';
+import { FileSecretStore } from '../../src-main/desktop/secret-store';
 import { registerIpcRouter, type IpcInvokeEvent } from '../../src-main/ipc/ipc-router';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { testKeychain } from '../helpers/test-keychain';

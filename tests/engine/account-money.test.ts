@@ -17,8 +17,8 @@ import { EventBus } from '../../src-main/engine/events/event-bus';
 import { createLogger } from '../../src-main/engine/log/logger';
 import { paperMarketRules } from '../../src-main/engine/market/precision';
 import { computeStats } from '../../src-main/engine/stats';
-import { createOperationHandlers } from '../../src-main/app/operation-handlers';
-import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
+import { createOperationHandlers } from '../../src-main/operations/bot-operations';
+import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
 import type { BotEvent, OperationHandlers, OperationName, Order } from '../../src-shared/contract';
 import { nonFinite } from '../helpers/money';
 

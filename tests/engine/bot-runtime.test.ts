@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
 import type { BotEvent, Order } from '../../src-shared/contract';
-import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
+import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
 import type { OperationName } from '../../src-shared/contract';
 import { expectStatsMatchTrades } from '../helpers/money';
 import { waitFor } from '../helpers/wait';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { openDatabase, type SqlDatabase } from '../../src-main/engine/adapters/sqlite/sql-driver';
 import { createBotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
+import { invokeOperation } from '../../src-main/operations/invoke-operation';
 import { expectClose } from '../helpers/money';
 import type { Trade } from '../../src-shared/contract';
 import { totalsMismatch, totalsOf, type TradeTotals } from '../../src-main/engine/kept-stats';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src-main/engine/adapters/sqlite/sql-driver';
 import type { LogRecord, Trade } from '../../src-shared/contract';
 import { createBotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
+import { invokeOperation } from '../../src-main/operations/invoke-operation';
 import { createLogger } from '../../src-main/engine/log/logger';
 import { computeStats } from '../../src-main/engine/stats';
 import { totalsMismatch, totalsOf } from '../../src-main/engine/kept-stats';

@@ -1,6 +1,6 @@
 // A bot process for crash tests: the real runtime on a data dir, synthetic market at full speed, no API.
 import { createBotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
+import { invokeOperation } from '../../src-main/operations/invoke-operation';
 
 const dataDir = process.argv[2];
 const runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 7 }, replaySpeed: 'max' });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv } from '../../src-main/app/env';
 import { startServices, type Services } from '../../src-main/app/services';
-import type { SecretStore } from '../../src-main/app/secret-store';
+import type { SecretStore } from '../../src-main/desktop/secret-store';
 import { createLogger, formatLine, type RestorableLogger } from '../../src-main/engine/log/logger';
 import { registerIpcRouter, type IpcInvokeEvent } from '../../src-main/ipc/ipc-router';
 import { IPC_CHANNELS, type BridgeResult, type OperationName } from '../../src-shared/contract';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime, type BotRuntimeOptions } from '../../src-main/app/runtime';
-import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
+import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
 import type { OperationName } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 

@@ -1,7 +1,7 @@
 // A KeyCipher for tests under Node: real AES-256-GCM with a key held in memory (what safeStorage does with the OS
 // keychain's key), and switches for the keychain's other answers: basic_text, unavailable, refusing.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { KeyCipher, KeyProtection } from '../../src-main/app/secret-store';
+import type { KeyCipher, KeyProtection } from '../../src-main/desktop/secret-store';
 
 export function testKeychain(o: { protection?: KeyProtection; unavailable?: string; refuse?: string } = {}): KeyCipher & { refuse: string | null } {
   const key = randomBytes(32);

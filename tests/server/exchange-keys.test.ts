@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveCredentials } from '../../src-main/app/services';
 import { readEnv } from '../../src-main/app/env';
-import { FileSecretStore } from '../../src-main/app/secret-store';
+import { FileSecretStore } from '../../src-main/desktop/secret-store';
 import { connectEvents, type EventClient } from '../helpers/ws-client';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { testKeychain } from '../helpers/test-keychain';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { OpenOptions, SqlDatabase, SqlStatement } from './sql-driver';
+import type { OpenOptions, SqlDatabase, SqlStatement } from './sql-database';
 import { TransactionRunner } from './sql-transaction';
 
 let loaded: typeof BetterSqlite3 | null = null;

@@ -1,4 +1,4 @@
-import type { OpenOptions, SqlDatabase, SqlRunResult, SqlStatement } from './sql-driver';
+import type { OpenOptions, SqlDatabase, SqlRunResult, SqlStatement } from './sql-database';
 import { TransactionRunner } from './sql-transaction';
 
 /** The slice of node:sqlite (Node 22.16+ and 24+, Electron's main process) this driver uses; Node 20's types lack it. */

@@ -1,4 +1,4 @@
-import type { SqlStatement } from './sql-driver';
+import type { SqlStatement } from './sql-database';
 
 /**
  * BEGIN/COMMIT/ROLLBACK written out (node:sqlite has no transaction helper), with savepoints when nested, as

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../operations/atomic-file';
 
 export const EXCHANGE_KEYS_FILE = 'exchange-keys.enc';
 

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ExchangeCredentials } from '../engine/adapters/ccxt/open-exchange';
-import { EnvError } from './env';
+import { EnvError } from '../operations/env-error';
 
 /**
  * BOT_EXCHANGE_KEY_FILE: `{"apiKey": "...", "secret": "..."}`, readable by its owner only (mode 0600), so another user

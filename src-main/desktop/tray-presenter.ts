@@ -3,9 +3,9 @@
  * once per `minIntervalMs` (a replay at full speed publishes far faster than a menu should be rebuilt), and always
  * ends on the newest figures (a change inside the quiet interval is drawn when it ends).
  */
-import type { EventType, OperationHandlers } from '../../src-shared/contract';
+import type { EventType, OperationHandlers } from '../../src-shared/contract/index';
 import type { EventFeed } from '../engine/events/event-bus';
-import { invokeOperation } from './invoke-operation';
+import { invokeOperation } from '../operations/invoke-operation';
 import { trayView, type TrayFacts, type TrayView } from './tray-model';
 
 /** events after which the tray may show something else (status_change carries equity and today's P&L) */

@@ -1,11 +1,12 @@
 import { errorLine } from '../engine/log/redact';
-import { ServiceError, quoteOf, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
+import { ServiceError, quoteOf, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract/index';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import type { Logger } from '../engine/log/logger';
 import type { EventBus } from '../engine/events/event-bus';
 import { statsFromTotals } from '../engine/kept-stats';
+import { createAudit } from './audit';
 import { decodeTradeCursor, encodeTradeCursor } from './trade-cursor';
 import { closeAllPauseReason } from '../../src-shared/pause-reasons';
 
@@ -25,10 +26,7 @@ export interface HandlerDeps {
 export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
   const now = d.now ?? Date.now;
   const { bot } = d;
-  const audit = (action: string, caller: CallerContext, detail: Record<string, unknown> = {}) => {
-    d.store.appendAudit({ ts: now(), action, actor: caller.actor, detail });
-    d.logger.info(`${action} by ${caller.actor}`, detail);
-  };
+  const audit = createAudit({ store: d.store, logger: d.logger, now });
   const transition = (action: string, caller: CallerContext, change: () => boolean) =>
     bot.serial(() => {
       const changed = change();

@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src-shared/contract';
-import { SETTINGS_FILE, SettingsStore } from '../../src-main/app/settings-store';
+import { DEFAULT_SETTINGS } from '../../src-shared/contract/index';
+import { SETTINGS_FILE, SettingsStore } from '../../src-main/desktop/settings-store';
 
 describe('SettingsStore', () => {
   let dir: string;

@@ -5,13 +5,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
+import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
 import { loadOrCreateControlToken } from '../../src-main/server/token-store';
 import { createLogger } from '../../src-main/engine/log/logger';
-import { createTrayActions, type TrayActionItem } from '../../src-main/app/tray-actions';
-import { readTrayFacts } from '../../src-main/app/tray-presenter';
-import { trayView, type TrayActionId, type TrayConfirmation } from '../../src-main/app/tray-model';
-import { firstTrayHint } from '../../src-main/app/tray-hint';
+import { createTrayActions, type TrayActionItem } from '../../src-main/desktop/tray-actions';
+import { readTrayFacts } from '../../src-main/desktop/tray-presenter';
+import { trayView, type TrayActionId, type TrayConfirmation } from '../../src-main/desktop/tray-model';
+import { firstTrayHint } from '../../src-main/desktop/tray-hint';
 import { waitFor } from '../helpers/wait';
 
 describe('tray actions', () => {

@@ -2,13 +2,13 @@ import { createServer } from 'node:net';
 import {
   ServiceError,
   type CallerContext, type DeskOperationHandlers, type Settings, type SettingsPatch, type SettingsView,
-} from '../../src-shared/contract';
+} from '../../src-shared/contract/index';
 import type { Logger } from '../engine/log/logger';
 import type { TokenAuth } from '../server/token-auth';
 import { generateToken, writeControlToken, writeReadToken } from '../server/token-store';
 import { createExchangeKeyHandlers, type ExchangeKeySource } from './exchange-key-handlers';
 import type { SettingsStore } from './settings-store';
-import { liveLimitsFromEnvNames, type LiveLimits, type LiveLimitsFromEnv } from './live-limits';
+import { liveLimitsFromEnvNames, type LiveLimits, type LiveLimitsFromEnv } from '../operations/live-limits';
 
 export interface DeskDeps {
   dataDir: string;
@@ -30,7 +30,8 @@ export interface DeskDeps {
   liveLimits: { inForce: LiveLimits; fromEnv: LiveLimitsFromEnv };
 }
 
-export type Audit = (action: string, caller: CallerContext, detail?: Record<string, unknown>) => void;
+export type { Audit } from '../operations/audit';
+import type { Audit } from '../operations/audit';
 
 /**
  * Tokens, settings and exchange keys: the operations about the app around the bot. Every change is checked whole

@@ -1,7 +1,7 @@
-import { ServiceError, type DeskOperationHandlers, type ExchangeKeysView } from '../../src-shared/contract';
+import { ServiceError, type DeskOperationHandlers, type ExchangeKeysView } from '../../src-shared/contract/index';
 import type { Logger } from '../engine/log/logger';
 import { redact } from '../engine/log/redact';
-import type { Audit } from './desk-handlers';
+import type { Audit } from '../operations/audit';
 import { readExchangeKeys } from './exchange-keys';
 import type { SecretStore } from './secret-store';
 

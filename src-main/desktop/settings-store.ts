@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, SettingsSchema, type LiveLimitsPatch, type Settings, type SettingsPatch } from '../../src-shared/contract';
-import { writeFileAtomic } from './atomic-file';
+import { DEFAULT_SETTINGS, SettingsSchema, type LiveLimitsPatch, type Settings, type SettingsPatch } from '../../src-shared/contract/index';
+import { writeFileAtomic } from '../operations/atomic-file';
 
 export const SETTINGS_FILE = 'settings.json';
 

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Status } from '../../src-shared/contract';
+import type { Status } from '../../src-shared/contract/index';
 import { EventBus } from '../../src-main/engine/events/event-bus';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
-import { createTrayPresenter, readTrayFacts, type Timers } from '../../src-main/app/tray-presenter';
-import type { TrayView } from '../../src-main/app/tray-model';
-import { signedQuote } from '../../src-main/app/money-text';
+import { createTrayPresenter, readTrayFacts, type Timers } from '../../src-main/desktop/tray-presenter';
+import type { TrayView } from '../../src-main/desktop/tray-model';
+import { signedQuote } from '../../src-main/desktop/money-text';
 import { waitFor } from '../helpers/wait';
 
 const labelsOf = (v: TrayView | null) => (v?.menu ?? []).flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../operations/atomic-file';
 
 /** `$XDG_CONFIG_HOME/autostart/botdesk.desktop`: the freedesktop way to start a program at login (GNOME, KDE, XFCE…). */
 export function autostartFile(env: NodeJS.ProcessEnv = process.env): string {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autostartFile, isLinuxAutostartOn, setLinuxAutostart } from '../../src-main/app/linux-autostart';
+import { autostartFile, isLinuxAutostartOn, setLinuxAutostart } from '../../src-main/desktop/linux-autostart';
 
 describe('linux autostart entry', () => {
   let home: string;

@@ -1,8 +1,8 @@
 // The tray as data: what it says and what can be clicked in each state, without Electron.
 import { describe, expect, it } from 'vitest';
-import type { Status } from '../../src-shared/contract';
-import { TOOLTIP_MAX, trayView, type TrayMenuItem, type TrayView } from '../../src-main/app/tray-model';
-import { signedQuote } from '../../src-main/app/money-text';
+import type { Status } from '../../src-shared/contract/index';
+import { TOOLTIP_MAX, trayView, type TrayMenuItem, type TrayView } from '../../src-main/desktop/tray-model';
+import { signedQuote } from '../../src-main/desktop/money-text';
 
 const status = (over: Partial<Status> = {}): Status => ({
   state: 'running', running: true, mode: 'paper', exchange: 'paper', market: 'replay', sandbox: false, symbol: 'XRP/USDT', stake_currency: 'USDT', timeframe: '5m',

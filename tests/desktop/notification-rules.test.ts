@@ -1,15 +1,15 @@
 // Which bot events become desktop notifications: each kind, the switches, one cause told once, storms rate-limited.
 import { describe, expect, it } from 'vitest';
-import type { BotEvent, EventData, EventType, Status, Trade } from '../../src-shared/contract';
+import type { BotEvent, EventData, EventType, Status, Trade } from '../../src-shared/contract/index';
 import { EventBus } from '../../src-main/engine/events/event-bus';
-import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../../src-main/app/notification-rules';
-import { startNotificationFeed } from '../../src-main/app/notification-feed';
+import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../../src-main/desktop/notification-rules';
+import { startNotificationFeed } from '../../src-main/desktop/notification-feed';
 import { waitFor } from '../helpers/wait';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation } from '../../src-main/app/invoke-operation';
+import { invokeOperation } from '../../src-main/operations/invoke-operation';
 
 const running: Status = {
   state: 'running', running: true, mode: 'live', exchange: 'binance', market: 'live', sandbox: false, symbol: 'ETH/USDT', stake_currency: 'USDT', timeframe: '1m',
