@@ -14,7 +14,7 @@ import { accountFindings } from './execution/account-check';
 import { todayPnl } from './kept-stats';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
-import { accountDrift } from './money/account-drift';
+import { AccountKeeper } from './money/account-keeper';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -74,6 +74,7 @@ export class Bot {
   readonly core: TradingCore;
   /** start, cash flows and holdings: the account beside the trades */
   readonly ledger: AccountLedger;
+  private readonly account: AccountKeeper;
   private accountTimer: NodeJS.Timeout | null = null;
   private accountReadSoon = false;
   private feed: MarketFeed;
@@ -128,6 +129,9 @@ export class Bot {
         dailyLossLimit: (reason) => this.pauseBySelf(reason, ERROR_CODES.dailyLossLimit),
       },
     });
+    this.account = new AccountKeeper({
+      mode: o.mode, store: o.store, exchange: o.exchange, rules: o.rules, core: this.core, executor: this.executor, ledger: this.ledger, logger: o.logger, now: this.now,
+    });
     const marks = o.store.equityMarks();
     if (marks) this.core.restoreMarks(marks);
     this.core.setAccount(this.ledger.cashBase, this.ledger.holdings.base);
@@ -138,7 +142,7 @@ export class Bot {
     o.config.onChange((v) => {
       const moved = v.changes.some((c) => c.field === 'symbol' || c.field === 'timeframe');
       if (moved && o.switchMarket) void this.serial(() => this.switchMarketTo(v.config));
-      else if (v.changes.some((c) => c.field === 'paper_balance' || c.field === 'symbol')) this.restartPaperAccount(v.config);
+      else if (v.changes.some((c) => c.field === 'paper_balance' || c.field === 'symbol') && this.account.restartPaper(v.config)) this.publishStatus(true);
       o.events.publish('config_changed', v);
       o.logger.info(`config version ${v.version} by ${v.actor}: ${v.changes.map((c) => c.field).join(', ') || 'no change'}`);
     });
@@ -165,7 +169,7 @@ export class Bot {
       await this.reconcile('restart');
       this.core.remark(); // at the warm-up's last price, before anyone reads the status
       // live equity is the account: never start on a guessed one
-      if (this.o.mode === 'live') await this.readAccount();
+      if (this.o.mode === 'live' && (await this.account.read())) this.publishStatus(true);
     } catch (e) {
       if (this.o.mode !== 'live') throw e;
       throw new Error(`the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: ${errorLine(e)}`);
@@ -389,8 +393,8 @@ export class Bot {
       if (last) this.o.exchange.observePrice?.(last.close);
       this.o.logger.info(`now trading ${symbol} ${timeframe}: ${this.feed.description}`);
       // another market is another pair of assets: before the first order its value is the new start
-      if (this.o.mode === 'live') await this.readAccount();
-      else this.restartPaperAccount(config);
+      const moved = this.o.mode === 'live' ? await this.account.read() : this.account.restartPaper(config);
+      if (moved) this.publishStatus(true);
       this.publishStatus(true);
     } catch (e) {
       this.pauseBySelf(`could not switch to ${symbol} ${timeframe}: ${errorLine(e)}`, ERROR_CODES.feed);
@@ -412,62 +416,14 @@ export class Bot {
       if (this.o.mode !== 'live' || this.closed) return;
       // fills of resting stops the watcher has not reported yet would otherwise look like coins sold by hand
       await this.executor.reconcile(this.core.lastPrice);
-      await this.readAccount();
+      if (await this.account.read()) this.publishStatus(true);
     });
-  }
-
-  /**
-   * Live equity is the account (contract §9): its two assets at the last price. Before the first order the reading is
-   * the start; after it, what no order explains is a cash flow, kept apart from P&L.
-   */
-  private async readAccount(): Promise<void> {
-    const { rules, store } = this.o;
-    if (this.executor.pendingOrders().length) return; // an entry or exit in flight: its fill is not booked yet
-    const [base, quote] = await this.o.exchange.assetBalances(rules.symbol);
-    const price = this.core.lastPrice;
-    if (!Number.isFinite(price) && base.total > 0) return; // coins cannot be valued without a price yet
-    const value = (amount: number) => (amount === 0 ? 0 : amount * price);
-    // no order yet (or a start never read: nothing better is known): the account is the start
-    if (store.lastIds().order === 0 || !this.ledger.startKnown) {
-      const was = this.ledger.startKnown ? this.core.equity : null;
-      this.ledger.rebase(quote.total + value(base.total), { base: base.total, basis: value(base.total) });
-      this.core.rebase(this.ledger.cashBase, this.ledger.holdings.base);
-      if (was !== this.core.equity) this.o.logger.info(`account: ${quote.total} ${rules.quote} and ${base.total} ${rules.base}, worth ${this.core.equity} ${rules.quote} (the start, until the first order)`);
-      this.publishStatus(true);
-      return;
-    }
-    const drift = accountDrift({
-      expected: { quote: this.core.freeCash, base: this.executor.openAmount + this.ledger.holdings.base },
-      actual: { quote: quote.total, base: base.total },
-      price, rules, holdings: this.ledger.holdings, ts: this.now(),
-    });
-    if (!drift) return;
-    const flows = this.ledger.record(drift.flows, drift.holdings);
-    this.core.moveMoney(this.ledger.cashBase, this.ledger.holdings.base, flows.reduce((sum, f) => sum + f.value, 0));
-    for (const f of flows) {
-      // a log record (the event stream carries it): the contract's event types stay as they are
-      this.o.logger.info(`cash flow (${f.kind}): ${f.amount} ${f.asset} worth ${f.value} ${rules.quote} moved without an order of the bot; not counted as P&L`, { cash_flow_id: f.id });
-    }
-    this.publishStatus(true);
-  }
-
-  /** A paper account whose start or currency changed before its first order starts again with the new balance. */
-  private restartPaperAccount(config: BotConfig): void {
-    if (this.o.mode !== 'paper' || this.o.store.lastIds().order > 0 || !this.o.exchange.resetFunds) return;
-    this.o.exchange.resetFunds(config.paper_balance);
-    this.ledger.rebase(config.paper_balance);
-    this.core.rebase(this.ledger.cashBase, 0);
-    this.o.logger.info(`paper account: ${config.paper_balance} ${quoteOf(config.symbol)}`);
-    this.publishStatus(true);
   }
 
   /** A dust position taken off the books: its coins and their cost join the holdings, so equity does not move. */
   writeOff(positionId: number): boolean {
-    const p = this.executor.writeOff(positionId);
+    const p = this.account.writeOff(positionId);
     if (!p) return false;
-    const { base, basis } = this.ledger.holdings;
-    this.ledger.record([], { base: base + p.amount, basis: basis + p.amount * p.entry_price + p.entry_fee });
-    this.core.setAccount(this.ledger.cashBase, this.ledger.holdings.base);
     this.o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'closed' });
     this.publishStatus(true);
     return true;
