@@ -1,4 +1,4 @@
-import { ServiceError, type DeskOperationHandlers, type ExchangeKeysView } from '../../src-shared/contract/index';
+import { ServiceError, type DeskOperationHandlers, type ExchangeKeysView } from '../../src-shared/contract';
 import type { Logger } from '../engine/log/logger';
 import { redact } from '../engine/log/redact';
 import type { Audit } from '../operations/audit';

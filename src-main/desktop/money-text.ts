@@ -12,4 +12,4 @@ export function signedQuote(amount: number, quote: string): string {
 }
 
 /** "XRP/USDT" → "USDT" (the unit P&L is counted in) */
-export { quoteOf } from '../../src-shared/contract/index';
+export { quoteOf } from '../../src-shared/contract';

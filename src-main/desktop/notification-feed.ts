@@ -3,7 +3,7 @@
  * the desktop boundary). Events published together — one cause publishes a log line, an error and a status at once —
  * reach the rules as one burst, so the rules can tell that cause once. Held summaries are shown when their window ends.
  */
-import type { BotEvent } from '../../src-shared/contract/index';
+import type { BotEvent } from '../../src-shared/contract';
 import type { EventFeed } from '../engine/events/event-bus';
 import type { DesktopNotification, NotificationRules } from './notification-rules';
 

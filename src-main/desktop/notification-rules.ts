@@ -8,7 +8,7 @@
  * One cause is told once: a self-pause announced by an error event gives the self-pause notification, not both, and a
  * lost connection that paused the bot gives the connection notification saying so.
  */
-import { CONNECTION_LOG_FIELD, LOCAL_BOT_ID, type BotEvent, type EventData, type ExitReason, type FleetAlert, type Status } from '../../src-shared/contract/index';
+import { CONNECTION_LOG_FIELD, LOCAL_BOT_ID, type BotEvent, type EventData, type ExitReason, type FleetAlert, type Status } from '../../src-shared/contract';
 import { BurstLimiter } from './burst-limiter';
 import { quoteOf, signedQuote } from './money-text';
 import { becameSelfPaused } from '../../src-shared/pause-reasons';

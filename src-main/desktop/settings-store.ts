@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, SettingsSchema, type LiveLimitsPatch, type Settings, type SettingsPatch } from '../../src-shared/contract/index';
+import { DEFAULT_SETTINGS, SettingsSchema, type LiveLimitsPatch, type Settings, type SettingsPatch } from '../../src-shared/contract';
 import { writeFileAtomic } from '../operations/atomic-file';
 
 export const SETTINGS_FILE = 'settings.json';

@@ -3,7 +3,7 @@
  * with actor "tray"); the desktop-only ones (window, clipboard, quit, the confirmation dialog) are passed in by the
  * Electron boundary, so every path is exercised under Node.
  */
-import type { OperationHandlers, OperationName } from '../../src-shared/contract/index';
+import type { OperationHandlers, OperationName } from '../../src-shared/contract';
 import { invokeOperation } from '../operations/invoke-operation';
 import type { TrayActionId, TrayConfirmation, TrayMenuItem } from './tray-model';
 

@@ -2,7 +2,7 @@
  * What the tray shows, as data: tooltip, icon state and menu, from the bot's status (today's P&L included). No Electron here
  * (shell/tray.ts draws it), so every rule about what is enabled when is tested under Node.
  */
-import type { Status } from '../../src-shared/contract/index';
+import type { Status } from '../../src-shared/contract';
 import { tradingMode } from '../../src-shared/trading-mode';
 import { quoteOf, signedQuote } from './money-text';
 import { isSelfPauseReason } from '../../src-shared/pause-reasons';

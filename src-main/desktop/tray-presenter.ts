@@ -3,7 +3,7 @@
  * once per `minIntervalMs` (a replay at full speed publishes far faster than a menu should be rebuilt), and always
  * ends on the newest figures (a change inside the quiet interval is drawn when it ends).
  */
-import type { EventType, OperationHandlers } from '../../src-shared/contract/index';
+import type { EventType, OperationHandlers } from '../../src-shared/contract';
 import type { EventFeed } from '../engine/events/event-bus';
 import { invokeOperation } from '../operations/invoke-operation';
 import { trayView, type TrayFacts, type TrayView } from './tray-model';

@@ -1,5 +1,5 @@
 import {
-  ERROR_CODES, TIMEFRAME_MS, quoteOf, type BotConfig, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Status, type Trade,
+  ERROR_CODES, TIMEFRAME_MS, quoteOf, type BotConfig, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Stats, type Status, type Trade,
 } from '../../src-shared/contract';
 import type { EventBus } from './events/event-bus';
 import type { Logger } from './log/logger';
@@ -11,7 +11,7 @@ import type { PositionRecord } from './ports/journal.port';
 import { errorLine } from './log/redact';
 import { Executor } from './execution/executor';
 import { accountFindings } from './execution/account-check';
-import { todayPnl } from './kept-stats';
+import { statsFromTotals, todayPnl } from './kept-stats';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { AccountKeeper } from './money/account-keeper';
@@ -41,6 +41,14 @@ export interface BotOptions {
   /** how often a live account is read besides after each fill (default a minute) */
   accountReadEveryMs?: number;
 }
+
+/** what closing one position by hand came to */
+export type CloseOutcome =
+  | { kind: 'closed'; trade: Trade }
+  | { kind: 'partial'; sold: number; left: number; held: number }
+  | { kind: 'dust'; amount: number }
+  | { kind: 'not_found' }
+  | { kind: 'not_closed' };
 
 const CHART_CANDLES = 1000;
 const WARMUP_CANDLES = 300;
@@ -421,7 +429,7 @@ export class Bot {
   }
 
   /** A dust position taken off the books: its coins and their cost join the holdings, so equity does not move. */
-  writeOff(positionId: number): boolean {
+  private writeOff(positionId: number): boolean {
     const p = this.account.writeOff(positionId);
     if (!p) return false;
     this.o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'closed' });
@@ -463,6 +471,58 @@ export class Bot {
   positions(): Position[] {
     const price = this.core.lastPrice;
     return this.executor.openPositions().map((p) => this.executor.toPosition(p, Number.isFinite(price) ? price : p.entry_price));
+  }
+
+  /** /bot/stats from the kept figures: O(open positions), whatever the history */
+  stats(): Stats {
+    return statsFromTotals({
+      totals: this.o.store.tradeTotals(), startEquity: this.ledger.startEquity, openPositions: this.positions(),
+      maxDrawdownPct: this.core.maxDrawdownPct, todayStart: this.core.dayStart, stakeCurrency: quoteOf(this.o.config.current.config.symbol),
+      netCashFlow: this.ledger.netCashFlow, holdingsPnl: this.ledger.holdingsPnl(this.core.lastPrice),
+    });
+  }
+
+  /** every position the bot holds, dust included (what a symbol change must wait for) */
+  get heldPositions(): number {
+    return this.executor.openPositionCount;
+  }
+
+  // ── a person's operations (the callers run them through serial) ───────────
+  /** A person's entry at market with the config's stop-loss and take-profit. */
+  async enterByHand(sizePct?: number): Promise<{ ok: true; position: Position } | { ok: false; conflict: string } | { ok: false; refused: string }> {
+    const r = await this.core.manualEntry(sizePct);
+    return r.ok ? { ok: true, position: this.executor.toPosition(r.position, r.position.entry_price) } : r;
+  }
+
+  /** Close one position at market: the trade, or why not (not held, dust the exchange would refuse, sold in part). */
+  async closeByHand(id: number): Promise<CloseOutcome> {
+    const position = this.executor.getPosition(id);
+    if (!position) return { kind: 'not_found' };
+    if (this.executor.isDust(position)) return { kind: 'dust', amount: position.amount };
+    const held = position.amount;
+    const trade = await this.executor.exit(id, 'manual');
+    if (trade) return { kind: 'closed', trade };
+    const left = this.executor.getPosition(id)?.amount;
+    // the market exit filled in part: that part is a trade, the rest keeps its protection
+    return left !== undefined && left < held ? { kind: 'partial', sold: held - left, left, held } : { kind: 'not_closed' };
+  }
+
+  /** Every position at market (a part sold is a trade too); what is left open after it. */
+  async closeEverything(): Promise<{ closed: Trade[]; left: number }> {
+    const closed = await this.executor.exitAll('close_all');
+    return { closed, left: this.executor.openPositionCount };
+  }
+
+  cancelPending(): MaybePromise<number> {
+    return this.executor.cancelPending();
+  }
+
+  /** Take a dust position off the books, or say why not. */
+  writeOffDust(id: number): 'not_found' | 'not_dust' | 'written_off' {
+    const p = this.executor.getPosition(id);
+    if (!p) return 'not_found';
+    if (!this.executor.isDust(p)) return 'not_dust';
+    return this.writeOff(id) ? 'written_off' : 'not_dust';
   }
 
   /** the traded market's two assets as the exchange holds them */

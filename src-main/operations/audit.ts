@@ -1,4 +1,4 @@
-import type { AuditRecord, CallerContext } from '../../src-shared/contract/index';
+import type { AuditRecord, CallerContext } from '../../src-shared/contract';
 import type { Logger } from '../engine/log/logger';
 
 /** Records who did what: every control operation, whichever transport it came through. */

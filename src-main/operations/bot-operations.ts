@@ -1,11 +1,10 @@
 import { errorLine } from '../engine/log/redact';
-import { ServiceError, quoteOf, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract/index';
+import { ServiceError, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import type { Logger } from '../engine/log/logger';
 import type { EventBus } from '../engine/events/event-bus';
-import { statsFromTotals } from '../engine/kept-stats';
 import { createAudit } from './audit';
 import { decodeTradeCursor, encodeTradeCursor } from './trade-cursor';
 import { closeAllPauseReason } from '../../src-shared/pause-reasons';
@@ -33,7 +32,7 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
       if (changed) audit(action, caller);
       return { success: true as const, status: bot.status(), changed };
     });
-  const openPositions = () => bot.executor.openPositionCount;
+  const openPositions = () => bot.heldPositions;
 
   return {
     getHealth: () => ({ status: 'ok' as const }),
@@ -63,30 +62,25 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
         return { success: true as const, config: { ...v.config, version: v.version }, version: v.version };
       }),
     // kept figures, O(open positions): computeStats over the trade list is the oracle they are checked against
-    getStats: () => statsFromTotals({
-      totals: d.store.tradeTotals(), startEquity: bot.ledger.startEquity, openPositions: bot.positions(),
-      maxDrawdownPct: bot.core.maxDrawdownPct, todayStart: bot.core.dayStart, stakeCurrency: quoteOf(d.config.current.config.symbol),
-      netCashFlow: bot.ledger.netCashFlow, holdingsPnl: bot.ledger.holdingsPnl(bot.core.lastPrice),
-    }),
+    getStats: () => bot.stats(),
     getCashflows: (input) => ({ cashflows: d.store.cashFlows(input.query) }),
     writeOffPosition: (input, c) =>
       bot.serial(() => {
         const id = input.params.id;
-        const p = bot.executor.getPosition(id);
-        if (!p) throw new ServiceError(404, `There is no open position ${id}.`);
-        if (!bot.executor.isDust(p)) throw new ServiceError(409, `Position ${id} is not dust (${p.amount} is sellable); close it instead.`);
-        bot.writeOff(id);
-        audit('write_off_position', c, { position_id: id, amount: p.amount });
+        const outcome = bot.writeOffDust(id);
+        if (outcome === 'not_found') throw new ServiceError(404, `There is no open position ${id}.`);
+        if (outcome === 'not_dust') throw new ServiceError(409, `Position ${id} is not dust (the exchange would sell it); close it instead.`);
+        audit('write_off_position', c, { position_id: id });
         return { success: true as const, position_id: id };
       }),
     getPositions: () => bot.positions(),
     openPosition: (input, c) =>
       bot.serial(async () => {
         if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; start it before opening a position.');
-        const r = await bot.core.manualEntry(input.body?.size_pct);
+        const r = await bot.enterByHand(input.body?.size_pct);
         if (!r.ok) throw 'conflict' in r ? new ServiceError(409, r.conflict) : new ServiceError(502, r.refused);
         audit('open_position', c, { position_id: r.position.id, amount: r.position.amount, entry_price: r.position.entry_price, size_pct: input.body?.size_pct ?? null });
-        return { success: true as const, position: bot.executor.toPosition(r.position, r.position.entry_price) };
+        return { success: true as const, position: r.position };
       }),
     getBalances: async () => {
       try {
@@ -98,22 +92,17 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
     closePosition: (input, c) =>
       bot.serial(async () => {
         const id = input.params.id;
-        const position = bot.executor.getPosition(id);
-        if (position === undefined) throw new ServiceError(404, `There is no open position ${id}.`);
-        if (bot.executor.isDust(position)) {
-          throw new ServiceError(409, `Position ${id} (${position.amount}) is under the market minimum, so the exchange will not sell it; sell it by hand if you wish, then write it off (POST /bot/positions/${id}/write-off).`);
+        const r = await bot.closeByHand(id);
+        if (r.kind === 'not_found') throw new ServiceError(404, `There is no open position ${id}.`);
+        if (r.kind === 'dust') {
+          throw new ServiceError(409, `Position ${id} (${r.amount}) is under the market minimum, so the exchange will not sell it; sell it by hand if you wish, then write it off (POST /bot/positions/${id}/write-off).`);
         }
-        const held = position.amount;
-        const trade = await bot.executor.exit(id, 'manual');
-        if (!trade) {
-          const left = bot.executor.getPosition(id)?.amount;
-          if (left !== undefined && left < held) {
-            // the market exit filled in part: that part is a trade, the rest keeps its protection
-            audit('close_position', c, { position_id: id, partial: true, sold: held - left, left });
-            throw new ServiceError(409, `Position ${id} was sold only in part (${held - left} of ${held}); the rest (${left}) stays open with its stop-loss. See GET /bot/trades.`);
-          }
-          throw new ServiceError(409, `Position ${id} could not be closed; see the logs.`);
+        if (r.kind === 'partial') {
+          audit('close_position', c, { position_id: id, partial: true, sold: r.sold, left: r.left });
+          throw new ServiceError(409, `Position ${id} was sold only in part (${r.sold} of ${r.held}); the rest (${r.left}) stays open with its stop-loss. See GET /bot/trades.`);
         }
+        if (r.kind === 'not_closed') throw new ServiceError(409, `Position ${id} could not be closed; see the logs.`);
+        const { trade } = r;
         audit('close_position', c, { position_id: id, trade_id: trade.id, pnl: trade.pnl });
         return { success: true as const, trade };
       }),
@@ -134,13 +123,13 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
         // flatten and hold: entries stop first so the strategy cannot buy back in the next cycle
         if (bot.currentState === 'running') bot.pause(closeAllPauseReason(c.actor));
         // a market exit that filled in part is a trade for that part; the rest stays open, protected again
-        const closed = await bot.executor.exitAll('close_all');
-        audit('close_all', c, { closed: closed.length, trade_ids: closed.map((t) => t.id), left: bot.executor.openPositionCount });
+        const { closed, left } = await bot.closeEverything();
+        audit('close_all', c, { closed: closed.length, trade_ids: closed.map((t) => t.id), left });
         return { success: true as const, closed, status: bot.status() as Status };
       }),
     cancelPending: (_i, c) =>
       bot.serial(async () => {
-        const cancelled = await bot.executor.cancelPending();
+        const cancelled = await bot.cancelPending();
         audit('cancel_pending', c, { cancelled });
         return { success: true as const, cancelled };
       }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   operations, ServiceError,
   type CallerContext, type OperationHandlers, type OperationName, type OperationOutput, type ParsedInput,
-} from '../../src-shared/contract/index';
+} from '../../src-shared/contract';
 
 /** Raw input as an adapter received it: HTTP query strings, path params, a parsed JSON body, an IPC argument. */
 export interface RawInput {

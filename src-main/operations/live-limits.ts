@@ -1,4 +1,4 @@
-import { DEFAULT_LIVE_LIMITS, SymbolSchema, type LiveLimitsSettings } from '../../src-shared/contract/index';
+import { DEFAULT_LIVE_LIMITS, SymbolSchema, type LiveLimitsSettings } from '../../src-shared/contract';
 
 /**
  * Live limits (contract §9): the markets live trading may use, the kill switch's ceiling and the most one order may

@@ -1,4 +1,4 @@
-import { ServiceError } from '../../src-shared/contract/index';
+import { ServiceError } from '../../src-shared/contract';
 import type { TradeKey } from '../engine/adapters/sqlite/history-tables';
 
 /**

@@ -1,6 +1,6 @@
 // Which bot events become desktop notifications: each kind, the switches, one cause told once, storms rate-limited.
 import { describe, expect, it } from 'vitest';
-import type { BotEvent, EventData, EventType, Status, Trade } from '../../src-shared/contract/index';
+import type { BotEvent, EventData, EventType, Status, Trade } from '../../src-shared/contract';
 import { EventBus } from '../../src-main/engine/events/event-bus';
 import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../../src-main/desktop/notification-rules';
 import { startNotificationFeed } from '../../src-main/desktop/notification-feed';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src-shared/contract/index';
+import { DEFAULT_SETTINGS } from '../../src-shared/contract';
 import { SETTINGS_FILE, SettingsStore } from '../../src-main/desktop/settings-store';
 
 describe('SettingsStore', () => {

@@ -1,6 +1,6 @@
 // The tray as data: what it says and what can be clicked in each state, without Electron.
 import { describe, expect, it } from 'vitest';
-import type { Status } from '../../src-shared/contract/index';
+import type { Status } from '../../src-shared/contract';
 import { TOOLTIP_MAX, trayView, type TrayMenuItem, type TrayView } from '../../src-main/desktop/tray-model';
 import { signedQuote } from '../../src-main/desktop/money-text';
 

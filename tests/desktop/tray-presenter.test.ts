@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Status } from '../../src-shared/contract/index';
+import type { Status } from '../../src-shared/contract';
 import { EventBus } from '../../src-main/engine/events/event-bus';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
 import { createTrayPresenter, readTrayFacts, type Timers } from '../../src-main/desktop/tray-presenter';
