@@ -1,3 +1,4 @@
+import { isLoopbackHost } from './loopback';
 /**
  * How a remote bot may be reached (shared: the hub enforces it, the add-bot dialog explains it before sending). The management API must never face the internet in plain text: a bot is reached
  * through an SSH tunnel (a loopback URL here), over https, or over plain http inside a VPN the user vouches for.
@@ -8,12 +9,7 @@ export type UrlVerdict =
   | { ok: true; origin: string; link: Exclude<FleetLink, 'local'> }
   | { ok: false; message: string };
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHostname(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return LOOPBACK_NAMES.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+export const isLoopbackHostname = isLoopbackHost;
 
 /** A URL the user typed → its origin and how safe the link is, or one sentence on why not. */
 export function classifyBotUrl(input: string, vpnConfirmed: boolean): UrlVerdict {

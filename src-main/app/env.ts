@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../src-shared/loopback';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { MarketSpec } from './runtime';
@@ -29,8 +30,7 @@ export interface AppEnv {
   liveLimits: LiveLimitsFromEnv;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-export const isLoopbackHost = (host: string): boolean => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+export { isLoopbackHost };
 
 /** `$XDG_CONFIG_HOME` (when absolute) or `~/.config`: where the headless data directory and the terminal client's
  * profiles live by default. */

@@ -1,3 +1,4 @@
+import { WARMUP_CANDLES } from '../engine/bot';
 import { basename } from 'node:path';
 import { TIMEFRAME_MS, type Timeframe } from '../../src-shared/contract';
 import type { ExchangeCredentials, ExchangeSpec } from '../engine/adapters/ccxt/open-exchange';
@@ -21,8 +22,6 @@ export type MarketSpec =
   | { kind: 'synthetic'; seed: number }
   | { kind: 'live' };
 
-/** the strategy's warm-up and the chart's first screen, fetched from a live exchange at start */
-export const WARMUP_CANDLES = 300;
 /** binance's MAX_NUM_ALGO_ORDERS filter: stop and take-profit orders resting per market */
 const BINANCE_STOP_ORDERS = 5;
 

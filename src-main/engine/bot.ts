@@ -51,7 +51,8 @@ export type CloseOutcome =
   | { kind: 'not_closed' };
 
 const CHART_CANDLES = 1000;
-const WARMUP_CANDLES = 300;
+/** candles that warm the strategy before it trades, and the chart's first screen: the bot's and a live feed's */
+export const WARMUP_CANDLES = 300;
 /** a live account is read at least this often (and after each fill): money moved by hand shows within a minute */
 const ACCOUNT_READ_EVERY_MS = 60_000;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  operations, ServiceError,
+  fieldsOf, operations, ServiceError,
   type CallerContext, type OperationHandlers, type OperationName, type OperationOutput, type ParsedInput,
 } from '../../src-shared/contract';
 
@@ -15,22 +15,7 @@ export interface RawInput {
 export const isOperationName = (name: unknown): name is OperationName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
 
-/** zod issues → `{field: why}` with dotted paths; the root issue is keyed by `where`. */
-export function fieldsOf(error: z.ZodError, where: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    let key = issue.path.map(String).join('.') || where;
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) fields[issue.path.length ? `${key}.${k}` : k] = 'unknown field';
-      continue;
-    }
-    if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = `expected ${issue.expected}`;
-    if (!(key in fields)) fields[key] = message;
-    key = '';
-  }
-  return fields;
-}
+export { fieldsOf };
 
 const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../src-shared/loopback';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -58,14 +59,14 @@ const API_VERSION = '1.0.0';
 /** the parsed input of an operation that takes none */
 const NO_INPUT = { params: undefined, query: undefined, body: undefined };
 const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' };
-const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\./.test(host);
+
 
 /**
  * The management HTTP + WebSocket server (contract §3–§6): every operation of the shared table at its path,
  * behind Host/Origin checks, bearer tokens with scopes, body limits and a failed-auth limiter.
  */
 export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
-  if (!isLoopback(o.host) && !o.allowRemote) {
+  if (!isLoopbackHost(o.host) && !o.allowRemote) {
     throw new Error(`refusing to bind the API to ${o.host}: not a loopback address (set BOT_API_ALLOW_REMOTE=1 to allow)`);
   }
   const routes = new RouteTable();

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../src-shared/loopback';
 import type { IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
 
@@ -11,10 +12,7 @@ import { networkInterfaces } from 'node:os';
  * The peer must be loopback too, so a server bound to every interface does not take a loopback name from afar.
  */
 const LOOPBACK_HOST_ANY_PORT = /^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/;
-const isLoopbackPeer = (req: IncomingMessage) => {
-  const a = req.socket.remoteAddress ?? '';
-  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
-};
+const isLoopbackPeer = (req: IncomingMessage) => isLoopbackHost(req.socket.remoteAddress ?? '');
 
 /**
  * Host and Origin checks (contract §6). The Host header must name this server, so a page on a rebinding domain

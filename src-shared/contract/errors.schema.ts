@@ -26,3 +26,20 @@ export class ServiceError extends Error {
     return errorBody(this.message, this.fields);
   }
 }
+
+/** zod issues → `{field: why}` with dotted paths; the root issue is keyed by `where`. */
+export function fieldsOf(error: z.ZodError, where: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    let key = issue.path.map(String).join('.') || where;
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) fields[issue.path.length ? `${key}.${k}` : k] = 'unknown field';
+      continue;
+    }
+    if (issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = `expected ${issue.expected}`;
+    if (!(key in fields)) fields[key] = message;
+    key = '';
+  }
+  return fields;
+}

@@ -1,5 +1,5 @@
 import {
-  BotConfigSchema, DEFAULT_CONFIG, ServiceError, mergeConfigPatch, quoteOf,
+  BotConfigSchema, DEFAULT_CONFIG, ServiceError, fieldsOf, mergeConfigPatch, quoteOf,
   type BotConfig, type ConfigPatch, type ConfigVersion,
 } from '../../../src-shared/contract';
 import type { SqliteStore } from '../adapters/sqlite/sqlite.store';
@@ -69,8 +69,7 @@ export class ConfigManager {
     }
     const merged = BotConfigSchema.safeParse(mergeConfigPatch(this.snapshot.config, u.patch));
     if (!merged.success) {
-      const fields: Record<string, string> = {};
-      for (const issue of merged.error.issues) fields[issue.path.map(String).join('.') || 'config'] ??= issue.message;
+      const fields = fieldsOf(merged.error, 'config');
       throw new ServiceError(400, `Invalid config: ${Object.keys(fields).join(', ')}.`, fields);
     }
     const next = merged.data as BotConfig;

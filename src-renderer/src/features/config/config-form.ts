@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  BotConfigSchema, configFields, crossFieldProblems, StrategySchema,
+  BotConfigSchema, configFields, crossFieldProblems, fieldsOf, StrategySchema,
   type BotConfig, type ConfigPatch, type StrategyName,
 } from '../../../../src-shared/contract';
 
@@ -132,10 +132,7 @@ export function checkForm(values: FormValues): FormCheck {
 
   const parsed = BotConfigSchema.safeParse(candidate);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.map(String).join('.') || 'form';
-      errors[key] ??= issue.message;
-    }
+    for (const [key, why] of Object.entries(fieldsOf(parsed.error, 'form'))) errors[key] ??= why;
   }
   if (typeof candidate.position_size_pct === 'number' && typeof candidate.max_positions === 'number') {
     for (const [key, why] of Object.entries(crossFieldProblems(candidate as Pick<BotConfig, 'position_size_pct' | 'max_positions'>))) errors[key] ??= why;
