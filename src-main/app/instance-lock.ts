@@ -23,20 +23,17 @@ export function acquireInstanceLock(dataDir: string): { release(): void } {
   ensureWritableDataDir(dataDir);
   const file = join(dataDir, LOCK_FILE);
   if (existsSync(file) && !writable(file)) refuseWithoutWriteAccess(dataDir, file);
-  const db = openDatabase(file);
-  try {
-    // keep every lock taken until the connection closes, and fail at once rather than wait for a holder
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('busy_timeout = 0'); // better-sqlite3 would wait 5 s by default
-    db.exec('BEGIN EXCLUSIVE');
-    // a write, so the exclusive lock outlives the transaction (and the file's mtime dates this holder's start)
-    db.exec('CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, since INTEGER NOT NULL)');
-    db.prepare('INSERT OR REPLACE INTO holder (id, pid, since) VALUES (1, ?, ?)').run(process.pid, Date.now());
-    db.exec('COMMIT');
-  } catch (e) {
-    db.close();
-    if (isBusy(e)) throw new InstanceLockError(alreadyRunning(dataDir, readLockOwner(dataDir, file)));
-    throw new Error(`cannot use the lock file ${file}: ${(e as Error).message}; remove it if no BotDesk is running on ${dataDir}`);
+  // Two starting together can both find the other's lock for a moment (each holds a shared lock while it looks) and
+  // both give up; a holder keeps its lock for life. So a refusal is tried again a few times within ~0.3 s.
+  let db: SqlDatabase | null = null;
+  for (let attempt = 1; db === null; attempt++) {
+    try {
+      db = lockDatabase(file);
+    } catch (e) {
+      if (!isBusy(e)) throw new Error(`cannot use the lock file ${file}: ${(e as Error).message}; remove it if no BotDesk is running on ${dataDir}`);
+      if (attempt >= BUSY_ATTEMPTS) throw new InstanceLockError(alreadyRunning(dataDir, readLockOwner(dataDir, file)));
+      sleepSync(20 + Math.random() * 60);
+    }
   }
   try {
     writeLockOwner(dataDir);
@@ -55,6 +52,30 @@ export function acquireInstanceLock(dataDir: string): { release(): void } {
     },
   };
 }
+
+const BUSY_ATTEMPTS = 6;
+
+/** The lock database opened and locked for this process's life; throws SQLITE_BUSY while another holds it. */
+function lockDatabase(file: string): SqlDatabase {
+  const db = openDatabase(file);
+  try {
+    // keep every lock taken until the connection closes, and fail at once rather than wait for a holder
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('busy_timeout = 0'); // better-sqlite3 would wait 5 s by default
+    db.exec('BEGIN EXCLUSIVE');
+    // a write, so the exclusive lock outlives the transaction (and the file's mtime dates this holder's start)
+    db.exec('CREATE TABLE IF NOT EXISTS holder (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, since INTEGER NOT NULL)');
+    db.prepare('INSERT OR REPLACE INTO holder (id, pid, since) VALUES (1, ?, ?)').run(process.pid, Date.now());
+    db.exec('COMMIT');
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** the start-up is synchronous (no timers yet): a short pause without an event loop */
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** the sentence a second BotDesk on the same data directory exits with */
 function alreadyRunning(dataDir: string, owner: LockOwner | null): string {
