@@ -4,6 +4,7 @@ import type { ConfigManager } from '../engine/config/config-manager';
 import type { Logger } from '../engine/log/logger';
 import type { MarketRules } from '../engine/ports/exchange.port';
 import type { MarketFeed } from '../engine/ports/market-feed.port';
+import { EngineError } from '../engine/errors';
 import { EnvError } from '../operations/env-error';
 import type { LiveLimits } from '../operations/live-limits';
 
@@ -34,7 +35,7 @@ export async function applyLiveLimits(o: {
     try {
       config.update({ patch, actor: 'startup', reason, openPositions: o.store.loadOpenPositions().length, now: Date.now() });
     } catch (e) {
-      throw new EnvError(`Live limits: ${reason}, but the config cannot follow: ${e instanceof ServiceError ? e.message : (e as Error).message}`);
+      throw new EnvError(`Live limits: ${reason}, but the config cannot follow: ${e instanceof ServiceError || e instanceof EngineError ? e.message : (e as Error).message}`);
     }
   };
 

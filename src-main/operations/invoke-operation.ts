@@ -3,6 +3,7 @@ import {
   fieldsOf, operations, ServiceError,
   type CallerContext, type OperationHandlers, type OperationName, type OperationOutput, type ParsedInput,
 } from '../../src-shared/contract';
+import { EngineError, type FailureKind } from '../engine/errors';
 
 /** Raw input as an adapter received it: HTTP query strings, path params, a parsed JSON body, an IPC argument. */
 export interface RawInput {
@@ -62,9 +63,20 @@ export function runOperation<N extends OperationName>(
   const op = operations[name] as (typeof operations)[OperationName];
   const input = parseOperationInput(name, raw);
   const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
-  const output = handler(input, caller);
-  if (output instanceof Promise) return output.then((o) => op.output.parse(o) as OperationOutput<N>);
+  let output: Promise<OperationOutput<N>> | OperationOutput<N>;
+  try {
+    output = handler(input, caller);
+  } catch (e) {
+    throw asServiceError(e);
+  }
+  if (output instanceof Promise) return output.then((o) => op.output.parse(o) as OperationOutput<N>, (e) => { throw asServiceError(e); });
   return op.output.parse(output) as OperationOutput<N>;
+}
+
+/** the one place an engine failure gets its status: a broken rule 400, a state that forbids it 409, nothing there 404 */
+const STATUS_OF: Record<FailureKind, 400 | 409 | 404> = { invalid: 400, conflict: 409, not_found: 404 };
+export function asServiceError(e: unknown): unknown {
+  return e instanceof EngineError ? new ServiceError(STATUS_OF[e.kind], e.message, e.fields) : e;
 }
 
 /** `runOperation`, always as a promise (errors included). */

@@ -123,6 +123,12 @@ describe('the house: rooms, floors and boundaries', () => {
     expect(electron).toEqual([]);
   });
 
+  it('the engine speaks its own language: no HTTP status is chosen there (EngineError; the operations map it)', () => {
+    const engineFiles = mainFiles.filter((f) => roomOf(f) === 'engine');
+    const http = engineFiles.filter((f) => /\bServiceError\b|\bstatus: (400|404|409|502)\b/.test(readFileSync(f, 'utf8'))).map(name);
+    expect(http).toEqual([]);
+  });
+
   it('the renderer and the preload never import the main process', () => {
     const files = [...sourceFiles(join(ROOT, 'src-renderer/src')), ...sourceFiles(join(ROOT, 'src-preload'))];
     const wrong = files.flatMap(importsOf).filter((e) => e.to && relative(ROOT, e.to).startsWith('src-main/')).map((e) => `${name(e.from)} → ${name(e.to!)}`);

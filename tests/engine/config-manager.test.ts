@@ -29,24 +29,24 @@ describe('config manager', () => {
 
   it('is atomic: a cross-field violation names both fields and changes nothing', () => {
     const { cm } = fresh();
-    expect(() => upd(cm, { position_size_pct: 50, max_positions: 3 })).toThrow(expect.objectContaining({ status: 400, fields: expect.objectContaining({ position_size_pct: expect.any(String), max_positions: expect.any(String) }) }));
+    expect(() => upd(cm, { position_size_pct: 50, max_positions: 3 })).toThrow(expect.objectContaining({ kind: 'invalid', fields: expect.objectContaining({ position_size_pct: expect.any(String), max_positions: expect.any(String) }) }));
     expect(cm.current.version).toBe(1);
     expect(cm.current.config).toEqual(DEFAULT_CONFIG);
   });
 
   it('refuses a symbol or timeframe change while positions are open (409)', () => {
     const { cm } = fresh();
-    expect(() => upd(cm, { symbol: 'BTC/USDT' }, { openPositions: 1 })).toThrow(expect.objectContaining({ status: 409 }));
-    expect(() => upd(cm, { timeframe: '1h' }, { openPositions: 2 })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => upd(cm, { symbol: 'BTC/USDT' }, { openPositions: 1 })).toThrow(expect.objectContaining({ kind: 'conflict' }));
+    expect(() => upd(cm, { timeframe: '1h' }, { openPositions: 2 })).toThrow(expect.objectContaining({ kind: 'conflict' }));
     expect(upd(cm, { symbol: 'BTC/USDT' }).version).toBe(2);
   });
 
   it('honours If-Match: a stale version is a 409, a current one passes, garbage is a 400', () => {
     const { cm } = fresh();
     upd(cm, { stop_loss_pct: 2 });
-    expect(() => upd(cm, { stop_loss_pct: 3 }, { ifMatch: '1' })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => upd(cm, { stop_loss_pct: 3 }, { ifMatch: '1' })).toThrow(expect.objectContaining({ kind: 'conflict' }));
     expect(upd(cm, { stop_loss_pct: 3 }, { ifMatch: '"2"' }).version).toBe(3);
-    expect(() => upd(cm, { stop_loss_pct: 4 }, { ifMatch: 'abc' })).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => upd(cm, { stop_loss_pct: 4 }, { ifMatch: 'abc' })).toThrow(expect.objectContaining({ kind: 'invalid' }));
   });
 
   it('restores an earlier version as a new version; an unknown one is a 404', () => {
@@ -57,7 +57,7 @@ describe('config manager', () => {
     expect(v.version).toBe(4);
     expect(v.reason).toMatch(/rollback to version 1/);
     expect(cm.current.config).toEqual(DEFAULT_CONFIG);
-    expect(() => cm.rollback(99, 'api:control', 0, 5000)).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => cm.rollback(99, 'api:control', 0, 5000)).toThrow(expect.objectContaining({ kind: 'not_found' }));
   });
 
   it('records nothing for an update that changes nothing', () => {

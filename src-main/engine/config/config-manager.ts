@@ -1,7 +1,8 @@
 import {
-  BotConfigSchema, DEFAULT_CONFIG, ServiceError, fieldsOf, mergeConfigPatch, quoteOf,
+  BotConfigSchema, DEFAULT_CONFIG, fieldsOf, mergeConfigPatch, quoteOf,
   type BotConfig, type ConfigPatch, type ConfigVersion,
 } from '../../../src-shared/contract';
+import { EngineError } from '../errors';
 import type { SqliteStore } from '../adapters/sqlite/sqlite.store';
 
 export interface ConfigUpdate {
@@ -20,7 +21,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /** If-Match carries a version, bare or as an ETag ("3", W/"3"). */
 export function parseIfMatch(header: string): number {
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  if (!m) throw new ServiceError(400, 'If-Match must be a config version number.', { 'If-Match': 'expected a version number such as 3' });
+  if (!m) throw new EngineError('invalid', 'If-Match must be a config version number.', { 'If-Match': 'expected a version number such as 3' });
   return Number(m[1]);
 }
 
@@ -65,32 +66,32 @@ export class ConfigManager {
 
   update(u: ConfigUpdate): ConfigVersion {
     if (u.ifMatch !== undefined && parseIfMatch(u.ifMatch) !== this.snapshot.version) {
-      throw new ServiceError(409, `The config changed since you read it: it is now version ${this.snapshot.version}. Reload and try again.`);
+      throw new EngineError('conflict', `The config changed since you read it: it is now version ${this.snapshot.version}. Reload and try again.`);
     }
     const merged = BotConfigSchema.safeParse(mergeConfigPatch(this.snapshot.config, u.patch));
     if (!merged.success) {
       const fields = fieldsOf(merged.error, 'config');
-      throw new ServiceError(400, `Invalid config: ${Object.keys(fields).join(', ')}.`, fields);
+      throw new EngineError('invalid', `Invalid config: ${Object.keys(fields).join(', ')}.`, fields);
     }
     const next = merged.data as BotConfig;
     this.checkStake(next); // first: closing positions would not lift it
     if (u.openPositions > 0) {
       const moved = (['symbol', 'timeframe'] as const).filter((k) => next[k] !== this.snapshot.config[k]);
       if (moved.length) {
-        throw new ServiceError(409, `Cannot change ${moved.join(' and ')} while ${u.openPositions} position(s) are open; close them first.`,
+        throw new EngineError('conflict', `Cannot change ${moved.join(' and ')} while ${u.openPositions} position(s) are open; close them first.`,
           Object.fromEntries(moved.map((k) => [k, 'cannot change while positions are open'])));
       }
     }
     for (const check of this.checks) {
       const fields = check(next, this.snapshot.config);
-      if (fields) throw new ServiceError(400, `Invalid config: ${Object.values(fields).join('; ')}.`, fields);
+      if (fields) throw new EngineError('invalid', `Invalid config: ${Object.values(fields).join('; ')}.`, fields);
     }
     return this.commit(next, u.actor, u.reason ?? 'update', u.now);
   }
 
   rollback(version: number, actor: string, openPositions: number, now: number): ConfigVersion {
     const target = this.store.configVersion(version);
-    if (!target) throw new ServiceError(404, `There is no config version ${version}.`);
+    if (!target) throw new EngineError('not_found', `There is no config version ${version}.`);
     return this.update({ patch: target.config, actor, reason: `rollback to version ${version}`, openPositions, now });
   }
 
@@ -110,10 +111,10 @@ export class ConfigManager {
     if (!quoteMoved && !balanceMoved) return;
     if (this.store.lastIds().order === 0) return;
     if (quoteMoved) {
-      throw new ServiceError(409, `This data directory trades in ${was} (its stake currency since its first order), so symbol must be a ${was} market; to trade ${next.symbol}, start BotDesk on another data directory (BOT_DATA_DIR).`,
+      throw new EngineError('conflict', `This data directory trades in ${was} (its stake currency since its first order), so symbol must be a ${was} market; to trade ${next.symbol}, start BotDesk on another data directory (BOT_DATA_DIR).`,
         { symbol: `must be a ${was} market (the stake currency of this data directory)` });
     }
-    throw new ServiceError(409, 'paper_balance can change only before the first order; to start over with another balance, use another data directory (BOT_DATA_DIR).',
+    throw new EngineError('conflict', 'paper_balance can change only before the first order; to start over with another balance, use another data directory (BOT_DATA_DIR).',
       { paper_balance: 'cannot change after the first order' });
   }
 
