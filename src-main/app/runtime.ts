@@ -107,7 +107,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     const speed = market.kind === 'live' ? LIVE_LOOP_CHECKS_PER_S : opts.replaySpeed ?? 1;
     const bot = new Bot({
       store, config, exchange: v.exchange, rules: v.rules, feed: v.feed, events, logger, mode, speed,
-      venue: v.venue, switchMarket: v.switchMarket, entryLimit: v.entryLimit, accountReadEveryMs: opts.live?.accountReadEveryMs,
+      marketSource: v.marketSource, switchMarket: v.switchMarket, entryLimit: v.entryLimit, accountReadEveryMs: opts.live?.accountReadEveryMs,
     });
     await bot.init();
     const audit: Audit = createAudit({ store, logger });

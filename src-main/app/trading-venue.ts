@@ -31,7 +31,7 @@ export interface TradingVenue {
   rules: MarketRules;
   exchange: ExchangePort & CandleListener & { readonly openOrderCount?: number };
   /** the exchange the data comes from when fills are simulated (paper on live data) or real */
-  venue?: { exchange: string; sandbox: boolean };
+  marketSource?: { exchange: string; sandbox: boolean };
   /** live trading: why an entry may not be sent (BOT_LIVE_MAX_ORDER), checked before anything reaches the exchange */
   entryLimit?: EntryLimit;
   /** a new market for a hot-reloaded symbol/timeframe (live data only) */
@@ -70,7 +70,7 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
     spec: o.exchange, credentials: o.mode === 'live' ? o.credentials : undefined, symbol: cfg.symbol, timeframe: cfg.timeframe,
     logger: o.logger, warmup: WARMUP_CANDLES, ...o.live,
   });
-  const venue = { exchange: live.exchangeId, sandbox: o.exchange.sandbox };
+  const marketSource = { exchange: live.exchangeId, sandbox: o.exchange.sandbox };
   // a symbol the exchange does not list (or lists inactive) is a 400 on the config change, before anything moves
   o.config.addCheck((next, current) => {
     if (next.symbol === current.symbol) return null;
@@ -78,7 +78,7 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
     return problem ? { symbol: problem } : null;
   });
   const switchMarket = live.switchMarket;
-  if (!live.trading) return { ...paperVenue(live.feed, live.rules, o), venue, switchMarket };
+  if (!live.trading) return { ...paperVenue(live.feed, live.rules, o), marketSource, switchMarket };
   const trading = live.trading;
   let feed: MarketFeed = live.feed;
   if (live.exchangeId === 'binance') {
@@ -98,7 +98,7 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
     });
     feed = limited.feed;
     return {
-      feed, rules: live.rules, exchange: trading, venue, switchMarket, entryLimit: limited.entryLimit,
+      feed, rules: live.rules, exchange: trading, marketSource, switchMarket, entryLimit: limited.entryLimit,
       close: () => {
         feed.stop?.();
         trading.close();

@@ -33,7 +33,7 @@ export interface BotOptions {
    */
   switchMarket?: (symbol: string, timeframe: BotConfig['timeframe']) => Promise<{ feed: MarketFeed; rules: MarketRules }>;
   /** the exchange the market data comes from, when it is not the exchange that fills (paper on live data) */
-  venue?: { exchange: string; sandbox: boolean };
+  marketSource?: { exchange: string; sandbox: boolean };
   /** live limits: why an entry of `amount` at `price` may not be sent (the max order), or null */
   entryLimit?: (amount: number, price: number) => string | null;
   /** wall clock (uptime, last cycle); market time comes from the candles */
@@ -128,6 +128,7 @@ export class Bot {
       },
     });
     this.core = new TradingCore({
+      mode: o.mode,
       exchange: o.exchange, executor: this.executor, rules: o.rules, startEquity: this.ledger.cashBase, config: o.config, historySize: WARMUP_CANDLES,
       entryLimit: o.entryLimit,
       hooks: {
@@ -446,9 +447,9 @@ export class Bot {
       state: this.state,
       running: this.state !== 'stopped',
       mode: this.o.mode,
-      exchange: this.o.venue?.exchange ?? this.o.exchange.id,
+      exchange: this.o.marketSource?.exchange ?? this.o.exchange.id,
       market: this.feed.kind,
-      sandbox: this.o.venue?.sandbox ?? false,
+      sandbox: this.o.marketSource?.sandbox ?? false,
       symbol: config.symbol,
       stake_currency: quoteOf(config.symbol),
       timeframe: config.timeframe,

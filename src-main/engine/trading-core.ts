@@ -29,6 +29,8 @@ export interface CandleListener {
 }
 
 export interface TradingCoreOptions {
+  /** live: protection rests on the exchange and is watched here; paper and backtest fill stops in the paper exchange */
+  mode?: 'backtest' | 'paper' | 'live';
   exchange: ExchangePort & CandleListener;
   executor: Executor;
   rules: MarketRules;
@@ -223,7 +225,7 @@ export class TradingCore {
    * not rest. Paper and backtest fill their stops in the paper exchange and skip this.
    */
   private guardThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
-    if (!this.opts.exchange.placeProtection) return this.decide(d, at, config);
+    if (this.opts.mode !== 'live') return this.decide(d, at, config);
     return andThen(this.opts.executor.protectBare(d[at + 4]), () => this.decide(d, at, config));
   }
 
