@@ -1,6 +1,6 @@
 import type { Position, Stats, Trade } from '../../src-shared/contract';
 import { tradeFigures, type TradeTotals } from '../../src-shared/trade-totals';
-import { computeStats } from './stats';
+import { accountPart, computeStats } from './stats';
 
 export { addTrade, NO_TRADES, type TradeTotals } from '../../src-shared/trade-totals';
 
@@ -15,8 +15,7 @@ export interface EquityMarks {
   day_start: number;
 }
 
-/** today's P&L of an equity figure: one formula for the status, the stats, and so every panel, the fleet and the tray */
-export const todayPnl = (equity: number, todayStart: number): number => equity - todayStart;
+export { todayPnl } from './stats';
 
 /** /bot/stats from the kept figures: O(open positions), whatever the history. Same formulas as computeStats. */
 export function statsFromTotals(p: {
@@ -30,28 +29,7 @@ export function statsFromTotals(p: {
   holdingsPnl: number;
 }): Stats {
   const t = p.totals;
-  let fees = t.fees;
-  const holdingsPnl = p.holdingsPnl ?? 0;
-  const netCashFlow = p.netCashFlow ?? 0;
-  let unrealized = holdingsPnl;
-  for (const pos of p.openPositions) {
-    unrealized += pos.unrealized_pnl;
-    fees += pos.entry_fee;
-  }
-  const equity = p.startEquity + t.realized + unrealized + netCashFlow;
-  return {
-    stake_currency: p.stakeCurrency,
-    start_equity: p.startEquity,
-    equity,
-    unrealized_pnl: unrealized,
-    holdings_pnl: holdingsPnl,
-    net_cash_flow: netCashFlow,
-    fees_paid: fees,
-    ...tradeFigures(t),
-    max_drawdown_pct: p.maxDrawdownPct,
-    open_positions: p.openPositions.filter((x) => !x.dust).length,
-    today_pnl: todayPnl(equity, p.todayStart),
-  };
+  return { ...tradeFigures(t), ...accountPart({ ...p, realized: t.realized, tradeFees: t.fees }) };
 }
 
 /** The totals computeStats (the oracle) finds in a trade list. */

@@ -41,26 +41,11 @@ export function computeStats(p: {
       grossLoss -= t.pnl;
     }
   }
-  const tradeFees = fees;
-  const holdingsPnl = p.holdingsPnl ?? 0;
-  const netCashFlow = p.netCashFlow ?? 0;
-  let unrealized = holdingsPnl;
-  for (const pos of p.openPositions) {
-    unrealized += pos.unrealized_pnl;
-    fees += pos.entry_fee;
-  }
-  const equity = p.startEquity + realized + unrealized + netCashFlow;
   const count = p.trades.length;
   return {
-    stake_currency: p.stakeCurrency,
-    start_equity: p.startEquity,
-    equity,
+    ...accountPart({ ...p, realized, tradeFees: fees }),
     realized_pnl: realized,
-    unrealized_pnl: unrealized,
-    holdings_pnl: holdingsPnl,
-    net_cash_flow: netCashFlow,
-    fees_paid: fees,
-    trade_fees: tradeFees,
+    trade_fees: fees,
     trades_count: count,
     wins,
     losses,
@@ -71,8 +56,40 @@ export function computeStats(p: {
     worst_trade_pnl: worst,
     win_rate: count ? wins / count : 0,
     profit_factor: grossLoss > 0 ? grossProfit / grossLoss : null,
-    max_drawdown_pct: p.maxDrawdownPct,
-    open_positions: p.openPositions.filter((x) => !x.dust).length,
-    today_pnl: equity - p.todayStart,
+  };
+}
+
+/** today's P&L of an equity figure: one formula for the status, the stats, and so every panel, the fleet and the tray */
+export const todayPnl = (equity: number, todayStart: number): number => equity - todayStart;
+
+/**
+ * The figures beyond the trade list, shared by the oracle and the kept stats: open positions (dust not counted as
+ * open), the holdings and the cash flows, and the equity they give (start + realised + unrealised + net cash flow).
+ */
+export function accountPart(p: {
+  startEquity: number;
+  realized: number;
+  tradeFees: number;
+  openPositions: readonly Position[];
+  maxDrawdownPct: number;
+  todayStart: number;
+  stakeCurrency: string;
+  netCashFlow?: number;
+  holdingsPnl?: number;
+}): Pick<Stats, 'stake_currency' | 'start_equity' | 'equity' | 'unrealized_pnl' | 'holdings_pnl' | 'net_cash_flow' | 'fees_paid' | 'max_drawdown_pct' | 'open_positions' | 'today_pnl'> {
+  const holdingsPnl = p.holdingsPnl ?? 0;
+  const netCashFlow = p.netCashFlow ?? 0;
+  let unrealized = holdingsPnl;
+  let fees = p.tradeFees;
+  let open = 0;
+  for (const pos of p.openPositions) {
+    unrealized += pos.unrealized_pnl;
+    fees += pos.entry_fee;
+    if (!pos.dust) open++;
+  }
+  const equity = p.startEquity + p.realized + unrealized + netCashFlow;
+  return {
+    stake_currency: p.stakeCurrency, start_equity: p.startEquity, equity, unrealized_pnl: unrealized, holdings_pnl: holdingsPnl,
+    net_cash_flow: netCashFlow, fees_paid: fees, max_drawdown_pct: p.maxDrawdownPct, open_positions: open, today_pnl: todayPnl(equity, p.todayStart),
   };
 }
