@@ -57,14 +57,15 @@ async function latency(): Promise<void> {
     const perSecond: number[] = [];
     let served = 0;
     let servedSeconds = 0;
-    let price = 0.5;
+    let price: number;
     for (let k = 0; k < 2 * candles; k++) {
       const flooded = ((k + 1) >> 1) % 2 === 1; // A B B A A B B A: buys (even k) and sells (odd k) alike in both
       const close = Math.ceil(Date.now() / MINUTE) * MINUTE;
-      // the forming candle closes up on even rounds (EMA cross up: buy), down on odd ones (cross down: sell)
-      price = k % 2 === 0 ? price * 1.02 : price * 0.97;
+      // the forming candle closes up on even rounds (EMA cross up: buy), down on odd ones (cross down: sell); between two
+      // fixed prices, since a +2 %/−3 % walk drifts down and stops crossing after four candles
+      price = k % 2 === 0 ? 0.51 : 0.49;
       await sleep(Math.max(0, close - Date.now() - 5_000));
-      emu.setPrice('XRP/USDT', Number(price.toFixed(4)));
+      emu.setPrice('XRP/USDT', price);
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
         await fetch(`${emu.url}/api/v3/time`);
