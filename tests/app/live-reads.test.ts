@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime } from '../../src-main/app/runtime';
-import { invokeOperation, type RawInput } from '../../src-main/app/invoke-operation';
+import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
 import { createLogger } from '../../src-main/engine/log/logger';
 import type { ExchangePort } from '../../src-main/engine/ports/exchange.port';
 import { createApiServer } from '../../src-main/server/api-server';
