@@ -61,7 +61,7 @@ describe('balance reads during a live exit', () => {
     try {
       // entries by hand only; a 900 % take-profit cannot rest on binance (beyond its price band), so the stop rests
       // alone and the bot itself sells at the first candle closing past the target: the exit happens at a close
-      await call('updateConfig', { body: { enabled: false, stop_loss_pct: 10, take_profit_pct: 900, position_size_pct: 5, max_positions: 3, max_daily_loss_pct: 0 } });
+      await call('updateConfig', { body: { enabled: false, stop_loss_pct: 10, take_profit_pct: 900, position_size_pct: 5, max_positions: 3, max_daily_loss_pct: 10 } });
       await call('startBot');
       const { position } = await call('openPosition', { body: {} });
       expect(emu.orders(SYMBOL).filter((o) => o.status === 'NEW').map((o) => o.type)).toEqual(['STOP_LOSS']);
