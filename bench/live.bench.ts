@@ -3,6 +3,10 @@
 //     candle (EMA 2/3 cross on a zig-zag price), against the emulator's own request round trip in the same run.
 //     The bot polls a candle `settle` ms after its close (exchanges finalise it a moment later), so the target is
 //     latency ≤ settle + 50 ms + the two round trips it needs (fetch the candle, send the order).
+//     The same again under a flood: 2,000 GET /bot/balances kept in flight through the real API with a read token,
+//     from another process (pinned to the other core), from 3 s before the close until the order arrived. Plain and
+//     flooded candles alternate (A B B A …) so each sees as many buys as sells; the emulator's account requests
+//     during each flood are counted (at most one a second is the contract).
 //  2. Resident memory after start: paper on the bundled replay (ccxt never loaded) vs paper on live data (ccxt loaded).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,22 +15,49 @@ import { join } from 'node:path';
 import { createBotRuntime } from '../src-main/app/runtime';
 import { invokeOperation } from '../src-main/operations/invoke-operation';
 import { createLogger } from '../src-main/engine/log/logger';
+import { createApiServer } from '../src-main/server/api-server';
+import type { ExchangePort } from '../src-main/engine/ports/exchange.port';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator } from '../tests/exchange-emulator/server';
+import { startReadFlood } from '../tests/helpers/read-flood';
+import { pinThisProcess } from './pinning';
 
 const SETTLE_MS = 1500; // LiveFeed's default
 const MINUTE = 60_000;
+const FLOOD = 2000;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function latency(): Promise<void> {
+  // candles per variant (plain, flooded)
   const candles = Number(process.env.BENCH_LIVE_CANDLES ?? 4);
+  pinThisProcess(1);
   const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-live-'));
+  const logger = createLogger({ level: 'warn' });
   const rt = await createBotRuntime({
-    dataDir, mode: 'live', market: { kind: 'live' }, logger: createLogger({ level: 'warn' }),
+    dataDir, mode: 'live', market: { kind: 'live' }, logger,
     exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
   });
+  const readToken = 'bench-read-token-0123456789abcdefghij';
+  const api = await createApiServer({
+    handlers: rt.handlers, answerVersions: rt.answerVersions, events: rt.events, logger,
+    controlToken: 'bench-control-token-0123456789abcdefgh', readToken, host: '127.0.0.1', port: 0,
+  });
+  const flood = await startReadFlood({ url: `${api.url}/api/v1/bot/balances`, token: readToken, concurrency: FLOOD, core: 0 });
   const call = (name: Parameters<typeof invokeOperation>[1], body?: object) => invokeOperation(rt.handlers, name, { body }, { actor: 'bench' });
+  // the bot's own account reads (live equity: after each fill and once a minute) are not the flood's: note when they ran
+  const ownReads: [number, number][] = [];
+  const trading = (rt.bot as unknown as { o: { exchange: ExchangePort } }).o.exchange;
+  const ownRead = trading.assetBalances.bind(trading);
+  trading.assetBalances = async (symbol) => {
+    const span: [number, number] = [Date.now(), Infinity];
+    ownReads.push(span);
+    try {
+      return await ownRead(symbol);
+    } finally {
+      span[1] = Date.now();
+    }
+  };
   try {
     await call('updateConfig', {
       timeframe: '1m', max_positions: 1, position_size_pct: 10, stop_loss_pct: 20, take_profit_pct: 20, max_daily_loss_pct: 10,
@@ -36,32 +67,71 @@ async function latency(): Promise<void> {
     while ((await invokeOperation(rt.handlers, 'getCandles', { query: { limit: '2' } }, { actor: 'bench' })).timeframe !== '1m') await sleep(50);
     await call('startBot');
     const rtts: number[] = [];
-    const samples: number[] = [];
-    let price = 0.5;
-    for (let k = 0; k < candles; k++) {
+    const samples = { plain: [] as number[], flood: [] as number[] };
+    const perSecond: number[] = [];
+    let served = 0;
+    let servedSeconds = 0;
+    let price: number;
+    for (let k = 0; k < 2 * candles; k++) {
+      const flooded = ((k + 1) >> 1) % 2 === 1; // A B B A A B B A: buys (even k) and sells (odd k) alike in both
       const close = Math.ceil(Date.now() / MINUTE) * MINUTE;
-      // the forming candle closes up on even rounds (EMA cross up: buy), down on odd ones (cross down: sell)
-      price = k % 2 === 0 ? price * 1.02 : price * 0.97;
+      // the forming candle closes up on even rounds (EMA cross up: buy), down on odd ones (cross down: sell); between two
+      // fixed prices, since a +2 %/−3 % walk drifts down and stops crossing after four candles
+      price = k % 2 === 0 ? 0.51 : 0.49;
       await sleep(Math.max(0, close - Date.now() - 5_000));
-      emu.setPrice('XRP/USDT', Number(price.toFixed(4)));
+      emu.setPrice('XRP/USDT', price);
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
         await fetch(`${emu.url}/api/v3/time`);
         rtts.push(performance.now() - t);
       }
-      const arrived = await emu.waitForRequest({ method: 'POST', path: '/api/v3/order' }, { count: emu.requests({ method: 'POST', path: '/api/v3/order' }).length + 1, timeoutMs: 20_000 });
-      samples.push(arrived.ts - close);
-      process.stdout.write(`  candle ${k + 1}/${candles}: order ${Math.round(arrived.ts - close)} ms after the close\n`);
+      const orders = emu.requests({ method: 'POST', path: '/api/v3/order' }).length;
+      let from = 0;
+      if (flooded) {
+        await sleep(Math.max(0, close - Date.now() - 3_000));
+        from = Date.now();
+        await flood.start();
+      }
+      const arrived = await emu.waitForRequest({ method: 'POST', path: '/api/v3/order' }, { count: orders + 1, timeoutMs: 20_000 }).catch(() => null);
+      const ms = arrived ? arrived.ts - close : NaN;
+      let note = '';
+      if (flooded) {
+        await sleep(1000); // the flood goes on past the order a while
+        const to = Date.now();
+        const stats = await flood.stop();
+        const isOwn = (ts: number) => ownReads.some(([a, b]) => ts >= a && ts <= b);
+        const all = emu.requests({ method: 'GET', path: '/api/v3/account' }).filter((r) => r.ts >= from && r.ts <= to);
+        const account = all.filter((r) => !isOwn(r.ts));
+        const buckets = new Map<number, number>();
+        for (const r of account) buckets.set(Math.floor(r.ts / 1000), (buckets.get(Math.floor(r.ts / 1000)) ?? 0) + 1);
+        perSecond.push(Math.max(0, ...buckets.values()));
+        const ok = stats.statuses['200'] ?? 0;
+        served += ok;
+        servedSeconds += stats.seconds;
+        note = ` under the flood (${ok} balance reads answered in ${stats.seconds.toFixed(1)} s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms`
+          + `${stats.unanswered ? `, ${stats.unanswered} never answered` : ''}; the emulator saw ${account.length} account requests from them, at most ${perSecond.at(-1)} in one second, and ${all.length - account.length} of the bot's own)`;
+      }
+      (flooded ? samples.flood : samples.plain).push(ms);
+      process.stdout.write(`  candle ${k + 1}/${2 * candles}: ${arrived ? `order ${Math.round(ms)} ms after the close` : 'NO order within 20 s of the close'}${note}\n`);
     }
     const rtt = pct(rtts, 0.5);
-    const med = pct(samples, 0.5);
-    const p99 = pct(samples, 0.99);
     const budget = SETTLE_MS + 50 + 2 * rtt;
-    console.log(`candle close on the exchange → the bot's order arriving there (${samples.length} candles, 1m):`);
-    console.log(`  median ${med.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; emulator round trip median ${rtt.toFixed(2)} ms (ratio ${(med / rtt).toFixed(0)})`);
-    console.log(`  the bot's own share beyond the poll delay (${SETTLE_MS} ms) and two round trips: median ${(med - SETTLE_MS - 2 * rtt).toFixed(1)} ms, p99 ${(p99 - SETTLE_MS - 2 * rtt).toFixed(1)} ms`);
-    console.log(`  target ≤ ${budget.toFixed(0)} ms (poll delay + 50 ms + two round trips): ${p99 <= budget ? 'met' : 'MISSED'}`);
+    console.log(`candle close on the exchange → the bot's order arriving there (1m candles; emulator round trip median ${rtt.toFixed(2)} ms in this run):`);
+    for (const [name, xs] of [['alone', samples.plain], [`under ${FLOOD} concurrent balance reads`, samples.flood]] as const) {
+      const done = xs.filter(Number.isFinite);
+      if (done.length < xs.length) console.log(`  ${name}: ${xs.length - done.length} of ${xs.length} orders did not arrive within 20 s`);
+      if (!done.length) continue;
+      const med = pct(done, 0.5);
+      const p99 = pct(done, 0.99);
+      console.log(`  ${name} (${done.length} candles): median ${med.toFixed(1)} ms (${(med / rtt).toFixed(0)}× the round trip), p99 ${p99.toFixed(1)} ms (${(p99 / rtt).toFixed(0)}×); `
+        + `beyond the poll delay and two round trips: median ${(med - SETTLE_MS - 2 * rtt).toFixed(1)} ms; target ≤ ${budget.toFixed(0)} ms: ${p99 <= budget ? 'met' : 'MISSED'}`);
+    }
+    if (perSecond.length) {
+      console.log(`  the flood: ${(served / servedSeconds).toFixed(0)} balance reads answered a second; the emulator saw at most ${Math.max(...perSecond)} account request(s) from them in any one second`);
+    }
   } finally {
+    flood.close();
+    await api.close();
     await rt.close();
     await emu.close();
     rmSync(dataDir, { recursive: true, force: true });

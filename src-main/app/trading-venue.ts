@@ -45,8 +45,8 @@ export interface VenueOptions {
   market: MarketSpec;
   exchange: ExchangeSpec;
   credentials?: ExchangeCredentials;
-  /** test hooks for the live exchange: resting-order checks and the lost-order grace period */
-  live?: { watchEveryMs?: number; unknownGraceMs?: number; accountReadEveryMs?: number };
+  /** test hooks for the live exchange: resting-order checks, the lost-order grace period, the candle poll's delay */
+  live?: { watchEveryMs?: number; unknownGraceMs?: number; accountReadEveryMs?: number; settleMs?: number };
   /** live trading's limits (contract §9); default: the contract's defaults */
   liveLimits?: LiveLimits;
   config: ConfigManager;

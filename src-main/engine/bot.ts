@@ -100,7 +100,10 @@ export class Bot {
     this.feed.onReady?.(this.wake);
     this.ledger = openLedger(o.store, { mode: o.mode, paperBalance: o.config.current.config.paper_balance });
     this.executor = new Executor(o.exchange, o.store, o.rules, {
-      order: (order) => o.events.publish('order', { ...order }),
+      order: (order) => {
+        o.exchange.sharedBalances?.invalidate(); // the account changed, or is about to: readers get it fresh
+        o.events.publish('order', { ...order });
+      },
       positionOpened: (p) => {
         this.core.remark();
         this.readAccountSoon();
@@ -527,9 +530,9 @@ export class Bot {
     return this.writeOff(id) ? 'written_off' : 'not_dust';
   }
 
-  /** the traded market's two assets as the exchange holds them */
+  /** the traded market's two assets as the exchange holds them, for readers outside the bot (shared, ~1 s old at most) */
   assetBalances(): MaybePromise<AssetBalance[]> {
-    return this.o.exchange.assetBalances(this.o.config.current.config.symbol);
+    return this.o.exchange.sharedBalances?.get() ?? this.o.exchange.assetBalances(this.o.config.current.config.symbol);
   }
 
   recentCandles(limit: number): Candle[] {

@@ -1,3 +1,5 @@
+import type { SharedRead } from '../shared-read';
+
 /** What the engine needs from an exchange, paper or live. Implementations may answer synchronously (paper,
  * backtest) or with a promise (ccxt); the executor handles both so the backtest hot path never awaits. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -72,8 +74,14 @@ export interface ExchangePort {
   /** null when the exchange never saw this order */
   fetchOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;
   balances(symbol: string): MaybePromise<Balances>;
-  /** the market's base and quote, with what resting orders hold (GET /bot/balances) */
+  /** the market's base and quote, with what resting orders hold, read fresh */
   assetBalances(symbol: string): MaybePromise<AssetBalance[]>;
+  /**
+   * The same for readers outside the bot (GET /bot/balances): one request at a time shared by every caller, its
+   * answer served ~1 s, on a connection of its own so the bot's orders never queue behind them. The bot invalidates
+   * it whenever one of its orders changes. Absent where a read costs nothing (paper).
+   */
+  readonly sharedBalances?: SharedRead<AssetBalance[]>;
   /** order changes since the last call (resting orders that filled or were cancelled by their OCO partner) */
   takeUpdates(): readonly ExchangeOrderState[];
   /** a position's stop-loss and take-profit as one linked pair in one request, where the exchange can (binance OCO) */

@@ -1,7 +1,8 @@
-import ccxt, { type Exchange, type Order as CcxtOrder } from 'ccxt';
+import ccxt, { type Balances as CcxtBalances, type Exchange, type Order as CcxtOrder } from 'ccxt';
 import type {
   AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
 } from '../../ports/exchange.port';
+import { sharedRead, type SharedRead } from '../../shared-read';
 import { orderState } from './order-state';
 import { errorLine } from '../../log/redact';
 import { keyRefused, readWithRetries } from './read-retry';
@@ -31,6 +32,14 @@ export interface CcxtExchangeOptions {
   /** a line for the log (the adapter knows nothing of the logger's shape) */
   note?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
   now?: () => number;
+  /**
+   * A client of its own for reads asked from outside the bot (sharedBalances), made at the first such read: ccxt's
+   * rate limiter is a queue per client, and the bot's orders must never wait in it behind them. Without it those
+   * reads use the trading client.
+   */
+  readClient?: () => Promise<Exchange>;
+  /** how long an outside read's answer is served to everyone who asks (default 1000 ms) */
+  sharedReadMaxAgeMs?: number;
 }
 
 /** an order we placed whose final state we do not have yet; `lostSince` set while its placement's outcome is unknown */
@@ -63,6 +72,14 @@ export class CcxtExchange implements ExchangePort {
     this.id = o.exchange.id;
     this.rules = o.rules;
     this.now = o.now ?? Date.now;
+    this.account = sharedRead(async () => {
+      const ex = await this.readClient();
+      return this.read(() => ex.fetchBalance(), ex);
+    }, { maxAgeMs: o.sharedReadMaxAgeMs ?? 1000 });
+    this.sharedBalances = {
+      get: async () => this.pick(await this.account.get()),
+      invalidate: () => this.account.invalidate(),
+    };
   }
 
   market(): MarketRules {
@@ -301,8 +318,35 @@ export class CcxtExchange implements ExchangePort {
     return { base: base.total, quote: quote.total };
   }
 
+  /**
+   * The bot's own read, fresh (never shared or spaced), also on the read client: ccxt's limiter charges a binance
+   * account read (4 slots of 50 ms) to the next request on the same client, however much later it comes (the bucket
+   * refills only while something waits), so on the trading client every equity read delayed the next order ~150 ms.
+   */
   async assetBalances(): Promise<AssetBalance[]> {
-    const b = await this.read(() => this.ex.fetchBalance());
+    const ex = await this.readClient();
+    return this.pick(await this.read(() => ex.fetchBalance(), ex));
+  }
+
+  /**
+   * Balances for readers outside the bot (GET /bot/balances, however many ask at once): one account request at a
+   * time, its answer served for a second, on the read client. The whole account is kept, so a market switched in
+   * place is answered with its own assets.
+   */
+  private readonly account: SharedRead<CcxtBalances>;
+  readonly sharedBalances: SharedRead<AssetBalance[]>;
+
+  private reader: Promise<Exchange> | null = null;
+  private readClient(): Promise<Exchange> {
+    this.reader ??= (this.o.readClient?.() ?? Promise.resolve(this.ex)).catch((e: unknown) => {
+      this.reader = null;
+      throw e;
+    });
+    return this.reader;
+  }
+
+  /** the traded market's two assets out of the whole account */
+  private pick(b: CcxtBalances): AssetBalance[] {
     const one = (asset: string): AssetBalance => {
       const free = Number(b[asset]?.free ?? 0);
       const used = Number(b[asset]?.used ?? 0);
@@ -384,9 +428,9 @@ export class CcxtExchange implements ExchangePort {
 
   // ── health ─────────────────────────────────────────────────────────────────
   /** a read with retries, counted for the circuit breaker (an order the exchange does not know is an answer) */
-  private async read<T>(fn: () => Promise<T>): Promise<T> {
+  private async read<T>(fn: () => Promise<T>, client: Exchange = this.ex): Promise<T> {
     try {
-      const v = await readWithRetries({ exchange: this.ex, read: fn, attempts: 3 });
+      const v = await readWithRetries({ exchange: client, read: fn, attempts: 3 });
       this.succeeded();
       return v;
     } catch (e) {

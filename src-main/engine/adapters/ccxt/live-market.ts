@@ -4,7 +4,7 @@ import type { MarketRules } from '../../ports/exchange.port';
 import { CcxtExchange } from './ccxt.exchange';
 import { LiveFeed } from './live.feed';
 import { marketRules } from './market-rules';
-import { openExchange, type ExchangeCredentials, type ExchangeSpec } from './open-exchange';
+import { openExchange, openReadClient, type ExchangeCredentials, type ExchangeSpec } from './open-exchange';
 
 export interface LiveMarket {
   feed: LiveFeed;
@@ -27,15 +27,19 @@ export async function openLiveMarket(o: {
   spec: ExchangeSpec; credentials?: ExchangeCredentials; symbol: string; timeframe: Timeframe; logger: Logger; warmup: number;
   /** test hooks for the trading side: how often resting orders are checked, how long a lost order may stay unseen */
   watchEveryMs?: number; unknownGraceMs?: number;
+  /** how long after a candle's close the feed asks for it (test hook; LiveFeed's default otherwise) */
+  settleMs?: number;
 }): Promise<LiveMarket> {
   const exchange = await openExchange(o.spec, o.credentials);
   const rules = marketRules(exchange, o.symbol);
-  const feed = new LiveFeed({ exchange, symbol: o.symbol, timeframe: o.timeframe, logger: o.logger, warmup: o.warmup });
+  const feed = new LiveFeed({ exchange, symbol: o.symbol, timeframe: o.timeframe, logger: o.logger, warmup: o.warmup, settleMs: o.settleMs });
   await feed.start();
   o.logger.info(`live market data: ${exchange.id}${o.spec.sandbox ? ' testnet' : ''} ${o.symbol} ${o.timeframe}; amount step ${rules.amountStep}, price tick ${rules.priceStep}, min amount ${rules.minAmount}, min order value ${rules.minNotional} ${rules.quote}`);
   const trading = o.credentials
     ? new CcxtExchange({
       exchange, rules, watchEveryMs: o.watchEveryMs, unknownGraceMs: o.unknownGraceMs,
+      // reads asked over the API get a client (and so a rate-limit queue) of their own
+      readClient: () => openReadClient(o.spec, o.credentials, exchange),
       note: (level, msg, fields) => o.logger[level](`${exchange.id}: ${msg}`, fields),
     })
     : null;
@@ -51,7 +55,7 @@ export async function openLiveMarket(o: {
     },
     async switchMarket(symbol, timeframe) {
       const next = marketRules(exchange, symbol);
-      const nextFeed = new LiveFeed({ exchange, symbol, timeframe, logger: o.logger, warmup: o.warmup });
+      const nextFeed = new LiveFeed({ exchange, symbol, timeframe, logger: o.logger, warmup: o.warmup, settleMs: o.settleMs });
       await nextFeed.start();
       return { feed: nextFeed, rules: next };
     },
