@@ -7,6 +7,9 @@ import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { delimiter, dirname, resolve } from 'node:path';
 import { electronNodeBinary } from './electron-node.mjs';
 
+/** suites vitest.config.ts keeps out of the main pass, run alone after it */
+const ALONE_SUITES = JSON.parse(readFileSync('tests/alone-suites.json', 'utf8'));
+
 const run = (title, cmd, args, env = process.env) => {
   process.stdout.write(`\n▶ ${title}\n`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32', env });
@@ -28,8 +31,20 @@ const typecheck = run('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '--noEm
 const build = run('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']);
 const report = 'test-artifacts/vitest.json';
 rmSync(report, { force: true });
-run('tests (vitest: unit, integration, e2e)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+run('tests (vitest: unit, integration, e2e)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  process.argv.length > 2 ? { ...process.env, BOTDESK_ALONE_PASS: '1' } : process.env);
 let { passed, failed } = counts(report);
+
+// suites that measure a latency bound under their own load (vitest.config.ts ALONE_SUITES), with nothing beside them
+if (process.argv.length <= 2) {
+  const reportAlone = 'test-artifacts/vitest-alone.json';
+  rmSync(reportAlone, { force: true });
+  run('latency suites, alone', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportAlone}`, ...ALONE_SUITES],
+    { ...process.env, BOTDESK_ALONE_PASS: '1' });
+  const c = counts(reportAlone);
+  passed += c.passed;
+  failed += c.failed;
+}
 
 // only for the whole suite: a run of chosen files (npm test -- some.test.ts) is about those files
 const node24 = process.argv.length > 2 ? { skipped: 'a chosen set of test files was given' } : electronNodeBinary();
