@@ -157,6 +157,8 @@ describe('fleet overview in the browser', () => {
 
   it('close all everywhere first lists every bot and its positions', async () => {
     await hub.api('POST', '/bot/positions', { size_pct: 5 });
+    // Bravo flat (it is paused, but may hold what its replay bought before): the list must say so for a bot with none
+    await bravo.api('POST', '/bot/close-all');
     await page.click(byTestId('fleet-close-all'));
     const list = await page.waitForSelector(byTestId('close-all-list'), { timeout: 10_000 });
     const text = (await list.textContent()) ?? '';
