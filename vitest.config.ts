@@ -13,6 +13,8 @@ export default defineConfig({
     // the alone pass sets BOTDESK_ALONE_PASS (as does `npm test -- FILE…`, so a suite named on its own runs)
     exclude: process.env.BOTDESK_ALONE_PASS ? [] : ['**/node_modules/**', ...ALONE_SUITES],
     pool: 'forks',
+    // an answer an operation does not declare (OperationDef.errors) fails the test that meets it, here and in the servers tests start
+    env: { BOTDESK_STRICT_STATUSES: '1' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  fieldsOf, operations, ServiceError,
+  fieldsOf, operations, ServiceError, type OperationDef,
   type CallerContext, type OperationHandlers, type OperationName, type OperationOutput, type ParsedInput,
 } from '../../src-shared/contract';
 import { EngineError, type FailureKind } from '../engine/errors';
@@ -67,10 +67,21 @@ export function runOperation<N extends OperationName>(
   try {
     output = handler(input, caller);
   } catch (e) {
-    throw asServiceError(e);
+    throw failureOf(name, e);
   }
-  if (output instanceof Promise) return output.then((o) => op.output.parse(o) as OperationOutput<N>, (e) => { throw asServiceError(e); });
+  if (output instanceof Promise) return output.then((o) => op.output.parse(o) as OperationOutput<N>, (e) => { throw failureOf(name, e); });
   return op.output.parse(output) as OperationOutput<N>;
+}
+
+/**
+ * A failure as the caller gets it: an engine failure with its status. Under BOTDESK_STRICT_STATUSES=1 (the tests) a
+ * status the operation does not declare (OperationDef.errors) is turned into a bug, so no answer goes undocumented.
+ */
+function failureOf(name: OperationName, e: unknown): unknown {
+  const failure = asServiceError(e);
+  if (!(failure instanceof ServiceError) || failure.status === 400 || process.env.BOTDESK_STRICT_STATUSES !== '1') return failure;
+  const declared = (operations[name] as OperationDef).errors ?? {};
+  return failure.status in declared ? failure : new Error(`${name} answered ${failure.status}, which its operation does not declare: ${failure.message}`);
 }
 
 /** the one place an engine failure gets its status: a broken rule 400, a state that forbids it 409, nothing there 404 */

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import {
-  BotEventSchema, ErrorBodySchema, isHttpOperation, operations, SessionRequestSchema, SessionResponseSchema, type OperationName,
+  BotEventSchema, ErrorBodySchema, isHttpOperation, operations, SessionRequestSchema, SessionResponseSchema, type OperationDef, type OperationName,
 } from '../../src-shared/contract';
 import { API_PREFIX } from './routes';
 
+/** what every route may answer: input errors, and (behind the token) the token's */
 const ERROR_STATUSES: Record<string, string> = {
   '400': 'Invalid input; `fields` names each bad field.',
   '401': 'Missing or invalid token.',
   '403': 'Read-only token on a control route, or a foreign Host/Origin.',
-  '409': 'State conflict (transition that makes no sense, stale If-Match, open positions).',
   '429': 'Too many failed authentication attempts.',
 };
 
@@ -30,6 +30,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     };
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {
       if (op.scope === 'public' && status !== '400') continue;
+      responses[status] = { description, content: { 'application/json': { schema: schemaOf(ErrorBodySchema, 'output') } } };
+    }
+    // the operation's own answers, each with why (OperationDef.errors)
+    for (const [status, why] of Object.entries((op as OperationDef).errors ?? {})) {
+      const description = status === '403' ? `${ERROR_STATUSES['403']} Also: ${why}.` : `${why[0].toUpperCase()}${why.slice(1)}.`;
       responses[status] = { description, content: { 'application/json': { schema: schemaOf(ErrorBodySchema, 'output') } } };
     }
     paths[path] ??= {};

@@ -41,8 +41,16 @@ export interface OperationDef {
    * and nowhere else (reliability S3: the API cannot touch them, so a leaked token cannot lift a limit). No HTTP route, not in the OpenAPI document or the terminal client.
    */
   ipcOnly?: boolean;
+  /**
+   * What the operation may answer besides 200, input errors (400) and the token's (401, 403, 429), and why: the
+   * OpenAPI document lists these per route, and a handler answering a status not declared here is a bug (tests run
+   * with BOTDESK_STRICT_STATUSES=1, which turns one into a failure).
+   */
+  errors?: Partial<Record<ErrorStatus, string>>;
   output: z.ZodType;
 }
+
+export type ErrorStatus = 403 | 404 | 409 | 502;
 
 const def = <T extends OperationDef>(d: T) => d;
 /** a from/to window must not be upside down; the error names `from` */
@@ -58,23 +66,23 @@ const FleetIdParams = z.strictObject({ id: FleetBotIdSchema });
 function fleetOperations() {
   return {
     getFleet: def({ method: 'GET', path: '/fleet', scope: 'read', summary: 'Every managed bot (this computer first): status, today\'s P&L, connection health; totals per quote currency.', output: FleetSchema }),
-    addFleetBot: def({
+    addFleetBot: def({ errors: { 409: 'the bot is already in the fleet, or the fleet is full', 502: 'the bot could not be reached or refused the token', 403: 'the token is read-only where control is needed' },
       method: 'POST', path: '/fleet/bots', scope: 'control',
       summary: 'Add a remote BotDesk server by URL and token (the token is kept by the hub and never returned). https:// or a loopback URL (an SSH tunnel); plain http:// to another address needs vpn_confirmed. The server is checked first: a wrong token, an unreachable host or a server that is not BotDesk is refused with one sentence.',
       body: AddFleetBotSchema,
       output: z.object({ success: z.literal(true), bot: FleetBotSchema }),
     }),
-    renameFleetBot: def({
+    renameFleetBot: def({ errors: { 404: 'no such bot', 409: 'the name is taken or this computer cannot be renamed' },
       method: 'PUT', path: '/fleet/bots/:id', scope: 'control', summary: 'Rename a bot in the fleet.',
       params: FleetIdParams, body: z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(60, 'at most 60 characters') }),
       output: z.object({ success: z.literal(true), bot: FleetBotSchema }),
     }),
-    removeFleetBot: def({
+    removeFleetBot: def({ errors: { 404: 'no such bot', 409: 'this computer cannot be removed' },
       method: 'POST', path: '/fleet/bots/:id/remove', scope: 'control', summary: 'Forget a remote bot and its token (the bot itself keeps running). This computer cannot be removed.',
       params: FleetIdParams, body: Empty.optional(),
       output: z.object({ success: z.literal(true), removed: FleetBotIdSchema }),
     }),
-    controlFleetBot: def({
+    controlFleetBot: def({ errors: { 404: 'no such bot', 409: 'the transition makes no sense for that bot', 502: 'the bot could not be reached', 403: 'its token is read-only' },
       method: 'POST', path: '/fleet/bots/:id/control', scope: 'control', summary: 'start, stop, pause, resume or close-all on one bot of the fleet.',
       params: FleetIdParams, body: z.strictObject({ action: FleetActionSchema }),
       output: z.object({ success: z.literal(true), outcome: FleetOutcomeSchema, bot: FleetBotSchema }),
@@ -87,7 +95,7 @@ function fleetOperations() {
       method: 'POST', path: '/fleet/close-all', scope: 'control', summary: 'close-all on every bot (pause entries, close every position at market); per-bot outcomes.',
       body: Empty.optional(), output: FleetOutcomesSchema,
     }),
-    callFleetBot: def({
+    callFleetBot: def({ errors: { 404: 'no such bot or operation', 409: 'the operation is not callable on a remote, or its answer', 502: 'the bot could not be reached', 403: 'its token is read-only' },
       method: 'POST', path: '/fleet/bots/:id/call', scope: 'read',
       summary: 'Run any bot operation of the table on one fleet bot through the hub (the dashboard pointed at a remote bot). Input is checked against that operation\'s schemas; control operations need the control token here.',
       params: FleetIdParams,
@@ -104,11 +112,11 @@ export const operations = {
   getHealth: def({ method: 'GET', path: '/health', scope: 'public', summary: 'Liveness probe (no auth).', output: z.object({ status: z.literal('ok') }) }),
   startBot: def({ method: 'POST', path: '/bot/start', scope: 'control', summary: 'Start the bot (or resume entries if paused).', body: Empty.optional(), output: TransitionResultSchema }),
   stopBot: def({ method: 'POST', path: '/bot/stop', scope: 'control', summary: 'Stop the trading loop. Open positions stay open and are managed again after start.', body: Empty.optional(), output: TransitionResultSchema }),
-  pauseBot: def({ method: 'POST', path: '/bot/pause', scope: 'control', summary: 'Pause: no new entries; open positions are still managed (SL/TP).', body: Empty.optional(), output: TransitionResultSchema }),
-  resumeBot: def({ method: 'POST', path: '/bot/resume', scope: 'control', summary: 'Resume entries after a pause.', body: Empty.optional(), output: TransitionResultSchema }),
+  pauseBot: def({ errors: { 409: 'the bot is stopped' }, method: 'POST', path: '/bot/pause', scope: 'control', summary: 'Pause: no new entries; open positions are still managed (SL/TP).', body: Empty.optional(), output: TransitionResultSchema }),
+  resumeBot: def({ errors: { 409: 'the bot is stopped' }, method: 'POST', path: '/bot/resume', scope: 'control', summary: 'Resume entries after a pause.', body: Empty.optional(), output: TransitionResultSchema }),
   getStatus: def({ method: 'GET', path: '/bot/status', scope: 'read', summary: 'Current status.', output: StatusSchema }),
   getConfig: def({ method: 'GET', path: '/bot/config', scope: 'read', summary: 'Current config with its version.', output: VersionedConfigSchema }),
-  updateConfig: def({
+  updateConfig: def({ errors: { 409: 'If-Match is stale; symbol or timeframe with positions open; another quote or paper_balance after the first order' },
     method: 'PUT', path: '/bot/config', scope: 'control', ifMatch: true,
     summary: 'Partial, atomic config update applied from the next cycle (hot reload). Optional If-Match: <version>.',
     body: ConfigPatchSchema,
@@ -119,30 +127,30 @@ export const operations = {
     query: z.strictObject({ limit: limitParam(1000, 100) }),
     output: z.object({ versions: z.array(ConfigVersionSchema) }),
   }),
-  rollbackConfig: def({
+  rollbackConfig: def({ errors: { 404: 'no such version', 409: 'the version would change symbol or timeframe with positions open, or the stake currency' },
     method: 'POST', path: '/bot/config/rollback', scope: 'control', summary: 'Restore an earlier config version (recorded as a new version).',
     body: z.strictObject({ version: z.number().int().min(1) }),
     output: z.object({ success: z.literal(true), config: VersionedConfigSchema, version: z.number().int() }),
   }),
   getStats: def({ method: 'GET', path: '/bot/stats', scope: 'read', summary: 'P&L and performance metrics.', output: StatsSchema }),
   getPositions: def({ method: 'GET', path: '/bot/positions', scope: 'read', summary: 'Open positions with live unrealised P&L.', output: z.array(PositionSchema) }),
-  openPosition: def({
+  openPosition: def({ errors: { 409: 'stopped, at max_positions, kill switch, free balance short, an empty account, an order over BOT_LIVE_MAX_ORDER', 502: 'the exchange refused the entry or could not be reached' },
     method: 'POST', path: '/bot/positions', scope: 'control',
     summary: 'Open one long position now at market with the config\'s stop-loss and take-profit, sized by size_pct (default position_size_pct). Allowed while running or paused and with enabled:false; 409 when stopped, at max_positions, after the kill switch or when the free balance is short; 502 when the exchange refuses.',
     body: z.strictObject({ size_pct: z.number().min(1).max(100).optional().describe('% of equity, 1–100') }).optional(),
     output: z.object({ success: z.literal(true), position: PositionSchema }),
   }),
-  getBalances: def({
+  getBalances: def({ errors: { 502: 'the exchange could not be reached' },
     method: 'GET', path: '/bot/balances', scope: 'read',
     summary: 'The traded market\'s base and quote balances (paper: the paper account; live: the exchange). 502 when the exchange cannot be reached.',
     output: z.object({ balances: z.array(AssetBalanceSchema) }),
   }),
-  closePosition: def({
+  closePosition: def({ errors: { 404: 'no such open position', 409: 'dust the exchange would not sell, sold only in part, or not closed' },
     method: 'POST', path: '/bot/positions/:id/close', scope: 'control', summary: 'Close one open position at market.',
     params: IdParams, body: Empty.optional(),
     output: z.object({ success: z.literal(true), trade: TradeSchema }),
   }),
-  writeOffPosition: def({
+  writeOffPosition: def({ errors: { 404: 'no such open position', 409: 'the position is not dust' },
     method: 'POST', path: '/bot/positions/:id/write-off', scope: 'control',
     summary: 'Take a dust position (under the market minimum, which the exchange will not sell) off the books, e.g. after it was sold by hand: no trade is booked; its coins and cost move to holdings, so equity does not change. 409 for a position that is not dust.',
     params: IdParams, body: Empty.optional(),
@@ -198,45 +206,45 @@ export const operations = {
     query: z.strictObject({ limit: limitParam(1000, 100) }),
     output: z.object({ records: z.array(AuditRecordSchema) }),
   }),
-  rotateToken: def({
+  rotateToken: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'POST', path: '/auth/rotate', scope: 'control',
     summary: 'A new control token, returned once and written to the token file; the old one answers 401 at once and its event-stream connections are closed (4401). 409 when the token comes from BOT_API_TOKEN.',
     body: TokenRequestSchema, output: TokenResultSchema,
   }),
-  setReadToken: def({
+  setReadToken: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'POST', path: '/auth/read-token', scope: 'control',
     summary: 'Create or replace the read-only token (returned once, kept in the data directory with mode 0600); the old one stops at once. 409 when BOT_API_READ_TOKEN sets it.',
     body: TokenRequestSchema, output: TokenResultSchema,
   }),
-  removeReadToken: def({
+  removeReadToken: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'DELETE', path: '/auth/read-token', scope: 'control',
     summary: 'Remove the read-only token; it stops at once. 409 when BOT_API_READ_TOKEN sets it.',
     body: Empty.optional(), output: z.object({ success: z.literal(true), removed: z.boolean() }),
   }),
-  getSettings: def({
+  getSettings: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'GET', path: '/settings', scope: 'read',
     summary: 'The app settings (API port, launch at login, notifications) and what overrides them.', output: SettingsViewSchema,
   }),
-  updateSettings: def({
+  updateSettings: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'PUT', path: '/settings', scope: 'control',
     summary: 'Partial, atomic settings change. api_port applies at the next start and must be free now (400 naming api_port otherwise).',
     body: SettingsPatchSchema, output: z.object({ success: z.literal(true), settings: SettingsViewSchema }),
   }),
-  updateLiveLimits: def({
+  updateLiveLimits: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'PUT', path: '/live-limits', scope: 'control', ipcOnly: true,
     summary: 'Live limits (desktop window only, never over the API): the markets live trading may use, the kill switch\'s ceiling, the most one order may be worth. Partial and atomic; BOT_LIVE_* variables win where set; applies at the next start.',
     body: LiveLimitsPatchSchema, output: z.object({ success: z.literal(true), settings: SettingsViewSchema }),
   }),
-  getExchangeKeys: def({
+  getExchangeKeys: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'GET', path: '/exchange-keys', scope: 'control',
     summary: 'Whether exchange keys are stored, and the API key\'s last four characters. Never the keys themselves.', output: ExchangeKeysViewSchema,
   }),
-  saveExchangeKeys: def({
+  saveExchangeKeys: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'PUT', path: '/exchange-keys', scope: 'control', ipcOnly: true,
     summary: 'Store exchange keys in the OS keychain (desktop window only). 409 without confirm_plaintext where the keychain is basic_text, and on a headless server (keys come from BOT_EXCHANGE_KEY_FILE there).',
     body: SaveExchangeKeysSchema, output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
   }),
-  deleteExchangeKeys: def({
+  deleteExchangeKeys: def({ errors: { 409: 'this process does not manage tokens, settings or keys (headless), or the change could not be made' },
     method: 'DELETE', path: '/exchange-keys', scope: 'control', ipcOnly: true,
     summary: 'Forget the stored exchange keys (desktop window only).',
     body: Empty.optional(), output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
