@@ -15,6 +15,7 @@ import { statsFromTotals, todayPnl } from './kept-stats';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { AccountKeeper } from './money/account-keeper';
+import { ManualOperations } from './manual-operations';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -41,14 +42,6 @@ export interface BotOptions {
   /** how often a live account is read besides after each fill (default a minute) */
   accountReadEveryMs?: number;
 }
-
-/** what closing one position by hand came to */
-export type CloseOutcome =
-  | { kind: 'closed'; trade: Trade }
-  | { kind: 'partial'; sold: number; left: number; held: number }
-  | { kind: 'dust'; amount: number }
-  | { kind: 'not_found' }
-  | { kind: 'not_closed' };
 
 const CHART_CANDLES = 1000;
 /** candles that warm the strategy before it trades, and the chart's first screen: the bot's and a live feed's */
@@ -83,6 +76,8 @@ export class Bot {
   readonly core: TradingCore;
   /** start, cash flows and holdings: the account beside the trades */
   readonly ledger: AccountLedger;
+  /** what a person does by hand: an entry, closing one position or all, cancelling, writing dust off */
+  readonly byHand: ManualOperations;
   private readonly account: AccountKeeper;
   private accountTimer: NodeJS.Timeout | null = null;
   private accountReadSoon = false;
@@ -145,6 +140,7 @@ export class Bot {
     this.account = new AccountKeeper({
       mode: o.mode, store: o.store, exchange: o.exchange, rules: o.rules, core: this.core, executor: this.executor, ledger: this.ledger, logger: o.logger, now: this.now,
     });
+    this.byHand = new ManualOperations({ executor: this.executor, core: this.core, writeOff: (id) => this.writeOff(id) });
     const marks = o.store.equityMarks();
     if (marks) this.core.restoreMarks(marks);
     this.core.setAccount(this.ledger.cashBase, this.ledger.holdings.base);
@@ -490,44 +486,6 @@ export class Bot {
   /** every position the bot holds, dust included (what a symbol change must wait for) */
   get heldPositions(): number {
     return this.executor.openPositionCount;
-  }
-
-  // ── a person's operations (the callers run them through serial) ───────────
-  /** A person's entry at market with the config's stop-loss and take-profit. */
-  async enterByHand(sizePct?: number): Promise<{ ok: true; position: Position } | { ok: false; conflict: string } | { ok: false; refused: string }> {
-    const r = await this.core.manualEntry(sizePct);
-    return r.ok ? { ok: true, position: this.executor.toPosition(r.position, r.position.entry_price) } : r;
-  }
-
-  /** Close one position at market: the trade, or why not (not held, dust the exchange would refuse, sold in part). */
-  async closeByHand(id: number): Promise<CloseOutcome> {
-    const position = this.executor.getPosition(id);
-    if (!position) return { kind: 'not_found' };
-    if (this.executor.isDust(position)) return { kind: 'dust', amount: position.amount };
-    const held = position.amount;
-    const trade = await this.executor.exit(id, 'manual');
-    if (trade) return { kind: 'closed', trade };
-    const left = this.executor.getPosition(id)?.amount;
-    // the market exit filled in part: that part is a trade, the rest keeps its protection
-    return left !== undefined && left < held ? { kind: 'partial', sold: held - left, left, held } : { kind: 'not_closed' };
-  }
-
-  /** Every position at market (a part sold is a trade too); what is left open after it. */
-  async closeEverything(): Promise<{ closed: Trade[]; left: number }> {
-    const closed = await this.executor.exitAll('close_all');
-    return { closed, left: this.executor.openPositionCount };
-  }
-
-  cancelPending(): MaybePromise<number> {
-    return this.executor.cancelPending();
-  }
-
-  /** Take a dust position off the books, or say why not. */
-  writeOffDust(id: number): 'not_found' | 'not_dust' | 'written_off' {
-    const p = this.executor.getPosition(id);
-    if (!p) return 'not_found';
-    if (!this.executor.isDust(p)) return 'not_dust';
-    return this.writeOff(id) ? 'written_off' : 'not_dust';
   }
 
   /** the traded market's two assets as the exchange holds them, for readers outside the bot (shared, ~1 s old at most) */

@@ -67,7 +67,7 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
     writeOffPosition: (input, c) =>
       bot.serial(() => {
         const id = input.params.id;
-        const outcome = bot.writeOffDust(id);
+        const outcome = bot.byHand.writeOffDust(id);
         if (outcome === 'not_found') throw new ServiceError(404, `There is no open position ${id}.`);
         if (outcome === 'not_dust') throw new ServiceError(409, `Position ${id} is not dust (the exchange would sell it); close it instead.`);
         audit('write_off_position', c, { position_id: id });
@@ -77,7 +77,7 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
     openPosition: (input, c) =>
       bot.serial(async () => {
         if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; start it before opening a position.');
-        const r = await bot.enterByHand(input.body?.size_pct);
+        const r = await bot.byHand.enter(input.body?.size_pct);
         if (!r.ok) throw 'conflict' in r ? new ServiceError(409, r.conflict) : new ServiceError(502, r.refused);
         audit('open_position', c, { position_id: r.position.id, amount: r.position.amount, entry_price: r.position.entry_price, size_pct: input.body?.size_pct ?? null });
         return { success: true as const, position: r.position };
@@ -92,7 +92,7 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
     closePosition: (input, c) =>
       bot.serial(async () => {
         const id = input.params.id;
-        const r = await bot.closeByHand(id);
+        const r = await bot.byHand.close(id);
         if (r.kind === 'not_found') throw new ServiceError(404, `There is no open position ${id}.`);
         if (r.kind === 'dust') {
           throw new ServiceError(409, `Position ${id} (${r.amount}) is under the market minimum, so the exchange will not sell it; sell it by hand if you wish, then write it off (POST /bot/positions/${id}/write-off).`);
@@ -123,13 +123,13 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
         // flatten and hold: entries stop first so the strategy cannot buy back in the next cycle
         if (bot.currentState === 'running') bot.pause(closeAllPauseReason(c.actor));
         // a market exit that filled in part is a trade for that part; the rest stays open, protected again
-        const { closed, left } = await bot.closeEverything();
+        const { closed, left } = await bot.byHand.closeAll();
         audit('close_all', c, { closed: closed.length, trade_ids: closed.map((t) => t.id), left });
         return { success: true as const, closed, status: bot.status() as Status };
       }),
     cancelPending: (_i, c) =>
       bot.serial(async () => {
-        const cancelled = await bot.cancelPending();
+        const cancelled = await bot.byHand.cancelPending();
         audit('cancel_pending', c, { cancelled });
         return { success: true as const, cancelled };
       }),
