@@ -103,7 +103,7 @@ function syncLaunchAtLogin(s: Services, warn: (m: string) => void): void {
   }
 }
 
-// a debugging port would let any local process run code in the app (reliability N10); the one exception is the
+// a debugging port would let any local process run code in the app (docs/security.md N10); the one exception is the
 // Electron end-to-end test (Playwright drives the app through these ports), and never in a packaged app
 const e2e = process.env.BOTDESK_E2E === '1' && !app.isPackaged;
 const debugging = !e2e && (app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk'));

@@ -12,7 +12,7 @@ import type { LiveLimits } from '../operations/live-limits';
 export type EntryLimit = (amount: number, price: number) => string | null;
 
 /**
- * Live trading under its limits (contract §9), at start: every listed market must exist on the exchange (one line
+ * Live trading under its limits (docs/contract.md §9), at start: every listed market must exist on the exchange (one line
  * naming the one that does not), a config symbol outside the list moves to the list's first market, and a kill switch
  * that is off or above the ceiling is set to the ceiling (both recorded as config versions by `startup`, with a log
  * line: the bot starts inside its limits rather than refusing to start). From then on the config checks keep

@@ -31,7 +31,7 @@ export interface BotRuntimeOptions {
   credentials?: ExchangeCredentials;
   /** test hooks for the live exchange */
   live?: VenueOptions['live'];
-  /** live trading's limits (BOT_LIVE_* or the desktop Settings; contract §9); default: the contract's defaults */
+  /** live trading's limits (BOT_LIVE_* or the desktop Settings; docs/contract.md §9); default: the contract's defaults */
   liveLimits?: LiveLimits;
   logger?: Logger & Partial<Pick<RestorableLogger, 'addSink' | 'restore' | 'written'>>;
   /** tokens, settings and keys (desktop/desk-handlers.ts), given the audit log; without it those operations answer 409 */

@@ -47,7 +47,7 @@ export interface VenueOptions {
   credentials?: ExchangeCredentials;
   /** test hooks for the live exchange: resting-order checks, the lost-order grace period, the candle poll's delay */
   live?: { watchEveryMs?: number; unknownGraceMs?: number; accountReadEveryMs?: number; settleMs?: number };
-  /** live trading's limits (contract §9); default: the contract's defaults */
+  /** live trading's limits (docs/contract.md §9); default: the contract's defaults */
   liveLimits?: LiveLimits;
   config: ConfigManager;
   store: SqliteStore;
@@ -55,7 +55,7 @@ export interface VenueOptions {
 }
 
 /**
- * The three ways to run (contract §7): paper on recorded data, paper on live data, live (or testnet) orders on live
+ * The three ways to run (docs/contract.md §7): paper on recorded data, paper on live data, live (or testnet) orders on live
  * data. ccxt is loaded only for the last two.
  */
 export async function openVenue(o: VenueOptions): Promise<TradingVenue> {

@@ -1,6 +1,6 @@
 /**
  * botdesk / npm run ctl -- [--url URL] [--token-file FILE] [--profile NAME] [--json] COMMAND [ARGS]
- * The terminal client of contract §8. This file only wires the process (argv, streams, signals, exit code) to runCtl.
+ * The terminal client of docs/contract.md §8. This file only wires the process (argv, streams, signals, exit code) to runCtl.
  */
 import { runCtl } from './ctl/run';
 

@@ -1,7 +1,7 @@
 import { DEFAULT_LIVE_LIMITS, SymbolSchema, type LiveLimitsSettings } from '../../src-shared/contract';
 
 /**
- * Live limits (contract §9): the markets live trading may use, the kill switch's ceiling and the most one order may
+ * Live limits (docs/contract.md §9): the markets live trading may use, the kill switch's ceiling and the most one order may
  * be worth. Set where the keys are set (environment headless, Settings in the desktop window), never over the
  * management API, so a control token trades inside them and cannot lift them.
  */

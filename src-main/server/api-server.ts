@@ -62,7 +62,7 @@ const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options
 
 
 /**
- * The management HTTP + WebSocket server (contract §3–§6): every operation of the shared table at its path,
+ * The management HTTP + WebSocket server (docs/contract.md §3–§6): every operation of the shared table at its path,
  * behind Host/Origin checks, bearer tokens with scopes, body limits and a failed-auth limiter.
  */
 export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
@@ -299,7 +299,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   // two streams share the server's upgrade event: each answers its own path, the bot's stream refuses unknown ones
   const stream = attachEventStream({ ...streamOptions, events: o.events, path: EVENT_STREAM_PATH, ignorePaths: o.fleetEvents ? [FLEET_STREAM_PATH] : [] });
   const fleetStream = o.fleetEvents ? attachEventStream({ ...streamOptions, events: o.fleetEvents, path: FLEET_STREAM_PATH, answerUnknownPaths: false }) : null;
-  // a replaced token's stream connections end with it (contract §7: rotation closes them)
+  // a replaced token's stream connections end with it (docs/contract.md §7: rotation closes them)
   const stopRevocations = auth.onRevoke((id) => {
     const why = 'the token this connection used was replaced';
     stream.closeCredential(id, why);

@@ -64,7 +64,7 @@ function reject(socket: Duplex, status: number, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-/** `?types=` and `?since=` (contract §5), or why not */
+/** `?types=` and `?since=` (docs/contract.md §5), or why not */
 function parseQuery(search: string): { types: Set<EventType> | null; since: number | null } | string {
   const params = new URLSearchParams(search);
   for (const key of params.keys()) if (key !== 'types' && key !== 'since') return `unknown query parameter "${key}" (use types and since)`;
@@ -83,7 +83,7 @@ function parseQuery(search: string): { types: Set<EventType> | null; since: numb
 }
 
 /**
- * The event stream at /ws/events (contract §5): authenticated in the HTTP upgrade, optional type filter, replay
+ * The event stream at /ws/events (docs/contract.md §5): authenticated in the HTTP upgrade, optional type filter, replay
  * of buffered events after `since` then live events with no gap, protocol pings, slow consumers cut off.
  * Events arrive serialised once by the bus and are sent as is to every client.
  */

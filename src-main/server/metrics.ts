@@ -40,7 +40,7 @@ export function renderMetrics(m: MetricsSnapshot): string {
     let header = headers.get(name);
     if (header === undefined) headers.set(name, (header = `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`));
     out += header;
-    // no NaN in any metric (contract §9): a figure that is not a number yet is left out
+    // no NaN in any metric (docs/contract.md §9): a figure that is not a number yet is left out
     for (const [labels, value] of samples) if (Number.isFinite(value)) out += name + labels + ' ' + value + '\n';
   };
   const { status, stats } = m;

@@ -15,7 +15,7 @@ const LOOPBACK_HOST_ANY_PORT = /^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/;
 const isLoopbackPeer = (req: IncomingMessage) => isLoopbackHost(req.socket.remoteAddress ?? '');
 
 /**
- * Host and Origin checks (contract §6). The Host header must name this server, so a page on a rebinding domain
+ * Host and Origin checks (docs/contract.md §6). The Host header must name this server, so a page on a rebinding domain
  * (evil.example resolving to 127.0.0.1) is refused; a browser Origin, when present, must be the dashboard's own.
  */
 export class OriginPolicy {

@@ -8,7 +8,7 @@ export const TOKEN_FILE = 'api-token';
 export const READ_TOKEN_FILE = 'api-read-token';
 export const MIN_TOKEN_LENGTH = 16;
 
-/** 32 random bytes, base64url (contract §2). */
+/** 32 random bytes, base64url (docs/contract.md §2). */
 export const generateToken = (): string => randomBytes(32).toString('base64url');
 
 /**

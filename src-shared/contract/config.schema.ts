@@ -48,7 +48,7 @@ export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export const SymbolSchema = z.string().regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'must look like BASE/QUOTE, e.g. BTC/USDT');
 
-/** Field shapes of the bot config (seed fields first). Ranges come from contract §4. */
+/** Field shapes of the bot config (seed fields first). Ranges come from docs/contract.md §4. */
 export const configFields = {
   symbol: SymbolSchema,
   timeframe: TimeframeSchema,
@@ -90,7 +90,7 @@ export const BotConfigSchema = z.strictObject(configFields).superRefine((c, ctx)
 });
 export type BotConfig = z.infer<typeof BotConfigSchema>;
 
-/** A partial update: only the keys sent are changed (contract §4). Strict: unknown keys are rejected. */
+/** A partial update: only the keys sent are changed (docs/contract.md §4). Strict: unknown keys are rejected. */
 export const ConfigPatchSchema = z.strictObject(configFields).partial();
 export type ConfigPatch = z.infer<typeof ConfigPatchSchema>;
 

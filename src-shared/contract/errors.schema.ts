@@ -7,7 +7,7 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** The one error body of every adapter (contract §3): one human sentence, plus `fields` on validation errors. */
+/** The one error body of every adapter (docs/contract.md §3): one human sentence, plus `fields` on validation errors. */
 export const errorBody = (error: string, fields?: Record<string, string>): ErrorBody =>
   fields ? { success: false, error, fields } : { success: false, error };
 

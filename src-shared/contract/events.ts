@@ -3,7 +3,7 @@ import { ConfigVersionSchema } from './config.schema';
 import { FleetEventDataSchema } from './fleet.schema';
 import { LogRecordSchema, OrderSchema, PositionSchema, SignalSchema, StatusSchema, TradeSchema } from './trading.schema';
 
-/** Event payloads by type (contract §5). */
+/** Event payloads by type (docs/contract.md §5). */
 export const eventDataSchemas = {
   status_change: StatusSchema,
   trade: TradeSchema,

@@ -38,7 +38,7 @@ export interface OperationDef {
   ifMatch?: boolean;
   /**
    * Only through the desktop window (IPC), never over the management API: exchange keys and live limits go in there
-   * and nowhere else (reliability S3: the API cannot touch them, so a leaked token cannot lift a limit). No HTTP route, not in the OpenAPI document or the terminal client.
+   * and nowhere else (docs/security.md S3: the API cannot touch them, so a leaked token cannot lift a limit). No HTTP route, not in the OpenAPI document or the terminal client.
    */
   ipcOnly?: boolean;
   /**

@@ -19,7 +19,7 @@ export const ApiPortSchema = z.number().int('must be a whole number')
   .refine((p) => p === 0 || (p >= 1024 && p <= 65535), 'must be 0 (any free port) or a port from 1024 to 65535');
 
 /**
- * Live limits (contract §9), set in the desktop window only (IPC, never over the management API) and, headless, by
+ * Live limits (docs/contract.md §9), set in the desktop window only (IPC, never over the management API) and, headless, by
  * BOT_LIVE_MARKETS / BOT_LIVE_MAX_DAILY_LOSS_PCT / BOT_LIVE_MAX_ORDER, which win where set. Read at start.
  */
 export const LiveLimitsSchema = z.strictObject({

@@ -1,4 +1,4 @@
-// Live limits (contract §9) and the entries' price band, with the real ccxt client against the local binance emulator:
+// Live limits (docs/contract.md §9) and the entries' price band, with the real ccxt client against the local binance emulator:
 // the limits come from the environment (headless) or the desktop Settings (IPC only), the management API trades
 // inside them and cannot lift them, and an entry sent at market is a limit IOC within max_slippage_pct.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Paper trading on live market data (contract §7: BOT_MODE=paper BOT_MARKET=live): the real ccxt client against the
+// Paper trading on live market data (docs/contract.md §7: BOT_MODE=paper BOT_MARKET=live): the real ccxt client against the
 // local binance emulator. Markets and rules come from the exchange, closed candles arrive on the exchange's clock,
 // an outage is back-filled in order, and bad exchange settings stop the start in one line.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // The first thing a live user does, tried as they would (issue 16): a fresh data directory starts on the default
 // XRP/USDT with an account that holds only BTC, then switches to the market they hold funds in (ETH/BTC). Equity is
-// the account (contract §9) with the real ccxt client against the binance emulator: the start, a manual entry, a
+// the account (docs/contract.md §9) with the real ccxt client against the binance emulator: the start, a manual entry, a
 // deposit and a withdrawal made by hand, coins sold by hand, a restart. No figure is ever NaN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';

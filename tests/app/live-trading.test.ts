@@ -1,4 +1,4 @@
-// Live trading (contract §7) with the real ccxt client against the local binance emulator: entries, exchange-side
+// Live trading (docs/contract.md §7) with the real ccxt client against the local binance emulator: entries, exchange-side
 // protection, exits at the exchange's fills, lost answers, refusals, the circuit breaker, a restart that finds a stop
 // filled while the bot was down, and keys that never leak. Money is checked against the account itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

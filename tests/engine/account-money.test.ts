@@ -1,4 +1,4 @@
-// Money that matches the account (contract §9), as a property: random deposits, withdrawals, coins moved by hand,
+// Money that matches the account (docs/contract.md §9), as a property: random deposits, withdrawals, coins moved by hand,
 // entries, exits, price moves, symbol switches and restarts against a real bot on a real SQLite file, with a
 // simulated account standing in for the exchange's (the bot reads it as a live account). After every step each
 // figure is finite, equity is what the account holds at the last price, and

@@ -1,7 +1,7 @@
 /**
  * The real ccxt binance client (4.5.84) against the emulator when things go wrong: refusals (auth, clock, funds,
  * filters, halted markets, unread parameters) and faults (503, 429, 418, delay, lost acknowledgement, dropped
- * request) as ccxt classifies them — the table reliability.md R2–R5 asks the adapter to act on.
+ * request) as ccxt classifies them — the table docs/security.md R2–R5 asks the adapter to act on.
  */
 import ccxt, { type binance } from 'ccxt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -129,7 +129,7 @@ describe('refusals, as ccxt classifies them', () => {
   });
 });
 
-describe('faults (reliability R2–R5)', () => {
+describe('faults (docs/security.md R2–R5)', () => {
   it('429 carries Retry-After and -1003; ccxt raises DDoSProtection (RateLimitExceeded is never reached)', async () => {
     emu.fault({ kind: '429', path: '/api/v3/account', times: 1, retryAfterS: 7 });
     await expect(ex.fetchBalance()).rejects.toBeInstanceOf(ccxt.DDoSProtection);

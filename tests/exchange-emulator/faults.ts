@@ -1,5 +1,5 @@
 /**
- * Faults a test arms for the next N calls of one endpoint (reliability.md R2–R5): an overloaded exchange (503),
+ * Faults a test arms for the next N calls of one endpoint (docs/security.md R2–R5): an overloaded exchange (503),
  * rate limiting (429 with Retry-After, then 418 for the IP ban), a slow answer, and the lost acknowledgement — the
  * request is carried out (the order is in the book) but its answer never arrives — and the dropped request, which
  * never reaches the exchange at all (a partition, R6). `'error'` answers binance's error JSON with the test's own code

@@ -1,4 +1,4 @@
-// Every route of contract §3/§4 over a real socket, against the real runtime (SQLite on disk, live loop).
+// Every route of docs/contract.md §3/§4 over a real socket, against the real runtime (SQLite on disk, live loop).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// POST /auth/rotate and the read-only token over real sockets (contract §7): the old token fails at once, the new one
+// POST /auth/rotate and the read-only token over real sockets (docs/contract.md §7): the old token fails at once, the new one
 // works, stream connections opened with the old token are closed, the token file holds the new token (0600).
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

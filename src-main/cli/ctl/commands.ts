@@ -1,5 +1,5 @@
 /**
- * The friendly commands of contract §8, each a thin alias over one operation: which operation, which flags and
+ * The friendly commands of docs/contract.md §8, each a thin alias over one operation: which operation, which flags and
  * positional arguments feed which of its keys, and how a person reads the answer. Calling goes through the same
  * generic path as `botdesk call`, so nothing here sends a request by hand.
  */

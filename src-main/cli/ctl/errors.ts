@@ -1,6 +1,6 @@
 import { ApiError } from '../../../src-shared/api-client/api-error';
 
-/** Exit codes of contract §8. */
+/** Exit codes of docs/contract.md §8. */
 export const EXIT = { ok: 0, refused: 1, usage: 2, interrupted: 130 } as const;
 
 export const USAGE_LINE = 'usage: botdesk [--url URL] [--token-file FILE] [--profile NAME] [--json] COMMAND [ARGS]   (botdesk help lists the commands)';

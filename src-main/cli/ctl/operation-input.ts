@@ -68,7 +68,7 @@ const SECRET_KEYS = new Set(['token', 'apiKey', 'api_key', 'secret']);
 
 /**
  * A secret's value from `@FILE` or `@-` (standard input), trimmed. Typed out on the command line it would stay in the
- * shell's history and show in `ps` to every user of the machine (contract §8: never a token on the command line).
+ * shell's history and show in `ps` to every user of the machine (docs/contract.md §8: never a token on the command line).
  */
 export function secretValue(key: string, value: string, read: (source: string | 0) => string = (src) => readFileSync(src, 'utf8')): string {
   if (!value.startsWith('@') || value.length < 2) {

@@ -100,7 +100,7 @@ export class ConfigManager {
   }
 
   /**
-   * One stake currency per data directory (contract §9): once an order was sent, every figure kept is in its quote,
+   * One stake currency per data directory (docs/contract.md §9): once an order was sent, every figure kept is in its quote,
    * so the quote and the paper account's start stay as they are.
    */
   private checkStake(next: BotConfig): void {

@@ -8,7 +8,7 @@ import type { AccountLedger } from './account-ledger';
 import { accountDrift } from './account-drift';
 
 /**
- * Keeps the bot's money in step with its account (contract §9): reads a live account and books what moved without the
+ * Keeps the bot's money in step with its account (docs/contract.md §9): reads a live account and books what moved without the
  * bot as cash flows, restarts a paper account whose start changed before its first order, and takes dust off the
  * books. Answers whether the figures changed, so the bot can say so.
  */
@@ -26,7 +26,7 @@ export class AccountKeeper {
   }) {}
 
   /**
-   * Live equity is the account (contract §9): its two assets at the last price. Before the first order the reading is
+   * Live equity is the account (docs/contract.md §9): its two assets at the last price. Before the first order the reading is
    * the start; after it, what no order explains is a cash flow, kept apart from P&L.
    */
   async read(): Promise<boolean> {

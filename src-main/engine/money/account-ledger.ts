@@ -18,7 +18,7 @@ export interface Holdings {
 const NONE: Holdings = { base: 0, basis: 0 };
 
 /**
- * The account beside the trade list (contract §9): what it started with, money that moved without the bot (cash flows,
+ * The account beside the trade list (docs/contract.md §9): what it started with, money that moved without the bot (cash flows,
  * never P&L), and the coins it holds outside positions. With the executor's sums it gives
  *   equity = start + realised + unrealised(positions) + (holdings.base × price − holdings.basis) + net cash flow,
  * which for a live account is what the exchange holds, valued at the last price.

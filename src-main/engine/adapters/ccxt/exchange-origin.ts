@@ -1,5 +1,5 @@
 /**
- * BOT_EXCHANGE_API_URL (contract §2): replaces the origin (scheme, host, port) of every URL a ccxt exchange holds
+ * BOT_EXCHANGE_API_URL (docs/contract.md §2): replaces the origin (scheme, host, port) of every URL a ccxt exchange holds
  * in `urls.api` — and in `urls.test` / `urls.demo` / `urls.apiBackup`, which setSandboxMode swaps in — keeping each
  * path. WebSocket URLs get the same host with ws(s):, so nothing can still point at the real exchange.
  */

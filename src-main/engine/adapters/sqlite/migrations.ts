@@ -64,7 +64,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX trades_exit_time ON trades(exit_time, id);
   CREATE INDEX trades_position ON trades(position_id);
   `,
-  // 4: money that moved without the bot (deposits, withdrawals, trades by hand): kept apart from P&L (contract §9)
+  // 4: money that moved without the bot (deposits, withdrawals, trades by hand): kept apart from P&L (docs/contract.md §9)
   `
   CREATE TABLE cash_flows (
     id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, asset TEXT NOT NULL, amount REAL NOT NULL, value REAL NOT NULL, kind TEXT NOT NULL);

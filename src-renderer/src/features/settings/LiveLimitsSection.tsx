@@ -17,7 +17,7 @@ function limitsPatch(saved: LiveLimitsSettings, markets: string, ceiling: string
 }
 
 /**
- * Live limits (contract §9): the markets live trading may use, the kill switch's ceiling, the most one order may be
+ * Live limits (docs/contract.md §9): the markets live trading may use, the kill switch's ceiling, the most one order may be
  * worth. Changed here, in the desktop window, only: the management API (and so a browser or a leaked token) can read
  * them but has no way to change them. Saved limits apply at the next start; a BOT_LIVE_* variable wins where set.
  */
