@@ -1,6 +1,5 @@
 // Can Electron run here? Shared by `npm start` (which falls back to headless when not) and the Electron end-to-end
 // test (which says plainly why it skipped). No download here: that is `npm start`'s first-run business.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test: typecheck, build (the browser tests serve the built dashboard), then every vitest suite
+// npm test: typecheck, lint, build (the browser tests serve the built dashboard), then every vitest suite
 // (unit, integration over real sockets, browser end-to-end), then the storage suites again under Node 24, the Node
 // inside Electron, where the store runs on node:sqlite. Ends with one plain line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -28,6 +28,7 @@ const STORAGE_SUITES = ['tests/engine', 'tests/server/history-api.test.ts', 'tes
 
 mkdirSync('test-artifacts', { recursive: true });
 const typecheck = run('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+const lint = run('lint (eslint: typescript-eslint recommended, React hooks)', 'npx', ['eslint', '--max-warnings', '0', '.']);
 const build = run('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']);
 const report = 'test-artifacts/vitest.json';
 rmSync(report, { force: true });
@@ -63,7 +64,8 @@ if (node24.binary) {
 }
 
 if (!typecheck) failed++;
+if (!lint) failed++;
 if (!build) failed++;
-process.stdout.write(`\n${!typecheck ? 'typecheck failed\n' : ''}${!build ? 'build failed\n' : ''}`);
+process.stdout.write(`\n${!typecheck ? 'typecheck failed\n' : ''}${!lint ? 'lint failed\n' : ''}${!build ? 'build failed\n' : ''}`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);

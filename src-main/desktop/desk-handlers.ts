@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import {
   ServiceError,
-  type CallerContext, type DeskOperationHandlers, type Settings, type SettingsPatch, type SettingsView,
+  type DeskOperationHandlers, type Settings, type SettingsPatch, type SettingsView,
 } from '../../src-shared/contract';
 import type { Logger } from '../engine/log/logger';
 import type { TokenAuth } from '../server/token-auth';

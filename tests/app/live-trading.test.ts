@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
+import type { BotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
 import { CONNECTION_LOG_FIELD, type BotEvent, type OperationName, type Position, type Trade } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';

@@ -1,7 +1,7 @@
 // The event stream through the whole server: real runtime, real WebSocket clients, auth in the upgrade.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { BotEventSchema, EVENT_TYPES, type BotEvent, type EventType } from '../../src-shared/contract';
+import { BotEventSchema, EVENT_TYPES, type EventType } from '../../src-shared/contract';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { waitFor } from '../helpers/wait';
 import { connectEvents, type EventClient } from '../helpers/ws-client';
