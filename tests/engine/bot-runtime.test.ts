@@ -23,6 +23,11 @@ async function start(dir = mkdtempSync(join(tmpdir(), 'botdesk-rt-')), seed = 3)
   return { rt, dir, events, op };
 }
 const orders = (rt: BotRuntime): Order[] => rt.store.listOrders('all', 100000) as Order[];
+/** the loop went on for `n` more candles: what did not happen meanwhile was not merely not reached yet */
+const candlesPass = (rt: BotRuntime, n: number) => {
+  const from = rt.bot.core.lastTs;
+  return waitFor(() => rt.bot.core.lastTs >= from + n * rt.bot.timeframeMs, `${n} more candles`);
+};
 const fastExits = { stop_loss_pct: 0.3, take_profit_pct: 0.4 };
 
 describe('bot runtime (real SQLite, real loop)', () => {
@@ -58,7 +63,7 @@ describe('bot runtime (real SQLite, real loop)', () => {
     await waitFor(() => rt.bot.executor.openPositionCount === 0, 'SL/TP to close the positions while paused');
     const lastTrades = (await op('getTrades', { query: { limit: '5' } })).trades;
     expect(['stop_loss', 'take_profit']).toContain(lastTrades[0].exit_reason);
-    await new Promise((r) => setTimeout(r, 300));
+    await candlesPass(rt, 200);
     expect(orders(rt).filter((o) => o.purpose === 'entry').length).toBe(entriesAtPause);
     expect((await op('getStatus')).state).toBe('paused');
   });
@@ -67,7 +72,7 @@ describe('bot runtime (real SQLite, real loop)', () => {
     const { rt, op, dir } = await start();
     await op('updateConfig', { body: { ...fastExits, enabled: false } });
     const count = orders(rt).filter((o) => o.purpose === 'entry').length;
-    await new Promise((r) => setTimeout(r, 500));
+    await candlesPass(rt, 200);
     expect(orders(rt).filter((o) => o.purpose === 'entry').length).toBe(count);
     await rt.close();
     const again = await start(dir);
