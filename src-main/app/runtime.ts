@@ -51,6 +51,8 @@ export interface BotRuntime {
   store: SqliteStore;
   /** every bot this app manages: this one plus remote BotDesk servers */
   fleet: FleetManager;
+  /** write the log records still pending to the database now (they go once a second; a reader of the file needs them at once) */
+  flushLogs(): void;
   /** stop the loop, flush the database */
   close(): Promise<void>;
 }
@@ -94,7 +96,8 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       events.publish('log', r);
       pendingLogs.push(r);
     });
-    flushLogs = setInterval(() => store.appendLogs(pendingLogs.splice(0), LOG_ROWS_KEPT), 1000);
+    const writeLogs = () => store.appendLogs(pendingLogs.splice(0), LOG_ROWS_KEPT);
+    flushLogs = setInterval(writeLogs, 1000);
     flushLogs.unref();
 
     const config = new ConfigManager(store, Date.now());
@@ -124,12 +127,15 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     if (logger.written !== undefined) answerVersions.getLogs = () => logger.written as number;
     return {
       handlers, answerVersions, events, logger, bot, store, fleet,
+      flushLogs: () => {
+        if (!closing) writeLogs();
+      },
       close: () => (closing ??= (async () => {
         fleet.close();
         stopFeed();
         await bot.close();
         clearInterval(flushLogs);
-        store.appendLogs(pendingLogs.splice(0), LOG_ROWS_KEPT);
+        writeLogs();
         store.close();
         lock.release();
       })()),

@@ -103,7 +103,7 @@ describe('exchange keys in the desktop app', () => {
     await desk.call('GET', '/settings');
     await desk.call('GET', '/bot/audit');
     await desk.call('GET', '/bot/logs?level=debug&limit=1000');
-    await new Promise((r) => setTimeout(r, 1200)); // the log flush to SQLite runs every second
+    desk.services.runtime.flushLogs(); // the log records still pending, into SQLite, before the files are read
     const everything = [
       ...desk.answers,
       ...desk.stderr,

@@ -140,8 +140,8 @@ describe('API security defaults', () => {
     const logs = await api.call('GET', '/bot/logs?level=debug&limit=1000');
     expect(logs.text).not.toContain(api.token);
     expect(logs.text).not.toContain(api.readToken);
-    // the database, its WAL and anything else the bot wrote (logs are flushed to SQLite every second)
-    await new Promise((r) => setTimeout(r, 1200));
+    // the database, its WAL and anything else the bot wrote (the log records still pending written first)
+    api.runtime.flushLogs();
     for (const name of readdirSync(api.dataDir).filter((n) => n !== 'api-token')) {
       const bytes = readFileSync(join(api.dataDir, name));
       expect(bytes.includes(api.token), name).toBe(false);
