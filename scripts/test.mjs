@@ -24,24 +24,38 @@ function counts(report) {
 }
 
 /** the suites that touch SQLite: the store, its history tables and migrations, a runtime over a real file, the instance lock */
-const STORAGE_SUITES = ['tests/engine', 'tests/server/history-api.test.ts', 'tests/app/runtime-restart.test.ts', 'tests/app/instance-lock.test.ts'];
+const STORAGE_SUITES = [
+  'tests/engine',
+  'tests/server/history-api.test.ts',
+  'tests/app/runtime-restart.test.ts',
+  'tests/app/instance-lock.test.ts',
+];
 
 mkdirSync('test-artifacts', { recursive: true });
 const typecheck = run('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 const lint = run('lint (eslint: typescript-eslint recommended, React hooks)', 'npx', ['eslint', '--max-warnings', '0', '.']);
+const format = run('format (prettier --check; npm run format writes it)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 const build = run('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']);
 const report = 'test-artifacts/vitest.json';
 rmSync(report, { force: true });
-run('tests (vitest: unit, integration, e2e)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  process.argv.length > 2 ? { ...process.env, BOTDESK_ALONE_PASS: '1' } : process.env);
+run(
+  'tests (vitest: unit, integration, e2e)',
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  process.argv.length > 2 ? { ...process.env, BOTDESK_ALONE_PASS: '1' } : process.env,
+);
 let { passed, failed } = counts(report);
 
 // suites that measure a latency bound under their own load (vitest.config.ts ALONE_SUITES), with nothing beside them
 if (process.argv.length <= 2) {
   const reportAlone = 'test-artifacts/vitest-alone.json';
   rmSync(reportAlone, { force: true });
-  run('latency suites, alone', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportAlone}`, ...ALONE_SUITES],
-    { ...process.env, BOTDESK_ALONE_PASS: '1' });
+  run(
+    'latency suites, alone',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportAlone}`, ...ALONE_SUITES],
+    { ...process.env, BOTDESK_ALONE_PASS: '1' },
+  );
   const c = counts(reportAlone);
   passed += c.passed;
   failed += c.failed;
@@ -54,8 +68,19 @@ if (node24.binary) {
   rmSync(report24, { force: true });
   // child processes the tests start (process.execPath, or `node` on PATH) run under Node 24 too
   const env = { ...process.env, PATH: `${dirname(node24.binary)}${delimiter}${process.env.PATH}` };
-  run(`storage suites under Node ${node24.version} (node:sqlite, as in Electron's main process)`, node24.binary,
-    [resolve('node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report24}`, ...STORAGE_SUITES], env);
+  run(
+    `storage suites under Node ${node24.version} (node:sqlite, as in Electron's main process)`,
+    node24.binary,
+    [
+      resolve('node_modules/vitest/vitest.mjs'),
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report24}`,
+      ...STORAGE_SUITES,
+    ],
+    env,
+  );
   const c = counts(report24);
   passed += c.passed;
   failed += c.failed;
@@ -65,7 +90,10 @@ if (node24.binary) {
 
 if (!typecheck) failed++;
 if (!lint) failed++;
+if (!format) failed++;
 if (!build) failed++;
-process.stdout.write(`\n${!typecheck ? 'typecheck failed\n' : ''}${!lint ? 'lint failed\n' : ''}${!build ? 'build failed\n' : ''}`);
+process.stdout.write(
+  `\n${!typecheck ? 'typecheck failed\n' : ''}${!lint ? 'lint failed\n' : ''}${!format ? 'format check failed (npm run format)\n' : ''}${!build ? 'build failed\n' : ''}`,
+);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);
