@@ -13,7 +13,12 @@ const variant = process.argv[2];
 if (variant === 'bare') {
   const body = Buffer.from(process.env.BENCH_BODY ?? '{}');
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': body.length });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Length': body.length,
+    });
     res.end(body);
   });
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as { port: number }).port, token: '' })));
@@ -26,7 +31,15 @@ if (variant === 'bare') {
   const runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 }, replaySpeed: 1, logger });
   // BENCH_ANSWER_CACHE=off measures the history routes computing every answer
   const answerVersions = process.env.BENCH_ANSWER_CACHE === 'off' ? {} : runtime.answerVersions;
-  const api = await createApiServer({ handlers: runtime.handlers, answerVersions, events: runtime.events, logger, controlToken: token, host: '127.0.0.1', port: 0 });
+  const api = await createApiServer({
+    handlers: runtime.handlers,
+    answerVersions,
+    events: runtime.events,
+    logger,
+    controlToken: token,
+    host: '127.0.0.1',
+    port: 0,
+  });
   console.log(JSON.stringify({ port: api.port, token }));
 }
 process.on('SIGTERM', () => process.exit(0));

@@ -7,7 +7,9 @@ async function load(s: Server, connections: number, seconds: number) {
   const cpuBefore = await s.cpuMicros();
   const result = await autocannon({
     url: `http://127.0.0.1:${s.ready.port}/api/v1/bot/status`,
-    connections, duration: seconds, pipelining: 1,
+    connections,
+    duration: seconds,
+    pipelining: 1,
     headers: s.ready.token ? { Authorization: `Bearer ${s.ready.token}` } : {},
   });
   const cpu = (await s.cpuMicros()) - cpuBefore;
@@ -30,7 +32,9 @@ export default async function run(): Promise<void> {
   const worker = await bundleWorker('bench/api-server.worker.ts');
   const ours: Server = await startWorker(worker, ['botdesk'], 1);
   try {
-    const res = await fetch(`http://127.0.0.1:${ours.ready.port}/api/v1/bot/status`, { headers: { Authorization: `Bearer ${ours.ready.token}` } });
+    const res = await fetch(`http://127.0.0.1:${ours.ready.port}/api/v1/bot/status`, {
+      headers: { Authorization: `Bearer ${ours.ready.token}` },
+    });
     const bare: Server = await startWorker(worker, ['bare'], 1, { BENCH_BODY: await res.text() });
     try {
       for (const connections of [10, 100]) {
@@ -45,9 +49,13 @@ export default async function run(): Promise<void> {
           ratios.push(o.rps / b.rps);
           cpuRatios.push(b.cpuPerRequest / o.cpuPerRequest);
           p99s.push(o.p99);
-          console.log(`  ${connections} conn, round ${i + 1}: bare ${fmt(b.rps)} req/s (${b.cpuPerRequest.toFixed(1)} µs CPU/req, p99 ${b.p99} ms), BotDesk ${fmt(o.rps)} req/s (${o.cpuPerRequest.toFixed(1)} µs CPU/req, p99 ${o.p99} ms), ratio ${(o.rps / b.rps).toFixed(3)}`);
+          console.log(
+            `  ${connections} conn, round ${i + 1}: bare ${fmt(b.rps)} req/s (${b.cpuPerRequest.toFixed(1)} µs CPU/req, p99 ${b.p99} ms), BotDesk ${fmt(o.rps)} req/s (${o.cpuPerRequest.toFixed(1)} µs CPU/req, p99 ${o.p99} ms), ratio ${(o.rps / b.rps).toFixed(3)}`,
+          );
         }
-        console.log(`GET /bot/status at ${connections} connections: ratio BotDesk/bare ${median(ratios).toFixed(3)} in req/s, ${median(cpuRatios).toFixed(3)} in CPU per request (median of ${rounds} paired rounds; target ≥ 0.7); BotDesk p99 ${median(p99s)} ms${connections === 100 ? ' (target ≤ 5 ms)' : ''}`);
+        console.log(
+          `GET /bot/status at ${connections} connections: ratio BotDesk/bare ${median(ratios).toFixed(3)} in req/s, ${median(cpuRatios).toFixed(3)} in CPU per request (median of ${rounds} paired rounds; target ≥ 0.7); BotDesk p99 ${median(p99s)} ms${connections === 100 ? ' (target ≤ 5 ms)' : ''}`,
+        );
       }
     } finally {
       bare.stop();

@@ -1,7 +1,23 @@
 // The subset of autocannon's programmatic API the API benchmark uses (the package ships no types).
 declare module 'autocannon' {
-  interface Options { url: string; connections?: number; duration?: number; pipelining?: number; headers?: Record<string, string> }
-  interface Histogram { average: number; p50: number; p99: number; max: number }
-  interface Result { requests: Histogram; latency: Histogram; non2xx: number; errors: number }
+  interface Options {
+    url: string;
+    connections?: number;
+    duration?: number;
+    pipelining?: number;
+    headers?: Record<string, string>;
+  }
+  interface Histogram {
+    average: number;
+    p50: number;
+    p99: number;
+    max: number;
+  }
+  interface Result {
+    requests: Histogram;
+    latency: Histogram;
+    non2xx: number;
+    errors: number;
+  }
   export default function autocannon(opts: Options): Promise<Result>;
 }

@@ -19,7 +19,14 @@ export default async function run(): Promise<void> {
   const logger = createLogger({ level: 'warn' });
   const token = 'bench-token-0123456789abcdefghijklmnop';
   const runtime = await createBotRuntime({ dataDir, market: { kind: 'replay', path: sampleCandlesPath() }, replaySpeed: 'max', logger });
-  const api = await createApiServer({ handlers: runtime.handlers, events: runtime.events, logger, controlToken: token, host: '127.0.0.1', port: 0 });
+  const api = await createApiServer({
+    handlers: runtime.handlers,
+    events: runtime.events,
+    logger,
+    controlToken: token,
+    host: '127.0.0.1',
+    port: 0,
+  });
   const core = runtime.bot.core;
   const cycles: { at: number; version: number }[] = [];
   const original = core.processCandle.bind(core);
@@ -35,7 +42,8 @@ export default async function run(): Promise<void> {
     let laterCycles = 0;
     for (let i = 0; i < trials; i++) {
       const res = await fetch(`${api.url}/api/v1/bot/config`, {
-        method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify({ take_profit_pct: 3 + (i % 2) * 0.5 }),
       });
       const { version } = (await res.json()) as { version: number };
@@ -53,7 +61,9 @@ export default async function run(): Promise<void> {
     console.log(`PUT /bot/config → first cycle under the new version (replay at full speed, ${trials} updates):`);
     console.log(`  cycles after the response still on the old version: ${laterCycles} in total (target 0: the next cycle uses it)`);
     console.log(`  time to that cycle: median ${pct(latencies, 0.5).toFixed(3)} ms, p95 ${pct(latencies, 0.95).toFixed(3)} ms`);
-    console.log(`  baseline: median gap between two cycles of the loop ${baseline.toFixed(3)} ms; ratio median/gap ${(pct(latencies, 0.5) / Math.max(baseline, 1e-6)).toFixed(1)}`);
+    console.log(
+      `  baseline: median gap between two cycles of the loop ${baseline.toFixed(3)} ms; ratio median/gap ${(pct(latencies, 0.5) / Math.max(baseline, 1e-6)).toFixed(1)}`,
+    );
   } finally {
     await api.close();
     await runtime.close();

@@ -53,7 +53,9 @@ export default async function run(): Promise<void> {
     // a long history through the engine's own write path; the bot then trades on from its end (synthetic market)
     const t0 = Date.now();
     const seeded = seedHistory({ dataDir, series: historySeries(EQUITY_POINTS, TIMEFRAME_MS['5m']) });
-    console.log(`  seeded ${EQUITY_POINTS.toLocaleString('en-US')} equity points and ${seeded.trades.toLocaleString('en-US')} trades in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `  seeded ${EQUITY_POINTS.toLocaleString('en-US')} equity points and ${seeded.trades.toLocaleString('en-US')} trades in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     env = { BOT_MARKET: 'synthetic' };
   } else {
     seedTrades(dataDir, TRADES);
@@ -63,7 +65,9 @@ export default async function run(): Promise<void> {
   try {
     // count what the stream delivers, from outside the page
     let events = 0;
-    const counter = new WebSocket(server.url.replace(/^http/, 'ws') + '/ws/events', ['bearer', server.token], { headers: { Origin: server.url } });
+    const counter = new WebSocket(server.url.replace(/^http/, 'ws') + '/ws/events', ['bearer', server.token], {
+      headers: { Origin: server.url },
+    });
     counter.on('message', () => events++);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -73,7 +77,13 @@ export default async function run(): Promise<void> {
       await page.click('[data-testid="login-submit"]');
     }
     await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
-    await server.api('PUT', '/bot/config', { stop_loss_pct: 0.3, take_profit_pct: 0.4, position_size_pct: 10, max_positions: 5, max_daily_loss_pct: 0 });
+    await server.api('PUT', '/bot/config', {
+      stop_loss_pct: 0.3,
+      take_profit_pct: 0.4,
+      position_size_pct: 10,
+      max_positions: 5,
+      max_daily_loss_pct: 0,
+    });
     await server.api('POST', '/bot/start', {});
     await page.waitForSelector('[data-testid="state-badge"][data-state="running"]');
     const total = await page.textContent('[data-testid="trades-total"]');
@@ -92,8 +102,12 @@ export default async function run(): Promise<void> {
       await page.waitForSelector('[data-testid="state-badge"][data-state="running"]');
     }
     const uiMedian = quantile(ui, 0.5);
-    console.log(`  click Pause → card shows paused: median ${uiMedian.toFixed(1)} ms, p95 ${quantile(ui, 0.95).toFixed(1)} ms over ${CLICKS} clicks (target ≤ 200 ms)`);
-    console.log(`  baseline: bare POST /bot/pause from the page: median ${quantile(api, 0.5).toFixed(1)} ms, p95 ${quantile(api, 0.95).toFixed(1)} ms`);
+    console.log(
+      `  click Pause → card shows paused: median ${uiMedian.toFixed(1)} ms, p95 ${quantile(ui, 0.95).toFixed(1)} ms over ${CLICKS} clicks (target ≤ 200 ms)`,
+    );
+    console.log(
+      `  baseline: bare POST /bot/pause from the page: median ${quantile(api, 0.5).toFixed(1)} ms, p95 ${quantile(api, 0.95).toFixed(1)} ms`,
+    );
     console.log(`  ratio UI/API (median) ${(uiMedian / quantile(api, 0.5)).toFixed(2)}`);
 
     // Heap while the bot streams: after a forced GC at both ends, growth is what the page keeps.
@@ -123,9 +137,13 @@ export default async function run(): Promise<void> {
       samples.push(mb(used));
     }
     const end = await heap(true);
-    console.log(`  JS heap over ${SECONDS} s (${events - eventsBefore} events): start ${mb(start)}, peak ${mb(peak)}, end ${mb(end)} after GC`);
+    console.log(
+      `  JS heap over ${SECONDS} s (${events - eventsBefore} events): start ${mb(start)}, peak ${mb(peak)}, end ${mb(end)} after GC`,
+    );
     console.log(`  heap growth ${mb(end - start)} (ratio end/start ${(end / start).toFixed(3)}); samples: ${samples.join(' ')}`);
-    const asked = [...requests].sort((a, b) => b[1].n - a[1].n).map(([path, r]) => `${path} ×${r.n} (≤ ${(r.maxBytes / 1024).toFixed(1)} kB)`);
+    const asked = [...requests]
+      .sort((a, b) => b[1].n - a[1].n)
+      .map(([path, r]) => `${path} ×${r.n} (≤ ${(r.maxBytes / 1024).toFixed(1)} kB)`);
     console.log(`  requests while streaming: ${asked.join(', ') || 'none'}`);
     counter.close();
   } finally {

@@ -1,9 +1,21 @@
 import { execFileSync } from 'node:child_process';
 
-interface WorkerResult { variant: string; candles: number; trades: number; medianMs: number; candlesPerSec: number; peakRssMb: number }
+interface WorkerResult {
+  variant: string;
+  candles: number;
+  trades: number;
+  medianMs: number;
+  candlesPerSec: number;
+  peakRssMb: number;
+}
 
 const runWorker = (variant: 'hand' | 'engine', candles: number): WorkerResult =>
-  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/engine.worker.ts', variant, String(candles)], { encoding: 'utf8' }).trim().split('\n').pop() as string);
+  JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', 'bench/engine.worker.ts', variant, String(candles)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop() as string,
+  );
 
 /**
  * Backtest throughput: the full engine (core, executor, paper exchange, strategy, risk) against a hand-written
@@ -20,14 +32,20 @@ export default async function run(): Promise<void> {
     const engine = runWorker('engine', candles);
     ratios.push(engine.candlesPerSec / hand.candlesPerSec);
     last = { hand, engine };
-    console.log(`  round ${r + 1}: hand loop ${fmt(hand.candlesPerSec)} candles/s, engine ${fmt(engine.candlesPerSec)} candles/s, ratio ${(engine.candlesPerSec / hand.candlesPerSec).toFixed(3)}`);
+    console.log(
+      `  round ${r + 1}: hand loop ${fmt(hand.candlesPerSec)} candles/s, engine ${fmt(engine.candlesPerSec)} candles/s, ratio ${(engine.candlesPerSec / hand.candlesPerSec).toFixed(3)}`,
+    );
   }
   ratios.sort((a, b) => a - b);
   const median = ratios[Math.floor(ratios.length / 2)];
   const { hand, engine } = last!;
   console.log(`engine backtest throughput on ${hand.candles.toLocaleString('en-US')} real candles (XRP/USDT 5m repeated):`);
-  console.log(`  hand-written loop  ${fmt(hand.candlesPerSec)} candles/s  (${hand.trades} trades, peak RSS ${hand.peakRssMb.toFixed(0)} MB)`);
-  console.log(`  BotDesk engine     ${fmt(engine.candlesPerSec)} candles/s  (${engine.trades} trades, peak RSS ${engine.peakRssMb.toFixed(0)} MB)`);
+  console.log(
+    `  hand-written loop  ${fmt(hand.candlesPerSec)} candles/s  (${hand.trades} trades, peak RSS ${hand.peakRssMb.toFixed(0)} MB)`,
+  );
+  console.log(
+    `  BotDesk engine     ${fmt(engine.candlesPerSec)} candles/s  (${engine.trades} trades, peak RSS ${engine.peakRssMb.toFixed(0)} MB)`,
+  );
   console.log(`  ratio engine/hand  ${median.toFixed(3)} (median of ${rounds} paired rounds; target ≥ 0.2)`);
 }
 

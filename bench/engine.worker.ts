@@ -17,9 +17,21 @@ const params = config.strategy.name === 'ema_cross' ? config.strategy.params : {
 const once = async (): Promise<number> => {
   if (variant === 'hand') {
     return handLoop(series, {
-      fast: params.fast, slow: params.slow, rsiPeriod: params.rsi_period, rsiMax: params.rsi_max, sizePct: config.position_size_pct,
-      slPct: config.stop_loss_pct, tpPct: config.take_profit_pct, maxPositions: config.max_positions, feePct: config.fee_pct,
-      slipPct: config.slippage_pct, amountStep: rules.amountStep, priceStep: rules.priceStep, minNotional: rules.minNotional, startEquity: 10_000, tfMs: TIMEFRAME_MS[config.timeframe],
+      fast: params.fast,
+      slow: params.slow,
+      rsiPeriod: params.rsi_period,
+      rsiMax: params.rsi_max,
+      sizePct: config.position_size_pct,
+      slPct: config.stop_loss_pct,
+      tpPct: config.take_profit_pct,
+      maxPositions: config.max_positions,
+      feePct: config.fee_pct,
+      slipPct: config.slippage_pct,
+      amountStep: rules.amountStep,
+      priceStep: rules.priceStep,
+      minNotional: rules.minNotional,
+      startEquity: 10_000,
+      tfMs: TIMEFRAME_MS[config.timeframe],
     }).trades.length;
   }
   return (await runBacktest({ series, config })).trades.length;
@@ -35,4 +47,13 @@ for (let i = 0; i <= passes; i++) {
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
-process.stdout.write(JSON.stringify({ variant, candles: series.count, trades, medianMs: median, candlesPerSec: series.count / (median / 1000), peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    variant,
+    candles: series.count,
+    trades,
+    medianMs: median,
+    candlesPerSec: series.count / (median / 1000),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
+);

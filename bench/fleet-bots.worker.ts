@@ -18,8 +18,20 @@ const bots: { runtime: BotRuntime; api: ApiServer; dir: string }[] = [];
 for (let i = 0; i < count; i++) {
   const dir = mkdtempSync(join(tmpdir(), `botdesk-bench-fleet-bot${i}-`));
   const token = `bench-fleet-token-${i}-0123456789abcdef`;
-  const runtime = await createBotRuntime({ dataDir: dir, market: { kind: 'synthetic', seed: 100 + i }, replaySpeed: 1, logger: createLogger({ level: 'info' }) });
-  const api = await createApiServer({ handlers: runtime.handlers, events: runtime.events, logger: runtime.logger, controlToken: token, host: '127.0.0.1', port: 0 });
+  const runtime = await createBotRuntime({
+    dataDir: dir,
+    market: { kind: 'synthetic', seed: 100 + i },
+    replaySpeed: 1,
+    logger: createLogger({ level: 'info' }),
+  });
+  const api = await createApiServer({
+    handlers: runtime.handlers,
+    events: runtime.events,
+    logger: runtime.logger,
+    controlToken: token,
+    host: '127.0.0.1',
+    port: 0,
+  });
   bots.push({ runtime, api, dir });
 }
 
@@ -52,4 +64,6 @@ const shutdown = async () => {
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
 
-process.stdout.write(JSON.stringify({ bots: bots.map((b, i) => ({ url: b.api.url, token: `bench-fleet-token-${i}-0123456789abcdef` })) }) + '\n');
+process.stdout.write(
+  JSON.stringify({ bots: bots.map((b, i) => ({ url: b.api.url, token: `bench-fleet-token-${i}-0123456789abcdef` })) }) + '\n',
+);

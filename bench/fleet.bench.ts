@@ -70,16 +70,25 @@ export default async function run(): Promise<void> {
   }
   await ensureRendererBuilt();
   pinThisProcess(0);
-  const worker = await startWorker<{ bots: { url: string; token: string }[] }>('bench/fleet-bots.worker.ts', [String(BOTS), String(RATE)], 0);
+  const worker = await startWorker<{ bots: { url: string; token: string }[] }>(
+    'bench/fleet-bots.worker.ts',
+    [String(BOTS), String(RATE)],
+    0,
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-fleet-hub-'));
   const hub = await startServer({ dataDir, replaySpeed: 1, env: { BOT_MARKET: 'synthetic' } });
-  if (existsSync('/usr/bin/taskset')) execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', '1', String(hub.process.pid)], { stdio: 'ignore' });
+  if (existsSync('/usr/bin/taskset'))
+    execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', '1', String(hub.process.pid)], { stdio: 'ignore' });
   const browser = await launchChromium();
   const sockets: WebSocket[] = [];
   try {
     const idOfUrl = new Map<string, string>();
     for (const [i, b] of worker.ready.bots.entries()) {
-      const r = await hub.api<{ bot: FleetBot; error?: string }>('POST', '/fleet/bots', { name: `bot ${i + 1}`, url: b.url, token: b.token });
+      const r = await hub.api<{ bot: FleetBot; error?: string }>('POST', '/fleet/bots', {
+        name: `bot ${i + 1}`,
+        url: b.url,
+        token: b.token,
+      });
       if (r.status !== 200) throw new Error(`adding bot ${i + 1}: ${r.body.error}`);
       idOfUrl.set(b.url, r.body.bot.id);
     }
@@ -111,7 +120,14 @@ export default async function run(): Promise<void> {
     await page.goto(hub.loginUrl as string);
     await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
     await page.click('[data-testid="open-fleet"]');
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="fleet-row"] [data-connection="connected"], [data-testid="fleet-row"] [data-connection="local"]').length === n, BOTS + 1, { timeout: 30_000 });
+    await page.waitForFunction(
+      (n) =>
+        document.querySelectorAll(
+          '[data-testid="fleet-row"] [data-connection="connected"], [data-testid="fleet-row"] [data-connection="local"]',
+        ).length === n,
+      BOTS + 1,
+      { timeout: 30_000 },
+    );
     // the page's clock against ours (both wall clock; printed so a skew would show)
     const t0 = wallNow();
     const tPage = await page.evaluate<number>('performance.timeOrigin + performance.now()');
@@ -144,16 +160,25 @@ export default async function run(): Promise<void> {
         dom.push(tm - skew - mark);
       }
       const cpu = (after.cpuS - before.cpuS) / ((Date.now() - wallStart) / 1000);
-      const lost = published - bare.length || published - viaHub.length ? ` — LOST ${published - bare.length} bare / ${published - viaHub.length} via hub` : ', none lost';
+      const lost =
+        published - bare.length || published - viaHub.length
+          ? ` — LOST ${published - bare.length} bare / ${published - viaHub.length} via hub`
+          : ', none lost';
       console.log(`  round ${round}: ${published} published${lost}; bare ws: median ${ms(median(bare))}, p99 ${ms(quantile(bare, 0.99))}`);
       console.log(`           hub /ws/fleet ${viaHub.length} events: median ${ms(median(viaHub))}, p99 ${ms(quantile(viaHub, 0.99))}`);
-      console.log(`           overview shows ${overview.length} of them (rows repaint per frame): median ${ms(median(overview))}, p99 ${ms(quantile(overview, 0.99))}`);
+      console.log(
+        `           overview shows ${overview.length} of them (rows repaint per frame): median ${ms(median(overview))}, p99 ${ms(quantile(overview, 0.99))}`,
+      );
       console.log(`           (DOM updated: median ${ms(median(dom))}, p99 ${ms(quantile(dom, 0.99))})`);
       const perEvent = ((after.cpuS - before.cpuS) * 1e6) / Math.max(1, viaHub.length);
-      console.log(`           hub CPU ${(cpu * 100).toFixed(1)} % of a core (${perEvent.toFixed(0)} µs per forwarded event, its own bot included), RSS ${(after.rss / 1024 / 1024).toFixed(0)} MB`);
+      console.log(
+        `           hub CPU ${(cpu * 100).toFixed(1)} % of a core (${perEvent.toFixed(0)} µs per forwarded event, its own bot included), RSS ${(after.rss / 1024 / 1024).toFixed(0)} MB`,
+      );
       ratios.push({ med: median(overview) / median(bare), p99: quantile(overview, 0.99) / quantile(bare, 0.99) });
     }
-    console.log(`  overview / bare ws, median of rounds: median latency ×${median(ratios.map((r) => r.med)).toFixed(1)}, p99 ×${median(ratios.map((r) => r.p99)).toFixed(1)}`);
+    console.log(
+      `  overview / bare ws, median of rounds: median latency ×${median(ratios.map((r) => r.med)).toFixed(1)}, p99 ×${median(ratios.map((r) => r.p99)).toFixed(1)}`,
+    );
   } finally {
     for (const s of sockets) s.terminate();
     await browser.close();

@@ -7,22 +7,51 @@ import { roundToStep } from '../src-main/engine/market/precision';
  * EMA fast/slow cross with an RSI ceiling, sizing by % of equity capped by free cash, market fills with slippage,
  * fees in quote, stop-loss/take-profit resting (stop first, gap fills at the open), trade records.
  */
-export function handLoop(s: CandleSeries, p: {
-  fast: number; slow: number; rsiPeriod: number; rsiMax: number; sizePct: number; slPct: number; tpPct: number;
-  maxPositions: number; feePct: number; slipPct: number; amountStep: number; priceStep: number; minNotional: number; startEquity: number; tfMs: number;
-}): { trades: Trade[]; equity: number } {
+export function handLoop(
+  s: CandleSeries,
+  p: {
+    fast: number;
+    slow: number;
+    rsiPeriod: number;
+    rsiMax: number;
+    sizePct: number;
+    slPct: number;
+    tpPct: number;
+    maxPositions: number;
+    feePct: number;
+    slipPct: number;
+    amountStep: number;
+    priceStep: number;
+    minNotional: number;
+    startEquity: number;
+    tfMs: number;
+  },
+): { trades: Trade[]; equity: number } {
   const d = s.data;
   const kf = 2 / (p.fast + 1);
   const ks = 2 / (p.slow + 1);
-  let emaF = 0, emaS = 0, sumF = 0, sumS = 0;
-  let prevF = NaN, prevS = NaN;
-  let avgGain = 0, avgLoss = 0, prevClose = NaN, rsiN = 0;
-  const fee = p.feePct / 100, slip = p.slipPct / 100;
+  let emaF = 0,
+    emaS = 0,
+    sumF = 0,
+    sumS = 0;
+  let prevF = NaN,
+    prevS = NaN;
+  let avgGain = 0,
+    avgLoss = 0,
+    prevClose = NaN,
+    rsiN = 0;
+  const fee = p.feePct / 100,
+    slip = p.slipPct / 100;
   const maxP = p.maxPositions;
-  const amt = new Float64Array(maxP), entry = new Float64Array(maxP), efee = new Float64Array(maxP);
-  const sl = new Float64Array(maxP), tp = new Float64Array(maxP), opened = new Float64Array(maxP);
+  const amt = new Float64Array(maxP),
+    entry = new Float64Array(maxP),
+    efee = new Float64Array(maxP);
+  const sl = new Float64Array(maxP),
+    tp = new Float64Array(maxP),
+    opened = new Float64Array(maxP);
   let open = 0;
-  let cash = p.startEquity, realized = 0;
+  let cash = p.startEquity,
+    realized = 0;
   const trades: Trade[] = [];
   let tradeId = 0;
   const close = (k: number, price: number, ts: number, reason: Trade['exit_reason']) => {
@@ -31,26 +60,62 @@ export function handLoop(s: CandleSeries, p: {
     const tfee = efee[k] + f;
     const pnl = (price - entry[k]) * amt[k] - tfee;
     realized += pnl;
-    trades.push({ id: ++tradeId, position_id: tradeId, symbol: 'XRP/USDT', side: 'long', amount: amt[k], entry_price: entry[k], exit_price: price, entry_time: opened[k], exit_time: ts, fee: tfee, pnl, pnl_pct: (pnl / (entry[k] * amt[k])) * 100, exit_reason: reason, config_version: 1 });
+    trades.push({
+      id: ++tradeId,
+      position_id: tradeId,
+      symbol: 'XRP/USDT',
+      side: 'long',
+      amount: amt[k],
+      entry_price: entry[k],
+      exit_price: price,
+      entry_time: opened[k],
+      exit_time: ts,
+      fee: tfee,
+      pnl,
+      pnl_pct: (pnl / (entry[k] * amt[k])) * 100,
+      exit_reason: reason,
+      config_version: 1,
+    });
     open--;
-    amt[k] = amt[open]; entry[k] = entry[open]; efee[k] = efee[open]; sl[k] = sl[open]; tp[k] = tp[open]; opened[k] = opened[open];
+    amt[k] = amt[open];
+    entry[k] = entry[open];
+    efee[k] = efee[open];
+    sl[k] = sl[open];
+    tp[k] = tp[open];
+    opened[k] = opened[open];
   };
   for (let i = 0; i < s.count; i++) {
     const at = i * CANDLE_STRIDE;
-    const o = d[at + 1], h = d[at + 2], l = d[at + 3], c = d[at + 4];
+    const o = d[at + 1],
+      h = d[at + 2],
+      l = d[at + 3],
+      c = d[at + 4];
     const ts = d[at] + p.tfMs;
     for (let k = open - 1; k >= 0; k--) {
       if (l <= sl[k]) close(k, Math.min(sl[k], o), ts, 'stop_loss');
       else if (h >= tp[k]) close(k, Math.max(tp[k], o), ts, 'take_profit');
     }
     // indicators: EMAs seeded with the SMA of their first `period` closes, Wilder RSI
-    if (i < p.fast) { sumF += c; if (i === p.fast - 1) emaF = sumF / p.fast; } else emaF += (c - emaF) * kf;
-    if (i < p.slow) { sumS += c; if (i === p.slow - 1) emaS = sumS / p.slow; } else emaS += (c - emaS) * ks;
+    if (i < p.fast) {
+      sumF += c;
+      if (i === p.fast - 1) emaF = sumF / p.fast;
+    } else emaF += (c - emaF) * kf;
+    if (i < p.slow) {
+      sumS += c;
+      if (i === p.slow - 1) emaS = sumS / p.slow;
+    } else emaS += (c - emaS) * ks;
     if (i > 0) {
       const ch = c - prevClose;
-      const g = ch > 0 ? ch : 0, ls = ch < 0 ? -ch : 0;
-      if (rsiN < p.rsiPeriod) { avgGain += g / p.rsiPeriod; avgLoss += ls / p.rsiPeriod; rsiN++; }
-      else { avgGain = (avgGain * (p.rsiPeriod - 1) + g) / p.rsiPeriod; avgLoss = (avgLoss * (p.rsiPeriod - 1) + ls) / p.rsiPeriod; }
+      const g = ch > 0 ? ch : 0,
+        ls = ch < 0 ? -ch : 0;
+      if (rsiN < p.rsiPeriod) {
+        avgGain += g / p.rsiPeriod;
+        avgLoss += ls / p.rsiPeriod;
+        rsiN++;
+      } else {
+        avgGain = (avgGain * (p.rsiPeriod - 1) + g) / p.rsiPeriod;
+        avgLoss = (avgLoss * (p.rsiPeriod - 1) + ls) / p.rsiPeriod;
+      }
     }
     prevClose = c;
     const ready = i >= p.slow && rsiN >= p.rsiPeriod;
@@ -66,7 +131,10 @@ export function handLoop(s: CandleSeries, p: {
       if (a >= p.amountStep && a * c * (1 - p.slPct / 100) >= p.minNotional && a * price * (1 + fee) <= cash) {
         const f = a * price * fee;
         cash -= a * price + f;
-        amt[open] = a; entry[open] = price; efee[open] = f; opened[open] = ts;
+        amt[open] = a;
+        entry[open] = price;
+        efee[open] = f;
+        opened[open] = ts;
         sl[open] = roundToStep(price * (1 - p.slPct / 100), p.priceStep, 'down');
         tp[open] = roundToStep(price * (1 + p.tpPct / 100), p.priceStep, 'up');
         open++;

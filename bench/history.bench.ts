@@ -16,7 +16,10 @@ const DAY = 86_400_000;
 async function load(s: Server, path: string, seconds: number) {
   const cpuBefore = await s.cpuMicros();
   const result = await autocannon({
-    url: `http://127.0.0.1:${s.ready.port}${path}`, connections: 10, duration: seconds, pipelining: 1,
+    url: `http://127.0.0.1:${s.ready.port}${path}`,
+    connections: 10,
+    duration: seconds,
+    pipelining: 1,
     headers: { Authorization: `Bearer ${s.ready.token}` },
   });
   const cpu = (await s.cpuMicros()) - cpuBefore;
@@ -31,7 +34,10 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 function routesFor(dataDir: string, lastTs: number): [string, string][] {
   const db = openDatabase(join(dataDir, 'botdesk.sqlite'), { readonly: true });
   try {
-    const keys = db.prepare(`SELECT exit_time, id FROM trades ORDER BY exit_time DESC, id DESC`).all() as { exit_time: number; id: number }[];
+    const keys = db.prepare(`SELECT exit_time, id FROM trades ORDER BY exit_time DESC, id DESC`).all() as {
+      exit_time: number;
+      id: number;
+    }[];
     const at = (f: number) => keys[Math.min(keys.length - 1, Math.floor(keys.length * f))];
     const deep = at(0.75);
     const range = [at(0.6), at(0.4)];
@@ -86,12 +92,16 @@ export default async function run(): Promise<void> {
             ratios.push(route.rps / base.rps);
             cpu.push(route.cpuPerRequest);
             cpuRatios.push(base.cpuPerRequest / route.cpuPerRequest);
-            console.log(`    ${name}, round ${i + 1}: status ${fmt(base.rps)} req/s (${base.cpuPerRequest.toFixed(0)} µs CPU/req), route ${fmt(route.rps)} req/s (${route.cpuPerRequest.toFixed(0)} µs CPU/req), ratio ${(route.rps / base.rps).toFixed(3)}`);
+            console.log(
+              `    ${name}, round ${i + 1}: status ${fmt(base.rps)} req/s (${base.cpuPerRequest.toFixed(0)} µs CPU/req), route ${fmt(route.rps)} req/s (${route.cpuPerRequest.toFixed(0)} µs CPU/req), ratio ${(route.rps / base.rps).toFixed(3)}`,
+            );
           }
           const ratio = median(ratios);
           table.set(name, [...(table.get(name) ?? []), ratio]);
           cpuTable.set(name, [...(cpuTable.get(name) ?? []), median(cpuRatios)]);
-          console.log(`  ${fmt(size)} points: ${name.padEnd(18)} ratio to /bot/status ${ratio.toFixed(3)} in req/s, ${median(cpuRatios).toFixed(3)} in CPU per request (median of ${rounds}; target ≥ 0.5); ${median(cpu).toFixed(0)} µs server CPU per request`);
+          console.log(
+            `  ${fmt(size)} points: ${name.padEnd(18)} ratio to /bot/status ${ratio.toFixed(3)} in req/s, ${median(cpuRatios).toFixed(3)} in CPU per request (median of ${rounds}; target ≥ 0.5); ${median(cpu).toFixed(0)} µs server CPU per request`,
+          );
         }
       } finally {
         server.stop();
@@ -100,11 +110,15 @@ export default async function run(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  console.log(`\nratio to GET /bot/status by history size (${SIZES.map(fmt).join(' / ')} equity points), in req/s and in server CPU per request, with the slope per tenfold growth (target: ratios ≥ 0.5, slope ≥ 0 within noise):`);
+  console.log(
+    `\nratio to GET /bot/status by history size (${SIZES.map(fmt).join(' / ')} equity points), in req/s and in server CPU per request, with the slope per tenfold growth (target: ratios ≥ 0.5, slope ≥ 0 within noise):`,
+  );
   const logs = SIZES.map((s) => Math.log10(s));
   for (const [name, ratios] of table) {
     const cpu = cpuTable.get(name) ?? [];
-    console.log(`  ${name.padEnd(18)} req/s ${ratios.map((r) => r.toFixed(3)).join(' / ')} (slope ${slope(logs, ratios).toFixed(3)})   CPU ${cpu.map((r) => r.toFixed(3)).join(' / ')} (slope ${slope(logs, cpu).toFixed(3)})`);
+    console.log(
+      `  ${name.padEnd(18)} req/s ${ratios.map((r) => r.toFixed(3)).join(' / ')} (slope ${slope(logs, ratios).toFixed(3)})   CPU ${cpu.map((r) => r.toFixed(3)).join(' / ')} (slope ${slope(logs, cpu).toFixed(3)})`,
+    );
   }
 }
 

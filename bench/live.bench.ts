@@ -35,16 +35,27 @@ async function latency(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-live-'));
   const logger = createLogger({ level: 'warn' });
   const rt = await createBotRuntime({
-    dataDir, mode: 'live', market: { kind: 'live' }, logger,
-    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+    dataDir,
+    mode: 'live',
+    market: { kind: 'live' },
+    logger,
+    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url },
+    credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
   });
   const readToken = 'bench-read-token-0123456789abcdefghij';
   const api = await createApiServer({
-    handlers: rt.handlers, answerVersions: rt.answerVersions, events: rt.events, logger,
-    controlToken: 'bench-control-token-0123456789abcdefgh', readToken, host: '127.0.0.1', port: 0,
+    handlers: rt.handlers,
+    answerVersions: rt.answerVersions,
+    events: rt.events,
+    logger,
+    controlToken: 'bench-control-token-0123456789abcdefgh',
+    readToken,
+    host: '127.0.0.1',
+    port: 0,
   });
   const flood = await startReadFlood({ url: `${api.url}/api/v1/bot/balances`, token: readToken, concurrency: FLOOD, core: 0 });
-  const call = (name: Parameters<typeof invokeOperation>[1], body?: object) => invokeOperation(rt.handlers, name, { body }, { actor: 'bench' });
+  const call = (name: Parameters<typeof invokeOperation>[1], body?: object) =>
+    invokeOperation(rt.handlers, name, { body }, { actor: 'bench' });
   // the bot's own account reads (live equity: after each fill and once a minute) are not the flood's: note when they ran
   const ownReads: [number, number][] = [];
   const trading = (rt.bot as unknown as { o: { exchange: ExchangePort } }).o.exchange;
@@ -60,11 +71,17 @@ async function latency(): Promise<void> {
   };
   try {
     await call('updateConfig', {
-      timeframe: '1m', max_positions: 1, position_size_pct: 10, stop_loss_pct: 20, take_profit_pct: 20, max_daily_loss_pct: 10,
+      timeframe: '1m',
+      max_positions: 1,
+      position_size_pct: 10,
+      stop_loss_pct: 20,
+      take_profit_pct: 20,
+      max_daily_loss_pct: 10,
       strategy: { name: 'ema_cross', params: { fast: 2, slow: 3, rsi_period: 14, rsi_max: 0 } },
     });
     // the feed was opened on 5m: wait for the switch to 1m to be in place
-    while ((await invokeOperation(rt.handlers, 'getCandles', { query: { limit: '2' } }, { actor: 'bench' })).timeframe !== '1m') await sleep(50);
+    while ((await invokeOperation(rt.handlers, 'getCandles', { query: { limit: '2' } }, { actor: 'bench' })).timeframe !== '1m')
+      await sleep(50);
     await call('startBot');
     const rtts: number[] = [];
     const samples = { plain: [] as number[], flood: [] as number[] };
@@ -92,7 +109,9 @@ async function latency(): Promise<void> {
         from = Date.now();
         await flood.start();
       }
-      const arrived = await emu.waitForRequest({ method: 'POST', path: '/api/v3/order' }, { count: orders + 1, timeoutMs: 20_000 }).catch(() => null);
+      const arrived = await emu
+        .waitForRequest({ method: 'POST', path: '/api/v3/order' }, { count: orders + 1, timeoutMs: 20_000 })
+        .catch(() => null);
       const ms = arrived ? arrived.ts - close : NaN;
       let note = '';
       if (flooded) {
@@ -108,26 +127,38 @@ async function latency(): Promise<void> {
         const ok = stats.statuses['200'] ?? 0;
         served += ok;
         servedSeconds += stats.seconds;
-        note = ` under the flood (${ok} balance reads answered in ${stats.seconds.toFixed(1)} s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms`
-          + `${stats.unanswered ? `, ${stats.unanswered} never answered` : ''}; the emulator saw ${account.length} account requests from them, at most ${perSecond.at(-1)} in one second, and ${all.length - account.length} of the bot's own)`;
+        note =
+          ` under the flood (${ok} balance reads answered in ${stats.seconds.toFixed(1)} s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms` +
+          `${stats.unanswered ? `, ${stats.unanswered} never answered` : ''}; the emulator saw ${account.length} account requests from them, at most ${perSecond.at(-1)} in one second, and ${all.length - account.length} of the bot's own)`;
       }
       (flooded ? samples.flood : samples.plain).push(ms);
-      process.stdout.write(`  candle ${k + 1}/${2 * candles}: ${arrived ? `order ${Math.round(ms)} ms after the close` : 'NO order within 20 s of the close'}${note}\n`);
+      process.stdout.write(
+        `  candle ${k + 1}/${2 * candles}: ${arrived ? `order ${Math.round(ms)} ms after the close` : 'NO order within 20 s of the close'}${note}\n`,
+      );
     }
     const rtt = pct(rtts, 0.5);
     const budget = SETTLE_MS + 50 + 2 * rtt;
-    console.log(`candle close on the exchange → the bot's order arriving there (1m candles; emulator round trip median ${rtt.toFixed(2)} ms in this run):`);
-    for (const [name, xs] of [['alone', samples.plain], [`under ${FLOOD} concurrent balance reads`, samples.flood]] as const) {
+    console.log(
+      `candle close on the exchange → the bot's order arriving there (1m candles; emulator round trip median ${rtt.toFixed(2)} ms in this run):`,
+    );
+    for (const [name, xs] of [
+      ['alone', samples.plain],
+      [`under ${FLOOD} concurrent balance reads`, samples.flood],
+    ] as const) {
       const done = xs.filter(Number.isFinite);
       if (done.length < xs.length) console.log(`  ${name}: ${xs.length - done.length} of ${xs.length} orders did not arrive within 20 s`);
       if (!done.length) continue;
       const med = pct(done, 0.5);
       const p99 = pct(done, 0.99);
-      console.log(`  ${name} (${done.length} candles): median ${med.toFixed(1)} ms (${(med / rtt).toFixed(0)}× the round trip), p99 ${p99.toFixed(1)} ms (${(p99 / rtt).toFixed(0)}×); `
-        + `beyond the poll delay and two round trips: median ${(med - SETTLE_MS - 2 * rtt).toFixed(1)} ms; target ≤ ${budget.toFixed(0)} ms: ${p99 <= budget ? 'met' : 'MISSED'}`);
+      console.log(
+        `  ${name} (${done.length} candles): median ${med.toFixed(1)} ms (${(med / rtt).toFixed(0)}× the round trip), p99 ${p99.toFixed(1)} ms (${(p99 / rtt).toFixed(0)}×); ` +
+          `beyond the poll delay and two round trips: median ${(med - SETTLE_MS - 2 * rtt).toFixed(1)} ms; target ≤ ${budget.toFixed(0)} ms: ${p99 <= budget ? 'met' : 'MISSED'}`,
+      );
     }
     if (perSecond.length) {
-      console.log(`  the flood: ${(served / servedSeconds).toFixed(0)} balance reads answered a second; the emulator saw at most ${Math.max(...perSecond)} account request(s) from them in any one second`);
+      console.log(
+        `  the flood: ${(served / servedSeconds).toFixed(0)} balance reads answered a second; the emulator saw at most ${Math.max(...perSecond)} account request(s) from them in any one second`,
+      );
     }
   } finally {
     flood.close();
@@ -152,7 +183,9 @@ function rssOf(market: 'replay' | 'live', apiUrl: string): Promise<number> {
     await rt.close();
   `;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`rss probe exited ${code}`))));
@@ -170,7 +203,9 @@ async function memory(): Promise<void> {
       live.push(await rssOf('live', emu.url));
     }
     console.log('resident memory 3 s after start (median of 3 processes each, under the tsx loader):');
-    console.log(`  paper on the bundled replay: ${mb(pct(replay, 0.5))} MB; paper on live data (ccxt loaded): ${mb(pct(live, 0.5))} MB; ratio ${(pct(live, 0.5) / pct(replay, 0.5)).toFixed(2)}`);
+    console.log(
+      `  paper on the bundled replay: ${mb(pct(replay, 0.5))} MB; paper on live data (ccxt loaded): ${mb(pct(live, 0.5))} MB; ratio ${(pct(live, 0.5) / pct(replay, 0.5)).toFixed(2)}`,
+    );
   } finally {
     await emu.close();
   }

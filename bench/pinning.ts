@@ -32,7 +32,16 @@ export interface Worker<T> {
 export async function bundleWorker(script: string): Promise<string> {
   const { build } = await import('esbuild');
   const outfile = join('out', 'bench', basename(script).replace(/\.ts$/, '.mjs'));
-  await build({ entryPoints: [script], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  await build({
+    entryPoints: [script],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 

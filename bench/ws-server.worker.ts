@@ -17,7 +17,12 @@ if (variant === 'bare') {
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
   let seq = 0;
   publish = (i) => {
-    const json = JSON.stringify({ type: 'log', ts: Date.now(), seq: ++seq, data: { ts: now(), level: 'info', msg: `bench ${i} ${PADDING}` } });
+    const json = JSON.stringify({
+      type: 'log',
+      ts: Date.now(),
+      seq: ++seq,
+      data: { ts: now(), level: 'info', msg: `bench ${i} ${PADDING}` },
+    });
     for (const ws of wss.clients) ws.send(json);
   };
 } else {

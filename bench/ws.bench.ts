@@ -37,14 +37,20 @@ const machineBusySeconds = () => {
   return (user + nice + system + steal) / CLK_TCK;
 };
 
-interface Server { child: ChildProcess; port: number; send(line: string): void }
+interface Server {
+  child: ChildProcess;
+  port: number;
+  send(line: string): void;
+}
 
 /** the worker as one esbuild bundle, as the app ships (see bundleWorker) */
 let workerScript = '';
 
 async function startServer(variant: 'bare' | 'botdesk'): Promise<Server> {
   const args = [workerScript, variant];
-  const child = PIN ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = PIN
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((ok, fail) => {
     createInterface({ input: child.stdout! }).once('line', ok);
     child.once('exit', (code) => fail(new Error(`${variant} server exited with ${code}`)));
@@ -60,21 +66,26 @@ async function connectClients(port: number) {
   const state = { received: 0, lastAt: 0, latencies: null as number[] | null, gaps: 0 };
   const lastSeq = new Array<number>(CLIENTS).fill(0);
   const sockets = await Promise.all(
-    Array.from({ length: CLIENTS }, (_, i) =>
-      new Promise<WebSocket>((ok, fail) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/events`, { headers: { Authorization: 'Bearer bench' }, perMessageDeflate: false });
-        ws.on('message', (m: Buffer) => {
-          state.received++;
-          state.lastAt = now();
-          if (!state.latencies) return;
-          const e = JSON.parse(m.toString()) as { seq: number; data: { ts: number } };
-          state.latencies.push(state.lastAt - e.data.ts);
-          if (e.seq !== lastSeq[i] + 1) state.gaps++;
-          lastSeq[i] = e.seq;
-        });
-        ws.once('open', () => ok(ws));
-        ws.once('error', fail);
-      }),
+    Array.from(
+      { length: CLIENTS },
+      (_, i) =>
+        new Promise<WebSocket>((ok, fail) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/events`, {
+            headers: { Authorization: 'Bearer bench' },
+            perMessageDeflate: false,
+          });
+          ws.on('message', (m: Buffer) => {
+            state.received++;
+            state.lastAt = now();
+            if (!state.latencies) return;
+            const e = JSON.parse(m.toString()) as { seq: number; data: { ts: number } };
+            state.latencies.push(state.lastAt - e.data.ts);
+            if (e.seq !== lastSeq[i] + 1) state.gaps++;
+            lastSeq[i] = e.seq;
+          });
+          ws.once('open', () => ok(ws));
+          ws.once('error', fail);
+        }),
     ),
   );
   return {
@@ -94,7 +105,14 @@ async function waitForDeliveries(clients: Awaited<ReturnType<typeof connectClien
   }
 }
 
-interface Measurement { deliveriesPerSec: number; serverCpuUsPerDelivery: number; p50: number; p99: number; samples: number; foreignLoad: number }
+interface Measurement {
+  deliveriesPerSec: number;
+  serverCpuUsPerDelivery: number;
+  p50: number;
+  p99: number;
+  samples: number;
+  foreignLoad: number;
+}
 
 async function measure(variant: 'bare' | 'botdesk', burst: number, rate: number, seconds: number): Promise<Measurement> {
   const server = await startServer(variant);
@@ -127,7 +145,8 @@ async function measure(variant: 'bare' | 'botdesk', burst: number, rate: number,
     const ownS = cpuSecondsOf(server.child.pid!) - cpu0 + (selfCpu.user + selfCpu.system) / 1e6;
     const foreignLoad = Math.max(0, (machineBusySeconds() - busy0 - ownS) / ((now() - start) / 1000));
     const seqs = clients.lastSeqs();
-    if (clients.state.gaps || seqs.some((s) => s !== seqs[0])) throw new Error(`${variant}: messages lost or out of order (${clients.state.gaps} gaps)`);
+    if (clients.state.gaps || seqs.some((s) => s !== seqs[0]))
+      throw new Error(`${variant}: messages lost or out of order (${clients.state.gaps} gaps)`);
     return {
       deliveriesPerSec: (burst * CLIENTS) / elapsedS,
       serverCpuUsPerDelivery: (serverCpuS * 1e6) / (burst * CLIENTS),
@@ -163,7 +182,12 @@ export default async function run(): Promise<void> {
   const seconds = Number(process.env.BENCH_WS_SECONDS ?? 4);
   const rate = 200;
   workerScript = await bundleWorker('bench/ws-server.worker.ts');
-  const mask = PIN ? execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim().split(' ').pop()! : '';
+  const mask = PIN
+    ? execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' })
+        .trim()
+        .split(' ')
+        .pop()!
+    : '';
   if (PIN) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
@@ -176,7 +200,9 @@ export default async function run(): Promise<void> {
       let [bare, ours] = await pair(r, burst, rate, seconds);
       // per the benchmarking notes: a round where something else used > 10 % of a core is run again (once)
       if (Math.max(bare.foreignLoad, ours.foreignLoad) > 0.1 && retries-- > 0) {
-        console.log(`  round ${r + 1}: foreign load ${(100 * Math.max(bare.foreignLoad, ours.foreignLoad)).toFixed(0)} % of a core, running it again`);
+        console.log(
+          `  round ${r + 1}: foreign load ${(100 * Math.max(bare.foreignLoad, ours.foreignLoad)).toFixed(0)} % of a core, running it again`,
+        );
         [bare, ours] = await pair(r, burst, rate, seconds);
       }
       rows.push({ bare, ours });
@@ -184,7 +210,10 @@ export default async function run(): Promise<void> {
       cpuRatios.push(ours.serverCpuUsPerDelivery / bare.serverCpuUsPerDelivery);
       bareP99.push(bare.p99);
       oursP99.push(ours.p99);
-      const noisy = Math.max(bare.foreignLoad, ours.foreignLoad) > 0.1 ? `  (foreign load up to ${(100 * Math.max(bare.foreignLoad, ours.foreignLoad)).toFixed(0)} % of a core: noisy round)` : '';
+      const noisy =
+        Math.max(bare.foreignLoad, ours.foreignLoad) > 0.1
+          ? `  (foreign load up to ${(100 * Math.max(bare.foreignLoad, ours.foreignLoad)).toFixed(0)} % of a core: noisy round)`
+          : '';
       console.log(
         `  round ${r + 1}: bare ${fmt(bare.deliveriesPerSec)} deliveries/s (${bare.serverCpuUsPerDelivery.toFixed(2)} µs CPU each, p99 ${bare.p99.toFixed(2)} ms), ` +
           `BotDesk ${fmt(ours.deliveriesPerSec)} deliveries/s (${ours.serverCpuUsPerDelivery.toFixed(2)} µs CPU each, p99 ${ours.p99.toFixed(2)} ms), ratio ${ratios[r].toFixed(3)}${noisy}`,
@@ -195,10 +224,18 @@ export default async function run(): Promise<void> {
   }
   const median = (xs: number[]) => pct(xs, 0.5);
   const mid = (pick: (m: Measurement) => number, side: 'bare' | 'ours') => median(rows.map((row) => pick(row[side])));
-  console.log(`WebSocket delivery to ${CLIENTS} clients, ~250-byte log events, ${burst} per saturation burst, then ${rate}/s for ${seconds} s; every message checked (seq +1 on every client)${PIN ? '; server on core 1, clients on core 0' : ''}:`);
-  console.log(`  bare ws broadcast   ${fmt(mid((m) => m.deliveriesPerSec, 'bare'))} deliveries/s, ${mid((m) => m.serverCpuUsPerDelivery, 'bare').toFixed(2)} µs server CPU each, p50 ${mid((m) => m.p50, 'bare').toFixed(2)} ms, p99 ${median(bareP99).toFixed(2)} ms`);
-  console.log(`  BotDesk stream      ${fmt(mid((m) => m.deliveriesPerSec, 'ours'))} deliveries/s, ${mid((m) => m.serverCpuUsPerDelivery, 'ours').toFixed(2)} µs server CPU each, p50 ${mid((m) => m.p50, 'ours').toFixed(2)} ms, p99 ${median(oursP99).toFixed(2)} ms (target ≤ 5 ms)`);
-  console.log(`  ratio BotDesk/bare  ${median(ratios).toFixed(3)} deliveries/s (median of ${rounds} paired rounds; target ≥ 0.7), server CPU per delivery ${median(cpuRatios).toFixed(3)}`);
+  console.log(
+    `WebSocket delivery to ${CLIENTS} clients, ~250-byte log events, ${burst} per saturation burst, then ${rate}/s for ${seconds} s; every message checked (seq +1 on every client)${PIN ? '; server on core 1, clients on core 0' : ''}:`,
+  );
+  console.log(
+    `  bare ws broadcast   ${fmt(mid((m) => m.deliveriesPerSec, 'bare'))} deliveries/s, ${mid((m) => m.serverCpuUsPerDelivery, 'bare').toFixed(2)} µs server CPU each, p50 ${mid((m) => m.p50, 'bare').toFixed(2)} ms, p99 ${median(bareP99).toFixed(2)} ms`,
+  );
+  console.log(
+    `  BotDesk stream      ${fmt(mid((m) => m.deliveriesPerSec, 'ours'))} deliveries/s, ${mid((m) => m.serverCpuUsPerDelivery, 'ours').toFixed(2)} µs server CPU each, p50 ${mid((m) => m.p50, 'ours').toFixed(2)} ms, p99 ${median(oursP99).toFixed(2)} ms (target ≤ 5 ms)`,
+  );
+  console.log(
+    `  ratio BotDesk/bare  ${median(ratios).toFixed(3)} deliveries/s (median of ${rounds} paired rounds; target ≥ 0.7), server CPU per delivery ${median(cpuRatios).toFixed(3)}`,
+  );
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

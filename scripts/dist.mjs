@@ -17,10 +17,14 @@ const zip = `electron-v${version}-${process.platform}-${process.arch}.zip`;
 function cacheDirs() {
   const home = homedir();
   const perOs = (name) =>
-    process.platform === 'darwin' ? join(home, 'Library', 'Caches', name)
-      : process.platform === 'win32' ? join(process.env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), name, 'Cache')
+    process.platform === 'darwin'
+      ? join(home, 'Library', 'Caches', name)
+      : process.platform === 'win32'
+        ? join(process.env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), name, 'Cache')
         : join(process.env.XDG_CACHE_HOME || join(home, '.cache'), name);
-  return [process.env.ELECTRON_BUILDER_CACHE, process.env.electron_config_cache, perOs('electron-builder'), perOs('electron')].filter(Boolean);
+  return [process.env.ELECTRON_BUILDER_CACHE, process.env.electron_config_cache, perOs('electron-builder'), perOs('electron')].filter(
+    Boolean,
+  );
 }
 
 /** the zip, in a cache folder or up to two levels below it (both tools file downloads under a hash of the URL) */
@@ -61,12 +65,15 @@ function run(command, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const mirror = process.env.ELECTRON_MIRROR || process.env.npm_config_electron_mirror || 'https://github.com/electron/electron/releases/download/';
+const mirror =
+  process.env.ELECTRON_MIRROR || process.env.npm_config_electron_mirror || 'https://github.com/electron/electron/releases/download/';
 const url = `${mirror.endsWith('/') ? mirror : `${mirror}/`}${process.env.ELECTRON_CUSTOM_DIR || `v${version}`}/${zip}`;
 if (!cachedZip()) {
   const why = await whyNoDownload(url);
   if (why !== null) {
-    process.stderr.write(`npm run dist: cannot build installers here: Electron ${version} for ${process.platform}-${process.arch} is in no cache and cannot be downloaded from ${url} (${why}); build where that address is reachable, or set ELECTRON_MIRROR to a mirror.\n`);
+    process.stderr.write(
+      `npm run dist: cannot build installers here: Electron ${version} for ${process.platform}-${process.arch} is in no cache and cannot be downloaded from ${url} (${why}); build where that address is reachable, or set ELECTRON_MIRROR to a mirror.\n`,
+    );
     process.exit(1);
   }
 }

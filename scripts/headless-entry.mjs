@@ -10,13 +10,17 @@ const dirs = (root, names) => names.map((d) => join(root, d));
 
 export const dashboardIsFresh = (root) => isFresh(join(root, 'out', 'renderer', 'index.html'), dirs(root, ['src-renderer', 'src-shared']));
 export const desktopIsFresh = (root) =>
-  dashboardIsFresh(root) && isFresh(join(root, 'out', 'main', 'index.js'), dirs(root, ['src-main', 'src-shared'])) &&
+  dashboardIsFresh(root) &&
+  isFresh(join(root, 'out', 'main', 'index.js'), dirs(root, ['src-main', 'src-shared'])) &&
   isFresh(join(root, 'out', 'preload', 'index.cjs'), dirs(root, ['src-preload', 'src-shared']));
 
 /** electron-vite build (main, preload, renderer); its output is shown only when it fails. true on success */
 export function build(root, why) {
   process.stderr.write(`BotDesk: building the app (${why}); this takes a few seconds…\n`);
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status === 0) return true;
   process.stderr.write(`BotDesk: the build failed:\n${(r.stderr || r.stdout || '').trim()}\n`);
   return false;
@@ -29,6 +33,7 @@ export function ensureDashboard(root) {
 
 /** [command, ...args] for process.execPath */
 export function headlessArgs(root) {
-  if (isFresh(join(root, 'out', 'main', 'headless.js'), dirs(root, ['src-main', 'src-shared']))) return [join(root, 'out', 'main', 'headless.js')];
+  if (isFresh(join(root, 'out', 'main', 'headless.js'), dirs(root, ['src-main', 'src-shared'])))
+    return [join(root, 'out', 'main', 'headless.js')];
   return ['--import', 'tsx', join(root, 'src-main', 'headless.ts')];
 }

@@ -20,7 +20,14 @@ export async function scanElectronSources(root = projectRoot) {
   const dist = (p) => requireFromScanner(join(pkgDir, 'dist', p));
   // the checks describe themselves through a global __(): the bundled English strings, no download
   const i18n = requireFromScanner('i18n');
-  i18n.configure({ locales: ['en-US'], defaultLocale: 'en-US', directory: join(pkgDir, 'dist', 'locales'), updateFiles: false, objectNotation: true, register: globalThis });
+  i18n.configure({
+    locales: ['en-US'],
+    defaultLocale: 'en-US',
+    directory: join(pkgDir, 'dist', 'locales'),
+    updateFiles: false,
+    objectNotation: true,
+    register: globalThis,
+  });
   i18n.setLocale('en-US');
 
   const { LoaderDirectory } = dist('loader');
@@ -46,15 +53,24 @@ export async function scanElectronSources(root = projectRoot) {
       errors.push({ file: toPosix(file), message: e instanceof Error ? e.message : String(e) });
     }
   }
-  issues = (await globalChecker.getResults(issues, undefined)).filter((i) => !i.visibility || (!i.visibility.inlineDisabled && !i.visibility.globalCheckDisabled));
+  issues = (await globalChecker.getResults(issues, undefined)).filter(
+    (i) => !i.visibility || (!i.visibility.inlineDisabled && !i.visibility.globalCheckDisabled),
+  );
   return {
     scanned: files.map(toPosix).sort(),
     electronVersion: loader.electronVersion ?? null,
     errors,
-    findings: issues.map((i) => ({
-      id: i.id, file: toPosix(i.file), line: i.location.line, severity: i.severity.name, confidence: i.confidence.name,
-      manualReview: Boolean(i.manualReview), description: i.description,
-    })).sort((a, b) => a.id.localeCompare(b.id) || a.file.localeCompare(b.file) || a.line - b.line),
+    findings: issues
+      .map((i) => ({
+        id: i.id,
+        file: toPosix(i.file),
+        line: i.location.line,
+        severity: i.severity.name,
+        confidence: i.confidence.name,
+        manualReview: Boolean(i.manualReview),
+        description: i.description,
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id) || a.file.localeCompare(b.file) || a.line - b.line),
   };
 }
 
@@ -66,7 +82,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stdout.write(JSON.stringify(r) + '\n');
     process.exit(0);
   }
-  process.stdout.write(`electronegativity: ${r.scanned.length} files, Electron ${r.electronVersion}, ${r.findings.length} findings, ${r.errors.length} unparsed\n`);
-  for (const f of r.findings) process.stdout.write(`${f.id}\t${f.file}:${f.line}\t${f.severity}/${f.confidence}${f.manualReview ? ' (review)' : ''}\t${f.description}\n`);
+  process.stdout.write(
+    `electronegativity: ${r.scanned.length} files, Electron ${r.electronVersion}, ${r.findings.length} findings, ${r.errors.length} unparsed\n`,
+  );
+  for (const f of r.findings)
+    process.stdout.write(
+      `${f.id}\t${f.file}:${f.line}\t${f.severity}/${f.confidence}${f.manualReview ? ' (review)' : ''}\t${f.description}\n`,
+    );
   for (const e of r.errors) process.stdout.write(`UNPARSED\t${e.file}\t${e.message}\n`);
 }

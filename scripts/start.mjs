@@ -21,7 +21,11 @@ function whyNoElectron() {
   if (electronBinary(root)) return null;
   // first run on a machine with a display: fetch the binary once, as `electron` itself would
   process.stderr.write('BotDesk: downloading the Electron binary (first run)…\n');
-  const r = spawnSync(process.execPath, [join(electronDir(root), 'install.js')], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'], timeout: 180_000 });
+  const r = spawnSync(process.execPath, [join(electronDir(root), 'install.js')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'ignore'],
+    timeout: 180_000,
+  });
   return r.status === 0 && electronBinary(root) ? null : 'the Electron binary could not be downloaded';
 }
 

@@ -26,8 +26,14 @@ async function main(): Promise<void> {
   const logger = createLogger({ sinks: [(r) => process.stderr.write(formatLine(r) + '\n')] });
   const staticDir = dashboardDir();
   const services = await startServices({
-    env, logger, staticDir,
-    beforeReady: (api) => [staticDir ? `Dashboard (one-time login link, valid 15 minutes): ${api.loginUrl}` : 'Dashboard not built: run "npm run build" to serve it here.'],
+    env,
+    logger,
+    staticDir,
+    beforeReady: (api) => [
+      staticDir
+        ? `Dashboard (one-time login link, valid 15 minutes): ${api.loginUrl}`
+        : 'Dashboard not built: run "npm run build" to serve it here.',
+    ],
   });
 
   const shutdown = createShutdown({ services: async () => services, exit: (code) => process.exit(code), warn: (m) => logger.warn(m) });

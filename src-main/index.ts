@@ -22,7 +22,9 @@ import { applyLaunchAtLogin } from './shell/login-item';
 const here = fileURLToPath(new URL('.', import.meta.url)); // out/main/
 const indexHtml = join(here, '../renderer/index.html');
 const preload = join(here, '../preload/index.cjs');
-const trayIcon = [join(process.resourcesPath ?? '', 'resources', 'tray-icon.png'), join(here, '../../resources/tray-icon.png')].find(existsSync);
+const trayIcon = [join(process.resourcesPath ?? '', 'resources', 'tray-icon.png'), join(here, '../../resources/tray-icon.png')].find(
+  existsSync,
+);
 const own = appPageUrl(indexHtml);
 
 let services: Services | null = null;
@@ -50,8 +52,12 @@ async function main(): Promise<void> {
   const env = readEnv(process.env, { dataDir: app.getPath('userData') });
   if (env.mode === 'live') {
     const answer = await dialog.showMessageBox({
-      type: 'warning', buttons: ['Trade with real money', 'Quit'], defaultId: 1, cancelId: 1,
-      title: 'BotDesk: live trading', message: 'BOT_MODE=live: BotDesk will place real orders with real money.',
+      type: 'warning',
+      buttons: ['Trade with real money', 'Quit'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'BotDesk: live trading',
+      message: 'BOT_MODE=live: BotDesk will place real orders with real money.',
       detail: `Exchange: ${env.exchange}. Start in paper mode instead by quitting and unsetting BOT_MODE.`,
     });
     if (answer.response !== 0) return app.exit(0);
@@ -62,12 +68,16 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }));
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }),
+  );
 
   // settings and keys: exchange keys in the OS keychain, launch at login through the OS (shell/keychain, shell/login-item)
   const keychain = safeStorageCipher();
   services = await startServices({
-    env, logger, secrets: new FileSecretStore(env.dataDir, keychain), applyLaunchAtLogin,
+    env,
+    logger,
+    secrets: new FileSecretStore(env.dataDir, keychain),
+    applyLaunchAtLogin,
     // the fleet's tokens for remote bots: encrypted where the keychain works, else a 0600 file as on a headless server
     tokenCipher: keychain.unavailable() === null ? keychain : undefined,
   });
@@ -84,7 +94,14 @@ async function main(): Promise<void> {
   });
 
   desktop = startDesktopShell({
-    services, dataDir: env.dataDir, envToken: env.controlToken, iconPath: trayIcon, logger, showWindow, quit: () => app.quit(), exposeProbe: e2e,
+    services,
+    dataDir: env.dataDir,
+    envToken: env.controlToken,
+    iconPath: trayIcon,
+    logger,
+    showWindow,
+    quit: () => app.quit(),
+    exposeProbe: e2e,
     // each kind switched in Settings, read at every event so a change applies at once
     notificationSwitches: () => services?.settings.get().notifications ?? ALL_NOTIFICATIONS_ON,
   });
@@ -106,7 +123,9 @@ function syncLaunchAtLogin(s: Services, warn: (m: string) => void): void {
 // a debugging port would let any local process run code in the app (docs/security.md N10); the one exception is the
 // Electron end-to-end test (Playwright drives the app through these ports), and never in a packaged app
 const e2e = process.env.BOTDESK_E2E === '1' && !app.isPackaged;
-const debugging = !e2e && (app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk'));
+const debugging =
+  !e2e &&
+  (app.commandLine.hasSwitch('remote-debugging-port') || app.commandLine.hasSwitch('inspect') || app.commandLine.hasSwitch('inspect-brk'));
 if (debugging) {
   process.stderr.write('BotDesk: refusing to run with a debugging port open.\n');
   app.exit(1);

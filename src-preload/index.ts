@@ -7,7 +7,12 @@ import type { BotDeskBridge, BridgeSubscribeOptions } from '../src-shared/contra
 import type { BotEvent } from '../src-shared/contract/events';
 
 // the channel names are repeated here rather than imported, so the sandboxed preload bundles nothing but this file
-const CHANNELS = { call: 'botdesk:call', subscribe: 'botdesk:subscribe', unsubscribe: 'botdesk:unsubscribe', event: 'botdesk:event' } as const;
+const CHANNELS = {
+  call: 'botdesk:call',
+  subscribe: 'botdesk:subscribe',
+  unsubscribe: 'botdesk:unsubscribe',
+  event: 'botdesk:event',
+} as const;
 
 type Listener = (event: BotEvent) => void;
 const listeners = new Map<string, Listener>();
@@ -26,7 +31,13 @@ const bridge: BotDeskBridge = Object.freeze({
     const key = `s${nextKey++}`;
     listeners.set(key, listener);
     const { types, since, feed } = options ?? {};
-    ipcRenderer.invoke(CHANNELS.subscribe, { key, ...(types ? { types: [...types] } : {}), ...(since !== undefined ? { since } : {}), ...(feed ? { feed } : {}) })
+    ipcRenderer
+      .invoke(CHANNELS.subscribe, {
+        key,
+        ...(types ? { types: [...types] } : {}),
+        ...(since !== undefined ? { since } : {}),
+        ...(feed ? { feed } : {}),
+      })
       .then((r: { ok: boolean; body?: { error?: string } }) => {
         if (r.ok) return;
         listeners.delete(key);

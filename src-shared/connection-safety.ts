@@ -5,9 +5,7 @@ import { isLoopbackHost } from './loopback';
  */
 import type { FleetBot, FleetLink, FleetTotal } from './contract';
 
-export type UrlVerdict =
-  | { ok: true; origin: string; link: Exclude<FleetLink, 'local'> }
-  | { ok: false; message: string };
+export type UrlVerdict = { ok: true; origin: string; link: Exclude<FleetLink, 'local'> } | { ok: false; message: string };
 
 export const isLoopbackHostname = isLoopbackHost;
 
@@ -19,10 +17,11 @@ export function classifyBotUrl(input: string, vpnConfirmed: boolean): UrlVerdict
   } catch {
     return { ok: false, message: 'This is not a URL; write it as http://127.0.0.1:18080 (an SSH tunnel) or https://bot.example.com.' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, message: `Only http:// and https:// URLs are supported, not ${url.protocol}//.` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, message: `Only http:// and https:// URLs are supported, not ${url.protocol}//.` };
   if (url.username || url.password) return { ok: false, message: 'Put the token in the token field, never in the URL.' };
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    return { ok: false, message: 'Give only the server\'s address (scheme, host and port), without a path.' };
+    return { ok: false, message: "Give only the server's address (scheme, host and port), without a path." };
   }
   if (isLoopbackHostname(url.hostname)) return { ok: true, origin: url.origin, link: 'loopback' };
   if (url.protocol === 'https:') return { ok: true, origin: url.origin, link: 'https' };

@@ -13,6 +13,13 @@ export const closeAllPauseReason = (actor: string): string => `${CLOSE_ALL_PREFI
 export const isSelfPauseReason = (reason: string | null): reason is string => !!reason && !reason.startsWith(CLOSE_ALL_PREFIX);
 
 /** a status that enters a pause nobody asked for, or gives one a new reason: news for a notification or an alert */
-export function becameSelfPaused(before: Pick<Status, 'state' | 'paused_reason'> | null, now: Pick<Status, 'state' | 'paused_reason'>): boolean {
-  return now.state === 'paused' && isSelfPauseReason(now.paused_reason) && !(before?.state === 'paused' && before.paused_reason === now.paused_reason);
+export function becameSelfPaused(
+  before: Pick<Status, 'state' | 'paused_reason'> | null,
+  now: Pick<Status, 'state' | 'paused_reason'>,
+): boolean {
+  return (
+    now.state === 'paused' &&
+    isSelfPauseReason(now.paused_reason) &&
+    !(before?.state === 'paused' && before.paused_reason === now.paused_reason)
+  );
 }

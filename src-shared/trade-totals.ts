@@ -19,7 +19,16 @@ export interface TradeTotals {
 }
 
 export const NO_TRADES: TradeTotals = Object.freeze({
-  trades: 0, wins: 0, losses: 0, realized: 0, fees: 0, gross_profit: 0, gross_loss: 0, best: null, worst: null, last_trade_id: null,
+  trades: 0,
+  wins: 0,
+  losses: 0,
+  realized: 0,
+  fees: 0,
+  gross_profit: 0,
+  gross_loss: 0,
+  best: null,
+  worst: null,
+  last_trade_id: null,
 });
 
 /** The totals with one more closed trade. Trades close in id order, so the sums add up in the same order as
@@ -40,15 +49,35 @@ export function addTrade(t: TradeTotals, trade: Trade): TradeTotals {
   };
 }
 
-export type TradeFigures = Pick<Stats,
-  'trades_count' | 'wins' | 'losses' | 'gross_profit' | 'gross_loss' | 'realized_pnl' | 'trade_fees' | 'best_trade_pnl'
-  | 'worst_trade_pnl' | 'win_rate' | 'profit_factor' | 'last_trade_id'>;
+export type TradeFigures = Pick<
+  Stats,
+  | 'trades_count'
+  | 'wins'
+  | 'losses'
+  | 'gross_profit'
+  | 'gross_loss'
+  | 'realized_pnl'
+  | 'trade_fees'
+  | 'best_trade_pnl'
+  | 'worst_trade_pnl'
+  | 'win_rate'
+  | 'profit_factor'
+  | 'last_trade_id'
+>;
 
 /** the stats fields that come from the trade list alone */
 export function tradeFigures(t: TradeTotals): TradeFigures {
   return {
-    trades_count: t.trades, wins: t.wins, losses: t.losses, gross_profit: t.gross_profit, gross_loss: t.gross_loss,
-    realized_pnl: t.realized, trade_fees: t.fees, best_trade_pnl: t.best, worst_trade_pnl: t.worst, last_trade_id: t.last_trade_id,
+    trades_count: t.trades,
+    wins: t.wins,
+    losses: t.losses,
+    gross_profit: t.gross_profit,
+    gross_loss: t.gross_loss,
+    realized_pnl: t.realized,
+    trade_fees: t.fees,
+    best_trade_pnl: t.best,
+    worst_trade_pnl: t.worst,
+    last_trade_id: t.last_trade_id,
     win_rate: t.trades ? t.wins / t.trades : 0,
     profit_factor: t.gross_loss > 0 ? t.gross_profit / t.gross_loss : null,
   };
@@ -57,7 +86,15 @@ export function tradeFigures(t: TradeTotals): TradeFigures {
 /** the totals a stats answer carries */
 export function totalsOfStats(s: Stats): TradeTotals {
   return {
-    trades: s.trades_count, wins: s.wins, losses: s.losses, realized: s.realized_pnl, fees: s.trade_fees,
-    gross_profit: s.gross_profit, gross_loss: s.gross_loss, best: s.best_trade_pnl, worst: s.worst_trade_pnl, last_trade_id: s.last_trade_id,
+    trades: s.trades_count,
+    wins: s.wins,
+    losses: s.losses,
+    realized: s.realized_pnl,
+    fees: s.trade_fees,
+    gross_profit: s.gross_profit,
+    gross_loss: s.gross_loss,
+    best: s.best_trade_pnl,
+    worst: s.worst_trade_pnl,
+    last_trade_id: s.last_trade_id,
   };
 }

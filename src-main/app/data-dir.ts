@@ -11,6 +11,8 @@ export function ensureWritableDataDir(dataDir: string): void {
     accessSync(dataDir, constants.W_OK | constants.X_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new DataDirError(`the data directory ${dataDir} is not writable by user ${currentUser()} (${code}); fix its permissions, or set BOT_DATA_DIR to a folder this user may write`);
+    throw new DataDirError(
+      `the data directory ${dataDir} is not writable by user ${currentUser()} (${code}); fix its permissions, or set BOT_DATA_DIR to a folder this user may write`,
+    );
   }
 }

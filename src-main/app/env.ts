@@ -44,16 +44,19 @@ export const defaultDataDir = (env: NodeJS.ProcessEnv): string =>
 
 /** Contract §2, parsed once for headless and desktop alike. */
 export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } = {}): AppEnv {
-  const dataDir = env.BOT_DATA_DIR ? resolve(env.BOT_DATA_DIR) : defaults.dataDir ?? join(userConfigDir(env), 'botdesk');
+  const dataDir = env.BOT_DATA_DIR ? resolve(env.BOT_DATA_DIR) : (defaults.dataDir ?? join(userConfigDir(env), 'botdesk'));
 
   const host = env.BOT_API_HOST?.trim() || '127.0.0.1';
   const allowRemote = env.BOT_API_ALLOW_REMOTE === '1';
   if (!isLoopbackHost(host) && !allowRemote) {
-    throw new EnvError(`BOT_API_HOST=${host} is not a loopback address; refusing to expose the bot's API. Set BOT_API_ALLOW_REMOTE=1 if you really mean it (prefer an SSH tunnel).`);
+    throw new EnvError(
+      `BOT_API_HOST=${host} is not a loopback address; refusing to expose the bot's API. Set BOT_API_ALLOW_REMOTE=1 if you really mean it (prefer an SSH tunnel).`,
+    );
   }
 
   const portText = env.BOT_API_PORT?.trim() || '8080';
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new EnvError(`BOT_API_PORT=${portText} is not a port number (0–65535; 0 picks a free port).`);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535)
+    throw new EnvError(`BOT_API_PORT=${portText} is not a port number (0–65535; 0 picks a free port).`);
 
   const mode = env.BOT_MODE?.trim() || 'paper';
   if (mode !== 'paper' && mode !== 'live') throw new EnvError(`BOT_MODE=${mode} is not a mode; use paper or live.`);
@@ -74,18 +77,30 @@ export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } =
   }
 
   const token = env.BOT_API_TOKEN?.trim();
-  if (token !== undefined && token !== '' && token.length < 16) throw new EnvError('BOT_API_TOKEN is too short; use at least 16 characters (32 random bytes recommended).');
+  if (token !== undefined && token !== '' && token.length < 16)
+    throw new EnvError('BOT_API_TOKEN is too short; use at least 16 characters (32 random bytes recommended).');
   const readToken = env.BOT_API_READ_TOKEN?.trim();
-  if (readToken !== undefined && readToken !== '' && readToken.length < 16) throw new EnvError('BOT_API_READ_TOKEN is too short; use at least 16 characters.');
+  if (readToken !== undefined && readToken !== '' && readToken.length < 16)
+    throw new EnvError('BOT_API_READ_TOKEN is too short; use at least 16 characters.');
   if (token && readToken && token === readToken) throw new EnvError('BOT_API_READ_TOKEN must differ from BOT_API_TOKEN.');
   const liveLimits = parseLiveLimitsEnv(env, (m) => new EnvError(m));
 
   return {
-    dataDir, host, port: Number(portText), portFromEnv: !!env.BOT_API_PORT?.trim(), allowRemote,
-    controlToken: token || undefined, readToken: readToken || undefined,
-    mode, liveConfirmed: env.BOT_LIVE_CONFIRM === 'yes', market, replaySpeed: speed,
-    exchange: env.BOT_EXCHANGE?.trim() || 'binance', exchangeSandbox: env.BOT_EXCHANGE_SANDBOX === '1',
-    exchangeApiUrl: env.BOT_EXCHANGE_API_URL?.trim() || undefined, exchangeKeyFile: env.BOT_EXCHANGE_KEY_FILE?.trim() || undefined,
+    dataDir,
+    host,
+    port: Number(portText),
+    portFromEnv: !!env.BOT_API_PORT?.trim(),
+    allowRemote,
+    controlToken: token || undefined,
+    readToken: readToken || undefined,
+    mode,
+    liveConfirmed: env.BOT_LIVE_CONFIRM === 'yes',
+    market,
+    replaySpeed: speed,
+    exchange: env.BOT_EXCHANGE?.trim() || 'binance',
+    exchangeSandbox: env.BOT_EXCHANGE_SANDBOX === '1',
+    exchangeApiUrl: env.BOT_EXCHANGE_API_URL?.trim() || undefined,
+    exchangeKeyFile: env.BOT_EXCHANGE_KEY_FILE?.trim() || undefined,
     liveLimits,
   };
 }

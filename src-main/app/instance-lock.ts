@@ -30,7 +30,8 @@ export function acquireInstanceLock(dataDir: string): { release(): void } {
     try {
       db = lockDatabase(file);
     } catch (e) {
-      if (!isBusy(e)) throw new Error(`cannot use the lock file ${file}: ${(e as Error).message}; remove it if no BotDesk is running on ${dataDir}`);
+      if (!isBusy(e))
+        throw new Error(`cannot use the lock file ${file}: ${(e as Error).message}; remove it if no BotDesk is running on ${dataDir}`);
       if (attempt >= BUSY_ATTEMPTS) throw new InstanceLockError(alreadyRunning(dataDir, readLockOwner(dataDir, file)));
       sleepSync(20 + Math.random() * 60);
     }
@@ -109,7 +110,9 @@ function refuseWithoutWriteAccess(dataDir: string, file: string): never {
     probe?.close();
   }
   if (held) throw new InstanceLockError(alreadyRunning(dataDir, readLockOwner(dataDir, file)));
-  throw new InstanceLockError(`the lock file ${file} belongs to another user and user ${currentUser()} may not write it; run BotDesk as the user who owns ${dataDir}, or set BOT_DATA_DIR to another folder`);
+  throw new InstanceLockError(
+    `the lock file ${file} belongs to another user and user ${currentUser()} may not write it; run BotDesk as the user who owns ${dataDir}, or set BOT_DATA_DIR to another folder`,
+  );
 }
 
 /** SQLITE_BUSY from either driver: better-sqlite3 names the code, node:sqlite gives the number (5) */

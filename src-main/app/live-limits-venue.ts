@@ -35,13 +35,16 @@ export async function applyLiveLimits(o: {
     try {
       config.update({ patch, actor: 'startup', reason, openPositions: o.store.loadOpenPositions().length, now: Date.now() });
     } catch (e) {
-      throw new EnvError(`Live limits: ${reason}, but the config cannot follow: ${e instanceof ServiceError || e instanceof EngineError ? e.message : (e as Error).message}`);
+      throw new EnvError(
+        `Live limits: ${reason}, but the config cannot follow: ${e instanceof ServiceError || e instanceof EngineError ? e.message : (e as Error).message}`,
+      );
     }
   };
 
   for (const symbol of limits.markets) {
     const problem = o.checkSymbol(symbol);
-    if (problem) throw new EnvError(`${limits.source.markets}: ${symbol} cannot be traded (${problem}); remove it from the list or correct it.`);
+    if (problem)
+      throw new EnvError(`${limits.source.markets}: ${symbol} cannot be traded (${problem}); remove it from the list or correct it.`);
   }
   let feed = o.market.feed;
   const cfg = config.current.config;
@@ -49,31 +52,51 @@ export async function applyLiveLimits(o: {
   if (!markets.includes(cfg.symbol)) {
     const open = o.store.loadOpenPositions().length;
     if (open > 0) {
-      throw new EnvError(`This data directory has ${open} open ${cfg.symbol} position(s), but ${limits.source.markets} allows only ${markets.join(', ')}: add ${cfg.symbol} to the list, or close them first.`);
+      throw new EnvError(
+        `This data directory has ${open} open ${cfg.symbol} position(s), but ${limits.source.markets} allows only ${markets.join(', ')}: add ${cfg.symbol} to the list, or close them first.`,
+      );
     }
     const to = markets[0];
-    startup({ symbol: to }, `${cfg.symbol} is not among the markets live trading may use (${limits.source.markets}: ${markets.join(', ')})`);
+    startup(
+      { symbol: to },
+      `${cfg.symbol} is not among the markets live trading may use (${limits.source.markets}: ${markets.join(', ')})`,
+    );
     const next = await o.switchMarket(to, cfg.timeframe);
     feed.stop?.();
     feed = next.feed;
     // the rules object is shared with the trading adapter: rewritten in place, it follows
     Object.assign(o.market.rules, next.rules);
-    logger.warn(`live limits: the config's symbol ${cfg.symbol} is not in ${limits.source.markets} (${markets.join(', ')}); trading ${to} instead (config version ${config.current.version} by startup)`);
+    logger.warn(
+      `live limits: the config's symbol ${cfg.symbol} is not in ${limits.source.markets} (${markets.join(', ')}); trading ${to} instead (config version ${config.current.version} by startup)`,
+    );
   }
 
   const ceiling = limits.maxDailyLossPct;
   const loss = config.current.config.max_daily_loss_pct;
   if (!(loss > 0 && loss <= ceiling)) {
-    startup({ max_daily_loss_pct: ceiling }, `max_daily_loss_pct ${loss} is outside the live limit (above 0, at most ${ceiling}: ${limits.source.maxDailyLossPct})`);
-    logger.warn(`live limits: max_daily_loss_pct was ${loss}${loss === 0 ? ' (kill switch off)' : ''}; live trading keeps it above 0 and at most ${ceiling} (${limits.source.maxDailyLossPct}), so it is now ${ceiling} (config version ${config.current.version} by startup)`);
+    startup(
+      { max_daily_loss_pct: ceiling },
+      `max_daily_loss_pct ${loss} is outside the live limit (above 0, at most ${ceiling}: ${limits.source.maxDailyLossPct})`,
+    );
+    logger.warn(
+      `live limits: max_daily_loss_pct was ${loss}${loss === 0 ? ' (kill switch off)' : ''}; live trading keeps it above 0 and at most ${ceiling} (${limits.source.maxDailyLossPct}), so it is now ${ceiling} (config version ${config.current.version} by startup)`,
+    );
   }
 
-  config.addCheck((next) => (markets.includes(next.symbol) ? null : {
-    symbol: `live trading may use only ${markets.join(', ')} (${limits.source.markets}); the list is set where the exchange keys are (environment, or Settings in the desktop window), not over the API`,
-  }));
-  config.addCheck((next) => (next.max_daily_loss_pct > 0 && next.max_daily_loss_pct <= ceiling ? null : {
-    max_daily_loss_pct: `live trading keeps the kill switch on: above 0 and at most ${ceiling} (${limits.source.maxDailyLossPct}); the ceiling is set where the exchange keys are, not over the API`,
-  }));
+  config.addCheck((next) =>
+    markets.includes(next.symbol)
+      ? null
+      : {
+          symbol: `live trading may use only ${markets.join(', ')} (${limits.source.markets}); the list is set where the exchange keys are (environment, or Settings in the desktop window), not over the API`,
+        },
+  );
+  config.addCheck((next) =>
+    next.max_daily_loss_pct > 0 && next.max_daily_loss_pct <= ceiling
+      ? null
+      : {
+          max_daily_loss_pct: `live trading keeps the kill switch on: above 0 and at most ${ceiling} (${limits.source.maxDailyLossPct}); the ceiling is set where the exchange keys are, not over the API`,
+        },
+  );
 
   const rules = o.market.rules;
   const entryLimit: EntryLimit = (amount, price) => {
@@ -85,7 +108,9 @@ export async function applyLiveLimits(o: {
     return why;
   };
   if (limits.markets.length || limits.maxOrder !== null) {
-    logger.info(`live limits: markets ${markets.join(', ')}; max_daily_loss_pct at most ${ceiling}; max order ${limits.maxOrder === null ? 'none' : `${limits.maxOrder} ${rules.quote}`}`);
+    logger.info(
+      `live limits: markets ${markets.join(', ')}; max_daily_loss_pct at most ${ceiling}; max order ${limits.maxOrder === null ? 'none' : `${limits.maxOrder} ${rules.quote}`}`,
+    );
   }
   return { markets, feed, entryLimit };
 }

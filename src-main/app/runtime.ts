@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { DESK_OPERATIONS, ServiceError, type DeskOperationHandlers, type LogRecord, type OperationHandlers, type OperationName } from '../../src-shared/contract';
+import {
+  DESK_OPERATIONS,
+  ServiceError,
+  type DeskOperationHandlers,
+  type LogRecord,
+  type OperationHandlers,
+  type OperationName,
+} from '../../src-shared/contract';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
 import { createLogger, type Logger, type RestorableLogger } from '../engine/log/logger';
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -103,19 +110,45 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     const config = new ConfigManager(store, Date.now());
     const market = opts.market ?? { kind: 'replay', path: sampleCandlesPath() };
     const v = await openVenue({
-      mode, market, exchange: opts.exchange ?? { id: 'binance', sandbox: false }, credentials: opts.credentials, live: opts.live, liveLimits: opts.liveLimits, config, store, logger,
+      mode,
+      market,
+      exchange: opts.exchange ?? { id: 'binance', sandbox: false },
+      credentials: opts.credentials,
+      live: opts.live,
+      liveLimits: opts.liveLimits,
+      config,
+      store,
+      logger,
     });
     stopFeed = v.close;
     // a live feed hands over candles as they close: the loop just looks for the next one a few times a second
-    const speed = market.kind === 'live' ? LIVE_LOOP_CHECKS_PER_S : opts.replaySpeed ?? 1;
+    const speed = market.kind === 'live' ? LIVE_LOOP_CHECKS_PER_S : (opts.replaySpeed ?? 1);
     const bot = new Bot({
-      store, config, exchange: v.exchange, rules: v.rules, feed: v.feed, events, logger, mode, speed,
-      marketSource: v.marketSource, switchMarket: v.switchMarket, entryLimit: v.entryLimit, accountReadEveryMs: opts.live?.accountReadEveryMs,
+      store,
+      config,
+      exchange: v.exchange,
+      rules: v.rules,
+      feed: v.feed,
+      events,
+      logger,
+      mode,
+      speed,
+      marketSource: v.marketSource,
+      switchMarket: v.switchMarket,
+      entryLimit: v.entryLimit,
+      accountReadEveryMs: opts.live?.accountReadEveryMs,
     });
     await bot.init();
     const audit: Audit = createAudit({ store, logger });
     const botHandlers = createOperationHandlers({ bot, config, store, logger, events });
-    const fleet = new FleetManager({ dataDir: opts.dataDir, handlers: botHandlers, events, logger, vault: opts.fleet?.vault, probeEveryMs: opts.fleet?.probeEveryMs });
+    const fleet = new FleetManager({
+      dataDir: opts.dataDir,
+      handlers: botHandlers,
+      events,
+      logger,
+      vault: opts.fleet?.vault,
+      probeEveryMs: opts.fleet?.probeEveryMs,
+    });
     const handlers: OperationHandlers = {
       ...botHandlers,
       ...(opts.deskHandlers?.(audit) ?? deskUnavailable()),
@@ -126,19 +159,26 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     // a logger that counts its records lets the log tail be reused too
     if (logger.written !== undefined) answerVersions.getLogs = () => logger.written as number;
     return {
-      handlers, answerVersions, events, logger, bot, store, fleet,
+      handlers,
+      answerVersions,
+      events,
+      logger,
+      bot,
+      store,
+      fleet,
       flushLogs: () => {
         if (!closing) writeLogs();
       },
-      close: () => (closing ??= (async () => {
-        fleet.close();
-        stopFeed();
-        await bot.close();
-        clearInterval(flushLogs);
-        writeLogs();
-        store.close();
-        lock.release();
-      })()),
+      close: () =>
+        (closing ??= (async () => {
+          fleet.close();
+          stopFeed();
+          await bot.close();
+          clearInterval(flushLogs);
+          writeLogs();
+          store.close();
+          lock.release();
+        })()),
     };
   } catch (e) {
     // a start refused after the log flush began (a bad live limit, an exchange that will not open) must not leave

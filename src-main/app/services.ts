@@ -59,23 +59,48 @@ export async function startServices(o: {
   // BOT_LIVE_* where set, else the limits saved in the desktop Settings; read once, at start
   const liveLimits = resolveLiveLimits(env.liveLimits, settings.get().live_limits);
   const runtime = await createBotRuntime({
-    dataDir: env.dataDir, mode: env.mode, market: env.market, replaySpeed: env.replaySpeed, logger, credentials, liveLimits,
+    dataDir: env.dataDir,
+    mode: env.mode,
+    market: env.market,
+    replaySpeed: env.replaySpeed,
+    logger,
+    credentials,
+    liveLimits,
     exchange: { id: env.exchange, sandbox: env.exchangeSandbox, apiUrl: env.exchangeApiUrl },
     fleet: { vault: new FileTokenVault(env.dataDir, o.tokenCipher) },
-    deskHandlers: (audit) => createDeskHandlers({
-      dataDir: env.dataDir, host: env.host, auth, settings, logger,
-      controlTokenFromEnv: env.controlToken !== undefined, readTokenFromEnv: env.readToken !== undefined,
-      portFromEnv: env.portFromEnv ? env.port : null, listeningPort: () => listening,
-      applyLaunchAtLogin: o.applyLaunchAtLogin,
-      keys: { secrets: o.secrets ?? null, keyFile: env.exchangeKeyFile, exchange: env.exchange },
-      liveLimits: { inForce: liveLimits, fromEnv: env.liveLimits },
-    }, audit),
+    deskHandlers: (audit) =>
+      createDeskHandlers(
+        {
+          dataDir: env.dataDir,
+          host: env.host,
+          auth,
+          settings,
+          logger,
+          controlTokenFromEnv: env.controlToken !== undefined,
+          readTokenFromEnv: env.readToken !== undefined,
+          portFromEnv: env.portFromEnv ? env.port : null,
+          listeningPort: () => listening,
+          applyLaunchAtLogin: o.applyLaunchAtLogin,
+          keys: { secrets: o.secrets ?? null, keyFile: env.exchangeKeyFile, exchange: env.exchange },
+          liveLimits: { inForce: liveLimits, fromEnv: env.liveLimits },
+        },
+        audit,
+      ),
   });
   let api: ApiServer;
   try {
     api = await createApiServer({
-      handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, fleetEvents: runtime.fleet.events, logger, controlToken, auth,
-      host: env.host, port, allowRemote: env.allowRemote, staticDir: o.staticDir,
+      handlers: runtime.handlers,
+      answerVersions: runtime.answerVersions,
+      events: runtime.events,
+      fleetEvents: runtime.fleet.events,
+      logger,
+      controlToken,
+      auth,
+      host: env.host,
+      port,
+      allowRemote: env.allowRemote,
+      staticDir: o.staticDir,
     });
   } catch (e) {
     await runtime.close();
@@ -108,7 +133,11 @@ export function liveCredentials(env: AppEnv, secrets: SecretStore | undefined): 
   } catch (e) {
     throw new EnvError(`The exchange keys stored in the keychain cannot be read: ${(e as Error).message}.`);
   }
-  if (!stored) throw new EnvError('BOT_MODE=live needs exchange keys: save them in Settings (paper mode first), or set BOT_EXCHANGE_KEY_FILE.');
-  if (stored.exchange !== env.exchange) throw new EnvError(`The stored exchange keys are for ${stored.exchange}, but BOT_EXCHANGE is ${env.exchange}; save keys for ${env.exchange} in Settings.`);
+  if (!stored)
+    throw new EnvError('BOT_MODE=live needs exchange keys: save them in Settings (paper mode first), or set BOT_EXCHANGE_KEY_FILE.');
+  if (stored.exchange !== env.exchange)
+    throw new EnvError(
+      `The stored exchange keys are for ${stored.exchange}, but BOT_EXCHANGE is ${env.exchange}; save keys for ${env.exchange} in Settings.`,
+    );
   return { apiKey: stored.apiKey, secret: stored.secret };
 }

@@ -37,26 +37,27 @@ export interface ShutdownOptions {
 /** Returns the function to call on every quit request; only the first one does anything. */
 export function createShutdown(o: ShutdownOptions): () => Promise<void> {
   let running: Promise<void> | null = null;
-  return () => (running ??= (async () => {
-    let exited = false;
-    const exit = (code: number) => {
-      if (exited) return;
-      exited = true;
-      clearTimeout(force);
-      o.exit(code);
-    };
-    const forceAfterMs = o.forceAfterMs ?? 5000;
-    const force = setTimeout(() => {
-      o.warn?.(`shutdown took longer than ${forceAfterMs / 1000} s; leaving anyway`);
-      exit(1);
-    }, forceAfterMs);
-    try {
-      const services = await o.services().catch(() => null);
-      await services?.close(o.onStep);
-      exit(0);
-    } catch (e) {
-      o.warn?.(`shutdown failed: ${(e as Error).message}`);
-      exit(1);
-    }
-  })());
+  return () =>
+    (running ??= (async () => {
+      let exited = false;
+      const exit = (code: number) => {
+        if (exited) return;
+        exited = true;
+        clearTimeout(force);
+        o.exit(code);
+      };
+      const forceAfterMs = o.forceAfterMs ?? 5000;
+      const force = setTimeout(() => {
+        o.warn?.(`shutdown took longer than ${forceAfterMs / 1000} s; leaving anyway`);
+        exit(1);
+      }, forceAfterMs);
+      try {
+        const services = await o.services().catch(() => null);
+        await services?.close(o.onStep);
+        exit(0);
+      } catch (e) {
+        o.warn?.(`shutdown failed: ${(e as Error).message}`);
+        exit(1);
+      }
+    })());
 }

@@ -17,10 +17,7 @@ import { EnvError } from '../operations/env-error';
 import { resolveLiveLimits, type LiveLimits } from '../operations/live-limits';
 import { applyLiveLimits, type EntryLimit } from './live-limits-venue';
 
-export type MarketSpec =
-  | { kind: 'replay'; path: string }
-  | { kind: 'synthetic'; seed: number }
-  | { kind: 'live' };
+export type MarketSpec = { kind: 'replay'; path: string } | { kind: 'synthetic'; seed: number } | { kind: 'live' };
 
 /** binance's MAX_NUM_ALGO_ORDERS filter: stop and take-profit orders resting per market */
 const BINANCE_STOP_ORDERS = 5;
@@ -67,8 +64,13 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
   }
   const { openLiveMarket } = await import('../engine/adapters/ccxt/live-market');
   const live = await openLiveMarket({
-    spec: o.exchange, credentials: o.mode === 'live' ? o.credentials : undefined, symbol: cfg.symbol, timeframe: cfg.timeframe,
-    logger: o.logger, warmup: WARMUP_CANDLES, ...o.live,
+    spec: o.exchange,
+    credentials: o.mode === 'live' ? o.credentials : undefined,
+    symbol: cfg.symbol,
+    timeframe: cfg.timeframe,
+    logger: o.logger,
+    warmup: WARMUP_CANDLES,
+    ...o.live,
   });
   const marketSource = { exchange: live.exchangeId, sandbox: o.exchange.sandbox };
   // a symbol the exchange does not list (or lists inactive) is a 400 on the config change, before anything moves
@@ -83,22 +85,38 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
   let feed: MarketFeed = live.feed;
   if (live.exchangeId === 'binance') {
     // binance rests at most 5 stop orders per market (an OCO's stop counts): a sixth position could not be protected
-    o.config.addCheck((next) => (next.max_positions > BINANCE_STOP_ORDERS
-      ? { max_positions: `binance allows ${BINANCE_STOP_ORDERS} stop orders per market, so live trading keeps max_positions at ${BINANCE_STOP_ORDERS} or below` }
-      : null));
+    o.config.addCheck((next) =>
+      next.max_positions > BINANCE_STOP_ORDERS
+        ? {
+            max_positions: `binance allows ${BINANCE_STOP_ORDERS} stop orders per market, so live trading keeps max_positions at ${BINANCE_STOP_ORDERS} or below`,
+          }
+        : null,
+    );
   }
   try {
     if (live.exchangeId === 'binance' && cfg.max_positions > BINANCE_STOP_ORDERS) {
-      throw new EnvError(`max_positions is ${cfg.max_positions} but binance allows ${BINANCE_STOP_ORDERS} stop orders per market; lower it (PUT /bot/config in paper mode) before trading live.`);
+      throw new EnvError(
+        `max_positions is ${cfg.max_positions} but binance allows ${BINANCE_STOP_ORDERS} stop orders per market; lower it (PUT /bot/config in paper mode) before trading live.`,
+      );
     }
     const market = { feed: live.feed as MarketFeed, rules: live.rules };
     const limited = await applyLiveLimits({
-      limits: o.liveLimits ?? resolveLiveLimits(), config: o.config, store: o.store, logger: o.logger,
-      checkSymbol: live.checkSymbol, market, switchMarket,
+      limits: o.liveLimits ?? resolveLiveLimits(),
+      config: o.config,
+      store: o.store,
+      logger: o.logger,
+      checkSymbol: live.checkSymbol,
+      market,
+      switchMarket,
     });
     feed = limited.feed;
     return {
-      feed, rules: live.rules, exchange: trading, marketSource, switchMarket, entryLimit: limited.entryLimit,
+      feed,
+      rules: live.rules,
+      exchange: trading,
+      marketSource,
+      switchMarket,
+      entryLimit: limited.entryLimit,
       close: () => {
         feed.stop?.();
         trading.close();
@@ -114,7 +132,13 @@ export async function openVenue(o: VenueOptions): Promise<TradingVenue> {
 function paperVenue(feed: MarketFeed, rules: MarketRules, o: VenueOptions): TradingVenue {
   const cfg = o.config.current.config;
   // a fresh paper account holds the config's paper_balance of the quote; a saved one is loaded from the journal
-  const exchange = new PaperExchange({ rules, startingQuote: cfg.paper_balance, feePct: cfg.fee_pct, slippagePct: cfg.slippage_pct, journal: o.store.paperJournal() });
+  const exchange = new PaperExchange({
+    rules,
+    startingQuote: cfg.paper_balance,
+    feePct: cfg.fee_pct,
+    slippagePct: cfg.slippage_pct,
+    journal: o.store.paperJournal(),
+  });
   return { feed, rules, exchange, close: () => feed.stop?.() };
 }
 
@@ -131,10 +155,14 @@ function recordedFeed(o: VenueOptions, market: Exclude<MarketSpec, { kind: 'live
   if (named && (named.symbol !== symbol || named.timeframe !== timeframe)) {
     const openPositions = o.store.loadOpenPositions().length;
     if (openPositions > 0) {
-      throw new Error(`${basename(market.path)} holds ${named.symbol} ${named.timeframe} candles but this data directory has ${openPositions} open ${symbol} position(s); close them first or use another BOT_DATA_DIR`);
+      throw new Error(
+        `${basename(market.path)} holds ${named.symbol} ${named.timeframe} candles but this data directory has ${openPositions} open ${symbol} position(s); close them first or use another BOT_DATA_DIR`,
+      );
     }
     config.update({ patch: named, actor: 'startup', reason: `replay file ${basename(market.path)}`, openPositions, now: Date.now() });
-    o.logger.info(`replaying ${basename(market.path)}: symbol ${named.symbol} and timeframe ${named.timeframe} come from the file name (the config said ${symbol} ${timeframe})`);
+    o.logger.info(
+      `replaying ${basename(market.path)}: symbol ${named.symbol} and timeframe ${named.timeframe} come from the file name (the config said ${symbol} ${timeframe})`,
+    );
   }
   return new ReplayFeed(series, `replay of ${market.path}`);
 }

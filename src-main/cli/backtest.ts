@@ -18,7 +18,15 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let args;
   try {
-    args = parseArgs({ options: { candles: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } }, strict: true });
+    args = parseArgs({
+      options: {
+        candles: { type: 'string' },
+        config: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
   } catch (e) {
     fail(`${(e as Error).message}\n${USAGE}`);
   }
@@ -34,7 +42,9 @@ async function main(): Promise<void> {
     const named = marketFromFileName(args.values.candles, series);
     const market = named ?? { symbol: config.symbol, timeframe: detectTimeframe(series) ?? config.timeframe };
     if (market.symbol !== config.symbol || market.timeframe !== config.timeframe) {
-      process.stderr.write(`backtest: the file holds ${market.symbol} ${market.timeframe} candles; using that instead of the config's ${config.symbol} ${config.timeframe}\n`);
+      process.stderr.write(
+        `backtest: the file holds ${market.symbol} ${market.timeframe} candles; using that instead of the config's ${config.symbol} ${config.timeframe}\n`,
+      );
       config = { ...config, ...market };
     }
     const started = process.hrtime.bigint();

@@ -1,8 +1,5 @@
 import { createServer } from 'node:net';
-import {
-  ServiceError,
-  type DeskOperationHandlers, type Settings, type SettingsPatch, type SettingsView,
-} from '../../src-shared/contract';
+import { ServiceError, type DeskOperationHandlers, type Settings, type SettingsPatch, type SettingsView } from '../../src-shared/contract';
 import type { Logger } from '../engine/log/logger';
 import type { TokenAuth } from '../server/token-auth';
 import { generateToken, writeControlToken, writeReadToken } from '../server/token-store';
@@ -50,7 +47,11 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       },
       warning: d.settings.warning,
       live_limits: {
-        in_force: { markets: d.liveLimits.inForce.markets, max_daily_loss_pct: d.liveLimits.inForce.maxDailyLossPct, max_order: d.liveLimits.inForce.maxOrder },
+        in_force: {
+          markets: d.liveLimits.inForce.markets,
+          max_daily_loss_pct: d.liveLimits.inForce.maxDailyLossPct,
+          max_order: d.liveLimits.inForce.maxOrder,
+        },
         from_env: liveLimitsFromEnvNames(d.liveLimits.fromEnv),
       },
     };
@@ -58,14 +59,18 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
 
   const newToken = (chosen: string | undefined, mustDifferFrom: string | null): string => {
     const token = chosen ?? generateToken();
-    if (mustDifferFrom !== null && token === mustDifferFrom) throw new ServiceError(400, 'Invalid request body: token.', { token: 'must differ from the other token' });
+    if (mustDifferFrom !== null && token === mustDifferFrom)
+      throw new ServiceError(400, 'Invalid request body: token.', { token: 'must differ from the other token' });
     return token;
   };
 
   return {
     rotateToken: (input, caller) => {
       if (d.controlTokenFromEnv) {
-        throw new ServiceError(409, 'The control token comes from BOT_API_TOKEN, so it cannot be rotated here: change BOT_API_TOKEN and restart the bot.');
+        throw new ServiceError(
+          409,
+          'The control token comes from BOT_API_TOKEN, so it cannot be rotated here: change BOT_API_TOKEN and restart the bot.',
+        );
       }
       const token = newToken(input.body?.token, null);
       if (token === d.auth.currentControlToken || d.auth.verify(token)?.scope === 'read') {
@@ -79,7 +84,11 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       return { success: true as const, token };
     },
     setReadToken: (input, caller) => {
-      if (d.readTokenFromEnv) throw new ServiceError(409, 'The read-only token comes from BOT_API_READ_TOKEN, so it cannot be changed here: change or unset that variable and restart.');
+      if (d.readTokenFromEnv)
+        throw new ServiceError(
+          409,
+          'The read-only token comes from BOT_API_READ_TOKEN, so it cannot be changed here: change or unset that variable and restart.',
+        );
       const token = newToken(input.body?.token, d.auth.currentControlToken);
       d.logger.addSecret(token);
       written(() => writeReadToken(d.dataDir, token), 'read-only token');
@@ -89,7 +98,11 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       return { success: true as const, token };
     },
     removeReadToken: (_input, caller) => {
-      if (d.readTokenFromEnv) throw new ServiceError(409, 'The read-only token comes from BOT_API_READ_TOKEN, so it cannot be removed here: unset that variable and restart.');
+      if (d.readTokenFromEnv)
+        throw new ServiceError(
+          409,
+          'The read-only token comes from BOT_API_READ_TOKEN, so it cannot be removed here: unset that variable and restart.',
+        );
       const removed = d.auth.hasReadToken;
       written(() => writeReadToken(d.dataDir, null), 'read-only token');
       d.auth.replaceRead(null);
@@ -112,7 +125,10 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
         // the login item changed but the file could not be written: put the login item back
         if (loginItemChanged && d.applyLaunchAtLogin) applyLoginItem(d.settings.get().launch_at_login);
         if (e instanceof ServiceError) throw e;
-        throw new ServiceError(409, `The settings could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed.`);
+        throw new ServiceError(
+          409,
+          `The settings could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed.`,
+        );
       }
       audit('update_settings', caller, { fields: Object.keys(patch) });
       return { success: true as const, settings: view() };
@@ -122,7 +138,10 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       try {
         await d.settings.update({ live_limits: input.body });
       } catch (e) {
-        throw new ServiceError(409, `The live limits could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed.`);
+        throw new ServiceError(
+          409,
+          `The live limits could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was changed.`,
+        );
       }
       const saved = d.settings.get().live_limits;
       audit('update_live_limits', caller, { fields: Object.keys(input.body), ...saved });
@@ -136,7 +155,10 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
     try {
       write();
     } catch (e) {
-      throw new ServiceError(409, `The ${what} file in ${d.dataDir} could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the current token stays in force.`);
+      throw new ServiceError(
+        409,
+        `The ${what} file in ${d.dataDir} could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the current token stays in force.`,
+      );
     }
   }
 
@@ -144,7 +166,11 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
     try {
       d.applyLaunchAtLogin?.(on);
     } catch (e) {
-      throw new ServiceError(409, `The system refused to ${on ? 'add BotDesk to' : 'remove BotDesk from'} the login items (${(e as Error).message}); nothing was saved.`, { launch_at_login: 'refused by the system' });
+      throw new ServiceError(
+        409,
+        `The system refused to ${on ? 'add BotDesk to' : 'remove BotDesk from'} the login items (${(e as Error).message}); nothing was saved.`,
+        { launch_at_login: 'refused by the system' },
+      );
     }
   }
 
@@ -161,9 +187,13 @@ export function portProblem(host: string, port: number): Promise<string | null> 
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', (e: NodeJS.ErrnoException) => {
-      resolve(e.code === 'EADDRINUSE' ? `port ${port} is in use by another program`
-        : e.code === 'EACCES' ? `this user may not listen on port ${port}`
-        : `port ${port} cannot be used (${e.code ?? e.message})`);
+      resolve(
+        e.code === 'EADDRINUSE'
+          ? `port ${port} is in use by another program`
+          : e.code === 'EACCES'
+            ? `this user may not listen on port ${port}`
+            : `port ${port} cannot be used (${e.code ?? e.message})`,
+      );
     });
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(null)));
   });

@@ -15,7 +15,8 @@ export interface ExchangeKeySource {
   exchange: string;
 }
 
-const HEADLESS_NOTE = 'This server has no keychain: exchange keys come from BOT_EXCHANGE_KEY_FILE (a file with mode 0600) here; keys are saved in the app only by the desktop app.';
+const HEADLESS_NOTE =
+  'This server has no keychain: exchange keys come from BOT_EXCHANGE_KEY_FILE (a file with mode 0600) here; keys are saved in the app only by the desktop app.';
 
 type KeyHandlers = Pick<DeskOperationHandlers, 'getExchangeKeys' | 'saveExchangeKeys' | 'deleteExchangeKeys'>;
 
@@ -30,10 +31,24 @@ export function createExchangeKeyHandlers(src: ExchangeKeySource, logger: Logger
     if (!src.keyFile) return { stored: false, exchange: null, key_last4: null, protection: 'file', editable: false, note: HEADLESS_NOTE };
     try {
       const k = readExchangeKeys(src.keyFile);
-      return { stored: true, exchange: src.exchange, key_last4: k.apiKey.slice(-4), protection: 'file', editable: false, note: HEADLESS_NOTE };
+      return {
+        stored: true,
+        exchange: src.exchange,
+        key_last4: k.apiKey.slice(-4),
+        protection: 'file',
+        editable: false,
+        note: HEADLESS_NOTE,
+      };
     } catch (e) {
       // the reason names the file and its mode, never the keys
-      return { stored: false, exchange: null, key_last4: null, protection: 'file', editable: false, note: `${HEADLESS_NOTE} ${(e as Error).message}` };
+      return {
+        stored: false,
+        exchange: null,
+        key_last4: null,
+        protection: 'file',
+        editable: false,
+        note: `${HEADLESS_NOTE} ${(e as Error).message}`,
+      };
     }
   };
 
@@ -50,13 +65,21 @@ export function createExchangeKeyHandlers(src: ExchangeKeySource, logger: Logger
     }
     const notes = [
       unavailable ? `The system keychain is not available: ${unavailable}` : null,
-      protection === 'basic_text' ? 'No system keyring was found: keys saved here are encrypted with a key built into Electron, not one only you hold.' : null,
+      protection === 'basic_text'
+        ? 'No system keyring was found: keys saved here are encrypted with a key built into Electron, not one only you hold.'
+        : null,
       problem,
-      src.keyFile ? 'BOT_EXCHANGE_KEY_FILE is set: live trading uses that file, not the keys stored here.' : 'Live trading uses the keys stored here.',
+      src.keyFile
+        ? 'BOT_EXCHANGE_KEY_FILE is set: live trading uses that file, not the keys stored here.'
+        : 'Live trading uses the keys stored here.',
     ].filter(Boolean);
     return {
-      stored: summary !== null, exchange: summary?.exchange ?? null, key_last4: summary?.key_last4 ?? null,
-      protection, editable: true, note: notes.join(' '),
+      stored: summary !== null,
+      exchange: summary?.exchange ?? null,
+      key_last4: summary?.key_last4 ?? null,
+      protection,
+      editable: true,
+      note: notes.join(' '),
     };
   };
 
@@ -76,8 +99,11 @@ export function createExchangeKeyHandlers(src: ExchangeKeySource, logger: Logger
       const unavailable = store.cipher.unavailable();
       if (unavailable) throw new ServiceError(409, `The system keychain is not available (${unavailable}); nothing was saved.`);
       if (store.cipher.protection() === 'basic_text' && confirm_plaintext !== true) {
-        throw new ServiceError(409, 'No system keyring was found (safeStorage uses basic_text): the keys would be encrypted with a key built into Electron, which anyone who can read your files can undo. Confirm to store them anyway (confirm_plaintext: true), or set up a keyring (GNOME Keyring, KWallet) and restart.',
-          { confirm_plaintext: 'required without a system keyring' });
+        throw new ServiceError(
+          409,
+          'No system keyring was found (safeStorage uses basic_text): the keys would be encrypted with a key built into Electron, which anyone who can read your files can undo. Confirm to store them anyway (confirm_plaintext: true), or set up a keyring (GNOME Keyring, KWallet) and restart.',
+          { confirm_plaintext: 'required without a system keyring' },
+        );
       }
       const exchange = input.body.exchange ?? src.exchange;
       try {
@@ -97,4 +123,3 @@ export function createExchangeKeyHandlers(src: ExchangeKeySource, logger: Logger
     },
   };
 }
-

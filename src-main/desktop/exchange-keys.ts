@@ -7,7 +7,10 @@ import { EnvError } from '../operations/env-error';
  * of the machine cannot trade with it. Anything else is one line at start, and the key never appears in it.
  */
 export function readExchangeKeys(path: string | undefined): ExchangeCredentials {
-  if (!path) throw new EnvError('BOT_MODE=live needs exchange keys: set BOT_EXCHANGE_KEY_FILE to a file holding {"apiKey": "...", "secret": "..."} (mode 0600). Keys are never taken from the command line.');
+  if (!path)
+    throw new EnvError(
+      'BOT_MODE=live needs exchange keys: set BOT_EXCHANGE_KEY_FILE to a file holding {"apiKey": "...", "secret": "..."} (mode 0600). Keys are never taken from the command line.',
+    );
   let mode: number;
   try {
     mode = statSync(path).mode & 0o777;
@@ -15,7 +18,9 @@ export function readExchangeKeys(path: string | undefined): ExchangeCredentials 
     throw new EnvError(`BOT_EXCHANGE_KEY_FILE=${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw new EnvError(`BOT_EXCHANGE_KEY_FILE=${path} is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run "chmod 600 ${path}" first.`);
+    throw new EnvError(
+      `BOT_EXCHANGE_KEY_FILE=${path} is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run "chmod 600 ${path}" first.`,
+    );
   }
   let json: unknown;
   try {

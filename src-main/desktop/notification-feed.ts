@@ -32,10 +32,13 @@ export function startNotificationFeed(o: NotificationFeedOptions): () => void {
     summaryTimer = null;
     const due = o.rules.dueAt;
     if (due === null || stopped) return;
-    summaryTimer = setTimeout(() => {
-      summaryTimer = null;
-      if (!stopped) show(o.rules.flush(now()));
-    }, Math.max(0, due - now()));
+    summaryTimer = setTimeout(
+      () => {
+        summaryTimer = null;
+        if (!stopped) show(o.rules.flush(now()));
+      },
+      Math.max(0, due - now()),
+    );
     summaryTimer.unref?.();
   };
 

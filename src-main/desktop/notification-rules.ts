@@ -8,7 +8,15 @@
  * One cause is told once: a self-pause announced by an error event gives the self-pause notification, not both, and a
  * lost connection that paused the bot gives the connection notification saying so.
  */
-import { CONNECTION_LOG_FIELD, LOCAL_BOT_ID, type BotEvent, type EventData, type ExitReason, type FleetAlert, type Status } from '../../src-shared/contract';
+import {
+  CONNECTION_LOG_FIELD,
+  LOCAL_BOT_ID,
+  type BotEvent,
+  type EventData,
+  type ExitReason,
+  type FleetAlert,
+  type Status,
+} from '../../src-shared/contract';
 import { BurstLimiter } from './burst-limiter';
 import { quoteOf, signedQuote } from './money-text';
 import { becameSelfPaused } from '../../src-shared/pause-reasons';
@@ -48,7 +56,11 @@ const BODY_MAX = 240;
 const clip = (text: string): string => (text.length <= BODY_MAX ? text : `${text.slice(0, BODY_MAX - 1)}…`);
 
 const EXIT_WORDS: Record<ExitReason, string> = {
-  stop_loss: 'stop-loss', take_profit: 'take-profit', signal: 'exit signal', manual: 'closed by hand', close_all: 'close all',
+  stop_loss: 'stop-loss',
+  take_profit: 'take-profit',
+  signal: 'exit signal',
+  manual: 'closed by hand',
+  close_all: 'close all',
 };
 
 const ERROR_TITLES: Record<string, string> = {
@@ -93,7 +105,12 @@ function tradeSummary(held: TradeItem[], windowMs: number): DesktopNotification 
   const parts = [];
   if (closed.length) {
     const quote = quoteOf(closed[0].symbol);
-    parts.push(`${closed.length} closed, ${signedQuote(closed.reduce((s, t) => s + t.pnl, 0), quote)} in all`);
+    parts.push(
+      `${closed.length} closed, ${signedQuote(
+        closed.reduce((s, t) => s + t.pnl, 0),
+        quote,
+      )} in all`,
+    );
   }
   if (opened) parts.push(`${opened} opened`);
   return { kind: 'trades', title: `${held.length} more trade notices in the last ${minutes(windowMs)}`, body: parts.join('; ') };
@@ -170,12 +187,17 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
           if (on.connection) out.push({ kind: 'connection', title: 'Exchange connection is back', body: clip(sentence(logMessage(e))) });
         } else if (e.type === 'status_change') {
           if (becameSelfPaused(last, e.data) && on.self_pause && !(lostNow && on.connection)) {
-            out.push({ kind: 'self_pause', title: 'BotDesk paused itself', body: clip(`${e.data.paused_reason}. No new entries; open positions are still managed.`) });
+            out.push({
+              kind: 'self_pause',
+              title: 'BotDesk paused itself',
+              body: clip(`${e.data.paused_reason}. No new entries; open positions are still managed.`),
+            });
           }
           last = e.data;
         } else if (e.type === 'error') {
           if (!on.errors || (pauseTold && pauseReasons.has(e.data.message))) continue;
-          if (errors.admit(e.data, now)) out.push({ kind: 'errors', title: ERROR_TITLES[e.data.code] ?? 'BotDesk error', body: clip(e.data.message) });
+          if (errors.admit(e.data, now))
+            out.push({ kind: 'errors', title: ERROR_TITLES[e.data.code] ?? 'BotDesk error', body: clip(e.data.message) });
         } else if (e.type === 'trade' || (e.type === 'position' && e.data.status === 'open')) {
           if (!on.trades) continue;
           const item: TradeItem = e.type === 'trade' ? { closed: e.data } : { opened: e.data as EventData<'position'> };
@@ -188,7 +210,11 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
 }
 
 const FLEET_ALERT_SWITCH: Record<FleetAlert['kind'], NotificationKind> = {
-  disconnected: 'connection', reconnected: 'connection', unauthorised: 'errors', paused: 'self_pause', error: 'errors',
+  disconnected: 'connection',
+  reconnected: 'connection',
+  unauthorised: 'errors',
+  paused: 'self_pause',
+  error: 'errors',
 };
 
 /**

@@ -58,7 +58,10 @@ const PlainSchema = z.object({ apiKey: z.string(), secret: z.string() });
 export class FileSecretStore implements SecretStore {
   readonly file: string;
 
-  constructor(dataDir: string, readonly cipher: KeyCipher) {
+  constructor(
+    dataDir: string,
+    readonly cipher: KeyCipher,
+  ) {
     this.file = join(dataDir, EXCHANGE_KEYS_FILE);
   }
 

@@ -89,7 +89,10 @@ export function readSettingsFile(file: string): { settings: Settings; warning: s
     return { settings: defaults, warning: `${file} could not be read (${why}); using the default settings until they are saved again.` };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { settings: defaults, warning: `${file} does not hold a settings object; using the default settings until they are saved again.` };
+    return {
+      settings: defaults,
+      warning: `${file} does not hold a settings object; using the default settings until they are saved again.`,
+    };
   }
   const settings = defaults as Record<string, unknown>;
   const bad: string[] = [];
@@ -103,6 +106,8 @@ export function readSettingsFile(file: string): { settings: Settings; warning: s
     if (!r.success) bad.push(key);
     else settings[key] = nested ? { ...DEFAULT_SETTINGS[key], ...(r.data as object) } : r.data;
   }
-  const warning = bad.length ? `${file} has invalid ${bad.join(', ')}; the default is used for ${bad.length > 1 ? 'them' : 'it'} until the settings are saved again.` : null;
+  const warning = bad.length
+    ? `${file} has invalid ${bad.join(', ')}; the default is used for ${bad.length > 1 ? 'them' : 'it'} until the settings are saved again.`
+    : null;
   return { settings: settings as Settings, warning };
 }

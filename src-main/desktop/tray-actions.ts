@@ -8,7 +8,11 @@ import { invokeOperation } from '../operations/invoke-operation';
 import type { TrayActionId, TrayConfirmation, TrayMenuItem } from './tray-model';
 
 const BOT_OPERATIONS = {
-  start: 'startBot', stop: 'stopBot', pause: 'pauseBot', resume: 'resumeBot', close_all: 'closeAll',
+  start: 'startBot',
+  stop: 'stopBot',
+  pause: 'pauseBot',
+  resume: 'resumeBot',
+  close_all: 'closeAll',
 } as const satisfies Partial<Record<TrayActionId, OperationName>>;
 
 export interface TrayActionDeps {

@@ -62,7 +62,9 @@ export function trayView({ status }: TrayFacts): TrayView {
   const selfPaused = status.state === 'paused' && isSelfPauseReason(status.paused_reason);
   const attention = status.attention.length;
   const icon: TrayIconState = selfPaused || attention > 0 ? 'alert' : status.state;
-  const stateLine = selfPaused ? `Paused by itself: ${clip(status.paused_reason as string, REASON_MAX)}` : `State: ${STATE_WORD[status.state]}`;
+  const stateLine = selfPaused
+    ? `Paused by itself: ${clip(status.paused_reason as string, REASON_MAX)}`
+    : `State: ${STATE_WORD[status.state]}`;
 
   const tooltipParts = ['BotDesk', mode.label, status.symbol, selfPaused ? 'paused by itself' : STATE_WORD[status.state], `today ${today}`];
   if (attention > 0) tooltipParts.push('needs attention');
@@ -84,8 +86,12 @@ export function trayView({ status }: TrayFacts): TrayView {
     action('start', 'Start', stopped),
     status.state === 'paused' ? action('resume', 'Resume entries', true) : action('pause', 'Pause entries', status.state === 'running'),
     action('stop', 'Stop', !stopped),
-    action('close_all', status.open_positions > 0 ? `Close all positions (${status.open_positions})…` : 'Close all positions…',
-      status.open_positions > 0, status.open_positions > 0 ? closeAllConfirmation(status) : undefined),
+    action(
+      'close_all',
+      status.open_positions > 0 ? `Close all positions (${status.open_positions})…` : 'Close all positions…',
+      status.open_positions > 0,
+      status.open_positions > 0 ? closeAllConfirmation(status) : undefined,
+    ),
     separator,
     action('copy_token', 'Copy API token', true),
     separator,

@@ -1,5 +1,16 @@
 import {
-  ERROR_CODES, TIMEFRAME_MS, quoteOf, type BotConfig, type BotMode, type BotState, type Candle, type EquityPoint, type Position, type Stats, type Status, type Trade,
+  ERROR_CODES,
+  TIMEFRAME_MS,
+  quoteOf,
+  type BotConfig,
+  type BotMode,
+  type BotState,
+  type Candle,
+  type EquityPoint,
+  type Position,
+  type Stats,
+  type Status,
+  type Trade,
 } from '../../src-shared/contract';
 import type { EventBus } from './events/event-bus';
 import type { Logger } from './log/logger';
@@ -88,7 +99,8 @@ export class Bot {
     this.now = o.now ?? Date.now;
     // before anything reads them (the executor's realised P&L): kept figures that disagree with the history are rebuilt
     const repaired = o.store.verifyHistory();
-    if (repaired.totals.length) o.logger.warn(`kept trade totals disagreed with the trade list (${repaired.totals.join(', ')}); rebuilt from the trades`);
+    if (repaired.totals.length)
+      o.logger.warn(`kept trade totals disagreed with the trade list (${repaired.totals.join(', ')}); rebuilt from the trades`);
     if (repaired.runningSums) o.logger.warn('running trade sums were out of step with the trade list; rebuilt');
     if (repaired.buckets) o.logger.info('equity curve buckets rebuilt from the per-candle points');
     this.feed = o.feed;
@@ -102,7 +114,11 @@ export class Bot {
       positionOpened: (p) => {
         this.core.remark();
         this.readAccountSoon();
-        o.logger.info(`opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, { position_id: p.id, stop_loss: p.stop_loss_price, take_profit: p.take_profit_price });
+        o.logger.info(`opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, {
+          position_id: p.id,
+          stop_loss: p.stop_loss_price,
+          take_profit: p.take_profit_price,
+        });
         o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
         this.publishStatus(true);
       },
@@ -110,24 +126,37 @@ export class Bot {
       positionReduced: (p, t) => {
         this.core.remark();
         this.readAccountSoon();
-        o.logger.info(`sold ${t.amount} of position #${p.id} (${t.exit_reason}, filled in part): pnl ${t.pnl.toFixed(4)}; ${p.amount} left`, { trade_id: t.id, exit_price: t.exit_price });
+        o.logger.info(
+          `sold ${t.amount} of position #${p.id} (${t.exit_reason}, filled in part): pnl ${t.pnl.toFixed(4)}; ${p.amount} left`,
+          { trade_id: t.id, exit_price: t.exit_price },
+        );
         // the trade first: every view folds its part out of the position, then the position's new size confirms it
         o.events.publish('trade', t);
         o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || t.exit_price), status: 'open' });
         this.publishStatus(true);
       },
       unprotectable: (p, reason) => {
-        o.logger.warn(`position #${p.id} cannot be protected on the exchange: ${reason}; sell it by hand on the exchange`, { position_id: p.id });
+        o.logger.warn(`position #${p.id} cannot be protected on the exchange: ${reason}; sell it by hand on the exchange`, {
+          position_id: p.id,
+        });
         o.events.publish('error', { code: ERROR_CODES.exchange, message: `position #${p.id} cannot be protected: ${reason}` });
       },
       rejected: (order, reason) => {
         o.logger.warn(`order ${order.client_order_id} rejected: ${reason}`);
-        o.events.publish('error', { code: ERROR_CODES.orderRejected, message: `${order.side} ${order.amount} ${order.symbol} rejected: ${reason}` });
+        o.events.publish('error', {
+          code: ERROR_CODES.orderRejected,
+          message: `${order.side} ${order.amount} ${order.symbol} rejected: ${reason}`,
+        });
       },
     });
     this.core = new TradingCore({
       mode: o.mode,
-      exchange: o.exchange, executor: this.executor, rules: o.rules, startEquity: this.ledger.cashBase, config: o.config, historySize: WARMUP_CANDLES,
+      exchange: o.exchange,
+      executor: this.executor,
+      rules: o.rules,
+      startEquity: this.ledger.cashBase,
+      config: o.config,
+      historySize: WARMUP_CANDLES,
       entryLimit: o.entryLimit,
       hooks: {
         signal: (s) => {
@@ -138,20 +167,39 @@ export class Bot {
       },
     });
     this.account = new AccountKeeper({
-      mode: o.mode, store: o.store, exchange: o.exchange, rules: o.rules, core: this.core, executor: this.executor, ledger: this.ledger, logger: o.logger, now: this.now,
+      mode: o.mode,
+      store: o.store,
+      exchange: o.exchange,
+      rules: o.rules,
+      core: this.core,
+      executor: this.executor,
+      ledger: this.ledger,
+      logger: o.logger,
+      now: this.now,
     });
     this.byHand = new ManualOperations({ executor: this.executor, core: this.core, writeOff: (id) => this.writeOff(id) });
     const marks = o.store.equityMarks();
     if (marks) this.core.restoreMarks(marks);
     this.core.setAccount(this.ledger.cashBase, this.ledger.holdings.base);
     // a live exchange reports fills of resting orders between candles, and trouble that must stop trading
-    o.exchange.onUpdates?.(() => void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())).catch((e) => this.exchangeFailed('applying order updates', e)));
+    o.exchange.onUpdates?.(
+      () =>
+        void this.serial(() => this.executor.applyUpdates(o.exchange.takeUpdates())).catch((e) =>
+          this.exchangeFailed('applying order updates', e),
+        ),
+    );
     o.exchange.onTrouble?.((reason) => this.pauseBySelf(reason, ERROR_CODES.exchange));
-    o.exchange.onRecovered?.(() => void this.serial(() => this.reconcile('reconnect')).catch((e) => o.logger.warn(`reconciliation after a reconnect failed: ${errorLine(e)}`)));
+    o.exchange.onRecovered?.(
+      () =>
+        void this.serial(() => this.reconcile('reconnect')).catch((e) =>
+          o.logger.warn(`reconciliation after a reconnect failed: ${errorLine(e)}`),
+        ),
+    );
     o.config.onChange((v) => {
       const moved = v.changes.some((c) => c.field === 'symbol' || c.field === 'timeframe');
       if (moved && o.switchMarket) void this.serial(() => this.switchMarketTo(v.config));
-      else if (v.changes.some((c) => c.field === 'paper_balance' || c.field === 'symbol') && this.account.restartPaper(v.config)) this.publishStatus(true);
+      else if (v.changes.some((c) => c.field === 'paper_balance' || c.field === 'symbol') && this.account.restartPaper(v.config))
+        this.publishStatus(true);
       o.events.publish('config_changed', v);
       o.logger.info(`config version ${v.version} by ${v.actor}: ${v.changes.map((c) => c.field).join(', ') || 'no change'}`);
     });
@@ -181,7 +229,9 @@ export class Bot {
       if (this.o.mode === 'live' && (await this.account.read())) this.publishStatus(true);
     } catch (e) {
       if (this.o.mode !== 'live') throw e;
-      throw new Error(`the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: ${errorLine(e)}`);
+      throw new Error(
+        `the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: ${errorLine(e)}`,
+      );
     }
     if (this.o.mode === 'live') {
       this.accountTimer = setInterval(() => this.readAccountSoon(), this.o.accountReadEveryMs ?? ACCOUNT_READ_EVERY_MS);
@@ -193,7 +243,9 @@ export class Bot {
     this.pausedReason = store.getMeta('paused_reason');
     this.pausedAt = store.getMeta('paused_at') === null ? null : Number(store.getMeta('paused_at'));
     if (state !== 'stopped') this.transition(state === 'paused' ? 'paused' : 'running', this.pausedReason);
-    this.o.logger.info(`bot ready: ${this.o.mode} mode, ${this.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.state}`);
+    this.o.logger.info(
+      `bot ready: ${this.o.mode} mode, ${this.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.state}`,
+    );
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
@@ -224,10 +276,12 @@ export class Bot {
   private async reconcile(after: 'restart' | 'reconnect'): Promise<void> {
     const price = this.candles.at(-1)?.close ?? NaN;
     const r = await this.executor.reconcile(price);
-    if (r.adopted || r.failed || r.protectedAgain || after === 'reconnect') this.o.logger.info(`reconciled with the exchange after a ${after}`, r);
+    if (r.adopted || r.failed || r.protectedAgain || after === 'reconnect')
+      this.o.logger.info(`reconciled with the exchange after a ${after}`, r);
     if (!this.o.exchange.openClientOrderIds) return;
     this.attention.length = 0; // each reconciliation states what is still true
-    for (const finding of await accountFindings({ exchange: this.o.exchange, executor: this.executor, rules: this.o.rules, price })) this.needsAttention(finding);
+    for (const finding of await accountFindings({ exchange: this.o.exchange, executor: this.executor, rules: this.o.rules, price }))
+      this.needsAttention(finding);
   }
 
   private needsAttention(finding: string): void {
@@ -282,11 +336,13 @@ export class Bot {
       const batch = speed === 'max' ? 50 : 1;
       this.serial(async () => {
         for (let i = 0; i < batch && this.running; i++) await this.cycle();
-      }).catch((e) => this.exchangeFailed('the loop', e)).finally(() => {
-        this.ticking = false;
-        if (!this.running) return;
-        this.timer = setTimeout(tick, delay());
-      });
+      })
+        .catch((e) => this.exchangeFailed('the loop', e))
+        .finally(() => {
+          this.ticking = false;
+          if (!this.running) return;
+          this.timer = setTimeout(tick, delay());
+        });
     };
     this.tick = tick;
     this.timer = setTimeout(tick, delay());
@@ -327,10 +383,11 @@ export class Bot {
       this.publishStatus(false);
     };
     // a live exchange call that failed mid-cycle (after its retries) must not end the loop or the process
-    if (result instanceof Promise) return result.then(after, (e) => {
-      this.exchangeFailed('the cycle', e);
-      after();
-    });
+    if (result instanceof Promise)
+      return result.then(after, (e) => {
+        this.exchangeFailed('the cycle', e);
+        after();
+      });
     after();
     return undefined;
   }
@@ -374,7 +431,10 @@ export class Bot {
   private onTrade(p: PositionRecord, t: Trade): void {
     this.core.remark();
     this.readAccountSoon();
-    this.o.logger.info(`closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, { trade_id: t.id, exit_price: t.exit_price });
+    this.o.logger.info(`closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, {
+      trade_id: t.id,
+      exit_price: t.exit_price,
+    });
     this.o.events.publish('position', { ...this.executor.toPosition(p, t.exit_price), status: 'closed' });
     this.o.events.publish('trade', t);
     this.publishStatus(true);
@@ -477,9 +537,14 @@ export class Bot {
   /** /bot/stats from the kept figures: O(open positions), whatever the history */
   stats(): Stats {
     return statsFromTotals({
-      totals: this.o.store.tradeTotals(), startEquity: this.ledger.startEquity, openPositions: this.positions(),
-      maxDrawdownPct: this.core.maxDrawdownPct, todayStart: this.core.dayStart, stakeCurrency: quoteOf(this.o.config.current.config.symbol),
-      netCashFlow: this.ledger.netCashFlow, holdingsPnl: this.ledger.holdingsPnl(this.core.lastPrice),
+      totals: this.o.store.tradeTotals(),
+      startEquity: this.ledger.startEquity,
+      openPositions: this.positions(),
+      maxDrawdownPct: this.core.maxDrawdownPct,
+      todayStart: this.core.dayStart,
+      stakeCurrency: quoteOf(this.o.config.current.config.symbol),
+      netCashFlow: this.ledger.netCashFlow,
+      holdingsPnl: this.ledger.holdingsPnl(this.core.lastPrice),
     });
   }
 

@@ -36,8 +36,16 @@ export function statsFromTotals(p: {
 export function totalsOf(trades: readonly Trade[]): TradeTotals {
   const s = computeStats({ trades, startEquity: 0, openPositions: [], maxDrawdownPct: 0, todayStart: 0, nowTs: 0, stakeCurrency: '' });
   return {
-    trades: s.trades_count, wins: s.wins, losses: s.losses, realized: s.realized_pnl, fees: s.fees_paid,
-    gross_profit: s.gross_profit, gross_loss: s.gross_loss, best: s.best_trade_pnl, worst: s.worst_trade_pnl, last_trade_id: s.last_trade_id,
+    trades: s.trades_count,
+    wins: s.wins,
+    losses: s.losses,
+    realized: s.realized_pnl,
+    fees: s.fees_paid,
+    gross_profit: s.gross_profit,
+    gross_loss: s.gross_loss,
+    best: s.best_trade_pnl,
+    worst: s.worst_trade_pnl,
+    last_trade_id: s.last_trade_id,
   };
 }
 

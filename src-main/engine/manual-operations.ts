@@ -19,7 +19,9 @@ export class ManualOperations {
   constructor(private readonly o: { executor: Executor; core: TradingCore; writeOff: (positionId: number) => boolean }) {}
 
   /** A person's entry at market with the config's stop-loss and take-profit. */
-  async enter(sizePct?: number): Promise<{ ok: true; position: Position } | { ok: false; conflict: string } | { ok: false; refused: string }> {
+  async enter(
+    sizePct?: number,
+  ): Promise<{ ok: true; position: Position } | { ok: false; conflict: string } | { ok: false; refused: string }> {
     const r = await this.o.core.manualEntry(sizePct);
     return r.ok ? { ok: true, position: this.o.executor.toPosition(r.position, r.position.entry_price) } : r;
   }

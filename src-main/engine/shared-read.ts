@@ -44,7 +44,10 @@ export function sharedRead<T>(read: () => Promise<T>, o: SharedReadOptions = {})
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const nextTurn = o.nextTurn ?? ((fn: () => void) => void setImmediate(fn));
   let kept: { value: T; at: number } | null = null;
-  interface Request { waiters: { resolve(v: T): void; reject(e: unknown): void }[]; sent: boolean }
+  interface Request {
+    waiters: { resolve(v: T): void; reject(e: unknown): void }[];
+    sent: boolean;
+  }
   /** the request callers join: waiting for its turn or sent, and started (or to start) after the last invalidate */
   let pending: Request | null = null;
   /** the request on the wire, if any (at most one: the next waits for its answer) */
@@ -75,7 +78,10 @@ export function sharedRead<T>(read: () => Promise<T>, o: SharedReadOptions = {})
       }
       mine.sent = true;
       const request = new Promise<T>((resolve) => resolve(read())); // a read that throws at once fails like any other
-      const settled = request.then(() => undefined, () => undefined);
+      const settled = request.then(
+        () => undefined,
+        () => undefined,
+      );
       onWire = settled;
       try {
         const value = await request;

@@ -76,7 +76,19 @@ export function accountPart(p: {
   stakeCurrency: string;
   netCashFlow?: number;
   holdingsPnl?: number;
-}): Pick<Stats, 'stake_currency' | 'start_equity' | 'equity' | 'unrealized_pnl' | 'holdings_pnl' | 'net_cash_flow' | 'fees_paid' | 'max_drawdown_pct' | 'open_positions' | 'today_pnl'> {
+}): Pick<
+  Stats,
+  | 'stake_currency'
+  | 'start_equity'
+  | 'equity'
+  | 'unrealized_pnl'
+  | 'holdings_pnl'
+  | 'net_cash_flow'
+  | 'fees_paid'
+  | 'max_drawdown_pct'
+  | 'open_positions'
+  | 'today_pnl'
+> {
   const holdingsPnl = p.holdingsPnl ?? 0;
   const netCashFlow = p.netCashFlow ?? 0;
   let unrealized = holdingsPnl;
@@ -89,7 +101,15 @@ export function accountPart(p: {
   }
   const equity = p.startEquity + p.realized + unrealized + netCashFlow;
   return {
-    stake_currency: p.stakeCurrency, start_equity: p.startEquity, equity, unrealized_pnl: unrealized, holdings_pnl: holdingsPnl,
-    net_cash_flow: netCashFlow, fees_paid: fees, max_drawdown_pct: p.maxDrawdownPct, open_positions: open, today_pnl: todayPnl(equity, p.todayStart),
+    stake_currency: p.stakeCurrency,
+    start_equity: p.startEquity,
+    equity,
+    unrealized_pnl: unrealized,
+    holdings_pnl: holdingsPnl,
+    net_cash_flow: netCashFlow,
+    fees_paid: fees,
+    max_drawdown_pct: p.maxDrawdownPct,
+    open_positions: open,
+    today_pnl: todayPnl(equity, p.todayStart),
   };
 }

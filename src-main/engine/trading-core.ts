@@ -250,20 +250,44 @@ export class TradingCore {
       this.emitSignal('exit', c, null);
       return andThen(executor.exitAll('signal'), () => undefined);
     }
-    const blocker = entryBlocker({
-      entriesAllowed: this.entriesAllowed, enabled: config.enabled, haltReason: this.haltReason,
-      openPositions: executor.tradablePositionCount, maxPositions: config.max_positions,
-    }) ?? this.emptyAccount;
-    const amount = blocker ? 0 : entryAmount({
-      equity: this.equity, freeCash: this.freeCash, price: c,
-      positionSizePct: config.position_size_pct, feePct: config.fee_pct, slippagePct: config.slippage_pct, stopLossPct: config.stop_loss_pct, rules: this.opts.rules,
-    });
-    const rejected = blocker ?? (amount > 0 ? this.opts.entryLimit?.(amount, c) ?? null : 'too small: the entry or its stop-loss order would be under the market minimum');
+    const blocker =
+      entryBlocker({
+        entriesAllowed: this.entriesAllowed,
+        enabled: config.enabled,
+        haltReason: this.haltReason,
+        openPositions: executor.tradablePositionCount,
+        maxPositions: config.max_positions,
+      }) ?? this.emptyAccount;
+    const amount = blocker
+      ? 0
+      : entryAmount({
+          equity: this.equity,
+          freeCash: this.freeCash,
+          price: c,
+          positionSizePct: config.position_size_pct,
+          feePct: config.fee_pct,
+          slippagePct: config.slippage_pct,
+          stopLossPct: config.stop_loss_pct,
+          rules: this.opts.rules,
+        });
+    const rejected =
+      blocker ??
+      (amount > 0
+        ? (this.opts.entryLimit?.(amount, c) ?? null)
+        : 'too small: the entry or its stop-loss order would be under the market minimum');
     this.emitSignal('enter', c, rejected);
     if (rejected) return undefined;
-    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct, maxSlippagePct: config.max_slippage_pct }), () => {
-      this.markToMarket(config.max_daily_loss_pct);
-    });
+    return andThen(
+      executor.enter({
+        amount,
+        stopLossPct: config.stop_loss_pct,
+        takeProfitPct: config.take_profit_pct,
+        maxSlippagePct: config.max_slippage_pct,
+      }),
+      () => {
+        this.markToMarket(config.max_daily_loss_pct);
+      },
+    );
   }
 
   /**
@@ -276,34 +300,59 @@ export class TradingCore {
     const executor = this.opts.executor;
     const price = this.lastPrice;
     const blocker = entryBlocker({
-      entriesAllowed: true, enabled: true, haltReason: this.haltReason,
-      openPositions: executor.tradablePositionCount, maxPositions: config.max_positions,
+      entriesAllowed: true,
+      enabled: true,
+      haltReason: this.haltReason,
+      openPositions: executor.tradablePositionCount,
+      maxPositions: config.max_positions,
     });
     if (blocker) return { ok: false, conflict: `No position opened: ${blocker}.` };
     const empty = this.emptyAccount;
     if (empty) return { ok: false, conflict: `No position opened: ${empty}.` };
     if (!Number.isFinite(price)) return { ok: false, conflict: 'No position opened: there is no market price yet.' };
     const sizing = {
-      equity: this.equity, price, positionSizePct: sizePct ?? config.position_size_pct,
-      feePct: config.fee_pct, slippagePct: config.slippage_pct, stopLossPct: config.stop_loss_pct, rules: this.opts.rules,
+      equity: this.equity,
+      price,
+      positionSizePct: sizePct ?? config.position_size_pct,
+      feePct: config.fee_pct,
+      slippagePct: config.slippage_pct,
+      stopLossPct: config.stop_loss_pct,
+      rules: this.opts.rules,
     };
     const freeCash = this.freeCash;
     const amount = entryAmount({ ...sizing, freeCash });
     if (amount === 0) {
       const { quote } = this.opts.rules;
       return entryAmount({ ...sizing, freeCash: Infinity }) > 0
-        ? { ok: false, conflict: `No position opened: the free balance (${freeCash.toFixed(2)} ${quote}) is short of the smallest entry the market accepts.` }
-        : { ok: false, conflict: `No position opened: ${sizing.positionSizePct}% of equity is under the market minimum (or its stop-loss order would be).` };
+        ? {
+            ok: false,
+            conflict: `No position opened: the free balance (${freeCash.toFixed(2)} ${quote}) is short of the smallest entry the market accepts.`,
+          }
+        : {
+            ok: false,
+            conflict: `No position opened: ${sizing.positionSizePct}% of equity is under the market minimum (or its stop-loss order would be).`,
+          };
     }
     const limited = this.opts.entryLimit?.(amount, price);
     if (limited) return { ok: false, conflict: `No position opened: ${limited}.` };
-    return andThen(executor.enter({ amount, stopLossPct: config.stop_loss_pct, takeProfitPct: config.take_profit_pct, maxSlippagePct: config.max_slippage_pct }), (order) => {
-      this.markToMarket(config.max_daily_loss_pct);
-      const position = order.position_id === null ? undefined : executor.getPosition(order.position_id);
-      if (position) return { ok: true as const, position };
-      const rejection = executor.lastRejection?.clientOrderId === order.client_order_id ? executor.lastRejection.reason : `the entry order is ${order.status}`;
-      return { ok: false as const, refused: `The exchange did not fill the entry: ${rejection}.` };
-    });
+    return andThen(
+      executor.enter({
+        amount,
+        stopLossPct: config.stop_loss_pct,
+        takeProfitPct: config.take_profit_pct,
+        maxSlippagePct: config.max_slippage_pct,
+      }),
+      (order) => {
+        this.markToMarket(config.max_daily_loss_pct);
+        const position = order.position_id === null ? undefined : executor.getPosition(order.position_id);
+        if (position) return { ok: true as const, position };
+        const rejection =
+          executor.lastRejection?.clientOrderId === order.client_order_id
+            ? executor.lastRejection.reason
+            : `the entry order is ${order.status}`;
+        return { ok: false as const, refused: `The exchange did not fill the entry: ${rejection}.` };
+      },
+    );
   }
 
   /**
@@ -373,6 +422,13 @@ export class TradingCore {
   private emitSignal(action: 'enter' | 'exit', price: number, rejectedBecause: string | null): void {
     const hook = this.opts.hooks?.signal;
     if (!hook) return;
-    hook({ ts: this.lastTs, action, price, reason: this.strategy.reason(), accepted: rejectedBecause === null, rejected_because: rejectedBecause });
+    hook({
+      ts: this.lastTs,
+      action,
+      price,
+      reason: this.strategy.reason(),
+      accepted: rejectedBecause === null,
+      rejected_because: rejectedBecause,
+    });
   }
 }

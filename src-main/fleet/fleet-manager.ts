@@ -6,9 +6,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  DESK_OPERATIONS, FLEET_OPERATION_NAMES, LOCAL_BOT_ID, operations, ServiceError,
-  type BotEvent, type BotOperationHandlers, type BotOperationName, type CallerContext, type Fleet, type FleetAction, type FleetAlert,
-  type FleetBot, type FleetOutcome, type OperationName,
+  DESK_OPERATIONS,
+  FLEET_OPERATION_NAMES,
+  LOCAL_BOT_ID,
+  operations,
+  ServiceError,
+  type BotEvent,
+  type BotOperationHandlers,
+  type BotOperationName,
+  type CallerContext,
+  type Fleet,
+  type FleetAction,
+  type FleetAlert,
+  type FleetBot,
+  type FleetOutcome,
+  type OperationName,
 } from '../../src-shared/contract';
 import { isOperationName, parseOperationInput, type RawInput } from '../operations/invoke-operation';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
@@ -72,7 +84,8 @@ export class FleetManager {
     // a bot whose token cannot be read (its file set aside, a keychain that changed) leaves the list, so that adding
     // it again works: kept, it could be neither shown, reached, removed nor added
     const orphans = this.stored.filter((bot) => this.vault.get(bot.id) === undefined);
-    for (const bot of orphans) o.logger?.warn(`fleet: the token for ${bot.name} (${bot.url}) could not be read; it left the fleet: add it again`);
+    for (const bot of orphans)
+      o.logger?.warn(`fleet: the token for ${bot.name} (${bot.url}) could not be read; it left the fleet: add it again`);
     if (orphans.length) {
       this.stored = this.stored.filter((bot) => !orphans.includes(bot));
       this.save();
@@ -110,7 +123,13 @@ export class FleetManager {
     if (!probe.ok) throw new ServiceError(probe.httpStatus, probe.message, { [probe.field]: probe.message });
     // another add may have finished while this one waited for the server
     this.checkUnique(input.name, verdict.origin);
-    const bot: StoredBot = { id: `b${randomBytes(5).toString('hex')}`, name: input.name.trim(), url: verdict.origin, link: verdict.link, added_at: this.now() };
+    const bot: StoredBot = {
+      id: `b${randomBytes(5).toString('hex')}`,
+      name: input.name.trim(),
+      url: verdict.origin,
+      link: verdict.link,
+      added_at: this.now(),
+    };
     this.vault.set(bot.id, input.token);
     this.stored = [...this.stored, bot];
     this.save();
@@ -134,7 +153,7 @@ export class FleetManager {
 
   remove(id: string): void {
     const member = this.member(id);
-    if (member.kind === 'local') throw new ServiceError(409, 'This computer\'s own bot cannot be removed from the fleet.');
+    if (member.kind === 'local') throw new ServiceError(409, "This computer's own bot cannot be removed from the fleet.");
     member.close();
     this.members.delete(id);
     this.stored = this.stored.filter((b) => b.id !== id);
@@ -167,18 +186,29 @@ export class FleetManager {
   async call(id: string, operation: string, raw: RawInput, caller: CallerContext): Promise<unknown> {
     const member = this.member(id);
     if (!isOperationName(operation) || FLEET_OPS.has(operation)) {
-      throw new ServiceError(400, `There is no bot operation ${JSON.stringify(operation)}.`, { operation: 'not a bot operation of the table' });
+      throw new ServiceError(400, `There is no bot operation ${JSON.stringify(operation)}.`, {
+        operation: 'not a bot operation of the table',
+      });
     }
     if (DESK_OPS.has(operation)) {
-      throw new ServiceError(400, `${operation} is about the machine a bot runs on (its tokens, settings or keys): open that machine's own dashboard for it.`, { operation: 'not callable through the fleet' });
+      throw new ServiceError(
+        400,
+        `${operation} is about the machine a bot runs on (its tokens, settings or keys): open that machine's own dashboard for it.`,
+        { operation: 'not callable through the fleet' },
+      );
     }
     const name = operation as BotOperationName;
     const op = operations[name as OperationName];
-    if (op.scope === 'control' && caller.scope === 'read') throw new ServiceError(403, 'This token is read-only; control operations need the control token.');
+    if (op.scope === 'control' && caller.scope === 'read')
+      throw new ServiceError(403, 'This token is read-only; control operations need the control token.');
     parseOperationInput(name, raw);
     const result = await member.call(name, raw, caller);
     const checked = op.output.safeParse(result);
-    if (!checked.success) throw new ServiceError(502, `${member.name} answered ${name} with something this version does not understand; update one of the two.`);
+    if (!checked.success)
+      throw new ServiceError(
+        502,
+        `${member.name} answered ${name} with something this version does not understand; update one of the two.`,
+      );
     return checked.data;
   }
 
@@ -202,7 +232,11 @@ export class FleetManager {
         return { ...base, result: 'ok', detail: `${member.name}: entries paused, ${closed} position${closed === 1 ? '' : 's'} closed.` };
       }
       const changed = (result as { changed: boolean }).changed;
-      return { ...base, result: 'ok', detail: `${member.name} ${changed ? 'is now' : 'was already'} ${DONE[action as keyof typeof DONE]}.` };
+      return {
+        ...base,
+        result: 'ok',
+        detail: `${member.name} ${changed ? 'is now' : 'was already'} ${DONE[action as keyof typeof DONE]}.`,
+      };
     } catch (e) {
       if (throwOnFailure) throw e;
       const message = e instanceof Error ? e.message : String(e);
@@ -213,7 +247,13 @@ export class FleetManager {
   private connect(bot: StoredBot, token: string): RemoteBot {
     this.o.logger?.addSecret?.(token);
     return new RemoteBot({
-      stored: bot, token, listener: this.listener, probeEveryMs: this.o.probeEveryMs, requestTimeoutMs: this.o.requestTimeoutMs, streamSilenceMs: this.o.streamSilenceMs, now: this.now,
+      stored: bot,
+      token,
+      listener: this.listener,
+      probeEveryMs: this.o.probeEveryMs,
+      requestTimeoutMs: this.o.requestTimeoutMs,
+      streamSilenceMs: this.o.streamSilenceMs,
+      now: this.now,
     });
   }
 
@@ -227,7 +267,8 @@ export class FleetManager {
     const byName = [...this.members.values()].find((m) => sameName(m.name, name));
     if (byName) throw new ServiceError(409, `Another bot is already called ${byName.name}.`, { name: 'already used by another bot' });
     const byUrl = this.stored.find((b) => b.url === origin);
-    if (byUrl) throw new ServiceError(409, `${origin} is already in the fleet as ${byUrl.name}.`, { url: `already added as ${byUrl.name}` });
+    if (byUrl)
+      throw new ServiceError(409, `${origin} is already in the fleet as ${byUrl.name}.`, { url: `already added as ${byUrl.name}` });
   }
 
   private save(): void {

@@ -1,5 +1,12 @@
 import type {
-  BotEvent, BotOperationName, CallerContext, FleetAlert, FleetBot, FleetLink, OperationOutput, Status,
+  BotEvent,
+  BotOperationName,
+  CallerContext,
+  FleetAlert,
+  FleetBot,
+  FleetLink,
+  OperationOutput,
+  Status,
 } from '../../src-shared/contract';
 import type { RawInput } from '../operations/invoke-operation';
 import { becameSelfPaused } from '../../src-shared/pause-reasons';
@@ -31,7 +38,8 @@ export interface FleetMember {
  */
 export function eventAlert(member: { id: string; name: string }, before: Status | null, e: BotEvent): Omit<FleetAlert, 'ts'> | null {
   const { id: bot_id, name } = member;
-  if (e.type === 'status_change' && becameSelfPaused(before, e.data)) return { bot_id, name, kind: 'paused', message: `${name} paused itself: ${e.data.paused_reason}` };
+  if (e.type === 'status_change' && becameSelfPaused(before, e.data))
+    return { bot_id, name, kind: 'paused', message: `${name} paused itself: ${e.data.paused_reason}` };
   if (e.type === 'error') return { bot_id, name, kind: 'error', message: `${name}: ${e.data.message}` };
   return null;
 }

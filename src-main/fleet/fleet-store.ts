@@ -26,7 +26,6 @@ export type StoredBot = z.infer<typeof StoredBotSchema>;
 const FleetFileSchema = z.object({ version: z.literal(1), local_name: z.string().optional(), bots: z.array(StoredBotSchema) });
 export type FleetFile = z.infer<typeof FleetFileSchema>;
 
-
 export class FleetStore {
   private readonly path: string;
 
@@ -73,7 +72,10 @@ export class FileTokenVault implements TokenVault {
   private readonly path: string;
   private readonly tokens: Record<string, string>;
 
-  constructor(dataDir: string, private readonly cipher?: TokenCipher) {
+  constructor(
+    dataDir: string,
+    private readonly cipher?: TokenCipher,
+  ) {
     this.path = join(dataDir, cipher ? 'fleet-tokens.enc' : 'fleet-tokens.json');
     this.tokens = {};
     if (!existsSync(this.path)) return;

@@ -1,5 +1,13 @@
 /** "This computer": the runtime's own bot as a fleet member, called in-process through the same operation handlers. */
-import type { BotOperationHandlers, BotOperationName, CallerContext, FleetBot, OperationHandlers, OperationOutput, Status } from '../../src-shared/contract';
+import type {
+  BotOperationHandlers,
+  BotOperationName,
+  CallerContext,
+  FleetBot,
+  OperationHandlers,
+  OperationOutput,
+  Status,
+} from '../../src-shared/contract';
 import { LOCAL_BOT_ID } from '../../src-shared/contract';
 import { runOperation, type RawInput } from '../operations/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
@@ -41,7 +49,13 @@ export class LocalBot implements FleetMember {
     // equity and today's P&L as one status marks them (the dashboard's and the tray's figures)
     const status = this.handlers.getStatus(NO_INPUT, HUB) as Status;
     return {
-      id: this.id, name: this.name, kind: 'local', url: null, link: 'local', status, today_pnl: status.today_pnl,
+      id: this.id,
+      name: this.name,
+      kind: 'local',
+      url: null,
+      link: 'local',
+      status,
+      today_pnl: status.today_pnl,
       health: { connection: 'local', latency_ms: null, last_event_at: this.lastEventAt, last_seq: this.lastSeq, error: null },
     };
   }

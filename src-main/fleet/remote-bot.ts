@@ -5,9 +5,17 @@
  */
 import WebSocket from 'ws';
 import {
-  ServiceError, StatusSchema,
-  type BotEvent, type BotOperationName, type CallerContext, type FleetBot, type FleetConnection, type FleetHealth, type OperationInput,
-  type OperationOutput, type Status,
+  ServiceError,
+  StatusSchema,
+  type BotEvent,
+  type BotOperationName,
+  type CallerContext,
+  type FleetBot,
+  type FleetConnection,
+  type FleetHealth,
+  type OperationInput,
+  type OperationOutput,
+  type Status,
 } from '../../src-shared/contract';
 import { ApiError, isApiError } from '../../src-shared/api-client/api-error';
 import { createBotClient, type BotClient } from '../../src-shared/api-client/bot-client';
@@ -73,9 +81,15 @@ export function remoteFailure(e: unknown, name: string): ServiceError {
   if (!isApiError(e)) return new ServiceError(502, `${name}: ${(e as Error).message}`);
   if (e.status === 0) {
     const late = /did not answer/.test(e.message);
-    return new UnreachableError(late ? `${name} ${e.message.replace(/^The bot /, '')}` : `${name} cannot be reached; is its server running (and its tunnel open)?`);
+    return new UnreachableError(
+      late ? `${name} ${e.message.replace(/^The bot /, '')}` : `${name} cannot be reached; is its server running (and its tunnel open)?`,
+    );
   }
-  if (e.status === 401) return new ServiceError(502, `${name} refused the hub's token (was it rotated?); remove the bot and add it again with its current token.`);
+  if (e.status === 401)
+    return new ServiceError(
+      502,
+      `${name} refused the hub's token (was it rotated?); remove the bot and add it again with its current token.`,
+    );
   if (e.status === 400 || e.status === 403 || e.status === 404 || e.status === 409 || e.status === 502) {
     return new ServiceError(e.status, `${name}: ${e.message}`, Object.keys(e.fields).length ? e.fields : undefined);
   }
@@ -91,9 +105,17 @@ export type ProbeResult = { ok: true; status: Status } | { ok: false; field: 'ur
 export async function probeRemote(origin: string, token: string): Promise<ProbeResult> {
   let res: Response;
   try {
-    res = await fetch(`${origin}/api/v1/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), headers: { Accept: 'application/json' } });
+    res = await fetch(`${origin}/api/v1/health`, {
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      headers: { Accept: 'application/json' },
+    });
   } catch {
-    return { ok: false, field: 'url', httpStatus: 502, message: `Nothing answered at ${origin} within ${PROBE_TIMEOUT_MS / 1000} s: check that the server runs (npm run serve) and, through a tunnel, that the ssh -N -L command is still running.` };
+    return {
+      ok: false,
+      field: 'url',
+      httpStatus: 502,
+      message: `Nothing answered at ${origin} within ${PROBE_TIMEOUT_MS / 1000} s: check that the server runs (npm run serve) and, through a tunnel, that the ssh -N -L command is still running.`,
+    };
   }
   const text = await res.text().catch(() => '');
   let health: unknown = null;
@@ -102,23 +124,57 @@ export async function probeRemote(origin: string, token: string): Promise<ProbeR
   } catch {
     // not JSON: judged below
   }
-  const isBotDesk = res.ok && typeof health === 'object' && health !== null && (health as { status?: unknown }).status === 'ok' && Object.keys(health).length === 1;
+  const isBotDesk =
+    res.ok &&
+    typeof health === 'object' &&
+    health !== null &&
+    (health as { status?: unknown }).status === 'ok' &&
+    Object.keys(health).length === 1;
   if (!isBotDesk) {
     if (res.status === 403 && /Host/.test(text)) {
-      return { ok: false, field: 'url', httpStatus: 400, message: `The BotDesk server at ${origin} refused the Host header; reach it through an SSH tunnel to its loopback address or update it.` };
+      return {
+        ok: false,
+        field: 'url',
+        httpStatus: 400,
+        message: `The BotDesk server at ${origin} refused the Host header; reach it through an SSH tunnel to its loopback address or update it.`,
+      };
     }
-    return { ok: false, field: 'url', httpStatus: 400, message: `${origin} answered, but it is not a BotDesk server (GET /api/v1/health did not say {"status":"ok"}).` };
+    return {
+      ok: false,
+      field: 'url',
+      httpStatus: 400,
+      message: `${origin} answered, but it is not a BotDesk server (GET /api/v1/health did not say {"status":"ok"}).`,
+    };
   }
   const client = createBotClient(createHttpTransport({ origin, token, webSocket: nodeWebSocket }));
   try {
     const status = StatusSchema.safeParse(await client.getStatus());
-    if (!status.success) return { ok: false, field: 'url', httpStatus: 400, message: `${origin} answers like BotDesk but its status is not one this version understands; update one of the two.` };
+    if (!status.success)
+      return {
+        ok: false,
+        field: 'url',
+        httpStatus: 400,
+        message: `${origin} answers like BotDesk but its status is not one this version understands; update one of the two.`,
+      };
     return { ok: true, status: status.data };
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError(0, String(e));
-    if (err.status === 401) return { ok: false, field: 'token', httpStatus: 400, message: `The server at ${origin} refused this token: copy it again from the api-token file in the server's data directory (e.g. ~/.config/botdesk/api-token).` };
-    if (err.status === 429) return { ok: false, field: 'token', httpStatus: 400, message: `The server at ${origin} refuses more attempts for a minute after too many wrong tokens; wait, then try again.` };
-    if (err.status === 0) return { ok: false, field: 'url', httpStatus: 502, message: `${origin} stopped answering during the check; try again.` };
+    if (err.status === 401)
+      return {
+        ok: false,
+        field: 'token',
+        httpStatus: 400,
+        message: `The server at ${origin} refused this token: copy it again from the api-token file in the server's data directory (e.g. ~/.config/botdesk/api-token).`,
+      };
+    if (err.status === 429)
+      return {
+        ok: false,
+        field: 'token',
+        httpStatus: 400,
+        message: `The server at ${origin} refuses more attempts for a minute after too many wrong tokens; wait, then try again.`,
+      };
+    if (err.status === 0)
+      return { ok: false, field: 'url', httpStatus: 502, message: `${origin} stopped answering during the check; try again.` };
     return { ok: false, field: 'url', httpStatus: 400, message: `${origin} refused the status request: ${err.message}` };
   } finally {
     client.close();
@@ -146,10 +202,15 @@ export class RemoteBot implements FleetMember {
     this.url = o.stored.url;
     this.link = o.stored.link;
     this.now = o.now ?? Date.now;
-    this.client = createBotClient(createHttpTransport({
-      origin: this.url, token: o.token, replayRestartedServer: true,
-      webSocket: o.streamSilenceMs === undefined ? nodeWebSocket : silenceGuardedWebSocket(o.streamSilenceMs), requestTimeoutMs: o.requestTimeoutMs ?? CALL_TIMEOUT_MS,
-    }));
+    this.client = createBotClient(
+      createHttpTransport({
+        origin: this.url,
+        token: o.token,
+        replayRestartedServer: true,
+        webSocket: o.streamSilenceMs === undefined ? nodeWebSocket : silenceGuardedWebSocket(o.streamSilenceMs),
+        requestTimeoutMs: o.requestTimeoutMs ?? CALL_TIMEOUT_MS,
+      }),
+    );
     this.stopEvents = this.client.subscribe(undefined, (e) => this.onEvent(e));
     this.stopConnection = this.client.connection.subscribe((c) => this.onConnection(c));
     this.probeTimer = setInterval(() => void this.probe(), o.probeEveryMs ?? 5000);
@@ -159,14 +220,20 @@ export class RemoteBot implements FleetMember {
 
   row(): FleetBot {
     return {
-      id: this.id, name: this.name, kind: 'remote', url: this.url, link: this.link,
-      status: this.status, today_pnl: this.status?.today_pnl ?? null, health: { ...this.health },
+      id: this.id,
+      name: this.name,
+      kind: 'remote',
+      url: this.url,
+      link: this.link,
+      status: this.status,
+      today_pnl: this.status?.today_pnl ?? null,
+      health: { ...this.health },
     };
   }
 
   async call<N extends BotOperationName>(name: N, raw: RawInput, _caller: CallerContext): Promise<OperationOutput<N>> {
     try {
-      return await this.client[name](raw as OperationInput<N> as never) as OperationOutput<N>;
+      return (await this.client[name](raw as OperationInput<N> as never)) as OperationOutput<N>;
     } catch (e) {
       throw remoteFailure(e, this.name);
     }
@@ -194,10 +261,20 @@ export class RemoteBot implements FleetMember {
 
   private onConnection(c: ConnectionState): void {
     const before = this.health.connection;
-    const next: FleetConnection = c === 'connected' ? 'connected' : c === 'unauthorised' ? 'unauthorised' : c === 'reconnecting' ? 'disconnected' : before === 'connecting' ? 'connecting' : before;
+    const next: FleetConnection =
+      c === 'connected'
+        ? 'connected'
+        : c === 'unauthorised'
+          ? 'unauthorised'
+          : c === 'reconnecting'
+            ? 'disconnected'
+            : before === 'connecting'
+              ? 'connecting'
+              : before;
     if (next === before) return;
     this.health.connection = next;
-    const alert = (kind: 'disconnected' | 'reconnected' | 'unauthorised', message: string) => this.o.listener.alert({ bot_id: this.id, name: this.name, kind, message });
+    const alert = (kind: 'disconnected' | 'reconnected' | 'unauthorised', message: string) =>
+      this.o.listener.alert({ bot_id: this.id, name: this.name, kind, message });
     if (next === 'connected') {
       this.health.error = null;
       if (before === 'disconnected') alert('reconnected', `${this.name} is connected again.`);

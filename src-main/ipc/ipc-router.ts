@@ -2,7 +2,16 @@
  * The IPC adapter: the same operations as the HTTP routes, for the desktop window's preload bridge.
  * No electron import, so it runs (and is tested) under plain Node; main wires it to the real ipcMain.
  */
-import { errorBody, EVENT_TYPES, IPC_CHANNELS, ServiceError, type BridgeResult, type EventType, type OperationHandlers, type OperationName } from '../../src-shared/contract';
+import {
+  errorBody,
+  EVENT_TYPES,
+  IPC_CHANNELS,
+  ServiceError,
+  type BridgeResult,
+  type EventType,
+  type OperationHandlers,
+  type OperationName,
+} from '../../src-shared/contract';
 import { isOperationName, runOperation, type RawInput } from '../operations/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
 
@@ -37,15 +46,19 @@ export interface IpcRouterOptions {
 }
 
 const TYPES = new Set<string>(EVENT_TYPES);
-const failure = (status: number, error: string, fields?: Record<string, string>): BridgeResult<OperationName> =>
-  ({ ok: false, status, body: errorBody(error, fields) });
+const failure = (status: number, error: string, fields?: Record<string, string>): BridgeResult<OperationName> => ({
+  ok: false,
+  status,
+  body: errorBody(error, fields),
+});
 
 const INPUT_KEYS = new Set(['params', 'query', 'body', 'if_match']);
 
 /** the envelope only; what is inside is parsed by the operation's own schemas */
 function checkInput(input: unknown): string | null {
   if (input === undefined) return null;
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'The input must be an object {params, query, body, if_match}.';
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return 'The input must be an object {params, query, body, if_match}.';
   const extra = Object.keys(input).find((k) => !INPUT_KEYS.has(k));
   if (extra !== undefined) return `Unknown input key ${JSON.stringify(extra)}: use params, query, body or if_match.`;
   const ifMatch = (input as RawInput).if_match;
@@ -53,7 +66,12 @@ function checkInput(input: unknown): string | null {
   return null;
 }
 
-interface Subscription { key: string; types: Set<EventType> | null; since: number | null; feed: 'bot' | 'fleet' }
+interface Subscription {
+  key: string;
+  types: Set<EventType> | null;
+  since: number | null;
+  feed: 'bot' | 'fleet';
+}
 
 /** `key` is chosen by the preload before it asks, so events replayed at once already have a listener waiting */
 function parseSubscription(raw: unknown): Subscription | string {
@@ -61,8 +79,10 @@ function parseSubscription(raw: unknown): Subscription | string {
   const { key, types, since, feed, ...rest } = raw as { key?: unknown; types?: unknown; since?: unknown; feed?: unknown };
   if (Object.keys(rest).length) return `unknown subscription option ${Object.keys(rest)[0]}`;
   if (typeof key !== 'string' || !/^[\w-]{1,64}$/.test(key)) return 'key must be a short identifier';
-  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !TYPES.has(t)))) return 'types must list known event types';
-  if (since !== undefined && (typeof since !== 'number' || !Number.isInteger(since) || since < 0)) return 'since must be a non-negative integer';
+  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !TYPES.has(t))))
+    return 'types must list known event types';
+  if (since !== undefined && (typeof since !== 'number' || !Number.isInteger(since) || since < 0))
+    return 'since must be a non-negative integer';
   if (feed !== undefined && feed !== 'bot' && feed !== 'fleet') return 'feed must be "bot" or "fleet"';
   return { key, types: types ? new Set(types as EventType[]) : null, since: (since as number | undefined) ?? null, feed: feed ?? 'bot' };
 }

@@ -38,20 +38,33 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
     getHealth: () => ({ status: 'ok' as const }),
     startBot: (_i, c) => transition('start', c, () => bot.start()),
     stopBot: (_i, c) => transition('stop', c, () => bot.stop()),
-    pauseBot: (_i, c) => transition('pause', c, () => {
-      if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; start it before pausing.');
-      return bot.pause();
-    }),
-    resumeBot: (_i, c) => transition('resume', c, () => {
-      if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; use start instead of resume.');
-      return bot.resume();
-    }),
+    pauseBot: (_i, c) =>
+      transition('pause', c, () => {
+        if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; start it before pausing.');
+        return bot.pause();
+      }),
+    resumeBot: (_i, c) =>
+      transition('resume', c, () => {
+        if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; use start instead of resume.');
+        return bot.resume();
+      }),
     getStatus: () => bot.status(),
     getConfig: () => ({ ...d.config.current.config, version: d.config.current.version }),
     updateConfig: (input, c) =>
       bot.serial(() => {
-        const v = d.config.update({ patch: input.body, actor: c.actor, ifMatch: input.if_match, openPositions: openPositions(), now: now() });
-        d.store.appendAudit({ ts: now(), action: 'update_config', actor: c.actor, detail: { version: v.version, fields: v.changes.map((x) => x.field) } });
+        const v = d.config.update({
+          patch: input.body,
+          actor: c.actor,
+          ifMatch: input.if_match,
+          openPositions: openPositions(),
+          now: now(),
+        });
+        d.store.appendAudit({
+          ts: now(),
+          action: 'update_config',
+          actor: c.actor,
+          detail: { version: v.version, fields: v.changes.map((x) => x.field) },
+        });
         return { success: true as const, config: { ...v.config, version: v.version }, version: v.version };
       }),
     getConfigHistory: (input) => ({ versions: d.config.history(input.query.limit) }),
@@ -69,7 +82,8 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
         const id = input.params.id;
         const outcome = bot.byHand.writeOffDust(id);
         if (outcome === 'not_found') throw new ServiceError(404, `There is no open position ${id}.`);
-        if (outcome === 'not_dust') throw new ServiceError(409, `Position ${id} is not dust (the exchange would sell it); close it instead.`);
+        if (outcome === 'not_dust')
+          throw new ServiceError(409, `Position ${id} is not dust (the exchange would sell it); close it instead.`);
         audit('write_off_position', c, { position_id: id });
         return { success: true as const, position_id: id };
       }),
@@ -79,7 +93,12 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
         if (bot.currentState === 'stopped') throw new ServiceError(409, 'The bot is stopped; start it before opening a position.');
         const r = await bot.byHand.enter(input.body?.size_pct);
         if (!r.ok) throw 'conflict' in r ? new ServiceError(409, r.conflict) : new ServiceError(502, r.refused);
-        audit('open_position', c, { position_id: r.position.id, amount: r.position.amount, entry_price: r.position.entry_price, size_pct: input.body?.size_pct ?? null });
+        audit('open_position', c, {
+          position_id: r.position.id,
+          amount: r.position.amount,
+          entry_price: r.position.entry_price,
+          size_pct: input.body?.size_pct ?? null,
+        });
         return { success: true as const, position: r.position };
       }),
     getBalances: async () => {
@@ -95,11 +114,17 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
         const r = await bot.byHand.close(id);
         if (r.kind === 'not_found') throw new ServiceError(404, `There is no open position ${id}.`);
         if (r.kind === 'dust') {
-          throw new ServiceError(409, `Position ${id} (${r.amount}) is under the market minimum, so the exchange will not sell it; sell it by hand if you wish, then write it off (POST /bot/positions/${id}/write-off).`);
+          throw new ServiceError(
+            409,
+            `Position ${id} (${r.amount}) is under the market minimum, so the exchange will not sell it; sell it by hand if you wish, then write it off (POST /bot/positions/${id}/write-off).`,
+          );
         }
         if (r.kind === 'partial') {
           audit('close_position', c, { position_id: id, partial: true, sold: r.sold, left: r.left });
-          throw new ServiceError(409, `Position ${id} was sold only in part (${r.sold} of ${r.held}); the rest (${r.left}) stays open with its stop-loss. See GET /bot/trades.`);
+          throw new ServiceError(
+            409,
+            `Position ${id} was sold only in part (${r.sold} of ${r.held}); the rest (${r.left}) stays open with its stop-loss. See GET /bot/trades.`,
+          );
         }
         if (r.kind === 'not_closed') throw new ServiceError(409, `Position ${id} could not be closed; see the logs.`);
         const { trade } = r;
@@ -108,8 +133,18 @@ export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
       }),
     getTrades: (input) => {
       const { from, to, limit, cursor } = input.query;
-      const page = d.store.queryTrades({ from, to, limit, after: cursor === undefined ? undefined : decodeTradeCursor(cursor, { from, to }) });
-      return { trades: page.trades, next_cursor: page.next ? encodeTradeCursor(page.next, { from, to }) : null, total: page.total, total_pnl: page.total_pnl };
+      const page = d.store.queryTrades({
+        from,
+        to,
+        limit,
+        after: cursor === undefined ? undefined : decodeTradeCursor(cursor, { from, to }),
+      });
+      return {
+        trades: page.trades,
+        next_cursor: page.next ? encodeTradeCursor(page.next, { from, to }) : null,
+        total: page.total,
+        total_pnl: page.total_pnl,
+      };
     },
     getOrders: (input) => ({ orders: d.store.listOrders(input.query.status, input.query.limit) }),
     getLogs: (input) => d.logger.tail(input.query.level, input.query.limit),

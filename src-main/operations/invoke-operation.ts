@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import {
-  fieldsOf, operations, ServiceError, type OperationDef,
-  type CallerContext, type OperationHandlers, type OperationName, type OperationOutput, type ParsedInput,
+  fieldsOf,
+  operations,
+  ServiceError,
+  type OperationDef,
+  type CallerContext,
+  type OperationHandlers,
+  type OperationName,
+  type OperationOutput,
+  type ParsedInput,
 } from '../../src-shared/contract';
 import { EngineError, type FailureKind } from '../engine/errors';
 
@@ -24,7 +31,10 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: 'params
   if (!schema) {
     // an adapter may always pass an empty object (no path params, no query, `{}` as body)
     if (value !== undefined && !isEmptyObject(value)) {
-      throw new ServiceError(400, `This operation takes no ${where === 'body' ? 'request body' : where === 'query' ? 'query parameters' : 'path parameters'}.`);
+      throw new ServiceError(
+        400,
+        `This operation takes no ${where === 'body' ? 'request body' : where === 'query' ? 'query parameters' : 'path parameters'}.`,
+      );
     }
     return undefined;
   }
@@ -32,7 +42,11 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: 'params
   if (!result.success) {
     const fields = fieldsOf(result.error, where);
     const names = Object.keys(fields).join(', ');
-    throw new ServiceError(400, `Invalid ${where === 'body' ? 'request body' : where === 'query' ? 'query parameters' : 'path'}: ${names}.`, fields);
+    throw new ServiceError(
+      400,
+      `Invalid ${where === 'body' ? 'request body' : where === 'query' ? 'query parameters' : 'path'}: ${names}.`,
+      fields,
+    );
   }
   return result.data;
 }
@@ -69,7 +83,13 @@ export function runOperation<N extends OperationName>(
   } catch (e) {
     throw failureOf(name, e);
   }
-  if (output instanceof Promise) return output.then((o) => op.output.parse(o) as OperationOutput<N>, (e) => { throw failureOf(name, e); });
+  if (output instanceof Promise)
+    return output.then(
+      (o) => op.output.parse(o) as OperationOutput<N>,
+      (e) => {
+        throw failureOf(name, e);
+      },
+    );
   return op.output.parse(output) as OperationOutput<N>;
 }
 
@@ -81,7 +101,9 @@ function failureOf(name: OperationName, e: unknown): unknown {
   const failure = asServiceError(e);
   if (!(failure instanceof ServiceError) || failure.status === 400 || process.env.BOTDESK_STRICT_STATUSES !== '1') return failure;
   const declared = (operations[name] as OperationDef).errors ?? {};
-  return failure.status in declared ? failure : new Error(`${name} answered ${failure.status}, which its operation does not declare: ${failure.message}`);
+  return failure.status in declared
+    ? failure
+    : new Error(`${name} answered ${failure.status}, which its operation does not declare: ${failure.message}`);
 }
 
 /** the one place an engine failure gets its status: a broken rule 400, a state that forbids it 409, nothing there 404 */

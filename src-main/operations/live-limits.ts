@@ -33,7 +33,10 @@ export function parseLiveLimitsEnv(env: NodeJS.ProcessEnv, fail: (message: strin
   const marketsText = env.BOT_LIVE_MARKETS?.trim();
   if (marketsText) {
     const markets: string[] = [];
-    for (const part of marketsText.split(',').map((m) => m.trim()).filter(Boolean)) {
+    for (const part of marketsText
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean)) {
       const symbol = part.toUpperCase();
       if (!SymbolSchema.safeParse(symbol).success) {
         throw fail(`BOT_LIVE_MARKETS: "${part}" is not a market; write BASE/QUOTE symbols separated by commas, e.g. ETH/BTC,LTC/BTC.`);
@@ -46,7 +49,9 @@ export function parseLiveLimitsEnv(env: NodeJS.ProcessEnv, fail: (message: strin
   if (ceilingText) {
     const n = Number(ceilingText);
     if (!DECIMAL.test(ceilingText) || !(n > 0 && n <= 100)) {
-      throw fail(`BOT_LIVE_MAX_DAILY_LOSS_PCT=${ceilingText} is not a percentage above 0 and at most 100 (default ${DEFAULT_LIVE_LIMITS.max_daily_loss_pct}).`);
+      throw fail(
+        `BOT_LIVE_MAX_DAILY_LOSS_PCT=${ceilingText} is not a percentage above 0 and at most 100 (default ${DEFAULT_LIVE_LIMITS.max_daily_loss_pct}).`,
+      );
     }
     out.maxDailyLossPct = n;
   }
@@ -54,7 +59,9 @@ export function parseLiveLimitsEnv(env: NodeJS.ProcessEnv, fail: (message: strin
   if (maxOrderText) {
     const n = Number(maxOrderText);
     if (!DECIMAL.test(maxOrderText) || !(n > 0)) {
-      throw fail(`BOT_LIVE_MAX_ORDER=${maxOrderText} is not an amount above 0 (the most one order may be worth, in the stake currency, e.g. 250).`);
+      throw fail(
+        `BOT_LIVE_MAX_ORDER=${maxOrderText} is not an amount above 0 (the most one order may be worth, in the stake currency, e.g. 250).`,
+      );
     }
     out.maxOrder = n;
   }
@@ -69,9 +76,17 @@ export function resolveLiveLimits(fromEnv: LiveLimitsFromEnv = {}, saved: LiveLi
     maxDailyLossPct: fromEnv.maxDailyLossPct ?? saved.max_daily_loss_pct,
     maxOrder: fromEnv.maxOrder ?? saved.max_order,
     source: {
-      markets: fromEnv.markets ? 'BOT_LIVE_MARKETS' : saved.markets.length ? settingsSource('markets') : 'BOT_LIVE_MARKETS unset: the config\'s symbol at start',
-      maxDailyLossPct: fromEnv.maxDailyLossPct !== undefined ? 'BOT_LIVE_MAX_DAILY_LOSS_PCT'
-        : saved.max_daily_loss_pct !== DEFAULT_LIVE_LIMITS.max_daily_loss_pct ? settingsSource('daily loss ceiling') : 'BOT_LIVE_MAX_DAILY_LOSS_PCT, default',
+      markets: fromEnv.markets
+        ? 'BOT_LIVE_MARKETS'
+        : saved.markets.length
+          ? settingsSource('markets')
+          : "BOT_LIVE_MARKETS unset: the config's symbol at start",
+      maxDailyLossPct:
+        fromEnv.maxDailyLossPct !== undefined
+          ? 'BOT_LIVE_MAX_DAILY_LOSS_PCT'
+          : saved.max_daily_loss_pct !== DEFAULT_LIVE_LIMITS.max_daily_loss_pct
+            ? settingsSource('daily loss ceiling')
+            : 'BOT_LIVE_MAX_DAILY_LOSS_PCT, default',
       maxOrder: fromEnv.maxOrder !== undefined ? 'BOT_LIVE_MAX_ORDER' : settingsSource('max order'),
     },
   };

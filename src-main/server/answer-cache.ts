@@ -12,7 +12,10 @@ export type AnswerVersions = Partial<Record<OperationName, () => number>>;
 export class AnswerCache {
   private readonly entries = new Map<string, { version: number; body: Buffer }>();
 
-  constructor(private readonly versions: AnswerVersions, private readonly capacity = 64) {}
+  constructor(
+    private readonly versions: AnswerVersions,
+    private readonly capacity = 64,
+  ) {}
 
   /** the operation's current version; undefined when it is not cached */
   versionOf(name: OperationName): number | undefined {

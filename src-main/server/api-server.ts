@@ -3,8 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import {
-  operations, ServiceError, SessionRequestSchema,
-  type OperationHandlers, type OperationName, type OperationOutput,
+  operations,
+  ServiceError,
+  SessionRequestSchema,
+  type OperationHandlers,
+  type OperationName,
+  type OperationOutput,
 } from '../../src-shared/contract';
 import { fieldsOf, runOperation } from '../operations/invoke-operation';
 import type { EventFeed } from '../engine/events/event-bus';
@@ -60,7 +64,6 @@ const API_VERSION = '1.0.0';
 const NO_INPUT = { params: undefined, query: undefined, body: undefined };
 const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' };
 
-
 /**
  * The management HTTP + WebSocket server (docs/contract.md §3–§6): every operation of the shared table at its path,
  * behind Host/Origin checks, bearer tokens with scopes, body limits and a failed-auth limiter.
@@ -89,7 +92,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
   };
   const callers = {
-    public: { actor: 'api:public', scope: 'public' }, read: { actor: 'api:read', scope: 'read' }, control: { actor: 'api:control', scope: 'control' },
+    public: { actor: 'api:public', scope: 'public' },
+    read: { actor: 'api:read', scope: 'read' },
+    control: { actor: 'api:control', scope: 'control' },
   } as const;
 
   /**
@@ -105,7 +110,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     const wait = limiter.retryAfter(clientOf(req));
     return wait > 0 ? { wait, message: `Too many failed authentication attempts; try again in ${wait} s.` } : null;
   };
-  const sendLockout = (res: ServerResponse, l: { wait: number; message: string }) => sendError(res, 429, l.message, { 'Retry-After': String(l.wait) });
+  const sendLockout = (res: ServerResponse, l: { wait: number; message: string }) =>
+    sendError(res, 429, l.message, { 'Retry-After': String(l.wait) });
 
   /** token → scope, or an answer already sent (401/429) */
   function authenticate(req: IncomingMessage, res: ServerResponse, route: string): TokenScope | null {
@@ -126,11 +132,19 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     limiter.fail(clientOf(req));
     count(route, 401);
     const missing = !req.headers.authorization;
-    sendError(res, 401, missing ? 'Authentication required: send Authorization: Bearer <token>.' : 'The token is not valid.', { 'WWW-Authenticate': 'Bearer' });
+    sendError(res, 401, missing ? 'Authentication required: send Authorization: Bearer <token>.' : 'The token is not valid.', {
+      'WWW-Authenticate': 'Bearer',
+    });
     return null;
   }
 
-  function handleOperation(req: IncomingMessage, res: ServerResponse, name: OperationName, params: Record<string, string>, search: string): void | Promise<void> {
+  function handleOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: OperationName,
+    params: Record<string, string>,
+    search: string,
+  ): void | Promise<void> {
     const op = operations[name];
     let scope: TokenScope | 'public' = 'public';
     if (op.scope !== 'public') {
@@ -175,10 +189,15 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     const locked = lockout(req);
     if (locked) return sendLockout(res, locked);
     const parsed = SessionRequestSchema.safeParse(await readJsonBody(req));
-    if (!parsed.success) return sendError(res, 400, 'Send {"code": "<the code after #login= in the link>"}.', undefined, fieldsOf(parsed.error, 'body'));
+    if (!parsed.success)
+      return sendError(res, 400, 'Send {"code": "<the code after #login= in the link>"}.', undefined, fieldsOf(parsed.error, 'body'));
     if (!loginCodes.redeem(parsed.data.code)) {
       limiter.fail(clientOf(req));
-      return sendError(res, 401, 'This login link is not valid: it was already used or has expired. Restart the server or use the token from the api-token file.');
+      return sendError(
+        res,
+        401,
+        'This login link is not valid: it was already used or has expired. Restart the server or use the token from the api-token file.',
+      );
     }
     o.logger.info('dashboard login with a one-time link');
     sendJson(res, 200, { token: auth.currentControlToken, scope: 'control' });
@@ -198,7 +217,13 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   }
 
   function sendMetrics(res: ServerResponse, status: OperationOutput<'getStatus'>, stats: OperationOutput<'getStats'>): void {
-    const text = renderMetrics({ status, stats, requests: requestCounts, wsClients: stream.clientCount(), eventsPublished: o.events.lastSeq });
+    const text = renderMetrics({
+      status,
+      stats,
+      requests: requestCounts,
+      wsClients: stream.clientCount(),
+      eventsPublished: o.events.lastSeq,
+    });
     count('metrics', 200);
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(text);
@@ -245,7 +270,11 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
       if (routes.windowOnlyOperation(method, path)) {
         count('unknown', 404);
-        return sendError(res, 404, `${method} ${path} is not served over the management API: exchange keys and live limits are set in the desktop app's window only (live limits also by the BOT_LIVE_* variables), and the API cannot touch them.`);
+        return sendError(
+          res,
+          404,
+          `${method} ${path} is not served over the management API: exchange keys and live limits are set in the desktop app's window only (live limits also by the BOT_LIVE_* variables), and the API cannot touch them.`,
+        );
       }
       const allowed = routes.allowedMethods(path);
       if (allowed.length) {
@@ -265,7 +294,11 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     if (res.headersSent) return void res.destroy();
     if (e instanceof ServiceError) return sendError(res, e.status, e.message, undefined, e.fields);
     if (e instanceof BodyError) return sendError(res, e.status, e.message, e.status === 413 ? { Connection: 'close' } : undefined);
-    o.logger.error('request failed', { method: req.method, path: (req.url ?? '').split('?')[0], error: e instanceof Error ? e.message : String(e) });
+    o.logger.error('request failed', {
+      method: req.method,
+      path: (req.url ?? '').split('?')[0],
+      error: e instanceof Error ? e.message : String(e),
+    });
     sendError(res, 500, 'Internal error; the bot logged the details.');
   };
   const server = createServer((req, res) => {
@@ -282,23 +315,39 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   server.keepAliveTimeout = 5_000;
 
   const authorizeStream = (req: IncomingMessage, token: string | null): UpgradeVerdict => {
-      const refused = policy!.check(req);
-      if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
-      const credential = auth.verify(token);
-      if (credential) return { ok: true, scope: credential.scope, credentialId: credential.id };
-      const locked = lockout(req);
-      if (locked) return { ok: false, status: 429, message: locked.message };
-      limiter.fail(clientOf(req));
-      return { ok: false, status: 401, message: token ? 'The token is not valid.' : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].' };
+    const refused = policy!.check(req);
+    if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
+    const credential = auth.verify(token);
+    if (credential) return { ok: true, scope: credential.scope, credentialId: credential.id };
+    const locked = lockout(req);
+    if (locked) return { ok: false, status: 429, message: locked.message };
+    limiter.fail(clientOf(req));
+    return {
+      ok: false,
+      status: 401,
+      message: token
+        ? 'The token is not valid.'
+        : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].',
+    };
   };
   const streamOptions = {
-    server, maxBufferedBytes: o.stream?.maxBufferedBytes, pingIntervalMs: o.stream?.pingIntervalMs, authorize: authorizeStream,
+    server,
+    maxBufferedBytes: o.stream?.maxBufferedBytes,
+    pingIntervalMs: o.stream?.pingIntervalMs,
+    authorize: authorizeStream,
     onClientError: (msg: string) => o.logger.warn(msg),
     credentialIsCurrent: (id: number) => auth.isCurrent(id),
   };
   // two streams share the server's upgrade event: each answers its own path, the bot's stream refuses unknown ones
-  const stream = attachEventStream({ ...streamOptions, events: o.events, path: EVENT_STREAM_PATH, ignorePaths: o.fleetEvents ? [FLEET_STREAM_PATH] : [] });
-  const fleetStream = o.fleetEvents ? attachEventStream({ ...streamOptions, events: o.fleetEvents, path: FLEET_STREAM_PATH, answerUnknownPaths: false }) : null;
+  const stream = attachEventStream({
+    ...streamOptions,
+    events: o.events,
+    path: EVENT_STREAM_PATH,
+    ignorePaths: o.fleetEvents ? [FLEET_STREAM_PATH] : [],
+  });
+  const fleetStream = o.fleetEvents
+    ? attachEventStream({ ...streamOptions, events: o.fleetEvents, path: FLEET_STREAM_PATH, answerUnknownPaths: false })
+    : null;
   // a replaced token's stream connections end with it (docs/contract.md §7: rotation closes them)
   const stopRevocations = auth.onRevoke((id) => {
     const why = 'the token this connection used was replaced';

@@ -5,7 +5,8 @@ import { errorBody, EVENT_TYPES, type EventType } from '../../src-shared/contrac
 import type { EventFeed } from '../engine/events/event-bus';
 import { bearerToken } from './token-auth';
 
-export type UpgradeVerdict = { ok: true; scope: 'read' | 'control'; credentialId?: number } | { ok: false; status: 400 | 401 | 403 | 404 | 429; message: string };
+export type UpgradeVerdict =
+  { ok: true; scope: 'read' | 'control'; credentialId?: number } | { ok: false; status: 400 | 401 | 403 | 404 | 429; message: string };
 
 export interface EventStreamOptions {
   server: Server;
@@ -37,7 +38,14 @@ export interface EventStream {
 
 export const EVENT_STREAM_PATH = '/ws/events';
 export const FLEET_STREAM_PATH = '/ws/fleet';
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 const TRY_AGAIN_LATER = 1013;
 /** application close code: the token the connection authenticated with no longer works (an HTTP 401, in 4xxx) */
 export const TOKEN_REVOKED = 4401;
@@ -61,7 +69,9 @@ function reject(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify(errorBody(message));
   // as ws's own abortHandshake: a client that never closes its side must not keep the socket half-open
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** `?types=` and `?since=` (docs/contract.md §5), or why not */
@@ -72,7 +82,10 @@ function parseQuery(search: string): { types: Set<EventType> | null; since: numb
   const typesText = params.get('types');
   if (typesText !== null) {
     types = new Set();
-    for (const t of typesText.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const t of typesText
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!TYPE_SET.has(t)) return `unknown event type "${t}"; known: ${EVENT_TYPES.join(', ')}`;
       types.add(t as EventType);
     }
@@ -180,10 +193,13 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
         for (const c of clients) c.ws.close(1001, 'server shutting down');
         clients.clear();
         // a moment for the 1001 frames to leave, then whatever is still open is cut
-        const cut = setTimeout(() => {
-          for (const ws of wss.clients) ws.terminate();
-          wss.close(() => resolve());
-        }, wss.clients.size ? 200 : 0);
+        const cut = setTimeout(
+          () => {
+            for (const ws of wss.clients) ws.terminate();
+            wss.close(() => resolve());
+          },
+          wss.clients.size ? 200 : 0,
+        );
         cut.unref();
       }),
   };

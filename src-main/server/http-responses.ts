@@ -20,6 +20,12 @@ export function sendJsonText(res: ServerResponse, status: number, text: string |
 }
 
 /** Contract §3 error body: one human sentence, plus `fields` on validation errors. */
-export function sendError(res: ServerResponse, status: number, error: string, extra?: Record<string, string>, fields?: Record<string, string>): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  extra?: Record<string, string>,
+  fields?: Record<string, string>,
+): void {
   sendJson(res, status, errorBody(error, fields), extra);
 }

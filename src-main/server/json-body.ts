@@ -4,7 +4,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A body the server refuses; `status` is the HTTP status to answer with. */
 export class BodyError extends Error {
-  constructor(readonly status: 400 | 413 | 415, message: string) {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -44,21 +44,38 @@ export function renderMetrics(m: MetricsSnapshot): string {
     for (const [labels, value] of samples) if (Number.isFinite(value)) out += name + labels + ' ' + value + '\n';
   };
   const { status, stats } = m;
-  metric('botdesk_bot_state', 'gauge', 'Lifecycle state of the bot (1 for the current one).', STATES.map((s) => [`{state="${s}"}`, status.state === s ? 1 : 0]));
+  metric(
+    'botdesk_bot_state',
+    'gauge',
+    'Lifecycle state of the bot (1 for the current one).',
+    STATES.map((s) => [`{state="${s}"}`, status.state === s ? 1 : 0]),
+  );
   metric('botdesk_uptime_seconds', 'gauge', 'Seconds since the bot was started.', [['', status.uptime_s]]);
-  metric('botdesk_stake_currency_info', 'gauge', 'The currency every money figure is in (the traded market\'s quote).', [[`{currency="${stats.stake_currency}"}`, 1]]);
+  metric('botdesk_stake_currency_info', 'gauge', "The currency every money figure is in (the traded market's quote).", [
+    [`{currency="${stats.stake_currency}"}`, 1],
+  ]);
   metric('botdesk_equity', 'gauge', 'Account equity in the stake currency.', [['', stats.equity]]);
-  metric('botdesk_net_cash_flow', 'gauge', 'Deposits minus withdrawals found in the account, in the stake currency (never P&L).', [['', stats.net_cash_flow]]);
+  metric('botdesk_net_cash_flow', 'gauge', 'Deposits minus withdrawals found in the account, in the stake currency (never P&L).', [
+    ['', stats.net_cash_flow],
+  ]);
   metric('botdesk_realized_pnl', 'gauge', 'Realised profit and loss, after fees.', [['', stats.realized_pnl]]);
   metric('botdesk_unrealized_pnl', 'gauge', 'Unrealised profit and loss of open positions.', [['', stats.unrealized_pnl]]);
   metric('botdesk_fees_paid_total', 'counter', 'Fees paid.', [['', stats.fees_paid]]);
-  metric('botdesk_trades_total', 'counter', 'Closed trades.', [['{result="win"}', stats.wins], ['{result="loss"}', stats.losses]]);
+  metric('botdesk_trades_total', 'counter', 'Closed trades.', [
+    ['{result="win"}', stats.wins],
+    ['{result="loss"}', stats.losses],
+  ]);
   metric('botdesk_max_drawdown_pct', 'gauge', 'Largest peak-to-trough fall of equity, percent.', [['', stats.max_drawdown_pct]]);
   metric('botdesk_open_positions', 'gauge', 'Open positions.', [['', status.open_positions]]);
   metric('botdesk_pending_orders', 'gauge', 'Orders resting on the exchange.', [['', status.pending_orders]]);
   metric('botdesk_config_version', 'gauge', 'Latest config version.', [['', status.config_version]]);
   metric('botdesk_last_cycle_timestamp_seconds', 'gauge', 'When the last trading cycle ran.', [['', (status.last_cycle_at ?? 0) / 1000]]);
-  metric('botdesk_http_requests_total', 'counter', 'HTTP requests answered, by route and status.', [...m.requests].map(([key, n]) => [labelsOf(key), n]));
+  metric(
+    'botdesk_http_requests_total',
+    'counter',
+    'HTTP requests answered, by route and status.',
+    [...m.requests].map(([key, n]) => [labelsOf(key), n]),
+  );
   metric('botdesk_ws_clients', 'gauge', 'Connected event-stream clients.', [['', m.wsClients]]);
   metric('botdesk_events_published_total', 'counter', 'Events published on the stream.', [['', m.eventsPublished]]);
   // the two figures alone: process.memoryUsage() also walks every V8 space, for figures nobody scrapes

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import {
-  BotEventSchema, ErrorBodySchema, isHttpOperation, operations, SessionRequestSchema, SessionResponseSchema, type OperationDef, type OperationName,
+  BotEventSchema,
+  ErrorBodySchema,
+  isHttpOperation,
+  operations,
+  SessionRequestSchema,
+  SessionResponseSchema,
+  type OperationDef,
+  type OperationName,
 } from '../../src-shared/contract';
 import { API_PREFIX } from './routes';
 
@@ -24,7 +31,14 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     const parameters: unknown[] = [];
     if ('params' in op && op.params) parameters.push(...objectParameters(op.params, 'path'));
     if ('query' in op && op.query) parameters.push(...objectParameters(op.query, 'query'));
-    if ('ifMatch' in op && op.ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'config version the change is based on' });
+    if ('ifMatch' in op && op.ifMatch)
+      parameters.push({
+        name: 'If-Match',
+        in: 'header',
+        required: false,
+        schema: { type: 'string' },
+        description: 'config version the change is based on',
+      });
     const responses: Record<string, unknown> = {
       '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(op.output, 'output') } } },
     };
@@ -45,12 +59,20 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       security: op.scope === 'public' ? [] : [{ bearer: [] }],
       ...(parameters.length ? { parameters } : {}),
       ...('body' in op && op.body
-        ? { requestBody: { required: !op.body.safeParse(undefined).success, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: !op.body.safeParse(undefined).success,
+              content: { 'application/json': { schema: schemaOf(op.body, 'input') } },
+            },
+          }
         : {}),
       responses,
     };
   }
-  const error = (description: string) => ({ description, content: { 'application/json': { schema: schemaOf(ErrorBodySchema, 'output') } } });
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: schemaOf(ErrorBodySchema, 'output') } },
+  });
   paths[`${API_PREFIX}/session`] = {
     post: {
       operationId: 'createSession',
@@ -58,7 +80,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       tags: ['auth'],
       security: [],
       requestBody: { required: true, content: { 'application/json': { schema: schemaOf(SessionRequestSchema, 'input') } } },
-      responses: { '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(SessionResponseSchema, 'output') } } }, '400': error('No code sent.'), '401': error('Unknown, used or expired code.'), '429': error(ERROR_STATUSES['429']) },
+      responses: {
+        '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(SessionResponseSchema, 'output') } } },
+        '400': error('No code sent.'),
+        '401': error('Unknown, used or expired code.'),
+        '429': error(ERROR_STATUSES['429']),
+      },
     },
   };
   return {
@@ -66,7 +93,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     info: {
       title: 'BotDesk management API',
       version,
-      description: 'Control and monitor the BotDesk trading bot. Every route except /health needs `Authorization: Bearer <token>`. Events stream over the WebSocket at /ws/events (`x-events` lists their shapes).',
+      description:
+        'Control and monitor the BotDesk trading bot. Every route except /health needs `Authorization: Bearer <token>`. Events stream over the WebSocket at /ws/events (`x-events` lists their shapes).',
     },
     servers: [{ url: '/' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -78,6 +106,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
 function objectParameters(schema: z.ZodType, where: 'path' | 'query'): unknown[] {
   const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
-    name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s,
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: s,
   }));
 }

@@ -40,7 +40,8 @@ export class OriginPolicy {
     if (!own && !(LOOPBACK_HOST_ANY_PORT.test(host) && isLoopbackPeer(req))) return 'the Host header does not name this server';
     const origin = req.headers.origin?.toLowerCase();
     // a page through a tunnel is same-origin with the Host it used (http://127.0.0.1:18080 for Host 127.0.0.1:18080)
-    if (origin !== undefined && !this.origins.has(origin) && (own || origin !== `http://${host}`)) return 'requests from another site are not allowed';
+    if (origin !== undefined && !this.origins.has(origin) && (own || origin !== `http://${host}`))
+      return 'requests from another site are not allowed';
     return null;
   }
 }

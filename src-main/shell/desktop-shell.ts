@@ -14,7 +14,13 @@ import { createTrayActions } from '../desktop/tray-actions';
 import { createTrayPresenter, readTrayFacts } from '../desktop/tray-presenter';
 import { firstTrayHint } from '../desktop/tray-hint';
 import { startNotificationFeed } from '../desktop/notification-feed';
-import { ALL_NOTIFICATIONS_ON, createNotificationRules, fleetAlertNotification, type DesktopNotification, type NotificationSwitches } from '../desktop/notification-rules';
+import {
+  ALL_NOTIFICATIONS_ON,
+  createNotificationRules,
+  fleetAlertNotification,
+  type DesktopNotification,
+  type NotificationSwitches,
+} from '../desktop/notification-rules';
 import type { TrayView } from '../desktop/tray-model';
 import { createDesktopTray } from './tray';
 
@@ -46,9 +52,18 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
 
   const act = createTrayActions({
     handlers: runtime.handlers,
-    confirm: async (c) => (await dialog.showMessageBox({
-      type: 'warning', buttons: [c.button, 'Cancel'], defaultId: 1, cancelId: 1, title: 'BotDesk', message: c.message, detail: c.detail,
-    })).response === 0,
+    confirm: async (c) =>
+      (
+        await dialog.showMessageBox({
+          type: 'warning',
+          buttons: [c.button, 'Cancel'],
+          defaultId: 1,
+          cancelId: 1,
+          title: 'BotDesk',
+          message: c.message,
+          detail: c.detail,
+        })
+      ).response === 0,
     openDashboard: o.showWindow,
     // the token the server holds now (a rotation rewrote the file first); never a new one made up here
     readToken: () => o.envToken ?? readFileSync(join(o.dataDir, TOKEN_FILE), 'utf8').trim(),
@@ -63,7 +78,10 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
 
   const tray = createDesktopTray({ iconPath: o.iconPath, onClick: o.showWindow, onAction: (item) => void act(item) });
   presenter = createTrayPresenter({
-    events: runtime.events, read: () => readTrayFacts(runtime.handlers), render: tray.render, onError: (m) => o.logger.warn(m),
+    events: runtime.events,
+    read: () => readTrayFacts(runtime.handlers),
+    render: tray.render,
+    onError: (m) => o.logger.warn(m),
   });
 
   // every notification passes here (events, fleet alerts, tray failures): the last place a secret could leave
@@ -96,7 +114,10 @@ export function startDesktopShell(o: DesktopShellOptions): { windowClosed(): voi
   return {
     windowClosed() {
       if (firstTrayHint(o.dataDir)) {
-        tray.hint('BotDesk is still running', 'The bot keeps trading with the window closed. Open the dashboard or quit from the tray icon.');
+        tray.hint(
+          'BotDesk is still running',
+          'The bot keeps trading with the window closed. Open the dashboard or quit from the tray icon.',
+        );
       }
     },
     dispose() {

@@ -8,7 +8,10 @@ import type { TrayActionItem } from '../desktop/tray-actions';
 
 /** status dot colours, RGB: green running, amber paused, grey stopped, red when the bot paused itself or needs a person */
 const DOT: Record<TrayIconState, [number, number, number]> = {
-  running: [0x22, 0xc5, 0x5e], paused: [0xf5, 0x9e, 0x0b], stopped: [0x9c, 0xa3, 0xaf], alert: [0xef, 0x44, 0x44],
+  running: [0x22, 0xc5, 0x5e],
+  paused: [0xf5, 0x9e, 0x0b],
+  stopped: [0x9c, 0xa3, 0xaf],
+  alert: [0xef, 0x44, 0x44],
 };
 
 /** A 32×32 dark disc, for when the icon file is not where the app expected it. */
@@ -59,8 +62,10 @@ export function createDesktopTray(o: { iconPath?: string; onClick(): void; onAct
   let lastIcon: TrayIconState | null = null;
   let lastMenu = '';
   const toElectron = (item: TrayMenuItem): MenuItemConstructorOptions =>
-    item.kind === 'separator' ? { type: 'separator' }
-      : item.kind === 'info' ? { label: item.label, enabled: false }
+    item.kind === 'separator'
+      ? { type: 'separator' }
+      : item.kind === 'info'
+        ? { label: item.label, enabled: false }
         : { label: item.label, enabled: item.enabled, click: () => o.onAction(item) };
 
   return {

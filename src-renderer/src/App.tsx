@@ -29,7 +29,8 @@ function DesktopApp({ bridge }: { bridge: BotDeskBridge }) {
   return <Provided dashboard={dashboard} feed={feed} />;
 }
 
-type BrowserPhase = { phase: 'starting' } | { phase: 'login'; reason: string | null } | { phase: 'ready'; dashboard: Dashboard; feed: FleetFeed };
+type BrowserPhase =
+  { phase: 'starting' } | { phase: 'login'; reason: string | null } | { phase: 'ready'; dashboard: Dashboard; feed: FleetFeed };
 
 /** Browser: one-time link or typed token → session token in sessionStorage → HTTP + WebSocket. */
 function BrowserApp() {
@@ -62,7 +63,11 @@ function BrowserApp() {
           sessionToken.set(token);
           open(token);
         },
-        (e: Error) => setState({ phase: 'login', reason: `The login link did not work: ${e.message} Links are single-use and expire; paste the token instead.` }),
+        (e: Error) =>
+          setState({
+            phase: 'login',
+            reason: `The login link did not work: ${e.message} Links are single-use and expire; paste the token instead.`,
+          }),
       );
       return;
     }

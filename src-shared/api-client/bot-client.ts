@@ -1,6 +1,11 @@
 import {
   operations,
-  type BotClientCalls, type BotEvent, type EventType, type OperationInput, type OperationName, type OperationOutput,
+  type BotClientCalls,
+  type BotEvent,
+  type EventType,
+  type OperationInput,
+  type OperationName,
+  type OperationOutput,
 } from '../contract';
 import type { ConnectionState } from './connection-state';
 import type { Observable } from './observable';

@@ -21,7 +21,14 @@ export interface HttpTransportOptions {
 }
 
 /** The HTTP transport: fetch for operations, one WebSocket for events (browser, or Node with `webSocket`). */
-export function createHttpTransport({ origin, token: firstToken, webSocket, onTokenChange, replayRestartedServer, requestTimeoutMs }: HttpTransportOptions): Transport {
+export function createHttpTransport({
+  origin,
+  token: firstToken,
+  webSocket,
+  onTokenChange,
+  replayRestartedServer,
+  requestTimeoutMs,
+}: HttpTransportOptions): Transport {
   const connection = observable<ConnectionState>('connecting');
   const listeners = new ListenerSet();
   let token = firstToken;
@@ -66,9 +73,11 @@ export function createHttpTransport({ origin, token: firstToken, webSocket, onTo
       return out;
     });
     rotation = rotating;
-    void rotating.catch(() => undefined).finally(() => {
-      if (rotation === rotating) rotation = null;
-    });
+    void rotating
+      .catch(() => undefined)
+      .finally(() => {
+        if (rotation === rotating) rotation = null;
+      });
     return rotating as Promise<OperationOutput<N>>;
   }
 
@@ -81,28 +90,29 @@ export function createHttpTransport({ origin, token: firstToken, webSocket, onTo
   const wsOrigin = origin.replace(/^http/, 'ws');
   // opened on the first subscription: a one-shot caller (the terminal client) never opens a stream
   let socket: EventSocket | null = null;
-  const openSocket = () => new EventSocket({
-    url: (since) => `${wsOrigin}/ws/events${since !== null ? `?since=${since}` : ''}`,
-    token: () => token,
-    onEvent: (event) => listeners.emit(event),
-    onState: (state) => {
-      if (connection.get() !== 'unauthorised') connection.set(state);
-    },
-    tokenStillValid: async () => {
-      await rotation?.catch(() => undefined);
-      const signal = requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(requestTimeoutMs);
-      const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader(), cache: 'no-store', signal });
-      return res.status !== 401;
-    },
-    onUnauthorised: () => connection.set('unauthorised'),
-    webSocket,
-    // the stream closes (4401) before the rotation's answer arrives, or just after: either way the new token decides
-    onRevoked: async (usedToken) => {
-      await rotation?.catch(() => undefined);
-      return token !== usedToken;
-    },
-    replayRestartedServer,
-  });
+  const openSocket = () =>
+    new EventSocket({
+      url: (since) => `${wsOrigin}/ws/events${since !== null ? `?since=${since}` : ''}`,
+      token: () => token,
+      onEvent: (event) => listeners.emit(event),
+      onState: (state) => {
+        if (connection.get() !== 'unauthorised') connection.set(state);
+      },
+      tokenStillValid: async () => {
+        await rotation?.catch(() => undefined);
+        const signal = requestTimeoutMs === undefined ? undefined : AbortSignal.timeout(requestTimeoutMs);
+        const res = await fetch(`${origin}/api/v1/bot/status`, { headers: authHeader(), cache: 'no-store', signal });
+        return res.status !== 401;
+      },
+      onUnauthorised: () => connection.set('unauthorised'),
+      webSocket,
+      // the stream closes (4401) before the rotation's answer arrives, or just after: either way the new token decides
+      onRevoked: async (usedToken) => {
+        await rotation?.catch(() => undefined);
+        return token !== usedToken;
+      },
+      replayRestartedServer,
+    });
 
   return {
     kind: 'http',

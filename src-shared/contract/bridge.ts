@@ -3,9 +3,7 @@ import type { ErrorBody } from './errors.schema';
 import type { OperationInput, OperationName, OperationOutput } from './operations';
 
 /** What one IPC call returns: errors travel as data because Electron flattens thrown errors to a string. */
-export type BridgeResult<N extends OperationName> =
-  | { ok: true; data: OperationOutput<N> }
-  | { ok: false; status: number; body: ErrorBody };
+export type BridgeResult<N extends OperationName> = { ok: true; data: OperationOutput<N> } | { ok: false; status: number; body: ErrorBody };
 
 export interface BridgeSubscribeOptions {
   types?: EventType[];

@@ -5,21 +5,32 @@ export const TimeframeSchema = z.enum(TIMEFRAMES);
 export type Timeframe = z.infer<typeof TimeframeSchema>;
 
 export const TIMEFRAME_MS: Record<Timeframe, number> = {
-  '1m': 60_000, '3m': 180_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000,
-  '2h': 7_200_000, '4h': 14_400_000, '6h': 21_600_000, '12h': 43_200_000, '1d': 86_400_000,
+  '1m': 60_000,
+  '3m': 180_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
 };
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.number().min(min).max(max);
 
 /** Trend following: enter when the fast EMA crosses above the slow one (optionally only while RSI is below a ceiling); exit on the opposite cross. */
-export const EmaCrossParamsSchema = z.strictObject({
-  fast: int(2, 200).default(9),
-  slow: int(3, 500).default(21),
-  rsi_period: int(2, 100).default(14),
-  /** 0 disables the RSI filter; otherwise entries need RSI below this value (avoid buying overbought). */
-  rsi_max: num(0, 100).default(70),
-}).refine((p) => p.fast < p.slow, { message: 'fast must be smaller than slow', path: ['fast'] });
+export const EmaCrossParamsSchema = z
+  .strictObject({
+    fast: int(2, 200).default(9),
+    slow: int(3, 500).default(21),
+    rsi_period: int(2, 100).default(14),
+    /** 0 disables the RSI filter; otherwise entries need RSI below this value (avoid buying overbought). */
+    rsi_max: num(0, 100).default(70),
+  })
+  .refine((p) => p.fast < p.slow, { message: 'fast must be smaller than slow', path: ['fast'] });
 
 /** Mean reversion: enter when RSI drops below `oversold`, exit when it rises above `overbought`. */
 export const RsiReversionParamsSchema = z.strictObject({
@@ -37,7 +48,10 @@ export const BollingerReversionParamsSchema = z.strictObject({
 export const StrategySchema = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('ema_cross'), params: EmaCrossParamsSchema.default(EmaCrossParamsSchema.parse({})) }),
   z.strictObject({ name: z.literal('rsi_reversion'), params: RsiReversionParamsSchema.default(RsiReversionParamsSchema.parse({})) }),
-  z.strictObject({ name: z.literal('bollinger_reversion'), params: BollingerReversionParamsSchema.default(BollingerReversionParamsSchema.parse({})) }),
+  z.strictObject({
+    name: z.literal('bollinger_reversion'),
+    params: BollingerReversionParamsSchema.default(BollingerReversionParamsSchema.parse({})),
+  }),
 ]);
 export type StrategyConfig = z.infer<typeof StrategySchema>;
 export type EmaCrossParams = z.infer<typeof EmaCrossParamsSchema>;
@@ -123,14 +137,15 @@ const PAPER_BALANCE_BY_QUOTE: Record<string, number> = { BTC: 0.1, ETH: 3, BNB: 
 
 /** The paper account a market starts with when `paper_balance` was not chosen: in its quote, worth about $10,000. */
 export function defaultPaperBalance(quote: string): number {
-  return DOLLAR_LIKE.has(quote) ? 10_000 : PAPER_BALANCE_BY_QUOTE[quote] ?? 10_000;
+  return DOLLAR_LIKE.has(quote) ? 10_000 : (PAPER_BALANCE_BY_QUOTE[quote] ?? 10_000);
 }
 
 /** A patch laid over a config: a symbol with another quote brings that quote's paper balance unless one is sent. */
 export function mergeConfigPatch(current: BotConfig, patch: ConfigPatch): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current, ...patch };
   const quote = typeof patch.symbol === 'string' ? quoteOf(patch.symbol) : null;
-  if (quote !== null && quote !== quoteOf(current.symbol) && patch.paper_balance === undefined) merged.paper_balance = defaultPaperBalance(quote);
+  if (quote !== null && quote !== quoteOf(current.symbol) && patch.paper_balance === undefined)
+    merged.paper_balance = defaultPaperBalance(quote);
   return merged;
 }
 

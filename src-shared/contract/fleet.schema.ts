@@ -21,7 +21,7 @@ export const FleetHealthSchema = z.object({
   connection: FleetConnectionSchema,
   latency_ms: z.number().nullable().describe('round trip of the last health probe'),
   last_event_at: z.number().nullable().describe('when the hub last received an event from this bot (hub clock, epoch ms)'),
-  last_seq: z.number().int().nullable().describe('seq of that event, in the bot\'s own numbering'),
+  last_seq: z.number().int().nullable().describe("seq of that event, in the bot's own numbering"),
   error: z.string().nullable().describe('one sentence on why the bot is not connected'),
 });
 export type FleetHealth = z.infer<typeof FleetHealthSchema>;
@@ -83,6 +83,6 @@ export type FleetEventData = z.infer<typeof FleetEventDataSchema>;
 export const AddFleetBotSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(60, 'at most 60 characters'),
   url: z.string().min(1, 'must not be empty').max(300),
-  token: z.string().regex(/^[\x21-\x7e]{16,512}$/, 'must be the server\'s api-token (16–512 printable characters, no spaces)'),
+  token: z.string().regex(/^[\x21-\x7e]{16,512}$/, "must be the server's api-token (16–512 printable characters, no spaces)"),
   vpn_confirmed: z.boolean().optional().describe('required for plain http:// to an address that is not loopback'),
 });

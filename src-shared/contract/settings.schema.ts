@@ -15,7 +15,9 @@ const notificationShape = {
 export const NotificationSettingsSchema = z.strictObject(notificationShape);
 
 /** 0 picks a free port; below 1024 needs privileges a desktop app should not ask for */
-export const ApiPortSchema = z.number().int('must be a whole number')
+export const ApiPortSchema = z
+  .number()
+  .int('must be a whole number')
   .refine((p) => p === 0 || (p >= 1024 && p <= 65535), 'must be 0 (any free port) or a port from 1024 to 65535');
 
 /**
@@ -78,7 +80,7 @@ export const SettingsViewSchema = z.object({
   /** the live limits this process runs under (saved ones apply at the next start) and the variables overriding them */
   live_limits: z.object({
     in_force: z.object({
-      markets: z.array(z.string()).describe('empty: the config\'s symbol at start'),
+      markets: z.array(z.string()).describe("empty: the config's symbol at start"),
       max_daily_loss_pct: z.number(),
       max_order: z.number().nullable(),
     }),
@@ -101,11 +103,19 @@ export const ExchangeKeysViewSchema = z.object({
 });
 export type ExchangeKeysView = z.infer<typeof ExchangeKeysViewSchema>;
 
-const keyPart = (what: string) => z.string().trim().min(8, `must be the full ${what} (at least 8 characters)`).max(512, 'is too long')
-  .regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces');
+const keyPart = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(8, `must be the full ${what} (at least 8 characters)`)
+    .max(512, 'is too long')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces');
 
 export const SaveExchangeKeysSchema = z.strictObject({
-  exchange: z.string().regex(/^[a-z0-9]{2,32}$/, 'must be a ccxt exchange id such as binance').optional(),
+  exchange: z
+    .string()
+    .regex(/^[a-z0-9]{2,32}$/, 'must be a ccxt exchange id such as binance')
+    .optional(),
   apiKey: keyPart('API key'),
   secret: keyPart('secret'),
   /** needed when the keychain is basic_text (Linux without a keyring): the person saw the warning and agreed */
@@ -118,9 +128,15 @@ export const LiveLimitsPatchSchema = LiveLimitsSchema.partial();
 export type LiveLimitsPatch = z.infer<typeof LiveLimitsPatchSchema>;
 
 /** an optional token of one's own for rotation or the read-only token (else one is generated) */
-export const TokenRequestSchema = z.strictObject({
-  token: z.string().min(16, 'must be at least 16 characters').max(512, 'must be at most 512 characters')
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()
-    .describe('at least 16 printable characters without spaces; omit to get 32 random bytes'),
-}).optional();
+export const TokenRequestSchema = z
+  .strictObject({
+    token: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .max(512, 'must be at most 512 characters')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional()
+      .describe('at least 16 printable characters without spaces; omit to get 32 random bytes'),
+  })
+  .optional();
 export const TokenResultSchema = z.object({ success: z.literal(true), token: z.string() });

@@ -13,7 +13,7 @@ export const StatusSchema = z.object({
   mode: BotModeSchema,
   exchange: z.string(),
   market: z.string().describe('where candles come from: "replay", "synthetic" or "live"'),
-  sandbox: z.boolean().describe('the exchange\'s testnet (BOT_EXCHANGE_SANDBOX=1)'),
+  sandbox: z.boolean().describe("the exchange's testnet (BOT_EXCHANGE_SANDBOX=1)"),
   symbol: z.string(),
   stake_currency: z.string().describe('the currency every money figure is in: the quote of the traded market'),
   timeframe: z.string(),
@@ -22,15 +22,24 @@ export const StatusSchema = z.object({
   open_positions: z.number().int(),
   pending_orders: z.number().int(),
   equity: z.number(),
-  equity_ts: z.number().nullable().describe('market time (candle close) the equity figure was marked at; the equity curve\'s newest point'),
-  today_pnl: z.number().describe('`equity` minus the equity at the start of the current UTC day (market time): the figure of GET /bot/stats, marked with this `equity`'),
+  equity_ts: z.number().nullable().describe("market time (candle close) the equity figure was marked at; the equity curve's newest point"),
+  today_pnl: z
+    .number()
+    .describe(
+      '`equity` minus the equity at the start of the current UTC day (market time): the figure of GET /bot/stats, marked with this `equity`',
+    ),
   last_price: z.number().nullable(),
   last_cycle_at: z.number().nullable(),
   config_version: z.number().int(),
   applied_config_version: z.number().int().nullable(),
-  paused_reason: z.string().nullable().describe('why the bot paused itself (kill switch, close-all), null when not paused or paused by a user'),
+  paused_reason: z
+    .string()
+    .nullable()
+    .describe('why the bot paused itself (kill switch, close-all), null when not paused or paused by a user'),
   paused_at: z.number().nullable(),
-  attention: z.array(z.string()).describe('what a person must look at: orders or coins on the exchange that the bot did not make and will not touch'),
+  attention: z
+    .array(z.string())
+    .describe('what a person must look at: orders or coins on the exchange that the bot did not make and will not touch'),
 });
 export type Status = z.infer<typeof StatusSchema>;
 
@@ -47,7 +56,11 @@ export const PositionSchema = z.object({
   take_profit_price: z.number(),
   opened_at: z.number(),
   config_version: z.number().int(),
-  dust: z.boolean().describe('what is left is under the market minimum: it counts in equity but not toward max_positions, and the exchange would refuse to sell it'),
+  dust: z
+    .boolean()
+    .describe(
+      'what is left is under the market minimum: it counts in equity but not toward max_positions, and the exchange would refuse to sell it',
+    ),
 });
 export type Position = z.infer<typeof PositionSchema>;
 
@@ -81,7 +94,9 @@ export const OrderSchema = z.object({
   symbol: z.string(),
   side: z.enum(['buy', 'sell']),
   type: z.enum(['market', 'limit', 'stop_market']),
-  purpose: z.enum(['entry', 'stop_loss', 'take_profit', 'exit']).describe('stop_loss/take_profit orders protect an open position and are not counted as pending'),
+  purpose: z
+    .enum(['entry', 'stop_loss', 'take_profit', 'exit'])
+    .describe('stop_loss/take_profit orders protect an open position and are not counted as pending'),
   amount: z.number(),
   price: z.number().nullable(),
   trigger_price: z.number().nullable(),
@@ -99,25 +114,33 @@ export type Order = z.infer<typeof OrderSchema>;
 
 export const StatsSchema = z.object({
   stake_currency: z.string().describe('the currency of every figure here'),
-  start_equity: z.number().describe('the account\'s value when this data directory first traded'),
+  start_equity: z.number().describe("the account's value when this data directory first traded"),
   equity: z.number().describe('start_equity + realized_pnl + unrealized_pnl + net_cash_flow'),
   realized_pnl: z.number(),
-  unrealized_pnl: z.number().describe('open positions\' unrealised P&L plus holdings_pnl'),
-  holdings_pnl: z.number().describe('value change of coins the account holds outside positions (dust, coins deposited or bought by hand) since they came'),
+  unrealized_pnl: z.number().describe("open positions' unrealised P&L plus holdings_pnl"),
+  holdings_pnl: z
+    .number()
+    .describe('value change of coins the account holds outside positions (dust, coins deposited or bought by hand) since they came'),
   net_cash_flow: z.number().describe('deposits minus withdrawals (and trades made by hand), valued when they happened: never P&L'),
   fees_paid: z.number().describe('fees of every closed trade plus the entry fees of open positions'),
-  trade_fees: z.number().describe('fees of closed trades alone (fees_paid without the open positions\' entry fees)'),
+  trade_fees: z.number().describe("fees of closed trades alone (fees_paid without the open positions' entry fees)"),
   trades_count: z.number().int(),
   wins: z.number().int(),
   losses: z.number().int(),
   gross_profit: z.number().describe('sum of the pnl of winning trades'),
   gross_loss: z.number().describe('minus the sum of the pnl of losing trades (≥ 0)'),
-  last_trade_id: z.number().int().nullable().describe('the newest trade these figures include: a client folding trade events in skips ids up to it'),
+  last_trade_id: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the newest trade these figures include: a client folding trade events in skips ids up to it'),
   best_trade_pnl: z.number().nullable().describe('pnl of the best closed trade; null before the first trade'),
   worst_trade_pnl: z.number().nullable().describe('pnl of the worst closed trade; null before the first trade'),
   win_rate: z.number().describe('wins / trades_count, 0..1; 0 when there are no trades'),
   profit_factor: z.number().nullable().describe('gross profit / gross loss; null when there is no losing trade'),
-  max_drawdown_pct: z.number().describe('largest fall of equity from its running peak, percent, over the whole history (survives restarts)'),
+  max_drawdown_pct: z
+    .number()
+    .describe('largest fall of equity from its running peak, percent, over the whole history (survives restarts)'),
   open_positions: z.number().int(),
   today_pnl: z.number().describe('equity minus the equity at the start of the current UTC day (market time)'),
 });
@@ -147,7 +170,14 @@ export type EquityPoint = z.infer<typeof EquityPointSchema>;
 
 /** [ts_ms, open, high, low, close, volume] as in candle files. */
 export const CandleTupleSchema = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]);
-export const CandleSchema = z.object({ ts: z.number(), open: z.number(), high: z.number(), low: z.number(), close: z.number(), volume: z.number() });
+export const CandleSchema = z.object({
+  ts: z.number(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+});
 export type Candle = z.infer<typeof CandleSchema>;
 
 export const SignalSchema = z.object({

@@ -11,7 +11,12 @@ import { killHard, LISTENING, root, startWatched, type Started } from '../helper
 
 const deploy = (name: string) => readFileSync(join(root, 'deploy', name), 'utf8');
 /** code lines of a file: comments and blank lines dropped, continuation lines joined */
-const codeLines = (text: string) => text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const codeLines = (text: string) =>
+  text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 
 /** a systemd unit: section → key → every value given (Environment= may repeat) */
 function parseUnit(text: string): Record<string, Record<string, string[]>> {
@@ -29,11 +34,15 @@ function parseUnit(text: string): Record<string, Record<string, string[]>> {
 }
 
 /** Environment=A=1 lines (one assignment each) as an env object */
-const unitEnv = (values: string[] = []): NodeJS.ProcessEnv => Object.fromEntries(values.map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+const unitEnv = (values: string[] = []): NodeJS.ProcessEnv =>
+  Object.fromEntries(values.map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
 
 /** the Dockerfile's instructions of its last stage, the image that runs */
 function runStage(text: string): { instruction: string; args: string }[] {
-  const all = codeLines(text).map((l) => ({ instruction: l.split(/\s+/)[0].toUpperCase(), args: l.slice(l.split(/\s+/)[0].length).trim() }));
+  const all = codeLines(text).map((l) => ({
+    instruction: l.split(/\s+/)[0].toUpperCase(),
+    args: l.slice(l.split(/\s+/)[0].length).trim(),
+  }));
   return all.slice(all.map((i) => i.instruction).lastIndexOf('FROM'));
 }
 
@@ -138,7 +147,7 @@ describe('deploy/Dockerfile and deploy/compose.yaml (containers)', () => {
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'out']));
   });
 
-  it('compose restarts it unless stopped, with the data on a named volume and the host\'s loopback', () => {
+  it("compose restarts it unless stopped, with the data on a named volume and the host's loopback", () => {
     const compose = deploy('compose.yaml');
     expect(compose).toMatch(/^\s+restart: unless-stopped$/m);
     expect(compose).toMatch(/^\s+network_mode: host$/m);
@@ -147,7 +156,7 @@ describe('deploy/Dockerfile and deploy/compose.yaml (containers)', () => {
     expect(compose).not.toMatch(/BOT_API_HOST|BOT_API_ALLOW_REMOTE|ports:/);
   });
 
-  it('run with its environment and its CMD\'s umask, the server keeps every file private and listens on loopback', async () => {
+  it("run with its environment and its CMD's umask, the server keeps every file private and listens on loopback", async () => {
     const umask = /^umask (\d+) &&/.exec(cmd[2])![1];
     expectPrivateAndLoopback(await runAsRecipe(env, umask));
   }, 60_000);

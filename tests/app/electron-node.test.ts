@@ -23,45 +23,53 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('the main bundle under the Node inside Electron', () => {
   beforeAll(() => {
     if (!node24.binary) return;
-    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'warn'],
+      { cwd: root, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stderr || r.stdout}`);
   }, 120_000);
 
-  it.skipIf(!node24.binary)(`trades on node:sqlite, restarts, and leaves a database Node 20 reads${node24.skipped ? ` (skipped: ${node24.skipped})` : ''}`, async () => {
-    const command = { node: node24.binary!, args: [join(outDir, 'main', 'headless.js')] };
-    const first = await startServer({ dataDir, command, replaySpeed: 'max' });
-    let before: Status;
-    try {
-      expect((await first.api('GET', '/health')).status).toBe(200);
-      await waitFor(async () => ((await first.api<Status>('GET', '/bot/status')).body.equity_ts ?? 0) > 0, 'an equity point written');
-      await first.api('POST', '/bot/stop');
-      before = (await first.api<Status>('GET', '/bot/status')).body;
-    } finally {
-      await first.stop('SIGINT');
-    }
-    expect(first.process.exitCode).toBe(0);
-    expect(first.output()).not.toMatch(/better-sqlite3|NODE_MODULE_VERSION/);
+  it.skipIf(!node24.binary)(
+    `trades on node:sqlite, restarts, and leaves a database Node 20 reads${node24.skipped ? ` (skipped: ${node24.skipped})` : ''}`,
+    async () => {
+      const command = { node: node24.binary!, args: [join(outDir, 'main', 'headless.js')] };
+      const first = await startServer({ dataDir, command, replaySpeed: 'max' });
+      let before: Status;
+      try {
+        expect((await first.api('GET', '/health')).status).toBe(200);
+        await waitFor(async () => ((await first.api<Status>('GET', '/bot/status')).body.equity_ts ?? 0) > 0, 'an equity point written');
+        await first.api('POST', '/bot/stop');
+        before = (await first.api<Status>('GET', '/bot/status')).body;
+      } finally {
+        await first.stop('SIGINT');
+      }
+      expect(first.process.exitCode).toBe(0);
+      expect(first.output()).not.toMatch(/better-sqlite3|NODE_MODULE_VERSION/);
 
-    // a restart under Node 24 finds the same state
-    const second = await startServer({ dataDir, command, replaySpeed: 'max' });
-    try {
-      const after = (await second.api<Status>('GET', '/bot/status')).body;
-      expect(after.state).toBe('stopped');
-      const equity = (await second.api<{ points: { ts: number }[] }>('GET', '/bot/equity?limit=10')).body;
-      expect(equity.points.at(-1)?.ts).toBe(before.equity_ts);
-    } finally {
-      await second.stop('SIGINT');
-    }
+      // a restart under Node 24 finds the same state
+      const second = await startServer({ dataDir, command, replaySpeed: 'max' });
+      try {
+        const after = (await second.api<Status>('GET', '/bot/status')).body;
+        expect(after.state).toBe('stopped');
+        const equity = (await second.api<{ points: { ts: number }[] }>('GET', '/bot/equity?limit=10')).body;
+        expect(equity.points.at(-1)?.ts).toBe(before.equity_ts);
+      } finally {
+        await second.stop('SIGINT');
+      }
 
-    // and this Node's driver reads what node:sqlite wrote
-    const store = new SqliteStore(dataDir);
-    try {
-      expect(store.db.driver).toBe(process.versions.node.startsWith('20.') ? 'better-sqlite3' : 'node:sqlite');
-      expect(store.db.pragma('integrity_check')).toBe('ok');
-      expect(store.queryEquity({ limit: 1_000_000 }).points.at(-1)?.ts).toBe(before.equity_ts);
-      expect(store.latestConfigVersion()?.version).toBeGreaterThan(0);
-    } finally {
-      store.close();
-    }
-  }, 90_000);
+      // and this Node's driver reads what node:sqlite wrote
+      const store = new SqliteStore(dataDir);
+      try {
+        expect(store.db.driver).toBe(process.versions.node.startsWith('20.') ? 'better-sqlite3' : 'node:sqlite');
+        expect(store.db.pragma('integrity_check')).toBe('ok');
+        expect(store.queryEquity({ limit: 1_000_000 }).points.at(-1)?.ts).toBe(before.equity_ts);
+        expect(store.latestConfigVersion()?.version).toBeGreaterThan(0);
+      } finally {
+        store.close();
+      }
+    },
+    90_000,
+  );
 });

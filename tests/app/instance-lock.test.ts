@@ -10,7 +10,17 @@ import { LOCK_OWNER_FILE } from '../../src-main/app/lock-owner';
 import { electronNodeBinary } from '../../scripts/electron-node.mjs';
 import { headlessArgs } from '../../scripts/headless-entry.mjs';
 import {
-  killHard, LISTENING, LOCKED, lockHolderArgs, processState, root, serverEnv, startLockHolder, startServer, startUnreaped, type Started,
+  killHard,
+  LISTENING,
+  LOCKED,
+  lockHolderArgs,
+  processState,
+  root,
+  serverEnv,
+  startLockHolder,
+  startServer,
+  startUnreaped,
+  type Started,
 } from '../helpers/lock-processes';
 
 const ALREADY_RUNNING = (pid: number | string, dir: string, user = '') =>
@@ -22,11 +32,13 @@ const NOBODY = { uid: 65534, gid: 65534 };
  * The other-user cases run this checkout's code as `nobody`, which needs to reach it: a clone under /root or in a 0700
  * temporary folder is out of its reach, and those cases say so and are skipped (.ci/run makes its folder reachable).
  */
-const nobodyCanRun = isRoot && spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { ...NOBODY, cwd: process.cwd(), stdio: 'ignore' }).status === 0;
+const nobodyCanRun =
+  isRoot && spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { ...NOBODY, cwd: process.cwd(), stdio: 'ignore' }).status === 0;
 if (isRoot && !nobodyCanRun) console.log(`instance-lock: user nobody cannot reach ${process.cwd()}; the other-user cases are skipped`);
 
 /** its stderr when it has exited, else nothing (for a failing expectation's message) */
-const settled = (p: Started) => Promise.race([p.exited, new Promise<{ stderr: string }>((r) => setTimeout(() => r({ stderr: '(still running)' }), 50))]);
+const settled = (p: Started) =>
+  Promise.race([p.exited, new Promise<{ stderr: string }>((r) => setTimeout(() => r({ stderr: '(still running)' }), 50))]);
 
 const started: Started[] = [];
 const track = <T extends Started>(p: T): T => (started.push(p), p);
@@ -72,7 +84,9 @@ describe('one BotDesk per data directory', () => {
   it('two servers started together: exactly one runs, the other exits 1 with the sentence naming it', async () => {
     const dir = newDataDir();
     const both = [track(startServer(dir)), track(startServer(dir))];
-    const outcomes = await Promise.all(both.map((p) => Promise.race([p.ready.then((out) => (out ? 'runs' : 'exited')), p.exited.then(() => 'exited')])));
+    const outcomes = await Promise.all(
+      both.map((p) => Promise.race([p.ready.then((out) => (out ? 'runs' : 'exited')), p.exited.then(() => 'exited')])),
+    );
     expect(outcomes.sort()).toEqual(['exited', 'runs']);
     const winner = both.find((p) => p.child.exitCode === null)!;
     const loser = both.find((p) => p !== winner)!;
@@ -143,46 +157,60 @@ describe('pids in files never decide', () => {
 });
 
 describe('bad input', () => {
-  it.runIf(nobodyCanRun)('a BotDesk of another user is refused with that user named, and its lock is never taken over', async () => {
-    const dir = newDataDir();
-    chownSync(dir, NOBODY.uid, NOBODY.gid);
-    const holder = track(startLockHolder(dir, NOBODY));
-    expect(await holder.ready).toMatch(/^locked/m);
-    for (let i = 0; i < 3; i++) expect(() => acquireInstanceLock(dir)).toThrow(ALREADY_RUNNING(holder.child.pid!, dir, 'nobody'));
-    expect(holder.child.exitCode).toBeNull();
-    expect(JSON.parse(readFileSync(join(dir, LOCK_OWNER_FILE), 'utf8'))).toEqual({ pid: holder.child.pid, user: 'nobody' });
-  }, 30_000);
+  it.runIf(nobodyCanRun)(
+    'a BotDesk of another user is refused with that user named, and its lock is never taken over',
+    async () => {
+      const dir = newDataDir();
+      chownSync(dir, NOBODY.uid, NOBODY.gid);
+      const holder = track(startLockHolder(dir, NOBODY));
+      expect(await holder.ready).toMatch(/^locked/m);
+      for (let i = 0; i < 3; i++) expect(() => acquireInstanceLock(dir)).toThrow(ALREADY_RUNNING(holder.child.pid!, dir, 'nobody'));
+      expect(holder.child.exitCode).toBeNull();
+      expect(JSON.parse(readFileSync(join(dir, LOCK_OWNER_FILE), 'utf8'))).toEqual({ pid: holder.child.pid, user: 'nobody' });
+    },
+    30_000,
+  );
 
-  it.runIf(nobodyCanRun)('a user who may not write the running owner\'s lock file is refused with the owner named', async () => {
-    const dir = newDataDir();
-    chmodSync(dir, 0o777); // a shared folder: the lock file itself (0644, root's) is what the other user cannot write
-    const lock = acquireInstanceLock(dir);
-    try {
-      const intruder = track(startLockHolder(dir, NOBODY));
-      expect(await intruder.ready).toBeNull();
-      const { code, stderr } = await intruder.exited;
+  it.runIf(nobodyCanRun)(
+    "a user who may not write the running owner's lock file is refused with the owner named",
+    async () => {
+      const dir = newDataDir();
+      chmodSync(dir, 0o777); // a shared folder: the lock file itself (0644, root's) is what the other user cannot write
+      const lock = acquireInstanceLock(dir);
+      try {
+        const intruder = track(startLockHolder(dir, NOBODY));
+        expect(await intruder.ready).toBeNull();
+        const { code, stderr } = await intruder.exited;
+        expect(code).toBe(1);
+        expect(stderr.trim()).toBe(`BotDesk: ${ALREADY_RUNNING(process.pid, dir, 'root')}`);
+      } finally {
+        lock.release();
+      }
+      const stopped = track(startLockHolder(dir, NOBODY));
+      expect(await stopped.ready).toBeNull();
+      expect((await stopped.exited).stderr).toMatch(
+        new RegExp(`lock file ${join(dir, LOCK_FILE)} belongs to another user and user nobody may not write it`),
+      );
+    },
+    30_000,
+  );
+
+  it.runIf(!isRoot || nobodyCanRun)(
+    'a data directory this user may not write: the server prints one line naming it and exits 1',
+    async () => {
+      const parent = newDataDir();
+      const dir = join(parent, 'data');
+      // as root (which may write anywhere) the server runs as nobody in root's folder; otherwise the folder is read-only
+      if (!isRoot) chmodSync(parent, 0o555);
+      const server = track(startServer(dir, isRoot ? { ...NOBODY, env: { HOME: parent } } : {}));
+      expect(await server.ready).toBeNull();
+      const { code, stderr } = await server.exited;
       expect(code).toBe(1);
-      expect(stderr.trim()).toBe(`BotDesk: ${ALREADY_RUNNING(process.pid, dir, 'root')}`);
-    } finally {
-      lock.release();
-    }
-    const stopped = track(startLockHolder(dir, NOBODY));
-    expect(await stopped.ready).toBeNull();
-    expect((await stopped.exited).stderr).toMatch(new RegExp(`lock file ${join(dir, LOCK_FILE)} belongs to another user and user nobody may not write it`));
-  }, 30_000);
-
-  it.runIf(!isRoot || nobodyCanRun)('a data directory this user may not write: the server prints one line naming it and exits 1', async () => {
-    const parent = newDataDir();
-    const dir = join(parent, 'data');
-    // as root (which may write anywhere) the server runs as nobody in root's folder; otherwise the folder is read-only
-    if (!isRoot) chmodSync(parent, 0o555);
-    const server = track(startServer(dir, isRoot ? { ...NOBODY, env: { HOME: parent } } : {}));
-    expect(await server.ready).toBeNull();
-    const { code, stderr } = await server.exited;
-    expect(code).toBe(1);
-    const lines = stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^BotDesk: the data directory ${dir} is not writable by user \\S+ \\((EACCES|EPERM)\\)`));
-    expect(spawnSync('ls', [parent]).stdout.toString()).toBe('');
-  }, 30_000);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^BotDesk: the data directory ${dir} is not writable by user \\S+ \\((EACCES|EPERM)\\)`));
+      expect(spawnSync('ls', [parent]).stdout.toString()).toBe('');
+    },
+    30_000,
+  );
 });

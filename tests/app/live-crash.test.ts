@@ -38,17 +38,32 @@ describe('live trading survives kill -9', () => {
     writeFileSync(loose, JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }));
     chmodSync(loose, 0o644);
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/headless.ts'], {
-      cwd: root, encoding: 'utf8', timeout: 30_000,
-      env: { ...process.env, ...env, BOT_EXCHANGE_KEY_FILE: loose, BOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'botdesk-loose-')), BOT_API_PORT: '0' },
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        ...process.env,
+        ...env,
+        BOT_EXCHANGE_KEY_FILE: loose,
+        BOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'botdesk-loose-')),
+        BOT_API_PORT: '0',
+      },
     });
     expect(r.status).not.toBe(0);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/BOT_EXCHANGE_KEY_FILE=.* is readable by others \(mode 0644\); run "chmod 600/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/BOT_EXCHANGE_KEY_FILE=.* is readable by others \(mode 0644\); run "chmod 600/),
+    ]);
     expect(emu.requests({ method: 'POST' })).toEqual([]);
   });
 
-  it('finds the stop that filled while it was dead: one stop_loss trade at the exchange\'s price, no order sent twice', async () => {
+  it("finds the stop that filled while it was dead: one stop_loss trade at the exchange's price, no order sent twice", async () => {
     server = await startServer({ dataDir, env });
-    expect((await server.api<Status>('GET', '/bot/status')).body).toMatchObject({ state: 'stopped', mode: 'live', market: 'live', exchange: 'binance' });
+    expect((await server.api<Status>('GET', '/bot/status')).body).toMatchObject({
+      state: 'stopped',
+      mode: 'live',
+      market: 'live',
+      exchange: 'binance',
+    });
     expect((await server.api('PUT', '/bot/config', { enabled: false, stop_loss_pct: 10, take_profit_pct: 10 })).status).toBe(200);
     expect((await server.api('POST', '/bot/start')).status).toBe(200);
     const opened = await server.api<{ position: Position }>('POST', '/bot/positions', { size_pct: 5 });
@@ -62,7 +77,10 @@ describe('live trading survives kill -9', () => {
     const posts = emu.requests({ method: 'POST' }).length;
 
     server = await startServer({ dataDir, env });
-    const trade = await waitFor(async () => (await server!.api<{ trades: Trade[] }>('GET', '/bot/trades?limit=5')).body.trades.find((t) => t.position_id === p.id), 'the stop_loss trade');
+    const trade = await waitFor(
+      async () => (await server!.api<{ trades: Trade[] }>('GET', '/bot/trades?limit=5')).body.trades.find((t) => t.position_id === p.id),
+      'the stop_loss trade',
+    );
     expect(trade).toMatchObject({ exit_reason: 'stop_loss', exit_price: 0.44, amount: p.amount });
     expect((await server.api<Position[]>('GET', '/bot/positions')).body).toEqual([]);
     expect(emu.requests({ method: 'POST' }).length).toBe(posts);

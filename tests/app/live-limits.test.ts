@@ -29,11 +29,20 @@ describe('BOT_LIVE_* in the environment (readEnv)', () => {
 
   it('reads the markets, the ceiling and the max order; unset means Settings or the defaults', () => {
     expect(read({}).liveLimits).toEqual({});
-    expect(read({ BOT_LIVE_MARKETS: ' eth/btc, LTC/BTC,ETH/BTC ', BOT_LIVE_MAX_DAILY_LOSS_PCT: '4.5', BOT_LIVE_MAX_ORDER: '0.02' }).liveLimits)
-      .toEqual({ markets: ['ETH/BTC', 'LTC/BTC'], maxDailyLossPct: 4.5, maxOrder: 0.02 });
-    expect(resolveLiveLimits({}, { markets: ['XRP/USDT'], max_daily_loss_pct: 3, max_order: 20 })).toMatchObject({ markets: ['XRP/USDT'], maxDailyLossPct: 3, maxOrder: 20 });
+    expect(
+      read({ BOT_LIVE_MARKETS: ' eth/btc, LTC/BTC,ETH/BTC ', BOT_LIVE_MAX_DAILY_LOSS_PCT: '4.5', BOT_LIVE_MAX_ORDER: '0.02' }).liveLimits,
+    ).toEqual({ markets: ['ETH/BTC', 'LTC/BTC'], maxDailyLossPct: 4.5, maxOrder: 0.02 });
+    expect(resolveLiveLimits({}, { markets: ['XRP/USDT'], max_daily_loss_pct: 3, max_order: 20 })).toMatchObject({
+      markets: ['XRP/USDT'],
+      maxDailyLossPct: 3,
+      maxOrder: 20,
+    });
     // a variable that is set wins over what the desktop Settings saved
-    expect(resolveLiveLimits({ maxOrder: 5 }, { markets: [], max_daily_loss_pct: 3, max_order: 20 })).toMatchObject({ markets: [], maxDailyLossPct: 3, maxOrder: 5 });
+    expect(resolveLiveLimits({ maxOrder: 5 }, { markets: [], max_daily_loss_pct: 3, max_order: 20 })).toMatchObject({
+      markets: [],
+      maxDailyLossPct: 3,
+      maxOrder: 5,
+    });
     expect(resolveLiveLimits()).toMatchObject({ markets: [], maxDailyLossPct: 10, maxOrder: null });
   });
 
@@ -63,7 +72,12 @@ describe('live limits from the environment, through the real composition (env â†
   let keyFile: string;
   const dirs: string[] = [];
   const liveEnv = (extra: Record<string, string>) => ({
-    BOT_MODE: 'live', BOT_LIVE_CONFIRM: 'yes', BOT_MARKET: 'live', BOT_EXCHANGE_API_URL: emu.url, BOT_EXCHANGE_KEY_FILE: keyFile, ...extra,
+    BOT_MODE: 'live',
+    BOT_LIVE_CONFIRM: 'yes',
+    BOT_MARKET: 'live',
+    BOT_EXCHANGE_API_URL: emu.url,
+    BOT_EXCHANGE_KEY_FILE: keyFile,
+    ...extra,
   });
   const freshDir = () => {
     const d = mkdtempSync(join(tmpdir(), 'botdesk-live-limits-'));
@@ -91,7 +105,9 @@ describe('live limits from the environment, through the real composition (env â†
     expect(config).toMatchObject({ symbol: 'ETH/USDT', max_slippage_pct: 0.5 });
     const history = (await desk.call('GET', '/bot/config/history')).body.versions;
     expect(history[0]).toMatchObject({ actor: 'startup', changes: [{ field: 'symbol', from: 'XRP/USDT', to: 'ETH/USDT' }] });
-    expect(desk.stderr.some((l) => /XRP\/USDT is not in BOT_LIVE_MARKETS \(ETH\/USDT, BTC\/USDT\); trading ETH\/USDT instead/.test(l))).toBe(true);
+    expect(
+      desk.stderr.some((l) => /XRP\/USDT is not in BOT_LIVE_MARKETS \(ETH\/USDT, BTC\/USDT\); trading ETH\/USDT instead/.test(l)),
+    ).toBe(true);
     expect((await desk.call('GET', '/bot/status')).body).toMatchObject({ symbol: 'ETH/USDT', state: 'stopped' });
   });
 
@@ -111,7 +127,9 @@ describe('live limits from the environment, through the real composition (env â†
     for (const bad of [0, 10.5, 50]) {
       const r = await desk.call('PUT', '/bot/config', { max_daily_loss_pct: bad });
       expect(r.status).toBe(400);
-      expect(r.body.fields).toEqual({ max_daily_loss_pct: expect.stringMatching(/above 0 and at most 10 \(BOT_LIVE_MAX_DAILY_LOSS_PCT, default\)/) });
+      expect(r.body.fields).toEqual({
+        max_daily_loss_pct: expect.stringMatching(/above 0 and at most 10 \(BOT_LIVE_MAX_DAILY_LOSS_PCT, default\)/),
+      });
     }
     expect((await desk.call('GET', '/bot/config')).body).toEqual(before);
     const r = await desk.call('PUT', '/bot/config', { max_daily_loss_pct: 2 });
@@ -137,7 +155,9 @@ describe('live limits from the environment, through the real composition (env â†
   it('a control token has no route to the limits: PUT /live-limits is 404, PUT /settings with live_limits is 400; GET /settings shows them', async () => {
     const put = await desk.call('PUT', '/live-limits', { max_order: 1_000_000 });
     expect(put.status).toBe(404);
-    expect(put.body.error).toMatch(/not served over the management API: exchange keys and live limits are set in the desktop app's window only/);
+    expect(put.body.error).toMatch(
+      /not served over the management API: exchange keys and live limits are set in the desktop app's window only/,
+    );
     const viaSettings = await desk.call('PUT', '/settings', { live_limits: { max_order: 1_000_000 } });
     expect(viaSettings.status).toBe(400);
     const view = (await desk.call('GET', '/settings')).body;
@@ -152,8 +172,9 @@ describe('live limits from the environment, through the real composition (env â†
 
   it('an unknown market in BOT_LIVE_MARKETS: one line at start naming it, nothing started', async () => {
     const dataDir = freshDir();
-    await expect(startDesk({ dataDir, env: liveEnv({ BOT_LIVE_MARKETS: 'ETH/USDT,DOGE/USDT' }) }))
-      .rejects.toThrow(/^BOT_LIVE_MARKETS: DOGE\/USDT cannot be traded \([^\n]*\); remove it from the list or correct it\.$/);
+    await expect(startDesk({ dataDir, env: liveEnv({ BOT_LIVE_MARKETS: 'ETH/USDT,DOGE/USDT' }) })).rejects.toThrow(
+      /^BOT_LIVE_MARKETS: DOGE\/USDT cannot be traded \([^\n]*\); remove it from the list or correct it\.$/,
+    );
   });
 
   it('a stored max_daily_loss_pct outside the ceiling (25, or 0 = off) is set to the ceiling at start, as a startup config version with a log line', async () => {
@@ -161,13 +182,19 @@ describe('live limits from the environment, through the real composition (env â†
       const dataDir = freshDir();
       // a config written before these limits existed (or in paper mode, where they do not apply)
       const store = new SqliteStore(dataDir);
-      new ConfigManager(store, Date.now()).update({ patch: { max_daily_loss_pct: stored, symbol: 'ETH/USDT' }, actor: 'test', openPositions: 0, now: Date.now() });
+      new ConfigManager(store, Date.now()).update({
+        patch: { max_daily_loss_pct: stored, symbol: 'ETH/USDT' },
+        actor: 'test',
+        openPositions: 0,
+        now: Date.now(),
+      });
       store.close();
       const live = await startDesk({ dataDir, env: liveEnv({ BOT_LIVE_MAX_DAILY_LOSS_PCT: '4' }) });
       try {
         expect((await live.call('GET', '/bot/config')).body.max_daily_loss_pct).toBe(4);
         expect((await live.call('GET', '/bot/config/history')).body.versions[0]).toMatchObject({
-          actor: 'startup', changes: [{ field: 'max_daily_loss_pct', from: stored, to: 4 }],
+          actor: 'startup',
+          changes: [{ field: 'max_daily_loss_pct', from: stored, to: 4 }],
         });
         expect(live.stderr.some((l) => l.includes(`max_daily_loss_pct was ${stored}`) && l.includes('so it is now 4'))).toBe(true);
         // with no BOT_LIVE_MARKETS the config's symbol at start is the one market
@@ -205,24 +232,38 @@ describe('live limits set in the desktop Settings (IPC), never over HTTP', () =>
     const first = await startDesk({ dataDir, env });
     const refused = await first.window('updateLiveLimits', { body: { max_order: -5 } });
     expect(refused).toMatchObject({ ok: false, status: 400, body: { fields: { max_order: expect.any(String) } } });
-    const saved = await first.window('updateLiveLimits', { body: { markets: ['XRP/USDT', 'ETH/USDT'], max_daily_loss_pct: 3, max_order: 50 } });
-    expect(saved).toMatchObject({ ok: true, data: { settings: { settings: { live_limits: { markets: ['XRP/USDT', 'ETH/USDT'], max_daily_loss_pct: 3, max_order: 50 } } } } });
+    const saved = await first.window('updateLiveLimits', {
+      body: { markets: ['XRP/USDT', 'ETH/USDT'], max_daily_loss_pct: 3, max_order: 50 },
+    });
+    expect(saved).toMatchObject({
+      ok: true,
+      data: { settings: { settings: { live_limits: { markets: ['XRP/USDT', 'ETH/USDT'], max_daily_loss_pct: 3, max_order: 50 } } } },
+    });
     expect((await first.call('PUT', '/live-limits', { max_order: 1e6 })).status).toBe(404);
-    expect((await first.call('GET', '/bot/audit')).body.records.some((r: { action: string }) => r.action === 'update_live_limits')).toBe(true);
+    expect((await first.call('GET', '/bot/audit')).body.records.some((r: { action: string }) => r.action === 'update_live_limits')).toBe(
+      true,
+    );
     // saved now, in force from the next start
-    expect((await first.call('GET', '/settings')).body.live_limits.in_force).toEqual({ markets: [], max_daily_loss_pct: 10, max_order: null });
+    expect((await first.call('GET', '/settings')).body.live_limits.in_force).toEqual({
+      markets: [],
+      max_daily_loss_pct: 10,
+      max_order: null,
+    });
     await first.close();
 
     const live = await startDesk({ dataDir, env });
     try {
       expect((await live.call('GET', '/settings')).body.live_limits).toEqual({
-        in_force: { markets: ['XRP/USDT', 'ETH/USDT'], max_daily_loss_pct: 3, max_order: 50 }, from_env: [],
+        in_force: { markets: ['XRP/USDT', 'ETH/USDT'], max_daily_loss_pct: 3, max_order: 50 },
+        from_env: [],
       });
       // the default config's 5% is over the saved ceiling of 3: set to 3 at start
       expect((await live.call('GET', '/bot/config')).body).toMatchObject({ symbol: 'XRP/USDT', max_daily_loss_pct: 3 });
       const r = await live.call('PUT', '/bot/config', { max_daily_loss_pct: 4 });
       expect(r.body.fields.max_daily_loss_pct).toMatch(/at most 3 \(the live limits in Settings/);
-      expect((await live.call('PUT', '/bot/config', { symbol: 'BTC/USDT' })).body.fields.symbol).toMatch(/may use only XRP\/USDT, ETH\/USDT/);
+      expect((await live.call('PUT', '/bot/config', { symbol: 'BTC/USDT' })).body.fields.symbol).toMatch(
+        /may use only XRP\/USDT, ETH\/USDT/,
+      );
       expect((await live.call('PUT', '/bot/config', HANDS_ONLY)).status).toBe(200);
       await live.call('POST', '/bot/start');
       const entry = await live.call('POST', '/bot/positions', { size_pct: 10 });
@@ -247,8 +288,12 @@ describe('entries at market are price-protected: a limit IOC at the last price +
     emu.setPrice(SYMBOL, 0.5);
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-band-'));
     rt = await createBotRuntime({
-      dataDir, mode: 'live', market: { kind: 'live' }, liveLimits: resolveLiveLimits(),
-      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+      dataDir,
+      mode: 'live',
+      market: { kind: 'live' },
+      liveLimits: resolveLiveLimits(),
+      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url },
+      credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
       live: { watchEveryMs: 150, unknownGraceMs: 2_000 },
     });
     rt.events.subscribe((e) => events.push(e));
@@ -261,7 +306,7 @@ describe('entries at market are price-protected: a limit IOC at the last price +
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('fills in full: one LIMIT IOC at the exchange\'s last price + 1%, filled at the market price', async () => {
+  it("fills in full: one LIMIT IOC at the exchange's last price + 1%, filled at the market price", async () => {
     emu.setPrice(SYMBOL, 0.52); // moved since the last candle: a person's entry asks the exchange for its last price
     const p = (await call('openPosition', { body: { size_pct: 5 } })).position;
     const post = orderPosts(emu).at(-1)!; // the entry (the OCO pair goes to /api/v3/orderList/oco)
@@ -277,14 +322,21 @@ describe('entries at market are price-protected: a limit IOC at the last price +
     emu.setFillRatio(SYMBOL, 0.5);
     try {
       const p = (await call('openPosition', { body: { size_pct: 5 } })).position;
-      const buy = emu.orders(SYMBOL).filter((o) => o.side === 'BUY').at(-1)!;
+      const buy = emu
+        .orders(SYMBOL)
+        .filter((o) => o.side === 'BUY')
+        .at(-1)!;
       expect(buy.status).toBe('EXPIRED');
       expect(buy.executedQty).toBeCloseTo(Math.floor(buy.origQty * 0.5 * 10) / 10, 9);
       // binance took 0.1% of the coins bought
       expect(p.amount).toBeCloseTo(Math.floor(buy.executedQty * 0.999 * 10) / 10, 9);
       const legs = emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.status === 'NEW');
       expect(legs.every((o) => o.origQty === p.amount)).toBe(true);
-      expect(rt.logger.tail('warn', 50).some((r) => r.msg.includes(`filled ${buy.executedQty} of ${buy.origQty} XRP`) && r.msg.includes('were dropped'))).toBe(true);
+      expect(
+        rt.logger
+          .tail('warn', 50)
+          .some((r) => r.msg.includes(`filled ${buy.executedQty} of ${buy.origQty} XRP`) && r.msg.includes('were dropped')),
+      ).toBe(true);
     } finally {
       emu.setFillRatio(SYMBOL, 1);
     }
@@ -302,11 +354,19 @@ describe('entries at market are price-protected: a limit IOC at the last price +
     // the entry's ticker request has arrived (it is answered 400 ms later): the market jumps meanwhile
     await emu.waitForRequest({ method: 'GET', path: '/api/v3/ticker/24hr' }, { count: tickers + 1 });
     emu.setPrice(SYMBOL, 0.515);
-    await expect(entry).rejects.toMatchObject({ status: 502, message: expect.stringMatching(/price moved beyond max_slippage_pct: nothing was offered at or under 0\.505 USDT/) });
-    const buy = emu.orders(SYMBOL).filter((o) => o.side === 'BUY').at(-1)!;
+    await expect(entry).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringMatching(/price moved beyond max_slippage_pct: nothing was offered at or under 0\.505 USDT/),
+    });
+    const buy = emu
+      .orders(SYMBOL)
+      .filter((o) => o.side === 'BUY')
+      .at(-1)!;
     expect(buy).toMatchObject({ type: 'LIMIT', price: 0.505, status: 'EXPIRED', executedQty: 0 });
     expect((await call('getPositions')).length).toBe(positions);
-    expect(events.some((e) => e.type === 'error' && e.data.code === 'order_rejected' && /max_slippage_pct/.test(e.data.message))).toBe(true);
+    expect(events.some((e) => e.type === 'error' && e.data.code === 'order_rejected' && /max_slippage_pct/.test(e.data.message))).toBe(
+      true,
+    );
     expect(rt.logger.tail('warn', 50).some((r) => /not filled: the price moved beyond max_slippage_pct/.test(r.msg))).toBe(true);
     expect((await call('getStatus')).state).toBe('running');
   });

@@ -35,9 +35,16 @@ describe('paper trading on live market data', () => {
     await emu?.close();
   });
 
-  it('says where the data comes from, and warms up on the exchange\'s closed candles', async () => {
+  it("says where the data comes from, and warms up on the exchange's closed candles", async () => {
     const status = await call(rt, 'getStatus');
-    expect(status).toMatchObject({ mode: 'paper', market: 'live', exchange: 'binance', sandbox: false, symbol: 'XRP/USDT', timeframe: '5m' });
+    expect(status).toMatchObject({
+      mode: 'paper',
+      market: 'live',
+      exchange: 'binance',
+      sandbox: false,
+      symbol: 'XRP/USDT',
+      timeframe: '5m',
+    });
     const { candles } = await call(rt, 'getCandles', { limit: '1000' });
     expect(candles).toHaveLength(300);
     const exchangeNow = Date.now() + offset;
@@ -51,15 +58,20 @@ describe('paper trading on live market data', () => {
     expect(emu.requests().map((r) => r.path)).toContain('/api/v3/exchangeInfo');
   });
 
-  it('hands over the candle that closes on the exchange\'s clock, once, and back-fills through an outage', async () => {
+  it("hands over the candle that closes on the exchange's clock, once, and back-fills through an outage", async () => {
     const before = (await call(rt, 'getCandles', { limit: '5' })).candles.at(-1) as Candle;
     emu.setPrice('XRP/USDT', 0.5123);
     // the first polls after the close fail: the feed retries with backoff, then fetches what it missed
     emu.fault({ kind: '503', path: '/api/v3/klines', times: 4 });
-    const next = await waitFor(async () => {
-      const c = (await call(rt, 'getCandles', { limit: '5' })).candles;
-      return c.at(-1)!.ts > before.ts ? c : null;
-    }, 'the next closed candle', 30_000, 100);
+    const next = await waitFor(
+      async () => {
+        const c = (await call(rt, 'getCandles', { limit: '5' })).candles;
+        return c.at(-1)!.ts > before.ts ? c : null;
+      },
+      'the next closed candle',
+      30_000,
+      100,
+    );
     expect(next.at(-1)!.ts).toBe(before.ts + FIVE_MIN);
     expect(next.at(-2)!.ts).toBe(before.ts); // handed over once: no repeat, no gap
     expect(next.at(-1)!.close).toBe(0.5123);
@@ -89,7 +101,10 @@ describe('switching the live market by hot reload', () => {
 
   it('refuses a symbol the exchange does not list or has halted, naming the field, and changes nothing', async () => {
     const before = (await call(rt, 'getConfig')).version;
-    await expect(put({ symbol: 'DOGE/USDT' })).rejects.toMatchObject({ status: 400, fields: { symbol: expect.stringMatching(/binance has no spot market DOGE\/USDT/) } });
+    await expect(put({ symbol: 'DOGE/USDT' })).rejects.toMatchObject({
+      status: 400,
+      fields: { symbol: expect.stringMatching(/binance has no spot market DOGE\/USDT/) },
+    });
     await expect(put({ symbol: 'XMR/USDT' })).rejects.toMatchObject({ status: 400, fields: { symbol: expect.stringMatching(/inactive/) } });
     expect((await call(rt, 'getConfig')).version).toBe(before);
   });
@@ -128,16 +143,25 @@ describe('bad exchange settings stop the start in one line', () => {
     await expect(open('XMR/USDT')).rejects.toThrow(/lists XMR\/USDT as inactive/);
   });
 
-  it('takes the market\'s rules from the exchange\'s filters', async () => {
+  it("takes the market's rules from the exchange's filters", async () => {
     const live = await open('ETH/USDT');
     live.feed.stop();
-    expect(live.rules).toEqual({ symbol: 'ETH/USDT', base: 'ETH', quote: 'USDT', amountStep: 0.0001, priceStep: 0.01, minAmount: 0.0001, minNotional: 5 });
+    expect(live.rules).toEqual({
+      symbol: 'ETH/USDT',
+      base: 'ETH',
+      quote: 'USDT',
+      amountStep: 0.0001,
+      priceStep: 0.01,
+      minAmount: 0.0001,
+      minNotional: 5,
+    });
   });
 
   it('leaves the data directory free after a failed start', async () => {
     const dataDir = tmp();
-    await expect(createBotRuntime({ dataDir, market: { kind: 'live' }, exchange: { id: 'binance', sandbox: false, apiUrl: 'http://127.0.0.1:9' } }))
-      .rejects.toThrow(/could not load binance's markets: \w+/);
+    await expect(
+      createBotRuntime({ dataDir, market: { kind: 'live' }, exchange: { id: 'binance', sandbox: false, apiUrl: 'http://127.0.0.1:9' } }),
+    ).rejects.toThrow(/could not load binance's markets: \w+/);
     const rt = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 } });
     await rt.close();
   });

@@ -55,10 +55,13 @@ describe('live money on the market the user holds funds in', () => {
     const status = await call('getStatus');
     expect(status).toMatchObject({ symbol: 'XRP/USDT', stake_currency: 'USDT', equity: 0 });
     expect(status.attention).toContain('the account holds 0 USDT: deposit USDT or pick a market whose quote you hold');
-    await call('updateConfig', { body: { enabled: false, position_size_pct: 20, max_positions: 2, stop_loss_pct: 10, take_profit_pct: 10 } });
+    await call('updateConfig', {
+      body: { enabled: false, position_size_pct: 20, max_positions: 2, stop_loss_pct: 10, take_profit_pct: 10 },
+    });
     await call('startBot');
     await expect(call('openPosition', { body: {} })).rejects.toMatchObject({
-      status: 409, message: expect.stringContaining('the account holds 0 USDT: deposit USDT or pick a market whose quote you hold'),
+      status: 409,
+      message: expect.stringContaining('the account holds 0 USDT: deposit USDT or pick a market whose quote you hold'),
     });
     const stats = await call('getStats');
     expect(stats).toMatchObject({ stake_currency: 'USDT', start_equity: 0, equity: 0, net_cash_flow: 0 });
@@ -90,11 +93,13 @@ describe('live money on the market the user holds funds in', () => {
     expect(stats.equity).toBeCloseTo(accountValue(), 9);
     expect((await call('getCashflows')).cashflows).toEqual([]);
     await expect(call('updateConfig', { body: { symbol: 'XRP/USDT' } })).rejects.toMatchObject({
-      status: 409, fields: { symbol: expect.stringContaining('stake currency') }, message: expect.stringContaining('another data directory'),
+      status: 409,
+      fields: { symbol: expect.stringContaining('stake currency') },
+      message: expect.stringContaining('another data directory'),
     });
   });
 
-  it('a deposit and a withdrawal made by hand are cash flows, not profit; today\'s P&L does not move', async () => {
+  it("a deposit and a withdrawal made by hand are cash flows, not profit; today's P&L does not move", async () => {
     const before = await call('getStats');
     emu.setBalance('BTC', emu.balances().BTC.free + 0.5);
     const deposit = await waitFor(async () => (await call('getCashflows')).cashflows[0], 'the deposit found');
@@ -119,7 +124,10 @@ describe('live money on the market the user holds funds in', () => {
     emu.setBalance('BTC', emu.balances().BTC.free + 0.5 * emu.price('ETH/BTC'));
     await waitFor(async () => (await call('getCashflows')).cashflows.length === 5, 'the hand trade found');
     const flows = (await call('getCashflows')).cashflows.slice(3);
-    expect(flows.map((f) => [f.asset, f.amount, f.kind])).toEqual([['ETH', -0.5, 'external'], ['BTC', 0.5 * emu.price('ETH/BTC'), 'external']]);
+    expect(flows.map((f) => [f.asset, f.amount, f.kind])).toEqual([
+      ['ETH', -0.5, 'external'],
+      ['BTC', 0.5 * emu.price('ETH/BTC'), 'external'],
+    ]);
     const stats = await identity();
     expect(stats.equity).toBeCloseTo(accountValue(), 9);
     // the bot will not sell coins it did not buy: a person is told at the next reconciliation
@@ -146,7 +154,9 @@ describe('an account the exchange will not read at start', () => {
     try {
       emu.fault({ kind: '503', path: '/api/v3/account', times: Infinity });
       const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-unread-'));
-      await expect(openLiveRuntime(dataDir, emu)).rejects.toThrow(/^the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: \w+: (?!.*https?:)/);
+      await expect(openLiveRuntime(dataDir, emu)).rejects.toThrow(
+        /^the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: \w+: (?!.*https?:)/,
+      );
     } finally {
       await emu.close();
     }

@@ -15,12 +15,17 @@ describe('a market exit that fills in part', () => {
       const { position } = await call('openPosition', { body: { size_pct: 5 } });
       // binance keeps its 0.1 % commission in XRP and the position holds what is on the 0.1 step: the rest is dust
       const dust = held('XRP') - position.amount;
-      const trades = async () => ((await call('getTrades', { query: { limit: '20' } })).trades as Trade[]).filter((t) => t.position_id === position.id);
+      const trades = async () =>
+        ((await call('getTrades', { query: { limit: '20' } })).trades as Trade[]).filter((t) => t.position_id === position.id);
       const restingSells = () => emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.status === 'NEW');
-      const lastSell = () => emu.orders(SYMBOL).filter((o) => o.side === 'SELL' && o.type === 'MARKET').at(-1)!;
+      const lastSell = () =>
+        emu
+          .orders(SYMBOL)
+          .filter((o) => o.side === 'SELL' && o.type === 'MARKET')
+          .at(-1)!;
       /** what the account holds is what the open positions and the booked trades say, to 1e-9 */
       const accountAgrees = async () => {
-        const open = await call('getPositions') as Position[];
+        const open = (await call('getPositions')) as Position[];
         const booked = await trades();
         expectClose(held('XRP'), open.reduce((s, p) => s + p.amount, 0) + dust);
         const inPositions = open.reduce((s, p) => s + p.amount * p.entry_price + p.entry_fee, 0);
@@ -39,8 +44,14 @@ describe('a market exit that fills in part', () => {
       const refused = await call('closePosition', { params: { id: String(position.id) } }).catch((e: Error & { status: number }) => e);
       const first = lastSell();
       expect(first).toMatchObject({ status: 'EXPIRED', origQty: position.amount });
-      let { open: [rest], booked } = await accountAgrees();
-      expect(refused).toMatchObject({ status: 409, message: `Position ${position.id} was sold only in part (${first.executedQty} of ${position.amount}); the rest (${rest.amount}) stays open with its stop-loss. See GET /bot/trades.` });
+      let {
+        open: [rest],
+        booked,
+      } = await accountAgrees();
+      expect(refused).toMatchObject({
+        status: 409,
+        message: `Position ${position.id} was sold only in part (${first.executedQty} of ${position.amount}); the rest (${rest.amount}) stays open with its stop-loss. See GET /bot/trades.`,
+      });
       expect(booked).toEqual([expect.objectContaining({ exit_reason: 'manual', amount: first.executedQty, exit_price: 0.5 })]);
       expectClose(rest.amount, position.amount - first.executedQty);
       expectClose(rest.entry_fee, position.entry_fee * (rest.amount / position.amount));
@@ -51,9 +62,14 @@ describe('a market exit that fills in part', () => {
       const partly = await call('closeAll');
       const second = lastSell();
       expect(second).toMatchObject({ status: 'EXPIRED', origQty: rest.amount });
-      expect(partly.closed).toEqual([expect.objectContaining({ exit_reason: 'close_all', amount: second.executedQty, position_id: position.id })]);
+      expect(partly.closed).toEqual([
+        expect.objectContaining({ exit_reason: 'close_all', amount: second.executedQty, position_id: position.id }),
+      ]);
       expect(partly.status).toMatchObject({ state: 'paused', open_positions: 1 });
-      ({ open: [rest], booked } = await accountAgrees());
+      ({
+        open: [rest],
+        booked,
+      } = await accountAgrees());
       expectClose(rest.amount, position.amount - first.executedQty - second.executedQty);
       await reprotected(rest);
 
@@ -64,7 +80,10 @@ describe('a market exit that fills in part', () => {
       expect(end.open).toEqual([]);
       expect(end.booked).toHaveLength(3);
       expect(restingSells()).toEqual([]);
-      expectClose(end.booked.reduce((s, t) => s + t.fee - t.amount * t.exit_price * 0.001, 0), position.entry_fee);
+      expectClose(
+        end.booked.reduce((s, t) => s + t.fee - t.amount * t.exit_price * 0.001, 0),
+        position.entry_fee,
+      );
       expectStatsMatchTrades(await call('getStats'), end.booked);
     });
   }, 60_000);

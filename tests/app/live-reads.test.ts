@@ -21,7 +21,7 @@ const FIVE_MIN = 300_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('balance reads during a live exit', () => {
-  it('2,000 concurrent GET /bot/balances: the exit\'s order is on the exchange within 1 s of the close; the account is read at most once a second', async () => {
+  it("2,000 concurrent GET /bot/balances: the exit's order is on the exchange within 1 s of the close; the account is read at most once a second", async () => {
     const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
     emu.setPrice(SYMBOL, 0.5);
     // the exchange's clock put 25 s short of a 5-minute close: the exit's candle closes while the test runs
@@ -32,15 +32,25 @@ describe('balance reads during a live exit', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-reads-'));
     const logger = createLogger({ level: 'warn' });
     const rt = await createBotRuntime({
-      dataDir, mode: 'live', market: { kind: 'live' }, logger,
-      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+      dataDir,
+      mode: 'live',
+      market: { kind: 'live' },
+      logger,
+      exchange: { id: 'binance', sandbox: false, apiUrl: emu.url },
+      credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
       // the candle is asked for 100 ms after its close (binance needs LiveFeed's 1.5 s; the emulator none)
       live: { watchEveryMs: 150, settleMs: 100 },
     });
     const readToken = 'read-token-for-the-balance-flood-0123456789';
     const api = await createApiServer({
-      handlers: rt.handlers, answerVersions: rt.answerVersions, events: rt.events, logger,
-      controlToken: 'control-token-for-the-balance-flood-0123456789', readToken, host: '127.0.0.1', port: 0,
+      handlers: rt.handlers,
+      answerVersions: rt.answerVersions,
+      events: rt.events,
+      logger,
+      controlToken: 'control-token-for-the-balance-flood-0123456789',
+      readToken,
+      host: '127.0.0.1',
+      port: 0,
     });
     const balancesUrl = `${api.url}/api/v1/bot/balances`;
     const flood = await startReadFlood({ url: balancesUrl, token: readToken, concurrency: 2000 });
@@ -61,10 +71,17 @@ describe('balance reads during a live exit', () => {
     try {
       // entries by hand only; a 900 % take-profit cannot rest on binance (beyond its price band), so the stop rests
       // alone and the bot itself sells at the first candle closing past the target: the exit happens at a close
-      await call('updateConfig', { body: { enabled: false, stop_loss_pct: 10, take_profit_pct: 900, position_size_pct: 5, max_positions: 3, max_daily_loss_pct: 10 } });
+      await call('updateConfig', {
+        body: { enabled: false, stop_loss_pct: 10, take_profit_pct: 900, position_size_pct: 5, max_positions: 3, max_daily_loss_pct: 10 },
+      });
       await call('startBot');
       const { position } = await call('openPosition', { body: {} });
-      expect(emu.orders(SYMBOL).filter((o) => o.status === 'NEW').map((o) => o.type)).toEqual(['STOP_LOSS']);
+      expect(
+        emu
+          .orders(SYMBOL)
+          .filter((o) => o.status === 'NEW')
+          .map((o) => o.type),
+      ).toEqual(['STOP_LOSS']);
       expect(emuNow()).toBeLessThan(close - 6_000); // the set-up left time before the close
 
       // the flood starts 5 s before the close (its 2,000 connections are open by then) and goes on past the exit
@@ -91,22 +108,35 @@ describe('balance reads during a live exit', () => {
       // next read fresh) do not make them closer either. The bot's own account reads (after its fill: equity is the
       // account) are not the reads': they are told apart by when the bot made them
       const isOwn = (ts: number) => ownReads.some(([a, b]) => ts >= a && ts <= b);
-      const all = emu.requests({ method: 'GET', path: '/api/v3/account' }).filter((r) => r.ts >= from && r.ts <= to).map((r) => r.ts);
+      const all = emu
+        .requests({ method: 'GET', path: '/api/v3/account' })
+        .filter((r) => r.ts >= from && r.ts <= to)
+        .map((r) => r.ts);
       const account = all.filter((ts) => !isOwn(ts));
       expect(all.length - account.length).toBeLessThanOrEqual(ownReads.length);
       expect(account.length).toBeGreaterThanOrEqual(3);
       expect(account.length).toBeLessThanOrEqual(Math.ceil((to - from) / 1000));
       for (let i = 1; i < account.length; i++) expect(account[i] - account[i - 1]).toBeGreaterThanOrEqual(1000);
       const step = (method: string, path: string) => emu.requests({ method, path }).find((r) => r.ts >= close)!.ts - close;
-      console.log(`exit order ${lateMs} ms after the close (the candle asked for at +${step('GET', '/api/v3/klines')} ms, the stop cancelled at +${step('DELETE', '/api/v3/order')} ms); ${stats.statuses['200']} balance reads answered in ${stats.seconds.toFixed(1)} s `
-        + `(p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms); the emulator saw ${account.length} account requests from them in ${((to - from) / 1000).toFixed(1)} s (and ${all.length - account.length} of the bot's own)`);
+      console.log(
+        `exit order ${lateMs} ms after the close (the candle asked for at +${step('GET', '/api/v3/klines')} ms, the stop cancelled at +${step('DELETE', '/api/v3/order')} ms); ${stats.statuses['200']} balance reads answered in ${stats.seconds.toFixed(1)} s ` +
+          `(p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms); the emulator saw ${account.length} account requests from them in ${((to - from) / 1000).toFixed(1)} s (and ${all.length - account.length} of the bot's own)`,
+      );
 
       // the sale is what a reader sees next: the bot's fill made the shared answer out of date
-      const trade = await waitFor(async () => ((await call('getTrades', { query: { limit: '5' } })).trades as Trade[]).find((t) => t.position_id === position.id), 'the exit trade');
+      const trade = await waitFor(
+        async () => ((await call('getTrades', { query: { limit: '5' } })).trades as Trade[]).find((t) => t.position_id === position.id),
+        'the exit trade',
+      );
       expect(trade).toMatchObject({ exit_reason: 'take_profit', exit_price: 5.5 });
-      const seen = await (await fetch(balancesUrl, { headers: { Authorization: `Bearer ${readToken}` } })).json() as { balances: { asset: string; total: number }[] };
+      const seen = (await (await fetch(balancesUrl, { headers: { Authorization: `Bearer ${readToken}` } })).json()) as {
+        balances: { asset: string; total: number }[];
+      };
       const held = (asset: string) => emu.balances()[asset].free + emu.balances()[asset].locked;
-      expect(seen.balances.map((b) => [b.asset, b.total])).toEqual([['XRP', held('XRP')], ['USDT', held('USDT')]]);
+      expect(seen.balances.map((b) => [b.asset, b.total])).toEqual([
+        ['XRP', held('XRP')],
+        ['USDT', held('USDT')],
+      ]);
     } finally {
       flood.close();
       await api.close();

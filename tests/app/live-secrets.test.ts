@@ -31,13 +31,17 @@ describe('an exchange error that quotes the keys', () => {
     // no addSecret here: the keys must be known for redaction because the runtime handed them to ccxt
     api = await startApi({
       runtime: {
-        mode: 'live', market: { kind: 'live' }, exchange: { id: 'binance', sandbox: false, apiUrl: emu.url },
-        credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }, live: { watchEveryMs: 150 },
+        mode: 'live',
+        market: { kind: 'live' },
+        exchange: { id: 'binance', sandbox: false, apiUrl: emu.url },
+        credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+        live: { watchEveryMs: 150 },
       },
     });
     // the desktop's wiring minus Electron: the bot's events through the notification rules, and the fleet's alerts
     stopNotifications = startNotificationFeed({
-      events: api.runtime.events, rules: createNotificationRules({ initialStatus: api.runtime.bot.status(), errorWindowMs: 200 }),
+      events: api.runtime.events,
+      rules: createNotificationRules({ initialStatus: api.runtime.bot.status(), errorWindowMs: 200 }),
       show: (n) => notifications.push(n),
     });
     api.runtime.fleet.onAlert((a) => alerts.push(a));
@@ -64,7 +68,21 @@ describe('an exchange error that quotes the keys', () => {
     const balances = await api.call('GET', '/bot/balances');
     await waitFor(async () => (await api.call('GET', '/bot/status')).body.state === 'paused', 'the self-pause', 30_000, 100);
     emu.clearFaults();
-    await waitFor(() => notifications.some((n) => n.kind === 'connection' && /back/.test(n.title)), 'the connection back', 15_000, 100).catch((e) => { console.log(JSON.stringify(notifications, null, 1), live.events.filter((x) => x.type === 'log').map((x) => JSON.stringify(x.data)).join('\n')); throw e; });
+    await waitFor(
+      () => notifications.some((n) => n.kind === 'connection' && /back/.test(n.title)),
+      'the connection back',
+      15_000,
+      100,
+    ).catch((e) => {
+      console.log(
+        JSON.stringify(notifications, null, 1),
+        live.events
+          .filter((x) => x.type === 'log')
+          .map((x) => JSON.stringify(x.data))
+          .join('\n'),
+      );
+      throw e;
+    });
     await new Promise((r) => setTimeout(r, 400)); // the errors' summary window ends
 
     const replay = await connectEvents(wsUrl('/ws/events?since=0'), auth());
@@ -72,9 +90,15 @@ describe('an exchange error that quotes the keys', () => {
     const logs = await api.call('GET', '/bot/logs?level=debug&limit=1000');
     const status = await api.call('GET', '/bot/status');
     const surfaces: Record<string, string> = {
-      stream: JSON.stringify(live.events), replay: JSON.stringify(replay.events), fleet_stream: JSON.stringify(fleet.events),
-      logs: logs.text, status: status.text, refused_entry: refused.text, balances: balances.text,
-      notifications: JSON.stringify(notifications), alerts: JSON.stringify(alerts),
+      stream: JSON.stringify(live.events),
+      replay: JSON.stringify(replay.events),
+      fleet_stream: JSON.stringify(fleet.events),
+      logs: logs.text,
+      status: status.text,
+      refused_entry: refused.text,
+      balances: balances.text,
+      notifications: JSON.stringify(notifications),
+      alerts: JSON.stringify(alerts),
     };
     replay.ws.close();
     fleet.ws.close();

@@ -32,13 +32,15 @@ describe('market from the candle file name', () => {
   });
 
   it('refuses a name whose timeframe the candles contradict, or that BotDesk does not trade', () => {
-    expect(() => marketFromFileName('/x/LTC_BTC-5m.json', loadCandleFile(ALT_1M))).toThrow(/LTC_BTC-5m\.json is named for 5m candles but its candles are 1m apart/);
+    expect(() => marketFromFileName('/x/LTC_BTC-5m.json', loadCandleFile(ALT_1M))).toThrow(
+      /LTC_BTC-5m\.json is named for 5m candles but its candles are 1m apart/,
+    );
     expect(() => marketFromFileName('/x/XRP_USDT-1w.json', loadCandleFile(XRP_5M))).toThrow(/timeframe 1w, which BotDesk does not trade/);
   });
 });
 
 describe('a replay run takes its market from the file', () => {
-  it('labels status, candles, config and trades with the file\'s market, and logs why', async () => {
+  it("labels status, candles, config and trades with the file's market, and logs why", async () => {
     const path = renamed(ALT_1M, 'LTC_BTC-1m.json');
     const rt = await createBotRuntime({ dataDir: tmp('named'), market: { kind: 'replay', path }, replaySpeed: 'max' });
     try {
@@ -51,7 +53,9 @@ describe('a replay run takes its market from the file', () => {
       // the quote is BTC: the paper account is a believable BTC balance, not 10,000 of it
       expect(versions[0].changes.map((c) => c.field).sort()).toEqual(['paper_balance', 'symbol', 'timeframe']);
       expect(versions[0].config.paper_balance).toBe(0.1);
-      expect(rt.logger.tail('info', 1000).some((r) => /LTC_BTC-1m\.json: symbol LTC\/BTC and timeframe 1m come from the file name/.test(r.msg))).toBe(true);
+      expect(
+        rt.logger.tail('info', 1000).some((r) => /LTC_BTC-1m\.json: symbol LTC\/BTC and timeframe 1m come from the file name/.test(r.msg)),
+      ).toBe(true);
       const trade = await waitFor(async () => (await call(rt, 'getTrades', { limit: '1' })).trades[0], 'a trade');
       expect(trade.symbol).toBe('LTC/BTC');
       // 20% of 0.1 BTC at ~0.0016 BTC a coin: a dozen coins, not a hundred thousand
@@ -67,7 +71,7 @@ describe('a replay run takes its market from the file', () => {
     }
   });
 
-  it('keeps the config\'s market for a file whose name says nothing', async () => {
+  it("keeps the config's market for a file whose name says nothing", async () => {
     const path = renamed(ALT_1M, 'my-candles.json');
     const rt = await createBotRuntime({ dataDir: tmp('unnamed'), market: { kind: 'replay', path }, replaySpeed: 1 });
     try {
@@ -81,18 +85,25 @@ describe('a replay run takes its market from the file', () => {
   it('does not start on a file whose name and candles disagree, and leaves the data directory usable', async () => {
     const dataDir = tmp('mismatch');
     const path = renamed(ALT_1M, 'LTC_BTC-5m.json');
-    await expect(createBotRuntime({ dataDir, market: { kind: 'replay', path } })).rejects.toThrow(/named for 5m candles but its candles are 1m apart/);
+    await expect(createBotRuntime({ dataDir, market: { kind: 'replay', path } })).rejects.toThrow(
+      /named for 5m candles but its candles are 1m apart/,
+    );
     const rt = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 1 } });
     await rt.close();
   });
 
   it('refuses to relabel a data directory that holds open positions in another market', async () => {
     const dataDir = tmp('open');
-    const first = await createBotRuntime({ dataDir, market: { kind: 'replay', path: renamed(XRP_5M, 'XRP_USDT-5m.json') }, replaySpeed: 'max' });
+    const first = await createBotRuntime({
+      dataDir,
+      market: { kind: 'replay', path: renamed(XRP_5M, 'XRP_USDT-5m.json') },
+      replaySpeed: 'max',
+    });
     await waitFor(() => first.bot.executor.openPositionCount > 0 && first.bot.pause(), 'an open position');
     await first.close();
     writeFileSync(join(dataDir, 'note'), 'positions stay open across the restart');
-    await expect(createBotRuntime({ dataDir, market: { kind: 'replay', path: renamed(ALT_1M, 'ALT_BTC-1m.json') } }))
-      .rejects.toThrow(/ALT_BTC-1m\.json holds ALT\/BTC 1m candles but this data directory has \d+ open XRP\/USDT position/);
+    await expect(createBotRuntime({ dataDir, market: { kind: 'replay', path: renamed(ALT_1M, 'ALT_BTC-1m.json') } })).rejects.toThrow(
+      /ALT_BTC-1m\.json holds ALT\/BTC 1m candles but this data directory has \d+ open XRP\/USDT position/,
+    );
   });
 });

@@ -31,7 +31,7 @@ describe('one bot per data directory', () => {
 });
 
 describe('restart keeps the log tail', () => {
-  it('serves the previous run\'s log records after a restart, oldest under newest', async () => {
+  it("serves the previous run's log records after a restart, oldest under newest", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'botdesk-logs-'));
     const first = await open(dir);
     first.logger.warn('before the restart: a warning to remember');

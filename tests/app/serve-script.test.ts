@@ -8,7 +8,17 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 /** what a clone holds that serve needs: sources, scripts, resources, configs (node_modules linked, out/ absent) */
-const CLONE = ['package.json', 'electron.vite.config.ts', 'tsconfig.json', 'scripts', 'resources', 'src-main', 'src-shared', 'src-preload', 'src-renderer'];
+const CLONE = [
+  'package.json',
+  'electron.vite.config.ts',
+  'tsconfig.json',
+  'scripts',
+  'resources',
+  'src-main',
+  'src-shared',
+  'src-preload',
+  'src-renderer',
+];
 
 function freshCheckout(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'botdesk-clone-')), 'botdesk');
@@ -45,7 +55,9 @@ describe('npm run serve on a fresh checkout', () => {
       expect(await page.text()).toMatch(/<div id="root">/);
       expect(existsSync(join(dir, 'out', 'renderer', 'index.html'))).toBe(true);
     } finally {
-      const exited = new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+      const exited = new Promise<number | null>((r) =>
+        child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+      );
       child.kill('SIGINT');
       expect(await exited).toBe(0);
     }

@@ -93,20 +93,37 @@ describe('shutdown', () => {
   it('leaves with exit code 1 when closing hangs past the deadline, and when it fails', async () => {
     const hung: number[] = [];
     // the hanging close never settles (so it is not awaited): the force timer is what exits
-    void createShutdown({ services: async () => ({ close: () => new Promise<void>(() => undefined) }), exit: (c) => hung.push(c), forceAfterMs: 50 })();
+    void createShutdown({
+      services: async () => ({ close: () => new Promise<void>(() => undefined) }),
+      exit: (c) => hung.push(c),
+      forceAfterMs: 50,
+    })();
     await waitFor(() => hung.length > 0, 'the forced exit', 2000);
     expect(hung).toEqual([1]);
 
     const failed: number[] = [];
     const warnings: string[] = [];
-    await createShutdown({ services: async () => ({ close: async () => { throw new Error('disk gone'); } }), exit: (c) => failed.push(c), warn: (m) => warnings.push(m) })();
+    await createShutdown({
+      services: async () => ({
+        close: async () => {
+          throw new Error('disk gone');
+        },
+      }),
+      exit: (c) => failed.push(c),
+      warn: (m) => warnings.push(m),
+    })();
     expect(failed).toEqual([1]);
     expect(warnings).toEqual(['shutdown failed: disk gone']);
   });
 
   it('exits 0 at once when start-up never produced services', async () => {
     const exits: number[] = [];
-    await createShutdown({ services: async () => { throw new Error('the port was taken'); }, exit: (c) => exits.push(c) })();
+    await createShutdown({
+      services: async () => {
+        throw new Error('the port was taken');
+      },
+      exit: (c) => exits.push(c),
+    })();
     expect(exits).toEqual([0]);
   });
 });

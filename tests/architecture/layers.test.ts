@@ -10,9 +10,13 @@ const FLOORS: Record<string, number> = {
   'src-shared': 0,
   engine: 1,
   operations: 2,
-  server: 3, ipc: 3, fleet: 3, desktop: 3,
+  server: 3,
+  ipc: 3,
+  fleet: 3,
+  desktop: 3,
   app: 4,
-  shell: 5, cli: 5,
+  shell: 5,
+  cli: 5,
   root: 6,
 };
 /** tokens are the server's auth: the desktop's token operations use its store */
@@ -37,7 +41,11 @@ function resolveImport(from: string, spec: string): string | null {
   return null;
 }
 
-interface Edge { from: string; to: string | null; spec: string }
+interface Edge {
+  from: string;
+  to: string | null;
+  spec: string;
+}
 function importsOf(file: string): Edge[] {
   const text = readFileSync(file, 'utf8');
   return [...text.matchAll(SPEC)].map((m) => {
@@ -131,7 +139,10 @@ describe('the house: rooms, floors and boundaries', () => {
 
   it('the renderer and the preload never import the main process', () => {
     const files = [...sourceFiles(join(ROOT, 'src-renderer/src')), ...sourceFiles(join(ROOT, 'src-preload'))];
-    const wrong = files.flatMap(importsOf).filter((e) => e.to && relative(ROOT, e.to).startsWith('src-main/')).map((e) => `${name(e.from)} → ${name(e.to!)}`);
+    const wrong = files
+      .flatMap(importsOf)
+      .filter((e) => e.to && relative(ROOT, e.to).startsWith('src-main/'))
+      .map((e) => `${name(e.from)} → ${name(e.to!)}`);
     expect(wrong).toEqual([]);
   });
 });

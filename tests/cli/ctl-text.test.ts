@@ -26,7 +26,24 @@ describe('ctl text helpers', () => {
   });
 
   it('aligns tables and label columns', () => {
-    expect(table(['id', 'pnl'], [['1', '+2.00'], ['12', '-10.50']], new Set([0, 1]))).toBe('id     pnl\n 1   +2.00\n12  -10.50');
-    expect(pairs([['state', 'running'], ['equity', '1.00']], '  ')).toBe('  state   running\n  equity  1.00');
+    expect(
+      table(
+        ['id', 'pnl'],
+        [
+          ['1', '+2.00'],
+          ['12', '-10.50'],
+        ],
+        new Set([0, 1]),
+      ),
+    ).toBe('id     pnl\n 1   +2.00\n12  -10.50');
+    expect(
+      pairs(
+        [
+          ['state', 'running'],
+          ['equity', '1.00'],
+        ],
+        '  ',
+      ),
+    ).toBe('  state   running\n  equity  1.00');
   });
 });

@@ -59,8 +59,12 @@ beforeAll(async () => {
   api = await startApi({ replaySpeed: 4 });
   home = mkdtempSync(join(tmpdir(), 'botdesk-ctl-home-'));
   baseEnv = {
-    PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), TZ: 'UTC',
-    BOT_API_URL: api.url, BOT_API_TOKEN_FILE: join(api.dataDir, 'api-token'),
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    TZ: 'UTC',
+    BOT_API_URL: api.url,
+    BOT_API_TOKEN_FILE: join(api.dataDir, 'api-token'),
   };
 });
 afterAll(async () => {
@@ -129,7 +133,13 @@ describe('botdesk (terminal client)', () => {
   it('opens, lists, closes all, and finds the trade by --from/--to', async () => {
     // paused, far stops and a strategy that hardly ever exits: the position stays open while the test looks at it
     await api.call('POST', '/bot/pause');
-    const calm = await ctlInProcess(['config', 'set', 'stop_loss_pct=50', 'take_profit_pct=1000', 'strategy={"name":"rsi_reversion","params":{"overbought":99}}']);
+    const calm = await ctlInProcess([
+      'config',
+      'set',
+      'stop_loss_pct=50',
+      'take_profit_pct=1000',
+      'strategy={"name":"rsi_reversion","params":{"overbought":99}}',
+    ]);
     expect(calm.code, calm.stderr).toBe(0);
     const open = await ctl(['open', '--size-pct', '5', '--json']);
     expect(open.code, open.stderr).toBe(0);
@@ -150,7 +160,11 @@ describe('botdesk (terminal client)', () => {
     expect(closeAll.stdout).toMatch(/close_all/);
     expect(await status()).toMatchObject({ state: 'paused', open_positions: 0 });
 
-    const trades = (await api.call('GET', '/bot/trades?limit=1000')).body.trades as Array<{ id: number; exit_time: number; exit_reason: string }>;
+    const trades = (await api.call('GET', '/bot/trades?limit=1000')).body.trades as Array<{
+      id: number;
+      exit_time: number;
+      exit_reason: string;
+    }>;
     const closed = trades.find((t) => t.exit_reason === 'close_all')!;
     const t = closed.exit_time;
     const [inWindow, after, human, upsideDown] = await Promise.all([
@@ -184,7 +198,10 @@ describe('botdesk (terminal client)', () => {
 
   it('follows events one line each until Ctrl-C, then exits 0', async () => {
     const follow = (args: string[]) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'events', '--types', 'config_changed', ...args], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'events', '--types', 'config_changed', ...args], {
+        env: baseEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const out = { stdout: '', stderr: '' };
       child.stdout.on('data', (c: Buffer) => (out.stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
@@ -199,10 +216,15 @@ describe('botdesk (terminal client)', () => {
     piped.child.stdout.once('data', () => piped.child.stdout.destroy());
     let pct = 2;
     // the children subscribe a moment after they start: keep changing the config until all have printed
-    await waitFor(async () => {
-      await api.call('PUT', '/bot/config', { take_profit_pct: (pct += 0.5) });
-      return human.out.stdout.includes('\n') && json.out.stdout.includes('\n') && piped.done();
-    }, 'an event line from every follower, and the piped one gone', 20_000, 400);
+    await waitFor(
+      async () => {
+        await api.call('PUT', '/bot/config', { take_profit_pct: (pct += 0.5) });
+        return human.out.stdout.includes('\n') && json.out.stdout.includes('\n') && piped.done();
+      },
+      'an event line from every follower, and the piped one gone',
+      20_000,
+      400,
+    );
     expect(await piped.exited).toBe(0);
     expect(piped.out.stderr).toBe('');
     human.child.kill('SIGINT');
@@ -211,7 +233,8 @@ describe('botdesk (terminal client)', () => {
     expect(await json.exited).toBe(0);
     printed.push(human.out.stdout, human.out.stderr, json.out.stdout, json.out.stderr);
     expect(human.out.stdout.split('\n')[0]).toMatch(/^\d\d:\d\d:\d\d \d+ config_changed version \d+ by api:control: take_profit_pct=\d/);
-    for (const line of json.out.stdout.trim().split('\n')) expect(JSON.parse(line)).toMatchObject({ type: 'config_changed', seq: expect.any(Number) });
+    for (const line of json.out.stdout.trim().split('\n'))
+      expect(JSON.parse(line)).toMatchObject({ type: 'config_changed', seq: expect.any(Number) });
     expect(human.out.stderr + json.out.stderr).toBe('');
   });
 
@@ -219,7 +242,11 @@ describe('botdesk (terminal client)', () => {
     // three as child processes (the real exit code), the rest in-process (same code path, a second less each)
     const runs = [
       ...(await Promise.all([ctl(['bogus']), ctl(['trades', '--from']), ctl(['--token', 'abc', 'status'])])),
-      ...(await Promise.all([['status', '--limit', '3'], ['config', 'set'], [], ['events', '--types', 'trade,nonsense'], ['config', 'set', 'oops']].map((a) => ctlInProcess(a)))),
+      ...(await Promise.all(
+        [['status', '--limit', '3'], ['config', 'set'], [], ['events', '--types', 'trade,nonsense'], ['config', 'set', 'oops']].map((a) =>
+          ctlInProcess(a),
+        ),
+      )),
     ];
     for (const r of runs) {
       expect(r.code, r.stderr).toBe(2);
@@ -242,7 +269,9 @@ describe('botdesk (terminal client)', () => {
       ctl(['status'], { BOT_API_TOKEN_FILE: wrong }),
     ]);
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toBe('botdesk: cannot reach the bot at http://127.0.0.1:1; is the server running (or is --url / BOT_API_URL wrong)?\n');
+    expect(gone.stderr).toBe(
+      'botdesk: cannot reach the bot at http://127.0.0.1:1; is the server running (or is --url / BOT_API_URL wrong)?\n',
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`^botdesk: the token in ${wrong} was refused by ${api.url} \\(401`));
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
@@ -253,7 +282,10 @@ describe('botdesk (terminal client)', () => {
     writeFileSync(loose, `${api.token}\n`);
     chmodSync(loose, 0o644);
     mkdirSync(join(home, '.config', 'botdesk'), { recursive: true });
-    writeFileSync(join(home, '.config', 'botdesk', 'cli-profiles.json'), JSON.stringify({ profiles: { lab: { url: `${api.url}/`, token_file: loose } } }));
+    writeFileSync(
+      join(home, '.config', 'botdesk', 'cli-profiles.json'),
+      JSON.stringify({ profiles: { lab: { url: `${api.url}/`, token_file: loose } } }),
+    );
     const env = { BOT_API_URL: 'http://127.0.0.1:1', BOT_API_TOKEN_FILE: join(home, 'none') };
     const viaFlag = await ctlInProcess(['--profile', 'lab', 'status', '--json'], env);
     expect(viaFlag.code, viaFlag.stderr).toBe(0);
@@ -299,7 +331,10 @@ describe('botdesk (terminal client)', () => {
     for (const op of ['saveExchangeKeys', 'updateLiveLimits']) expect((await ctlInProcess(['call', op])).code).toBe(2);
     // every input of every operation is an object whose keys KEY=VALUE can fill
     expect(names.filter((n) => opaqueInputs(n).length)).toEqual([]);
-    for (const name of names) expect(help.stdout).toMatch(new RegExp(`^ {2}${name} +${operations[name].method} +${operations[name].path.replace(/[/:]/g, '\\$&')} `, 'm'));
+    for (const name of names)
+      expect(help.stdout).toMatch(
+        new RegExp(`^ {2}${name} +${operations[name].method} +${operations[name].path.replace(/[/:]/g, '\\$&')} `, 'm'),
+      );
     for (const name of names) {
       const topic = await ctlInProcess(['help', name]);
       expect(topic.code, `${name}: ${topic.stderr}`).toBe(0);
@@ -328,7 +363,9 @@ describe('botdesk (terminal client)', () => {
   it('takes a secret only from a file or standard input, never typed on the command line', async () => {
     const typed = await ctlInProcess(['call', 'setReadToken', 'token=monitor-token-typed-out-123']);
     expect(typed.code).toBe(2);
-    expect(typed.stderr).toMatch(/token is a secret: give it as token=@FILE or token=@- \(read from standard input\), never on the command line/);
+    expect(typed.stderr).toMatch(
+      /token is a secret: give it as token=@FILE or token=@- \(read from standard input\), never on the command line/,
+    );
     const missing = await ctlInProcess(['call', 'setReadToken', `token=@${join(home, 'no-such-file')}`]);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/token: cannot read .*no-such-file \(ENOENT\)/)]);
     const file = join(home, 'read-token');

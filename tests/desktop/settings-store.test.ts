@@ -33,9 +33,11 @@ describe('SettingsStore', () => {
     const store = new SettingsStore({ dataDir: dir });
     let heard = 0;
     store.onChange(() => heard++);
-    await expect(store.update({ launch_at_login: true }, () => {
-      throw new Error('no');
-    })).rejects.toThrow('no');
+    await expect(
+      store.update({ launch_at_login: true }, () => {
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
     expect(store.get().launch_at_login).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
     expect(heard).toBe(0);
@@ -51,9 +53,17 @@ describe('SettingsStore', () => {
   });
 
   it('a field that fails its schema falls back alone; fields it does not know are ignored', () => {
-    writeFileSync(join(dir, SETTINGS_FILE), JSON.stringify({ api_port: 80, launch_at_login: true, notifications: { errors: false }, from_the_future: 1 }));
+    writeFileSync(
+      join(dir, SETTINGS_FILE),
+      JSON.stringify({ api_port: 80, launch_at_login: true, notifications: { errors: false }, from_the_future: 1 }),
+    );
     const store = new SettingsStore({ dataDir: dir });
-    expect(store.get()).toEqual({ api_port: DEFAULT_SETTINGS.api_port, launch_at_login: true, notifications: { ...DEFAULT_SETTINGS.notifications, errors: false }, live_limits: DEFAULT_SETTINGS.live_limits });
+    expect(store.get()).toEqual({
+      api_port: DEFAULT_SETTINGS.api_port,
+      launch_at_login: true,
+      notifications: { ...DEFAULT_SETTINGS.notifications, errors: false },
+      live_limits: DEFAULT_SETTINGS.live_limits,
+    });
     expect(store.warning).toMatch(/invalid api_port/);
   });
 });

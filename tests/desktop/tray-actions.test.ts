@@ -33,7 +33,8 @@ describe('tray actions', () => {
     if (!item || item.kind !== 'action') throw new Error(`no ${id} in the menu`);
     return item;
   };
-  const call = <N extends 'getStatus' | 'getPositions' | 'getAudit'>(name: N, raw: RawInput = {}) => invokeOperation(runtime.handlers, name, raw, { actor: 'test' });
+  const call = <N extends 'getStatus' | 'getPositions' | 'getAudit'>(name: N, raw: RawInput = {}) =>
+    invokeOperation(runtime.handlers, name, raw, { actor: 'test' });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-tray-actions-'));
@@ -41,7 +42,12 @@ describe('tray actions', () => {
     const logger = createLogger({ level: 'debug' });
     logger.addSecret(token);
     runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 11 }, replaySpeed: 50, logger });
-    await invokeOperation(runtime.handlers, 'updateConfig', { body: { enabled: false, stop_loss_pct: 50, take_profit_pct: 1000 } }, { actor: 'test' });
+    await invokeOperation(
+      runtime.handlers,
+      'updateConfig',
+      { body: { enabled: false, stop_loss_pct: 50, take_profit_pct: 1000 } },
+      { actor: 'test' },
+    );
     click = createTrayActions({
       handlers: runtime.handlers,
       confirm: async (c) => {
@@ -61,7 +67,7 @@ describe('tray actions', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('Stop, Start, Pause and Resume reach the bot, in the tray\'s name', async () => {
+  it("Stop, Start, Pause and Resume reach the bot, in the tray's name", async () => {
     await click(await menuItem('stop'));
     expect((await call('getStatus')).state).toBe('stopped');
     expect((await menuItem('pause')).enabled).toBe(false);
@@ -107,7 +113,10 @@ describe('tray actions', () => {
   it('copies the current control token to the clipboard and writes it nowhere else; Open dashboard and Quit go to the shell', async () => {
     await click(await menuItem('copy_token'));
     expect(copied).toEqual([token]);
-    const logged = runtime.logger.tail('debug', 2000).map((r) => JSON.stringify(r)).join('\n');
+    const logged = runtime.logger
+      .tail('debug', 2000)
+      .map((r) => JSON.stringify(r))
+      .join('\n');
     expect(logged).not.toContain(token);
     await click(await menuItem('open_dashboard'));
     await click(await menuItem('quit'));

@@ -5,28 +5,63 @@ import { TOOLTIP_MAX, trayView, type TrayMenuItem, type TrayView } from '../../s
 import { signedQuote } from '../../src-main/desktop/money-text';
 
 const status = (over: Partial<Status> = {}): Status => ({
-  state: 'running', running: true, mode: 'paper', exchange: 'paper', market: 'replay', sandbox: false, symbol: 'XRP/USDT', stake_currency: 'USDT', timeframe: '5m',
-  started_at: 1, uptime_s: 10, open_positions: 0, pending_orders: 0, equity: 10_000, today_pnl: 0, equity_ts: 1, last_price: 0.5, last_cycle_at: 1,
-  config_version: 1, applied_config_version: 1, paused_reason: null, paused_at: null, attention: [], ...over,
+  state: 'running',
+  running: true,
+  mode: 'paper',
+  exchange: 'paper',
+  market: 'replay',
+  sandbox: false,
+  symbol: 'XRP/USDT',
+  stake_currency: 'USDT',
+  timeframe: '5m',
+  started_at: 1,
+  uptime_s: 10,
+  open_positions: 0,
+  pending_orders: 0,
+  equity: 10_000,
+  today_pnl: 0,
+  equity_ts: 1,
+  last_price: 0.5,
+  last_cycle_at: 1,
+  config_version: 1,
+  applied_config_version: 1,
+  paused_reason: null,
+  paused_at: null,
+  attention: [],
+  ...over,
 });
 
-const actions = (v: TrayView) =>
-  Object.fromEntries(v.menu.flatMap((i: TrayMenuItem) => (i.kind === 'action' ? [[i.id, i.enabled]] : [])));
+const actions = (v: TrayView) => Object.fromEntries(v.menu.flatMap((i: TrayMenuItem) => (i.kind === 'action' ? [[i.id, i.enabled]] : [])));
 const labels = (v: TrayView) => v.menu.flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));
-const item = (v: TrayView, id: string) => v.menu.find((i) => i.kind === 'action' && i.id === id) as Extract<TrayMenuItem, { kind: 'action' }> | undefined;
+const item = (v: TrayView, id: string) =>
+  v.menu.find((i) => i.kind === 'action' && i.id === id) as Extract<TrayMenuItem, { kind: 'action' }> | undefined;
 
 describe('tray model', () => {
   it('enables exactly the transitions that make sense in each state', () => {
     const always = { open_dashboard: true, copy_token: true, quit: true, close_all: false };
     expect(actions(trayView({ status: status({ state: 'running' }) }))).toEqual({ ...always, start: false, pause: true, stop: true });
-    expect(actions(trayView({ status: status({ state: 'paused', paused_at: 2 }) }))).toEqual({ ...always, start: false, resume: true, stop: true });
-    expect(actions(trayView({ status: status({ state: 'stopped', running: false }) }))).toEqual({ ...always, start: true, pause: false, stop: false });
+    expect(actions(trayView({ status: status({ state: 'paused', paused_at: 2 }) }))).toEqual({
+      ...always,
+      start: false,
+      resume: true,
+      stop: true,
+    });
+    expect(actions(trayView({ status: status({ state: 'stopped', running: false }) }))).toEqual({
+      ...always,
+      start: true,
+      pause: false,
+      stop: false,
+    });
   });
 
-  it('puts mode, symbol, state and today\'s P&L with sign and quote unit in the tooltip', () => {
+  it("puts mode, symbol, state and today's P&L with sign and quote unit in the tooltip", () => {
     expect(trayView({ status: status({ today_pnl: 12.345 }) }).tooltip).toBe('BotDesk · PAPER · XRP/USDT · running · today +12.35 USDT');
-    expect(trayView({ status: status({ state: 'stopped', today_pnl: -3.2 }) }).tooltip).toBe('BotDesk · PAPER · XRP/USDT · stopped · today -3.20 USDT');
-    const live = trayView({ status: status({ mode: 'live', market: 'live', exchange: 'binance', symbol: 'ETH/BTC', today_pnl: -0.000123 }) });
+    expect(trayView({ status: status({ state: 'stopped', today_pnl: -3.2 }) }).tooltip).toBe(
+      'BotDesk · PAPER · XRP/USDT · stopped · today -3.20 USDT',
+    );
+    const live = trayView({
+      status: status({ mode: 'live', market: 'live', exchange: 'binance', symbol: 'ETH/BTC', today_pnl: -0.000123 }),
+    });
     expect(live.tooltip).toBe('BotDesk · LIVE · REAL MONEY · ETH/BTC · running · today -0.000123 BTC');
     expect(labels(live)).toContain('Today: -0.000123 BTC');
     const testnet = trayView({ status: status({ mode: 'live', market: 'live', sandbox: true }) });
@@ -45,7 +80,9 @@ describe('tray model', () => {
     expect(trayView({ status: status({ state: 'paused' }) }).icon).toBe('paused');
     // close-all pauses in a person's name: not an alert
     expect(trayView({ status: status({ state: 'paused', paused_reason: 'close-all by tray' }) }).icon).toBe('paused');
-    const kill = trayView({ status: status({ state: 'paused', paused_reason: 'Daily loss limit of 3% reached; new entries paused.', today_pnl: -300 }) });
+    const kill = trayView({
+      status: status({ state: 'paused', paused_reason: 'Daily loss limit of 3% reached; new entries paused.', today_pnl: -300 }),
+    });
     expect(kill.icon).toBe('alert');
     expect(kill.tooltip).toContain('paused by itself');
     expect(labels(kill)).toContain('Paused by itself: Daily loss limit of 3% reached; new entries paused.');
@@ -56,7 +93,11 @@ describe('tray model', () => {
 
   it('asks before closing positions, naming how many, and only offers it when there are some', () => {
     const one = item(trayView({ status: status({ open_positions: 1 }) }), 'close_all');
-    expect(one).toMatchObject({ enabled: true, label: 'Close all positions (1)…', confirm: { message: 'Close 1 position at market?', button: 'Close at market' } });
+    expect(one).toMatchObject({
+      enabled: true,
+      label: 'Close all positions (1)…',
+      confirm: { message: 'Close 1 position at market?', button: 'Close at market' },
+    });
     const three = item(trayView({ status: status({ open_positions: 3, state: 'stopped' }) }), 'close_all');
     expect(three?.confirm?.message).toBe('Close 3 positions at market?');
     expect(three?.enabled).toBe(true); // positions of a stopped bot can still be flattened

@@ -42,9 +42,29 @@ class ManualTime implements Timers {
 const settle = () => new Promise((r) => setImmediate(r));
 
 const baseStatus: Status = {
-  state: 'running', running: true, mode: 'paper', exchange: 'paper', market: 'replay', sandbox: false, symbol: 'XRP/USDT', stake_currency: 'USDT', timeframe: '5m',
-  started_at: 1, uptime_s: 10, open_positions: 0, pending_orders: 0, equity: 10_000, today_pnl: 0, equity_ts: 1, last_price: 0.5, last_cycle_at: 1,
-  config_version: 1, applied_config_version: 1, paused_reason: null, paused_at: null, attention: [],
+  state: 'running',
+  running: true,
+  mode: 'paper',
+  exchange: 'paper',
+  market: 'replay',
+  sandbox: false,
+  symbol: 'XRP/USDT',
+  stake_currency: 'USDT',
+  timeframe: '5m',
+  started_at: 1,
+  uptime_s: 10,
+  open_positions: 0,
+  pending_orders: 0,
+  equity: 10_000,
+  today_pnl: 0,
+  equity_ts: 1,
+  last_price: 0.5,
+  last_cycle_at: 1,
+  config_version: 1,
+  applied_config_version: 1,
+  paused_reason: null,
+  paused_at: null,
+  attention: [],
 };
 
 describe('tray presenter', () => {
@@ -54,7 +74,13 @@ describe('tray presenter', () => {
     let current: Status = baseStatus;
     let pnl = 0;
     const drawn: TrayView[] = [];
-    const presenter = createTrayPresenter({ events: bus, read: () => ({ status: { ...current, today_pnl: pnl } }), render: (v) => drawn.push(v), now: time.now, timers: time });
+    const presenter = createTrayPresenter({
+      events: bus,
+      read: () => ({ status: { ...current, today_pnl: pnl } }),
+      render: (v) => drawn.push(v),
+      now: time.now,
+      timers: time,
+    });
     await settle();
     expect(drawn).toHaveLength(1);
 
@@ -82,7 +108,22 @@ describe('tray presenter', () => {
     expect(drawn).toHaveLength(2);
 
     // a quiet spell: the next change is drawn at once
-    bus.publish('trade', { id: 1, position_id: 1, symbol: 'XRP/USDT', side: 'long', amount: 1, entry_price: 1, exit_price: 2, entry_time: 1, exit_time: 2, fee: 0, pnl: 1, pnl_pct: 100, exit_reason: 'take_profit', config_version: 1 });
+    bus.publish('trade', {
+      id: 1,
+      position_id: 1,
+      symbol: 'XRP/USDT',
+      side: 'long',
+      amount: 1,
+      entry_price: 1,
+      exit_price: 2,
+      entry_time: 1,
+      exit_time: 2,
+      fee: 0,
+      pnl: 1,
+      pnl_pct: 100,
+      exit_reason: 'take_profit',
+      config_version: 1,
+    });
     await settle();
     expect(drawn).toHaveLength(3);
 
@@ -100,7 +141,10 @@ describe('tray presenter', () => {
     let fail = true;
     const drawn: TrayView[] = [];
     createTrayPresenter({
-      events: bus, minIntervalMs: 0, render: (v) => drawn.push(v), onError: (m) => errors.push(m),
+      events: bus,
+      minIntervalMs: 0,
+      render: (v) => drawn.push(v),
+      onError: (m) => errors.push(m),
       read: () => {
         if (fail) throw new Error('database is locked');
         return { status: baseStatus };
@@ -126,9 +170,14 @@ describe('tray presenter', () => {
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('reads today\'s P&L as GET /bot/stats reports it and follows Start/Stop made elsewhere', async () => {
+    it("reads today's P&L as GET /bot/stats reports it and follows Start/Stop made elsewhere", async () => {
       const drawn: TrayView[] = [];
-      const presenter = createTrayPresenter({ events: runtime.events, read: () => readTrayFacts(runtime.handlers), render: (v) => drawn.push(v), minIntervalMs: 50 });
+      const presenter = createTrayPresenter({
+        events: runtime.events,
+        read: () => readTrayFacts(runtime.handlers),
+        render: (v) => drawn.push(v),
+        minIntervalMs: 50,
+      });
       await waitFor(() => presenter.last, 'the first draw');
       await runtime.handlers.stopBot({} as never, { actor: 'test' });
       await waitFor(() => presenter.last?.icon === 'stopped', 'the tray to show the bot stopped');

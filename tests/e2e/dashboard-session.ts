@@ -13,14 +13,18 @@ export interface DashboardSession {
 }
 
 /** `watch` sees the page before it loads (console and request listeners catch the very first messages) */
-export async function openDashboard(server: RunningServer, o: { dataDir?: string; width?: number; height?: number; watch?: (page: Page) => void } = {}): Promise<DashboardSession> {
+export async function openDashboard(
+  server: RunningServer,
+  o: { dataDir?: string; width?: number; height?: number; watch?: (page: Page) => void } = {},
+): Promise<DashboardSession> {
   const browser = await launchChromium();
   const page = await (await browser.newContext({ viewport: { width: o.width ?? 1280, height: o.height ?? 900 } })).newPage();
   o.watch?.(page);
   await page.goto(server.loginUrl as string);
   await page.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 15_000 });
   return {
-    browser, page,
+    browser,
+    page,
     async close() {
       await browser.close();
       await server.stop();

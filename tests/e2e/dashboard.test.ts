@@ -16,7 +16,11 @@ const byTestId = (id: string) => `[data-testid="${id}"]`;
 /** settings that make the bot trade often on replayed candles, so a test sees trades within seconds */
 const BUSY_CONFIG = { stop_loss_pct: 0.3, take_profit_pct: 0.4, position_size_pct: 10, max_positions: 5, max_daily_loss_pct: 0 };
 /** positions that stay open: entries on dips, SL/TP and the exit signal out of reach */
-const HOLDING_CONFIG = { stop_loss_pct: 50, take_profit_pct: 1000, strategy: { name: 'rsi_reversion', params: { period: 14, oversold: 45, overbought: 99 } } };
+const HOLDING_CONFIG = {
+  stop_loss_pct: 50,
+  take_profit_pct: 1000,
+  strategy: { name: 'rsi_reversion', params: { period: 14, oversold: 45, overbought: 99 } },
+};
 
 async function waitUntil<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -36,7 +40,8 @@ describe('dashboard in the browser', () => {
   let page: Page;
 
   const badgeState = () => page.getAttribute(byTestId('state-badge'), 'data-state');
-  const waitForState = (state: Status['state']) => page.waitForSelector(`${byTestId('state-badge')}[data-state="${state}"]`, { timeout: 15_000 });
+  const waitForState = (state: Status['state']) =>
+    page.waitForSelector(`${byTestId('state-badge')}[data-state="${state}"]`, { timeout: 15_000 });
   const status = async () => (await server.api<Status>('GET', '/bot/status')).body;
   const openTab = (id: 'trades' | 'logs' | 'config') => page.click(byTestId(`tab-${id}`));
 
@@ -113,13 +118,20 @@ describe('dashboard in the browser', () => {
   it('shows a new trade in the history table and as a marker on the price chart', async () => {
     const before = (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total;
     await openTab('trades');
-    const newest = await waitUntil(async () => {
-      const page1 = (await server.api<{ total: number; trades: Trade[] }>('GET', '/bot/trades?limit=1')).body;
-      return page1.total > before ? page1.trades[0] : null;
-    }, 'a new trade', 60_000);
+    const newest = await waitUntil(
+      async () => {
+        const page1 = (await server.api<{ total: number; trades: Trade[] }>('GET', '/bot/trades?limit=1')).body;
+        return page1.total > before ? page1.trades[0] : null;
+      },
+      'a new trade',
+      60_000,
+    );
     // the row arrives through the event stream, without a reload
     await page.waitForSelector(`${byTestId('trade-row')}[data-trade-id="${newest.id}"]`, { timeout: 15_000 });
-    await waitUntil(async () => Number(await page.getAttribute(byTestId('price-chart-canvas'), 'data-markers')) > 0, 'a trade marker on the chart');
+    await waitUntil(
+      async () => Number(await page.getAttribute(byTestId('price-chart-canvas'), 'data-markers')) > 0,
+      'a trade marker on the chart',
+    );
     const apiTotal = (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total;
     // the table's total follows the stream
     await waitUntil(async () => Number(await page.textContent(byTestId('trades-total'))) >= apiTotal, 'the trade total');
@@ -159,7 +171,9 @@ describe('dashboard in the browser', () => {
     expect(after.version).toBe(before.version + 1);
     expect(after.take_profit_pct).toBe(0.5);
     // the running bot picks it up on its next cycle, and the status card says so
-    await page.waitForSelector(`${byTestId('status-config-version')}[data-version="${after.version}"][data-applied="${after.version}"]`, { timeout: 15_000 });
+    await page.waitForSelector(`${byTestId('status-config-version')}[data-version="${after.version}"][data-applied="${after.version}"]`, {
+      timeout: 15_000,
+    });
     const s = await status();
     expect(s.config_version).toBe(after.version);
     expect(s.applied_config_version).toBe(after.version);
@@ -181,10 +195,14 @@ describe('dashboard in the browser', () => {
   it('closes all after a confirmation that says what will happen: positions empty, paused with a reason', async () => {
     // positions that stay open until closed by hand: entries on every dip below RSI 45, exits practically never
     expect((await server.api('PUT', '/bot/config', { ...HOLDING_CONFIG })).status).toBe(200);
-    const open = await waitUntil(async () => {
-      const positions = (await server.api<Position[]>('GET', '/bot/positions')).body;
-      return positions.length > 0 ? positions : null;
-    }, 'an open position', 60_000);
+    const open = await waitUntil(
+      async () => {
+        const positions = (await server.api<Position[]>('GET', '/bot/positions')).body;
+        return positions.length > 0 ? positions : null;
+      },
+      'an open position',
+      60_000,
+    );
     await page.waitForSelector(byTestId('position-row'));
     await page.screenshot({ path: join(artifacts, 'dashboard-positions.png') });
     await page.click(byTestId('btn-close-all'));
@@ -210,7 +228,11 @@ describe('dashboard in the browser', () => {
   it('closes one position from its row, cancels pending orders and restores an older config, each after a confirmation', async () => {
     expect((await server.api('PUT', '/bot/config', { ...HOLDING_CONFIG })).status).toBe(200);
     await server.api('POST', '/bot/resume', {});
-    const position = await waitUntil(async () => (await server.api<Position[]>('GET', '/bot/positions')).body[0], 'an open position', 60_000);
+    const position = await waitUntil(
+      async () => (await server.api<Position[]>('GET', '/bot/positions')).body[0],
+      'an open position',
+      60_000,
+    );
     const row = `${byTestId('position-row')}[data-position-id="${position.id}"]`;
     await page.waitForSelector(row);
     await page.click(`${row} ${byTestId('position-close')}`);
@@ -223,7 +245,9 @@ describe('dashboard in the browser', () => {
 
     await page.click(byTestId('btn-cancel-pending'));
     await page.waitForSelector(byTestId('confirm-dialog'));
-    expect(await page.textContent(byTestId('confirm-text'))).toMatch(/Stop-loss and take-profit orders protecting open positions are not touched/);
+    expect(await page.textContent(byTestId('confirm-text'))).toMatch(
+      /Stop-loss and take-profit orders protecting open positions are not touched/,
+    );
     await page.click(byTestId('confirm-ok'));
     await page.waitForSelector(byTestId('confirm-dialog'), { state: 'detached' });
     // only the protective SL/TP of positions still open remain
@@ -232,13 +256,17 @@ describe('dashboard in the browser', () => {
 
     // back to the settings of the first version, through the history panel
     await openTab('config');
-    const history = (await server.api<{ versions: { version: number; config: VersionedConfig }[] }>('GET', '/bot/config/history?limit=100')).body.versions;
+    const history = (await server.api<{ versions: { version: number; config: VersionedConfig }[] }>('GET', '/bot/config/history?limit=100'))
+      .body.versions;
     const oldest = history[history.length - 1];
     const before = (await server.api<VersionedConfig>('GET', '/bot/config')).body;
     await page.click(`${byTestId('config-history-row')}[data-version="${oldest.version}"] ${byTestId('config-restore')}`);
     await page.waitForSelector(byTestId('confirm-dialog'));
     await page.click(byTestId('confirm-ok'));
-    await waitUntil(async () => (await server.api<VersionedConfig>('GET', '/bot/config')).body.version === before.version + 1, 'the restored version');
+    await waitUntil(
+      async () => (await server.api<VersionedConfig>('GET', '/bot/config')).body.version === before.version + 1,
+      'the restored version',
+    );
     const restored = (await server.api<VersionedConfig>('GET', '/bot/config')).body;
     expect(restored.take_profit_pct).toBe(oldest.config.take_profit_pct);
     expect(restored.strategy).toEqual(oldest.config.strategy);
@@ -263,14 +291,20 @@ describe('dashboard in the browser', () => {
     if ((await status()).state !== 'running') await server.api('POST', '/bot/start', {});
     // let new events flow after the restart, then look for duplicates
     const total = (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total;
-    await waitUntil(async () => (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total > total, 'a trade after the restart', 60_000);
+    await waitUntil(
+      async () => (await server.api<{ total: number }>('GET', '/bot/trades?limit=1')).body.total > total,
+      'a trade after the restart',
+      60_000,
+    );
     // hold the bot still so the page and the API can be compared row by row
     await server.api('POST', '/bot/stop', {});
     await waitForState('stopped');
     await page.waitForTimeout(1500);
     const tradeIds = await page.$$eval(byTestId('trade-row'), (rows) => rows.map((r) => r.getAttribute('data-trade-id')));
     expect(new Set(tradeIds).size).toBe(tradeIds.length);
-    const apiPage = (await server.api<{ trades: Trade[] }>('GET', `/bot/trades?limit=${tradeIds.length}`)).body.trades.map((t) => String(t.id));
+    const apiPage = (await server.api<{ trades: Trade[] }>('GET', `/bot/trades?limit=${tradeIds.length}`)).body.trades.map((t) =>
+      String(t.id),
+    );
     expect(tradeIds.slice(0, 5)).toEqual(apiPage.slice(0, 5));
     const positionIds = await page.$$eval(byTestId('position-row'), (rows) => rows.map((r) => r.getAttribute('data-position-id')));
     expect(new Set(positionIds).size).toBe(positionIds.length);

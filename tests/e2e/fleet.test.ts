@@ -85,7 +85,9 @@ describe('fleet overview in the browser', () => {
     for (const id of [ids.bravo, ids.charlie]) await page.waitForSelector(`${row(id)} [data-connection="connected"]`, { timeout: 15_000 });
     await page.waitForSelector(`${row(ids.bravo)} ${byTestId('fleet-mode')}`);
     expect(await page.textContent(row(ids.bravo))).toContain('ALT/BTC');
-    expect(await page.$$eval('[data-testid="fleet-totals"] [data-quote]', (els) => els.map((e) => e.getAttribute('data-quote')).sort())).toEqual(['BTC', 'USDT']);
+    expect(
+      await page.$$eval('[data-testid="fleet-totals"] [data-quote]', (els) => els.map((e) => e.getAttribute('data-quote')).sort()),
+    ).toEqual(['BTC', 'USDT']);
     expect(await page.content()).not.toContain(bravo.token);
     await page.screenshot({ path: join(artifacts, 'fleet-overview.png'), fullPage: true });
   });
@@ -101,7 +103,11 @@ describe('fleet overview in the browser', () => {
     await page.click(`${row(ids.charlie)} ${byTestId('fleet-rename-save')}`);
     await page.waitForSelector(`${row(ids.charlie)} ${byTestId('fleet-open')}:has-text("Charlie")`);
 
-    const extra = await hub.api<{ bot: FleetBot }>('POST', '/fleet/bots', { name: 'Spare', url: charlie.url.replace('127.0.0.1', 'localhost'), token: charlie.token });
+    const extra = await hub.api<{ bot: FleetBot }>('POST', '/fleet/bots', {
+      name: 'Spare',
+      url: charlie.url.replace('127.0.0.1', 'localhost'),
+      token: charlie.token,
+    });
     await page.waitForSelector(row(extra.body.bot.id));
     await page.click(`${row(extra.body.bot.id)} ${byTestId('fleet-remove')}`);
     expect(await page.textContent(byTestId('confirm-text'))).toMatch(/keeps running/);
@@ -110,7 +116,7 @@ describe('fleet overview in the browser', () => {
     expect((await hub.api<{ bots: FleetBot[] }>('GET', '/fleet')).body.bots.map((b) => b.id)).not.toContain(extra.body.bot.id);
   });
 
-  it('a row\'s pause reaches that bot only', async () => {
+  it("a row's pause reaches that bot only", async () => {
     const before = await state(bravo);
     await page.click(`${row(ids.charlie)} ${byTestId('fleet-pause')}`);
     await page.waitForSelector(`${row(ids.charlie)}[data-state="paused"]`, { timeout: 10_000 });
@@ -121,7 +127,7 @@ describe('fleet overview in the browser', () => {
     await page.waitForSelector(`${row(ids.charlie)}[data-state="running"]`, { timeout: 10_000 });
   });
 
-  it('one click opens a remote bot\'s full dashboard, driven through the hub', async () => {
+  it("one click opens a remote bot's full dashboard, driven through the hub", async () => {
     await page.click(`${row(ids.bravo)} ${byTestId('fleet-open')}`);
     await page.waitForSelector(`${byTestId('bot-name')}:has-text("Bravo")`);
     await page.waitForSelector(`${byTestId('status-market')}:has-text("ALT/BTC")`, { timeout: 15_000 });

@@ -27,7 +27,10 @@ describe('dashboard on live market data', () => {
     emu = await startBinanceEmulator({});
     // a price history with some shape, so the chart shows the exchange's candles rather than a flat line
     const now = Date.now();
-    emu.setPricePath('XRP/USDT', Array.from({ length: 400 }, (_, i) => [now - (400 - i) * 300_000, Number((0.5 + 0.05 * Math.sin(i / 15)).toFixed(4))] as const));
+    emu.setPricePath(
+      'XRP/USDT',
+      Array.from({ length: 400 }, (_, i) => [now - (400 - i) * 300_000, Number((0.5 + 0.05 * Math.sin(i / 15)).toFixed(4))] as const),
+    );
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-e2e-live-'));
     server = await startServer({ dataDir, env: { BOT_MARKET: 'live', BOT_EXCHANGE_API_URL: emu.url } });
     session = await openDashboard(server, { dataDir, height: 800 });
@@ -39,15 +42,20 @@ describe('dashboard on live market data', () => {
     await emu?.close();
   });
 
-  it('says paper on live data in the header and the status badge, and charts the exchange\'s candles', async () => {
+  it("says paper on live data in the header and the status badge, and charts the exchange's candles", async () => {
     expect(await page.textContent(byTestId('topbar-mode'))).toBe('PAPER · LIVE DATA');
     expect(await page.getAttribute(byTestId('mode-badge'), 'data-mode')).toBe('paper-live-data');
     expect(await page.textContent(byTestId('status-market'))).toMatch(/XRP\/USDT.*5m · binance · live/);
     const { candles } = (await server.api<{ candles: Candle[] }>('GET', '/bot/candles?limit=300')).body;
     expect(candles.length).toBe(300);
     expect(new Set(candles.map((c) => c.close)).size).toBeGreaterThan(20);
-    const [xrp, usdt] = await page.$$eval(byTestId('balance-row'), (rows) => rows.map((r) => [r.getAttribute('data-asset'), Number(r.getAttribute('data-total'))]));
-    expect([xrp, usdt]).toEqual([['XRP', 0], ['USDT', 10_000]]);
+    const [xrp, usdt] = await page.$$eval(byTestId('balance-row'), (rows) =>
+      rows.map((r) => [r.getAttribute('data-asset'), Number(r.getAttribute('data-total'))]),
+    );
+    expect([xrp, usdt]).toEqual([
+      ['XRP', 0],
+      ['USDT', 10_000],
+    ]);
     await page.screenshot({ path: join(artifacts, 'dashboard-live-data.png') });
   });
 });

@@ -13,7 +13,14 @@ import { startServer, type RunningServer } from './server-process';
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 /** the strategy makes no entries and nothing closes by itself: every position here is the person's */
-const HANDS_ONLY = { enabled: false, stop_loss_pct: 40, take_profit_pct: 900, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 0 };
+const HANDS_ONLY = {
+  enabled: false,
+  stop_loss_pct: 40,
+  take_profit_pct: 900,
+  position_size_pct: 10,
+  max_positions: 3,
+  max_daily_loss_pct: 0,
+};
 
 describe('open a position from the dashboard', () => {
   let dataDir: string;
@@ -39,7 +46,9 @@ describe('open a position from the dashboard', () => {
     await page.click(byTestId('btn-open-position'));
     await page.waitForSelector(byTestId('confirm-dialog'));
     const summary = (await page.textContent(byTestId('open-summary'))) ?? '';
-    expect(summary).toMatch(/Buy about [\d,.]+ XRP \([\d,.]+ USDT\) at market, now [\d.]+ USDT\. Stop-loss at [\d.]+ \(−40%\) and take-profit at [\d.]+ \(\+900%\)/);
+    expect(summary).toMatch(
+      /Buy about [\d,.]+ XRP \([\d,.]+ USDT\) at market, now [\d.]+ USDT\. Stop-loss at [\d.]+ \(−40%\) and take-profit at [\d.]+ \(\+900%\)/,
+    );
     expect(await page.textContent(byTestId('confirm-dialog'))).toMatch(/paused or enabled: false/);
 
     await page.fill(byTestId('open-size'), '0');
@@ -58,12 +67,26 @@ describe('open a position from the dashboard', () => {
     expect(p.amount * p.entry_price).toBeGreaterThan(equity * 0.035);
     expect(p.amount * p.entry_price).toBeLessThan(equity * 0.045);
     const orders = (await server.api<{ orders: Order[] }>('GET', '/bot/orders?status=open')).body.orders;
-    expect(orders.filter((o) => o.position_id === id).map((o) => o.purpose).sort()).toEqual(['stop_loss', 'take_profit']);
+    expect(
+      orders
+        .filter((o) => o.position_id === id)
+        .map((o) => o.purpose)
+        .sort(),
+    ).toEqual(['stop_loss', 'take_profit']);
 
     // the balances panel shows the account the position came out of, as the API does
     const balances = (await server.api<{ balances: AssetBalance[] }>('GET', '/bot/balances')).body.balances;
-    await page.waitForFunction((amount) => Number(document.querySelector('[data-testid="balance-row"][data-asset="XRP"]')?.getAttribute('data-total')) === amount, p.amount);
-    const shown = await page.$$eval(byTestId('balance-row'), (rows) => rows.map((r) => ({ asset: r.getAttribute('data-asset'), total: Number(r.getAttribute('data-total')), used: Number(r.getAttribute('data-used')) })));
+    await page.waitForFunction(
+      (amount) => Number(document.querySelector('[data-testid="balance-row"][data-asset="XRP"]')?.getAttribute('data-total')) === amount,
+      p.amount,
+    );
+    const shown = await page.$$eval(byTestId('balance-row'), (rows) =>
+      rows.map((r) => ({
+        asset: r.getAttribute('data-asset'),
+        total: Number(r.getAttribute('data-total')),
+        used: Number(r.getAttribute('data-used')),
+      })),
+    );
     expect(shown).toEqual(balances.map((b) => ({ asset: b.asset, total: b.total, used: b.used })));
     await page.screenshot({ path: join(artifacts, 'open-position-done.png') });
   });

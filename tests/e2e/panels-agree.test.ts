@@ -65,7 +65,10 @@ function readFigures(page: Page): Promise<Figures | null> {
       equityHeadline: num('equity-current'),
       equityCurveLast: num('equity-chart-canvas', 'last'),
       openRows: document.querySelectorAll('[data-testid="position-row"]').length,
-      openAmount: [...document.querySelectorAll<HTMLElement>('[data-testid="position-row"]')].reduce((sum, r) => sum + Number(r.dataset.amount), 0),
+      openAmount: [...document.querySelectorAll<HTMLElement>('[data-testid="position-row"]')].reduce(
+        (sum, r) => sum + Number(r.dataset.amount),
+        0,
+      ),
       baseInOrders: Number(document.querySelector<HTMLElement>('[data-testid="balance-row"]')?.dataset.used ?? NaN),
       statusOpen: num('status-counts', 'open'),
       statusPending: num('status-counts', 'pending'),
@@ -108,52 +111,69 @@ describe('panels agree with each other and with the API', () => {
     await (session ? session.close() : server?.stop());
   });
 
-  it('shows one trade count, one realised P&L, one equity and one open count in every frame of a minute of fast replay', async () => {
-    await page.waitForFunction(() => document.querySelector('[data-testid="stats-trades"]') && document.querySelector('[data-testid="equity-current"]')?.getAttribute('data-value'));
+  it(
+    'shows one trade count, one realised P&L, one equity and one open count in every frame of a minute of fast replay',
+    async () => {
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-testid="stats-trades"]') &&
+          document.querySelector('[data-testid="equity-current"]')?.getAttribute('data-value'),
+      );
 
-    const disagreements: string[] = [];
-    let samples = 0;
-    let withPositions = 0;
-    let balancesBehind = 0;
-    let first: Figures | null = null;
-    let last: Figures | null = null;
-    const deadline = Date.now() + STREAM_MS;
-    while (Date.now() < deadline) {
-      const f = await readFigures(page);
-      if (f) {
-        samples++;
-        first ??= f;
-        last = f;
-        const say = (what: string) => disagreements.push(`sample ${samples}: ${what} ${JSON.stringify(f)}`);
-        if (f.statsTrades !== f.historyTrades) say(`stats say ${f.statsTrades} trades, history ${f.historyTrades}`);
-        if (f.statsWins + f.statsLosses !== f.statsTrades) say('wins + losses ≠ trades');
-        if (!cents(f.statsRealized, f.historyPnl)) say(`realised P&L ${f.statsRealized} vs history total ${f.historyPnl}`);
-        if (!cents(f.statsUnrealized, f.positionsUnrealized)) say(`unrealised ${f.statsUnrealized} vs positions ${f.positionsUnrealized}`);
-        if (f.statusOpen !== f.openRows) say(`status card says ${f.statusOpen} open, positions table ${f.openRows}`);
-        if (f.openRows > 0) withPositions++;
-        if (Math.abs(f.baseInOrders - f.openAmount) > 1e-9 * Math.max(1, f.openAmount)) balancesBehind++;
-        if (f.statusEquity !== f.equityHeadline || f.statusEquity !== f.equityCurveLast) {
-          say(`equity: status ${f.statusEquity}, chart headline ${f.equityHeadline}, curve's last point ${f.equityCurveLast}`);
+      const disagreements: string[] = [];
+      let samples = 0;
+      let withPositions = 0;
+      let balancesBehind = 0;
+      let first: Figures | null = null;
+      let last: Figures | null = null;
+      const deadline = Date.now() + STREAM_MS;
+      while (Date.now() < deadline) {
+        const f = await readFigures(page);
+        if (f) {
+          samples++;
+          first ??= f;
+          last = f;
+          const say = (what: string) => disagreements.push(`sample ${samples}: ${what} ${JSON.stringify(f)}`);
+          if (f.statsTrades !== f.historyTrades) say(`stats say ${f.statsTrades} trades, history ${f.historyTrades}`);
+          if (f.statsWins + f.statsLosses !== f.statsTrades) say('wins + losses ≠ trades');
+          if (!cents(f.statsRealized, f.historyPnl)) say(`realised P&L ${f.statsRealized} vs history total ${f.historyPnl}`);
+          if (!cents(f.statsUnrealized, f.positionsUnrealized))
+            say(`unrealised ${f.statsUnrealized} vs positions ${f.positionsUnrealized}`);
+          if (f.statusOpen !== f.openRows) say(`status card says ${f.statusOpen} open, positions table ${f.openRows}`);
+          if (f.openRows > 0) withPositions++;
+          if (Math.abs(f.baseInOrders - f.openAmount) > 1e-9 * Math.max(1, f.openAmount)) balancesBehind++;
+          if (f.statusEquity !== f.equityHeadline || f.statusEquity !== f.equityCurveLast) {
+            say(`equity: status ${f.statusEquity}, chart headline ${f.equityHeadline}, curve's last point ${f.equityCurveLast}`);
+          }
         }
+        await page.waitForTimeout(40 + Math.random() * 80);
       }
-      await page.waitForTimeout(40 + Math.random() * 80);
-    }
-    await page.screenshot({ path: join(artifacts, 'panels-streaming.png') });
-    console.info(`panels-agree: ${samples} samples, ${withPositions} with open positions, ${disagreements.length} disagreements, balances' base in orders ≠ Σ open amounts in ${balancesBehind}`);
-    expect(disagreements.slice(0, 5)).toEqual([]);
-    expect(samples).toBeGreaterThan(200);
-    expect(withPositions).toBeGreaterThan(samples / 10); // the open-count check saw positions come and go
-    // the minute really streamed: trades closed and equity moved while the page was sampled
-    expect(last!.statsTrades - first!.statsTrades).toBeGreaterThanOrEqual(10);
-    expect(last!.statusEquity).not.toBe(first!.statusEquity);
-  }, STREAM_MS + 60_000);
+      await page.screenshot({ path: join(artifacts, 'panels-streaming.png') });
+      console.info(
+        `panels-agree: ${samples} samples, ${withPositions} with open positions, ${disagreements.length} disagreements, balances' base in orders ≠ Σ open amounts in ${balancesBehind}`,
+      );
+      expect(disagreements.slice(0, 5)).toEqual([]);
+      expect(samples).toBeGreaterThan(200);
+      expect(withPositions).toBeGreaterThan(samples / 10); // the open-count check saw positions come and go
+      // the minute really streamed: trades closed and equity moved while the page was sampled
+      expect(last!.statsTrades - first!.statsTrades).toBeGreaterThanOrEqual(10);
+      expect(last!.statusEquity).not.toBe(first!.statusEquity);
+    },
+    STREAM_MS + 60_000,
+  );
 
-  it('after close-all (flat, held) every figure equals the API\'s to the cent', async () => {
+  it("after close-all (flat, held) every figure equals the API's to the cent", async () => {
     await page.click(byTestId('btn-close-all'));
     await page.click(byTestId('confirm-ok'));
     await page.waitForSelector(`${byTestId('state-badge')}[data-state="paused"]`, { timeout: 15_000 });
 
-    type Api = { status: Status; stats: Stats; trades: { total: number; total_pnl: number; trades: Trade[] }; equity: EquityPoint[]; balances: AssetBalance[] };
+    type Api = {
+      status: Status;
+      stats: Stats;
+      trades: { total: number; total_pnl: number; trades: Trade[] };
+      equity: EquityPoint[];
+      balances: AssetBalance[];
+    };
     const api = async (): Promise<Api> => ({
       balances: (await server.api<{ balances: AssetBalance[] }>('GET', '/bot/balances')).body.balances,
       status: (await server.api<Status>('GET', '/bot/status')).body,
@@ -166,7 +186,8 @@ describe('panels agree with each other and with the API', () => {
       const same = (what: string, page: number, apiValue: number) => {
         if (!cents(page, apiValue)) out.push(`${what}: page ${page}, API ${apiValue}`);
       };
-      if (a.status.open_positions !== 0 || f.openRows !== 0) out.push(`not flat yet: API ${a.status.open_positions}, page ${f.openRows} open`);
+      if (a.status.open_positions !== 0 || f.openRows !== 0)
+        out.push(`not flat yet: API ${a.status.open_positions}, page ${f.openRows} open`);
       same('status equity', f.statusEquity, a.status.equity);
       same('equity headline', f.equityHeadline, a.status.equity);
       same("equity curve's last point", f.equityCurveLast, a.equity[a.equity.length - 1].equity);
@@ -191,8 +212,10 @@ describe('panels agree with each other and with the API', () => {
       const tray = trayView({ status: a.status });
       const labels = tray.menu.flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));
       const todayText = signedQuote(f.statusToday, a.status.symbol.split('/')[1]);
-      if (!labels.includes(`Today: ${todayText}`) || !tray.tooltip.includes(`today ${todayText}`)) out.push(`tray does not say today ${todayText}: ${labels.join(' | ')}`);
-      if (a.status.open_positions > 0 && !labels.some((l) => l.includes(`(${a.status.open_positions})`))) out.push('tray close-all does not name the open count');
+      if (!labels.includes(`Today: ${todayText}`) || !tray.tooltip.includes(`today ${todayText}`))
+        out.push(`tray does not say today ${todayText}: ${labels.join(' | ')}`);
+      if (a.status.open_positions > 0 && !labels.some((l) => l.includes(`(${a.status.open_positions})`)))
+        out.push('tray close-all does not name the open count');
       return out;
     };
 
@@ -221,16 +244,23 @@ describe('panels agree with each other and with the API', () => {
     while (Date.now() < fleetDeadline) {
       const fleet = await page.evaluate((sel) => {
         const cell = (id: string) => document.querySelector<HTMLElement>(`${sel} [data-testid="${id}"]`);
-        return { equity: Number(cell('fleet-equity')?.dataset.value), today: Number(cell('fleet-today')?.dataset.value), open: Number(cell('fleet-positions')?.textContent) };
+        return {
+          equity: Number(cell('fleet-equity')?.dataset.value),
+          today: Number(cell('fleet-today')?.dataset.value),
+          open: Number(cell('fleet-positions')?.textContent),
+        };
       }, row);
       const a = await api();
       fleetSeen = [];
-      if (!cents(fleet.equity, a.stats.equity) || !cents(fleet.equity, held!.statusEquity)) fleetSeen.push(`fleet equity ${fleet.equity}, dashboard ${held!.statusEquity}, API ${a.stats.equity}`);
+      if (!cents(fleet.equity, a.stats.equity) || !cents(fleet.equity, held!.statusEquity))
+        fleetSeen.push(`fleet equity ${fleet.equity}, dashboard ${held!.statusEquity}, API ${a.stats.equity}`);
       // today's P&L is held against the API read at the same moment, not against the dashboard's earlier reading: the
       // replay keeps running while paused, so a UTC midnight between the two readings rightly resets it to 0
       // (the dashboard was already shown equal to the API above)
-      if (!cents(fleet.today, a.stats.today_pnl) || !cents(fleet.today, a.status.today_pnl)) fleetSeen.push(`fleet today ${fleet.today}, dashboard ${held!.statusToday}, API ${a.stats.today_pnl}`);
-      if (fleet.open !== a.status.open_positions || fleet.open !== held!.statusOpen) fleetSeen.push(`fleet open ${fleet.open}, dashboard ${held!.statusOpen}, API ${a.status.open_positions}`);
+      if (!cents(fleet.today, a.stats.today_pnl) || !cents(fleet.today, a.status.today_pnl))
+        fleetSeen.push(`fleet today ${fleet.today}, dashboard ${held!.statusToday}, API ${a.stats.today_pnl}`);
+      if (fleet.open !== a.status.open_positions || fleet.open !== held!.statusOpen)
+        fleetSeen.push(`fleet open ${fleet.open}, dashboard ${held!.statusOpen}, API ${a.status.open_positions}`);
       if (fleetSeen.length === 0) break;
       await page.waitForTimeout(250);
     }

@@ -50,7 +50,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
 
   const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server not ready after ${o.readyTimeoutMs ?? 30000} ms:\n${out}`)), o.readyTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => fail(new Error(`server not ready after ${o.readyTimeoutMs ?? 30000} ms:\n${out}`)),
+      o.readyTimeoutMs ?? 30_000,
+    );
     const check = () => {
       const m = READY.exec(out);
       if (m) {

@@ -28,7 +28,11 @@ describe('exchange keys form (keychain without a keyring)', () => {
   beforeAll(async () => {
     await ensureRendererBuilt();
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-keys-e2e-'));
-    desk = await startDesk({ dataDir, staticDir: rendererOut, secrets: new FileSecretStore(dataDir, testKeychain({ protection: 'basic_text' })) });
+    desk = await startDesk({
+      dataDir,
+      staticDir: rendererOut,
+      secrets: new FileSecretStore(dataDir, testKeychain({ protection: 'basic_text' })),
+    });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     // the preload's bridge, its calls carried to the main process's IPC router (answers cloned as Electron does)

@@ -59,7 +59,10 @@ describe('settings panel', () => {
     const busyPort = (busy.address() as { port: number }).port;
     await page.fill(byTestId('settings-api-port'), String(busyPort));
     await page.click(byTestId('settings-save'));
-    await page.waitForFunction((p) => document.querySelector('[data-testid="field-error-api_port"]')?.textContent?.includes(`port ${p} is in use`), busyPort);
+    await page.waitForFunction(
+      (p) => document.querySelector('[data-testid="field-error-api_port"]')?.textContent?.includes(`port ${p} is in use`),
+      busyPort,
+    );
     expect(existsSync(join(dataDir, 'settings.json'))).toBe(false);
     expect((await get<SettingsView>(server, '/settings', server.token)).body.settings.notifications.trades).toBe(true);
     await page.screenshot({ path: join(artifacts, 'settings-port-error.png') });
@@ -73,7 +76,7 @@ describe('settings panel', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).notifications.trades).toBe(false);
   });
 
-  it('a read-only token of one\'s own under 16 characters is refused next to the field; a good one works at once', async () => {
+  it("a read-only token of one's own under 16 characters is refused next to the field; a good one works at once", async () => {
     await page.fill(byTestId('read-token-own'), 'too-short');
     await page.click(byTestId('read-token-new'));
     expect(await (await page.waitForSelector(byTestId('read-token-error'))).textContent()).toMatch(/at least 16 characters/);
@@ -83,7 +86,15 @@ describe('settings panel', () => {
     await page.click(byTestId('read-token-new'));
     expect((await (await page.waitForSelector(byTestId('new-read-token-value'))).textContent())?.trim()).toBe(own);
     expect((await get(server, '/bot/status', own)).status).toBe(200);
-    expect((await fetch(`${server.url}/api/v1/bot/pause`, { method: 'POST', headers: { Authorization: `Bearer ${own}`, 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${server.url}/api/v1/bot/pause`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${own}`, 'Content-Type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('rotating the control token from the panel: shown once, the old token is 401, the page keeps working; another tab is signed out', async () => {
@@ -105,7 +116,10 @@ describe('settings panel', () => {
     expect((await get(server, '/bot/status', old)).status).toBe(401);
     expect((await get(server, '/bot/status', fresh)).status).toBe(200);
     // the page's own fetch with the old token is refused too (same browser, same origin)
-    const fromPage = await page.evaluate(async (t) => (await fetch('/api/v1/bot/status', { headers: { Authorization: `Bearer ${t}` } })).status, old);
+    const fromPage = await page.evaluate(
+      async (t) => (await fetch('/api/v1/bot/status', { headers: { Authorization: `Bearer ${t}` } })).status,
+      old,
+    );
     expect(fromPage).toBe(401);
 
     // the other tab's stream was closed (4401) and its token is gone: it asks to sign in again, saying why

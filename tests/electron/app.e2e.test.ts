@@ -20,7 +20,10 @@ const TOKEN = 'e2e-control-token-0123456789abcdef';
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 const onPath = (name: string): string | null =>
-  (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)).find((p) => existsSync(p)) ?? null;
+  (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, name))
+    .find((p) => existsSync(p)) ?? null;
 
 const binary = electronBinary(root);
 const needsDisplay = displayProblem() !== null;
@@ -57,7 +60,10 @@ function readDatabase(dataDir: string): { last: { ts: number; equity: number }; 
     const last = db.prepare('SELECT ts, equity FROM equity_points ORDER BY ts DESC LIMIT 1').get();
     const state = db.prepare("SELECT value FROM meta WHERE key = 'bot_state'").get().value;
     process.stdout.write(JSON.stringify({ last: { ts: last.ts, equity: last.equity }, state }));`;
-  const r = spawnSync(binary as string, ['-e', script, join(dataDir, 'botdesk.sqlite')], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
+  const r = spawnSync(binary as string, ['-e', script, join(dataDir, 'botdesk.sqlite')], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`reading the database failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -75,15 +81,22 @@ describe.skipIf(skipped !== null)('desktop app (Electron)', () => {
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return (await r.json()) as T;
   };
-  const tray = () => app.evaluate(() => (globalThis as { botdeskProbe?: DesktopShellProbe }).botdeskProbe?.tray() ?? null) as Promise<TrayView | null>;
-  const trayShows = (icon: TrayView['icon']) => waitFor(async () => ((await tray())?.icon === icon ? tray() : null), `the tray to show ${icon}`, 15_000, 100);
+  const tray = () =>
+    app.evaluate(() => (globalThis as { botdeskProbe?: DesktopShellProbe }).botdeskProbe?.tray() ?? null) as Promise<TrayView | null>;
+  const trayShows = (icon: TrayView['icon']) =>
+    waitFor(async () => ((await tray())?.icon === icon ? tray() : null), `the tray to show ${icon}`, 15_000, 100);
 
   beforeAll(async () => {
     if (!desktopIsFresh(root) && !build(root, 'the Electron e2e test needs the current app')) throw new Error('the app could not be built');
     dataDir = mkdtempSync(join(tmpdir(), 'botdesk-electron-'));
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
-      BOT_DATA_DIR: dataDir, BOT_API_PORT: '0', BOT_API_TOKEN: TOKEN, BOT_MARKET: 'synthetic', BOT_REPLAY_SPEED: '20', BOTDESK_E2E: '1',
+      BOT_DATA_DIR: dataDir,
+      BOT_API_PORT: '0',
+      BOT_API_TOKEN: TOKEN,
+      BOT_MARKET: 'synthetic',
+      BOT_REPLAY_SPEED: '20',
+      BOTDESK_E2E: '1',
     };
     if (xvfb) {
       const x = await startXvfb(xvfb);
@@ -105,7 +118,11 @@ describe.skipIf(skipped !== null)('desktop app (Electron)', () => {
 
   it('opens the window, whose dashboard shows the bot through the preload bridge, not HTTP', async () => {
     await page.waitForSelector(`${byTestId('state-badge')}[data-state="running"]`, { timeout: 30_000 });
-    const where = await page.evaluate(() => ({ protocol: location.protocol, bridge: typeof (window as { botdesk?: unknown }).botdesk, node: typeof (window as { require?: unknown }).require }));
+    const where = await page.evaluate(() => ({
+      protocol: location.protocol,
+      bridge: typeof (window as { botdesk?: unknown }).botdesk,
+      node: typeof (window as { require?: unknown }).require,
+    }));
     expect(where).toEqual({ protocol: 'file:', bridge: 'object', node: 'undefined' });
     const status = await api<Status>('GET', '/bot/status');
     expect(await page.textContent(byTestId('status-market'))).toContain(status.symbol);
@@ -127,7 +144,10 @@ describe.skipIf(skipped !== null)('desktop app (Electron)', () => {
 
   it('closing the window leaves the bot running in the tray, and says so once', async () => {
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close());
-    await waitFor(async () => (await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)) === 0, 'the window to close');
+    await waitFor(
+      async () => (await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)) === 0,
+      'the window to close',
+    );
     expect(existsSync(join(dataDir, 'tray-hint-shown'))).toBe(true);
     expect(app.process().exitCode).toBeNull();
     const before = (await api<Status>('GET', '/bot/status')).last_cycle_at;

@@ -57,13 +57,21 @@ describe('IPC router (the preload bridge main side)', () => {
   let dispose: () => void;
   const page = new FakeWebContents();
   const fromPage = (sender: FakeWebContents = page): IpcInvokeEvent => ({ sender, senderFrame: { url: APP_URL, parent: null } });
-  const call = <N extends OperationName>(name: N, input?: unknown, event = fromPage()): Promise<BridgeResult<N>> => ipc.invoke(event, IPC_CHANNELS.call, name, input);
+  const call = <N extends OperationName>(name: N, input?: unknown, event = fromPage()): Promise<BridgeResult<N>> =>
+    ipc.invoke(event, IPC_CHANNELS.call, name, input);
 
   beforeAll(async () => {
-    runtime = await createBotRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'botdesk-ipc-')), market: { kind: 'synthetic', seed: 5 }, replaySpeed: 200 });
+    runtime = await createBotRuntime({
+      dataDir: mkdtempSync(join(tmpdir(), 'botdesk-ipc-')),
+      market: { kind: 'synthetic', seed: 5 },
+      replaySpeed: 200,
+    });
     ipc = new Channels();
     dispose = registerIpcRouter({
-      ipc, handlers: runtime.handlers, events: runtime.events, fleetEvents: runtime.fleet.events,
+      ipc,
+      handlers: runtime.handlers,
+      events: runtime.events,
+      fleetEvents: runtime.fleet.events,
       isTrustedSender: (e) => e.senderFrame?.parent === null && e.senderFrame.url === APP_URL,
     });
   });
@@ -97,8 +105,13 @@ describe('IPC router (the preload bridge main side)', () => {
   });
 
   it('refuses subframes, other pages, unknown operations and malformed input', async () => {
-    expect(await call('getStatus', undefined, { sender: page, senderFrame: { url: APP_URL, parent: {} } })).toMatchObject({ ok: false, status: 403 });
-    expect(await call('getStatus', undefined, { sender: page, senderFrame: { url: 'https://evil.example/', parent: null } })).toMatchObject({ ok: false, status: 403 });
+    expect(await call('getStatus', undefined, { sender: page, senderFrame: { url: APP_URL, parent: {} } })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await call('getStatus', undefined, { sender: page, senderFrame: { url: 'https://evil.example/', parent: null } })).toMatchObject(
+      { ok: false, status: 403 },
+    );
     expect(await call('rm -rf' as OperationName)).toMatchObject({ ok: false, status: 404 });
     expect(await call('__proto__' as OperationName)).toMatchObject({ ok: false, status: 404 });
     expect(await call('getStatus', 'not an object')).toMatchObject({ ok: false, status: 400 });
@@ -115,8 +128,16 @@ describe('IPC router (the preload bridge main side)', () => {
     const side = new Channels();
     const errors: string[] = [];
     const stop = registerIpcRouter({
-      ipc: side, events: runtime.events, isTrustedSender: () => true, onError: (m) => errors.push(m),
-      handlers: { ...runtime.handlers, getStatus: () => { throw new Error('boom at /home/secret/db.ts:42'); } },
+      ipc: side,
+      events: runtime.events,
+      isTrustedSender: () => true,
+      onError: (m) => errors.push(m),
+      handlers: {
+        ...runtime.handlers,
+        getStatus: () => {
+          throw new Error('boom at /home/secret/db.ts:42');
+        },
+      },
     });
     try {
       const r = await side.invoke(fromPage(), IPC_CHANNELS.call, 'getStatus');
@@ -152,13 +173,18 @@ describe('IPC router (the preload bridge main side)', () => {
     await new Promise((r) => setTimeout(r, 1200));
     expect(tab.received.length).toBe(total);
     expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'bad key!' })).toMatchObject({ ok: false, status: 400 });
-    expect(await ipc.invoke({ sender: tab, senderFrame: { url: 'https://evil.example/', parent: null } }, IPC_CHANNELS.subscribe, { key: 's3' })).toMatchObject({ ok: false, status: 403 });
+    expect(
+      await ipc.invoke({ sender: tab, senderFrame: { url: 'https://evil.example/', parent: null } }, IPC_CHANNELS.subscribe, { key: 's3' }),
+    ).toMatchObject({ ok: false, status: 403 });
   });
 
   it('streams the fleet manager\'s events on a `feed: "fleet"` subscription, apart from the bot\'s own', async () => {
     const tab = new FakeWebContents();
     expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'f1', feed: 'fleet' })).toMatchObject({ ok: true });
-    expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'f2', feed: 'elsewhere' })).toMatchObject({ ok: false, status: 400 });
+    expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'f2', feed: 'elsewhere' })).toMatchObject({
+      ok: false,
+      status: 400,
+    });
     await call('renameFleetBot', { params: { id: 'local' }, body: { name: 'Desk' } });
     await waitFor(() => tab.received.some((r) => r.event.type === 'fleet'), 'a fleet event over IPC');
     expect(tab.received.every((r) => r.event.type === 'fleet')).toBe(true);

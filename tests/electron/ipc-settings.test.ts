@@ -54,19 +54,35 @@ describe('settings, tokens and keys over IPC', () => {
 
   it('live limits are set from the window only: IPC saves them (bad values named), HTTP has no route and PUT /settings refuses them', async () => {
     const bad = await call('updateLiveLimits', { body: { markets: ['ETHBTC'], max_daily_loss_pct: 0 } });
-    expect(bad).toMatchObject({ ok: false, status: 400, body: { fields: { 'markets.0': expect.any(String), max_daily_loss_pct: expect.any(String) } } });
+    expect(bad).toMatchObject({
+      ok: false,
+      status: 400,
+      body: { fields: { 'markets.0': expect.any(String), max_daily_loss_pct: expect.any(String) } },
+    });
     const saved = await call('updateLiveLimits', { body: { markets: ['ETH/BTC'], max_order: 0.05 } });
-    expect(saved).toMatchObject({ ok: true, data: { settings: { settings: { live_limits: { markets: ['ETH/BTC'], max_daily_loss_pct: 10, max_order: 0.05 } } } } });
+    expect(saved).toMatchObject({
+      ok: true,
+      data: { settings: { settings: { live_limits: { markets: ['ETH/BTC'], max_daily_loss_pct: 10, max_order: 0.05 } } } },
+    });
     const http = await desk.call('PUT', '/live-limits', { max_order: null });
     expect(http.status).toBe(404);
     expect((await desk.call('PUT', '/settings', { live_limits: { max_order: null } })).status).toBe(400);
-    expect((await desk.call('GET', '/settings')).body.settings.live_limits).toEqual({ markets: ['ETH/BTC'], max_daily_loss_pct: 10, max_order: 0.05 });
+    expect((await desk.call('GET', '/settings')).body.settings.live_limits).toEqual({
+      markets: ['ETH/BTC'],
+      max_daily_loss_pct: 10,
+      max_order: 0.05,
+    });
   });
 
   it('saves keys sent from the window; no reply carries them back', async () => {
     const saved = await call('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } });
     expect(saved).toMatchObject({ ok: true, data: { keys: { stored: true, key_last4: 'AbCd' } } });
-    const replies = JSON.stringify([saved, await call('getExchangeKeys'), await call('getLogs', { query: { level: 'debug', limit: '1000' } }), await call('getAudit')]);
+    const replies = JSON.stringify([
+      saved,
+      await call('getExchangeKeys'),
+      await call('getLogs', { query: { level: 'debug', limit: '1000' } }),
+      await call('getAudit'),
+    ]);
     expect(replies).not.toContain(API_KEY);
     expect(replies).not.toContain(SECRET);
   });

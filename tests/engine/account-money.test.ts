@@ -37,12 +37,19 @@ type Step =
   | { kind: 'restart' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('quote' as const), amount: fc.double({ min: -1, max: 1, noNaN: true }).map((x) => Math.round(x * 5000 * 1e6) / 1e6) }),
+  fc.record({
+    kind: fc.constant('quote' as const),
+    amount: fc.double({ min: -1, max: 1, noNaN: true }).map((x) => Math.round(x * 5000 * 1e6) / 1e6),
+  }),
   fc.record({ kind: fc.constant('base' as const), share: fc.double({ min: -1, max: 1, noNaN: true }) }),
   fc.record({ kind: fc.constant('hand_trade' as const), share: fc.double({ min: 0.05, max: 0.5, noNaN: true }) }),
   fc.record({ kind: fc.constant('enter' as const), size: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('exit' as const) }),
-  fc.record({ kind: fc.constant('candles' as const), n: fc.integer({ min: 1, max: 5 }), drift: fc.double({ min: -0.05, max: 0.05, noNaN: true }) }),
+  fc.record({
+    kind: fc.constant('candles' as const),
+    n: fc.integer({ min: 1, max: 5 }),
+    drift: fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+  }),
   fc.record({ kind: fc.constant('symbol' as const), symbol: fc.constantFrom('ETH/USDT', 'ETH/BTC', 'BTC/USDT') }),
   fc.record({ kind: fc.constant('restart' as const) }),
 );
@@ -63,7 +70,10 @@ async function openBot(dir: string, startQuote: number, events: BotEvent[]) {
   const handlers = createOperationHandlers({ bot, config, store, logger, events: bus }) as OperationHandlers;
   const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(handlers, name, raw, { actor: 'test' });
   return {
-    bot, store, exchange, call,
+    bot,
+    store,
+    exchange,
+    call,
     async close() {
       await bot.close();
       store.close();
@@ -75,62 +85,71 @@ describe('money matches the account (property)', () => {
   it('after any sequence of cash flows, fills, price moves, symbol switches and restarts, every figure is finite and equity is the account', async () => {
     let ts = Date.UTC(2024, 0, 1);
     let price = 100;
-    await fc.assert(fc.asyncProperty(fc.constantFrom(0, 250, 10_000), fc.array(step, { minLength: 4, maxLength: 14 }), async (startQuote, steps) => {
-      const dir = mkdtempSync(join(tmpdir(), 'botdesk-money-'));
-      const events: BotEvent[] = [];
-      let b = await openBot(dir, startQuote, events);
-      try {
-        for (const s of steps) {
-          const before = b.exchange.balances();
-          if (s.kind === 'quote') {
-            b.exchange.moveFunds({ quote: Math.max(s.amount, -before.quote) });
-          } else if (s.kind === 'base') {
-            b.exchange.moveFunds({ base: s.share >= 0 ? Math.round(s.share * 20 * 1e4) / 1e4 : before.base * s.share * 0.999 });
-          } else if (s.kind === 'hand_trade') {
-            // coins sold by hand at the market: base out, quote in
-            const sold = before.base * s.share;
-            b.exchange.moveFunds({ base: -sold, quote: sold * price });
-          } else if (s.kind === 'enter') {
-            await b.call('startBot');
-            await b.call('openPosition', { body: { size_pct: s.size } }).catch((e: { status?: number; message: string }) => {
-              expect(e.status, e.message).toBe(409);
-              expect(nonFinite(e.message)).toEqual([]);
-            });
-          } else if (s.kind === 'exit') {
-            await b.call('closeAll');
-          } else if (s.kind === 'candles') {
-            for (let i = 0; i < s.n; i++) {
-              const open = price;
-              price = Math.max(1, price * (1 + s.drift));
-              ts += TF;
-              await b.bot.serial(() => b.bot.core.processCandle(ts, open, Math.max(open, price) * 1.002, Math.min(open, price) * 0.998, price));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(0, 250, 10_000), fc.array(step, { minLength: 4, maxLength: 14 }), async (startQuote, steps) => {
+        const dir = mkdtempSync(join(tmpdir(), 'botdesk-money-'));
+        const events: BotEvent[] = [];
+        let b = await openBot(dir, startQuote, events);
+        try {
+          for (const s of steps) {
+            const before = b.exchange.balances();
+            if (s.kind === 'quote') {
+              b.exchange.moveFunds({ quote: Math.max(s.amount, -before.quote) });
+            } else if (s.kind === 'base') {
+              b.exchange.moveFunds({ base: s.share >= 0 ? Math.round(s.share * 20 * 1e4) / 1e4 : before.base * s.share * 0.999 });
+            } else if (s.kind === 'hand_trade') {
+              // coins sold by hand at the market: base out, quote in
+              const sold = before.base * s.share;
+              b.exchange.moveFunds({ base: -sold, quote: sold * price });
+            } else if (s.kind === 'enter') {
+              await b.call('startBot');
+              await b.call('openPosition', { body: { size_pct: s.size } }).catch((e: { status?: number; message: string }) => {
+                expect(e.status, e.message).toBe(409);
+                expect(nonFinite(e.message)).toEqual([]);
+              });
+            } else if (s.kind === 'exit') {
+              await b.call('closeAll');
+            } else if (s.kind === 'candles') {
+              for (let i = 0; i < s.n; i++) {
+                const open = price;
+                price = Math.max(1, price * (1 + s.drift));
+                ts += TF;
+                await b.bot.serial(() =>
+                  b.bot.core.processCandle(ts, open, Math.max(open, price) * 1.002, Math.min(open, price) * 0.998, price),
+                );
+              }
+            } else if (s.kind === 'symbol') {
+              const traded = b.store.lastIds().order > 0;
+              const was = b.bot.status().symbol;
+              const answer = await b.call('updateConfig', { body: { symbol: s.symbol } }).then(
+                () => null,
+                (e: { status: number; fields?: Record<string, string> }) => e,
+              );
+              const quoteMoves = s.symbol.split('/')[1] !== was.split('/')[1];
+              if (traded && quoteMoves) {
+                expect(answer).toMatchObject({ status: 409, fields: { symbol: expect.stringContaining('stake currency') } });
+                expect(b.bot.status().symbol).toBe(was);
+              } else if (answer) {
+                expect(answer.status).toBe(409); // open positions: the symbol stays
+              }
+            } else if (s.kind === 'restart') {
+              const kept = await b.call('getStats');
+              await b.close();
+              b = await openBot(dir, startQuote, events);
+              const again = await b.call('getStats');
+              for (const k of ['start_equity', 'realized_pnl', 'net_cash_flow', 'trades_count'] as const)
+                expect(near(again[k], kept[k]), k).toBe(true);
             }
-          } else if (s.kind === 'symbol') {
-            const traded = b.store.lastIds().order > 0;
-            const was = b.bot.status().symbol;
-            const answer = await b.call('updateConfig', { body: { symbol: s.symbol } }).then(() => null, (e: { status: number; fields?: Record<string, string> }) => e);
-            const quoteMoves = s.symbol.split('/')[1] !== was.split('/')[1];
-            if (traded && quoteMoves) {
-              expect(answer).toMatchObject({ status: 409, fields: { symbol: expect.stringContaining('stake currency') } });
-              expect(b.bot.status().symbol).toBe(was);
-            } else if (answer) {
-              expect(answer.status).toBe(409); // open positions: the symbol stays
-            }
-          } else if (s.kind === 'restart') {
-            const kept = await b.call('getStats');
-            await b.close();
-            b = await openBot(dir, startQuote, events);
-            const again = await b.call('getStats');
-            for (const k of ['start_equity', 'realized_pnl', 'net_cash_flow', 'trades_count'] as const) expect(near(again[k], kept[k]), k).toBe(true);
+            await b.bot.refreshAccount();
+            await check(b, s);
           }
-          await b.bot.refreshAccount();
-          await check(b, s);
+          expect(nonFinite(events.map((e) => e.data))).toEqual([]);
+        } finally {
+          await b.close();
         }
-        expect(nonFinite(events.map((e) => e.data))).toEqual([]);
-      } finally {
-        await b.close();
-      }
-    }), { numRuns: 25 });
+      }),
+      { numRuns: 25 },
+    );
   }, 120_000);
 });
 
@@ -167,14 +186,43 @@ describe('dust', () => {
     const seed = new SqliteStore(dir);
     seed.setMeta('start_equity', '1000');
     const entry: Order = {
-      id: 1, client_order_id: 'bd-1', exchange_order_id: 'x-1', symbol: 'XRP/USDT', side: 'buy', type: 'market', purpose: 'entry', amount: 0.005,
-      price: null, trigger_price: null, status: 'filled', filled: 0.005, average_price: 100, fee: 0.01, position_id: 1, exit_reason: null,
-      created_at: 1, updated_at: 1, config_version: 1,
+      id: 1,
+      client_order_id: 'bd-1',
+      exchange_order_id: 'x-1',
+      symbol: 'XRP/USDT',
+      side: 'buy',
+      type: 'market',
+      purpose: 'entry',
+      amount: 0.005,
+      price: null,
+      trigger_price: null,
+      status: 'filled',
+      filled: 0.005,
+      average_price: 100,
+      fee: 0.01,
+      position_id: 1,
+      exit_reason: null,
+      created_at: 1,
+      updated_at: 1,
+      config_version: 1,
     };
-    seed.openPosition({
-      id: 1, symbol: 'XRP/USDT', amount: 0.005, entry_price: 100, entry_fee: 0.01, stop_loss_price: 90, take_profit_price: 110, opened_at: 1,
-      config_version: 1, entry_client_order_id: 'bd-1', status: 'open', closed_at: null,
-    }, entry);
+    seed.openPosition(
+      {
+        id: 1,
+        symbol: 'XRP/USDT',
+        amount: 0.005,
+        entry_price: 100,
+        entry_fee: 0.01,
+        stop_loss_price: 90,
+        take_profit_price: 110,
+        opened_at: 1,
+        config_version: 1,
+        entry_client_order_id: 'bd-1',
+        status: 'open',
+        closed_at: null,
+      },
+      entry,
+    );
     seed.close();
     const events: BotEvent[] = [];
     const b = await openBot(dir, 1000 - 0.5 - 0.01, events);
@@ -186,7 +234,10 @@ describe('dust', () => {
       expect(position).toMatchObject({ id: 1, dust: true });
       expect((await b.call('getStatus')).open_positions).toBe(0);
       expect((await b.call('getCashflows')).cashflows).toEqual([]);
-      await expect(b.call('closePosition', { params: { id: '1' } })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/under the market minimum.*write it off/) });
+      await expect(b.call('closePosition', { params: { id: '1' } })).rejects.toMatchObject({
+        status: 409,
+        message: expect.stringMatching(/under the market minimum.*write it off/),
+      });
       await b.call('startBot');
       expect((await b.call('closeAll')).closed).toEqual([]);
       expect(b.store.listOrders('all', 10)).toHaveLength(1); // no sell the exchange would refuse was sent
@@ -214,7 +265,12 @@ describe('dust', () => {
 });
 
 async function check(b: Awaited<ReturnType<typeof openBot>>, s: Step): Promise<void> {
-  const [status, stats, positions, cash] = await Promise.all([b.call('getStatus'), b.call('getStats'), b.call('getPositions'), b.call('getCashflows')]);
+  const [status, stats, positions, cash] = await Promise.all([
+    b.call('getStatus'),
+    b.call('getStats'),
+    b.call('getPositions'),
+    b.call('getCashflows'),
+  ]);
   expect(nonFinite({ status, stats, positions, cash }), JSON.stringify(s)).toEqual([]);
   const account = b.exchange.balances();
   // coins are valued at the bot's last price; before any (a fresh synthetic feed) only cash can be
@@ -223,11 +279,28 @@ async function check(b: Awaited<ReturnType<typeof openBot>>, s: Step): Promise<v
     expect(near(stats.equity, value), `equity ${stats.equity} vs the account ${value} after ${JSON.stringify(s)}`).toBe(true);
   }
   expect(near(status.equity, stats.equity), 'status and stats agree').toBe(true);
-  expect(near(stats.equity, stats.start_equity + stats.realized_pnl + stats.unrealized_pnl + stats.net_cash_flow), 'the identity').toBe(true);
-  expect(near(stats.net_cash_flow, cash.cashflows.reduce((sum, f) => sum + f.value, 0)), 'net cash flow = Σ cash flows').toBe(true);
-  const oracle = computeStats({ trades: b.store.allTrades(), startEquity: 0, openPositions: [], maxDrawdownPct: 0, todayStart: 0, nowTs: 0, stakeCurrency: '' });
+  expect(near(stats.equity, stats.start_equity + stats.realized_pnl + stats.unrealized_pnl + stats.net_cash_flow), 'the identity').toBe(
+    true,
+  );
+  expect(
+    near(
+      stats.net_cash_flow,
+      cash.cashflows.reduce((sum, f) => sum + f.value, 0),
+    ),
+    'net cash flow = Σ cash flows',
+  ).toBe(true);
+  const oracle = computeStats({
+    trades: b.store.allTrades(),
+    startEquity: 0,
+    openPositions: [],
+    maxDrawdownPct: 0,
+    todayStart: 0,
+    nowTs: 0,
+    stakeCurrency: '',
+  });
   expect(near(stats.realized_pnl, oracle.realized_pnl), 'realised = Σ trade pnl').toBe(true);
   const q = status.stake_currency;
-  if (status.equity <= 0) expect(status.attention).toContain(`the account holds 0 ${q}: deposit ${q} or pick a market whose quote you hold`);
+  if (status.equity <= 0)
+    expect(status.attention).toContain(`the account holds 0 ${q}: deposit ${q} or pick a market whose quote you hold`);
   expect(status.paused_reason ?? '').not.toMatch(/NaN|Infinity/);
 }

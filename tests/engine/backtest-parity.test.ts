@@ -16,10 +16,21 @@ describe('engine and hand-written loop agree', () => {
     const p = config.strategy.params as { fast: number; slow: number; rsi_period: number; rsi_max: number };
     const rules = paperMarketRules(config.symbol, series.data[1]);
     const hand = handLoop(series, {
-      fast: p.fast, slow: p.slow, rsiPeriod: p.rsi_period, rsiMax: p.rsi_max, sizePct: config.position_size_pct,
-      slPct: config.stop_loss_pct, tpPct: config.take_profit_pct, maxPositions: config.max_positions, feePct: config.fee_pct,
-      slipPct: config.slippage_pct, amountStep: rules.amountStep, priceStep: rules.priceStep, minNotional: rules.minNotional,
-      startEquity: 10_000, tfMs: TIMEFRAME_MS[config.timeframe],
+      fast: p.fast,
+      slow: p.slow,
+      rsiPeriod: p.rsi_period,
+      rsiMax: p.rsi_max,
+      sizePct: config.position_size_pct,
+      slPct: config.stop_loss_pct,
+      tpPct: config.take_profit_pct,
+      maxPositions: config.max_positions,
+      feePct: config.fee_pct,
+      slipPct: config.slippage_pct,
+      amountStep: rules.amountStep,
+      priceStep: rules.priceStep,
+      minNotional: rules.minNotional,
+      startEquity: 10_000,
+      tfMs: TIMEFRAME_MS[config.timeframe],
     });
     const engine = await runBacktest({ series, config });
     const order = (a: Trade, b: Trade) => a.entry_time - b.entry_time || a.exit_time - b.exit_time;
@@ -28,7 +39,11 @@ describe('engine and hand-written loop agree', () => {
     expect(e.length).toBe(h.length);
     expect(e.length).toBeGreaterThan(1000);
     for (let i = 0; i < h.length; i++) {
-      expect([e[i].entry_time, e[i].exit_time, e[i].exit_reason], `trade ${i}`).toEqual([h[i].entry_time, h[i].exit_time, h[i].exit_reason]);
+      expect([e[i].entry_time, e[i].exit_time, e[i].exit_reason], `trade ${i}`).toEqual([
+        h[i].entry_time,
+        h[i].exit_time,
+        h[i].exit_reason,
+      ]);
       expectClose(e[i].amount, h[i].amount);
       expectClose(e[i].entry_price, h[i].entry_price);
       expectClose(e[i].exit_price, h[i].exit_price);
@@ -39,7 +54,16 @@ describe('engine and hand-written loop agree', () => {
 
 describe('entry sizing', () => {
   const rules = paperMarketRules('XRP/USDT', 1.2);
-  const base = { equity: 10_000, freeCash: 10_000, price: 1.2, positionSizePct: 20, feePct: 0.1, slippagePct: 0.05, stopLossPct: 1.5, rules };
+  const base = {
+    equity: 10_000,
+    freeCash: 10_000,
+    price: 1.2,
+    positionSizePct: 20,
+    feePct: 0.1,
+    slippagePct: 0.05,
+    stopLossPct: 1.5,
+    rules,
+  };
 
   it('sizes by equity, rounded down to the amount step', () => {
     const a = entryAmount(base);

@@ -12,7 +12,8 @@ import { expectStatsMatchTrades, onStep } from '../helpers/money';
 
 const tmp = mkdtempSync(join(tmpdir(), 'botdesk-bt-'));
 // node directly rather than npx, so npm's own warnings cannot mix into the stderr under test
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/backtest.ts', ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/backtest.ts', ...args], { encoding: 'utf8' });
 
 describe('backtest engine on real candles', () => {
   it('produces trades whose stats recompute exactly and respect market precision', async () => {
@@ -32,10 +33,20 @@ describe('backtest engine on real candles', () => {
   });
 
   it('never holds more than max_positions, never sizes above position_size_pct of equity', async () => {
-    const config: BotConfig = { ...DEFAULT_CONFIG, max_positions: 2, position_size_pct: 30, strategy: { name: 'rsi_reversion', params: { period: 14, oversold: 35, overbought: 60 } } };
+    const config: BotConfig = {
+      ...DEFAULT_CONFIG,
+      max_positions: 2,
+      position_size_pct: 30,
+      strategy: { name: 'rsi_reversion', params: { period: 14, oversold: 35, overbought: 60 } },
+    };
     const r = await runBacktest({ series: loadXrp5m(), config });
     expect(r.trades.length).toBeGreaterThan(0);
-    const events = r.trades.flatMap((t) => [{ at: t.entry_time, d: 1 }, { at: t.exit_time, d: -1 }]).sort((a, b) => a.at - b.at || a.d - b.d);
+    const events = r.trades
+      .flatMap((t) => [
+        { at: t.entry_time, d: 1 },
+        { at: t.exit_time, d: -1 },
+      ])
+      .sort((a, b) => a.at - b.at || a.d - b.d);
     let open = 0;
     for (const e of events) {
       open += e.d;
@@ -76,7 +87,14 @@ describe('npm run backtest (CLI)', () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ['unsorted', [[2, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]], /timestamps must increase/],
+    [
+      'unsorted',
+      [
+        [2, 1, 1, 1, 1, 1],
+        [1, 1, 1, 1, 1, 1],
+      ],
+      /timestamps must increase/,
+    ],
     ['NaN as null', [[1, 1, 1, 1, null, 1]], /close is not a finite number/],
     ['NaN as string', [[1, 1, 1, 1, 'NaN', 1]], /close is not a finite number/],
     ['negative price', [[1, -1, 1, -1, 1, 1]], /prices must be positive/],

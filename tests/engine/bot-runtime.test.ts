@@ -82,10 +82,14 @@ describe('bot runtime (real SQLite, real loop)', () => {
   it('the daily loss limit pauses the bot by itself and says why', async () => {
     const { op, events } = await start(undefined, 11);
     await op('updateConfig', { body: { max_daily_loss_pct: 0.2, position_size_pct: 30, stop_loss_pct: 1, take_profit_pct: 5 } });
-    const status = await waitFor(async () => {
-      const s = await op('getStatus');
-      return s.state === 'paused' ? s : null;
-    }, 'the kill switch', 30_000);
+    const status = await waitFor(
+      async () => {
+        const s = await op('getStatus');
+        return s.state === 'paused' ? s : null;
+      },
+      'the kill switch',
+      30_000,
+    );
     expect(status.paused_reason).toMatch(/daily loss limit/);
     expect(events.some((e) => e.type === 'error' && e.data.code === 'daily_loss_limit')).toBe(true);
   });

@@ -11,7 +11,8 @@ const fresh = () => {
   const store = new SqliteStore(dir);
   return { dir, store, cm: new ConfigManager(store, 1000) };
 };
-const upd = (cm: ConfigManager, patch: object, extra: object = {}) => cm.update({ patch, actor: 'api:control', openPositions: 0, now: 2000, ...extra });
+const upd = (cm: ConfigManager, patch: object, extra: object = {}) =>
+  cm.update({ patch, actor: 'api:control', openPositions: 0, now: 2000, ...extra });
 
 describe('config manager', () => {
   it('starts at version 1 with the defaults, and persists every version with who/when/what', () => {
@@ -19,7 +20,10 @@ describe('config manager', () => {
     expect(cm.current).toEqual({ config: DEFAULT_CONFIG, version: 1 });
     const v = upd(cm, { stop_loss_pct: 2, max_positions: 4 });
     expect(v).toMatchObject({ version: 2, actor: 'api:control', created_at: 2000 });
-    expect(v.changes).toEqual([{ field: 'stop_loss_pct', from: 1.5, to: 2 }, { field: 'max_positions', from: 3, to: 4 }]);
+    expect(v.changes).toEqual([
+      { field: 'stop_loss_pct', from: 1.5, to: 2 },
+      { field: 'max_positions', from: 3, to: 4 },
+    ]);
     store.close();
     const again = new ConfigManager(new SqliteStore(dir), 3000);
     expect(again.current.version).toBe(2);
@@ -29,7 +33,12 @@ describe('config manager', () => {
 
   it('is atomic: a cross-field violation names both fields and changes nothing', () => {
     const { cm } = fresh();
-    expect(() => upd(cm, { position_size_pct: 50, max_positions: 3 })).toThrow(expect.objectContaining({ kind: 'invalid', fields: expect.objectContaining({ position_size_pct: expect.any(String), max_positions: expect.any(String) }) }));
+    expect(() => upd(cm, { position_size_pct: 50, max_positions: 3 })).toThrow(
+      expect.objectContaining({
+        kind: 'invalid',
+        fields: expect.objectContaining({ position_size_pct: expect.any(String), max_positions: expect.any(String) }),
+      }),
+    );
     expect(cm.current.version).toBe(1);
     expect(cm.current.config).toEqual(DEFAULT_CONFIG);
   });

@@ -13,7 +13,9 @@ import { totalsMismatch, totalsOf, type TradeTotals } from '../../src-main/engin
 /** Start the real bot in its own process, let it trade for a random moment, then kill -9 it. */
 function runAndKill(dataDir: string, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/bot-process.ts', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/bot-process.ts', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', (d) => {
@@ -36,7 +38,9 @@ describe('kill -9 at any moment', () => {
       const trades = count(db, 'SELECT count(*) AS n FROM trades');
       expect(trades).toBeGreaterThanOrEqual(tradesBefore); // nothing acknowledged is ever lost
       // the kept totals are written in each trade's transaction: in step with the trade list at any kill
-      const kept = db.prepare('SELECT trades, wins, losses, realized, fees, gross_profit, gross_loss, best, worst, last_trade_id FROM trade_totals').get() as TradeTotals;
+      const kept = db
+        .prepare('SELECT trades, wins, losses, realized, fees, gross_profit, gross_loss, best, worst, last_trade_id FROM trade_totals')
+        .get() as TradeTotals;
       expect(totalsMismatch(kept, totalsOf(db.prepare('SELECT * FROM trades ORDER BY id').all() as Trade[]))).toEqual([]);
       tradesBefore = trades;
       db.close();
@@ -52,8 +56,15 @@ describe('kill -9 at any moment', () => {
       expect(count(db, 'SELECT count(*) - count(DISTINCT client_order_id) AS n FROM orders')).toBe(0);
       expect(count(db, 'SELECT count(*) - count(DISTINCT position_id) AS n FROM trades')).toBe(0);
       // every order the bot journaled is known to the paper exchange exactly once, and vice versa
-      expect(count(db, `SELECT count(*) AS n FROM orders o LEFT JOIN paper_orders p USING (client_order_id) WHERE p.client_order_id IS NULL AND o.status != 'rejected'`)).toBe(0);
-      expect(count(db, `SELECT count(*) AS n FROM paper_orders p LEFT JOIN orders o USING (client_order_id) WHERE o.client_order_id IS NULL`)).toBe(0);
+      expect(
+        count(
+          db,
+          `SELECT count(*) AS n FROM orders o LEFT JOIN paper_orders p USING (client_order_id) WHERE p.client_order_id IS NULL AND o.status != 'rejected'`,
+        ),
+      ).toBe(0);
+      expect(
+        count(db, `SELECT count(*) AS n FROM paper_orders p LEFT JOIN orders o USING (client_order_id) WHERE o.client_order_id IS NULL`),
+      ).toBe(0);
 
       const open = rt.bot.executor.openPositions();
       for (const p of open) {
@@ -63,7 +74,11 @@ describe('kill -9 at any moment', () => {
       // the exchange's balances agree with the journal's positions and trades, to the cent and beyond
       const balances = JSON.parse(rt.store.getMeta('paper_balances') as string) as { base: number; quote: number };
       const realized = rt.store.realizedPnl();
-      expectClose(balances.base, open.reduce((s, p) => s + p.amount, 0), 1e-9);
+      expectClose(
+        balances.base,
+        open.reduce((s, p) => s + p.amount, 0),
+        1e-9,
+      );
       expectClose(balances.quote, 10_000 + realized - open.reduce((s, p) => s + p.amount * p.entry_price + p.entry_fee, 0), 1e-9);
     } finally {
       await rt.close();

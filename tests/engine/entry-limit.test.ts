@@ -20,7 +20,15 @@ function run(entryLimit?: (amount: number, price: number) => string | null) {
   exchange.placeOrder = (r) => (placed++, place(r));
   const executor = new Executor(exchange, new MemoryJournal(false), rules);
   const signals: Signal[] = [];
-  const core = new TradingCore({ exchange, executor, rules, startEquity: 10_000, config: { current: { config, version: 1 } }, entryLimit, hooks: { signal: (s) => signals.push(s) } });
+  const core = new TradingCore({
+    exchange,
+    executor,
+    rules,
+    startEquity: 10_000,
+    config: { current: { config, version: 1 } },
+    entryLimit,
+    hooks: { signal: (s) => signals.push(s) },
+  });
   for (let i = 0; i < series.count; i++) core.processCandleAt(series.data, i * CANDLE_STRIDE);
   return { signals: signals.filter((s) => s.action === 'enter'), placed };
 }
@@ -30,7 +38,9 @@ describe('max order (BOT_LIVE_MAX_ORDER) on strategy entries', () => {
     const seen: number[] = [];
     const { signals, placed } = run((amount, price) => {
       seen.push(amount * price);
-      return amount * price > 100 ? `the entry would be worth ${(amount * price).toFixed(2)} USDT, over the most one order may be worth: 100 USDT (BOT_LIVE_MAX_ORDER)` : null;
+      return amount * price > 100
+        ? `the entry would be worth ${(amount * price).toFixed(2)} USDT, over the most one order may be worth: 100 USDT (BOT_LIVE_MAX_ORDER)`
+        : null;
     });
     expect(signals.length).toBeGreaterThan(0);
     expect(seen.length).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ function walk(n: number): EquityPoint[] {
   const out: EquityPoint[] = [];
   let e = 10_000;
   let seed = 42;
-  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < n; i++) {
     e *= 1 + (rand() - 0.5) * 0.002;
     const crash = i === Math.floor(n * 0.37) ? 0.6 : i === Math.floor(n * 0.81) ? 1.5 : 1;

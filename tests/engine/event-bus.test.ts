@@ -47,20 +47,29 @@ describe('redaction of what the bus hands out', () => {
     const bus = new EventBus();
     const heard: string[] = [];
     bus.subscribe((e, json) => heard.push(JSON.stringify(e), json));
-    bus.publish('error', { code: 'exchange_error', message: 'key k3y-0123456789 secret se"cret\\0123456789 at HTTPS://API.X.COM/v3/order?apiKey=abc or Http://user:pw@h/x' });
+    bus.publish('error', {
+      code: 'exchange_error',
+      message: 'key k3y-0123456789 secret se"cret\\0123456789 at HTTPS://API.X.COM/v3/order?apiKey=abc or Http://user:pw@h/x',
+    });
     bus.publish('log', { ts: 0, level: 'info', msg: 'fleet bot at https://host:8080/api', nested: { url: 'wss://h/ws?token=abc' } });
     for (const text of [...heard, ...bus.since(0).map((e) => e.json)]) {
       expect(text).not.toMatch(/k3y-0123456789|0123456789|apiKey=abc|user:pw|token=abc/);
     }
     expect(bus.since(0).map((e) => e.event.data)).toEqual([
-      { code: 'exchange_error', message: 'key [REDACTED] secret [REDACTED] at HTTPS://API.X.COM/v3/order?[REDACTED] or Http://[REDACTED]@h/x' },
+      {
+        code: 'exchange_error',
+        message: 'key [REDACTED] secret [REDACTED] at HTTPS://API.X.COM/v3/order?[REDACTED] or Http://[REDACTED]@h/x',
+      },
       { ts: 0, level: 'info', msg: 'fleet bot at https://host:8080/api', nested: { url: 'wss://h/ws?[REDACTED]' } },
     ]);
   });
 
   it('errorLine: one line, the class, no URL whatever its case, no secret', () => {
     addSecret('k3y-0123456789');
-    const e = Object.assign(new Error('binance {"msg":"bad k3y-0123456789"}\n  GET HTTPS://api.binance.com/api/v3/account?timestamp=1&signature=ff'), { name: 'AuthenticationError' });
+    const e = Object.assign(
+      new Error('binance {"msg":"bad k3y-0123456789"}\n  GET HTTPS://api.binance.com/api/v3/account?timestamp=1&signature=ff'),
+      { name: 'AuthenticationError' },
+    );
     expect(errorLine(e)).toBe('AuthenticationError: binance {"msg":"bad [REDACTED]"} GET <url>');
   });
 });

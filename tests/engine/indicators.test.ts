@@ -61,7 +61,10 @@ describe('indicators match trading-signals on real candles', () => {
     });
   }
 
-  for (const [period, k] of [[20, 2], [10, 1.5]] as const) {
+  for (const [period, k] of [
+    [20, 2],
+    [10, 1.5],
+  ] as const) {
     it(`Bollinger(${period}, ${k}) bands agree over a long run (no drift from running sums)`, () => {
       for (const series of [closes, altCloses]) {
         const ours = new Bollinger(period, k);

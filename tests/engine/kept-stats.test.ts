@@ -51,18 +51,30 @@ describe('kept stats', () => {
     expect(checked).toBe(seeded.trades);
   });
 
-  it('are what /bot/stats answers, survive a restart with max drawdown and the day\'s start', async () => {
+  it("are what /bot/stats answers, survive a restart with max drawdown and the day's start", async () => {
     const dir = tempDir('kept-restart');
     seedXrp(dir);
-    const open = () => createBotRuntime({ dataDir: dir, market: { kind: 'synthetic', seed: 5 }, replaySpeed: 'max', logger: createLogger({ level: 'warn' }) });
+    const open = () =>
+      createBotRuntime({
+        dataDir: dir,
+        market: { kind: 'synthetic', seed: 5 },
+        replaySpeed: 'max',
+        logger: createLogger({ level: 'warn' }),
+      });
     let rt = await open();
     await waitFor(() => rt.store.tradesVersion > 3, 'a few trades on the synthetic market', 30_000);
     await invokeOperation(rt.handlers, 'stopBot', {}, { actor: 'test' });
     const before = await invokeOperation(rt.handlers, 'getStats', {}, { actor: 'test' });
     const oracle = computeStats({
-      trades: rt.store.allTrades(), startEquity: before.start_equity, openPositions: rt.bot.positions(),
-      maxDrawdownPct: rt.bot.core.maxDrawdownPct, todayStart: rt.bot.core.dayStart, nowTs: rt.bot.core.lastTs, stakeCurrency: before.stake_currency,
-      netCashFlow: before.net_cash_flow, holdingsPnl: before.holdings_pnl,
+      trades: rt.store.allTrades(),
+      startEquity: before.start_equity,
+      openPositions: rt.bot.positions(),
+      maxDrawdownPct: rt.bot.core.maxDrawdownPct,
+      todayStart: rt.bot.core.dayStart,
+      nowTs: rt.bot.core.lastTs,
+      stakeCurrency: before.stake_currency,
+      netCashFlow: before.net_cash_flow,
+      holdingsPnl: before.holdings_pnl,
     });
     expect(before).toEqual(oracle);
     expect(before.max_drawdown_pct).toBeGreaterThan(0);
@@ -108,7 +120,10 @@ describe('kept stats', () => {
       const page = await invokeOperation(rt.handlers, 'getTrades', { query: { from: String(mid) } }, { actor: 'test' });
       const inWindow = trades.filter((t) => t.exit_time >= mid);
       expect(page.total).toBe(inWindow.length);
-      expectClose(page.total_pnl, inWindow.reduce((s, t) => s + t.pnl, 0));
+      expectClose(
+        page.total_pnl,
+        inWindow.reduce((s, t) => s + t.pnl, 0),
+      );
       const level2 = rt.store.db.prepare(`SELECT count(*) AS n FROM equity_buckets WHERE level = 2`).get() as { n: number };
       expect(level2.n).toBeGreaterThan(0);
     } finally {
@@ -121,7 +136,8 @@ describe('kept stats', () => {
     const db = openDatabase(join(dir, 'botdesk.sqlite'));
     db.exec(MIGRATIONS[0]);
     db.pragma('user_version = 1');
-    const insert = db.prepare(`INSERT INTO trades (id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct, exit_reason, config_version)
+    const insert =
+      db.prepare(`INSERT INTO trades (id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct, exit_reason, config_version)
       VALUES (?, ?, 'XRP/USDT', 'long', 100, 0.5, ?, ?, ?, 0.01, ?, 0, 'take_profit', 1)`);
     const t0 = SYNTHETIC_START - 10_000 * 300_000;
     const point = db.prepare(`INSERT INTO equity (ts, equity) VALUES (?, ?)`);
@@ -134,15 +150,28 @@ describe('kept stats', () => {
     });
     db.close();
 
-    const rt = await createBotRuntime({ dataDir: dir, market: { kind: 'synthetic', seed: 5 }, replaySpeed: 1, logger: createLogger({ level: 'warn' }) });
+    const rt = await createBotRuntime({
+      dataDir: dir,
+      market: { kind: 'synthetic', seed: 5 },
+      replaySpeed: 1,
+      logger: createLogger({ level: 'warn' }),
+    });
     try {
       await invokeOperation(rt.handlers, 'stopBot', {}, { actor: 'test' });
       const trades = rt.store.allTrades();
       expect(trades).toHaveLength(300);
       expect(totalsMismatch(rt.store.tradeTotals(), totalsOf(trades))).toEqual([]);
-      const window = await invokeOperation(rt.handlers, 'getTrades', { query: { from: String(trades[100].exit_time), to: String(trades[199].exit_time) } }, { actor: 'test' });
+      const window = await invokeOperation(
+        rt.handlers,
+        'getTrades',
+        { query: { from: String(trades[100].exit_time), to: String(trades[199].exit_time) } },
+        { actor: 'test' },
+      );
       expect(window.total).toBe(100);
-      expectClose(window.total_pnl, trades.slice(100, 200).reduce((sum, t) => sum + t.pnl, 0));
+      expectClose(
+        window.total_pnl,
+        trades.slice(100, 200).reduce((sum, t) => sum + t.pnl, 0),
+      );
       const curve = rt.store.queryEquity({ to: t0 + 9_999 * 300_000, limit: 200 });
       expect(curve.level).toBeGreaterThanOrEqual(0);
       expect(curve.points.length).toBeLessThanOrEqual(200);

@@ -2,13 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { PaperExchange } from '../../src-main/engine/adapters/paper/paper.exchange';
 import type { MarketRules } from '../../src-main/engine/ports/exchange.port';
 
-const rules: MarketRules = { symbol: 'XRP/USDT', base: 'XRP', quote: 'USDT', amountStep: 0.01, priceStep: 0.0001, minAmount: 0.01, minNotional: 1 };
+const rules: MarketRules = {
+  symbol: 'XRP/USDT',
+  base: 'XRP',
+  quote: 'USDT',
+  amountStep: 0.01,
+  priceStep: 0.0001,
+  minAmount: 0.01,
+  minNotional: 1,
+};
 const make = (fee = 0.1, slip = 0) => {
   const ex = new PaperExchange({ rules, startingQuote: 1000, feePct: fee, slippagePct: slip });
   ex.onCandle(0, 1, 1, 1, 1);
   return ex;
 };
-const buy = (ex: PaperExchange, id: string, amount = 100) => ex.placeOrder({ clientOrderId: id, symbol: 'XRP/USDT', side: 'buy', type: 'market', amount });
+const buy = (ex: PaperExchange, id: string, amount = 100) =>
+  ex.placeOrder({ clientOrderId: id, symbol: 'XRP/USDT', side: 'buy', type: 'market', amount });
 
 describe('paper exchange', () => {
   it('fills a market buy at the close plus slippage, rounded against us, and charges the fee in quote', () => {
@@ -32,8 +41,12 @@ describe('paper exchange', () => {
   it('rejects orders it cannot fill and changes nothing', () => {
     const ex = make();
     expect(buy(ex, 'big', 5000).status).toBe('rejected');
-    expect(ex.placeOrder({ clientOrderId: 's', symbol: 'XRP/USDT', side: 'sell', type: 'market', amount: 1 }).rejectReason).toMatch(/insufficient base/);
-    expect(ex.placeOrder({ clientOrderId: 'x', symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 1 }).rejectReason).toMatch(/unknown market/);
+    expect(ex.placeOrder({ clientOrderId: 's', symbol: 'XRP/USDT', side: 'sell', type: 'market', amount: 1 }).rejectReason).toMatch(
+      /insufficient base/,
+    );
+    expect(ex.placeOrder({ clientOrderId: 'x', symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 1 }).rejectReason).toMatch(
+      /unknown market/,
+    );
     expect(ex.balances()).toEqual({ base: 0, quote: 1000 });
   });
 
@@ -66,7 +79,15 @@ describe('paper exchange', () => {
     const ex = make(0);
     buy(ex, 'e');
     ex.placeOrder({ clientOrderId: 'tp', symbol: 'XRP/USDT', side: 'sell', type: 'limit', amount: 100, price: 1.05, ocoGroup: 'p1' });
-    ex.placeOrder({ clientOrderId: 'sl', symbol: 'XRP/USDT', side: 'sell', type: 'stop_market', amount: 100, triggerPrice: 0.95, ocoGroup: 'p1' });
+    ex.placeOrder({
+      clientOrderId: 'sl',
+      symbol: 'XRP/USDT',
+      side: 'sell',
+      type: 'stop_market',
+      amount: 100,
+      triggerPrice: 0.95,
+      ocoGroup: 'p1',
+    });
     ex.onCandle(1, 1, 1.06, 0.94, 1.0);
     const updates = ex.takeUpdates();
     expect(updates.find((u) => u.clientOrderId === 'sl')).toMatchObject({ status: 'filled', averagePrice: 0.95 });

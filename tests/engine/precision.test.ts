@@ -24,8 +24,16 @@ describe('roundToStep', () => {
 
   it('equals the decimal definition for any value and step', () => {
     const steps = [1e-8, 1e-6, 1e-4, 0.001, 0.01, 0.1, 1, 10, 5e-4, 0.25, 0.5, 0.005, 2.5e-7];
-    fc.assert(fc.property(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), fc.constantFrom(...steps), fc.constantFrom('down', 'up', 'nearest' as const), (v, step, mode) => {
-      expect(roundToStep(v, step, mode)).toBe(reference(v, step, mode));
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.constantFrom(...steps),
+        fc.constantFrom('down', 'up', 'nearest' as const),
+        (v, step, mode) => {
+          expect(roundToStep(v, step, mode)).toBe(reference(v, step, mode));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });

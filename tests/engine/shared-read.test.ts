@@ -9,15 +9,19 @@ function handRead() {
   const sent: number[] = [];
   const waiting: { resolve(v: number): void; reject(e: Error): void }[] = [];
   let n = 0;
-  const read = () => new Promise<number>((resolve, reject) => {
-    sent.push(Date.now());
-    waiting.push({ resolve, reject });
-  });
+  const read = () =>
+    new Promise<number>((resolve, reject) => {
+      sent.push(Date.now());
+      waiting.push({ resolve, reject });
+    });
   return {
-    read, sent,
+    read,
+    sent,
     answer: () => waiting.shift()!.resolve(++n),
     fail: (msg: string) => waiting.shift()!.reject(new Error(msg)),
-    get waiting() { return waiting.length; },
+    get waiting() {
+      return waiting.length;
+    },
   };
 }
 
@@ -126,11 +130,14 @@ describe('sharedRead', () => {
 
   it('a read that throws at once is an error like any other and does not wedge the next caller', async () => {
     let calls = 0;
-    const r = sharedRead(() => {
-      calls++;
-      if (calls === 1) throw new Error('sync');
-      return Promise.resolve(calls);
-    }, { maxAgeMs: 10 });
+    const r = sharedRead(
+      () => {
+        calls++;
+        if (calls === 1) throw new Error('sync');
+        return Promise.resolve(calls);
+      },
+      { maxAgeMs: 10 },
+    );
     await expect(r.get()).rejects.toThrow('sync');
     const next = r.get();
     await vi.advanceTimersByTimeAsync(10);

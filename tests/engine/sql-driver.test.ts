@@ -30,7 +30,10 @@ describe('driver choice', () => {
   it(`picks node:sqlite where Node has what it needs (22.16+, 24+), else better-sqlite3 (this is Node ${process.versions.node})`, () => {
     expect(defaultDriver()).toBe(hasNodeSqlite ? 'node:sqlite' : 'better-sqlite3');
     expect(nodeSqliteMissing() === null).toBe(hasNodeSqlite);
-    if (!hasNodeSqlite) expect(() => openDatabase(':memory:', { driver: 'node:sqlite' })).toThrow(/node:sqlite cannot be used here: Node 20\.\d+\.\d+ has no node:sqlite/);
+    if (!hasNodeSqlite)
+      expect(() => openDatabase(':memory:', { driver: 'node:sqlite' })).toThrow(
+        /node:sqlite cannot be used here: Node 20\.\d+\.\d+ has no node:sqlite/,
+      );
   });
 });
 
@@ -73,9 +76,14 @@ describe.each(drivers)('%s', (driver) => {
     const insert = db.prepare(`INSERT INTO t (name, amount, note) VALUES (?, ?, ?)`);
     for (let i = 1; i <= 3; i++) insert.run(`n${i}`, i * 10, undefined);
     expect(db.prepare(`SELECT * FROM t WHERE id = ?`).get(99)).toBeUndefined();
-    expect([...db.prepare(`SELECT name FROM t WHERE amount >= ? ORDER BY id`).iterate(20)].map((r) => (r as { name: string }).name)).toEqual(['n2', 'n3']);
+    expect(
+      [...db.prepare(`SELECT name FROM t WHERE amount >= ? ORDER BY id`).iterate(20)].map((r) => (r as { name: string }).name),
+    ).toEqual(['n2', 'n3']);
     const arrays = db.prepare(`SELECT id, name, note FROM t WHERE id <= @max ORDER BY id`, { rows: 'arrays' });
-    expect(arrays.all({ max: 2 })).toEqual([[1, 'n1', null], [2, 'n2', null]]);
+    expect(arrays.all({ max: 2 })).toEqual([
+      [1, 'n1', null],
+      [2, 'n2', null],
+    ]);
     expect(arrays.source).toBe(`SELECT id, name, note FROM t WHERE id <= @max ORDER BY id`);
     db.close();
   });
@@ -86,21 +94,30 @@ describe.each(drivers)('%s', (driver) => {
     const count = () => (db.prepare(`SELECT count(*) AS n FROM t`).get() as { n: number }).n;
     expect(db.transaction(() => (insert.run('a'), insert.run('b'), 'done'))).toBe('done');
     expect(count()).toBe(2);
-    expect(() => db.transaction(() => {
-      insert.run('c');
-      insert.run(null); // NOT NULL: the whole transaction goes, 'c' with it
-    })).toThrow(/NOT NULL/);
+    expect(() =>
+      db.transaction(() => {
+        insert.run('c');
+        insert.run(null); // NOT NULL: the whole transaction goes, 'c' with it
+      }),
+    ).toThrow(/NOT NULL/);
     expect(count()).toBe(2);
     expect(db.inTransaction).toBe(false);
     db.transaction(() => {
       insert.run('outer');
-      expect(() => db.transaction(() => {
-        insert.run('inner');
-        throw new Error('inner fails');
-      })).toThrow('inner fails');
+      expect(() =>
+        db.transaction(() => {
+          insert.run('inner');
+          throw new Error('inner fails');
+        }),
+      ).toThrow('inner fails');
       expect(db.inTransaction).toBe(true);
     });
-    expect(db.prepare(`SELECT name FROM t WHERE id > 2 ORDER BY id`).all().map((r) => (r as { name: string }).name)).toEqual(['outer']);
+    expect(
+      db
+        .prepare(`SELECT name FROM t WHERE id > 2 ORDER BY id`)
+        .all()
+        .map((r) => (r as { name: string }).name),
+    ).toEqual(['outer']);
     db.close();
     expect(db.isOpen).toBe(false);
   });

@@ -18,9 +18,20 @@ const PRICES = ['2700', '2800', '2900', '2950', '3000', '3050', '3100', '3200', 
 const QTYS = ['0.01', '0.1', '0.5', '1', '1.5'];
 
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('limit'), side: fc.constantFrom('BUY', 'SELL'), price: fc.constantFrom(...PRICES), qty: fc.constantFrom(...QTYS) }),
+  fc.record({
+    kind: fc.constant('limit'),
+    side: fc.constantFrom('BUY', 'SELL'),
+    price: fc.constantFrom(...PRICES),
+    qty: fc.constantFrom(...QTYS),
+  }),
   fc.record({ kind: fc.constant('market'), side: fc.constantFrom('BUY', 'SELL'), qty: fc.constantFrom(...QTYS) }),
-  fc.record({ kind: fc.constant('stop'), side: fc.constantFrom('BUY', 'SELL'), price: fc.constantFrom(...PRICES), qty: fc.constantFrom(...QTYS), limit: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('stop'),
+    side: fc.constantFrom('BUY', 'SELL'),
+    price: fc.constantFrom(...PRICES),
+    qty: fc.constantFrom(...QTYS),
+    limit: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('oco'), side: fc.constantFrom('BUY', 'SELL'), qty: fc.constantFrom(...QTYS) }),
   fc.record({ kind: fc.constant('price'), price: fc.constantFrom(...PRICES), ratio: fc.constantFrom(1, 0.5, 0.3) }),
   fc.record({ kind: fc.constant('cancel'), pick: fc.nat() }),
@@ -46,7 +57,8 @@ function apply(book: Book, md: MarketData, o: Op): void {
       return;
     }
     case 'oco': {
-      const up = (last + unitsOf(100)) / 100_000_000n, down = (last - unitsOf(100)) / 100_000_000n;
+      const up = (last + unitsOf(100)) / 100_000_000n,
+        down = (last - unitsOf(100)) / 100_000_000n;
       const take = { Type: 'LIMIT_MAKER', Price: String(o.side === 'SELL' ? up : down) };
       const stop = { Type: 'STOP_LOSS', StopPrice: String(o.side === 'SELL' ? down : up) };
       const [above, below] = o.side === 'SELL' ? [take, stop] : [stop, take];
@@ -81,8 +93,13 @@ function checkInvariants(book: Book, start: Map<string, Units>): void {
   const moved = new Map<string, Units>();
   const add = (asset: string, u: Units) => moved.set(asset, (moved.get(asset) ?? 0n) + u);
   for (const t of book.trades) {
-    if (t.isBuyer) { add('ETH', t.qty - t.commission); add('USDT', -t.quoteQty); }
-    else { add('ETH', -t.qty); add('USDT', t.quoteQty - t.commission); }
+    if (t.isBuyer) {
+      add('ETH', t.qty - t.commission);
+      add('USDT', -t.quoteQty);
+    } else {
+      add('ETH', -t.qty);
+      add('USDT', t.quoteQty - t.commission);
+    }
   }
   for (const list of book.lists) {
     expect(list.listStatusType === 'ALL_DONE', 'a list is done exactly when no leg can trade').toBe(!book.legsOf(list).some(isActive));
@@ -96,21 +113,32 @@ function checkInvariants(book: Book, start: Map<string, Units>): void {
 
 describe('emulator book', () => {
   it('conserves every asset through random orders, OCOs, partial fills, cancels and price moves', () => {
-    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
-      const md = new MarketData({ symbols: [{ base: 'ETH', quote: 'USDT', tickSize: '0.01', stepSize: '0.0001', minNotional: '5', price: 3000 }], now: Date.now, historyMs: 60_000 });
-      const book = new Book({ market: md, now: Date.now, commission: unitsOf('0.001') });
-      book.balance('USDT').free = unitsOf(10_000);
-      book.balance('ETH').free = unitsOf(3);
-      const start = new Map([...book.balances].map(([a, b]) => [a, b.free] as const));
-      for (const o of ops) {
-        apply(book, md, o);
-        checkInvariants(book, start);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
+        const md = new MarketData({
+          symbols: [{ base: 'ETH', quote: 'USDT', tickSize: '0.01', stepSize: '0.0001', minNotional: '5', price: 3000 }],
+          now: Date.now,
+          historyMs: 60_000,
+        });
+        const book = new Book({ market: md, now: Date.now, commission: unitsOf('0.001') });
+        book.balance('USDT').free = unitsOf(10_000);
+        book.balance('ETH').free = unitsOf(3);
+        const start = new Map([...book.balances].map(([a, b]) => [a, b.free] as const));
+        for (const o of ops) {
+          apply(book, md, o);
+          checkInvariants(book, start);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('answers a refused order with a rejection, not a throw', () => {
-    const md = new MarketData({ symbols: [{ base: 'ETH', quote: 'USDT', tickSize: '0.01', stepSize: '0.0001', minNotional: '5', price: 3000 }], now: Date.now, historyMs: 60_000 });
+    const md = new MarketData({
+      symbols: [{ base: 'ETH', quote: 'USDT', tickSize: '0.01', stepSize: '0.0001', minNotional: '5', price: 3000 }],
+      now: Date.now,
+      historyMs: 60_000,
+    });
     const book = new Book({ market: md, now: Date.now, commission: unitsOf('0.001') });
     const r = book.placeOrder({ symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '1' });
     expect(isRejection(r) && r.code).toBe(-2010);

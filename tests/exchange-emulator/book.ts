@@ -4,13 +4,25 @@
  * other leg ends EXPIRED once one leg fills. Everything is in memory; answers are JSON bodies or Rejections.
  */
 import { type Units, feeOf, floorToStep, formatUnits, maxUnits, minUnits, mulUnits, unitsOf } from './decimal';
-import { DUPLICATE_ORDER, INSUFFICIENT, INVALID_SYMBOL, MARKET_CLOSED, type Rejection, filterFailure, isRejection, mandatory } from './errors';
+import {
+  DUPLICATE_ORDER,
+  INSUFFICIENT,
+  INVALID_SYMBOL,
+  MARKET_CLOSED,
+  type Rejection,
+  filterFailure,
+  isRejection,
+  mandatory,
+} from './errors';
 import type { Market, MarketData } from './market-data';
 import { type OrderTerms, type Params, isLimitType, isStopType, limitCrosses, parseNewOrder, stopReached } from './order-rules';
 import { type Fill, type Lock, type Order, type OrderList, type RespType, type Trade, newOrderReport, randomClientId } from './reports';
 
 export type Json = Record<string, unknown> | unknown[];
-export interface Balance { free: Units; locked: Units }
+export interface Balance {
+  free: Units;
+  locked: Units;
+}
 
 const ACTIVE = new Set(['NEW', 'PARTIALLY_FILLED']);
 export const isActive = (o: Order): boolean => ACTIVE.has(o.status);
@@ -43,7 +55,10 @@ export class Book {
 
   balance(asset: string): Balance {
     let b = this.balances.get(asset);
-    if (!b) { b = { free: 0n, locked: 0n }; this.balances.set(asset, b); }
+    if (!b) {
+      b = { free: 0n, locked: 0n };
+      this.balances.set(asset, b);
+    }
     return b;
   }
 
@@ -68,23 +83,44 @@ export class Book {
     const bps = Number(this.commission / 10_000n);
     const rate = formatUnits(this.commission);
     return {
-      makerCommission: bps, takerCommission: bps, buyerCommission: 0, sellerCommission: 0,
+      makerCommission: bps,
+      takerCommission: bps,
+      buyerCommission: 0,
+      sellerCommission: 0,
       commissionRates: { maker: rate, taker: rate, buyer: '0.00000000', seller: '0.00000000' },
-      canTrade: true, canWithdraw: true, canDeposit: true, brokered: false, requireSelfTradePrevention: false,
-      preventSor: false, updateTime: this.now(), accountType: 'SPOT',
+      canTrade: true,
+      canWithdraw: true,
+      canDeposit: true,
+      brokered: false,
+      requireSelfTradePrevention: false,
+      preventSor: false,
+      updateTime: this.now(),
+      accountType: 'SPOT',
       balances: [...this.balances]
         .filter(([, b]) => !omitZero || b.free !== 0n || b.locked !== 0n)
         .map(([asset, b]) => ({ asset, free: formatUnits(b.free), locked: formatUnits(b.locked) })),
-      permissions: ['SPOT'], uid: 354937868,
+      permissions: ['SPOT'],
+      uid: 354937868,
     };
   }
 
   /** GET /sapi/v1/capital/config/getall (ccxt's fetchCurrencies): the account's assets, no networks */
   coinsJson(): unknown[] {
     return [...this.balances].map(([coin, b]) => ({
-      coin, name: coin, free: formatUnits(b.free), locked: formatUnits(b.locked), freeze: '0', withdrawing: '0',
-      ipoing: '0', ipoable: '0', storage: '0', isLegalMoney: false, trading: true,
-      depositAllEnable: true, withdrawAllEnable: true, networkList: [],
+      coin,
+      name: coin,
+      free: formatUnits(b.free),
+      locked: formatUnits(b.locked),
+      freeze: '0',
+      withdrawing: '0',
+      ipoing: '0',
+      ipoable: '0',
+      storage: '0',
+      isLegalMoney: false,
+      trading: true,
+      depositAllEnable: true,
+      withdrawAllEnable: true,
+      networkList: [],
     }));
   }
 
@@ -152,16 +188,33 @@ export class Book {
   open(m: Market, t: OrderTerms, lock: Lock, orderListId: number): Order {
     const now = this.now();
     const order: Order = {
-      symbol: m.id, orderId: this.nextOrderId++, orderListId, clientOrderId: t.clientOrderId ?? randomClientId(),
-      side: t.side, type: t.type, timeInForce: t.timeInForce ?? 'GTC', price: t.price, stopPrice: t.stopPrice,
-      origQty: t.quantity, origQuoteOrderQty: t.quoteOrderQty, executedQty: 0n, cummulativeQuoteQty: 0n,
-      status: 'NEW', time: now, updateTime: now, workingTime: isStopType(t.type) ? -1 : now, lock, fills: [],
+      symbol: m.id,
+      orderId: this.nextOrderId++,
+      orderListId,
+      clientOrderId: t.clientOrderId ?? randomClientId(),
+      side: t.side,
+      type: t.type,
+      timeInForce: t.timeInForce ?? 'GTC',
+      price: t.price,
+      stopPrice: t.stopPrice,
+      origQty: t.quantity,
+      origQuoteOrderQty: t.quoteOrderQty,
+      executedQty: 0n,
+      cummulativeQuoteQty: 0n,
+      status: 'NEW',
+      time: now,
+      updateTime: now,
+      workingTime: isStopType(t.type) ? -1 : now,
+      lock,
+      fills: [],
     };
     this.orders.push(order);
     return order;
   }
 
-  newListId(): number { return this.nextListId++; }
+  newListId(): number {
+    return this.nextListId++;
+  }
 
   /**
    * A new order meets the market: market orders and crossing limits take at the last price. A market order the book
@@ -202,7 +255,10 @@ export class Book {
     const fromLock = minUnits(spend, o.lock.amount);
     const extra = spend - fromLock;
     // a stop-market buy that gaps above its stop costs more than it holds; unfunded, binance expires it
-    if (extra > 0n && this.balance(o.lock.asset).free < extra) { this.finish(o, 'EXPIRED'); return []; }
+    if (extra > 0n && this.balance(o.lock.asset).free < extra) {
+      this.finish(o, 'EXPIRED');
+      return [];
+    }
     const paid = this.balance(o.lock.asset);
     paid.locked -= fromLock;
     paid.free -= extra;
@@ -213,8 +269,18 @@ export class Book {
     this.balance(gotAsset).free += got - commission;
 
     const trade: Trade = {
-      symbol: o.symbol, id: this.nextTradeId++, orderId: o.orderId, orderListId: o.orderListId, price, qty, quoteQty,
-      commission, commissionAsset: gotAsset, time: now, isBuyer: o.side === 'BUY', isMaker,
+      symbol: o.symbol,
+      id: this.nextTradeId++,
+      orderId: o.orderId,
+      orderListId: o.orderListId,
+      price,
+      qty,
+      quoteQty,
+      commission,
+      commissionAsset: gotAsset,
+      time: now,
+      isBuyer: o.side === 'BUY',
+      isMaker,
     };
     this.trades.push(trade);
     this.market.recordTrade(o.symbol, now, price, qty, o.side === 'BUY' && !isMaker);
@@ -226,7 +292,10 @@ export class Book {
     if (o.workingTime === -1) o.workingTime = now;
     o.status = o.executedQty >= o.origQty ? 'FILLED' : 'PARTIALLY_FILLED';
     this.expireSiblings(o);
-    if (o.status === 'FILLED') { this.settle(o); this.refreshList(o); }
+    if (o.status === 'FILLED') {
+      this.settle(o);
+      this.refreshList(o);
+    }
     return [f];
   }
 

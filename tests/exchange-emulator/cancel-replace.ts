@@ -28,7 +28,10 @@ export function cancelReplace(book: Book, p: Params): Json | Rejection {
   const orderParams: Params = Object.fromEntries(Object.entries(p).filter(([k]) => !CANCEL_KEYS.includes(k)));
   if (isRejection(cancelled) && mode === 'STOP_ON_FAILURE') {
     return failed(-2022, 'Order cancel-replace failed.', 400, {
-      cancelResult: 'FAILURE', newOrderResult: 'NOT_ATTEMPTED', cancelResponse: errorJson(cancelled), newOrderResponse: null,
+      cancelResult: 'FAILURE',
+      newOrderResult: 'NOT_ATTEMPTED',
+      cancelResponse: errorJson(cancelled),
+      newOrderResponse: null,
     });
   }
   const placed = book.placeOrder(orderParams);
@@ -36,10 +39,17 @@ export function cancelReplace(book: Book, p: Params): Json | Rejection {
   const cancelResponse = isRejection(cancelled) ? errorJson(cancelled) : cancelled;
   if (isRejection(placed) || isRejection(cancelled)) {
     const both = isRejection(placed) && isRejection(cancelled);
-    return failed(both ? -2022 : -2021, both ? 'Order cancel-replace failed.' : 'Order cancel-replace partially failed.', both ? 400 : 409, {
-      cancelResult, newOrderResult: isRejection(placed) ? 'FAILURE' : 'SUCCESS', cancelResponse,
-      newOrderResponse: isRejection(placed) ? errorJson(placed) : placed,
-    });
+    return failed(
+      both ? -2022 : -2021,
+      both ? 'Order cancel-replace failed.' : 'Order cancel-replace partially failed.',
+      both ? 400 : 409,
+      {
+        cancelResult,
+        newOrderResult: isRejection(placed) ? 'FAILURE' : 'SUCCESS',
+        cancelResponse,
+        newOrderResponse: isRejection(placed) ? errorJson(placed) : placed,
+      },
+    );
   }
   return { cancelResult, newOrderResult: 'SUCCESS', cancelResponse, newOrderResponse: placed };
 }

@@ -17,13 +17,21 @@ export interface Connected {
  * The real ccxt binance client on the emulator, spot only, with the default keys unless told otherwise (also what a
  * person's own script on the same account looks like). `adjustForTimeDifference` for an emulator whose clock was moved.
  */
-export function emulatorClient(emu: BinanceEmulator, over: { apiKey?: string; secret?: string; adjustForTimeDifference?: boolean } = {}): binance {
+export function emulatorClient(
+  emu: BinanceEmulator,
+  over: { apiKey?: string; secret?: string; adjustForTimeDifference?: boolean } = {},
+): binance {
   const c = new ccxt.binance({
     apiKey: over.apiKey ?? DEFAULT_API_KEY,
     secret: over.secret ?? DEFAULT_SECRET,
     enableRateLimit: false,
     timeout: 5_000,
-    options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false, ...(over.adjustForTimeDifference ? { adjustForTimeDifference: true } : {}) },
+    options: {
+      fetchMarkets: { types: ['spot'] },
+      fetchCurrencies: false,
+      fetchMargins: false,
+      ...(over.adjustForTimeDifference ? { adjustForTimeDifference: true } : {}),
+    },
   });
   pointCcxtAt(c, emu.url);
   return c;

@@ -13,17 +13,44 @@ import type { RequestFilter, RequestLog, RequestRecord } from './request-log';
 import type { WeightMeter } from './weights';
 
 export interface OrderView {
-  symbol: string; orderId: number; orderListId: number; clientOrderId: string; side: string; type: string;
-  status: OrderStatus; price: number; stopPrice: number; origQty: number; executedQty: number;
-  cummulativeQuoteQty: number; time: number; updateTime: number;
+  symbol: string;
+  orderId: number;
+  orderListId: number;
+  clientOrderId: string;
+  side: string;
+  type: string;
+  status: OrderStatus;
+  price: number;
+  stopPrice: number;
+  origQty: number;
+  executedQty: number;
+  cummulativeQuoteQty: number;
+  time: number;
+  updateTime: number;
 }
 
 export interface TradeView {
-  symbol: string; id: number; orderId: number; price: number; qty: number; quoteQty: number;
-  commission: number; commissionAsset: string; isBuyer: boolean; isMaker: boolean; time: number;
+  symbol: string;
+  id: number;
+  orderId: number;
+  price: number;
+  qty: number;
+  quoteQty: number;
+  commission: number;
+  commissionAsset: string;
+  isBuyer: boolean;
+  isMaker: boolean;
+  time: number;
 }
 
-export interface MarketView { symbol: string; id: string; status: SymbolStatus; tickSize: number; stepSize: number; minNotional: number }
+export interface MarketView {
+  symbol: string;
+  id: string;
+  status: SymbolStatus;
+  tickSize: number;
+  stepSize: number;
+  minNotional: number;
+}
 
 export interface EmulatorControl {
   /** the markets it lists, e.g. to move every price on a tick */
@@ -71,14 +98,30 @@ export interface EmulatorControl {
 }
 
 const orderView = (o: Order): OrderView => ({
-  symbol: o.symbol, orderId: o.orderId, orderListId: o.orderListId, clientOrderId: o.clientOrderId, side: o.side,
-  type: o.type, status: o.status, price: toNumber(o.price), stopPrice: toNumber(o.stopPrice), origQty: toNumber(o.origQty),
-  executedQty: toNumber(o.executedQty), cummulativeQuoteQty: toNumber(o.cummulativeQuoteQty), time: o.time, updateTime: o.updateTime,
+  symbol: o.symbol,
+  orderId: o.orderId,
+  orderListId: o.orderListId,
+  clientOrderId: o.clientOrderId,
+  side: o.side,
+  type: o.type,
+  status: o.status,
+  price: toNumber(o.price),
+  stopPrice: toNumber(o.stopPrice),
+  origQty: toNumber(o.origQty),
+  executedQty: toNumber(o.executedQty),
+  cummulativeQuoteQty: toNumber(o.cummulativeQuoteQty),
+  time: o.time,
+  updateTime: o.updateTime,
 });
 
 export function createControl(deps: {
-  book: Book; market: MarketData; faults: Faults; log: RequestLog;
-  creds: { apiKey: string; secret: string }; clock: { offsetMs: number }; meter: WeightMeter;
+  book: Book;
+  market: MarketData;
+  faults: Faults;
+  log: RequestLog;
+  creds: { apiKey: string; secret: string };
+  clock: { offsetMs: number };
+  meter: WeightMeter;
   status: { maintenance: boolean };
 }): EmulatorControl {
   const { book, market, faults, log, creds, clock, meter, status } = deps;
@@ -89,15 +132,24 @@ export function createControl(deps: {
   };
   const findOrder = (q: { symbol: string; orderId?: number; clientOrderId?: string }): Order | undefined => {
     const id = idOf(q.symbol);
-    const hits = book.orders.filter((o) => o.symbol === id && (q.orderId === undefined || o.orderId === q.orderId)
-      && (q.clientOrderId === undefined || o.clientOrderId === q.clientOrderId));
+    const hits = book.orders.filter(
+      (o) =>
+        o.symbol === id &&
+        (q.orderId === undefined || o.orderId === q.orderId) &&
+        (q.clientOrderId === undefined || o.clientOrderId === q.clientOrderId),
+    );
     return hits[hits.length - 1];
   };
   return {
-    markets: () => [...market.markets.values()].map((m) => ({
-      symbol: `${m.base}/${m.quote}`, id: m.id, status: m.status, tickSize: toNumber(m.tickSize), stepSize: toNumber(m.stepSize),
-      minNotional: toNumber(m.minNotional),
-    })),
+    markets: () =>
+      [...market.markets.values()].map((m) => ({
+        symbol: `${m.base}/${m.quote}`,
+        id: m.id,
+        status: m.status,
+        tickSize: toNumber(m.tickSize),
+        stepSize: toNumber(m.stepSize),
+        minNotional: toNumber(m.minNotional),
+      })),
     setPrice(symbol, price, opts) {
       const id = idOf(symbol);
       if (opts?.fillRatio !== undefined && !(opts.fillRatio > 0 && opts.fillRatio <= 1)) throw new Error('fill ratio must be in (0, 1]');
@@ -131,27 +183,53 @@ export function createControl(deps: {
       const m = market.market(idOf(symbol));
       if (m) m.status = status;
     },
-    setBalance(asset, free) { book.balance(asset).free = unitsOf(free); },
+    setBalance(asset, free) {
+      book.balance(asset).free = unitsOf(free);
+    },
     balances() {
       const out: Record<string, { free: number; locked: number }> = {};
       for (const [asset, b] of book.balances) out[asset] = { free: toNumber(b.free), locked: toNumber(b.locked) };
       return out;
     },
     orders: (symbol) => book.orders.filter((o) => symbol === undefined || o.symbol === idOf(symbol)).map(orderView),
-    order: (q) => { const o = findOrder(q); return o && orderView(o); },
-    trades: (symbol) => book.trades.filter((t) => symbol === undefined || t.symbol === idOf(symbol)).map((t) => ({
-      symbol: t.symbol, id: t.id, orderId: t.orderId, price: toNumber(t.price), qty: toNumber(t.qty), quoteQty: toNumber(t.quoteQty),
-      commission: toNumber(t.commission), commissionAsset: t.commissionAsset, isBuyer: t.isBuyer, isMaker: t.isMaker, time: t.time,
-    })),
+    order: (q) => {
+      const o = findOrder(q);
+      return o && orderView(o);
+    },
+    trades: (symbol) =>
+      book.trades
+        .filter((t) => symbol === undefined || t.symbol === idOf(symbol))
+        .map((t) => ({
+          symbol: t.symbol,
+          id: t.id,
+          orderId: t.orderId,
+          price: toNumber(t.price),
+          qty: toNumber(t.qty),
+          quoteQty: toNumber(t.quoteQty),
+          commission: toNumber(t.commission),
+          commissionAsset: t.commissionAsset,
+          isBuyer: t.isBuyer,
+          isMaker: t.isMaker,
+          time: t.time,
+        })),
     fault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
     requests: (filter) => log.list(filter),
     clearRequests: () => log.clear(),
     waitForRequest: (filter, opts) => log.waitFor(filter, opts),
-    setCredentials(c) { creds.apiKey = c.apiKey; creds.secret = c.secret; },
-    setClockOffset(ms) { clock.offsetMs = ms; },
-    setWeightLimit(limit) { meter.limit = limit; },
+    setCredentials(c) {
+      creds.apiKey = c.apiKey;
+      creds.secret = c.secret;
+    },
+    setClockOffset(ms) {
+      clock.offsetMs = ms;
+    },
+    setWeightLimit(limit) {
+      meter.limit = limit;
+    },
     usedWeight: () => meter.used(),
-    setMaintenance(on) { status.maintenance = on; },
+    setMaintenance(on) {
+      status.maintenance = on;
+    },
   };
 }

@@ -13,8 +13,12 @@ let emu: BinanceEmulator;
 let ex: binance;
 let client: Connected['client'];
 
-beforeEach(async () => { ({ emu, ex, client } = await connect()); });
-afterEach(async () => { await emu.close(); });
+beforeEach(async () => {
+  ({ emu, ex, client } = await connect());
+});
+afterEach(async () => {
+  await emu.close();
+});
 
 describe('what else a client meets', () => {
   it('klines: startTime inside a candle starts at the next one, weeks open on Monday, a bad interval is -1120', async () => {
@@ -32,9 +36,19 @@ describe('what else a client meets', () => {
     const chatty = new ccxt.binance({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, enableRateLimit: false });
     pointCcxtAt(chatty, emu.url);
     await chatty.loadMarkets();
-    expect(emu.requests().map((r) => r.path).sort()).toEqual([
-      '/api/v3/exchangeInfo', '/dapi/v1/exchangeInfo', '/fapi/v1/exchangeInfo', '/sapi/v1/capital/config/getall',
-      '/sapi/v1/margin/allPairs', '/sapi/v1/margin/allPairs', '/sapi/v1/margin/isolated/allPairs',
+    expect(
+      emu
+        .requests()
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual([
+      '/api/v3/exchangeInfo',
+      '/dapi/v1/exchangeInfo',
+      '/fapi/v1/exchangeInfo',
+      '/sapi/v1/capital/config/getall',
+      '/sapi/v1/margin/allPairs',
+      '/sapi/v1/margin/allPairs',
+      '/sapi/v1/margin/isolated/allPairs',
     ]);
     expect(Object.keys(chatty.markets ?? {}).sort()).toEqual(['BTC/USDT', 'ETH/USDT', 'XMR/USDT', 'XRP/USDT']);
   });
@@ -53,7 +67,10 @@ describe('what else a client meets', () => {
 
   it('pointCcxtAt leaves no URL of urls.api / urls.test off 127.0.0.1, in sandbox mode too, and a sandbox client trades', async () => {
     const sandbox = new ccxt.binance({
-      apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET, enableRateLimit: false, options: { fetchMarkets: { types: ['spot'] } },
+      apiKey: DEFAULT_API_KEY,
+      secret: DEFAULT_SECRET,
+      enableRateLimit: false,
+      options: { fetchMarkets: { types: ['spot'] } },
     });
     sandbox.setSandboxMode(true);
     expect(pointCcxtAt(sandbox, `${emu.url}/`)).toBeGreaterThan(10);
@@ -101,8 +118,7 @@ describe('refusals, as ccxt classifies them', () => {
     await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 0.01, 2_000_000)).rejects.toBeInstanceOf(ccxt.InvalidOrder);
     await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 10_000_000, 1)).rejects.toBeInstanceOf(ccxt.InvalidOrder);
     // raw quantity off the step (ccxt's own createOrder truncates amounts to the step first)
-    await expect(ex.privatePostOrder({ symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '0.12345' }))
-      .rejects.toThrow(/LOT_SIZE/);
+    await expect(ex.privatePostOrder({ symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '0.12345' })).rejects.toThrow(/LOT_SIZE/);
     // PERCENT_PRICE_BY_SIDE: a limit more than 5× (or under 0.2×) the market price; ccxt's broad map says InvalidOrder
     emu.setBalance('ETH', 1);
     await expect(ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 15_001)).rejects.toBeInstanceOf(ccxt.InvalidOrder);
@@ -118,9 +134,17 @@ describe('refusals, as ccxt classifies them', () => {
     const sixth = ex.createOrder('ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2700 });
     await expect(sixth).rejects.toBeInstanceOf(ccxt.BadRequest);
     await expect(sixth).rejects.toThrow(/MAX_NUM_ALGO_ORDERS/);
-    await expect(ex.privatePostOrderListOco({
-      symbol: 'ETHUSDT', side: 'SELL', quantity: '1', aboveType: 'LIMIT_MAKER', abovePrice: '3300', belowType: 'STOP_LOSS', belowStopPrice: '2700',
-    })).rejects.toThrow(/MAX_NUM_ALGO_ORDERS/);
+    await expect(
+      ex.privatePostOrderListOco({
+        symbol: 'ETHUSDT',
+        side: 'SELL',
+        quantity: '1',
+        aboveType: 'LIMIT_MAKER',
+        abovePrice: '3300',
+        belowType: 'STOP_LOSS',
+        belowStopPrice: '2700',
+      }),
+    ).rejects.toThrow(/MAX_NUM_ALGO_ORDERS/);
     expect((await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 3300)).status).toBe('open'); // plain orders still go in
   });
 
@@ -141,11 +165,15 @@ describe('faults (docs/security.md R2–R5)', () => {
     expect(await raw.json()).toMatchObject({ code: -1003 });
   });
 
-  it('with a weight limit on, binance\'s per-minute request weight runs out: 429 with Retry-After to the minute\'s end', async () => {
+  it("with a weight limit on, binance's per-minute request weight runs out: 429 with Retry-After to the minute's end", async () => {
     emu.setWeightLimit(50);
     let refused: unknown;
     // account costs 20: the third call in a minute passes 50 (a minute may roll over in between: try a few more)
-    for (let i = 0; i < 8 && !refused; i++) refused = await ex.fetchBalance().then(() => undefined, (e: unknown) => e);
+    for (let i = 0; i < 8 && !refused; i++)
+      refused = await ex.fetchBalance().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(refused).toBeInstanceOf(ccxt.DDoSProtection);
     expect(emu.usedWeight()).toBeLessThanOrEqual(50);
     const raw = await fetch(`${emu.url}/api/v3/exchangeInfo`);
@@ -183,8 +211,9 @@ describe('faults (docs/security.md R2–R5)', () => {
     await impatient.loadMarkets();
     impatient.timeout = 300;
     emu.fault({ kind: 'delay', path: '/api/v3/order', method: 'POST', delayMs: 1_000 });
-    await expect(impatient.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'slow-1' }))
-      .rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    await expect(impatient.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'slow-1' })).rejects.toBeInstanceOf(
+      ccxt.RequestTimeout,
+    );
     expect(emu.order({ symbol: 'ETH/USDT', clientOrderId: 'slow-1' })?.status).toBe('FILLED');
   });
 
@@ -200,9 +229,14 @@ describe('faults (docs/security.md R2–R5)', () => {
 
   it('a blind retry after a lost ack buys twice: binance only refuses a clientOrderId that an OPEN order carries', async () => {
     emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'POST', mode: 'destroy' });
-    await expect(ex.createOrder('ETH/USDT', 'market', 'buy', 0.5, undefined, { clientOrderId: 'once' })).rejects.toBeInstanceOf(ccxt.NetworkError);
+    await expect(ex.createOrder('ETH/USDT', 'market', 'buy', 0.5, undefined, { clientOrderId: 'once' })).rejects.toBeInstanceOf(
+      ccxt.NetworkError,
+    );
     await ex.createOrder('ETH/USDT', 'market', 'buy', 0.5, undefined, { clientOrderId: 'once' });
-    expect(emu.orders('ETH/USDT').map((o) => [o.clientOrderId, o.status])).toEqual([['once', 'FILLED'], ['once', 'FILLED']]);
+    expect(emu.orders('ETH/USDT').map((o) => [o.clientOrderId, o.status])).toEqual([
+      ['once', 'FILLED'],
+      ['once', 'FILLED'],
+    ]);
     expect(emu.balances().ETH.free).toBeCloseTo(2 * 0.4995, 8);
   });
 
@@ -211,8 +245,9 @@ describe('faults (docs/security.md R2–R5)', () => {
     await impatient.loadMarkets();
     impatient.timeout = 400;
     emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'POST', mode: 'hang' });
-    await expect(impatient.createOrder('ETH/USDT', 'limit', 'buy', 0.5, 2500, { clientOrderId: 'lost-2' }))
-      .rejects.toBeInstanceOf(ccxt.RequestTimeout);
+    await expect(impatient.createOrder('ETH/USDT', 'limit', 'buy', 0.5, 2500, { clientOrderId: 'lost-2' })).rejects.toBeInstanceOf(
+      ccxt.RequestTimeout,
+    );
     impatient.timeout = 5_000;
     const open = await impatient.fetchOpenOrders('ETH/USDT');
     expect(open.map((o) => o.clientOrderId)).toEqual(['lost-2']);
@@ -247,8 +282,9 @@ describe('faults (docs/security.md R2–R5)', () => {
 
   it('a dropped request (partition) never reaches the book: NetworkError and no order', async () => {
     emu.fault({ kind: 'drop', path: '*', times: 2, mode: 'destroy' });
-    await expect(ex.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'gone' }))
-      .rejects.toBeInstanceOf(ccxt.NetworkError);
+    await expect(ex.createOrder('ETH/USDT', 'market', 'buy', 0.1, undefined, { clientOrderId: 'gone' })).rejects.toBeInstanceOf(
+      ccxt.NetworkError,
+    );
     await expect(ex.fetchBalance()).rejects.toBeInstanceOf(ccxt.NetworkError);
     expect(emu.orders()).toHaveLength(0);
     await expect(ex.fetchOrder('', 'ETH/USDT', { clientOrderId: 'gone' })).rejects.toBeInstanceOf(ccxt.OrderNotFound);

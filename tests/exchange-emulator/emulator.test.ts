@@ -11,8 +11,12 @@ let emu: BinanceEmulator;
 let ex: binance;
 let client: Connected['client'];
 
-beforeEach(async () => { ({ emu, ex, client } = await connect()); });
-afterEach(async () => { await emu.close(); });
+beforeEach(async () => {
+  ({ emu, ex, client } = await connect());
+});
+afterEach(async () => {
+  await emu.close();
+});
 
 const signedParams = (method: string, path: string) => emu.requests({ method, path }).map((r) => r.params);
 
@@ -90,7 +94,7 @@ describe('orders', () => {
     expect(part).toMatchObject({ status: 'open', filled: 0.4, remaining: 0.6 });
     expect(part.info.status).toBe('PARTIALLY_FILLED');
     emu.fillOrder({ symbol: 'ETH/USDT', orderId: Number(idOf(o)) });
-    expect((await ex.fetchOrder(idOf(o), 'ETH/USDT'))).toMatchObject({ status: 'closed', filled: 1 });
+    expect(await ex.fetchOrder(idOf(o), 'ETH/USDT')).toMatchObject({ status: 'closed', filled: 1 });
     expect(emu.balances().ETH.free).toBeCloseTo(0.999, 8);
     expect(emu.balances().USDT).toEqual({ free: 10_000 - 2_900, locked: 0 });
   });
@@ -103,7 +107,7 @@ describe('orders', () => {
     expect(o.info).toMatchObject({ status: 'EXPIRED', origQty: '1.00000000', executedQty: '0.30000000' });
     expect(emu.balances().ETH).toEqual({ free: 1.7, locked: 0 });
     expect(emu.balances().USDT.free).toBeCloseTo(10_000 + 900 - 0.9, 8);
-    expect((await ex.fetchOrder(idOf(o), 'ETH/USDT'))).toMatchObject({ status: 'expired', filled: 0.3 });
+    expect(await ex.fetchOrder(idOf(o), 'ETH/USDT')).toMatchObject({ status: 'expired', filled: 0.3 });
     // a buy is cut the same way and keeps only what it paid for; the share runs out after `times` orders
     emu.partialMarketFill('ETH/USDT', 0.5);
     expect(await ex.createOrder('ETH/USDT', 'market', 'buy', 0.2)).toMatchObject({ status: 'expired', filled: 0.1 });
@@ -130,18 +134,29 @@ describe('orders', () => {
     emu.setBalance('ETH', 1);
     await ex.createOrder('ETH/USDT', 'limit', 'sell', 1, 2750, { triggerPrice: 2800 });
     expect(signedParams('POST', '/api/v3/order')[0]).toMatchObject({
-      type: 'STOP_LOSS_LIMIT', stopPrice: '2800', price: '2750', timeInForce: 'GTC',
+      type: 'STOP_LOSS_LIMIT',
+      stopPrice: '2800',
+      price: '2750',
+      timeInForce: 'GTC',
     });
-    await expect(ex.createOrder('ETH/USDT', 'market', 'sell', 0.5, undefined, { stopPrice: 3100 }))
-      .rejects.toBeInstanceOf(ccxt.OrderImmediatelyFillable);
+    await expect(ex.createOrder('ETH/USDT', 'market', 'sell', 0.5, undefined, { stopPrice: 3100 })).rejects.toBeInstanceOf(
+      ccxt.OrderImmediatelyFillable,
+    );
   });
 
   it('OCO via privatePostOrderListOco: the take-profit leg fills, the stop leg ends EXPIRED, the base is locked once', async () => {
     emu.setBalance('ETH', 1);
     const list = await ex.privatePostOrderListOco({
-      symbol: 'ETHUSDT', side: 'SELL', quantity: '1', listClientOrderId: 'oco-1',
-      aboveType: 'LIMIT_MAKER', abovePrice: '3300', aboveClientOrderId: 'oco-1-tp',
-      belowType: 'STOP_LOSS', belowStopPrice: '2800', belowClientOrderId: 'oco-1-sl',
+      symbol: 'ETHUSDT',
+      side: 'SELL',
+      quantity: '1',
+      listClientOrderId: 'oco-1',
+      aboveType: 'LIMIT_MAKER',
+      abovePrice: '3300',
+      aboveClientOrderId: 'oco-1-tp',
+      belowType: 'STOP_LOSS',
+      belowStopPrice: '2800',
+      belowClientOrderId: 'oco-1-sl',
     });
     expect(list).toMatchObject({ contingencyType: 'OCO', listStatusType: 'EXEC_STARTED', listClientOrderId: 'oco-1' });
     expect(emu.balances().ETH).toEqual({ free: 0, locked: 1 });
@@ -160,8 +175,15 @@ describe('orders', () => {
   it('OCO via the older privatePostOrderOco: the stop leg fills on a drop and the limit leg expires', async () => {
     emu.setBalance('ETH', 1);
     await ex.privatePostOrderOco({
-      symbol: 'ETHUSDT', side: 'SELL', quantity: '1', price: '3300', stopPrice: '2800', stopLimitPrice: '2790',
-      stopLimitTimeInForce: 'GTC', limitClientOrderId: 'l', stopClientOrderId: 's',
+      symbol: 'ETHUSDT',
+      side: 'SELL',
+      quantity: '1',
+      price: '3300',
+      stopPrice: '2800',
+      stopLimitPrice: '2790',
+      stopLimitTimeInForce: 'GTC',
+      limitClientOrderId: 'l',
+      stopClientOrderId: 's',
     });
     emu.setPrice('ETH/USDT', 2795);
     expect((await ex.fetchOrder('', 'ETH/USDT', { clientOrderId: 's' })).status).toBe('closed');
@@ -170,9 +192,17 @@ describe('orders', () => {
 
   it('a buy OCO holds the larger quote amount once; cancelling one leg cancels the list and frees it', async () => {
     await ex.privatePostOrderListOco({
-      symbol: 'ETHUSDT', side: 'BUY', quantity: '1',
-      aboveType: 'STOP_LOSS_LIMIT', aboveStopPrice: '3200', abovePrice: '3210', aboveTimeInForce: 'GTC', aboveClientOrderId: 'up',
-      belowType: 'LIMIT_MAKER', belowPrice: '2900', belowClientOrderId: 'down',
+      symbol: 'ETHUSDT',
+      side: 'BUY',
+      quantity: '1',
+      aboveType: 'STOP_LOSS_LIMIT',
+      aboveStopPrice: '3200',
+      abovePrice: '3210',
+      aboveTimeInForce: 'GTC',
+      aboveClientOrderId: 'up',
+      belowType: 'LIMIT_MAKER',
+      belowPrice: '2900',
+      belowClientOrderId: 'down',
     });
     expect(emu.balances().USDT).toEqual({ free: 10_000 - 3_210, locked: 3_210 });
     const up = emu.order({ symbol: 'ETH/USDT', clientOrderId: 'up' });
@@ -184,10 +214,17 @@ describe('orders', () => {
 
   it('an OCO whose legs sit on the wrong side of the market is refused', async () => {
     emu.setBalance('ETH', 1);
-    await expect(ex.privatePostOrderListOco({
-      symbol: 'ETHUSDT', side: 'SELL', quantity: '1', aboveType: 'LIMIT_MAKER', abovePrice: '2900',
-      belowType: 'STOP_LOSS', belowStopPrice: '2800',
-    })).rejects.toBeInstanceOf(ccxt.InvalidOrder);
+    await expect(
+      ex.privatePostOrderListOco({
+        symbol: 'ETHUSDT',
+        side: 'SELL',
+        quantity: '1',
+        aboveType: 'LIMIT_MAKER',
+        abovePrice: '2900',
+        belowType: 'STOP_LOSS',
+        belowStopPrice: '2800',
+      }),
+    ).rejects.toBeInstanceOf(ccxt.InvalidOrder);
     expect(emu.balances().ETH).toEqual({ free: 1, locked: 0 });
   });
 
@@ -280,18 +317,26 @@ describe('orders', () => {
     const edited = await ex.editOrder(idOf(o), 'ETH/USDT', 'limit', 'sell', 1, 3200, { clientOrderId: 'tp-2' });
     expect(edited).toMatchObject({ status: 'open', price: 3200, clientOrderId: 'tp-2' });
     expect(edited.id).not.toBe(o.id);
-    expect(signedParams('POST', '/api/v3/order/cancelReplace')[0]).toMatchObject({ cancelReplaceMode: 'STOP_ON_FAILURE', cancelOrderId: o.id });
-    expect(emu.orders('ETH/USDT').map((x) => [x.status, x.price])).toEqual([['CANCELED', 3100], ['NEW', 3200]]);
+    expect(signedParams('POST', '/api/v3/order/cancelReplace')[0]).toMatchObject({
+      cancelReplaceMode: 'STOP_ON_FAILURE',
+      cancelOrderId: o.id,
+    });
+    expect(emu.orders('ETH/USDT').map((x) => [x.status, x.price])).toEqual([
+      ['CANCELED', 3100],
+      ['NEW', 3200],
+    ]);
     expect(emu.balances().ETH).toEqual({ free: 1, locked: 1 });
     // moving a stop: params.stopPrice works; params.triggerPrice is also left in the request by ccxt 4.5.84 (-1104)
     const sl = await ex.createOrder('ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2800 });
-    await expect(ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { triggerPrice: 2850 }))
-      .rejects.toBeInstanceOf(ccxt.BadRequest);
+    await expect(ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { triggerPrice: 2850 })).rejects.toBeInstanceOf(
+      ccxt.BadRequest,
+    );
     const moved = await ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2850 });
     expect(moved).toMatchObject({ status: 'open', triggerPrice: 2850 });
     // the cancel half failing: -2022, BadResponse as against binance itself (pointCcxtAt keeps the spot error map)
-    await expect(ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2900 }))
-      .rejects.toBeInstanceOf(ccxt.BadResponse);
+    await expect(ex.editOrder(idOf(sl), 'ETH/USDT', 'market', 'sell', 1, undefined, { stopPrice: 2900 })).rejects.toBeInstanceOf(
+      ccxt.BadResponse,
+    );
   });
 
   it('a parameter binance does not read is refused (-1104, BadRequest), e.g. reduceOnly on spot', async () => {
@@ -301,8 +346,9 @@ describe('orders', () => {
 
   it('newClientOrderId is unique among open orders: a second open order with it is refused (-2010)', async () => {
     await ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { clientOrderId: 'same' });
-    await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { clientOrderId: 'same' }))
-      .rejects.toBeInstanceOf(ccxt.InvalidOrder);
+    await expect(ex.createOrder('ETH/USDT', 'limit', 'buy', 0.1, 2000, { clientOrderId: 'same' })).rejects.toBeInstanceOf(
+      ccxt.InvalidOrder,
+    );
     expect(emu.orders('ETH/USDT')).toHaveLength(1);
   });
 });
@@ -312,7 +358,12 @@ describe('candles on the wall clock', () => {
     const minute = 60_000;
     const now = Date.now();
     const t0 = Math.floor(now / minute) * minute - 5 * minute;
-    emu.setPricePath('ETH/USDT', [[t0 - minute, 3000], [t0 + 10_000, 3010], [t0 + 20_000, 2990], [t0 + minute + 5_000, 3020]]);
+    emu.setPricePath('ETH/USDT', [
+      [t0 - minute, 3000],
+      [t0 + 10_000, 3010],
+      [t0 + 20_000, 2990],
+      [t0 + minute + 5_000, 3020],
+    ]);
     const candles = await ex.fetchOHLCV('ETH/USDT', '1m', t0, 3);
     expect(candles.map((c) => c[0])).toEqual([t0, t0 + minute, t0 + 2 * minute]);
     expect(candles[0].slice(1, 5)).toEqual([3000, 3010, 2990, 2990]);

@@ -27,7 +27,10 @@ export interface FaultSpec {
   mode?: 'destroy' | 'hang';
 }
 
-interface Armed { spec: FaultSpec; left: number }
+interface Armed {
+  spec: FaultSpec;
+  left: number;
+}
 
 export class Faults {
   private armed: Armed[] = [];
@@ -36,11 +39,15 @@ export class Faults {
     this.armed.push({ spec, left: spec.times ?? 1 });
   }
 
-  clear(): void { this.armed = []; }
+  clear(): void {
+    this.armed = [];
+  }
 
   /** the first armed fault matching this call, counted as used */
   take(method: string, path: string): FaultSpec | undefined {
-    const hit = this.armed.find((a) => (a.spec.path === '*' || a.spec.path === path) && (!a.spec.method || a.spec.method.toUpperCase() === method));
+    const hit = this.armed.find(
+      (a) => (a.spec.path === '*' || a.spec.path === path) && (!a.spec.method || a.spec.method.toUpperCase() === method),
+    );
     if (!hit) return undefined;
     hit.left -= 1;
     if (hit.left <= 0) this.armed = this.armed.filter((a) => a !== hit);
@@ -53,21 +60,30 @@ export function refusal(spec: FaultSpec, now: number): { status: number; headers
   const retry = String(spec.retryAfterS ?? 1);
   if (spec.kind === 'error') {
     return {
-      status: spec.status ?? 400, headers: { 'content-type': 'application/json' },
+      status: spec.status ?? 400,
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: spec.code ?? -1000, msg: spec.msg ?? 'An unknown error occurred while processing the request.' }),
     };
   }
   if (spec.kind === '429') {
     return {
-      status: 429, headers: { 'content-type': 'application/json', 'retry-after': retry },
-      body: JSON.stringify({ code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.' }),
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': retry },
+      body: JSON.stringify({
+        code: -1003,
+        msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.',
+      }),
     };
   }
   if (spec.kind === '418') {
     const until = now + (spec.retryAfterS ?? 1) * 1000;
     return {
-      status: 418, headers: { 'content-type': 'application/json', 'retry-after': retry },
-      body: JSON.stringify({ code: -1003, msg: `Way too much request weight used; IP banned until ${until}. Please use WebSocket Streams for live updates to avoid bans.` }),
+      status: 418,
+      headers: { 'content-type': 'application/json', 'retry-after': retry },
+      body: JSON.stringify({
+        code: -1003,
+        msg: `Way too much request weight used; IP banned until ${until}. Please use WebSocket Streams for live updates to avoid bans.`,
+      }),
     };
   }
   // binance's gateway answers an overload with a bare text body; ccxt then goes by the status alone

@@ -57,15 +57,35 @@ export const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP
 const MINUTE = 60_000;
 const DAY = 1_440 * MINUTE;
 const INTERVALS: Record<string, number> = {
-  '1s': 1_000, '1m': MINUTE, '3m': 3 * MINUTE, '5m': 5 * MINUTE, '15m': 15 * MINUTE, '30m': 30 * MINUTE,
-  '1h': 60 * MINUTE, '2h': 120 * MINUTE, '4h': 240 * MINUTE, '6h': 360 * MINUTE, '8h': 480 * MINUTE,
-  '12h': 720 * MINUTE, '1d': DAY, '3d': 3 * DAY, '1w': 7 * DAY,
+  '1s': 1_000,
+  '1m': MINUTE,
+  '3m': 3 * MINUTE,
+  '5m': 5 * MINUTE,
+  '15m': 15 * MINUTE,
+  '30m': 30 * MINUTE,
+  '1h': 60 * MINUTE,
+  '2h': 120 * MINUTE,
+  '4h': 240 * MINUTE,
+  '6h': 360 * MINUTE,
+  '8h': 480 * MINUTE,
+  '12h': 720 * MINUTE,
+  '1d': DAY,
+  '3d': 3 * DAY,
+  '1w': 7 * DAY,
 };
 /** weekly candles open on Monday 00:00 UTC; the epoch was a Thursday */
 const WEEK_OFFSET = 4 * DAY;
 
-interface PricePoint { ts: number; price: Units }
-interface TradePrint { ts: number; price: Units; qty: Units; takerBuy: boolean }
+interface PricePoint {
+  ts: number;
+  price: Units;
+}
+interface TradePrint {
+  ts: number;
+  price: Units;
+  qty: Units;
+  takerBuy: boolean;
+}
 
 export function toMarket(spec: SymbolSpec): Market {
   const tick = unitsOf(spec.tickSize);
@@ -92,27 +112,58 @@ export function toMarket(spec: SymbolSpec): Market {
 export function symbolInfo(m: Market): Record<string, unknown> {
   const f = formatUnits;
   return {
-    symbol: m.id, status: m.status,
-    baseAsset: m.base, baseAssetPrecision: 8, quoteAsset: m.quote, quotePrecision: 8, quoteAssetPrecision: 8,
-    baseCommissionPrecision: 8, quoteCommissionPrecision: 8,
+    symbol: m.id,
+    status: m.status,
+    baseAsset: m.base,
+    baseAssetPrecision: 8,
+    quoteAsset: m.quote,
+    quotePrecision: 8,
+    quoteAssetPrecision: 8,
+    baseCommissionPrecision: 8,
+    quoteCommissionPrecision: 8,
     orderTypes: [...ORDER_TYPES],
-    icebergAllowed: true, ocoAllowed: true, otoAllowed: true, quoteOrderQtyMarketAllowed: true, allowTrailingStop: true,
-    cancelReplaceAllowed: true, amendAllowed: true, isSpotTradingAllowed: true, isMarginTradingAllowed: false,
+    icebergAllowed: true,
+    ocoAllowed: true,
+    otoAllowed: true,
+    quoteOrderQtyMarketAllowed: true,
+    allowTrailingStop: true,
+    cancelReplaceAllowed: true,
+    amendAllowed: true,
+    isSpotTradingAllowed: true,
+    isMarginTradingAllowed: false,
     filters: [
       { filterType: 'PRICE_FILTER', minPrice: f(m.minPrice), maxPrice: f(m.maxPrice), tickSize: f(m.tickSize) },
       { filterType: 'LOT_SIZE', minQty: f(m.minQty), maxQty: f(m.maxQty), stepSize: f(m.stepSize) },
       { filterType: 'ICEBERG_PARTS', limit: 10 },
       { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty: f(m.maxQty), stepSize: '0.00000000' },
-      { filterType: 'TRAILING_DELTA', minTrailingAboveDelta: 10, maxTrailingAboveDelta: 2000, minTrailingBelowDelta: 10, maxTrailingBelowDelta: 2000 },
       {
-        filterType: 'PERCENT_PRICE_BY_SIDE', bidMultiplierUp: '5', bidMultiplierDown: '0.2', askMultiplierUp: '5',
-        askMultiplierDown: '0.2', avgPriceMins: 5,
+        filterType: 'TRAILING_DELTA',
+        minTrailingAboveDelta: 10,
+        maxTrailingAboveDelta: 2000,
+        minTrailingBelowDelta: 10,
+        maxTrailingBelowDelta: 2000,
       },
-      { filterType: 'NOTIONAL', minNotional: f(m.minNotional), applyMinToMarket: true, maxNotional: f(m.maxNotional), applyMaxToMarket: false, avgPriceMins: 5 },
+      {
+        filterType: 'PERCENT_PRICE_BY_SIDE',
+        bidMultiplierUp: '5',
+        bidMultiplierDown: '0.2',
+        askMultiplierUp: '5',
+        askMultiplierDown: '0.2',
+        avgPriceMins: 5,
+      },
+      {
+        filterType: 'NOTIONAL',
+        minNotional: f(m.minNotional),
+        applyMinToMarket: true,
+        maxNotional: f(m.maxNotional),
+        applyMaxToMarket: false,
+        avgPriceMins: 5,
+      },
       { filterType: 'MAX_NUM_ORDERS', maxNumOrders: m.maxNumOrders },
       { filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: m.maxNumAlgoOrders },
     ],
-    permissions: [], permissionSets: [['SPOT']],
+    permissions: [],
+    permissionSets: [['SPOT']],
     defaultSelfTradePreventionMode: 'EXPIRE_MAKER',
     allowedSelfTradePreventionModes: ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'],
   };
@@ -135,10 +186,14 @@ export class MarketData {
     }
   }
 
-  market(id: string): Market | undefined { return this.markets.get(id); }
+  market(id: string): Market | undefined {
+    return this.markets.get(id);
+  }
 
   /** the id binance uses ("BTCUSDT") for a ccxt-style symbol ("BTC/USDT") or an id */
-  idOf(symbol: string): string { return symbol.replace('/', ''); }
+  idOf(symbol: string): string {
+    return symbol.replace('/', '');
+  }
 
   price(id: string): Units {
     const path = this.path(id);
@@ -156,7 +211,10 @@ export class MarketData {
   setPath(id: string, points: ReadonlyArray<readonly [number, number | string]>): void {
     if (points.length === 0) throw new Error('a price path needs at least one point');
     const sorted = [...points].sort((a, b) => a[0] - b[0]);
-    this.paths.set(id, sorted.map(([ts, p]) => ({ ts, price: unitsOf(p) })));
+    this.paths.set(
+      id,
+      sorted.map(([ts, p]) => ({ ts, price: unitsOf(p) })),
+    );
   }
 
   recordTrade(id: string, ts: number, price: Units, qty: Units, takerBuy: boolean): void {
@@ -171,7 +229,9 @@ export class MarketData {
     return p;
   }
 
-  static intervalMs(interval: string): number | undefined { return INTERVALS[interval]; }
+  static intervalMs(interval: string): number | undefined {
+    return INTERVALS[interval];
+  }
 
   /** binance's kline rows; `undefined` for an unknown interval (-1120) */
   klines(q: { id: string; interval: string; startTime?: number; endTime?: number; limit: number }): unknown[][] | undefined {
@@ -205,7 +265,9 @@ export class MarketData {
     const path = this.path(id);
     const i = firstAfter(path, from);
     const first = path[Math.max(0, i - 1)].price;
-    let high = first, low = first, last = first;
+    let high = first,
+      low = first,
+      last = first;
     for (let k = i; k < path.length && path[k].ts <= to; k++) {
       const p = path[k].price;
       if (p > high) high = p;
@@ -218,12 +280,21 @@ export class MarketData {
   /** the emulator's own fills from `from` to `to`, both included */
   private volume(id: string, from: number, to: number) {
     const prints = this.prints.get(id) ?? [];
-    let base = 0n, quote = 0n, buyBase = 0n, buyQuote = 0n, count = 0;
+    let base = 0n,
+      quote = 0n,
+      buyBase = 0n,
+      buyQuote = 0n,
+      count = 0;
     for (let k = firstAfter(prints, from - 1); k < prints.length && prints[k].ts <= to; k++) {
       const t = prints[k];
       const qv = mulUnits(t.price, t.qty);
-      base += t.qty; quote += qv; count++;
-      if (t.takerBuy) { buyBase += t.qty; buyQuote += qv; }
+      base += t.qty;
+      quote += qv;
+      count++;
+      if (t.takerBuy) {
+        buyBase += t.qty;
+        buyQuote += qv;
+      }
     }
     return { base, quote, buyBase, buyQuote, count };
   }
@@ -234,29 +305,48 @@ export class MarketData {
     const from = now - DAY;
     const { first: open, high, low } = this.span(id, from, now);
     const v = this.volume(id, from, now);
-    const vol = v.base, quoteVol = v.quote, count = v.count;
+    const vol = v.base,
+      quoteVol = v.quote,
+      count = v.count;
     const last = this.price(id);
     const f = formatUnits;
     const change = last - open;
     const pct = open === 0n ? '0.000' : (Number((change * 100_000n) / open) / 1000).toFixed(3);
     return {
-      symbol: id, priceChange: f(change), priceChangePercent: pct,
+      symbol: id,
+      priceChange: f(change),
+      priceChangePercent: pct,
       weightedAvgPrice: vol === 0n ? f(last) : f((quoteVol * 100_000_000n) / vol),
-      prevClosePrice: f(open), lastPrice: f(last), lastQty: '0.00000000',
+      prevClosePrice: f(open),
+      lastPrice: f(last),
+      lastQty: '0.00000000',
       // no order book: the best bid and ask are the last price, with nothing resting at them
-      bidPrice: f(last), bidQty: '0.00000000', askPrice: f(last), askQty: '0.00000000',
-      openPrice: f(open), highPrice: f(high), lowPrice: f(low), volume: f(vol), quoteVolume: f(quoteVol),
-      openTime: from, closeTime: now, firstId: count ? 1 : -1, lastId: count ? count : -1, count,
+      bidPrice: f(last),
+      bidQty: '0.00000000',
+      askPrice: f(last),
+      askQty: '0.00000000',
+      openPrice: f(open),
+      highPrice: f(high),
+      lowPrice: f(low),
+      volume: f(vol),
+      quoteVolume: f(quoteVol),
+      openTime: from,
+      closeTime: now,
+      firstId: count ? 1 : -1,
+      lastId: count ? count : -1,
+      count,
     };
   }
 }
 
 /** index of the first entry later than `t` in a list sorted by time (binary search: paths grow by the second) */
 function firstAfter(list: ReadonlyArray<{ ts: number }>, t: number): number {
-  let lo = 0, hi = list.length;
+  let lo = 0,
+    hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid].ts <= t) lo = mid + 1; else hi = mid;
+    if (list[mid].ts <= t) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }

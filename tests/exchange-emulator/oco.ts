@@ -18,13 +18,22 @@ function fromLegacy(p: Params): Params | Rejection {
   if (!p.stopPrice) return mandatory('stopPrice');
   const limitLeg = { Type: 'LIMIT_MAKER', Price: p.price, ClientOrderId: p.limitClientOrderId };
   const stopLeg = p.stopLimitPrice
-    ? { Type: 'STOP_LOSS_LIMIT', Price: p.stopLimitPrice, StopPrice: p.stopPrice, TimeInForce: p.stopLimitTimeInForce, ClientOrderId: p.stopClientOrderId }
+    ? {
+        Type: 'STOP_LOSS_LIMIT',
+        Price: p.stopLimitPrice,
+        StopPrice: p.stopPrice,
+        TimeInForce: p.stopLimitTimeInForce,
+        ClientOrderId: p.stopClientOrderId,
+      }
     : { Type: 'STOP_LOSS', StopPrice: p.stopPrice, ClientOrderId: p.stopClientOrderId };
   const [above, below] = p.side === 'BUY' ? [stopLeg, limitLeg] : [limitLeg, stopLeg];
   const out: Params = { symbol: p.symbol, side: p.side, quantity: p.quantity };
   if (p.listClientOrderId) out.listClientOrderId = p.listClientOrderId;
   if (p.newOrderRespType) out.newOrderRespType = p.newOrderRespType;
-  for (const [prefix, leg] of [['above', above], ['below', below]] as const) {
+  for (const [prefix, leg] of [
+    ['above', above],
+    ['below', below],
+  ] as const) {
     for (const [k, v] of Object.entries(leg)) if (v !== undefined) out[prefix + k] = v;
   }
   return out;
@@ -32,8 +41,16 @@ function fromLegacy(p: Params): Params | Rejection {
 
 function legParams(p: Params, prefix: 'above' | 'below'): Params {
   const leg: Params = { side: p.side, type: p[`${prefix}Type`] ?? '', quantity: p.quantity ?? '' };
-  const copy: Array<[string, string]> = [['Price', 'price'], ['StopPrice', 'stopPrice'], ['TimeInForce', 'timeInForce'], ['ClientOrderId', 'newClientOrderId']];
-  for (const [from, to] of copy) { const v = p[prefix + from]; if (v !== undefined && v !== '') leg[to] = v; }
+  const copy: Array<[string, string]> = [
+    ['Price', 'price'],
+    ['StopPrice', 'stopPrice'],
+    ['TimeInForce', 'timeInForce'],
+    ['ClientOrderId', 'newClientOrderId'],
+  ];
+  for (const [from, to] of copy) {
+    const v = p[prefix + from];
+    if (v !== undefined && v !== '') leg[to] = v;
+  }
   return leg;
 }
 
@@ -57,18 +74,30 @@ export function placeOco(book: Book, raw: Params, legacy: boolean): Json | Rejec
   if (m.status !== 'TRADING') return MARKET_CLOSED();
   const counts = book.checkOrderCounts(m, legs);
   if (counts) return counts;
-  for (const t of legs) { const dup = book.checkClientId(m.id, t.clientOrderId); if (dup) return dup; }
+  for (const t of legs) {
+    const dup = book.checkClientId(m.id, t.clientOrderId);
+    if (dup) return dup;
+  }
   const [a, b] = legs.map((t) => book.fundsNeeded(m, t, last));
   const need = { asset: a.asset, amount: maxUnits(a.amount, b.amount) };
   if (book.balance(need.asset).free < need.amount) return INSUFFICIENT();
 
   const lock = book.holdFunds(need.asset, need.amount);
   const list: OrderList = {
-    symbol: m.id, orderListId: book.newListId(), listClientOrderId: p.listClientOrderId || randomClientId(),
-    transactionTime: book.now(), orderIds: [], listStatusType: 'EXEC_STARTED', listOrderStatus: 'EXECUTING',
+    symbol: m.id,
+    orderListId: book.newListId(),
+    listClientOrderId: p.listClientOrderId || randomClientId(),
+    transactionTime: book.now(),
+    orderIds: [],
+    listStatusType: 'EXEC_STARTED',
+    listOrderStatus: 'EXECUTING',
   };
   const orders = legs.map((t) => book.open(m, t, lock, list.orderListId));
   list.orderIds = orders.map((o) => o.orderId);
   book.lists.push(list);
-  return listJson(list, orders, orders.map((o) => newOrderReport(o, 'RESULT', [])));
+  return listJson(
+    list,
+    orders,
+    orders.map((o) => newOrderReport(o, 'RESULT', [])),
+  );
 }

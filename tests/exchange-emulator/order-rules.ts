@@ -4,9 +4,7 @@
  * Rejection carrying binance's own code and message.
  */
 import { type Units, divUnits, floorToStep, mulUnits, parseUnits } from './decimal';
-import {
-  type Rejection, filterFailure, illegal, isRejection, mandatory, notRequired, reject, WOULD_TAKE, WOULD_TRIGGER,
-} from './errors';
+import { type Rejection, filterFailure, illegal, isRejection, mandatory, notRequired, reject, WOULD_TAKE, WOULD_TRIGGER } from './errors';
 import { type Market, ORDER_TYPES } from './market-data';
 
 export type Params = Record<string, string>;
@@ -100,8 +98,10 @@ export function parseNewOrder(p: Params, m: Market, last: Units): OrderTerms | R
   const stopPrice = decimal(p, 'stopPrice');
   const quoteOrderQty = decimal(p, 'quoteOrderQty');
   for (const v of [quantity, price, stopPrice, quoteOrderQty]) if (isRejection(v)) return v;
-  const q = quantity as Units | undefined, pr = price as Units | undefined;
-  const sp = stopPrice as Units | undefined, qoq = quoteOrderQty as Units | undefined;
+  const q = quantity as Units | undefined,
+    pr = price as Units | undefined;
+  const sp = stopPrice as Units | undefined,
+    qoq = quoteOrderQty as Units | undefined;
 
   if (p.trailingDelta !== undefined) return reject(-1013, 'Trailing stops are not supported by this emulator.');
   if (need.price && pr === undefined) return mandatory('price');
@@ -134,20 +134,34 @@ export function parseNewOrder(p: Params, m: Market, last: Units): OrderTerms | R
     // binance turns a quote amount into the largest quantity it buys or sells at the current price
     qty = floorToStep(divUnits(qoq, last), m.stepSize);
   }
-  if (need.price) { const r = checkPriceFilter(m, limitPrice); if (r) return r; }
-  if (need.stop) { const r = checkPriceFilter(m, trigger); if (r) return r; }
+  if (need.price) {
+    const r = checkPriceFilter(m, limitPrice);
+    if (r) return r;
+  }
+  if (need.stop) {
+    const r = checkPriceFilter(m, trigger);
+    if (r) return r;
+  }
   const lot = checkLotSize(m, qty);
   if (lot) return lot;
   const valuedAt = need.price ? limitPrice : need.stop ? trigger : last;
   const notional = checkNotional(m, valuedAt, qty, !need.price);
   if (notional) return notional;
-  if (need.price) { const r = checkPercentPrice(limitPrice, last); if (r) return r; }
+  if (need.price) {
+    const r = checkPercentPrice(limitPrice, last);
+    if (r) return r;
+  }
 
   if (need.stop && stopReached(type, side, trigger, last)) return WOULD_TRIGGER();
   if (type === 'LIMIT_MAKER' && limitCrosses(side, limitPrice, last)) return WOULD_TAKE();
 
   return {
-    side, type, quantity: qty, price: limitPrice, stopPrice: trigger, quoteOrderQty: qoq ?? 0n,
+    side,
+    type,
+    quantity: qty,
+    price: limitPrice,
+    stopPrice: trigger,
+    quoteOrderQty: qoq ?? 0n,
     ...(tif ? { timeInForce: tif as TimeInForce } : {}),
     ...(clientOrderId !== undefined ? { clientOrderId } : {}),
   };

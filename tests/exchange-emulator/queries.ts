@@ -48,13 +48,23 @@ export function cancelOpenOrders(book: Book, p: Params): Json | Rejection {
   const doneLists = new Set<number>();
   const now = book.now();
   for (const o of open) {
-    if (o.orderListId === -1) { book.finish(o, 'CANCELED'); out.push(cancelReport(o, randomClientId(), now)); continue; }
+    if (o.orderListId === -1) {
+      book.finish(o, 'CANCELED');
+      out.push(cancelReport(o, randomClientId(), now));
+      continue;
+    }
     if (doneLists.has(o.orderListId)) continue;
     doneLists.add(o.orderListId);
     book.cancelWithList(o);
     const list = book.lists.find((l) => l.orderListId === o.orderListId) as OrderList;
     const legs = book.legsOf(list);
-    out.push(listJson(list, legs, legs.map((leg) => cancelReport(leg, randomClientId(), now))));
+    out.push(
+      listJson(
+        list,
+        legs,
+        legs.map((leg) => cancelReport(leg, randomClientId(), now)),
+      ),
+    );
   }
   return out;
 }
@@ -69,7 +79,13 @@ export function openOrders(book: Book, p: Params): Json | Rejection {
 export function allOrders(book: Book, p: Params): Json | Rejection {
   const m = book.tradableMarket(p);
   if (isRejection(m)) return m;
-  const rows = window(book.orders.filter((o) => o.symbol === m.id), p, (o) => o.orderId, (o) => o.time, 'orderId');
+  const rows = window(
+    book.orders.filter((o) => o.symbol === m.id),
+    p,
+    (o) => o.orderId,
+    (o) => o.time,
+    'orderId',
+  );
   return isRejection(rows) ? rows : rows.map(orderJson);
 }
 
@@ -79,7 +95,13 @@ export function myTrades(book: Book, p: Params): Json | Rejection {
   if (isRejection(m)) return m;
   let mine = book.trades.filter((t) => t.symbol === m.id);
   if (p.orderId !== undefined) mine = mine.filter((t) => t.orderId === Number(p.orderId));
-  const rows = window(mine, p, (t) => t.id, (t) => t.time, 'fromId');
+  const rows = window(
+    mine,
+    p,
+    (t) => t.id,
+    (t) => t.time,
+    'fromId',
+  );
   return isRejection(rows) ? rows : rows.map(tradeJson);
 }
 
@@ -99,7 +121,11 @@ export function cancelOrderList(book: Book, p: Params): Json | Rejection {
   const legs = book.legsOf(list);
   book.cancelWithList(legs[0]);
   const now = book.now();
-  return listJson(list, legs, legs.map((o) => cancelReport(o, randomClientId(), now)));
+  return listJson(
+    list,
+    legs,
+    legs.map((o) => cancelReport(o, randomClientId(), now)),
+  );
 }
 
 /** GET /api/v3/openOrderList */

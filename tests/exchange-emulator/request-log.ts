@@ -18,9 +18,18 @@ export interface RequestRecord {
   error?: string;
 }
 
-export interface RequestFilter { method?: string; path?: string }
+export interface RequestFilter {
+  method?: string;
+  path?: string;
+}
 
-interface Waiter { filter: RequestFilter; count: number; resolve(r: RequestRecord): void; reject(e: Error): void; timer: NodeJS.Timeout }
+interface Waiter {
+  filter: RequestFilter;
+  count: number;
+  resolve(r: RequestRecord): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
 
 const matches = (r: RequestRecord, f: RequestFilter | undefined): boolean =>
   (!f?.method || r.method === f.method.toUpperCase()) && (!f?.path || r.path === f.path);
@@ -40,14 +49,19 @@ export class RequestLog {
     return this.records.filter((r) => matches(r, filter)).map(copy);
   }
 
-  clear(): void { this.records = []; }
+  clear(): void {
+    this.records = [];
+  }
 
   /** resolves with the `count`-th matching request (counting those already logged) as it arrives, before its answer */
   waitFor(filter: RequestFilter, opts: { count?: number; timeoutMs?: number } = {}): Promise<RequestRecord> {
     return new Promise((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? 5_000;
       const w: Waiter = {
-        filter, count: opts.count ?? 1, resolve, reject,
+        filter,
+        count: opts.count ?? 1,
+        resolve,
+        reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((x) => x !== w);
           reject(new Error(`no ${filter.method ?? ''} ${filter.path ?? 'request'} within ${timeoutMs} ms`));
@@ -60,7 +74,10 @@ export class RequestLog {
 
   /** the emulator is closing: nobody waits any longer */
   close(): void {
-    for (const w of this.waiters) { clearTimeout(w.timer); w.reject(new Error('emulator closed')); }
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.reject(new Error('emulator closed'));
+    }
     this.waiters = [];
   }
 

@@ -18,7 +18,9 @@ const walkMs = arg('walk-ms', 1000);
 let seed = arg('seed', 1) || 1;
 /** xorshift: the same seed walks the same path */
 const random = (): number => {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
   return ((seed >>> 0) % 1_000_000) / 1_000_000;
 };
 
@@ -26,14 +28,17 @@ const emu = await startBinanceEmulator({ port });
 console.log(`Binance emulator listening on ${emu.url}`);
 console.log(JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }));
 
-const timer = walkMs > 0 ? setInterval(() => {
-  for (const m of emu.markets()) {
-    if (m.status !== 'TRADING') continue;
-    const next = emu.price(m.symbol) * (1 + (random() - 0.5) * 0.002);
-    const onTick = Math.max(m.tickSize, Math.round(next / m.tickSize) * m.tickSize);
-    emu.setPrice(m.symbol, onTick.toFixed(8));
-  }
-}, walkMs) : undefined;
+const timer =
+  walkMs > 0
+    ? setInterval(() => {
+        for (const m of emu.markets()) {
+          if (m.status !== 'TRADING') continue;
+          const next = emu.price(m.symbol) * (1 + (random() - 0.5) * 0.002);
+          const onTick = Math.max(m.tickSize, Math.round(next / m.tickSize) * m.tickSize);
+          emu.setPrice(m.symbol, onTick.toFixed(8));
+        }
+      }, walkMs)
+    : undefined;
 
 const stop = () => {
   if (timer) clearInterval(timer);

@@ -14,8 +14,17 @@ import * as q from './queries';
 import { type EmulatorControl, createControl } from './control';
 import { formatUnits, unitsOf } from './decimal';
 import {
-  AHEAD_OF_SERVER, BAD_SIGNATURE, INVALID_SYMBOL, KEY_FORMAT, KEY_INVALID, OUTSIDE_RECV_WINDOW, RECV_WINDOW_TOO_BIG,
-  type Rejection, isRejection, mandatory, reject,
+  AHEAD_OF_SERVER,
+  BAD_SIGNATURE,
+  INVALID_SYMBOL,
+  KEY_FORMAT,
+  KEY_INVALID,
+  OUTSIDE_RECV_WINDOW,
+  RECV_WINDOW_TOO_BIG,
+  type Rejection,
+  isRejection,
+  mandatory,
+  reject,
 } from './errors';
 import { type FaultSpec, Faults, refusal } from './faults';
 import { DEFAULT_SYMBOLS, MarketData, type SymbolSpec, symbolInfo } from './market-data';
@@ -41,7 +50,6 @@ export interface EmulatorOptions {
   weightLimit?: number;
 }
 
-
 export interface BinanceEmulator extends EmulatorControl {
   /** the origin to point ccxt at, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -50,7 +58,10 @@ export interface BinanceEmulator extends EmulatorControl {
 }
 
 type Handler = (p: Params) => Json | Rejection;
-interface Route { signed: boolean; handler: Handler }
+interface Route {
+  signed: boolean;
+  handler: Handler;
+}
 
 export const DEFAULT_API_KEY = 'emulatorApiKey0000000000000000000000000000000000000000000000000000';
 export const DEFAULT_SECRET = 'emulatorSecret000000000000000000000000000000000000000000000000000';
@@ -61,7 +72,10 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   const now = () => Date.now() + clock.offsetMs;
   const market = new MarketData({ symbols: opts.symbols ?? DEFAULT_SYMBOLS, now, historyMs: opts.historyMs ?? 2 * 86_400_000 });
   const book = new Book({ market, now, commission: unitsOf(opts.commission ?? 0.001) });
-  for (const m of market.markets.values()) { book.balance(m.base); book.balance(m.quote); }
+  for (const m of market.markets.values()) {
+    book.balance(m.base);
+    book.balance(m.quote);
+  }
   for (const [asset, free] of Object.entries(opts.balances ?? { USDT: 10_000 })) book.balance(asset).free = unitsOf(free);
   const faults = new Faults();
   const meter = new WeightMeter(now, opts.weightLimit);
@@ -73,7 +87,9 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
 
   const server: Server = createServer((req, res) => {
     // a body over 1 MiB, or a request the emulator cannot even parse, gets the socket closed
-    readBody(req).then((body) => serve(req, res, body)).catch(() => res.destroy());
+    readBody(req)
+      .then((body) => serve(req, res, body))
+      .catch(() => res.destroy());
   });
 
   function serve(req: IncomingMessage, res: ServerResponse, body: string): void {
@@ -117,21 +133,20 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       payload = `emulator has no route for ${method} ${url.pathname}`;
     } else {
       const denied = route.signed
-        ? checkSigned(req, rawQuery, body, params) ?? unreadParams(`${method} ${url.pathname}`, params)
+        ? (checkSigned(req, rawQuery, body, params) ?? unreadParams(`${method} ${url.pathname}`, params))
         : undefined;
       let out: Json | Rejection;
       try {
         out = denied ?? route.handler(params);
       } catch (e) {
         // an emulator bug: answer like binance's -1000 and keep the reason where the test can read it
-        record.error = e instanceof Error ? e.stack ?? e.message : String(e);
+        record.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
         out = reject(-1000, 'An unknown error occurred while processing the request.', 500);
       }
       if (isRejection(out)) {
         status = out.status;
         payload = JSON.stringify({ code: out.code, msg: out.msg, ...(out.data ? { data: out.data } : {}) });
-      }
-      else payload = JSON.stringify(out);
+      } else payload = JSON.stringify(out);
     }
     const headers = { 'content-type': route ? 'application/json' : 'text/plain' };
     if (fault?.kind === 'lostAck') {
@@ -141,7 +156,10 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       return;
     }
     if (fault?.kind === 'delay') {
-      const t = setTimeout(() => { timers.delete(t); if (!res.destroyed) send(status, payload, headers); }, fault.delayMs ?? 1000);
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (!res.destroyed) send(status, payload, headers);
+      }, fault.delayMs ?? 1000);
       timers.add(t);
       return;
     }
@@ -182,18 +200,22 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     ...control,
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      log.close();
-      for (const t of timers) clearTimeout(t);
-      for (const s of hanging) s.destroy();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        log.close();
+        for (const t of timers) clearTimeout(t);
+        for (const s of hanging) s.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 function stripSignature(s: string): string {
-  return s.split('&').filter((kv) => kv !== '' && !kv.startsWith('signature=')).join('&');
+  return s
+    .split('&')
+    .filter((kv) => kv !== '' && !kv.startsWith('signature='))
+    .join('&');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -202,7 +224,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > 1 << 20) { reject_(new Error('body too large')); req.destroy(); return; }
+      if (size > 1 << 20) {
+        reject_(new Error('body too large'));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -219,7 +245,8 @@ function buildRoutes(book: Book, market: MarketData, now: () => number, status: 
     if (p.symbols) ids = JSON.parse(p.symbols) as string[];
     if (ids.some((id) => !market.market(id))) return INVALID_SYMBOL();
     return {
-      timezone: 'UTC', serverTime: now(),
+      timezone: 'UTC',
+      serverTime: now(),
       rateLimits: [
         { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 },
         { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
@@ -236,7 +263,9 @@ function buildRoutes(book: Book, market: MarketData, now: () => number, status: 
     const limit = p.limit === undefined ? 500 : Number(p.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reject(-1130, "Data sent for parameter 'limit' is not valid.");
     const rows = market.klines({
-      id: p.symbol, interval: p.interval, limit,
+      id: p.symbol,
+      interval: p.interval,
+      limit,
       ...(p.startTime !== undefined ? { startTime: Number(p.startTime) } : {}),
       ...(p.endTime !== undefined ? { endTime: Number(p.endTime) } : {}),
     });
@@ -271,7 +300,10 @@ function buildRoutes(book: Book, market: MarketData, now: () => number, status: 
     ['GET /fapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /dapi/v1/exchangeInfo', pub(noFutures)],
     ['GET /sapi/v1/capital/config/getall', signed(() => book.coinsJson())],
-    ['GET /sapi/v1/system/status', pub(() => (status.maintenance ? { status: 1, msg: 'system_maintenance' } : { status: 0, msg: 'normal' }))],
+    [
+      'GET /sapi/v1/system/status',
+      pub(() => (status.maintenance ? { status: 1, msg: 'system_maintenance' } : { status: 0, msg: 'normal' })),
+    ],
     ['GET /sapi/v1/asset/tradeFee', signed((p) => tradeFees(p))],
     ['GET /sapi/v1/margin/allPairs', signed(() => [])],
     ['GET /sapi/v1/margin/isolated/allPairs', signed(() => [])],

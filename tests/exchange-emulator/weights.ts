@@ -29,7 +29,10 @@ export class WeightMeter {
   private minute = -1;
   private usedWeight = 0;
 
-  constructor(private readonly now: () => number, limit?: number) {
+  constructor(
+    private readonly now: () => number,
+    limit?: number,
+  ) {
     this.limit = limit;
   }
 
@@ -43,7 +46,7 @@ export class WeightMeter {
   charge(route: string, p: Params): { retryAfterS?: number } {
     this.roll();
     const w = WEIGHTS[route];
-    const weight = typeof w === 'function' ? w(p) : w ?? 1;
+    const weight = typeof w === 'function' ? w(p) : (w ?? 1);
     if (this.limit !== undefined && this.usedWeight + weight > this.limit) {
       return { retryAfterS: Math.max(1, Math.ceil(((this.minute + 1) * MINUTE - this.now()) / 1000)) };
     }
@@ -53,6 +56,9 @@ export class WeightMeter {
 
   private roll(): void {
     const m = Math.floor(this.now() / MINUTE);
-    if (m !== this.minute) { this.minute = m; this.usedWeight = 0; }
+    if (m !== this.minute) {
+      this.minute = m;
+      this.usedWeight = 0;
+    }
   }
 }

@@ -17,7 +17,9 @@ describe('classifyBotUrl', () => {
 
   it('refuses what is not a server address, in one sentence each', () => {
     for (const [url, why] of [
-      ['bot.example.com', /not a URL/], ['ftp://127.0.0.1', /Only http/], ['http://me:pw@127.0.0.1:8080', /token field/],
+      ['bot.example.com', /not a URL/],
+      ['ftp://127.0.0.1', /Only http/],
+      ['http://me:pw@127.0.0.1:8080', /token field/],
       ['http://127.0.0.1:8080/api/v1', /without a path/],
     ] as const) {
       const v = classifyBotUrl(url, true);
@@ -27,7 +29,9 @@ describe('classifyBotUrl', () => {
   });
 
   it('writes the exact ssh command', () => {
-    expect(sshTunnelCommand({ user: 'ana', host: 'vps.example.com', localPort: 18080, remotePort: 8080 })).toBe('ssh -N -L 18080:127.0.0.1:8080 ana@vps.example.com');
+    expect(sshTunnelCommand({ user: 'ana', host: 'vps.example.com', localPort: 18080, remotePort: 8080 })).toBe(
+      'ssh -N -L 18080:127.0.0.1:8080 ana@vps.example.com',
+    );
   });
 });
 
@@ -37,7 +41,8 @@ describe('Host check through a tunnel on another local port', () => {
     api = await startApi();
   });
   afterAll(() => api.close());
-  const status = (headers: Record<string, string>) => api.raw({ path: '/api/v1/bot/status', headers: { Authorization: `Bearer ${api.token}`, ...headers } });
+  const status = (headers: Record<string, string>) =>
+    api.raw({ path: '/api/v1/bot/status', headers: { Authorization: `Bearer ${api.token}`, ...headers } });
 
   it('accepts a loopback name with any port from a loopback peer (what ssh -L delivers)', async () => {
     expect((await status({ Host: '127.0.0.1:18080' })).status).toBe(200);

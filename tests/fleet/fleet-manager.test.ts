@@ -30,7 +30,7 @@ describe('fleet manager in-process', () => {
     await remote?.close().catch(() => undefined);
   });
 
-  it('shows this computer first, with its status and today\'s P&L, and forwards its events', async () => {
+  it("shows this computer first, with its status and today's P&L, and forwards its events", async () => {
     const local = hub.runtime.fleet.fleet().bots[0];
     expect(local).toMatchObject({ id: 'local', kind: 'local', link: 'local', health: { connection: 'local' } });
     expect(local.status?.symbol).toBe((await hub.call('GET', '/bot/status')).body.symbol);
@@ -39,17 +39,23 @@ describe('fleet manager in-process', () => {
     await waitFor(() => fleetEvents.some((d) => d.kind === 'event' && d.bot_id === 'local'), 'a local event on the fleet bus');
   });
 
-  it('a remote row shows the equity and today\'s P&L the remote\'s own status and stats give, not figures of its own', async () => {
+  it("a remote row shows the equity and today's P&L the remote's own status and stats give, not figures of its own", async () => {
     const added = await hub.call('POST', '/fleet/bots', { name: 'Figures', url: remote.url, token: remote.token });
     expect(added.status).toBe(200);
     const id = added.body.bot.id as string;
     try {
       await remote.call('POST', '/bot/start');
-      await waitFor(() => (hub.runtime.fleet.fleet().bots.find((b) => b.id === id)?.status?.equity_ts ?? 0) > 0, 'the remote marked to market');
+      await waitFor(
+        () => (hub.runtime.fleet.fleet().bots.find((b) => b.id === id)?.status?.equity_ts ?? 0) > 0,
+        'the remote marked to market',
+      );
       expect((await remote.call('POST', '/bot/stop')).status).toBe(200);
       const stats = (await remote.call('GET', '/bot/stats')).body;
       // stopped, the figures hold still: the row waits for the stop's status event, then says what the stats say
-      const row = await waitFor(() => hub.runtime.fleet.fleet().bots.find((b) => b.id === id && b.status?.state === 'stopped'), 'the row to show the stop');
+      const row = await waitFor(
+        () => hub.runtime.fleet.fleet().bots.find((b) => b.id === id && b.status?.state === 'stopped'),
+        'the row to show the stop',
+      );
       expect(row.today_pnl).toBe(row.status?.today_pnl);
       expect(row.today_pnl).toBeCloseTo(stats.today_pnl, 9);
       expect(row.status?.equity).toBeCloseTo(stats.equity, 9);
@@ -59,7 +65,7 @@ describe('fleet manager in-process', () => {
     }
   });
 
-  it('turns a bot\'s error event into one alert naming it, not one per repeat', async () => {
+  it("turns a bot's error event into one alert naming it, not one per repeat", async () => {
     const bus = hub.runtime.events as EventBus;
     bus.publish('error', { code: 'exchange_error', message: 'binance answered 503' });
     bus.publish('error', { code: 'exchange_error', message: 'binance answered 503' });
@@ -77,9 +83,20 @@ describe('fleet manager in-process', () => {
       expect((await hub.call('POST', `/fleet/bots/${id}/control`, { action: 'pause' })).status).toBe(200);
       expect((await hub.call('POST', `/fleet/bots/${id}/call`, { operation: 'getStatus' })).status).toBe(200);
       expect((await hub.call('POST', `/fleet/bots/${id}/call`, { operation: 'resumeBot' })).status).toBe(200);
-      const records = (await hub.call('GET', '/bot/audit?limit=20')).body.records as { action: string; actor: string; detail: Record<string, unknown> }[];
-      const mine = records.filter((r) => r.detail.bot_id === id).map((r) => [r.action, r.detail.action ?? r.detail.operation ?? null]).reverse();
-      expect(mine).toEqual([['fleet_add', null], ['fleet_control', 'pause'], ['fleet_call', 'resumeBot']]);
+      const records = (await hub.call('GET', '/bot/audit?limit=20')).body.records as {
+        action: string;
+        actor: string;
+        detail: Record<string, unknown>;
+      }[];
+      const mine = records
+        .filter((r) => r.detail.bot_id === id)
+        .map((r) => [r.action, r.detail.action ?? r.detail.operation ?? null])
+        .reverse();
+      expect(mine).toEqual([
+        ['fleet_add', null],
+        ['fleet_control', 'pause'],
+        ['fleet_call', 'resumeBot'],
+      ]);
       expect(records.every((r) => !JSON.stringify(r).includes(remote.token))).toBe(true);
     } finally {
       await hub.call('POST', `/fleet/bots/${id}/remove`, {});
@@ -127,10 +144,19 @@ describe('fleet manager in-process', () => {
 describe('a remote that stops answering (a dropped VPN: connections open, nothing comes back)', () => {
   it('is reported unreachable by pause-all after the call timeout, and its silent stream is cut and resumed', async () => {
     // the remote pings every 200 ms, so the hub may call its stream dead after 1 s of silence
-    const [host, remote] = await Promise.all([startApi({ replaySpeed: 50 }), startApi({ replaySpeed: 50, stream: { pingIntervalMs: 200 } })]);
+    const [host, remote] = await Promise.all([
+      startApi({ replaySpeed: 50 }),
+      startApi({ replaySpeed: 50, stream: { pingIntervalMs: 200 } }),
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'botdesk-fleet-timeout-'));
     const tunnel = await startTunnel(remote.port);
-    const fleet = new FleetManager({ dataDir: dir, handlers: host.runtime.handlers, events: host.runtime.events, requestTimeoutMs: 700, streamSilenceMs: 1000 });
+    const fleet = new FleetManager({
+      dataDir: dir,
+      handlers: host.runtime.handlers,
+      events: host.runtime.events,
+      requestTimeoutMs: 700,
+      streamSilenceMs: 1000,
+    });
     try {
       await host.call('POST', '/bot/start');
       const bot = await fleet.add({ name: 'Far away', url: `http://127.0.0.1:${tunnel.port}`, token: remote.token });
@@ -138,10 +164,17 @@ describe('a remote that stops answering (a dropped VPN: connections open, nothin
       const t0 = Date.now();
       const outcomes = await fleet.pauseAll({ actor: 'test' });
       expect(Date.now() - t0).toBeLessThan(5000);
-      expect(outcomes.find((o) => o.bot_id === bot.id)).toMatchObject({ result: 'unreachable', detail: 'Far away did not answer within 0.7 s.' });
+      expect(outcomes.find((o) => o.bot_id === bot.id)).toMatchObject({
+        result: 'unreachable',
+        detail: 'Far away did not answer within 0.7 s.',
+      });
       expect(outcomes.find((o) => o.bot_id === 'local')?.result).toBe('ok');
       // the stream, open but silent, is cut and shown as disconnected; once the link is back it resumes
-      await waitFor(() => fleet.fleet().bots.find((b) => b.id === bot.id)?.health.connection === 'disconnected', 'the silent stream cut', 5000);
+      await waitFor(
+        () => fleet.fleet().bots.find((b) => b.id === bot.id)?.health.connection === 'disconnected',
+        'the silent stream cut',
+        5000,
+      );
       tunnel.restore();
       await waitFor(() => fleet.fleet().bots.find((b) => b.id === bot.id)?.health.connection === 'connected', 'connected again', 10_000);
     } finally {
@@ -154,7 +187,7 @@ describe('a remote that stops answering (a dropped VPN: connections open, nothin
 });
 
 describe('fleet pieces', () => {
-  it('counts a pause with a reason as a self-pause once, never a person\'s close-all', () => {
+  it("counts a pause with a reason as a self-pause once, never a person's close-all", () => {
     const base = { state: 'running', paused_reason: null } as never;
     const tripped = { state: 'paused', paused_reason: 'daily loss limit of 3% reached' } as never;
     expect(selfPaused(base, tripped)).toBe(true);

@@ -29,12 +29,12 @@ let stream: EventClient;
 let notBotDesk: Server;
 
 const fleetEvents = () => stream.events.map((e) => (e as BotEvent<'fleet'>).data as FleetEventData);
-const forwardedOf = (botId: string) =>
-  fleetEvents().flatMap((d) => (d.kind === 'event' && d.bot_id === botId ? [d.event] : []));
+const forwardedOf = (botId: string) => fleetEvents().flatMap((d) => (d.kind === 'event' && d.bot_id === botId ? [d.event] : []));
 const alertsOf = (botId: string) => fleetEvents().flatMap((d) => (d.kind === 'alert' && d.alert.bot_id === botId ? [d.alert] : []));
 const getFleet = async () => (await hub.api<Fleet>('GET', '/fleet')).body;
 const row = async (id: string) => (await getFleet()).bots.find((b) => b.id === id) as FleetBot;
-const add = (body: Record<string, unknown>) => hub.api<{ bot: FleetBot; error: string; fields: Record<string, string> }>('POST', '/fleet/bots', body);
+const add = (body: Record<string, unknown>) =>
+  hub.api<{ bot: FleetBot; error: string; fields: Record<string, string> }>('POST', '/fleet/bots', body);
 const ids: Record<string, string> = {};
 
 describe('fleet hub over real servers', () => {
@@ -93,11 +93,17 @@ describe('fleet hub over real servers', () => {
     expect((await add({ name: 'bravo', url: charlie.url, token: charlie.token })).status).toBe(409);
     expect((await add({ name: 'Again', url: bravo.url, token: bravo.token })).body.fields.url).toMatch(/already added as Bravo/);
 
-    await waitFor(async () => (await getFleet()).bots.every((r) => ['local', 'connected'].includes(r.health.connection) && r.status), 'every bot connected with a status');
+    await waitFor(
+      async () => (await getFleet()).bots.every((r) => ['local', 'connected'].includes(r.health.connection) && r.status),
+      'every bot connected with a status',
+    );
     const fleet = await getFleet();
     expect(fleet.bots.map((r) => r.name)).toEqual(['This computer', 'Bravo', 'Charlie']);
     expect(fleet.totals).toEqual([expect.objectContaining({ quote: 'USDT', bots: 3 })]);
-    expect(fleet.totals[0].equity).toBeCloseTo(fleet.bots.reduce((s, r) => s + (r.status?.equity ?? 0), 0), 6);
+    expect(fleet.totals[0].equity).toBeCloseTo(
+      fleet.bots.reduce((s, r) => s + (r.status?.equity ?? 0), 0),
+      6,
+    );
 
     expect(statSync(join(hubDir, 'fleet-tokens.json')).mode & 0o777).toBe(0o600);
     const listFile = readFileSync(join(hubDir, 'fleet.json'), 'utf8');
@@ -112,7 +118,9 @@ describe('fleet hub over real servers', () => {
   });
 
   it('renames and removes; this computer can be renamed but not removed', async () => {
-    expect((await hub.api<{ bot: FleetBot }>('PUT', `/fleet/bots/${ids.charlie}`, { name: 'Charlie VPS' })).body.bot.name).toBe('Charlie VPS');
+    expect((await hub.api<{ bot: FleetBot }>('PUT', `/fleet/bots/${ids.charlie}`, { name: 'Charlie VPS' })).body.bot.name).toBe(
+      'Charlie VPS',
+    );
     expect((await hub.api('PUT', `/fleet/bots/${ids.charlie}`, { name: 'Bravo' })).status).toBe(409);
     expect((await hub.api('PUT', '/fleet/bots/local', { name: 'Desk' })).status).toBe(200);
     expect((await hub.api('POST', '/fleet/bots/local/remove')).status).toBe(409);
@@ -128,7 +136,11 @@ describe('fleet hub over real servers', () => {
   });
 
   it('a control action on each bot reaches that bot and no other', async () => {
-    const servers: [string, RunningServer][] = [['local', hub], [ids.bravo, bravo], [ids.charlie, charlie]];
+    const servers: [string, RunningServer][] = [
+      ['local', hub],
+      [ids.bravo, bravo],
+      [ids.charlie, charlie],
+    ];
     const state = async (s: RunningServer) => (await s.api<{ state: string }>('GET', '/bot/status')).body.state;
     for (const [id, target] of servers) {
       const others = servers.filter(([, s]) => s !== target).map(([, s]) => s);
@@ -146,7 +158,12 @@ describe('fleet hub over real servers', () => {
 
   it('calls any bot operation on a remote through the hub, checked against the operation table', async () => {
     const call = (body: unknown, token?: string) =>
-      hub.api<{ result: any; error: string; fields: Record<string, string> }>('POST', `/fleet/bots/${ids.charlie}/call`, body, token ? { Authorization: `Bearer ${token}` } : {});
+      hub.api<{ result: any; error: string; fields: Record<string, string> }>(
+        'POST',
+        `/fleet/bots/${ids.charlie}/call`,
+        body,
+        token ? { Authorization: `Bearer ${token}` } : {},
+      );
     const changed = await call({ operation: 'updateConfig', input: { body: { stop_loss_pct: 2.75 } } });
     expect(changed.status).toBe(200);
     expect((await charlie.api<{ stop_loss_pct: number }>('GET', '/bot/config')).body.stop_loss_pct).toBe(2.75);
@@ -162,7 +179,9 @@ describe('fleet hub over real servers', () => {
     expect(Array.isArray(trades.body.result.trades)).toBe(true);
     // the hub's read token reads, but does not control, a remote bot
     expect((await call({ operation: 'pauseBot' }, READ_TOKEN)).status).toBe(403);
-    expect((await hub.api('POST', `/fleet/bots/${ids.charlie}/control`, { action: 'pause' }, { Authorization: `Bearer ${READ_TOKEN}` })).status).toBe(403);
+    expect(
+      (await hub.api('POST', `/fleet/bots/${ids.charlie}/control`, { action: 'pause' }, { Authorization: `Bearer ${READ_TOKEN}` })).status,
+    ).toBe(403);
   });
 
   it('a killed bot shows disconnected, pause-all reports it while pausing the others, and after restart nothing is missing', async () => {
@@ -188,12 +207,14 @@ describe('fleet hub over real servers', () => {
     expect(alertsOf(ids.bravo).map((a) => a.kind)).toContain('reconnected');
     // the restarted server counts from 1: everything it published before the hub got back is replayed, in order, no gap
     await waitFor(() => forwardedOf(ids.bravo).length > eventsBefore + 3, 'events of the restarted Bravo');
-    const after = forwardedOf(ids.bravo).slice(eventsBefore).map((e) => e.seq);
+    const after = forwardedOf(ids.bravo)
+      .slice(eventsBefore)
+      .map((e) => e.seq);
     expect(after[0]).toBe(1);
     expect(after).toEqual(after.map((_, i) => i + 1));
     // and the row reads the restarted bot's own status again
     const bravoState = (await bravo.api<{ state: string }>('GET', '/bot/status')).body.state;
-    await waitFor(async () => (await row(ids.bravo)).status?.state === bravoState, 'Bravo\'s row matches its status');
+    await waitFor(async () => (await row(ids.bravo)).status?.state === bravoState, "Bravo's row matches its status");
   });
 
   it('reaches a bot through a tunnel on another local port, and a network blip loses no event', async () => {

@@ -32,28 +32,55 @@ export interface ApiHarness {
   runtime: BotRuntime;
   server: ApiServer;
   /** JSON call with the control token unless `token` says otherwise (null = no Authorization header) */
-  call<T = any>(method: string, path: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<HttpAnswer<T>>;
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<HttpAnswer<T>>;
   /** byte-level request through node:http, for headers fetch would not send */
   raw<T = any>(r: RawRequest): Promise<HttpAnswer<T>>;
   close(): Promise<void>;
 }
 
-export async function startApi(o: {
-  market?: MarketSpec; replaySpeed?: number | 'max'; dataDir?: string;
-  authFailures?: ApiServerOptions['authFailures']; stream?: ApiServerOptions['stream']; staticDir?: string;
-  /** anything else the runtime takes, e.g. live mode on the exchange emulator */
-  runtime?: Partial<BotRuntimeOptions>;
-} = {}): Promise<ApiHarness> {
+export async function startApi(
+  o: {
+    market?: MarketSpec;
+    replaySpeed?: number | 'max';
+    dataDir?: string;
+    authFailures?: ApiServerOptions['authFailures'];
+    stream?: ApiServerOptions['stream'];
+    staticDir?: string;
+    /** anything else the runtime takes, e.g. live mode on the exchange emulator */
+    runtime?: Partial<BotRuntimeOptions>;
+  } = {},
+): Promise<ApiHarness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'botdesk-api-'));
   const logger = createLogger({ level: 'debug' });
   const token = loadOrCreateControlToken({ dataDir });
   const readToken = 'read-only-token-for-tests-0123456789';
   logger.addSecret(token);
   logger.addSecret(readToken);
-  const runtime = await createBotRuntime({ dataDir, market: o.market ?? { kind: 'synthetic', seed: 7 }, replaySpeed: o.replaySpeed ?? 200, logger, ...o.runtime });
+  const runtime = await createBotRuntime({
+    dataDir,
+    market: o.market ?? { kind: 'synthetic', seed: 7 },
+    replaySpeed: o.replaySpeed ?? 200,
+    logger,
+    ...o.runtime,
+  });
   const server = await createApiServer({
-    handlers: runtime.handlers, answerVersions: runtime.answerVersions, events: runtime.events, fleetEvents: runtime.fleet.events, logger, controlToken: token, readToken,
-    host: '127.0.0.1', port: 0, staticDir: o.staticDir, authFailures: o.authFailures, stream: o.stream,
+    handlers: runtime.handlers,
+    answerVersions: runtime.answerVersions,
+    events: runtime.events,
+    fleetEvents: runtime.fleet.events,
+    logger,
+    controlToken: token,
+    readToken,
+    host: '127.0.0.1',
+    port: 0,
+    staticDir: o.staticDir,
+    authFailures: o.authFailures,
+    stream: o.stream,
   });
   const base = server.url;
 
@@ -79,7 +106,14 @@ export async function startApi(o: {
     });
 
   return {
-    url: base, port: server.port, token, readToken, dataDir, runtime, server, raw,
+    url: base,
+    port: server.port,
+    token,
+    readToken,
+    dataDir,
+    runtime,
+    server,
+    raw,
     call(method, path, body, opts = {}) {
       const t = opts.token === undefined ? token : opts.token;
       const headers: Record<string, string> = { ...(t ? { Authorization: `Bearer ${t}` } : {}), ...opts.headers };

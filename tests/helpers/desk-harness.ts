@@ -30,18 +30,30 @@ export interface DeskHarness {
   close(): Promise<void>;
 }
 
-export async function startDesk(o: {
-  env?: Record<string, string>; secrets?: SecretStore; applyLaunchAtLogin?: (on: boolean) => void; dataDir?: string;
-  /** the built dashboard, served as headless serves it */
-  staticDir?: string;
-} = {}): Promise<DeskHarness> {
+export async function startDesk(
+  o: {
+    env?: Record<string, string>;
+    secrets?: SecretStore;
+    applyLaunchAtLogin?: (on: boolean) => void;
+    dataDir?: string;
+    /** the built dashboard, served as headless serves it */
+    staticDir?: string;
+  } = {},
+): Promise<DeskHarness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'botdesk-desk-'));
   const env = readEnv({ BOT_DATA_DIR: dataDir, BOT_API_PORT: '0', BOT_MARKET: 'synthetic', BOT_REPLAY_SPEED: '50', ...o.env });
   const stderr: string[] = [];
   const stdout: string[] = [];
   const answers: string[] = [];
   const logger = createLogger({ level: 'debug', sinks: [(r) => stderr.push(formatLine(r))] });
-  const services = await startServices({ env, logger, staticDir: o.staticDir, out: (l) => stdout.push(l), secrets: o.secrets, applyLaunchAtLogin: o.applyLaunchAtLogin });
+  const services = await startServices({
+    env,
+    logger,
+    staticDir: o.staticDir,
+    out: (l) => stdout.push(l),
+    secrets: o.secrets,
+    applyLaunchAtLogin: o.applyLaunchAtLogin,
+  });
   const channels = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>();
   const page: IpcInvokeEvent = {
     sender: { id: 1, send: () => undefined, isDestroyed: () => false, once: () => undefined },
@@ -54,7 +66,13 @@ export async function startDesk(o: {
     isTrustedSender: (e) => e.senderFrame?.url === page.senderFrame?.url,
   });
   return {
-    url: services.api.url, dataDir, services, logger, stderr, stdout, answers,
+    url: services.api.url,
+    dataDir,
+    services,
+    logger,
+    stderr,
+    stdout,
+    answers,
     async window(name, input) {
       const answer = structuredClone(await channels.get(IPC_CHANNELS.call)!(page, name, structuredClone(input)));
       answers.push(JSON.stringify(answer));
@@ -65,7 +83,11 @@ export async function startDesk(o: {
       const t = token === undefined ? readTokenFile(dataDir, o.env?.BOT_API_TOKEN) : token;
       const headers: Record<string, string> = t ? { Authorization: `Bearer ${t}` } : {};
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const res = await fetch(`${services.api.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${services.api.url}/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       answers.push(text);
       let parsed: unknown = null;

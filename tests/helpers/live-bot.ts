@@ -9,14 +9,25 @@ import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmul
 
 export const SYMBOL = 'XRP/USDT';
 /** entries only by hand, stop and target far enough that only the test's price moves trigger them */
-export const HANDS_ONLY = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 10 };
+export const HANDS_ONLY = {
+  enabled: false,
+  stop_loss_pct: 10,
+  take_profit_pct: 10,
+  position_size_pct: 10,
+  max_positions: 3,
+  max_daily_loss_pct: 10,
+};
 
 /** A live runtime on `dataDir` trading through the emulator with its default keys; `extra` adds or overrides options. */
 export function openLiveRuntime(dataDir: string, emu: BinanceEmulator, extra: Partial<BotRuntimeOptions> = {}): Promise<BotRuntime> {
   return createBotRuntime({
-    dataDir, mode: 'live', market: { kind: 'live' },
-    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url }, credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-    live: { watchEveryMs: 150 }, ...extra,
+    dataDir,
+    mode: 'live',
+    market: { kind: 'live' },
+    exchange: { id: 'binance', sandbox: false, apiUrl: emu.url },
+    credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
+    live: { watchEveryMs: 150 },
+    ...extra,
   });
 }
 
@@ -26,7 +37,11 @@ export function openLiveRuntime(dataDir: string, emu: BinanceEmulator, extra: Pa
  */
 export async function withLiveBot(
   o: { dir: string; closeSoonMs?: number },
-  body: (bot: { emu: BinanceEmulator; rt: BotRuntime; call: <N extends OperationName>(name: N, raw?: RawInput) => ReturnType<typeof invokeOperation<N>> }) => Promise<void>,
+  body: (bot: {
+    emu: BinanceEmulator;
+    rt: BotRuntime;
+    call: <N extends OperationName>(name: N, raw?: RawInput) => ReturnType<typeof invokeOperation<N>>;
+  }) => Promise<void>,
 ): Promise<void> {
   const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
   emu.setPrice(SYMBOL, 0.5);
@@ -45,4 +60,3 @@ export async function withLiveBot(
     await emu.close();
   }
 }
-

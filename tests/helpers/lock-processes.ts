@@ -42,15 +42,30 @@ export const startLockHolder = (dataDir: string, options: SpawnOptions & { node?
 
 export const LISTENING = /BotDesk API listening on/;
 /** the environment of a headless server on `dataDir`, a synthetic market and any free port */
-export const serverEnv = (dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =>
-  ({ ...process.env, BOT_DATA_DIR: dataDir, BOT_API_PORT: '0', BOT_MARKET: 'synthetic', ...extra });
+export const serverEnv = (dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  BOT_DATA_DIR: dataDir,
+  BOT_API_PORT: '0',
+  BOT_MARKET: 'synthetic',
+  ...extra,
+});
 /** the headless server (`npm run serve` without its dashboard build step) */
 export const startServer = (dataDir: string, options: SpawnOptions = {}): Started =>
   startWatched(process.execPath, headlessArgs(root), LISTENING, { ...options, env: serverEnv(dataDir, options.env) });
 
 /** `command` under tests/helpers/unreaping-parent.mjs: once `ready` shows, a SIGKILL to childPid leaves a zombie */
-export function startUnreaped(command: string, args: string[], ready: RegExp, options: SpawnOptions = {}): Started & { childPid: Promise<number> } {
-  const parent = startWatched(process.execPath, [resolve(root, 'tests/helpers/unreaping-parent.mjs'), ready.source, command, ...args], ready, options);
+export function startUnreaped(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  options: SpawnOptions = {},
+): Started & { childPid: Promise<number> } {
+  const parent = startWatched(
+    process.execPath,
+    [resolve(root, 'tests/helpers/unreaping-parent.mjs'), ready.source, command, ...args],
+    ready,
+    options,
+  );
   let out = '';
   const childPid = new Promise<number>((r) => {
     parent.child.stdout!.on('data', (d: Buffer) => {

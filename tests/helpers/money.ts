@@ -17,7 +17,10 @@ export function expectStatsMatchTrades(stats: Stats, trades: readonly Trade[]): 
     expectClose(t.pnl, (t.exit_price - t.entry_price) * t.amount - t.fee);
     expectClose(t.pnl_pct, (t.pnl / (t.entry_price * t.amount)) * 100);
     realized += t.pnl;
-    if (t.pnl > 0) { wins++; grossWin += t.pnl; } else grossLoss -= t.pnl;
+    if (t.pnl > 0) {
+      wins++;
+      grossWin += t.pnl;
+    } else grossLoss -= t.pnl;
   }
   expectClose(stats.realized_pnl, realized);
   expect(stats.trades_count).toBe(trades.length);

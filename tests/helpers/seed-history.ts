@@ -1,7 +1,14 @@
 // Fills a bot database with a long history through the engine's own write path (trading core, executor, paper
 // exchange, SqliteStore journal and equity appends), batched into large transactions so a year of 1-minute candles
 // takes seconds. For the growth test and the history benchmark.
-import { DEFAULT_CONFIG, TIMEFRAME_MS, mergeConfigPatch, withConfigDefaults, type BotConfig, type EquityPoint } from '../../src-shared/contract';
+import {
+  DEFAULT_CONFIG,
+  TIMEFRAME_MS,
+  mergeConfigPatch,
+  withConfigDefaults,
+  type BotConfig,
+  type EquityPoint,
+} from '../../src-shared/contract';
 import { SqliteStore } from '../../src-main/engine/adapters/sqlite/sqlite.store';
 import { PaperExchange } from '../../src-main/engine/adapters/paper/paper.exchange';
 import { ConfigManager } from '../../src-main/engine/config/config-manager';
@@ -57,15 +64,32 @@ export function seedHistory(o: {
     const version = manager.current.version;
     const d = o.series.data;
     const rules = paperMarketRules(config.symbol, d[4]);
-    const exchange = new PaperExchange({ rules, startingQuote: startEquity, feePct: config.fee_pct, slippagePct: config.slippage_pct, journal: store.paperJournal() });
+    const exchange = new PaperExchange({
+      rules,
+      startingQuote: startEquity,
+      feePct: config.fee_pct,
+      slippagePct: config.slippage_pct,
+      journal: store.paperJournal(),
+    });
     let trades = 0;
     // the lines the bot logs for each position, so the log table grows as it would
     const logs: LogRecord[] = [];
     const executor = new Executor(exchange, store, rules, {
-      positionOpened: (p) => logs.push({ ts: p.opened_at, level: 'info', msg: `opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, position_id: p.id }),
+      positionOpened: (p) =>
+        logs.push({
+          ts: p.opened_at,
+          level: 'info',
+          msg: `opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`,
+          position_id: p.id,
+        }),
       positionClosed: (p, t) => {
         trades++;
-        logs.push({ ts: t.exit_time, level: 'info', msg: `closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, trade_id: t.id });
+        logs.push({
+          ts: t.exit_time,
+          level: 'info',
+          msg: `closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`,
+          trade_id: t.id,
+        });
         o.onTrade?.(t, store);
       },
     });
@@ -88,7 +112,12 @@ export function seedHistory(o: {
       if (isPromise(executor.exitAll('close_all'))) throw new Error('the paper exchange answered asynchronously');
     });
     const last = (o.series.count - 1) * CANDLE_STRIDE;
-    return { candles: o.series.count, trades, firstTs: d[0] + TIMEFRAME_MS[config.timeframe], lastTs: d[last] + TIMEFRAME_MS[config.timeframe] };
+    return {
+      candles: o.series.count,
+      trades,
+      firstTs: d[0] + TIMEFRAME_MS[config.timeframe],
+      lastTs: d[last] + TIMEFRAME_MS[config.timeframe],
+    };
   } finally {
     store.close();
   }

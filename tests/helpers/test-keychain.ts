@@ -3,7 +3,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { KeyCipher, KeyProtection } from '../../src-main/desktop/secret-store';
 
-export function testKeychain(o: { protection?: KeyProtection; unavailable?: string; refuse?: string } = {}): KeyCipher & { refuse: string | null } {
+export function testKeychain(
+  o: { protection?: KeyProtection; unavailable?: string; refuse?: string } = {},
+): KeyCipher & { refuse: string | null } {
   const key = randomBytes(32);
   const chain = {
     refuse: o.refuse ?? null,

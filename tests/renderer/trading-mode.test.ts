@@ -8,6 +8,10 @@ describe('trading mode label', () => {
     expect(tradingMode({ ...base, mode: 'live', market: 'live' })).toMatchObject({ kind: 'live', label: 'LIVE · REAL MONEY' });
     expect(tradingMode({ ...base, mode: 'live', market: 'live', sandbox: true })).toMatchObject({ kind: 'testnet', label: 'TESTNET' });
     expect(tradingMode({ ...base, mode: 'paper', market: 'live' })).toMatchObject({ kind: 'paper-live-data', label: 'PAPER · LIVE DATA' });
-    expect(tradingMode({ ...base, mode: 'paper', market: 'replay' })).toMatchObject({ kind: 'paper', label: 'PAPER', detail: 'simulated fills on replay candles' });
+    expect(tradingMode({ ...base, mode: 'paper', market: 'replay' })).toMatchObject({
+      kind: 'paper',
+      label: 'PAPER',
+      detail: 'simulated fills on replay candles',
+    });
   });
 });

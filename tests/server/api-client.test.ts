@@ -30,7 +30,10 @@ describe('api client under Node', () => {
     const events: BotEvent[] = [];
     client.subscribe(undefined, (e) => events.push(e));
     await client.startBot();
-    await waitFor(() => events.some((e) => e.type === 'status_change') && events.some((e) => e.type === 'log'), 'a status change and a log record over the stream');
+    await waitFor(
+      () => events.some((e) => e.type === 'status_change') && events.some((e) => e.type === 'log'),
+      'a status change and a log record over the stream',
+    );
     const seqs = events.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(client.connection.get()).toBe('connected');

@@ -2,7 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { OrderSchema, PositionSchema, StatsSchema, StatusSchema, TradeSchema, VersionedConfigSchema, type Order, type Trade } from '../../src-shared/contract';
+import {
+  OrderSchema,
+  PositionSchema,
+  StatsSchema,
+  StatusSchema,
+  TradeSchema,
+  VersionedConfigSchema,
+  type Order,
+  type Trade,
+} from '../../src-shared/contract';
 import { expectStatsMatchTrades } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
@@ -13,7 +22,10 @@ async function allTrades(api: ApiHarness): Promise<Trade[]> {
   const out: Trade[] = [];
   let cursor: string | null = null;
   do {
-    const page: { body: { trades: Trade[]; next_cursor: string | null } } = await api.call('GET', `/bot/trades?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: { body: { trades: Trade[]; next_cursor: string | null } } = await api.call(
+      'GET',
+      `/bot/trades?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     out.push(...page.body.trades);
     cursor = page.body.next_cursor;
   } while (cursor);
@@ -43,7 +55,22 @@ describe('management API over HTTP', () => {
     const r = await api.call('GET', '/bot/status');
     expect(r.status).toBe(200);
     const s = StatusSchema.parse(r.body);
-    for (const k of ['state', 'running', 'mode', 'exchange', 'symbol', 'timeframe', 'started_at', 'uptime_s', 'open_positions', 'pending_orders', 'equity', 'last_cycle_at', 'config_version', 'applied_config_version']) {
+    for (const k of [
+      'state',
+      'running',
+      'mode',
+      'exchange',
+      'symbol',
+      'timeframe',
+      'started_at',
+      'uptime_s',
+      'open_positions',
+      'pending_orders',
+      'equity',
+      'last_cycle_at',
+      'config_version',
+      'applied_config_version',
+    ]) {
       expect(r.body).toHaveProperty(k);
     }
     expect(s.mode).toBe('paper');
@@ -107,7 +134,11 @@ describe('management API over HTTP', () => {
 
     const history = await api.call('GET', '/bot/config/history?limit=5');
     expect(history.status).toBe(200);
-    expect(history.body.versions[0]).toMatchObject({ version: v0 + 2, actor: 'api:control', changes: [{ field: 'take_profit_pct', from: 2.5, to: 3.5 }] });
+    expect(history.body.versions[0]).toMatchObject({
+      version: v0 + 2,
+      actor: 'api:control',
+      changes: [{ field: 'take_profit_pct', from: 2.5, to: 3.5 }],
+    });
 
     const rolled = await api.call('POST', '/bot/config/rollback', { version: v0 });
     expect(rolled.status).toBe(200);
@@ -123,14 +154,22 @@ describe('management API over HTTP', () => {
     const version = put.body.version as number;
     const status = (await api.call('GET', '/bot/status')).body;
     // the cycle right after the response already runs the new version
-    await waitFor(async () => (await api.call('GET', '/bot/status')).body.applied_config_version === version, 'the new version applied', 5000);
+    await waitFor(
+      async () => (await api.call('GET', '/bot/status')).body.applied_config_version === version,
+      'the new version applied',
+      5000,
+    );
     const order = await waitFor(async () => {
       const orders = (await api.call('GET', '/bot/orders?status=all&limit=50')).body.orders as Order[];
       return orders.find((o) => o.config_version === version && o.purpose === 'entry');
     }, 'an entry order under the new version');
     OrderSchema.parse(order);
     expect(status.config_version).toBe(version);
-    const trade = await waitFor(async () => (await allTrades(api)).find((t) => t.config_version === version), 'a trade under the new version', 30_000);
+    const trade = await waitFor(
+      async () => (await allTrades(api)).find((t) => t.config_version === version),
+      'a trade under the new version',
+      30_000,
+    );
     expect(trade.config_version).toBe(version);
   });
 
@@ -152,7 +191,8 @@ describe('management API over HTTP', () => {
     }
     const all = await allTrades(api);
     const mid = all[Math.floor(all.length / 2)].exit_time;
-    const since = (await api.call('GET', `/bot/trades?from=${encodeURIComponent(new Date(mid).toISOString())}&limit=1000`)).body.trades as Trade[];
+    const since = (await api.call('GET', `/bot/trades?from=${encodeURIComponent(new Date(mid).toISOString())}&limit=1000`)).body
+      .trades as Trade[];
     expect(since.length).toBeGreaterThan(0);
     expect(since.every((t) => t.exit_time >= mid)).toBe(true);
     const until = (await api.call('GET', `/bot/trades?to=${mid}&limit=1000`)).body.trades as Trade[];
@@ -232,10 +272,16 @@ describe('management API over HTTP', () => {
     expect(new Set(closed.map((t) => t.position_id)).size).toBe(closed.length);
     expect(Math.min(a.body.closed.length, b.body.closed.length)).toBe(0);
     const orders = (await api.call('GET', '/bot/orders?status=all&limit=1000')).body.orders as Order[];
-    for (const t of closed) expect(orders.filter((o) => o.position_id === t.position_id && o.purpose === 'exit').length, `exit orders of position ${t.position_id}`).toBe(1);
+    for (const t of closed)
+      expect(
+        orders.filter((o) => o.position_id === t.position_id && o.purpose === 'exit').length,
+        `exit orders of position ${t.position_id}`,
+      ).toBe(1);
 
     const { version } = (await api.call('GET', '/bot/config')).body;
-    const both = await Promise.all([1.7, 1.8].map((tp) => api.call('PUT', '/bot/config', { take_profit_pct: tp }, { headers: { 'If-Match': String(version) } })));
+    const both = await Promise.all(
+      [1.7, 1.8].map((tp) => api.call('PUT', '/bot/config', { take_profit_pct: tp }, { headers: { 'If-Match': String(version) } })),
+    );
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
     expect((await api.call('GET', '/bot/config')).body.version).toBe(version + 1);
     await api.call('POST', '/bot/resume');
@@ -264,7 +310,23 @@ describe('management API over HTTP', () => {
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe('3.1.0');
     const paths = Object.keys(r.body.paths);
-    for (const p of ['/api/v1/bot/start', '/api/v1/bot/stop', '/api/v1/bot/pause', '/api/v1/bot/resume', '/api/v1/bot/status', '/api/v1/bot/config', '/api/v1/bot/stats', '/api/v1/bot/positions', '/api/v1/bot/trades', '/api/v1/bot/logs', '/api/v1/bot/close-all', '/api/v1/bot/cancel-pending', '/api/v1/health', '/api/v1/bot/positions/{id}/close', '/api/v1/session']) {
+    for (const p of [
+      '/api/v1/bot/start',
+      '/api/v1/bot/stop',
+      '/api/v1/bot/pause',
+      '/api/v1/bot/resume',
+      '/api/v1/bot/status',
+      '/api/v1/bot/config',
+      '/api/v1/bot/stats',
+      '/api/v1/bot/positions',
+      '/api/v1/bot/trades',
+      '/api/v1/bot/logs',
+      '/api/v1/bot/close-all',
+      '/api/v1/bot/cancel-pending',
+      '/api/v1/health',
+      '/api/v1/bot/positions/{id}/close',
+      '/api/v1/session',
+    ]) {
       expect(paths).toContain(p);
     }
     const schema = r.body.paths['/api/v1/bot/config'].put.requestBody.content['application/json'].schema;

@@ -8,7 +8,11 @@ import { connectEvents, type EventClient } from '../helpers/ws-client';
 import type { EventBus } from '../../src-main/engine/events/event-bus';
 
 const connect = connectEvents;
-const refusal = async (p: Promise<EventClient>) => p.then((c) => (c.ws.terminate(), 101), (e: { refusal?: { status: number } }) => e.refusal?.status ?? -1);
+const refusal = async (p: Promise<EventClient>) =>
+  p.then(
+    (c) => (c.ws.terminate(), 101),
+    (e: { refusal?: { status: number } }) => e.refusal?.status ?? -1,
+  );
 
 describe('event stream through the API server', () => {
   let api: ApiHarness;
@@ -82,7 +86,12 @@ describe('event stream through the API server', () => {
 
   it('survives connection churn: 300 connect/disconnect cycles leave no clients and no file descriptors behind', async () => {
     const fds = () => readdirSync('/proc/self/fd').length;
-    const metricsClients = async () => Number(/^botdesk_ws_clients (\d+)/m.exec((await api.raw({ path: '/metrics', headers: { Authorization: `Bearer ${api.token}` } })).text)?.[1]);
+    const metricsClients = async () =>
+      Number(
+        /^botdesk_ws_clients (\d+)/m.exec(
+          (await api.raw({ path: '/metrics', headers: { Authorization: `Bearer ${api.token}` } })).text,
+        )?.[1],
+      );
     const before = fds();
     for (let i = 0; i < 300; i++) {
       const c = await connect(wsUrl, { headers: { Authorization: `Bearer ${api.token}` } });
@@ -103,7 +112,12 @@ describe('event stream through the API server', () => {
       const fast = await connect(url, auth);
       // the slow client stops reading from its socket: the server's buffer for it grows
       (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-      const wsClients = async () => Number(/^botdesk_ws_clients (\d+)/m.exec((await slowApi.raw({ path: '/metrics', headers: { Authorization: `Bearer ${slowApi.token}` } })).text)?.[1]);
+      const wsClients = async () =>
+        Number(
+          /^botdesk_ws_clients (\d+)/m.exec(
+            (await slowApi.raw({ path: '/metrics', headers: { Authorization: `Bearer ${slowApi.token}` } })).text,
+          )?.[1],
+        );
       expect(await wsClients()).toBe(2);
       // a burst far larger than the kernel's socket buffers: 400 events of 64 kB each
       const bus = slowApi.runtime.events as EventBus;

@@ -25,11 +25,13 @@ function asHttp(r: BridgeResult<OperationName>): { status: number; body: any; te
 
 /** every file under dir, recursively, except the one allowed to hold the (encrypted) keys */
 function filesExcept(dir: string, allowed: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    // not the lock file: opening it by hand in this process would drop the lock (POSIX), and it holds no secrets
-    .filter((p) => p !== allowed && !p.endsWith('botdesk.lock.db'));
+  return (
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name))
+      // not the lock file: opening it by hand in this process would drop the lock (POSIX), and it holds no secrets
+      .filter((p) => p !== allowed && !p.endsWith('botdesk.lock.db'))
+  );
 }
 
 describe('exchange keys in the desktop app', () => {
@@ -49,10 +51,15 @@ describe('exchange keys in the desktop app', () => {
   });
 
   it('the management API cannot set or delete them: 404 saying they are entered in the window, nothing stored', async () => {
-    for (const [method, body] of [['PUT', { apiKey: API_KEY, secret: SECRET }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['PUT', { apiKey: API_KEY, secret: SECRET }],
+      ['DELETE', undefined],
+    ] as const) {
       const res = await desk.call(method, '/exchange-keys', body);
       expect(res.status).toBe(404);
-      expect(res.body.error).toMatch(/not served over the management API: exchange keys and live limits are set in the desktop app's window only/);
+      expect(res.body.error).toMatch(
+        /not served over the management API: exchange keys and live limits are set in the desktop app's window only/,
+      );
     }
     expect((await desk.call('GET', '/exchange-keys')).body.stored).toBe(false);
     const openapi = (await desk.call('GET', '/openapi.json')).body;
@@ -81,13 +88,19 @@ describe('exchange keys in the desktop app', () => {
     // what live trading would be handed, decrypted in the main process only
     const env = readEnv({ BOT_DATA_DIR: desk.dataDir, BOT_MODE: 'live' });
     expect(liveCredentials(env, new FileSecretStore(desk.dataDir, keychain))).toEqual({ apiKey: API_KEY, secret: SECRET });
-    expect(() => liveCredentials({ ...env, exchange: 'kraken' }, new FileSecretStore(desk.dataDir, keychain))).toThrow(/for binance.*kraken/);
+    expect(() => liveCredentials({ ...env, exchange: 'kraken' }, new FileSecretStore(desk.dataDir, keychain))).toThrow(
+      /for binance.*kraken/,
+    );
   });
 
   it('a keychain that refuses: 409 saying so, the keys stored before stay', async () => {
     keychain.refuse = 'The user name or passphrase you entered is not correct';
     try {
-      const res = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: 'OTHER-apikey-000000000000WXYZ', secret: 'OTHER-secret-0000000000000000' } }));
+      const res = asHttp(
+        await desk.window('saveExchangeKeys', {
+          body: { apiKey: 'OTHER-apikey-000000000000WXYZ', secret: 'OTHER-secret-0000000000000000' },
+        }),
+      );
       expect(res.status).toBe(409);
       expect(res.body.error).toMatch(/keychain refused.*passphrase.*nothing was saved/);
     } finally {
@@ -127,7 +140,10 @@ describe('exchange keys where the keychain is weak or absent', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-keys-'));
     const desk = await startDesk({ dataDir, secrets: new FileSecretStore(dataDir, testKeychain({ protection: 'basic_text' })) });
     try {
-      expect((await desk.call('GET', '/exchange-keys')).body).toMatchObject({ protection: 'basic_text', note: expect.stringMatching(/No system keyring/) });
+      expect((await desk.call('GET', '/exchange-keys')).body).toMatchObject({
+        protection: 'basic_text',
+        note: expect.stringMatching(/No system keyring/),
+      });
       const refused = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } }));
       expect(refused.status).toBe(409);
       expect(refused.body.error).toMatch(/No system keyring.*confirm_plaintext/);
@@ -142,7 +158,10 @@ describe('exchange keys where the keychain is weak or absent', () => {
 
   it('a keychain that is not available at all: 409, nothing saved', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-keys-'));
-    const unavailable = await startDesk({ dataDir, secrets: new FileSecretStore(dataDir, testKeychain({ unavailable: 'encryption is not available before the app is ready' })) });
+    const unavailable = await startDesk({
+      dataDir,
+      secrets: new FileSecretStore(dataDir, testKeychain({ unavailable: 'encryption is not available before the app is ready' })),
+    });
     try {
       const res = asHttp(await unavailable.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } }));
       expect(res.status).toBe(409);
@@ -160,7 +179,7 @@ describe('exchange keys where the keychain is weak or absent', () => {
       const res = asHttp(await desk.window('saveExchangeKeys', { body: { apiKey: API_KEY, secret: SECRET } }));
       expect(res.status).toBe(409);
       expect(res.body.error).toMatch(/BOT_EXCHANGE_KEY_FILE/);
-      expect((asHttp(await desk.window('deleteExchangeKeys'))).status).toBe(409);
+      expect(asHttp(await desk.window('deleteExchangeKeys')).status).toBe(409);
       expect((await desk.call('GET', '/exchange-keys')).body).toMatchObject({ stored: false, protection: 'file', editable: false });
       expect(desk.stderr.join('\n')).not.toContain(SECRET);
     } finally {

@@ -35,17 +35,21 @@ describe('history routes', () => {
     return r.body as { trades: Trade[]; next_cursor: string | null; total: number; total_pnl: number };
   };
 
-  it('pages newest first through every trade of a window exactly once, with the window\'s totals on every page', async () => {
+  it("pages newest first through every trade of a window exactly once, with the window's totals on every page", async () => {
     const from = stored[Math.floor(stored.length * 0.2)].exit_time;
     const to = stored[Math.floor(stored.length * 0.7)].exit_time;
-    const inWindow = stored.filter((t) => t.exit_time >= from && t.exit_time <= to)
+    const inWindow = stored
+      .filter((t) => t.exit_time >= from && t.exit_time <= to)
       .sort((a, b) => b.exit_time - a.exit_time || b.id - a.id);
     const seen: Trade[] = [];
     let cursor: string | null = null;
     do {
       const p = await page(`from=${from}&to=${new Date(to).toISOString()}&limit=37${cursor ? `&cursor=${cursor}` : ''}`);
       expect(p.total).toBe(inWindow.length);
-      expectClose(p.total_pnl, inWindow.reduce((s, t) => s + t.pnl, 0));
+      expectClose(
+        p.total_pnl,
+        inWindow.reduce((s, t) => s + t.pnl, 0),
+      );
       seen.push(...p.trades);
       cursor = p.next_cursor;
     } while (cursor);
@@ -69,7 +73,12 @@ describe('history routes', () => {
       expect(r.status).toBe(400);
       expect(r.body.fields).toEqual({ from: 'must not be after to' });
     }
-    for (const [path, field] of [['/bot/trades?limit=0', 'limit'], ['/bot/trades?limit=1001', 'limit'], ['/bot/equity?limit=5001', 'limit'], ['/bot/logs?limit=0', 'limit']]) {
+    for (const [path, field] of [
+      ['/bot/trades?limit=0', 'limit'],
+      ['/bot/trades?limit=1001', 'limit'],
+      ['/bot/equity?limit=5001', 'limit'],
+      ['/bot/logs?limit=0', 'limit'],
+    ]) {
       r = await api.call('GET', path);
       expect(r.status, path).toBe(400);
       expect(Object.keys(r.body.fields)).toEqual([field]);

@@ -50,19 +50,33 @@ describe('a year of 1-minute candles', () => {
     for (const [name, lines] of Object.entries(plans)) {
       // no full scan, no sort of what was read: the cost follows the rows returned
       for (const line of lines) expect(line, name).not.toMatch(/^SCAN |TEMP B-TREE/);
-      expect(lines.some((l) => l.startsWith('SEARCH ')), name).toBe(true);
+      expect(
+        lines.some((l) => l.startsWith('SEARCH ')),
+        name,
+      ).toBe(true);
     }
   });
 
   it('stats are the kept figures and equal computeStats over the whole trade list', async () => {
     const stats = StatsSchema.parse((await api.call('GET', '/bot/stats')).body);
     const oracle = computeStats({
-      trades: api.runtime.store.allTrades(), startEquity: stats.start_equity, openPositions: api.runtime.bot.positions(),
-      maxDrawdownPct: stats.max_drawdown_pct, todayStart: stats.equity - stats.today_pnl, nowTs: 0, stakeCurrency: stats.stake_currency,
+      trades: api.runtime.store.allTrades(),
+      startEquity: stats.start_equity,
+      openPositions: api.runtime.bot.positions(),
+      maxDrawdownPct: stats.max_drawdown_pct,
+      todayStart: stats.equity - stats.today_pnl,
+      nowTs: 0,
+      stakeCurrency: stats.stake_currency,
     });
     for (const k of ['realized_pnl', 'fees_paid', 'gross_profit', 'gross_loss', 'win_rate'] as const) expectClose(stats[k], oracle[k]);
-    expect([stats.trades_count, stats.wins, stats.losses, stats.last_trade_id, stats.best_trade_pnl, stats.worst_trade_pnl])
-      .toEqual([oracle.trades_count, oracle.wins, oracle.losses, oracle.last_trade_id, oracle.best_trade_pnl, oracle.worst_trade_pnl]);
+    expect([stats.trades_count, stats.wins, stats.losses, stats.last_trade_id, stats.best_trade_pnl, stats.worst_trade_pnl]).toEqual([
+      oracle.trades_count,
+      oracle.wins,
+      oracle.losses,
+      oracle.last_trade_id,
+      oracle.best_trade_pnl,
+      oracle.worst_trade_pnl,
+    ]);
     expect(stats.max_drawdown_pct).toBeGreaterThan(0);
     const metrics = await api.raw({ path: '/metrics', headers: { Authorization: `Bearer ${api.token}` } });
     expect(metrics.text).toContain(`botdesk_trades_total{result="win"} ${stats.wins}`);
@@ -97,7 +111,10 @@ describe('a year of 1-minute candles', () => {
     const windowed = await api.call('GET', `/bot/trades?limit=100&from=${from}&to=${to}`);
     const inside = all.filter((t) => t.exit_time >= from && t.exit_time <= to);
     expect(windowed.body.total).toBe(inside.length);
-    expectClose(windowed.body.total_pnl, inside.reduce((s, t) => s + t.pnl, 0));
+    expectClose(
+      windowed.body.total_pnl,
+      inside.reduce((s, t) => s + t.pnl, 0),
+    );
     expect((await api.call('GET', '/bot/logs?level=info&limit=100')).body).toHaveLength(100);
   });
 });

@@ -1,13 +1,28 @@
 // Contract §7 over a real socket against the real runtime: a person opens a position now (POST /bot/positions), and
 // GET /bot/balances shows the account the position came out of. Refusals are 4xx naming why, and change nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AssetBalanceSchema, PositionSchema, type AssetBalance, type Order, type Position, type Stats, type Status } from '../../src-shared/contract';
+import {
+  AssetBalanceSchema,
+  PositionSchema,
+  type AssetBalance,
+  type Order,
+  type Position,
+  type Stats,
+  type Status,
+} from '../../src-shared/contract';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { waitFor } from '../helpers/wait';
 import { expectClose } from '../helpers/money';
 
 /** entries only by hand: the strategy is off, stops and targets out of reach */
-const HANDS_ONLY = { enabled: false, stop_loss_pct: 50, take_profit_pct: 1000, position_size_pct: 10, max_positions: 3, max_daily_loss_pct: 0 };
+const HANDS_ONLY = {
+  enabled: false,
+  stop_loss_pct: 50,
+  take_profit_pct: 1000,
+  position_size_pct: 10,
+  max_positions: 3,
+  max_daily_loss_pct: 0,
+};
 
 describe('manual entries and balances', () => {
   let api: ApiHarness;
@@ -28,7 +43,7 @@ describe('manual entries and balances', () => {
     await api.call('POST', '/bot/resume');
   });
 
-  it('opens one position at market with the config\'s stop-loss and take-profit, even with enabled:false', async () => {
+  it("opens one position at market with the config's stop-loss and take-profit, even with enabled:false", async () => {
     const before = (await api.call<Stats>('GET', '/bot/stats')).body;
     const r = await api.call<{ success: true; position: Position }>('POST', '/bot/positions', {});
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -40,9 +55,14 @@ describe('manual entries and balances', () => {
     expectClose(p.take_profit_price, p.entry_price * 11, 1e-3);
     expect((await positions()).map((x) => x.id)).toEqual([p.id]);
     // protected on the exchange at once: a resting stop-loss and take-profit
-    const protective = (await orders()).filter((o) => o.position_id === p.id && o.status === 'open').map((o) => o.purpose).sort();
+    const protective = (await orders())
+      .filter((o) => o.position_id === p.id && o.status === 'open')
+      .map((o) => o.purpose)
+      .sort();
     expect(protective).toEqual(['stop_loss', 'take_profit']);
-    const audit = (await api.call<{ records: { action: string; actor: string; detail: Record<string, unknown> }[] }>('GET', '/bot/audit?limit=5')).body.records;
+    const audit = (
+      await api.call<{ records: { action: string; actor: string; detail: Record<string, unknown> }[] }>('GET', '/bot/audit?limit=5')
+    ).body.records;
     expect(audit[0]).toMatchObject({ action: 'open_position', actor: 'api:control', detail: { position_id: p.id } });
   });
 
@@ -54,7 +74,7 @@ describe('manual entries and balances', () => {
     expectClose(r.body.position.amount * r.body.position.entry_price, equity * 0.03, 0.01);
   });
 
-  it('shows the account in GET /bot/balances: the position\'s base held by its OCO pair, the quote spent', async () => {
+  it("shows the account in GET /bot/balances: the position's base held by its OCO pair, the quote spent", async () => {
     const start = await balances();
     expect(start.map((b) => b.asset)).toEqual(['XRP', 'USDT']);
     const r = await api.call<{ position: Position }>('POST', '/bot/positions', {});

@@ -22,7 +22,10 @@ describe('API security defaults', () => {
     expect(none.headers['www-authenticate']).toBe('Bearer');
     const wrong = await api.call('GET', '/bot/status', undefined, { token: `${api.token}x` });
     expect(wrong.status).toBe(401);
-    const ws = await api.raw({ path: '/api/v1/bot/status', headers: { Authorization: `Basic ${Buffer.from(`a:${api.token}`).toString('base64')}` } });
+    const ws = await api.raw({
+      path: '/api/v1/bot/status',
+      headers: { Authorization: `Basic ${Buffer.from(`a:${api.token}`).toString('base64')}` },
+    });
     expect(ws.status).toBe(401);
   });
 
@@ -32,7 +35,11 @@ describe('API security defaults', () => {
       expect((await api.call('GET', '/bot/status', undefined, { token: t })).status).toBe(401);
     }
     expect((await api.raw({ path: '/api/v1/bot/status', headers: { Authorization: `Bearer  x ${api.token}` } })).status).toBe(401);
-    const pre = await api.raw({ method: 'OPTIONS', path: '/api/v1/bot/stop', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const pre = await api.raw({
+      method: 'OPTIONS',
+      path: '/api/v1/bot/stop',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(pre.status).toBeGreaterThanOrEqual(400);
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
     expect(pre.headers['access-control-allow-methods']).toBeUndefined();
@@ -61,13 +68,18 @@ describe('API security defaults', () => {
   });
 
   it('Host header must name the server (DNS rebinding)', async () => {
-    const evil = await api.raw({ path: '/api/v1/bot/status', headers: { Host: `evil.example:${api.port}`, Authorization: `Bearer ${api.token}` } });
+    const evil = await api.raw({
+      path: '/api/v1/bot/status',
+      headers: { Host: `evil.example:${api.port}`, Authorization: `Bearer ${api.token}` },
+    });
     expect(evil.status).toBe(403);
     expect(evil.body.error).toMatch(/Host/);
     const evilHealth = await api.raw({ path: '/api/v1/health', headers: { Host: 'evil.example' } });
     expect(evilHealth.status).toBe(403);
     for (const host of [`127.0.0.1:${api.port}`, `localhost:${api.port}`]) {
-      expect((await api.raw({ path: '/api/v1/bot/status', headers: { Host: host, Authorization: `Bearer ${api.token}` } })).status).toBe(200);
+      expect((await api.raw({ path: '/api/v1/bot/status', headers: { Host: host, Authorization: `Bearer ${api.token}` } })).status).toBe(
+        200,
+      );
     }
   });
 
@@ -111,7 +123,11 @@ describe('API security defaults', () => {
 
   it('a 500 never carries a stack trace', async () => {
     // a request whose path cannot be decoded reaches the route matcher's error path, not a crash
-    const r = await api.raw({ path: '/api/v1/bot/positions/%E0%A4%A/close', method: 'POST', headers: { Authorization: `Bearer ${api.token}` } });
+    const r = await api.raw({
+      path: '/api/v1/bot/positions/%E0%A4%A/close',
+      method: 'POST',
+      headers: { Authorization: `Bearer ${api.token}` },
+    });
     expect(r.status).toBeLessThan(500);
     expect(r.text).not.toMatch(/at \w+ \(|\.ts:\d+/);
   });
@@ -154,9 +170,11 @@ describe('exposure', () => {
   it('refuses a non-loopback bind unless remote access is allowed explicitly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bind-'));
     const deps = {
-      handlers: {} as never, events: { lastSeq: 0, since: () => [], subscribe: () => () => {} },
+      handlers: {} as never,
+      events: { lastSeq: 0, since: () => [], subscribe: () => () => {} },
       logger: { info() {}, warn() {}, error() {}, debug() {}, tail: () => [], addSecret() {} },
-      controlToken: loadOrCreateControlToken({ dataDir }), port: 0,
+      controlToken: loadOrCreateControlToken({ dataDir }),
+      port: 0,
     };
     await expect(createApiServer({ ...deps, host: '0.0.0.0' })).rejects.toThrow(/loopback/);
   });

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src-shared/contract';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 
-const listen = (port = 0) => new Promise<Server>((ok, fail) => {
-  const s = createServer();
-  s.once('error', fail);
-  s.listen(port, '127.0.0.1', () => ok(s));
-});
+const listen = (port = 0) =>
+  new Promise<Server>((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(port, '127.0.0.1', () => ok(s));
+  });
 const portOf = (s: Server) => (s.address() as { port: number }).port;
 const closeServer = (s: Server) => new Promise<void>((ok) => s.close(() => ok()));
 
@@ -111,7 +112,9 @@ describe('settings at start and in the desktop shell', () => {
       // the saved port taken by another program at start: one sentence saying where the port came from
       const other = await listen(port);
       try {
-        await expect(startDesk({ dataDir, env: { BOT_API_PORT: '' } })).rejects.toThrow(/Port \d+ is in use.*saved in Settings.*BOT_API_PORT=0/);
+        await expect(startDesk({ dataDir, env: { BOT_API_PORT: '' } })).rejects.toThrow(
+          /Port \d+ is in use.*saved in Settings.*BOT_API_PORT=0/,
+        );
       } finally {
         await closeServer(other);
       }

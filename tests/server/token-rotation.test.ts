@@ -9,7 +9,10 @@ import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 const wsUrl = (d: DeskHarness) => `${d.url.replace('http', 'ws')}/ws/events`;
 /** a stream's close, or a clear failure when the server never closes it */
 const closeOf = (c: { closed: Promise<{ code: number; reason: string }> }) =>
-  Promise.race([c.closed, new Promise<never>((_, fail) => setTimeout(() => fail(new Error('the stream was not closed within 3 s')), 3000))]);
+  Promise.race([
+    c.closed,
+    new Promise<never>((_, fail) => setTimeout(() => fail(new Error('the stream was not closed within 3 s')), 3000)),
+  ]);
 
 describe('control token rotation', () => {
   let desk: DeskHarness;
@@ -67,7 +70,11 @@ describe('control token rotation', () => {
 
   it('a one-time dashboard link after rotation hands out the new token', async () => {
     const code = new URL(desk.services.api.issueLoginUrl()).hash.slice('#login='.length);
-    const res = await fetch(`${desk.url}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+    const res = await fetch(`${desk.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
     expect(((await res.json()) as { token: string }).token).toBe(desk.token());
   });
 
@@ -128,7 +135,9 @@ describe('a token file that cannot be written', () => {
 
 describe('tokens from the environment', () => {
   it('BOT_API_TOKEN: rotation is 409 saying why; BOT_API_READ_TOKEN: the read token is not editable', async () => {
-    const desk = await startDesk({ env: { BOT_API_TOKEN: 'env-control-token-0123456789', BOT_API_READ_TOKEN: 'env-read-token-0123456789' } });
+    const desk = await startDesk({
+      env: { BOT_API_TOKEN: 'env-control-token-0123456789', BOT_API_READ_TOKEN: 'env-read-token-0123456789' },
+    });
     try {
       const res = await desk.call('POST', '/auth/rotate', {});
       expect(res.status).toBe(409);
@@ -137,7 +146,10 @@ describe('tokens from the environment', () => {
       expect((await desk.call('POST', '/auth/read-token', {})).status).toBe(409);
       expect((await desk.call('DELETE', '/auth/read-token')).status).toBe(409);
       const view = (await desk.call('GET', '/settings')).body;
-      expect(view.tokens).toEqual({ control: { source: 'env', rotatable: false }, read: { configured: true, source: 'env', editable: false } });
+      expect(view.tokens).toEqual({
+        control: { source: 'env', rotatable: false },
+        read: { configured: true, source: 'env', editable: false },
+      });
     } finally {
       await desk.close();
     }

@@ -78,31 +78,111 @@ const expectSeqRun = (events: BotEvent[], first: number) => {
 /** one plausible payload per event type (the bus does not validate; the test checks them against the contract) */
 const samples: { [K in EventType]: EventData<K> } = {
   status_change: {
-    state: 'running', running: true, mode: 'paper', exchange: 'binance', market: 'replay', sandbox: false, symbol: 'BTC/USDT', stake_currency: 'USDT', timeframe: '5m',
-    started_at: 1_764_000_000_000, uptime_s: 42, open_positions: 1, pending_orders: 0, equity: 10_012.5, today_pnl: 12.5, equity_ts: 1_764_000_000_000, last_price: 91_250.1,
-    last_cycle_at: 1_764_000_042_000, config_version: 3, applied_config_version: 3, paused_reason: null, paused_at: null, attention: [],
+    state: 'running',
+    running: true,
+    mode: 'paper',
+    exchange: 'binance',
+    market: 'replay',
+    sandbox: false,
+    symbol: 'BTC/USDT',
+    stake_currency: 'USDT',
+    timeframe: '5m',
+    started_at: 1_764_000_000_000,
+    uptime_s: 42,
+    open_positions: 1,
+    pending_orders: 0,
+    equity: 10_012.5,
+    today_pnl: 12.5,
+    equity_ts: 1_764_000_000_000,
+    last_price: 91_250.1,
+    last_cycle_at: 1_764_000_042_000,
+    config_version: 3,
+    applied_config_version: 3,
+    paused_reason: null,
+    paused_at: null,
+    attention: [],
   },
   trade: {
-    id: 7, position_id: 12, symbol: 'BTC/USDT', side: 'long', amount: 0.01, entry_price: 90_000, exit_price: 91_000,
-    entry_time: 1_764_000_000_000, exit_time: 1_764_000_300_000, fee: 1.82, pnl: 8.18, pnl_pct: 0.909, exit_reason: 'take_profit', config_version: 3,
+    id: 7,
+    position_id: 12,
+    symbol: 'BTC/USDT',
+    side: 'long',
+    amount: 0.01,
+    entry_price: 90_000,
+    exit_price: 91_000,
+    entry_time: 1_764_000_000_000,
+    exit_time: 1_764_000_300_000,
+    fee: 1.82,
+    pnl: 8.18,
+    pnl_pct: 0.909,
+    exit_reason: 'take_profit',
+    config_version: 3,
   },
-  signal: { ts: 1_764_000_000_000, action: 'enter', price: 90_000, reason: 'EMA 9 crossed above EMA 21', accepted: false, rejected_because: 'max open positions reached' },
+  signal: {
+    ts: 1_764_000_000_000,
+    action: 'enter',
+    price: 90_000,
+    reason: 'EMA 9 crossed above EMA 21',
+    accepted: false,
+    rejected_because: 'max open positions reached',
+  },
   order: {
-    id: 31, client_order_id: 'bd-31', exchange_order_id: 'paper-31', symbol: 'BTC/USDT', side: 'buy', type: 'market', purpose: 'entry',
-    amount: 0.01, price: null, trigger_price: null, status: 'filled', filled: 0.01, average_price: 90_000, fee: 0.9, position_id: 12,
-    exit_reason: null, created_at: 1_764_000_000_000, updated_at: 1_764_000_000_100, config_version: 3,
+    id: 31,
+    client_order_id: 'bd-31',
+    exchange_order_id: 'paper-31',
+    symbol: 'BTC/USDT',
+    side: 'buy',
+    type: 'market',
+    purpose: 'entry',
+    amount: 0.01,
+    price: null,
+    trigger_price: null,
+    status: 'filled',
+    filled: 0.01,
+    average_price: 90_000,
+    fee: 0.9,
+    position_id: 12,
+    exit_reason: null,
+    created_at: 1_764_000_000_000,
+    updated_at: 1_764_000_000_100,
+    config_version: 3,
   },
   position: {
-    id: 12, symbol: 'BTC/USDT', side: 'long', amount: 0.01, entry_price: 90_000, current_price: 90_500, unrealized_pnl: 5,
-    entry_fee: 0.9, stop_loss_price: 88_200, take_profit_price: 91_800, opened_at: 1_764_000_000_000, config_version: 3, dust: false, status: 'open',
+    id: 12,
+    symbol: 'BTC/USDT',
+    side: 'long',
+    amount: 0.01,
+    entry_price: 90_000,
+    current_price: 90_500,
+    unrealized_pnl: 5,
+    entry_fee: 0.9,
+    stop_loss_price: 88_200,
+    take_profit_price: 91_800,
+    opened_at: 1_764_000_000_000,
+    config_version: 3,
+    dust: false,
+    status: 'open',
   },
   config_changed: {
-    version: 4, created_at: 1_764_000_000_000, actor: 'api:control', reason: 'tighter stop',
-    changes: [{ field: 'stop_loss_pct', from: 1.5, to: 1 }], config: { ...DEFAULT_CONFIG, stop_loss_pct: 1 },
+    version: 4,
+    created_at: 1_764_000_000_000,
+    actor: 'api:control',
+    reason: 'tighter stop',
+    changes: [{ field: 'stop_loss_pct', from: 1.5, to: 1 }],
+    config: { ...DEFAULT_CONFIG, stop_loss_pct: 1 },
   },
   error: { code: 'daily_loss_limit', message: 'Daily loss limit of 3% reached; new entries paused.' },
   log: { ts: 1_764_000_000_000, level: 'info', msg: 'bot started' },
-  fleet: { kind: 'alert', alert: { bot_id: 'b0123456789', name: 'VPS Frankfurt', kind: 'disconnected', message: 'VPS Frankfurt disconnected; reconnecting.', ts: 1_764_000_000_000 } },
+  fleet: {
+    kind: 'alert',
+    alert: {
+      bot_id: 'b0123456789',
+      name: 'VPS Frankfurt',
+      kind: 'disconnected',
+      message: 'VPS Frankfurt disconnected; reconnecting.',
+      ts: 1_764_000_000_000,
+    },
+  },
 };
 
 describe('attachEventStream', () => {
@@ -122,9 +202,18 @@ describe('attachEventStream', () => {
   it('refuses with a real HTTP answer: 401 without a token, the verdict status and message otherwise, never a token from the URL', async () => {
     const h = await start();
     expect(await refusal(h.url)).toEqual({ status: 401, body: { success: false, error: 'Missing bearer token.' } });
-    expect(await refusal(h.url, { headers: { Authorization: 'Bearer wrong' } })).toMatchObject({ status: 401, body: { error: 'Invalid token.' } });
-    expect(await refusal(h.url, { protocols: ['bearer', 'forbidden'] })).toEqual({ status: 403, body: { success: false, error: 'Origin not allowed.' } });
-    expect(await refusal(h.url, { headers: { Authorization: 'Bearer limited' } })).toMatchObject({ status: 429, body: { error: 'Too many failed attempts.' } });
+    expect(await refusal(h.url, { headers: { Authorization: 'Bearer wrong' } })).toMatchObject({
+      status: 401,
+      body: { error: 'Invalid token.' },
+    });
+    expect(await refusal(h.url, { protocols: ['bearer', 'forbidden'] })).toEqual({
+      status: 403,
+      body: { success: false, error: 'Origin not allowed.' },
+    });
+    expect(await refusal(h.url, { headers: { Authorization: 'Bearer limited' } })).toMatchObject({
+      status: 429,
+      body: { error: 'Too many failed attempts.' },
+    });
     expect((await refusal(`${h.url}?token=${TOKEN}`)).status).toBe(401);
     expect((await refusal(`${h.url}?access_token=${TOKEN}`)).status).toBe(401);
     // the URL token never reached authorize
@@ -140,7 +229,8 @@ describe('attachEventStream', () => {
     const moon = await refusal(`${h.url}?types=trade,moon`, auth);
     expect(moon.status).toBe(400);
     expect(moon.body.error).toContain('moon');
-    for (const since of ['-1', '1.5', 'abc', '']) expect((await refusal(`${h.url}?since=${since}`, auth)).status, `since=${since}`).toBe(400);
+    for (const since of ['-1', '1.5', 'abc', ''])
+      expect((await refusal(`${h.url}?since=${since}`, auth)).status, `since=${since}`).toBe(400);
     expect((await refusal(`${h.url}?types=trade&limit=5`, auth)).status).toBe(400);
     expect(h.stream.clientCount()).toBe(0);
   });

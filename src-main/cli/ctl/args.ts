@@ -32,7 +32,11 @@ const stringOptions = (flags: Record<string, string> | undefined): Options =>
   Object.fromEntries(Object.keys(flags ?? {}).map((flag) => [flag, { type: 'string' as const }]));
 
 /** Every command's flags, so the first pass knows which flags take a value and finds the right positionals. */
-const ALL_COMMAND_OPTIONS = Object.assign({}, stringOptions(EVENTS_FLAGS), ...FRIENDLY_COMMANDS.map((c) => stringOptions(c.flags))) as Options;
+const ALL_COMMAND_OPTIONS = Object.assign(
+  {},
+  stringOptions(EVENTS_FLAGS),
+  ...FRIENDLY_COMMANDS.map((c) => stringOptions(c.flags)),
+) as Options;
 
 function strictParse(args: string[], commandFlags: Record<string, string> | undefined, usage?: string) {
   try {
@@ -46,7 +50,9 @@ function strictParse(args: string[], commandFlags: Record<string, string> | unde
 
 export function parseInvocation(args: string[]): Invocation {
   if (args.some((a) => a === '--token' || a.startsWith('--token='))) {
-    throw new UsageError('a token is never taken from the command line (it would show in ps and the shell history); use --token-file FILE or BOT_API_TOKEN_FILE');
+    throw new UsageError(
+      'a token is never taken from the command line (it would show in ps and the shell history); use --token-file FILE or BOT_API_TOKEN_FILE',
+    );
   }
   const loose = parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...ALL_COMMAND_OPTIONS }, strict: false, allowPositionals: true });
   const [first, second] = loose.positionals;
@@ -59,7 +65,8 @@ export function parseInvocation(args: string[]): Invocation {
 
   if (first === 'events') {
     const parsed = strictParse(args, EVENTS_FLAGS, 'usage: botdesk events [--types a,b]');
-    if (parsed.positionals.length > 1) throw new UsageError(`events takes no argument "${parsed.positionals[1]}"`, 'usage: botdesk events [--types a,b]');
+    if (parsed.positionals.length > 1)
+      throw new UsageError(`events takes no argument "${parsed.positionals[1]}"`, 'usage: botdesk events [--types a,b]');
     return { kind: 'events', types: parsed.values.types as string | undefined, flags: globalFlags(parsed.values) };
   }
 
@@ -67,7 +74,12 @@ export function parseInvocation(args: string[]): Invocation {
   const generic = first === 'call' ? second : operationNamed(first) ? first : undefined;
   if (generic !== undefined || first === 'call') {
     const operation = generic !== undefined ? operationNamed(generic) : null;
-    if (!operation) throw new UsageError(generic === undefined ? 'call needs an operation name (botdesk help lists them)' : `no operation "${generic}" (botdesk help lists them)`);
+    if (!operation)
+      throw new UsageError(
+        generic === undefined
+          ? 'call needs an operation name (botdesk help lists them)'
+          : `no operation "${generic}" (botdesk help lists them)`,
+      );
     const parsed = strictParse(args, undefined);
     const rest = parsed.positionals.slice(first === 'call' ? 2 : 1);
     return { kind: 'call', operation, pairs: rest.map(splitPair), command: null, flags: globalFlags(parsed.values) };

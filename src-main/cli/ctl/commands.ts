@@ -25,12 +25,14 @@ export interface FriendlyCommand {
   format(output: unknown, input: OperationInput<OperationName>, context: unknown): string;
 }
 
-const command = <N extends OperationName, C extends OperationName = never>(c: Omit<FriendlyCommand, 'operation' | 'format' | 'context'> & {
-  operation: N;
-  context?: C;
-  /** `context` is null when there is none or its read failed */
-  format(output: OperationOutput<N>, input: OperationInput<N>, context: OperationOutput<C> | null): string;
-}): FriendlyCommand => c as unknown as FriendlyCommand;
+const command = <N extends OperationName, C extends OperationName = never>(
+  c: Omit<FriendlyCommand, 'operation' | 'format' | 'context'> & {
+    operation: N;
+    context?: C;
+    /** `context` is null when there is none or its read failed */
+    format(output: OperationOutput<N>, input: OperationInput<N>, context: OperationOutput<C> | null): string;
+  },
+): FriendlyCommand => c as unknown as FriendlyCommand;
 
 export const FRIENDLY_COMMANDS: FriendlyCommand[] = [
   command({ name: 'health', operation: 'getHealth', args: '', format: (r) => r.status }),
@@ -41,28 +43,73 @@ export const FRIENDLY_COMMANDS: FriendlyCommand[] = [
   command({ name: 'resume', operation: 'resumeBot', args: '', format: f.formatTransition }),
   command({ name: 'config', operation: 'getConfig', args: '', format: f.formatConfig }),
   command({
-    name: 'config set', operation: 'updateConfig', args: 'KEY=VALUE… [--if-match VERSION]', pairs: true, flags: { 'if-match': 'if_match' },
+    name: 'config set',
+    operation: 'updateConfig',
+    args: 'KEY=VALUE… [--if-match VERSION]',
+    pairs: true,
+    flags: { 'if-match': 'if_match' },
     summary: 'Change config keys at once, all or none (values are JSON where they parse: 2, true, {"name":"rsi_reversion"}).',
     format: (r, input) => f.formatConfigUpdate(r, (input.body ?? {}) as Record<string, unknown>),
   }),
-  command({ name: 'config history', operation: 'getConfigHistory', args: '[--limit N]', flags: { limit: 'limit' }, format: f.formatConfigHistory }),
   command({
-    name: 'config rollback', operation: 'rollbackConfig', args: 'VERSION', positionals: ['version'],
+    name: 'config history',
+    operation: 'getConfigHistory',
+    args: '[--limit N]',
+    flags: { limit: 'limit' },
+    format: f.formatConfigHistory,
+  }),
+  command({
+    name: 'config rollback',
+    operation: 'rollbackConfig',
+    args: 'VERSION',
+    positionals: ['version'],
     format: (r) => `config restored as version ${r.version}`,
   }),
   command({
-    name: 'trades', operation: 'getTrades', args: '[--from T] [--to T] [--limit N] [--cursor C]',
-    flags: { from: 'from', to: 'to', limit: 'limit', cursor: 'cursor' }, format: f.formatTrades,
+    name: 'trades',
+    operation: 'getTrades',
+    args: '[--from T] [--to T] [--limit N] [--cursor C]',
+    flags: { from: 'from', to: 'to', limit: 'limit', cursor: 'cursor' },
+    format: f.formatTrades,
   }),
-  command({ name: 'logs', operation: 'getLogs', args: '[--level debug|info|warn|error] [--limit N]', flags: { level: 'level', limit: 'limit' }, format: f.formatLogs }),
+  command({
+    name: 'logs',
+    operation: 'getLogs',
+    args: '[--level debug|info|warn|error] [--limit N]',
+    flags: { level: 'level', limit: 'limit' },
+    format: f.formatLogs,
+  }),
   command({ name: 'positions', operation: 'getPositions', args: '', format: f.formatPositions }),
-  command({ name: 'orders', operation: 'getOrders', args: '[--status open|all] [--limit N]', flags: { status: 'status', limit: 'limit' }, format: f.formatOrders }),
+  command({
+    name: 'orders',
+    operation: 'getOrders',
+    args: '[--status open|all] [--limit N]',
+    flags: { status: 'status', limit: 'limit' },
+    format: f.formatOrders,
+  }),
   command({ name: 'stats', operation: 'getStats', args: '', format: f.formatStats }),
   command({ name: 'balances', operation: 'getBalances', args: '', format: f.formatBalances }),
-  command({ name: 'open', operation: 'openPosition', args: '[--size-pct N]', flags: { 'size-pct': 'size_pct' }, format: (r) => `opened ${f.formatPosition(r.position)}` }),
-  command({ name: 'close', operation: 'closePosition', args: 'ID', positionals: ['id'], format: (r) => `closed ${f.formatTrade(r.trade)}` }),
+  command({
+    name: 'open',
+    operation: 'openPosition',
+    args: '[--size-pct N]',
+    flags: { 'size-pct': 'size_pct' },
+    format: (r) => `opened ${f.formatPosition(r.position)}`,
+  }),
+  command({
+    name: 'close',
+    operation: 'closePosition',
+    args: 'ID',
+    positionals: ['id'],
+    format: (r) => `closed ${f.formatTrade(r.trade)}`,
+  }),
   command({ name: 'close-all', operation: 'closeAll', args: '', format: f.formatCloseAll }),
-  command({ name: 'cancel-pending', operation: 'cancelPending', args: '', format: (r) => `cancelled ${r.cancelled} order${r.cancelled === 1 ? '' : 's'}` }),
+  command({
+    name: 'cancel-pending',
+    operation: 'cancelPending',
+    args: '',
+    format: (r) => `cancelled ${r.cancelled} order${r.cancelled === 1 ? '' : 's'}`,
+  }),
 ];
 
 /** `config set …` is found before `config`: the longest name that the positionals start with. */

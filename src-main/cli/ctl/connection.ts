@@ -60,7 +60,8 @@ function readProfile(env: NodeJS.ProcessEnv, name: string | undefined): Profile 
     throw new UsageError(`no profile "${chosen}" in ${file}${known.length ? ` (it has ${known.join(', ')})` : ''}`, false);
   }
   for (const key of ['url', 'token_file'] as const) {
-    if (profile[key] !== undefined && typeof profile[key] !== 'string') throw new UsageError(`profile "${chosen}" in ${file}: ${key} must be a string`, false);
+    if (profile[key] !== undefined && typeof profile[key] !== 'string')
+      throw new UsageError(`profile "${chosen}" in ${file}: ${key} must be a string`, false);
   }
   return { url: profile.url, token_file: profile.token_file && expandHome(profile.token_file, dirname(file)) };
 }
@@ -75,7 +76,8 @@ export function normaliseUrl(raw: string, source: string): string {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${source} must start with http:// or https:// (got ${raw})`);
   const path = u.pathname.replace(/\/+$/, '');
-  if (path !== '' && path !== '/api/v1') throw new UsageError(`${source} must be the server's address without a path, e.g. ${DEFAULT_URL} (got ${raw})`);
+  if (path !== '' && path !== '/api/v1')
+    throw new UsageError(`${source} must be the server's address without a path, e.g. ${DEFAULT_URL} (got ${raw})`);
   return u.origin;
 }
 
@@ -90,13 +92,21 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   const [chosen, fallback] = named ? [profile, null] : [null, profile];
   const envUrl = env.BOT_API_URL?.trim();
   const envTokenFile = env.BOT_API_TOKEN_FILE?.trim();
-  const [rawUrl, urlSource] = flags.url !== undefined ? [flags.url, '--url']
-    : chosen?.url ? [chosen.url, 'the profile\'s url']
-    : envUrl ? [envUrl, 'BOT_API_URL']
-    : fallback?.url ? [fallback.url, 'the default profile\'s url']
-    : [DEFAULT_URL, 'the default URL'];
-  const tokenFile = flags.tokenFile !== undefined ? resolve(flags.tokenFile)
-    : chosen?.token_file ?? (envTokenFile ? resolve(envTokenFile) : fallback?.token_file ?? join(defaultDataDir(env), TOKEN_FILE_NAME));
+  const [rawUrl, urlSource] =
+    flags.url !== undefined
+      ? [flags.url, '--url']
+      : chosen?.url
+        ? [chosen.url, "the profile's url"]
+        : envUrl
+          ? [envUrl, 'BOT_API_URL']
+          : fallback?.url
+            ? [fallback.url, "the default profile's url"]
+            : [DEFAULT_URL, 'the default URL'];
+  const tokenFile =
+    flags.tokenFile !== undefined
+      ? resolve(flags.tokenFile)
+      : (chosen?.token_file ??
+        (envTokenFile ? resolve(envTokenFile) : (fallback?.token_file ?? join(defaultDataDir(env), TOKEN_FILE_NAME))));
   return { url: normaliseUrl(rawUrl, urlSource), tokenFile };
 }
 
@@ -107,11 +117,15 @@ export function readToken(file: string, warn: (line: string) => void): string {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new UsageError(`the token file ${file} ${why}; point --token-file or BOT_API_TOKEN_FILE at the server's api-token (it is created in the server's data directory on its first start)`, false);
+    throw new UsageError(
+      `the token file ${file} ${why}; point --token-file or BOT_API_TOKEN_FILE at the server's api-token (it is created in the server's data directory on its first start)`,
+      false,
+    );
   }
   if (process.platform !== 'win32') {
     const mode = statSync(file).mode & 0o777;
-    if (mode & 0o077) warn(`botdesk: warning: ${file} can be read by other users (mode ${mode.toString(8).padStart(3, '0')}); run chmod 600 ${file}`);
+    if (mode & 0o077)
+      warn(`botdesk: warning: ${file} can be read by other users (mode ${mode.toString(8).padStart(3, '0')}); run chmod 600 ${file}`);
   }
   const token = text.trim();
   if (!token || /\s/.test(token)) throw new UsageError(`the token file ${file} does not hold a token (one line, no spaces)`, false);

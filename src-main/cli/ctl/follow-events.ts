@@ -6,9 +6,13 @@ import { eventLine } from './event-lines';
 
 export function parseEventTypes(text: string | undefined): EventType[] | undefined {
   if (text === undefined) return undefined;
-  const types = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const types = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = types.filter((t) => !(EVENT_TYPES as string[]).includes(t));
-  if (unknown.length || !types.length) throw new UsageError(`--types takes a comma-separated list of ${EVENT_TYPES.join(', ')} (got "${text}")`);
+  if (unknown.length || !types.length)
+    throw new UsageError(`--types takes a comma-separated list of ${EVENT_TYPES.join(', ')} (got "${text}")`);
   return types as EventType[];
 }
 

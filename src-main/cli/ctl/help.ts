@@ -18,11 +18,12 @@ const columns = (rows: Array<[string, string]>): string => pairs(rows, '  ');
 
 export function generalHelp(env: { profilesFile: string; tokenFile: string }): string {
   const commands: Array<[string, string]> = FRIENDLY_COMMANDS.map((c) => [
-    usageOf(c.name, c.args), c.summary ?? firstSentence(operations[c.operation].summary),
+    usageOf(c.name, c.args),
+    c.summary ?? firstSentence(operations[c.operation].summary),
   ]);
   commands.push(EVENTS_LINE);
   commands.push(['call OPERATION [KEY=VALUE…]', 'Any operation below by name (also: botdesk OPERATION KEY=VALUE…).']);
-  commands.push(['help [COMMAND|OPERATION]', 'This text, or one command\'s keys.']);
+  commands.push(['help [COMMAND|OPERATION]', "This text, or one command's keys."]);
   // the window's own operations (exchange keys) have no HTTP route: not the terminal's business
   const names = (Object.keys(operations) as OperationName[]).filter(isHttpOperation);
   const routeWidth = Math.max(...names.map((n) => operations[n].path.length)) + 5;
@@ -43,7 +44,7 @@ export function generalHelp(env: { profilesFile: string; tokenFile: string }): s
     `  --url URL          or BOT_API_URL (default ${DEFAULT_URL})`,
     `  --token-file FILE  or BOT_API_TOKEN_FILE (default ${env.tokenFile}); never a token on the command line`,
     `  --profile NAME     or BOT_PROFILE: url and token_file from ${env.profilesFile}`,
-    '  --json             the API\'s JSON on stdout and nothing else (events: one document per line)',
+    "  --json             the API's JSON on stdout and nothing else (events: one document per line)",
     '',
     'exit codes: 0 done, 1 the API or the network refused (reason on stderr), 2 usage error',
   ].join('\n');
@@ -64,13 +65,17 @@ function operationHelp(name: OperationName, heading: string): string {
 /** `topic` is what follows `help`, or a whole command line followed by --help (`config set a=1 --help`). */
 export function topicHelp(line: string): string {
   const topic = line.replace(/^call\s+/, '');
-  if (topic === 'events' || topic.startsWith('events ')) return `botdesk ${EVENTS_LINE[0]}\n  ${EVENTS_LINE[1]}\n  types: ${EVENT_TYPES.join(', ')}`;
+  if (topic === 'events' || topic.startsWith('events '))
+    return `botdesk ${EVENTS_LINE[0]}\n  ${EVENTS_LINE[1]}\n  types: ${EVENT_TYPES.join(', ')}`;
   const operation = operationNamed(topic.split(' ')[0]);
   if (operation) return operationHelp(operation, `botdesk call ${operation} [KEY=VALUE…]`);
   const command = findFriendlyCommand(topic.split(' '));
   if (command) {
     const flags = Object.entries(command.flags ?? {}).map(([flag, key]) => `  --${flag} fills ${key}`);
-    return [operationHelp(command.operation, `botdesk ${usageOf(command.name, command.args)}   (operation ${command.operation})`), ...flags].join('\n');
+    return [
+      operationHelp(command.operation, `botdesk ${usageOf(command.name, command.args)}   (operation ${command.operation})`),
+      ...flags,
+    ].join('\n');
   }
   throw new UsageError(`no command or operation "${topic}" (botdesk help lists them)`);
 }

@@ -48,9 +48,11 @@ export function operationKeys(name: OperationName): InputKey[] {
   const op = operations[name] as InputSchemas;
   const keys: InputKey[] = [];
   for (const place of ['params', 'query', 'body'] as const) {
-    for (const [key, schema] of Object.entries(objectShape(op[place]) ?? {})) keys.push({ name: key, place, description: schema.description });
+    for (const [key, schema] of Object.entries(objectShape(op[place]) ?? {}))
+      keys.push({ name: key, place, description: schema.description });
   }
-  if (op.ifMatch) keys.push({ name: 'if_match', place: 'header', description: 'the config version the change is based on (409 when it moved on)' });
+  if (op.ifMatch)
+    keys.push({ name: 'if_match', place: 'header', description: 'the config version the change is based on (409 when it moved on)' });
   return keys;
 }
 
@@ -79,7 +81,9 @@ export function secretValue(key: string, value: string, read: (source: string | 
   try {
     text = read(source);
   } catch (e) {
-    throw new UsageError(`${key}: cannot read ${source === 0 ? 'standard input' : source} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(
+      `${key}: cannot read ${source === 0 ? 'standard input' : source} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return text.trim();
 }

@@ -52,7 +52,12 @@ export async function runCtl(argv: string[], io: CtlIO): Promise<number> {
       const { client, target: t } = connect(flags, io, true);
       target = t;
       return await followEvents({
-        client, types, json: flags.json, out: io.out, err: io.err, signal: io.signal,
+        client,
+        types,
+        json: flags.json,
+        out: io.out,
+        err: io.err,
+        signal: io.signal,
         refusedLine: describeFailure(new ApiError(401, 'it is no longer accepted'), t).lines[0],
       });
     }
@@ -62,7 +67,8 @@ export async function runCtl(argv: string[], io: CtlIO): Promise<number> {
     const { client, target: t } = connect(flags, io, operations[operation].scope !== 'public');
     target = t;
     try {
-      const call = (name: OperationName, i?: OperationInput<OperationName>) => (client[name] as (i?: OperationInput<OperationName>) => Promise<unknown>)(i);
+      const call = (name: OperationName, i?: OperationInput<OperationName>) =>
+        (client[name] as (i?: OperationInput<OperationName>) => Promise<unknown>)(i);
       // the context read is a nicety for people: its failure never fails the command
       const context = !flags.json && command?.context ? call(command.context).catch(() => null) : Promise.resolve(null);
       const answers = await untilAborted(Promise.all([call(operation, input), context]), io.signal);
@@ -87,7 +93,10 @@ const ABORTED = Symbol('aborted');
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
   if (!signal) return work;
   if (signal.aborted) return Promise.resolve(ABORTED);
-  return Promise.race([work, new Promise<typeof ABORTED>((resolve) => signal.addEventListener('abort', () => resolve(ABORTED), { once: true }))]);
+  return Promise.race([
+    work,
+    new Promise<typeof ABORTED>((resolve) => signal.addEventListener('abort', () => resolve(ABORTED), { once: true })),
+  ]);
 }
 
 /** Help names the default token file; a broken profile file must not stop help from printing. */
@@ -95,6 +104,6 @@ function resolveConnectionSafe(flags: GlobalFlags, env: NodeJS.ProcessEnv): stri
   try {
     return resolveConnection(flags, env).tokenFile;
   } catch {
-    return 'the data directory\'s api-token';
+    return "the data directory's api-token";
   }
 }

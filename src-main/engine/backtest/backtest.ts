@@ -23,7 +23,13 @@ export const BACKTEST_START_EQUITY = 10_000;
  * A kill-switch halt lasts until the next UTC day (there is no one to press resume).
  */
 /** candles from `from` on, synchronously, until the end or until a cycle returns a promise */
-function runCandles(core: TradingCore, series: CandleSeries, from: number, every: number, equity: EquityPoint[]): { pending: Promise<unknown> | null; next: number } {
+function runCandles(
+  core: TradingCore,
+  series: CandleSeries,
+  from: number,
+  every: number,
+  equity: EquityPoint[],
+): { pending: Promise<unknown> | null; next: number } {
   const d = series.data;
   const last = series.count - 1;
   for (let i = from; i <= last; i++) {
@@ -35,7 +41,12 @@ function runCandles(core: TradingCore, series: CandleSeries, from: number, every
   return { pending: null, next: series.count };
 }
 
-export async function runBacktest(opts: { series: CandleSeries; config: BotConfig; startEquity?: number; equityPoints?: number }): Promise<BacktestResult> {
+export async function runBacktest(opts: {
+  series: CandleSeries;
+  config: BotConfig;
+  startEquity?: number;
+  equityPoints?: number;
+}): Promise<BacktestResult> {
   const { series, config } = opts;
   const startEquity = opts.startEquity ?? config.paper_balance ?? BACKTEST_START_EQUITY;
   const d = series.data;
@@ -51,7 +62,7 @@ export async function runBacktest(opts: { series: CandleSeries; config: BotConfi
   const equity: EquityPoint[] = [];
   // the candle loop lives in a plain function (optimised as a whole; an async one would box every price it reads)
   // and only hands back to this one when the exchange answered with a promise
-  for (let from = 0; from < series.count; ) {
+  for (let from = 0; from < series.count;) {
     const stop = runCandles(core, series, from, every, equity);
     if (stop.pending === null) break;
     await stop.pending;
@@ -59,8 +70,13 @@ export async function runBacktest(opts: { series: CandleSeries; config: BotConfi
   }
   const lastPrice = d[(series.count - 1) * CANDLE_STRIDE + 4];
   const stats = computeStats({
-    trades: journal.trades, startEquity, openPositions: executor.openPositions().map((p) => executor.toPosition(p, lastPrice)),
-    maxDrawdownPct: core.maxDrawdownPct, todayStart: core.dayStart, nowTs: core.lastTs, stakeCurrency: quoteOf(config.symbol),
+    trades: journal.trades,
+    startEquity,
+    openPositions: executor.openPositions().map((p) => executor.toPosition(p, lastPrice)),
+    maxDrawdownPct: core.maxDrawdownPct,
+    todayStart: core.dayStart,
+    nowTs: core.lastTs,
+    stakeCurrency: quoteOf(config.symbol),
   });
   return { config, stats, trades: journal.trades, equity };
 }

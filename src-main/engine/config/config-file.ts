@@ -15,7 +15,8 @@ export function loadConfigFile(path: string): BotConfig {
   const merged = patch.success ? BotConfigSchema.safeParse(mergeConfigPatch(DEFAULT_CONFIG, patch.data)) : patch;
   if (!merged.success) {
     const problems = merged.error.issues.map((i) =>
-      i.code === 'unrecognized_keys' ? `unknown field ${i.keys.join(', ')}` : `${i.path.join('.') || 'config'}: ${i.message}`);
+      i.code === 'unrecognized_keys' ? `unknown field ${i.keys.join(', ')}` : `${i.path.join('.') || 'config'}: ${i.message}`,
+    );
     throw new ConfigFileError(`invalid config file ${path}: ${problems.join('; ')}`);
   }
   return merged.data as BotConfig;

@@ -1,6 +1,12 @@
 import {
-  BotConfigSchema, DEFAULT_CONFIG, fieldsOf, mergeConfigPatch, quoteOf,
-  type BotConfig, type ConfigPatch, type ConfigVersion,
+  BotConfigSchema,
+  DEFAULT_CONFIG,
+  fieldsOf,
+  mergeConfigPatch,
+  quoteOf,
+  type BotConfig,
+  type ConfigPatch,
+  type ConfigVersion,
 } from '../../../src-shared/contract';
 import { EngineError } from '../errors';
 import type { SqliteStore } from '../adapters/sqlite/sqlite.store';
@@ -21,7 +27,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /** If-Match carries a version, bare or as an ETag ("3", W/"3"). */
 export function parseIfMatch(header: string): number {
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  if (!m) throw new EngineError('invalid', 'If-Match must be a config version number.', { 'If-Match': 'expected a version number such as 3' });
+  if (!m)
+    throw new EngineError('invalid', 'If-Match must be a config version number.', { 'If-Match': 'expected a version number such as 3' });
   return Number(m[1]);
 }
 
@@ -33,7 +40,11 @@ export class ConfigManager {
   private snapshot: { config: BotConfig; version: number };
   private readonly listeners = new Set<(v: ConfigVersion) => void>();
 
-  constructor(private readonly store: SqliteStore, now: number, initial: BotConfig = DEFAULT_CONFIG) {
+  constructor(
+    private readonly store: SqliteStore,
+    now: number,
+    initial: BotConfig = DEFAULT_CONFIG,
+  ) {
     const latest = store.latestConfigVersion();
     if (latest) {
       // fields added since this data directory was written already took their defaults (withConfigDefaults)
@@ -66,7 +77,10 @@ export class ConfigManager {
 
   update(u: ConfigUpdate): ConfigVersion {
     if (u.ifMatch !== undefined && parseIfMatch(u.ifMatch) !== this.snapshot.version) {
-      throw new EngineError('conflict', `The config changed since you read it: it is now version ${this.snapshot.version}. Reload and try again.`);
+      throw new EngineError(
+        'conflict',
+        `The config changed since you read it: it is now version ${this.snapshot.version}. Reload and try again.`,
+      );
     }
     const merged = BotConfigSchema.safeParse(mergeConfigPatch(this.snapshot.config, u.patch));
     if (!merged.success) {
@@ -78,8 +92,11 @@ export class ConfigManager {
     if (u.openPositions > 0) {
       const moved = (['symbol', 'timeframe'] as const).filter((k) => next[k] !== this.snapshot.config[k]);
       if (moved.length) {
-        throw new EngineError('conflict', `Cannot change ${moved.join(' and ')} while ${u.openPositions} position(s) are open; close them first.`,
-          Object.fromEntries(moved.map((k) => [k, 'cannot change while positions are open'])));
+        throw new EngineError(
+          'conflict',
+          `Cannot change ${moved.join(' and ')} while ${u.openPositions} position(s) are open; close them first.`,
+          Object.fromEntries(moved.map((k) => [k, 'cannot change while positions are open'])),
+        );
       }
     }
     for (const check of this.checks) {
@@ -111,11 +128,17 @@ export class ConfigManager {
     if (!quoteMoved && !balanceMoved) return;
     if (this.store.lastIds().order === 0) return;
     if (quoteMoved) {
-      throw new EngineError('conflict', `This data directory trades in ${was} (its stake currency since its first order), so symbol must be a ${was} market; to trade ${next.symbol}, start BotDesk on another data directory (BOT_DATA_DIR).`,
-        { symbol: `must be a ${was} market (the stake currency of this data directory)` });
+      throw new EngineError(
+        'conflict',
+        `This data directory trades in ${was} (its stake currency since its first order), so symbol must be a ${was} market; to trade ${next.symbol}, start BotDesk on another data directory (BOT_DATA_DIR).`,
+        { symbol: `must be a ${was} market (the stake currency of this data directory)` },
+      );
     }
-    throw new EngineError('conflict', 'paper_balance can change only before the first order; to start over with another balance, use another data directory (BOT_DATA_DIR).',
-      { paper_balance: 'cannot change after the first order' });
+    throw new EngineError(
+      'conflict',
+      'paper_balance can change only before the first order; to start over with another balance, use another data directory (BOT_DATA_DIR).',
+      { paper_balance: 'cannot change after the first order' },
+    );
   }
 
   private commit(config: BotConfig, actor: string, reason: string, now: number): ConfigVersion {

@@ -27,8 +27,18 @@ export interface EntryIntent {
 
 type Purpose = Order['purpose'];
 interface OrderSpec {
-  side: 'buy' | 'sell'; type: Order['type']; amount: number; price?: number; trigger?: number; purpose: Purpose;
-  positionId: number | null; exitReason: ExitReason | null; sl?: number; tp?: number; oco?: string; tif?: 'IOC';
+  side: 'buy' | 'sell';
+  type: Order['type'];
+  amount: number;
+  price?: number;
+  trigger?: number;
+  purpose: Purpose;
+  positionId: number | null;
+  exitReason: ExitReason | null;
+  sl?: number;
+  tp?: number;
+  oco?: string;
+  tif?: 'IOC';
 }
 
 /**
@@ -108,9 +118,18 @@ export class Executor {
 
   toPosition(p: PositionRecord, price: number): Position {
     return {
-      id: p.id, symbol: p.symbol, side: 'long', amount: p.amount, entry_price: p.entry_price, current_price: price,
-      unrealized_pnl: (price - p.entry_price) * p.amount - p.entry_fee, entry_fee: p.entry_fee,
-      stop_loss_price: p.stop_loss_price, take_profit_price: p.take_profit_price, opened_at: p.opened_at, config_version: p.config_version,
+      id: p.id,
+      symbol: p.symbol,
+      side: 'long',
+      amount: p.amount,
+      entry_price: p.entry_price,
+      current_price: price,
+      unrealized_pnl: (price - p.entry_price) * p.amount - p.entry_fee,
+      entry_fee: p.entry_fee,
+      stop_loss_price: p.stop_loss_price,
+      take_profit_price: p.take_profit_price,
+      opened_at: p.opened_at,
+      config_version: p.config_version,
       dust: this.isDust(p),
     };
   }
@@ -122,7 +141,16 @@ export class Executor {
    */
   enter(intent: EntryIntent): MaybePromise<Order> {
     const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
-    const spec: OrderSpec = { side: 'buy', type: 'market', amount, purpose: 'entry', positionId: null, exitReason: null, sl: intent.stopLossPct, tp: intent.takeProfitPct };
+    const spec: OrderSpec = {
+      side: 'buy',
+      type: 'market',
+      amount,
+      purpose: 'entry',
+      positionId: null,
+      exitReason: null,
+      sl: intent.stopLossPct,
+      tp: intent.takeProfitPct,
+    };
     if (!this.exchange.entryReferencePrice) return this.submit(spec);
     return this.exchange.entryReferencePrice().then((ref) => {
       const price = roundToStep(ref * (1 + (intent.maxSlippagePct ?? 0) / 100), this.rules.priceStep, 'down');
@@ -134,7 +162,17 @@ export class Executor {
   enterLimit(intent: EntryIntent & { price: number }): MaybePromise<Order> {
     const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
     const price = roundToStep(intent.price, this.rules.priceStep, 'down');
-    return this.submit({ side: 'buy', type: 'limit', amount, price, purpose: 'entry', positionId: null, exitReason: null, sl: intent.stopLossPct, tp: intent.takeProfitPct });
+    return this.submit({
+      side: 'buy',
+      type: 'limit',
+      amount,
+      price,
+      purpose: 'entry',
+      positionId: null,
+      exitReason: null,
+      sl: intent.stopLossPct,
+      tp: intent.takeProfitPct,
+    });
   }
 
   /** Close one position at market: cancel its SL/TP first so nothing sells twice. */
@@ -142,7 +180,9 @@ export class Executor {
     const position = this.open.get(positionId);
     // dust gets no sell the exchange would refuse: it is sold by hand, then written off
     if (!position || this.isDust(position)) return null;
-    const protective = [...this.active.values()].filter((o) => o.position_id === positionId && (o.purpose === 'stop_loss' || o.purpose === 'take_profit'));
+    const protective = [...this.active.values()].filter(
+      (o) => o.position_id === positionId && (o.purpose === 'stop_loss' || o.purpose === 'take_profit'),
+    );
     const cancelled = sequence(protective, (o) => this.cancel(o));
     return andThen(cancelled, () => {
       if (!this.open.has(positionId)) return this.lastTrade; // a protective order filled meanwhile
@@ -187,7 +227,14 @@ export class Executor {
   cancelPending(): MaybePromise<number> {
     const pending = this.pendingOrders();
     let n = 0;
-    return andThen(sequence(pending, (o) => andThen(this.cancel(o), (ok) => { if (ok) n++; })), () => n);
+    return andThen(
+      sequence(pending, (o) =>
+        andThen(this.cancel(o), (ok) => {
+          if (ok) n++;
+        }),
+      ),
+      () => n,
+    );
   }
 
   /** Fills and cancels of resting orders reported by the exchange. */
@@ -233,7 +280,16 @@ export class Executor {
           // Never reached the exchange: the paper book is in the same database, so its absence is proof.
           // A live adapter must only answer null after a grace period (orders can be invisible for a while).
           result.failed++;
-          this.applyState(order, { clientOrderId: order.client_order_id, exchangeOrderId: null, status: 'rejected', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now, rejectReason: 'not found on the exchange after a restart' });
+          this.applyState(order, {
+            clientOrderId: order.client_order_id,
+            exchangeOrderId: null,
+            status: 'rejected',
+            filled: 0,
+            averagePrice: null,
+            fee: 0,
+            updatedAt: this.now,
+            rejectReason: 'not found on the exchange after a restart',
+          });
         }
         return undefined;
       }),
@@ -244,7 +300,9 @@ export class Executor {
           // the market went through the stop while nothing protected the position: the stop would have sold, so sell
           const bare = ![...this.active.values()].some((o) => o.position_id === p.id);
           if (bare && price <= p.stop_loss_price) return this.exit(p.id, 'stop_loss');
-          return andThen(this.reprotect(p), (placed) => { if (placed) result.protectedAgain++; });
+          return andThen(this.reprotect(p), (placed) => {
+            if (placed) result.protectedAgain++;
+          });
         }),
         () => result,
       ),
@@ -267,17 +325,39 @@ export class Executor {
   private journaled(spec: OrderSpec): { order: Order; request: OrderRequest } {
     const id = ++this.ids.order;
     const order: Order = {
-      id, client_order_id: `bd-${id}`, exchange_order_id: null, symbol: this.rules.symbol, side: spec.side, type: spec.type,
-      purpose: spec.purpose, amount: spec.amount, price: spec.price ?? null, trigger_price: spec.trigger ?? null, status: 'new',
-      filled: 0, average_price: null, fee: 0, position_id: spec.positionId, exit_reason: spec.exitReason,
-      created_at: this.now, updated_at: this.now, config_version: this.configVersion,
+      id,
+      client_order_id: `bd-${id}`,
+      exchange_order_id: null,
+      symbol: this.rules.symbol,
+      side: spec.side,
+      type: spec.type,
+      purpose: spec.purpose,
+      amount: spec.amount,
+      price: spec.price ?? null,
+      trigger_price: spec.trigger ?? null,
+      status: 'new',
+      filled: 0,
+      average_price: null,
+      fee: 0,
+      position_id: spec.positionId,
+      exit_reason: spec.exitReason,
+      created_at: this.now,
+      updated_at: this.now,
+      config_version: this.configVersion,
     };
     if (spec.sl !== undefined) this.entryRisk.set(order.client_order_id, { sl: spec.sl, tp: spec.tp ?? 0 });
     this.journal.saveOrder(order); // the intent is durable before the exchange hears of it
     this.active.set(order.client_order_id, order);
     const request: OrderRequest = {
-      clientOrderId: order.client_order_id, symbol: order.symbol, side: order.side, type: order.type, amount: order.amount,
-      price: spec.price, triggerPrice: spec.trigger, ocoGroup: spec.oco, ...(spec.tif ? { timeInForce: spec.tif } : {}),
+      clientOrderId: order.client_order_id,
+      symbol: order.symbol,
+      side: order.side,
+      type: order.type,
+      amount: order.amount,
+      price: spec.price,
+      triggerPrice: spec.trigger,
+      ocoGroup: spec.oco,
+      ...(spec.tif ? { timeInForce: spec.tif } : {}),
     };
     return { order, request };
   }
@@ -288,7 +368,15 @@ export class Executor {
   private cancel(order: Order): MaybePromise<boolean> {
     return andThen(this.exchange.cancelOrder(order.client_order_id), (state) => {
       if (!state) {
-        this.applyState(order, { clientOrderId: order.client_order_id, exchangeOrderId: order.exchange_order_id, status: 'cancelled', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now });
+        this.applyState(order, {
+          clientOrderId: order.client_order_id,
+          exchangeOrderId: order.exchange_order_id,
+          status: 'cancelled',
+          filled: 0,
+          averagePrice: null,
+          fee: 0,
+          updatedAt: this.now,
+        });
         return true;
       }
       return andThen(this.applyState(order, state), () => state.status === 'cancelled');
@@ -320,7 +408,11 @@ export class Executor {
       this.active.delete(order.client_order_id);
       this.entryRisk.delete(order.client_order_id);
       this.journal.saveOrder(order);
-      if ((order.purpose === 'stop_loss' || order.purpose === 'take_profit') && order.position_id !== null && this.open.has(order.position_id)) {
+      if (
+        (order.purpose === 'stop_loss' || order.purpose === 'take_profit') &&
+        order.position_id !== null &&
+        this.open.has(order.position_id)
+      ) {
         this.unguarded.add(order.position_id);
       }
       if (state.status === 'rejected') {
@@ -338,11 +430,18 @@ export class Executor {
     const risk = this.entryRisk.get(entry.client_order_id) ?? this.fallbackRisk;
     this.entryRisk.delete(entry.client_order_id);
     const position: PositionRecord = {
-      id: ++this.ids.position, symbol: entry.symbol, amount, entry_price: price, entry_fee: entry.fee,
+      id: ++this.ids.position,
+      symbol: entry.symbol,
+      amount,
+      entry_price: price,
+      entry_fee: entry.fee,
       stop_loss_price: roundToStep(price * (1 - risk.sl / 100), this.rules.priceStep, 'down'),
       take_profit_price: roundToStep(price * (1 + risk.tp / 100), this.rules.priceStep, 'up'),
-      opened_at: at, config_version: entry.config_version, entry_client_order_id: entry.client_order_id,
-      status: 'open', closed_at: null,
+      opened_at: at,
+      config_version: entry.config_version,
+      entry_client_order_id: entry.client_order_id,
+      status: 'open',
+      closed_at: null,
     };
     entry.position_id = position.id;
     this.journal.openPosition(position, entry);
@@ -381,16 +480,19 @@ export class Executor {
   private reprotect(p: PositionRecord): MaybePromise<boolean> {
     const guarded = () => this.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
     if (!this.open.has(p.id) || guarded()) return false;
-    return andThen(sequence(this.ordersOf(p.id), (o) => this.cancel(o)), () => {
-      if (!this.open.has(p.id) || guarded()) return false;
-      const why = this.tooSmall(p);
-      if (why) {
-        if (!this.dust.has(p.id)) this.listener.unprotectable?.(p, why);
-        this.dust.add(p.id);
-        return false;
-      }
-      return andThen(this.protect(p), () => true);
-    });
+    return andThen(
+      sequence(this.ordersOf(p.id), (o) => this.cancel(o)),
+      () => {
+        if (!this.open.has(p.id) || guarded()) return false;
+        const why = this.tooSmall(p);
+        if (why) {
+          if (!this.dust.has(p.id)) this.listener.unprotectable?.(p, why);
+          this.dust.add(p.id);
+          return false;
+        }
+        return andThen(this.protect(p), () => true);
+      },
+    );
   }
 
   /** positions already reported as too small to protect */
@@ -398,7 +500,8 @@ export class Executor {
   private tooSmall(p: PositionRecord): string | null {
     const { minAmount, minNotional, base, quote } = this.rules;
     if (p.amount < minAmount - 1e-12) return `${p.amount} ${base} is under the market minimum of ${minAmount} ${base}`;
-    if (p.amount * p.stop_loss_price < minNotional) return `${p.amount} ${base} at the stop ${p.stop_loss_price} is worth under the market minimum of ${minNotional} ${quote}`;
+    if (p.amount * p.stop_loss_price < minNotional)
+      return `${p.amount} ${base} at the stop ${p.stop_loss_price} is worth under the market minimum of ${minNotional} ${quote}`;
     return null;
   }
 
@@ -408,8 +511,26 @@ export class Executor {
    */
   private protect(p: PositionRecord): MaybePromise<void> {
     const oco = `pos-${p.id}`;
-    const stop = this.journaled({ side: 'sell', type: 'stop_market', amount: p.amount, trigger: p.stop_loss_price, purpose: 'stop_loss', positionId: p.id, exitReason: 'stop_loss', oco });
-    const target = this.journaled({ side: 'sell', type: 'limit', amount: p.amount, price: p.take_profit_price, purpose: 'take_profit', positionId: p.id, exitReason: 'take_profit', oco });
+    const stop = this.journaled({
+      side: 'sell',
+      type: 'stop_market',
+      amount: p.amount,
+      trigger: p.stop_loss_price,
+      purpose: 'stop_loss',
+      positionId: p.id,
+      exitReason: 'stop_loss',
+      oco,
+    });
+    const target = this.journaled({
+      side: 'sell',
+      type: 'limit',
+      amount: p.amount,
+      price: p.take_profit_price,
+      purpose: 'take_profit',
+      positionId: p.id,
+      exitReason: 'take_profit',
+      oco,
+    });
     if (this.exchange.placeProtection) {
       return andThen(this.exchange.placeProtection(stop.request, target.request), ([s, t]) => {
         this.applyState(stop.order, s);
@@ -427,7 +548,15 @@ export class Executor {
     }
     // an exit that filled in part (expired or cancelled after a partial fill) sold only that part
     if (exit.filled < position.amount - this.rules.amountStep / 2) return this.reduced(position, exit, at);
-    const trade = exitTrade({ id: ++this.ids.trade, position, exit, sold: position.amount, entryFee: position.entry_fee, at, configVersion: this.configVersion });
+    const trade = exitTrade({
+      id: ++this.ids.trade,
+      position,
+      exit,
+      sold: position.amount,
+      entryFee: position.entry_fee,
+      at,
+      configVersion: this.configVersion,
+    });
     const pnl = trade.pnl;
     position.status = 'closed';
     position.closed_at = at;

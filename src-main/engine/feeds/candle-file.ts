@@ -31,17 +31,21 @@ export function parseCandles(json: unknown, source = 'candle file'): CandleSerie
   for (let i = 0; i < json.length; i++) {
     const row = json[i];
     const where = `${source}: candle #${i}`;
-    if (!Array.isArray(row) || row.length < 6) throw new CandleFileError(`${where} must be an array of 6 numbers [ts, open, high, low, close, volume], missing fields`);
+    if (!Array.isArray(row) || row.length < 6)
+      throw new CandleFileError(`${where} must be an array of 6 numbers [ts, open, high, low, close, volume], missing fields`);
     for (let f = 0; f < 6; f++) {
       const v = row[f];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new CandleFileError(`${where}: ${FIELD_NAMES[f]} is not a finite number (${JSON.stringify(v)})`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new CandleFileError(`${where}: ${FIELD_NAMES[f]} is not a finite number (${JSON.stringify(v)})`);
       data[i * CANDLE_STRIDE + f] = v;
     }
     const [ts, open, high, low, close, volume] = row as number[];
-    if (ts <= prevTs) throw new CandleFileError(`${where}: timestamps must increase (got ${ts} after ${prevTs}); sort the file oldest first`);
+    if (ts <= prevTs)
+      throw new CandleFileError(`${where}: timestamps must increase (got ${ts} after ${prevTs}); sort the file oldest first`);
     if (open <= 0 || high <= 0 || low <= 0 || close <= 0) throw new CandleFileError(`${where}: prices must be positive`);
     if (volume < 0) throw new CandleFileError(`${where}: volume must not be negative`);
-    if (high < Math.max(open, close) || low > Math.min(open, close)) throw new CandleFileError(`${where}: high/low do not contain open and close`);
+    if (high < Math.max(open, close) || low > Math.min(open, close))
+      throw new CandleFileError(`${where}: high/low do not contain open and close`);
     prevTs = ts;
   }
   return { data, count: json.length };
@@ -97,13 +101,17 @@ export function marketFromFileName(path: string, series: CandleSeries): NamedMar
   if (!m) return null;
   const [, base, quote, tf] = m;
   if (!(tf in TIMEFRAME_MS)) {
-    throw new CandleFileError(`candle file ${name} is named for timeframe ${tf}, which BotDesk does not trade (${Object.keys(TIMEFRAME_MS).join(', ')})`);
+    throw new CandleFileError(
+      `candle file ${name} is named for timeframe ${tf}, which BotDesk does not trade (${Object.keys(TIMEFRAME_MS).join(', ')})`,
+    );
   }
   const timeframe = tf as Timeframe;
   const spacing = detectTimeframe(series);
   if (series.count > 1 && spacing !== timeframe) {
     const step = series.data[CANDLE_STRIDE] - series.data[0];
-    throw new CandleFileError(`candle file ${name} is named for ${timeframe} candles but its candles are ${spacing ?? `${step / 1000} s`} apart; rename the file or use the right one`);
+    throw new CandleFileError(
+      `candle file ${name} is named for ${timeframe} candles but its candles are ${spacing ?? `${step / 1000} s`} apart; rename the file or use the right one`,
+    );
   }
   return { symbol: `${base.toUpperCase()}/${quote.toUpperCase()}`, timeframe };
 }

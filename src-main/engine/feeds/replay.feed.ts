@@ -79,6 +79,13 @@ export class ReplayFeed implements MarketFeed {
     const d = this.series.data;
     const at = i * CANDLE_STRIDE;
     const f = lap === 0 ? 1 : this.lapFactor ** lap;
-    return { ts: d[at] + lap * this.lapSpan, open: d[at + 1] * f, high: d[at + 2] * f, low: d[at + 3] * f, close: d[at + 4] * f, volume: d[at + 5] };
+    return {
+      ts: d[at] + lap * this.lapSpan,
+      open: d[at + 1] * f,
+      high: d[at + 2] * f,
+      low: d[at + 3] * f,
+      close: d[at + 4] * f,
+      volume: d[at + 5],
+    };
   }
 }

@@ -71,7 +71,14 @@ export class SyntheticFeed implements MarketFeed {
     const high = Math.max(open, close) * (1 + Math.abs(this.gauss()) * this.volatility * 0.5);
     const low = Math.min(open, close) * (1 - Math.abs(this.gauss()) * this.volatility * 0.5);
     const round = (x: number) => Math.round(x * 1e4) / 1e4;
-    this.candles.push({ ts, open: round(open), high: round(high), low: round(low), close: round(close), volume: Math.round(1000 + this.rand() * 9000) });
+    this.candles.push({
+      ts,
+      open: round(open),
+      high: round(high),
+      low: round(low),
+      close: round(close),
+      volume: Math.round(1000 + this.rand() * 9000),
+    });
     this.price = round(close);
   }
 }

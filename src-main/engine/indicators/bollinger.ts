@@ -16,7 +16,10 @@ export class Bollinger {
   private sinceExact = 0;
   private ref = NaN;
 
-  constructor(readonly period: number, readonly k: number) {
+  constructor(
+    readonly period: number,
+    readonly k: number,
+  ) {
     this.window = new Float64Array(period);
   }
 

@@ -63,7 +63,7 @@ class LevelRing {
   }
   private slot(i: number): number {
     const n = this.records.length;
-    return (((this.records.length < this.capacity ? n : this.next) - 1 - i) % n + n) % n;
+    return ((((this.records.length < this.capacity ? n : this.next) - 1 - i) % n) + n) % n;
   }
 }
 

@@ -24,7 +24,8 @@ const ANY_URL = /\b(?:https?|wss?):\/\/\S+/gi;
 export function redact(text: string): string {
   for (const secret of secrets.keys()) if (text.includes(secret)) text = text.split(secret).join(REDACTED);
   return text.replace(URL_PARTS, (url, scheme: string, user?: string, rest = '', query?: string) =>
-    user || query ? `${scheme}${user ? `${REDACTED}@` : ''}${rest}${query ? `?${REDACTED}` : ''}` : url);
+    user || query ? `${scheme}${user ? `${REDACTED}@` : ''}${rest}${query ? `?${REDACTED}` : ''}` : url,
+  );
 }
 
 /** a copy of `v` with `redact` applied to every string in it */
@@ -49,6 +50,8 @@ export function needsRedaction(json: string): boolean {
  */
 export function errorLine(e: unknown): string {
   const err = e as Error;
-  const text = redact(String(err?.message ?? e).replace(ANY_URL, '<url>')).replace(/\s+/g, ' ').trim();
+  const text = redact(String(err?.message ?? e).replace(ANY_URL, '<url>'))
+    .replace(/\s+/g, ' ')
+    .trim();
   return `${err?.name ?? 'Error'}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
 }

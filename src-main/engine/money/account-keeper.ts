@@ -13,17 +13,19 @@ import { accountDrift } from './account-drift';
  * books. Answers whether the figures changed, so the bot can say so.
  */
 export class AccountKeeper {
-  constructor(private readonly o: {
-    mode: 'paper' | 'live';
-    store: { lastIds(): { order: number } };
-    exchange: Pick<ExchangePort, 'assetBalances' | 'resetFunds'>;
-    rules: MarketRules;
-    core: TradingCore;
-    executor: Executor;
-    ledger: AccountLedger;
-    logger: Logger;
-    now: () => number;
-  }) {}
+  constructor(
+    private readonly o: {
+      mode: 'paper' | 'live';
+      store: { lastIds(): { order: number } };
+      exchange: Pick<ExchangePort, 'assetBalances' | 'resetFunds'>;
+      rules: MarketRules;
+      core: TradingCore;
+      executor: Executor;
+      ledger: AccountLedger;
+      logger: Logger;
+      now: () => number;
+    },
+  ) {}
 
   /**
    * Live equity is the account (docs/contract.md §9): its two assets at the last price. Before the first order the reading is
@@ -41,20 +43,33 @@ export class AccountKeeper {
       const was = ledger.startKnown ? core.equity : null;
       ledger.rebase(quote.total + value(base.total), { base: base.total, basis: value(base.total) });
       core.rebase(ledger.cashBase, ledger.holdings.base);
-      if (was !== core.equity) this.o.logger.info(`account: ${quote.total} ${rules.quote} and ${base.total} ${rules.base}, worth ${core.equity} ${rules.quote} (the start, until the first order)`);
+      if (was !== core.equity)
+        this.o.logger.info(
+          `account: ${quote.total} ${rules.quote} and ${base.total} ${rules.base}, worth ${core.equity} ${rules.quote} (the start, until the first order)`,
+        );
       return true;
     }
     const drift = accountDrift({
       expected: { quote: core.freeCash, base: executor.openAmount + ledger.holdings.base },
       actual: { quote: quote.total, base: base.total },
-      price, rules, holdings: ledger.holdings, ts: this.o.now(),
+      price,
+      rules,
+      holdings: ledger.holdings,
+      ts: this.o.now(),
     });
     if (!drift) return false;
     const flows = ledger.record(drift.flows, drift.holdings);
-    core.moveMoney(ledger.cashBase, ledger.holdings.base, flows.reduce((sum, f) => sum + f.value, 0));
+    core.moveMoney(
+      ledger.cashBase,
+      ledger.holdings.base,
+      flows.reduce((sum, f) => sum + f.value, 0),
+    );
     for (const f of flows) {
       // a log record (the event stream carries it): the contract's event types stay as they are
-      this.o.logger.info(`cash flow (${f.kind}): ${f.amount} ${f.asset} worth ${f.value} ${rules.quote} moved without an order of the bot; not counted as P&L`, { cash_flow_id: f.id });
+      this.o.logger.info(
+        `cash flow (${f.kind}): ${f.amount} ${f.asset} worth ${f.value} ${rules.quote} moved without an order of the bot; not counted as P&L`,
+        { cash_flow_id: f.id },
+      );
     }
     return true;
   }

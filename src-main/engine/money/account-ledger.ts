@@ -29,7 +29,10 @@ export class AccountLedger {
   private net: number;
   private held: Holdings;
 
-  constructor(private readonly store: LedgerStore, opts: { legacyStart?: number | null } = {}) {
+  constructor(
+    private readonly store: LedgerStore,
+    opts: { legacyStart?: number | null } = {},
+  ) {
     const kept = store.getMeta('start_equity') ?? opts.legacyStart?.toString() ?? null;
     this.known = kept !== null && Number.isFinite(Number(kept));
     this.start = this.known ? Number(kept) : 0;
@@ -91,13 +94,15 @@ const LEGACY_PAPER_START = 10_000;
  * is taken from what that version used: the paper account's 10,000, or the live start it kept under another key.
  * A fresh paper account starts at `paperBalance`; a fresh live one is unknown until its balances are read.
  */
-export function openLedger(store: LedgerStore & { lastIds(): { order: number } }, o: { mode: 'paper' | 'live'; paperBalance: number }): AccountLedger {
+export function openLedger(
+  store: LedgerStore & { lastIds(): { order: number } },
+  o: { mode: 'paper' | 'live'; paperBalance: number },
+): AccountLedger {
   const ledger = new AccountLedger(store);
   if (ledger.startKnown) return ledger;
   const legacyLive = store.getMeta('live_start_equity');
-  const start = o.mode === 'live'
-    ? (legacyLive === null ? null : Number(legacyLive))
-    : store.lastIds().order > 0 ? LEGACY_PAPER_START : o.paperBalance;
+  const start =
+    o.mode === 'live' ? (legacyLive === null ? null : Number(legacyLive)) : store.lastIds().order > 0 ? LEGACY_PAPER_START : o.paperBalance;
   if (start !== null && Number.isFinite(start)) ledger.rebase(start);
   return ledger;
 }

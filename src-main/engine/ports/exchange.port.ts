@@ -104,5 +104,4 @@ export interface ExchangePort {
   resetFunds?(quote: number): void;
 }
 
-export const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> =>
-  typeof (v as Promise<T> | null)?.then === 'function';
+export const isPromise = <T>(v: MaybePromise<T>): v is Promise<T> => typeof (v as Promise<T> | null)?.then === 'function';

@@ -41,7 +41,8 @@ export function createHttpFleetFeed({ origin, token }: { origin: string; token: 
       // EventSocket parses and de-duplicates; the feed re-checks the type
       onEvent: (event) => emit(event),
       onState: (state) => connection.set(state),
-      tokenStillValid: async () => (await fetch(`${origin}/api/v1/fleet`, { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' })).status !== 401,
+      tokenStillValid: async () =>
+        (await fetch(`${origin}/api/v1/fleet`, { headers: { Authorization: `Bearer ${token()}` }, cache: 'no-store' })).status !== 401,
       onUnauthorised: () => connection.set('unauthorised'),
       // the server closes the stream (4401) before the rotation's answer reaches the page: give that answer a moment
       onRevoked: async (usedToken) => {
@@ -56,7 +57,11 @@ export function createHttpFleetFeed({ origin, token }: { origin: string; token: 
 /** Desktop: the same events over the preload bridge. */
 export function createIpcFleetFeed(bridge: BotDeskBridge): FleetFeed {
   const seqs = new SeqFilter();
-  return feedOf((emit) => bridge.subscribe({ feed: 'fleet' }, (raw) => {
-    if (seqs.accept((raw as { seq: number }).seq)) emit(raw);
-  }), observable<ConnectionState>('connected'));
+  return feedOf(
+    (emit) =>
+      bridge.subscribe({ feed: 'fleet' }, (raw) => {
+        if (seqs.accept((raw as { seq: number }).seq)) emit(raw);
+      }),
+    observable<ConnectionState>('connected'),
+  );
 }

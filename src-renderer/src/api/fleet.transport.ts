@@ -6,14 +6,23 @@ import { observable } from '../../../src-shared/api-client/observable';
 import type { FleetFeed } from './fleet-feed';
 
 const CONNECTION_OF: Record<FleetBot['health']['connection'], ConnectionState> = {
-  local: 'connected', connected: 'connected', connecting: 'connecting', disconnected: 'reconnecting', unauthorised: 'unauthorised',
+  local: 'connected',
+  connected: 'connected',
+  connecting: 'connecting',
+  disconnected: 'reconnecting',
+  unauthorised: 'unauthorised',
 };
 
 /**
  * One fleet bot as a Transport, so the existing dashboard views work on it unchanged: every call goes through the
  * hub (`callFleetBot`: the hub holds the bot's token), events come from the hub's fleet stream for that bot.
  */
-export function createFleetBotTransport(o: { hub: BotClient; feed: FleetFeed; botId: string; initial: FleetBot['health']['connection'] }): Transport {
+export function createFleetBotTransport(o: {
+  hub: BotClient;
+  feed: FleetFeed;
+  botId: string;
+  initial: FleetBot['health']['connection'];
+}): Transport {
   const listeners = new ListenerSet();
   let botState = CONNECTION_OF[o.initial];
   const connection = observable<ConnectionState>(botState);

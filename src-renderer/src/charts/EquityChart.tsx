@@ -22,7 +22,10 @@ export function EquityChart() {
   useEffect(() => {
     if (!chart) return;
     const s = chart.addSeries(AreaSeries, {
-      lineColor: palette.accent, topColor: 'rgba(74,163,255,0.28)', bottomColor: 'rgba(74,163,255,0.02)', lineWidth: 2,
+      lineColor: palette.accent,
+      topColor: 'rgba(74,163,255,0.28)',
+      bottomColor: 'rgba(74,163,255,0.02)',
+      lineWidth: 2,
       priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
     });
     shown.current = { first: null, last: null, count: 0 };
@@ -53,7 +56,8 @@ export function EquityChart() {
       className="chart-panel"
       aside={
         <span>
-          <Num text={money(current)} unit={quote} testId="equity-current" value={current} /> <Num text={signedMoney(change)} signOf={change} />
+          <Num text={money(current)} unit={quote} testId="equity-current" value={current} />{' '}
+          <Num text={signedMoney(change)} signOf={change} />
         </span>
       }
     >

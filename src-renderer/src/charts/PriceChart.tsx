@@ -1,4 +1,12 @@
-import { CandlestickSeries, createSeriesMarkers, LineStyle, type IPriceLine, type ISeriesApi, type SeriesMarker, type Time } from 'lightweight-charts';
+import {
+  CandlestickSeries,
+  createSeriesMarkers,
+  LineStyle,
+  type IPriceLine,
+  type ISeriesApi,
+  type SeriesMarker,
+  type Time,
+} from 'lightweight-charts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { TIMEFRAME_MS, type Candle, type Position, type Timeframe, type Trade } from '../../../src-shared/contract';
 import { priceDecimals } from '../components/format';
@@ -48,9 +56,34 @@ function positionLines(series: ISeriesApi<'Candlestick'>, positions: Position[])
   const lines: IPriceLine[] = [];
   for (const p of positions) {
     // the entry line carries no axis label: with several positions the SL/TP labels are what matters
-    lines.push(series.createPriceLine({ price: p.entry_price, color: palette.entry, lineStyle: LineStyle.Dotted, lineWidth: 1, axisLabelVisible: false, title: '' }));
-    lines.push(series.createPriceLine({ price: p.stop_loss_price, color: palette.down, lineStyle: LineStyle.Dashed, lineWidth: 1, title: `SL #${p.id}` }));
-    lines.push(series.createPriceLine({ price: p.take_profit_price, color: palette.up, lineStyle: LineStyle.Dashed, lineWidth: 1, title: `TP #${p.id}` }));
+    lines.push(
+      series.createPriceLine({
+        price: p.entry_price,
+        color: palette.entry,
+        lineStyle: LineStyle.Dotted,
+        lineWidth: 1,
+        axisLabelVisible: false,
+        title: '',
+      }),
+    );
+    lines.push(
+      series.createPriceLine({
+        price: p.stop_loss_price,
+        color: palette.down,
+        lineStyle: LineStyle.Dashed,
+        lineWidth: 1,
+        title: `SL #${p.id}`,
+      }),
+    );
+    lines.push(
+      series.createPriceLine({
+        price: p.take_profit_price,
+        color: palette.up,
+        lineStyle: LineStyle.Dashed,
+        lineWidth: 1,
+        title: `TP #${p.id}`,
+      }),
+    );
   }
   return lines;
 }
@@ -71,7 +104,11 @@ export function PriceChart() {
   useEffect(() => {
     if (!chart) return;
     const s = chart.addSeries(CandlestickSeries, {
-      upColor: palette.up, downColor: palette.down, borderVisible: false, wickUpColor: palette.up, wickDownColor: palette.down,
+      upColor: palette.up,
+      downColor: palette.down,
+      borderVisible: false,
+      wickUpColor: palette.up,
+      wickDownColor: palette.down,
     });
     markersApi.current = createSeriesMarkers(s, []);
     setSeries(s);
@@ -82,7 +119,10 @@ export function PriceChart() {
     };
   }, [chart]);
 
-  const data = useMemo(() => candles.map((c) => ({ time: toChartTime(c.ts), open: c.open, high: c.high, low: c.low, close: c.close })), [candles]);
+  const data = useMemo(
+    () => candles.map((c) => ({ time: toChartTime(c.ts), open: c.open, high: c.high, low: c.low, close: c.close })),
+    [candles],
+  );
   const markers = useMemo(() => tradeMarkers(trades, candles, tfMs), [trades, candles, tfMs]);
 
   useEffect(() => {
@@ -110,8 +150,20 @@ export function PriceChart() {
   }, [series, positions]);
 
   return (
-    <Panel title={`Price ${symbol} · ${timeframe}`} testId="price-chart" className="chart-panel" aside={<span className="muted">▲ entry · ▼ exit · dashed SL/TP</span>}>
-      <div className="chart" ref={ref} data-testid="price-chart-canvas" data-candles={candles.length} data-markers={markers.length} data-price-lines={positions.length * 3} />
+    <Panel
+      title={`Price ${symbol} · ${timeframe}`}
+      testId="price-chart"
+      className="chart-panel"
+      aside={<span className="muted">▲ entry · ▼ exit · dashed SL/TP</span>}
+    >
+      <div
+        className="chart"
+        ref={ref}
+        data-testid="price-chart-canvas"
+        data-candles={candles.length}
+        data-markers={markers.length}
+        data-price-lines={positions.length * 3}
+      />
     </Panel>
   );
 }

@@ -14,7 +14,13 @@ export function syncSeries<D extends { time: Time }>(
 ): void {
   const first = data.length ? (data[0].time as number) : null;
   const last = data.length ? (data[data.length - 1].time as number) : null;
-  const incremental = shown.first !== null && shown.last !== null && first === shown.first && last !== null && last >= shown.last && data.length >= shown.count;
+  const incremental =
+    shown.first !== null &&
+    shown.last !== null &&
+    first === shown.first &&
+    last !== null &&
+    last >= shown.last &&
+    data.length >= shown.count;
   if (incremental) {
     const lastShown = shown.last as number;
     let k = data.length - 1;

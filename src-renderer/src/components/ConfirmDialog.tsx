@@ -32,12 +32,20 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, busy, dis
       }}
     >
       <h3>{title}</h3>
-      <div className="confirm-text" data-testid="confirm-text">{children}</div>
+      <div className="confirm-text" data-testid="confirm-text">
+        {children}
+      </div>
       <div className="confirm-actions">
         <button type="button" onClick={onCancel} data-testid="confirm-cancel" autoFocus>
           Cancel
         </button>
-        <button type="button" className={danger ? 'btn-danger' : 'btn-primary'} onClick={onConfirm} disabled={busy || disabled} data-testid="confirm-ok">
+        <button
+          type="button"
+          className={danger ? 'btn-danger' : 'btn-primary'}
+          onClick={onConfirm}
+          disabled={busy || disabled}
+          data-testid="confirm-ok"
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

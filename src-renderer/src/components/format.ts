@@ -5,7 +5,11 @@ function nf(min: number, max: number, sign: boolean): Intl.NumberFormat {
   const key = `${min}:${max}:${sign}`;
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: min, maximumFractionDigits: max, signDisplay: sign ? 'exceptZero' : 'auto' });
+    f = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: min,
+      maximumFractionDigits: max,
+      signDisplay: sign ? 'exceptZero' : 'auto',
+    });
     cache.set(key, f);
   }
   return f;

@@ -2,7 +2,16 @@ import { createStore } from 'zustand/vanilla';
 import { errorMessage } from '../../../src-shared/api-client/api-error';
 import type { BotClient } from '../../../src-shared/api-client/bot-client';
 import { fleetTotals } from '../../../src-shared/connection-safety';
-import { StatusSchema, type FleetAction, type FleetAlert, type FleetBot, type FleetEventData, type FleetOutcome, type FleetTotal, type Position } from '../../../src-shared/contract';
+import {
+  StatusSchema,
+  type FleetAction,
+  type FleetAlert,
+  type FleetBot,
+  type FleetEventData,
+  type FleetOutcome,
+  type FleetTotal,
+  type Position,
+} from '../../../src-shared/contract';
 import type { FleetFeed } from '../api/fleet-feed';
 
 const ALERTS_KEPT = 30;
@@ -63,7 +72,7 @@ export function createFleetStore(hub: BotClient, onAlert: (alert: FleetAlert) =>
   return createStore<FleetState>()((set, get) => {
     const withRows = (bots: FleetBot[]) => set({ bots, totals: fleetTotals(bots) });
     const upsert = (bot: FleetBot) => withRows(replaceRow(get().bots, bot));
-    const busyWhile = async <T,>(key: string, action: NonNullable<FleetState['busy'][string]>, work: () => Promise<T>): Promise<T> => {
+    const busyWhile = async <T>(key: string, action: NonNullable<FleetState['busy'][string]>, work: () => Promise<T>): Promise<T> => {
       set({ busy: { ...get().busy, [key]: action } });
       try {
         return await work();
@@ -98,14 +107,16 @@ export function createFleetStore(hub: BotClient, onAlert: (alert: FleetAlert) =>
           set({ outcomes: { title: 'Close all everywhere', list: r.outcomes } });
         }),
       positionsEverywhere: () =>
-        Promise.all(get().bots.map(async (bot) => {
-          try {
-            const { result } = await hub.callFleetBot({ params: { id: bot.id }, body: { operation: 'getPositions' } });
-            return { bot, positions: result as Position[], error: null };
-          } catch (e) {
-            return { bot, positions: null, error: errorMessage(e) };
-          }
-        })),
+        Promise.all(
+          get().bots.map(async (bot) => {
+            try {
+              const { result } = await hub.callFleetBot({ params: { id: bot.id }, body: { operation: 'getPositions' } });
+              return { bot, positions: result as Position[], error: null };
+            } catch (e) {
+              return { bot, positions: null, error: errorMessage(e) };
+            }
+          }),
+        ),
       async add(input) {
         const { bot } = await hub.addFleetBot({ body: input });
         upsert(bot);
@@ -154,7 +165,11 @@ export function connectFleet(hub: BotClient, feed: FleetFeed, onAlert: (alert: F
     queued.push(data);
     timer ??= setTimeout(flush, APPLY_EVERY_MS);
   });
-  const reload = () => void store.getState().load().catch(() => undefined);
+  const reload = () =>
+    void store
+      .getState()
+      .load()
+      .catch(() => undefined);
   const stopConnection = feed.connection.subscribe((c) => {
     if (c === 'connected') reload();
   });

@@ -57,13 +57,21 @@ export function createMarketStore(client: BotClient) {
         client.getEquity({ query: { limit: String(EQUITY_POINTS) } }),
       ]);
       const from = market.candles[0]?.ts;
-      const trades = await client.getTrades({ query: { limit: String(CHART_TRADES), from: from === undefined ? undefined : String(from) } });
+      const trades = await client.getTrades({
+        query: { limit: String(CHART_TRADES), from: from === undefined ? undefined : String(from) },
+      });
       // keep live trades that arrived while loading (the responses may predate them)
       const known = new Set(trades.trades.map((t) => t.id));
       const streamed = get().chartTrades.filter((t) => !known.has(t.id) && t.exit_time >= (from ?? 0));
       const chartTrades = [...streamed, ...trades.trades].sort((a, b) => b.id - a.id).slice(0, CHART_TRADES);
       stored = equity.points;
-      set({ symbol: market.symbol, timeframe: market.timeframe, candles: market.candles, equity: shownCurve(stored, livePoint), chartTrades });
+      set({
+        symbol: market.symbol,
+        timeframe: market.timeframe,
+        candles: market.candles,
+        equity: shownCurve(stored, livePoint),
+        chartTrades,
+      });
     },
     async refreshTail() {
       const s = get();

@@ -56,33 +56,39 @@ export function createSettingsStore(client: BotClient) {
           keysProblem: keys.status === 'rejected' ? failure(keys.reason).message : null,
         });
       },
-      save: (patch) => run('save', async () => {
-        set({ view: (await client.updateSettings({ body: patch })).settings });
-        return undefined;
-      }),
+      save: (patch) =>
+        run('save', async () => {
+          set({ view: (await client.updateSettings({ body: patch })).settings });
+          return undefined;
+        }),
       rotateToken: () => run('rotate', async () => (await client.rotateToken({ body: {} })).token),
-      setReadToken: (own) => run('read-token', async () => {
-        const { token } = await client.setReadToken({ body: own === undefined ? {} : { token: own } });
-        await reloadView();
-        return token;
-      }),
-      removeReadToken: () => run('read-token', async () => {
-        await client.removeReadToken();
-        await reloadView();
-        return undefined;
-      }),
-      saveKeys: (keys) => run('keys', async () => {
-        set({ keys: (await client.saveExchangeKeys({ body: keys })).keys });
-        return undefined;
-      }),
-      saveLiveLimits: (patch) => run('live-limits', async () => {
-        set({ view: (await client.updateLiveLimits({ body: patch })).settings });
-        return undefined;
-      }),
-      deleteKeys: () => run('keys', async () => {
-        set({ keys: (await client.deleteExchangeKeys()).keys });
-        return undefined;
-      }),
+      setReadToken: (own) =>
+        run('read-token', async () => {
+          const { token } = await client.setReadToken({ body: own === undefined ? {} : { token: own } });
+          await reloadView();
+          return token;
+        }),
+      removeReadToken: () =>
+        run('read-token', async () => {
+          await client.removeReadToken();
+          await reloadView();
+          return undefined;
+        }),
+      saveKeys: (keys) =>
+        run('keys', async () => {
+          set({ keys: (await client.saveExchangeKeys({ body: keys })).keys });
+          return undefined;
+        }),
+      saveLiveLimits: (patch) =>
+        run('live-limits', async () => {
+          set({ view: (await client.updateLiveLimits({ body: patch })).settings });
+          return undefined;
+        }),
+      deleteKeys: () =>
+        run('keys', async () => {
+          set({ keys: (await client.deleteExchangeKeys()).keys });
+          return undefined;
+        }),
     };
   });
 }

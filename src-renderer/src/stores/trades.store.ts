@@ -52,7 +52,15 @@ export function createTradesStore(client: BotClient) {
         });
         if (mine !== request) return; // a newer request (filter change, paging) won
         if (cursors.length === 1) firstPageMoved = false;
-        set({ rows: page.trades, nextCursor: page.next_cursor, total: page.total, totalPnl: page.total_pnl, cursors, filter, loading: false });
+        set({
+          rows: page.trades,
+          nextCursor: page.next_cursor,
+          total: page.total,
+          totalPnl: page.total_pnl,
+          cursors,
+          filter,
+          loading: false,
+        });
         const late = arrivedDuringFetch;
         arrivedDuringFetch = [];
         for (const trade of late) get().applyTrade(trade);

@@ -1,7 +1,5 @@
 import ccxt, { type Balances as CcxtBalances, type Exchange, type Order as CcxtOrder } from 'ccxt';
-import type {
-  AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
-} from '../../ports/exchange.port';
+import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest } from '../../ports/exchange.port';
 import { sharedRead, type SharedRead } from '../../shared-read';
 import { orderState } from './order-state';
 import { errorLine } from '../../log/redact';
@@ -43,7 +41,9 @@ export interface CcxtExchangeOptions {
 }
 
 /** an order we placed whose final state we do not have yet; `lostSince` set while its placement's outcome is unknown */
-interface Watched { lostSince: number | null }
+interface Watched {
+  lostSince: number | null;
+}
 
 /**
  * A real exchange behind the engine's port, through ccxt. Every order carries our clientOrderId; a placement is sent
@@ -72,10 +72,13 @@ export class CcxtExchange implements ExchangePort {
     this.id = o.exchange.id;
     this.rules = o.rules;
     this.now = o.now ?? Date.now;
-    this.account = sharedRead(async () => {
-      const ex = await this.readClient();
-      return this.read(() => ex.fetchBalance(), ex);
-    }, { maxAgeMs: o.sharedReadMaxAgeMs ?? 1000 });
+    this.account = sharedRead(
+      async () => {
+        const ex = await this.readClient();
+        return this.read(() => ex.fetchBalance(), ex);
+      },
+      { maxAgeMs: o.sharedReadMaxAgeMs ?? 1000 },
+    );
     this.sharedBalances = {
       get: async () => this.pick(await this.account.get()),
       invalidate: () => this.account.invalidate(),
@@ -115,7 +118,10 @@ export class CcxtExchange implements ExchangePort {
       const last = Number(t.last ?? t.close);
       if (last > 0) return (this.lastPrice = last);
     } catch (e) {
-      this.note('warn', `the ticker could not be read for the entry's price band (${errorLine(e)}); measuring it from the last close ${this.lastPrice}`);
+      this.note(
+        'warn',
+        `the ticker could not be read for the entry's price band (${errorLine(e)}); measuring it from the last close ${this.lastPrice}`,
+      );
     }
     return this.lastPrice;
   }
@@ -134,7 +140,9 @@ export class CcxtExchange implements ExchangePort {
       type = 'market';
       params.stopLossPrice = Number(this.ex.priceToPrecision(r.symbol, r.triggerPrice as number));
     }
-    const [state] = await this.place([r.clientOrderId], async () => [orderState(await this.ex.createOrder(r.symbol, type, r.side, amount, price, params), this.rules, r.clientOrderId)]);
+    const [state] = await this.place([r.clientOrderId], async () => [
+      orderState(await this.ex.createOrder(r.symbol, type, r.side, amount, price, params), this.rules, r.clientOrderId),
+    ]);
     return r.timeInForce === 'IOC' ? this.bandOutcome(r, amount, price as number, state) : state;
   }
 
@@ -151,7 +159,10 @@ export class CcxtExchange implements ExchangePort {
       return { ...state, status: 'rejected', rejectReason: reason };
     }
     if (state.status === 'filled' && state.filled < amount - this.rules.amountStep / 2) {
-      this.note('warn', `entry ${r.clientOrderId} filled ${state.filled} of ${amount} ${base} at or under ${limit} ${quote} (the entry's price band, max_slippage_pct); the other ${Number((amount - state.filled).toPrecision(12))} ${base} were dropped`);
+      this.note(
+        'warn',
+        `entry ${r.clientOrderId} filled ${state.filled} of ${amount} ${base} at or under ${limit} ${quote} (the entry's price band, max_slippage_pct); the other ${Number((amount - state.filled).toPrecision(12))} ${base} were dropped`,
+      );
     }
     return state;
   }
@@ -166,10 +177,16 @@ export class CcxtExchange implements ExchangePort {
     this.partners.set(target.clientOrderId, stop.clientOrderId);
     const [s, t] = await this.place(ids, async () => {
       await (this.ex as unknown as { privatePostOrderListOco(p: object): Promise<unknown> }).privatePostOrderListOco({
-        symbol: this.marketId, side: 'SELL', quantity: this.ex.amountToPrecision(stop.symbol, stop.amount),
+        symbol: this.marketId,
+        side: 'SELL',
+        quantity: this.ex.amountToPrecision(stop.symbol, stop.amount),
         listClientOrderId: stop.ocoGroup ?? `${stop.clientOrderId}-oco`,
-        aboveType: 'LIMIT_MAKER', abovePrice: this.ex.priceToPrecision(target.symbol, target.price as number), aboveClientOrderId: target.clientOrderId,
-        belowType: 'STOP_LOSS', belowStopPrice: this.ex.priceToPrecision(stop.symbol, stop.triggerPrice as number), belowClientOrderId: stop.clientOrderId,
+        aboveType: 'LIMIT_MAKER',
+        abovePrice: this.ex.priceToPrecision(target.symbol, target.price as number),
+        aboveClientOrderId: target.clientOrderId,
+        belowType: 'STOP_LOSS',
+        belowStopPrice: this.ex.priceToPrecision(stop.symbol, stop.triggerPrice as number),
+        belowClientOrderId: stop.clientOrderId,
       });
       // the list's answer is raw binance; each leg is read back in the unified shape
       return Promise.all(ids.map(async (id) => (await this.lookUp(id)) ?? this.unknown(id)));
@@ -198,7 +215,10 @@ export class CcxtExchange implements ExchangePort {
         return ids.map((id) => this.rejected(id, errorLine(e)));
       }
       this.failed(e);
-      this.note('warn', `placing ${ids.join(' + ')} got no clear answer (${errorLine(e)}); looking it up by client order id instead of sending it again`);
+      this.note(
+        'warn',
+        `placing ${ids.join(' + ')} got no clear answer (${errorLine(e)}); looking it up by client order id instead of sending it again`,
+      );
       const states: ExchangeOrderState[] = [];
       for (const id of ids) {
         this.watched.set(id, { lostSince: this.now() });
@@ -217,9 +237,15 @@ export class CcxtExchange implements ExchangePort {
       this.trouble({ kind: 'auth', reason: `the exchange refused the API key: ${errorLine(e)}` });
       return true;
     }
-    return e instanceof ccxt.InsufficientFunds || e instanceof ccxt.InvalidOrder || e instanceof ccxt.BadRequest || e instanceof ccxt.BadSymbol
-      || e instanceof ccxt.InvalidNonce // a timestamp refused before anything was done (the clock is resynced by ccxt)
-      || e instanceof ccxt.DDoSProtection || e instanceof ccxt.RateLimitExceeded; // binance carries out no request it answers 429/418
+    return (
+      e instanceof ccxt.InsufficientFunds ||
+      e instanceof ccxt.InvalidOrder ||
+      e instanceof ccxt.BadRequest ||
+      e instanceof ccxt.BadSymbol ||
+      e instanceof ccxt.InvalidNonce || // a timestamp refused before anything was done (the clock is resynced by ccxt)
+      e instanceof ccxt.DDoSProtection ||
+      e instanceof ccxt.RateLimitExceeded
+    ); // binance carries out no request it answers 429/418
   }
 
   /** the market's rules, checked before anything is sent */
@@ -232,7 +258,8 @@ export class CcxtExchange implements ExchangePort {
     if (Math.abs(steps - Math.round(steps)) > 1e-6) return `the amount ${r.amount} is not a multiple of the step ${rules.amountStep}`;
     if (r.type !== 'market' && !(Number(refPrice) > 0)) return 'the order needs a positive price';
     const price = Number(refPrice);
-    if (Number.isFinite(price) && r.amount * price < rules.minNotional) return `the order value ${(r.amount * price).toFixed(8)} is under the market minimum ${rules.minNotional} ${rules.quote}`;
+    if (Number.isFinite(price) && r.amount * price < rules.minNotional)
+      return `the order value ${(r.amount * price).toFixed(8)} is under the market minimum ${rules.minNotional} ${rules.quote}`;
     return null;
   }
 
@@ -250,7 +277,8 @@ export class CcxtExchange implements ExchangePort {
         this.succeeded();
         this.rememberListCancel(o, clientOrderId);
         // the cancel answer names the cancel request; read the order itself back for its final state
-        const state = o.status === 'canceled' && !(Number(o.filled) > 0) ? orderState(o, this.rules, clientOrderId) : await this.lookUp(clientOrderId);
+        const state =
+          o.status === 'canceled' && !(Number(o.filled) > 0) ? orderState(o, this.rules, clientOrderId) : await this.lookUp(clientOrderId);
         if (state) this.track(state);
         return state;
       } catch (e) {
@@ -279,7 +307,15 @@ export class CcxtExchange implements ExchangePort {
     if (!partner || listId < 0 || o.status !== 'canceled') return;
     this.partners.delete(cancelled);
     this.partners.delete(partner);
-    this.cancelledWithList.set(partner, { clientOrderId: partner, exchangeOrderId: null, status: 'cancelled', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now() });
+    this.cancelledWithList.set(partner, {
+      clientOrderId: partner,
+      exchangeOrderId: null,
+      status: 'cancelled',
+      filled: 0,
+      averagePrice: null,
+      fee: 0,
+      updatedAt: this.now(),
+    });
   }
 
   async fetchOrder(clientOrderId: string): Promise<ExchangeOrderState | null> {
@@ -308,7 +344,10 @@ export class CcxtExchange implements ExchangePort {
     const known = (o as { fees?: unknown[] }).fees?.length || o.fee?.cost !== undefined;
     if (!(Number(o.filled) > 0) || known || !o.id) return o;
     const trades = await this.read(() => this.ex.fetchMyTrades(this.rules.symbol, undefined, undefined, { orderId: o.id }));
-    const fees = trades.filter((t) => String(t.order) === String(o.id)).map((t) => t.fee).filter((f) => f && f.cost !== undefined);
+    const fees = trades
+      .filter((t) => String(t.order) === String(o.id))
+      .map((t) => t.fee)
+      .filter((f) => f && f.cost !== undefined);
     return { ...o, fees } as CcxtOrder;
   }
 
@@ -410,7 +449,12 @@ export class CcxtExchange implements ExchangePort {
           this.track(state);
         } else if (w.lostSince !== null && this.now() - w.lostSince > (this.o.unknownGraceMs ?? 60_000)) {
           this.watched.delete(id);
-          this.publish(this.rejected(id, `not found on the exchange ${Math.round((this.now() - w.lostSince) / 1000)} s after its placement's answer was lost: it was never placed`));
+          this.publish(
+            this.rejected(
+              id,
+              `not found on the exchange ${Math.round((this.now() - w.lostSince) / 1000)} s after its placement's answer was lost: it was never placed`,
+            ),
+          );
         }
       }
     } catch (e) {
@@ -478,7 +522,16 @@ export class CcxtExchange implements ExchangePort {
   }
 
   private rejected(clientOrderId: string, reason: string): ExchangeOrderState {
-    return { clientOrderId, exchangeOrderId: null, status: 'rejected', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now(), rejectReason: reason };
+    return {
+      clientOrderId,
+      exchangeOrderId: null,
+      status: 'rejected',
+      filled: 0,
+      averagePrice: null,
+      fee: 0,
+      updatedAt: this.now(),
+      rejectReason: reason,
+    };
   }
 
   /** placed or not, nobody knows yet: resting as far as the bot is concerned, until the watcher finds out */

@@ -5,10 +5,14 @@
  */
 
 /** the part of a ccxt Exchange this needs (ccxt types `urls` loosely) */
-export interface HasUrls { urls: Record<string, unknown> }
+export interface HasUrls {
+  urls: Record<string, unknown>;
+}
 
 /** binance picks its market-type error map by the request URL's host (binance.js getExceptionsByUrl) */
-interface ClassifiesByUrl { getExceptionsByUrl(url: string, exactOrBroad: string): unknown }
+interface ClassifiesByUrl {
+  getExceptionsByUrl(url: string, exactOrBroad: string): unknown;
+}
 
 const URL_RE = /^(https?|wss?):\/\/[^/?#]+/i;
 const URL_KEYS = ['api', 'test', 'demo', 'apiBackup'] as const;

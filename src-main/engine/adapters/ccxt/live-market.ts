@@ -24,27 +24,48 @@ export interface LiveMarket {
  * same ccxt instance also trades.
  */
 export async function openLiveMarket(o: {
-  spec: ExchangeSpec; credentials?: ExchangeCredentials; symbol: string; timeframe: Timeframe; logger: Logger; warmup: number;
+  spec: ExchangeSpec;
+  credentials?: ExchangeCredentials;
+  symbol: string;
+  timeframe: Timeframe;
+  logger: Logger;
+  warmup: number;
   /** test hooks for the trading side: how often resting orders are checked, how long a lost order may stay unseen */
-  watchEveryMs?: number; unknownGraceMs?: number;
+  watchEveryMs?: number;
+  unknownGraceMs?: number;
   /** how long after a candle's close the feed asks for it (test hook; LiveFeed's default otherwise) */
   settleMs?: number;
 }): Promise<LiveMarket> {
   const exchange = await openExchange(o.spec, o.credentials);
   const rules = marketRules(exchange, o.symbol);
-  const feed = new LiveFeed({ exchange, symbol: o.symbol, timeframe: o.timeframe, logger: o.logger, warmup: o.warmup, settleMs: o.settleMs });
+  const feed = new LiveFeed({
+    exchange,
+    symbol: o.symbol,
+    timeframe: o.timeframe,
+    logger: o.logger,
+    warmup: o.warmup,
+    settleMs: o.settleMs,
+  });
   await feed.start();
-  o.logger.info(`live market data: ${exchange.id}${o.spec.sandbox ? ' testnet' : ''} ${o.symbol} ${o.timeframe}; amount step ${rules.amountStep}, price tick ${rules.priceStep}, min amount ${rules.minAmount}, min order value ${rules.minNotional} ${rules.quote}`);
+  o.logger.info(
+    `live market data: ${exchange.id}${o.spec.sandbox ? ' testnet' : ''} ${o.symbol} ${o.timeframe}; amount step ${rules.amountStep}, price tick ${rules.priceStep}, min amount ${rules.minAmount}, min order value ${rules.minNotional} ${rules.quote}`,
+  );
   const trading = o.credentials
     ? new CcxtExchange({
-      exchange, rules, watchEveryMs: o.watchEveryMs, unknownGraceMs: o.unknownGraceMs,
-      // reads asked over the API get a client (and so a rate-limit queue) of their own
-      readClient: () => openReadClient(o.spec, o.credentials, exchange),
-      note: (level, msg, fields) => o.logger[level](`${exchange.id}: ${msg}`, fields),
-    })
+        exchange,
+        rules,
+        watchEveryMs: o.watchEveryMs,
+        unknownGraceMs: o.unknownGraceMs,
+        // reads asked over the API get a client (and so a rate-limit queue) of their own
+        readClient: () => openReadClient(o.spec, o.credentials, exchange),
+        note: (level, msg, fields) => o.logger[level](`${exchange.id}: ${msg}`, fields),
+      })
     : null;
   return {
-    feed, rules, exchangeId: exchange.id, trading,
+    feed,
+    rules,
+    exchangeId: exchange.id,
+    trading,
     checkSymbol(symbol) {
       try {
         marketRules(exchange, symbol);

@@ -118,14 +118,22 @@ export class LiveFeed implements MarketFeed {
       this.ready.push(...fresh);
       if (fresh.length) for (const l of this.readyListeners) l();
       // back after an outage the log called lost: say so in a way monitors can key on
-      if (behind) this.o.logger.info(`market data is back after ${behind} failed poll(s); ${fresh.length} candle(s) fetched`, behind >= FAILURES_REPORTED ? { [CONNECTION_LOG_FIELD]: 'restored' } : undefined);
+      if (behind)
+        this.o.logger.info(
+          `market data is back after ${behind} failed poll(s); ${fresh.length} candle(s) fetched`,
+          behind >= FAILURES_REPORTED ? { [CONNECTION_LOG_FIELD]: 'restored' } : undefined,
+        );
       // a full page means more are waiting (a long outage): ask again at once; a candle not final yet: ask again soon
       const expected = Math.floor(this.exchangeNow() / this.tfMs) * this.tfMs - this.tfMs;
       this.schedule(fresh.length === PAGE ? 0 : this.newest < expected ? 2000 : undefined);
     } catch (e) {
       this.failures++;
       const log = this.failures === FAILURES_REPORTED ? this.o.logger.error : this.o.logger.warn;
-      log.call(this.o.logger, `market data poll failed (${this.failures} in a row): ${errorLine(e)}`, this.failures === FAILURES_REPORTED ? { [CONNECTION_LOG_FIELD]: 'lost' } : undefined);
+      log.call(
+        this.o.logger,
+        `market data poll failed (${this.failures} in a row): ${errorLine(e)}`,
+        this.failures === FAILURES_REPORTED ? { [CONNECTION_LOG_FIELD]: 'lost' } : undefined,
+      );
       this.schedule(Math.min(30_000, 1000 * 2 ** Math.min(this.failures, 5)));
     }
   }
@@ -155,8 +163,11 @@ export class LiveFeed implements MarketFeed {
 
   private read<T>(fn: () => Promise<T>): Promise<T> {
     return readWithRetries({
-      exchange: this.o.exchange, read: fn, attempts: 3,
-      onRetry: (e, attempt, wait) => this.o.logger.debug(`${this.o.exchange.id} read failed (try ${attempt}), again in ${wait} ms: ${errorLine(e)}`),
+      exchange: this.o.exchange,
+      read: fn,
+      attempts: 3,
+      onRetry: (e, attempt, wait) =>
+        this.o.logger.debug(`${this.o.exchange.id} read failed (try ${attempt}), again in ${wait} ms: ${errorLine(e)}`),
     });
   }
 }

@@ -15,15 +15,21 @@ function step(precision: number | undefined, tickSizeMode: boolean): number | nu
 export function marketRules(exchange: Exchange, symbol: string): MarketRules {
   const market: Market | undefined = exchange.markets?.[symbol];
   if (!market) {
-    const near = Object.keys(exchange.markets ?? {}).filter((s) => s.startsWith(`${symbol.split('/')[0]}/`)).slice(0, 5);
-    throw new ExchangeSetupError(`${exchange.id} has no spot market ${symbol}${near.length ? ` (it has ${near.join(', ')})` : ''}; set "symbol" in the config.`);
+    const near = Object.keys(exchange.markets ?? {})
+      .filter((s) => s.startsWith(`${symbol.split('/')[0]}/`))
+      .slice(0, 5);
+    throw new ExchangeSetupError(
+      `${exchange.id} has no spot market ${symbol}${near.length ? ` (it has ${near.join(', ')})` : ''}; set "symbol" in the config.`,
+    );
   }
-  if (market.active === false) throw new ExchangeSetupError(`${exchange.id} lists ${symbol} as inactive (trading halted); choose another symbol.`);
+  if (market.active === false)
+    throw new ExchangeSetupError(`${exchange.id} lists ${symbol} as inactive (trading halted); choose another symbol.`);
   // ccxt's TICK_SIZE constant is 4 (DECIMAL_PLACES 2, SIGNIFICANT_DIGITS 3)
   const tickSizeMode = exchange.precisionMode === 4;
   const amountStep = step(market.precision.amount, tickSizeMode);
   const priceStep = step(market.precision.price, tickSizeMode);
-  if (amountStep === null || priceStep === null) throw new ExchangeSetupError(`${exchange.id} gives no amount or price precision for ${symbol}; BotDesk cannot size orders on it.`);
+  if (amountStep === null || priceStep === null)
+    throw new ExchangeSetupError(`${exchange.id} gives no amount or price precision for ${symbol}; BotDesk cannot size orders on it.`);
   return {
     symbol,
     base: market.base,

@@ -64,7 +64,10 @@ async function newClient(spec: ExchangeSpec, credentials?: ExchangeCredentials):
     timeout: 10_000,
     // spot markets only: loadMarkets then makes one call instead of also asking the futures and margin endpoints
     options: {
-      defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false,
+      defaultType: 'spot',
+      fetchMarkets: { types: ['spot'] },
+      fetchCurrencies: false,
+      fetchMargins: false,
       // signed requests carry the exchange's time, not a drifting local clock (binance refuses a timestamp outside recvWindow)
       adjustForTimeDifference: true,
     },
@@ -78,9 +81,14 @@ async function newClient(spec: ExchangeSpec, credentials?: ExchangeCredentials):
     try {
       rewritten = pointExchangeAt(exchange as unknown as { urls: Record<string, unknown> }, spec.apiUrl);
     } catch (e) {
-      throw new ExchangeSetupError(`BOT_EXCHANGE_API_URL=${spec.apiUrl} is not an origin such as http://127.0.0.1:9000 (${(e as Error).message}).`);
+      throw new ExchangeSetupError(
+        `BOT_EXCHANGE_API_URL=${spec.apiUrl} is not an origin such as http://127.0.0.1:9000 (${(e as Error).message}).`,
+      );
     }
-    if (rewritten === 0) throw new ExchangeSetupError(`BOT_EXCHANGE_API_URL could not be applied to ${spec.id}: its URLs are not where ccxt usually keeps them.`);
+    if (rewritten === 0)
+      throw new ExchangeSetupError(
+        `BOT_EXCHANGE_API_URL could not be applied to ${spec.id}: its URLs are not where ccxt usually keeps them.`,
+      );
   }
   return exchange;
 }

@@ -1,7 +1,5 @@
 import { CANDLE_STRIDE, writeCandle } from '../../feeds/candle-file';
-import type {
-  AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest,
-} from '../../ports/exchange.port';
+import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest } from '../../ports/exchange.port';
 import { roundToStep } from '../../market/precision';
 
 export interface PaperOrder {
@@ -129,7 +127,15 @@ export class PaperExchange implements ExchangePort {
     if (known) return { ...known.state }; // idempotent: a retried placement after a crash returns the same order
     const order: PaperOrder = {
       request: { ...request },
-      state: { clientOrderId: request.clientOrderId, exchangeOrderId: `paper-${this.orders.size + 1}`, status: 'open', filled: 0, averagePrice: null, fee: 0, updatedAt: this.lastTs },
+      state: {
+        clientOrderId: request.clientOrderId,
+        exchangeOrderId: `paper-${this.orders.size + 1}`,
+        status: 'open',
+        filled: 0,
+        averagePrice: null,
+        fee: 0,
+        updatedAt: this.lastTs,
+      },
     };
     this.orders.set(request.clientOrderId, order);
     const problem = this.validate(request);
@@ -141,9 +147,10 @@ export class PaperExchange implements ExchangePort {
       return { ...order.state };
     }
     if (request.type === 'market') {
-      const price = request.side === 'buy'
-        ? roundToStep(this.lastClose * (1 + this.slippageRate), this.opts.rules.priceStep, 'up')
-        : roundToStep(this.lastClose * (1 - this.slippageRate), this.opts.rules.priceStep, 'down');
+      const price =
+        request.side === 'buy'
+          ? roundToStep(this.lastClose * (1 + this.slippageRate), this.opts.rules.priceStep, 'up')
+          : roundToStep(this.lastClose * (1 - this.slippageRate), this.opts.rules.priceStep, 'down');
       this.write(() => this.fill(order, price));
     } else {
       this.addResting(order);
@@ -210,7 +217,9 @@ export class PaperExchange implements ExchangePort {
       }
       if (Number.isNaN(price)) continue;
       (touched ??= []).push({ order, price });
-      if (r.ocoGroup) for (const other of this.resting) if (other !== order && other.request.ocoGroup === r.ocoGroup && other.state.status === 'open') other.state.status = 'cancelled';
+      if (r.ocoGroup)
+        for (const other of this.resting)
+          if (other !== order && other.request.ocoGroup === r.ocoGroup && other.state.status === 'open') other.state.status = 'cancelled';
     }
     if (touched !== null) this.fillTouched(touched, ts);
   }
@@ -245,7 +254,8 @@ export class PaperExchange implements ExchangePort {
     const refPrice = r.type === 'limit' ? (r.price as number) : r.type === 'stop_market' ? (r.triggerPrice as number) : this.lastClose;
     if (r.amount * refPrice < rules.minNotional) return `order value below the market minimum of ${rules.minNotional} ${rules.quote}`;
     if (r.type === 'market') {
-      if (r.side === 'buy' && r.amount * this.lastClose * (1 + this.slippageRate) * (1 + this.feeRate) > this.balance.quote + 1e-9) return 'insufficient quote balance';
+      if (r.side === 'buy' && r.amount * this.lastClose * (1 + this.slippageRate) * (1 + this.feeRate) > this.balance.quote + 1e-9)
+        return 'insufficient quote balance';
       if (r.side === 'sell' && r.amount > this.balance.base + 1e-12) return 'insufficient base balance';
     }
     return null;

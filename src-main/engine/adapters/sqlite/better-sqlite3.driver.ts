@@ -15,7 +15,9 @@ function betterSqlite3(): typeof BetterSqlite3 {
     loaded = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     return loaded;
   } catch (e) {
-    throw new Error(`SQLite is unavailable: Node ${process.versions.node} has no usable node:sqlite (Node 22.16+ and 24+ have) and better-sqlite3 could not be loaded (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(
+      `SQLite is unavailable: Node ${process.versions.node} has no usable node:sqlite (Node 22.16+ and 24+ have) and better-sqlite3 could not be loaded (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
 }
 

@@ -42,9 +42,18 @@ export class BucketFold {
       } else if (start < b.start) {
         continue; // a point older than the newest bucket (a replayed candle): the per-candle row has it
       } else {
-        if (equity < b.min_equity) { b.min_equity = equity; b.min_ts = ts; }
-        if (equity > b.max_equity) { b.max_equity = equity; b.max_ts = ts; }
-        if (ts >= b.last_ts) { b.last_equity = equity; b.last_ts = ts; }
+        if (equity < b.min_equity) {
+          b.min_equity = equity;
+          b.min_ts = ts;
+        }
+        if (equity > b.max_equity) {
+          b.max_equity = equity;
+          b.max_ts = ts;
+        }
+        if (ts >= b.last_ts) {
+          b.last_equity = equity;
+          b.last_ts = ts;
+        }
       }
       this.changed.add(b);
     }
@@ -83,7 +92,15 @@ export function levelFor(spanMs: number, groups: number): number {
 export const groupsFor = (limit: number): number => Math.max(1, Math.floor((limit - 1) / 2));
 
 /** A bucket as the query reads it (raw rows: arrays are cheaper to fetch than objects). */
-export type BucketRow = [start: number, minTs: number, minEquity: number, maxTs: number, maxEquity: number, lastTs: number, lastEquity: number];
+export type BucketRow = [
+  start: number,
+  minTs: number,
+  minEquity: number,
+  maxTs: number,
+  maxEquity: number,
+  lastTs: number,
+  lastEquity: number,
+];
 export const BUCKET_ROW_COLUMNS = 'start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity';
 
 /**

@@ -1,7 +1,17 @@
 import type { SqlDatabase } from './sql-driver';
 import type { EquityPoint, Trade } from '../../../../src-shared/contract';
 import { addTrade, NO_TRADES, totalsMismatch, totalsOf, type EquityMarks, type TradeTotals } from '../../kept-stats';
-import { BUCKET_ROW_COLUMNS, BucketFold, EQUITY_LEVEL_MS, groupsFor, levelFor, pointsAsBuckets, thinBuckets, type BucketRow, type EquityBucket } from './equity-buckets';
+import {
+  BUCKET_ROW_COLUMNS,
+  BucketFold,
+  EQUITY_LEVEL_MS,
+  groupsFor,
+  levelFor,
+  pointsAsBuckets,
+  thinBuckets,
+  type BucketRow,
+  type EquityBucket,
+} from './equity-buckets';
 
 /** Where a page of trades ends: the (exit_time, id) of its last trade. */
 export interface TradeKey {
@@ -42,13 +52,52 @@ export interface HistoryRepair {
 }
 
 const MARKS_KEY = 'equity_marks';
-const TRADE_FIELDS = 'id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct, exit_reason, config_version';
-type TradeRow = [number, number, string, 'long', number, number, number, number, number, number, number, number, Trade['exit_reason'], number];
+const TRADE_FIELDS =
+  'id, position_id, symbol, side, amount, entry_price, exit_price, entry_time, exit_time, fee, pnl, pnl_pct, exit_reason, config_version';
+type TradeRow = [
+  number,
+  number,
+  string,
+  'long',
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  Trade['exit_reason'],
+  number,
+];
 const tradeOf = (r: TradeRow): Trade => ({
-  id: r[0], position_id: r[1], symbol: r[2], side: r[3], amount: r[4], entry_price: r[5], exit_price: r[6], entry_time: r[7],
-  exit_time: r[8], fee: r[9], pnl: r[10], pnl_pct: r[11], exit_reason: r[12], config_version: r[13],
+  id: r[0],
+  position_id: r[1],
+  symbol: r[2],
+  side: r[3],
+  amount: r[4],
+  entry_price: r[5],
+  exit_price: r[6],
+  entry_time: r[7],
+  exit_time: r[8],
+  fee: r[9],
+  pnl: r[10],
+  pnl_pct: r[11],
+  exit_reason: r[12],
+  config_version: r[13],
 });
-const TOTALS_COLUMNS = ['trades', 'wins', 'losses', 'realized', 'fees', 'gross_profit', 'gross_loss', 'best', 'worst', 'last_trade_id'] as const;
+const TOTALS_COLUMNS = [
+  'trades',
+  'wins',
+  'losses',
+  'realized',
+  'fees',
+  'gross_profit',
+  'gross_loss',
+  'best',
+  'worst',
+  'last_trade_id',
+] as const;
 
 /**
  * The growing part of the database, kept so that reading it costs the same at a thousand rows as at a million:
@@ -62,21 +111,32 @@ export class HistoryTables {
   constructor(private readonly db: SqlDatabase) {
     this.stmt = {
       totals: db.prepare(`SELECT ${TOTALS_COLUMNS.join(', ')} FROM trade_totals WHERE id = 1`),
-      saveTotals: db.prepare(`INSERT OR REPLACE INTO trade_totals (id, ${TOTALS_COLUMNS.join(', ')}) VALUES (1, ${TOTALS_COLUMNS.map((c) => '@' + c).join(', ')})`),
+      saveTotals: db.prepare(
+        `INSERT OR REPLACE INTO trade_totals (id, ${TOTALS_COLUMNS.join(', ')}) VALUES (1, ${TOTALS_COLUMNS.map((c) => '@' + c).join(', ')})`,
+      ),
       // keyset conditions spelled out: SQLite bounds the index by `exit_time <= ?` but not by a row value `(a, b) < (?, ?)`,
       // which it would test row by row from the end of the index (cost growing with the depth of the page)
-      runBefore: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time <= @t AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT 1`),
+      runBefore: db.prepare(
+        `SELECT run_count, run_pnl FROM trades WHERE exit_time <= @t AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT 1`,
+      ),
       runAfter: db.prepare(`SELECT id, pnl FROM trades WHERE exit_time >= @t AND (exit_time > @t OR id > @id) ORDER BY exit_time, id`),
       setRun: db.prepare(`UPDATE trades SET run_count = ?, run_pnl = ? WHERE id = ?`),
       tradeExists: db.prepare(`SELECT 1 FROM trades WHERE id = ?`),
       runUpTo: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time <= ? ORDER BY exit_time DESC, id DESC LIMIT 1`),
       runBelow: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time < ? ORDER BY exit_time DESC, id DESC LIMIT 1`),
       // rows as arrays, made into trades below: about 40 % cheaper than letting the driver build each object
-      page: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`, { rows: 'arrays' }),
+      page: db.prepare(
+        `SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
+        { rows: 'arrays' },
+      ),
       insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
-      saveBucket: db.prepare(`INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`),
+      saveBucket: db.prepare(
+        `INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`,
+      ),
       newestBucket: db.prepare(`SELECT * FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`),
-      buckets: db.prepare(`SELECT ${BUCKET_ROW_COLUMNS} FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`, { rows: 'arrays' }),
+      buckets: db.prepare(`SELECT ${BUCKET_ROW_COLUMNS} FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`, {
+        rows: 'arrays',
+      }),
       pointRows: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`, { rows: 'arrays' }),
       // min/max of the rowid: one step down the b-tree each (null on an empty curve)
       firstPoint: db.prepare(`SELECT min(ts) AS ts FROM equity_points`),
@@ -111,7 +171,8 @@ export class HistoryTables {
 
   /** Running count and pnl of the new trade, and of any trade after it in (exit_time, id) order (normally none). */
   private placeRunningSums(trade: Trade): void {
-    const before = this.stmt.runBefore.get({ t: trade.exit_time, id: trade.id }) as { run_count: number | null; run_pnl: number | null } | undefined;
+    const before = this.stmt.runBefore.get({ t: trade.exit_time, id: trade.id }) as
+      { run_count: number | null; run_pnl: number | null } | undefined;
     let count = (before?.run_count ?? 0) + 1;
     let pnl = (before?.run_pnl ?? 0) + trade.pnl;
     this.stmt.setRun.run(count, pnl, trade.id);
@@ -196,9 +257,10 @@ export class HistoryTables {
       return { points, rowsRead: points.length, level: -1 };
     }
     const level = levelFor(to - from + 1, groupsFor(q.limit));
-    const rows = level < 0
-      ? pointsAsBuckets(this.stmt.pointRows.all(from, to) as [number, number][])
-      : (this.stmt.buckets.all(level, Math.floor(from / EQUITY_LEVEL_MS[level]) * EQUITY_LEVEL_MS[level], to) as BucketRow[]);
+    const rows =
+      level < 0
+        ? pointsAsBuckets(this.stmt.pointRows.all(from, to) as [number, number][])
+        : (this.stmt.buckets.all(level, Math.floor(from / EQUITY_LEVEL_MS[level]) * EQUITY_LEVEL_MS[level], to) as BucketRow[]);
     return { points: thinBuckets(rows, { from, to, limit: q.limit }), rowsRead: rows.length, level };
   }
 
@@ -238,11 +300,15 @@ export class HistoryTables {
       const totals = kept ? totalsMismatch(kept, oracle) : oracle.trades ? ['missing'] : [];
       if (totals.length || !kept) this.stmt.saveTotals.run(oracle);
 
-      const badRuns = (this.db.prepare(
-        `SELECT count(*) AS n FROM (SELECT run_count, run_pnl, row_number() OVER w AS rn, sum(pnl) OVER w AS cum FROM trades
+      const badRuns = (
+        this.db
+          .prepare(
+            `SELECT count(*) AS n FROM (SELECT run_count, run_pnl, row_number() OVER w AS rn, sum(pnl) OVER w AS cum FROM trades
          WINDOW w AS (ORDER BY exit_time, id ROWS UNBOUNDED PRECEDING))
          WHERE run_count IS NOT rn OR run_pnl IS NULL OR abs(run_pnl - cum) > 1e-9 * max(1, abs(cum))`,
-      ).get() as { n: number }).n;
+          )
+          .get() as { n: number }
+      ).n;
       if (badRuns) this.rebuildRunningSums();
 
       const lastTs = (this.stmt.lastPoint.get() as { ts: number | null }).ts;

@@ -22,8 +22,7 @@ interface NodeSqliteModule {
   StatementSync: { prototype: object };
 }
 
-const nodeSqlite = (): NodeSqliteModule | undefined =>
-  process.getBuiltinModule?.('node:sqlite') as NodeSqliteModule | undefined;
+const nodeSqlite = (): NodeSqliteModule | undefined => process.getBuiltinModule?.('node:sqlite') as NodeSqliteModule | undefined;
 
 let missing: string | null | undefined;
 
@@ -39,7 +38,9 @@ export function nodeSqliteMissing(): string | null {
   try {
     const stmt = db.prepare('SELECT 1');
     const lacks = [
-      ...(['setReturnArrays', 'setAllowUnknownNamedParameters'] as const).filter((m) => typeof stmt[m] !== 'function').map((m) => `StatementSync.${m}`),
+      ...(['setReturnArrays', 'setAllowUnknownNamedParameters'] as const)
+        .filter((m) => typeof stmt[m] !== 'function')
+        .map((m) => `StatementSync.${m}`),
       ...(['isOpen', 'isTransaction'] as const).filter((p) => typeof db[p] !== 'boolean').map((p) => `DatabaseSync.${p}`),
     ];
     missing = lacks.length ? `node:sqlite of Node ${process.versions.node} has no ${lacks.join(', ')}` : null;
@@ -50,8 +51,9 @@ export function nodeSqliteMissing(): string | null {
 }
 
 /** names of the named parameters (@a, :a, $a) of a statement, string literals skipped */
-const namedParameters = (sql: string): string[] =>
-  [...new Set([...sql.replace(/'(?:[^']|'')*'/g, "''").matchAll(/[@:$]([A-Za-z_]\w*)/g)].map((m) => m[1]))];
+const namedParameters = (sql: string): string[] => [
+  ...new Set([...sql.replace(/'(?:[^']|'')*'/g, "''").matchAll(/[@:$]([A-Za-z_]\w*)/g)].map((m) => m[1])),
+];
 
 /**
  * node:sqlite refuses undefined (better-sqlite3 binds NULL) and binds NULL for a missing named value (better-sqlite3
@@ -94,7 +96,10 @@ export function openNodeSqlite(path: string, options: OpenOptions): SqlDatabase 
     if (arrays) stmt.setReturnArrays(true);
     return wrapStatement(stmt, sql);
   };
-  const transactions = new TransactionRunner((sql) => prepare(sql), () => db.isTransaction);
+  const transactions = new TransactionRunner(
+    (sql) => prepare(sql),
+    () => db.isTransaction,
+  );
   return {
     driver: 'node:sqlite',
     path,

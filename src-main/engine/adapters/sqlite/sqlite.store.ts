@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
-  AuditRecord, BotConfig, CashFlow, ConfigVersion, EquityPoint, LogRecord, Order, Trade,
+  AuditRecord,
+  BotConfig,
+  CashFlow,
+  ConfigVersion,
+  EquityPoint,
+  LogRecord,
+  Order,
+  Trade,
 } from '../../../../src-shared/contract';
 import type { Balances } from '../../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../../ports/journal.port';
@@ -12,9 +19,57 @@ import { migrate } from './migrations';
 import { openDatabase, type SqlDatabase, type SqlDriverName } from './sql-driver';
 import { HistoryTables, type EquityAnswer, type HistoryRepair, type TradePage, type TradeWindow } from './history-tables';
 
-const ORDER_COLUMNS = ['id', 'client_order_id', 'exchange_order_id', 'symbol', 'side', 'type', 'purpose', 'amount', 'price', 'trigger_price', 'status', 'filled', 'average_price', 'fee', 'position_id', 'exit_reason', 'created_at', 'updated_at', 'config_version'] as const;
-const POSITION_COLUMNS = ['id', 'symbol', 'amount', 'entry_price', 'entry_fee', 'stop_loss_price', 'take_profit_price', 'opened_at', 'config_version', 'entry_client_order_id', 'status', 'closed_at'] as const;
-const TRADE_COLUMNS = ['id', 'position_id', 'symbol', 'side', 'amount', 'entry_price', 'exit_price', 'entry_time', 'exit_time', 'fee', 'pnl', 'pnl_pct', 'exit_reason', 'config_version'] as const;
+const ORDER_COLUMNS = [
+  'id',
+  'client_order_id',
+  'exchange_order_id',
+  'symbol',
+  'side',
+  'type',
+  'purpose',
+  'amount',
+  'price',
+  'trigger_price',
+  'status',
+  'filled',
+  'average_price',
+  'fee',
+  'position_id',
+  'exit_reason',
+  'created_at',
+  'updated_at',
+  'config_version',
+] as const;
+const POSITION_COLUMNS = [
+  'id',
+  'symbol',
+  'amount',
+  'entry_price',
+  'entry_fee',
+  'stop_loss_price',
+  'take_profit_price',
+  'opened_at',
+  'config_version',
+  'entry_client_order_id',
+  'status',
+  'closed_at',
+] as const;
+const TRADE_COLUMNS = [
+  'id',
+  'position_id',
+  'symbol',
+  'side',
+  'amount',
+  'entry_price',
+  'exit_price',
+  'entry_time',
+  'exit_time',
+  'fee',
+  'pnl',
+  'pnl_pct',
+  'exit_reason',
+  'config_version',
+] as const;
 
 const upsert = (table: string, cols: readonly string[]) =>
   `INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
@@ -47,7 +102,9 @@ export class SqliteStore implements TradingJournal {
       insertTrade: db.prepare(upsert('trades', TRADE_COLUMNS)),
       openPositions: db.prepare(`SELECT * FROM positions WHERE status = 'open' ORDER BY id`),
       activeOrders: db.prepare(`SELECT * FROM orders WHERE status IN ('new', 'open') ORDER BY id`),
-      ids: db.prepare(`SELECT (SELECT coalesce(max(id), 0) FROM orders) AS "order", (SELECT coalesce(max(id), 0) FROM positions) AS position, (SELECT coalesce(max(id), 0) FROM trades) AS trade`),
+      ids: db.prepare(
+        `SELECT (SELECT coalesce(max(id), 0) FROM orders) AS "order", (SELECT coalesce(max(id), 0) FROM positions) AS position, (SELECT coalesce(max(id), 0) FROM trades) AS trade`,
+      ),
       getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
       setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
       savePaperOrder: db.prepare(`INSERT OR REPLACE INTO paper_orders (client_order_id, request, state) VALUES (?, ?, ?)`),
@@ -55,9 +112,13 @@ export class SqliteStore implements TradingJournal {
       insertAudit: db.prepare(`INSERT INTO audit (ts, action, actor, detail) VALUES (?, ?, ?, ?)`),
       insertLog: db.prepare(`INSERT INTO logs (ts, level, record) VALUES (?, ?, ?)`),
       // per level, so a flood of debug lines never pushes the last errors out
-      trimLogs: db.prepare(`DELETE FROM logs WHERE level = @level AND id <= (SELECT id FROM logs WHERE level = @level ORDER BY id DESC LIMIT 1 OFFSET @keep)`),
+      trimLogs: db.prepare(
+        `DELETE FROM logs WHERE level = @level AND id <= (SELECT id FROM logs WHERE level = @level ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
+      ),
       logsOfLevel: db.prepare(`SELECT id, record FROM logs WHERE level = ? ORDER BY id DESC LIMIT ?`),
-      insertVersion: db.prepare(`INSERT INTO config_versions (version, created_at, actor, reason, changes, config) VALUES (?, ?, ?, ?, ?, ?)`),
+      insertVersion: db.prepare(
+        `INSERT INTO config_versions (version, created_at, actor, reason, changes, config) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
       latestVersion: db.prepare(`SELECT * FROM config_versions ORDER BY version DESC LIMIT 1`),
       version: db.prepare(`SELECT * FROM config_versions WHERE version = ?`),
       versions: db.prepare(`SELECT * FROM config_versions ORDER BY version DESC LIMIT ?`),
@@ -108,7 +169,10 @@ export class SqliteStore implements TradingJournal {
   private loadPaper(): { balances: Balances; orders: PaperOrder[] } | null {
     const balances = this.getMeta('paper_balances');
     if (!balances) return null;
-    const orders = (this.stmt.paperOrders.all() as { request: string; state: string }[]).map((r) => ({ request: JSON.parse(r.request), state: JSON.parse(r.state) }));
+    const orders = (this.stmt.paperOrders.all() as { request: string; state: string }[]).map((r) => ({
+      request: JSON.parse(r.request),
+      state: JSON.parse(r.state),
+    }));
     return { balances: JSON.parse(balances) as Balances, orders };
   }
   private saveOrderPaper(order: PaperOrder): void {
@@ -169,7 +233,8 @@ export class SqliteStore implements TradingJournal {
   }
   /** what the trade list adds up to, kept as trades close: O(1) */
   tradeTotals(): TradeTotals {
-    if (this.totals === null || this.totals.at !== this.tradeWrites) this.totals = { at: this.tradeWrites, value: Object.freeze(this.history.tradeTotals()) };
+    if (this.totals === null || this.totals.at !== this.tradeWrites)
+      this.totals = { at: this.tradeWrites, value: Object.freeze(this.history.tradeTotals()) };
     return this.totals.value;
   }
   /** every trade, oldest first: O(history), for the start-up check and tests (never a request) */
@@ -227,12 +292,15 @@ export class SqliteStore implements TradingJournal {
   // ── cash flows (money that moved without the bot) ───────────────────────────
   /** written with the holdings they change, in one transaction (the caller's) */
   insertCashFlow(f: Omit<CashFlow, 'id'>): CashFlow {
-    const info = this.db.prepare(`INSERT INTO cash_flows (ts, asset, amount, value, kind) VALUES (?, ?, ?, ?, ?)`).run(f.ts, f.asset, f.amount, f.value, f.kind);
+    const info = this.db
+      .prepare(`INSERT INTO cash_flows (ts, asset, amount, value, kind) VALUES (?, ?, ?, ?, ?)`)
+      .run(f.ts, f.asset, f.amount, f.value, f.kind);
     return { id: Number(info.lastInsertRowid), ...f };
   }
   /** oldest first */
   cashFlows(q: { from?: number; to?: number; limit: number }): CashFlow[] {
-    return this.db.prepare(`SELECT * FROM cash_flows WHERE ts >= ? AND ts <= ? ORDER BY ts, id LIMIT ?`)
+    return this.db
+      .prepare(`SELECT * FROM cash_flows WHERE ts >= ? AND ts <= ? ORDER BY ts, id LIMIT ?`)
       .all(q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER, q.limit) as CashFlow[];
   }
   netCashFlow(): number {
@@ -249,8 +317,9 @@ export class SqliteStore implements TradingJournal {
     return { id: Number(info.lastInsertRowid), ...r };
   }
   listAudit(limit: number): AuditRecord[] {
-    return (this.db.prepare(`SELECT * FROM audit ORDER BY id DESC LIMIT ?`).all(limit) as (Omit<AuditRecord, 'detail'> & { detail: string })[])
-      .map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    return (
+      this.db.prepare(`SELECT * FROM audit ORDER BY id DESC LIMIT ?`).all(limit) as (Omit<AuditRecord, 'detail'> & { detail: string })[]
+    ).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }
   /** appends records and keeps the newest `keep` of each level */
   appendLogs(records: readonly LogRecord[], keep: number): void {
@@ -272,8 +341,19 @@ export class SqliteStore implements TradingJournal {
   }
 }
 
-interface VersionRow { version: number; created_at: number; actor: string; reason: string; changes: string; config: string }
+interface VersionRow {
+  version: number;
+  created_at: number;
+  actor: string;
+  reason: string;
+  changes: string;
+  config: string;
+}
 const fromVersionRow = (r: VersionRow): ConfigVersion => ({
-  version: r.version, created_at: r.created_at, actor: r.actor, reason: r.reason,
-  changes: JSON.parse(r.changes), config: withConfigDefaults(JSON.parse(r.config) as BotConfig),
+  version: r.version,
+  created_at: r.created_at,
+  actor: r.actor,
+  reason: r.reason,
+  changes: JSON.parse(r.changes),
+  config: withConfigDefaults(JSON.parse(r.config) as BotConfig),
 });

@@ -4,8 +4,17 @@ import { Panel } from '../../components/Panel';
 import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
 import { ConfigField } from './ConfigField';
 import {
-  baseFieldSpecs, checkForm, diffConfig, showValue, strategyDefaults, strategyNames, strategyParamSpecs, toFormValues,
-  type Change, type FieldSpec, type FormValues,
+  baseFieldSpecs,
+  checkForm,
+  diffConfig,
+  showValue,
+  strategyDefaults,
+  strategyNames,
+  strategyParamSpecs,
+  toFormValues,
+  type Change,
+  type FieldSpec,
+  type FormValues,
 } from './config-form';
 
 const strategySpec: FieldSpec = { key: 'strategy.name', label: 'Strategy', unit: '', kind: 'enum', options: strategyNames };
@@ -42,7 +51,12 @@ export function ConfigEditor() {
     if (config && (!base || (!dirty && config.version !== base.version))) reset(config);
   }, [config]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  if (!config || !base) return <Panel title="Config" testId="config-editor"><div className="muted pad">Loading config…</div></Panel>;
+  if (!config || !base)
+    return (
+      <Panel title="Config" testId="config-editor">
+        <div className="muted pad">Loading config…</div>
+      </Panel>
+    );
 
   const onChange = (key: string, value: string | boolean) => {
     setSaved(null);
@@ -92,7 +106,14 @@ export function ConfigEditor() {
   const paramSpecs = strategyParamSpecs(String(values['strategy.name']));
   const initial = toFormValues(base);
   const field = (spec: FieldSpec) => (
-    <ConfigField key={spec.key} spec={spec} values={values} error={errors[spec.key]} changed={values[spec.key] !== initial[spec.key]} onChange={onChange} />
+    <ConfigField
+      key={spec.key}
+      spec={spec}
+      values={values}
+      error={errors[spec.key]}
+      changed={values[spec.key] !== initial[spec.key]}
+      onChange={onChange}
+    />
   );
   const known = new Set([...baseFieldSpecs, strategySpec, ...paramSpecs].map((s) => s.key));
   const otherErrors = Object.entries(errors).filter(([k]) => !known.has(k));
@@ -103,7 +124,11 @@ export function ConfigEditor() {
       title="Config"
       testId="config-editor"
       className="config-panel"
-      aside={<span className="muted num" data-testid="config-version">editing v{base.version}</span>}
+      aside={
+        <span className="muted num" data-testid="config-version">
+          editing v{base.version}
+        </span>
+      }
     >
       {behind && (
         <div className="banner warn" data-testid="config-behind">
@@ -135,8 +160,16 @@ export function ConfigEditor() {
             ))}
           </ul>
         )}
-        {formError && <div className="form-error" data-testid="config-form-error" role="alert">{formError}</div>}
-        {saved && saved.version === config.version && <div className="form-ok" data-testid="config-saved" role="status">{saved.text}</div>}
+        {formError && (
+          <div className="form-error" data-testid="config-form-error" role="alert">
+            {formError}
+          </div>
+        )}
+        {saved && saved.version === config.version && (
+          <div className="form-ok" data-testid="config-saved" role="status">
+            {saved.text}
+          </div>
+        )}
 
         {review ? (
           <div className="cfg-review" data-testid="config-diff">
@@ -154,7 +187,9 @@ export function ConfigEditor() {
               </tbody>
             </table>
             <div className="row-actions">
-              <button type="button" onClick={() => setReview(null)}>Back</button>
+              <button type="button" onClick={() => setReview(null)}>
+                Back
+              </button>
               <button type="button" className="btn-primary" data-testid="config-save" disabled={saving} onClick={() => void onSave()}>
                 {saving ? 'Saving…' : `Save ${review.changes.length} change${review.changes.length > 1 ? 's' : ''}`}
               </button>

@@ -28,7 +28,12 @@ export function ConfigHistory() {
     <Panel title="Config history" testId="config-history" className="history-panel">
       <ol className="history">
         {history.map((v) => (
-          <li key={v.version} data-testid="config-history-row" data-version={v.version} className={v.version === current ? 'is-current' : ''}>
+          <li
+            key={v.version}
+            data-testid="config-history-row"
+            data-version={v.version}
+            className={v.version === current ? 'is-current' : ''}
+          >
             <div className="history-head">
               <span className="num">v{v.version}</span>
               <span className="muted num">{dateTime(v.created_at)}</span>

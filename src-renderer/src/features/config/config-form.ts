@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import {
-  BotConfigSchema, configFields, crossFieldProblems, fieldsOf, StrategySchema,
-  type BotConfig, type ConfigPatch, type StrategyName,
+  BotConfigSchema,
+  configFields,
+  crossFieldProblems,
+  fieldsOf,
+  StrategySchema,
+  type BotConfig,
+  type ConfigPatch,
+  type StrategyName,
 } from '../../../../src-shared/contract';
 
 /**
@@ -39,9 +45,16 @@ const humanize = (key: string) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
-type AnySchema = z.ZodType & { def: { type: string; innerType?: AnySchema }; minValue?: number | null; maxValue?: number | null; isInt?: boolean; options?: readonly string[] };
+type AnySchema = z.ZodType & {
+  def: { type: string; innerType?: AnySchema };
+  minValue?: number | null;
+  maxValue?: number | null;
+  isInt?: boolean;
+  options?: readonly string[];
+};
 
-const unwrap = (s: AnySchema): AnySchema => (s.def.type === 'default' || s.def.type === 'optional' ? unwrap(s.def.innerType as AnySchema) : s);
+const unwrap = (s: AnySchema): AnySchema =>
+  s.def.type === 'default' || s.def.type === 'optional' ? unwrap(s.def.innerType as AnySchema) : s;
 
 function specOf(key: string, schema: z.ZodType): FieldSpec | null {
   const s = unwrap(schema as AnySchema);
@@ -135,7 +148,8 @@ export function checkForm(values: FormValues): FormCheck {
     for (const [key, why] of Object.entries(fieldsOf(parsed.error, 'form'))) errors[key] ??= why;
   }
   if (typeof candidate.position_size_pct === 'number' && typeof candidate.max_positions === 'number') {
-    for (const [key, why] of Object.entries(crossFieldProblems(candidate as Pick<BotConfig, 'position_size_pct' | 'max_positions'>))) errors[key] ??= why;
+    for (const [key, why] of Object.entries(crossFieldProblems(candidate as Pick<BotConfig, 'position_size_pct' | 'max_positions'>)))
+      errors[key] ??= why;
   }
   return { config: Object.keys(errors).length ? null : (parsed.data as BotConfig), errors };
 }

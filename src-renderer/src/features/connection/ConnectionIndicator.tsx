@@ -18,7 +18,12 @@ export function ConnectionIndicator() {
   const { client } = useDashboard();
   const state = useConnectionState();
   return (
-    <span className={`conn conn-${state}`} data-testid="connection" data-state={state} title={client.kind === 'ipc' ? 'Desktop app (IPC)' : 'Browser (HTTP + WebSocket)'}>
+    <span
+      className={`conn conn-${state}`}
+      data-testid="connection"
+      data-state={state}
+      title={client.kind === 'ipc' ? 'Desktop app (IPC)' : 'Browser (HTTP + WebSocket)'}
+    >
       <span className="conn-dot" aria-hidden />
       {LABELS[state]}
     </span>

@@ -41,7 +41,12 @@ export function AddBotDialog({ store, onClose }: { store: FleetStore; onClose():
   }
   const needsVpn = url.startsWith('http://') && parsedHost !== '' && !isLoopbackHostname(parsedHost);
   const verdict = classifyBotUrl(url, vpn);
-  const command = sshTunnelCommand({ user: user || 'you', host: host || 'your-server', localPort: portOk(localPort) ? Number(localPort) : 18080, remotePort: portOk(remotePort) ? Number(remotePort) : 8080 });
+  const command = sshTunnelCommand({
+    user: user || 'you',
+    host: host || 'your-server',
+    localPort: portOk(localPort) ? Number(localPort) : 18080,
+    remotePort: portOk(remotePort) ? Number(remotePort) : 8080,
+  });
 
   const submit = async () => {
     setBusy(true);
@@ -57,7 +62,15 @@ export function AddBotDialog({ store, onClose }: { store: FleetStore; onClose():
   };
 
   return (
-    <dialog ref={ref} className="confirm add-bot" data-testid="add-bot-dialog" onCancel={(e) => { e.preventDefault(); onClose(); }}>
+    <dialog
+      ref={ref}
+      className="confirm add-bot"
+      data-testid="add-bot-dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
       <h3>Add a bot on a server</h3>
       <ol className="add-bot-steps">
         <li>
@@ -67,39 +80,85 @@ export function AddBotDialog({ store, onClose }: { store: FleetStore; onClose():
         <li>
           <strong>On this computer</strong>, open an SSH tunnel (recommended: nothing is exposed to the internet):
           <div className="add-bot-grid">
-            <label>user <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="you" data-testid="ssh-user" /></label>
-            <label>server <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="vps.example.com" data-testid="ssh-host" /></label>
-            <label>server port <input value={remotePort} onChange={(e) => setRemotePort(e.target.value)} inputMode="numeric" /></label>
-            <label>local port <input value={localPort} onChange={(e) => setLocalPort(e.target.value)} inputMode="numeric" data-testid="ssh-local-port" /></label>
+            <label>
+              user <input value={user} onChange={(e) => setUser(e.target.value)} placeholder="you" data-testid="ssh-user" />
+            </label>
+            <label>
+              server <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="vps.example.com" data-testid="ssh-host" />
+            </label>
+            <label>
+              server port <input value={remotePort} onChange={(e) => setRemotePort(e.target.value)} inputMode="numeric" />
+            </label>
+            <label>
+              local port{' '}
+              <input value={localPort} onChange={(e) => setLocalPort(e.target.value)} inputMode="numeric" data-testid="ssh-local-port" />
+            </label>
           </div>
-          <pre className="ssh-command" data-testid="ssh-command">{command}</pre>
+          <pre className="ssh-command" data-testid="ssh-command">
+            {command}
+          </pre>
         </li>
         <li>
           <strong>Add it here</strong> (the token stays in this app's main process; the dashboard never sees it):
           <div className="add-bot-grid">
-            <label>name <input value={name} onChange={(e) => setName(e.target.value)} placeholder="VPS Frankfurt" data-testid="add-name" /></label>
-            <label>URL <input value={url} onChange={(e) => { setUrl(e.target.value); setUrlTouched(true); }} data-testid="add-url" /></label>
-            <label>token <input type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" data-testid="add-token" /></label>
+            <label>
+              name <input value={name} onChange={(e) => setName(e.target.value)} placeholder="VPS Frankfurt" data-testid="add-name" />
+            </label>
+            <label>
+              URL{' '}
+              <input
+                value={url}
+                onChange={(e) => {
+                  setUrl(e.target.value);
+                  setUrlTouched(true);
+                }}
+                data-testid="add-url"
+              />
+            </label>
+            <label>
+              token{' '}
+              <input type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" data-testid="add-token" />
+            </label>
           </div>
-          <p className="muted">Also accepted: <code>https://</code> (TLS in front of the server), or plain <code>http://</code> to an address inside your VPN.</p>
+          <p className="muted">
+            Also accepted: <code>https://</code> (TLS in front of the server), or plain <code>http://</code> to an address inside your VPN.
+          </p>
           {needsVpn && (
             <label className="add-bot-vpn" data-testid="add-vpn">
-              <input type="checkbox" checked={vpn} onChange={(e) => setVpn(e.target.checked)} /> I use a VPN: {parsedHost} is not reachable from the internet
-              (plain http sends the token and every order unencrypted).
+              <input type="checkbox" checked={vpn} onChange={(e) => setVpn(e.target.checked)} /> I use a VPN: {parsedHost} is not reachable
+              from the internet (plain http sends the token and every order unencrypted).
             </label>
           )}
         </li>
       </ol>
-      {!verdict.ok && url && <p className="field-error" data-testid="add-url-problem">{verdict.message}</p>}
+      {!verdict.ok && url && (
+        <p className="field-error" data-testid="add-url-problem">
+          {verdict.message}
+        </p>
+      )}
       {error && (
         <div className="banner warn" role="alert" data-testid="add-error">
           {error.text}
-          {Object.entries(error.fields).filter(([, why]) => why !== error.text).map(([field, why]) => <div key={field}>{field}: {why}</div>)}
+          {Object.entries(error.fields)
+            .filter(([, why]) => why !== error.text)
+            .map(([field, why]) => (
+              <div key={field}>
+                {field}: {why}
+              </div>
+            ))}
         </div>
       )}
       <div className="confirm-actions">
-        <button type="button" onClick={onClose} data-testid="add-cancel">Cancel</button>
-        <button type="button" className="btn-primary" disabled={busy || !verdict.ok || !name.trim() || !token.trim()} onClick={() => void submit()} data-testid="add-submit">
+        <button type="button" onClick={onClose} data-testid="add-cancel">
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="btn-primary"
+          disabled={busy || !verdict.ok || !name.trim() || !token.trim()}
+          onClick={() => void submit()}
+          data-testid="add-submit"
+        >
           {busy ? 'Checking the server…' : 'Add bot'}
         </button>
       </div>

@@ -21,17 +21,31 @@ export function CloseAllEverywhereConfirm({ store, onDone, report }: { store: Fl
       danger
       busy={busy || list === null}
       onCancel={onDone}
-      onConfirm={() => void store.getState().closeAllEverywhere().then(onDone, (e: unknown) => { report(e); onDone(); })}
+      onConfirm={() =>
+        void store
+          .getState()
+          .closeAllEverywhere()
+          .then(onDone, (e: unknown) => {
+            report(e);
+            onDone();
+          })
+      }
     >
       <p>Each bot pauses its entries, then closes every open position at market:</p>
-      {list === null ? <p className="muted">Reading every bot's positions…</p> : (
+      {list === null ? (
+        <p className="muted">Reading every bot's positions…</p>
+      ) : (
         <ul className="fleet-confirm-list" data-testid="close-all-list">
           {list.map(({ bot, positions, error }) => (
             <li key={bot.id} data-bot-id={bot.id}>
               <strong>{bot.name}</strong>:{' '}
-              {error ? <span className="down">cannot be read ({error})</span>
-                : positions!.length === 0 ? <span className="muted">no open positions</span>
-                  : positions!.map((p) => `${amount(p.amount)} ${p.symbol} @ ${price(p.entry_price)}`).join(', ')}
+              {error ? (
+                <span className="down">cannot be read ({error})</span>
+              ) : positions!.length === 0 ? (
+                <span className="muted">no open positions</span>
+              ) : (
+                positions!.map((p) => `${amount(p.amount)} ${p.symbol} @ ${price(p.entry_price)}`).join(', ')
+              )}
             </li>
           ))}
         </ul>
@@ -50,11 +64,24 @@ export function PauseAllConfirm({ store, onDone, report }: { store: FleetStore; 
       confirmLabel="Pause all"
       busy={busy}
       onCancel={onDone}
-      onConfirm={() => void store.getState().pauseAll().then(onDone, (e: unknown) => { report(e); onDone(); })}
+      onConfirm={() =>
+        void store
+          .getState()
+          .pauseAll()
+          .then(onDone, (e: unknown) => {
+            report(e);
+            onDone();
+          })
+      }
     >
       <p>No bot opens new positions; open positions keep their stop-loss and take-profit.</p>
       <ul className="fleet-confirm-list">
-        {bots.map((b) => <li key={b.id}><strong>{b.name}</strong>: {b.status?.state ?? 'unknown'}{b.health.connection === 'disconnected' ? ' (disconnected: will be reported)' : ''}</li>)}
+        {bots.map((b) => (
+          <li key={b.id}>
+            <strong>{b.name}</strong>: {b.status?.state ?? 'unknown'}
+            {b.health.connection === 'disconnected' ? ' (disconnected: will be reported)' : ''}
+          </li>
+        ))}
       </ul>
     </ConfirmDialog>
   );

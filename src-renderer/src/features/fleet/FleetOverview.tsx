@@ -16,9 +16,15 @@ function Totals({ store }: { store: FleetStore }) {
       {totals.length === 0 && <span className="muted">No figures yet.</span>}
       {totals.map((t) => (
         <div key={t.quote} className="fleet-total" data-quote={t.quote}>
-          <span className="muted">{t.bots} bot{t.bots === 1 ? '' : 's'} in {t.quote}</span>
-          <span>equity <Num text={money(t.equity)} unit={t.quote} value={t.equity} testId="fleet-total-equity" /></span>
-          <span>today <Num text={signedMoney(t.today_pnl)} unit={t.quote} signOf={t.today_pnl} value={t.today_pnl} testId="fleet-total-today" /></span>
+          <span className="muted">
+            {t.bots} bot{t.bots === 1 ? '' : 's'} in {t.quote}
+          </span>
+          <span>
+            equity <Num text={money(t.equity)} unit={t.quote} value={t.equity} testId="fleet-total-equity" />
+          </span>
+          <span>
+            today <Num text={signedMoney(t.today_pnl)} unit={t.quote} signOf={t.today_pnl} value={t.today_pnl} testId="fleet-total-today" />
+          </span>
         </div>
       ))}
     </div>
@@ -38,7 +44,9 @@ function Outcomes({ store }: { store: FleetStore }) {
           </li>
         ))}
       </ul>
-      <button type="button" className="btn-small" onClick={() => store.getState().dismissOutcomes()}>Dismiss</button>
+      <button type="button" className="btn-small" onClick={() => store.getState().dismissOutcomes()}>
+        Dismiss
+      </button>
     </div>
   );
 }
@@ -80,29 +88,58 @@ export function FleetOverview({ store, onOpen, onBack }: { store: FleetStore; on
       <header className="topbar">
         <span className="brand">BotDesk · Fleet</span>
         <span className="spacer" />
-        <button type="button" className="btn-small" onClick={onBack} data-testid="fleet-back">This computer's dashboard</button>
+        <button type="button" className="btn-small" onClick={onBack} data-testid="fleet-back">
+          This computer's dashboard
+        </button>
       </header>
       <main className="fleet-main">
         <div className="fleet-bar">
           <Totals store={store} />
           <span className="spacer" />
-          <button type="button" onClick={() => setDialog('add')} data-testid="fleet-add">Add bot…</button>
-          <button type="button" disabled={busyAll !== undefined} onClick={() => setDialog('pause-all')} data-testid="fleet-pause-all">Pause all</button>
-          <button type="button" className="btn-danger" disabled={busyAll !== undefined} onClick={() => setDialog('close-all')} data-testid="fleet-close-all">Close all everywhere</button>
+          <button type="button" onClick={() => setDialog('add')} data-testid="fleet-add">
+            Add bot…
+          </button>
+          <button type="button" disabled={busyAll !== undefined} onClick={() => setDialog('pause-all')} data-testid="fleet-pause-all">
+            Pause all
+          </button>
+          <button
+            type="button"
+            className="btn-danger"
+            disabled={busyAll !== undefined}
+            onClick={() => setDialog('close-all')}
+            data-testid="fleet-close-all"
+          >
+            Close all everywhere
+          </button>
         </div>
         {problem && (
           <div className="banner warn" role="alert" data-testid="fleet-problem">
-            {problem} <button type="button" className="btn-small" onClick={() => setProblem(null)}>×</button>
+            {problem}{' '}
+            <button type="button" className="btn-small" onClick={() => setProblem(null)}>
+              ×
+            </button>
           </div>
         )}
         <Outcomes store={store} />
         <section className="panel">
           <table className="grid fleet-table" data-testid="fleet-table">
             <thead>
-              <tr><th>bot</th><th>state</th><th>mode</th><th>market</th><th className="r">equity</th><th className="r">today</th><th className="r">positions</th><th>connection</th><th /></tr>
+              <tr>
+                <th>bot</th>
+                <th>state</th>
+                <th>mode</th>
+                <th>market</th>
+                <th className="r">equity</th>
+                <th className="r">today</th>
+                <th className="r">positions</th>
+                <th>connection</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
-              {bots.map((b) => <FleetRow key={b.id} bot={b} store={store} onOpen={openRow} report={report} />)}
+              {bots.map((b) => (
+                <FleetRow key={b.id} bot={b} store={store} onOpen={openRow} report={report} />
+              ))}
             </tbody>
           </table>
           {!loaded && <p className="muted">Loading the fleet…</p>}

@@ -21,9 +21,11 @@ export function FleetWorkspace({ local, feed, onSignOut }: { local: Dashboard; f
   const shown = useRef<Dashboard>(local);
   shown.current = view.kind === 'remote' ? view.dashboard : local;
   // a fleet alert is a toast on whatever dashboard is in front (and stays in the overview's alert list)
-  const [fleet] = useState(() => connectFleet(local.client, feed, (alert: FleetAlert) => {
-    shown.current.stores.notices.getState().push(alert.kind === 'reconnected' ? 'info' : 'warn', alert.message);
-  }));
+  const [fleet] = useState(() =>
+    connectFleet(local.client, feed, (alert: FleetAlert) => {
+      shown.current.stores.notices.getState().push(alert.kind === 'reconnected' ? 'info' : 'warn', alert.message);
+    }),
+  );
   useEffect(() => () => fleet.dispose(), [fleet]);
   const bots = useStore(fleet.store, (s) => s.bots);
 
@@ -39,7 +41,8 @@ export function FleetWorkspace({ local, feed, onSignOut }: { local: Dashboard; f
 
   if (view.kind === 'fleet') return <FleetOverview store={fleet.store} onOpen={open} onBack={() => leave({ kind: 'local' })} />;
   const dashboard = view.kind === 'remote' ? view.dashboard : local;
-  const name = bots.find((b) => b.id === (view.kind === 'remote' ? view.id : 'local'))?.name ?? (view.kind === 'remote' ? view.id : 'This computer');
+  const name =
+    bots.find((b) => b.id === (view.kind === 'remote' ? view.id : 'local'))?.name ?? (view.kind === 'remote' ? view.id : 'This computer');
   return (
     <DashboardContext.Provider value={dashboard} key={view.kind === 'remote' ? view.id : 'local'}>
       <DashboardView onSignOut={onSignOut} fleet={{ onFleet: () => leave({ kind: 'fleet' }), botName: name }} />

@@ -32,8 +32,12 @@ function TopBar({ onSignOut, fleet }: { onSignOut?: () => void; fleet?: FleetNav
       <span className="brand">BotDesk</span>
       {fleet && (
         <>
-          <button type="button" className="btn-small" onClick={fleet.onFleet} data-testid="open-fleet">Fleet</button>
-          <span className="topbar-bot" data-testid="bot-name">{fleet.botName}</span>
+          <button type="button" className="btn-small" onClick={fleet.onFleet} data-testid="open-fleet">
+            Fleet
+          </button>
+          <span className="topbar-bot" data-testid="bot-name">
+            {fleet.botName}
+          </span>
         </>
       )}
       {status && (

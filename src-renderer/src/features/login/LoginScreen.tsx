@@ -35,7 +35,11 @@ export function LoginScreen({ reason, onToken }: LoginScreenProps) {
         }}
       >
         <h1>BotDesk</h1>
-        {reason && <div className="banner warn" data-testid="login-reason">{reason}</div>}
+        {reason && (
+          <div className="banner warn" data-testid="login-reason">
+            {reason}
+          </div>
+        )}
         <label htmlFor="token">API token</label>
         <input
           id="token"
@@ -48,10 +52,14 @@ export function LoginScreen({ reason, onToken }: LoginScreenProps) {
           autoFocus
         />
         <p className="muted small">
-          Open the one-time link that <code>npm run serve</code> printed, or paste the token from <code>BOT_DATA_DIR/api-token</code>. It is kept in
-          this tab only.
+          Open the one-time link that <code>npm run serve</code> printed, or paste the token from <code>BOT_DATA_DIR/api-token</code>. It is
+          kept in this tab only.
         </p>
-        {error && <div className="form-error" data-testid="login-error">{error}</div>}
+        {error && (
+          <div className="form-error" data-testid="login-error">
+            {error}
+          </div>
+        )}
         <button type="submit" className="btn-primary" disabled={busy || !token.trim()} data-testid="login-submit">
           {busy ? 'Checking…' : 'Sign in'}
         </button>

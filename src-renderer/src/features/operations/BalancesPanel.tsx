@@ -23,17 +23,21 @@ export function BalancesPanel() {
             // money in the quote currency reads in cents, like every other money figure
             const fmt = b.asset === quote ? money : amount;
             return (
-            <tr key={b.asset} data-testid="balance-row" data-asset={b.asset} data-free={b.free} data-used={b.used} data-total={b.total}>
-              <td>{b.asset}</td>
-              <td className="r num">{fmt(b.free)}</td>
-              <td className="r num muted">{fmt(b.used)}</td>
-              <td className="r num">{fmt(b.total)}</td>
-            </tr>
+              <tr key={b.asset} data-testid="balance-row" data-asset={b.asset} data-free={b.free} data-used={b.used} data-total={b.total}>
+                <td>{b.asset}</td>
+                <td className="r num">{fmt(b.free)}</td>
+                <td className="r num muted">{fmt(b.used)}</td>
+                <td className="r num">{fmt(b.total)}</td>
+              </tr>
             );
           })}
         </tbody>
       </table>
-      {error && <div className="field-error" data-testid="balances-error">{error}</div>}
+      {error && (
+        <div className="field-error" data-testid="balances-error">
+          {error}
+        </div>
+      )}
     </Panel>
   );
 }

@@ -52,12 +52,18 @@ export function ManualOperations() {
           className="btn-primary"
           data-testid="btn-open-position"
           disabled={busy !== null || state === 'stopped'}
-          title={state === 'stopped' ? 'Start the bot first' : 'Buy at market now with the config\'s stop-loss and take-profit'}
+          title={state === 'stopped' ? 'Start the bot first' : "Buy at market now with the config's stop-loss and take-profit"}
           onClick={() => setAsking('openPosition')}
         >
           Open position…
         </button>
-        <button type="button" className="btn-danger" data-testid="btn-close-all" disabled={busy !== null} onClick={() => setAsking('closeAll')}>
+        <button
+          type="button"
+          className="btn-danger"
+          data-testid="btn-close-all"
+          disabled={busy !== null}
+          onClick={() => setAsking('closeAll')}
+        >
           Close all…
         </button>
         <button type="button" data-testid="btn-cancel-pending" disabled={busy !== null} onClick={() => setAsking('cancelPending')}>
@@ -66,12 +72,25 @@ export function ManualOperations() {
       </div>
       {asking === 'openPosition' && <OpenPositionDialog onClose={() => setAsking(null)} />}
       {asking === 'closeAll' && (
-        <ConfirmDialog title="Flatten and hold" confirmLabel="Close all at market" danger busy={busy === 'closeAll'} onConfirm={() => void run('closeAll')} onCancel={() => setAsking(null)}>
+        <ConfirmDialog
+          title="Flatten and hold"
+          confirmLabel="Close all at market"
+          danger
+          busy={busy === 'closeAll'}
+          onConfirm={() => void run('closeAll')}
+          onCancel={() => setAsking(null)}
+        >
           {closeText} The bot stays paused until you resume it.
         </ConfirmDialog>
       )}
       {asking === 'cancelPending' && (
-        <ConfirmDialog title="Cancel pending orders" confirmLabel="Cancel orders" busy={busy === 'cancelPending'} onConfirm={() => void run('cancelPending')} onCancel={() => setAsking(null)}>
+        <ConfirmDialog
+          title="Cancel pending orders"
+          confirmLabel="Cancel orders"
+          busy={busy === 'cancelPending'}
+          onConfirm={() => void run('cancelPending')}
+          onCancel={() => setAsking(null)}
+        >
           {pendingOrders
             ? `Cancel ${plural(pendingOrders, 'pending order')} on the exchange.`
             : 'Cancel every pending order. There are none pending right now.'}{' '}

@@ -36,10 +36,26 @@ export function OpenPositionDialog({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <ConfirmDialog title={`Open a ${status.symbol} position`} confirmLabel="Buy at market" busy={busy === 'openPosition'} disabled={!sizeOk || last === null} onConfirm={() => void confirm()} onCancel={onClose}>
+    <ConfirmDialog
+      title={`Open a ${status.symbol} position`}
+      confirmLabel="Buy at market"
+      busy={busy === 'openPosition'}
+      disabled={!sizeOk || last === null}
+      onConfirm={() => void confirm()}
+      onCancel={onClose}
+    >
       <label className="inline-field">
         Size{' '}
-        <input type="number" min={1} max={100} step="any" value={sizeText} onChange={(e) => setSizeText(e.target.value)} data-testid="open-size" aria-label="Size, % of equity" />{' '}
+        <input
+          type="number"
+          min={1}
+          max={100}
+          step="any"
+          value={sizeText}
+          onChange={(e) => setSizeText(e.target.value)}
+          data-testid="open-size"
+          aria-label="Size, % of equity"
+        />{' '}
         % of equity
       </label>
       {!sizeOk && <div className="field-error">The size must be between 1 and 100 (% of equity).</div>}

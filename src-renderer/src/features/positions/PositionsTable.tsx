@@ -31,7 +31,8 @@ export function PositionsTable() {
       testId="positions"
       aside={
         <span className="muted">
-          {positions.filter((p) => !p.dust).length} open{dustCount > 0 && <> · {dustCount} dust</>} · <Num text={signedMoney(total)} unit={quote} signOf={total} value={total} testId="positions-unrealized" />
+          {positions.filter((p) => !p.dust).length} open{dustCount > 0 && <> · {dustCount} dust</>} ·{' '}
+          <Num text={signedMoney(total)} unit={quote} signOf={total} value={total} testId="positions-unrealized" />
         </span>
       }
     >
@@ -60,9 +61,17 @@ export function PositionsTable() {
               </tr>
             )}
             {positions.map((p) => (
-              <tr key={p.id} data-testid={p.dust ? 'position-dust-row' : 'position-row'} data-position-id={p.id} data-amount={p.amount} className={p.dust ? 'dust' : undefined}>
+              <tr
+                key={p.id}
+                data-testid={p.dust ? 'position-dust-row' : 'position-row'}
+                data-position-id={p.id}
+                data-amount={p.amount}
+                className={p.dust ? 'dust' : undefined}
+              >
                 <td className="num muted">{p.id}</td>
-                <td>{p.symbol} <span className="side-long">{p.side}</span></td>
+                <td>
+                  {p.symbol} <span className="side-long">{p.side}</span>
+                </td>
                 <td className="r num">{amount(p.amount)}</td>
                 <td className="r num">{price(p.entry_price)}</td>
                 <td className="r num">{price(p.current_price)}</td>
@@ -75,11 +84,22 @@ export function PositionsTable() {
                 <td className="num muted">{dateTime(p.opened_at)}</td>
                 <td className="r">
                   {p.dust ? (
-                    <span className="muted" title="under the market minimum: the exchange will not sell it; sell it by hand, then write it off (POST /bot/positions/:id/write-off)">dust</span>
+                    <span
+                      className="muted"
+                      title="under the market minimum: the exchange will not sell it; sell it by hand, then write it off (POST /bot/positions/:id/write-off)"
+                    >
+                      dust
+                    </span>
                   ) : (
-                  <button type="button" className="btn-small" data-testid="position-close" disabled={closing.includes(p.id)} onClick={() => setConfirming(p)}>
-                    {closing.includes(p.id) ? 'Closing…' : 'Close'}
-                  </button>
+                    <button
+                      type="button"
+                      className="btn-small"
+                      data-testid="position-close"
+                      disabled={closing.includes(p.id)}
+                      onClick={() => setConfirming(p)}
+                    >
+                      {closing.includes(p.id) ? 'Closing…' : 'Close'}
+                    </button>
                   )}
                 </td>
               </tr>
@@ -88,10 +108,16 @@ export function PositionsTable() {
         </table>
       </div>
       {confirming && (
-        <ConfirmDialog title={`Close position #${confirming.id}?`} confirmLabel="Close at market" danger onConfirm={() => doClose(confirming)} onCancel={() => setConfirming(null)}>
+        <ConfirmDialog
+          title={`Close position #${confirming.id}?`}
+          confirmLabel="Close at market"
+          danger
+          onConfirm={() => doClose(confirming)}
+          onCancel={() => setConfirming(null)}
+        >
           Sell {amount(confirming.amount)} {confirming.symbol.split('/')[0]} at market (entry {price(confirming.entry_price)}, now{' '}
-          {price(confirming.current_price)}, unrealised {signedMoney(confirming.unrealized_pnl)} {quote}). Its stop-loss and take-profit orders are
-          cancelled. The bot keeps running and may open new positions.
+          {price(confirming.current_price)}, unrealised {signedMoney(confirming.unrealized_pnl)} {quote}). Its stop-loss and take-profit
+          orders are cancelled. The bot keeps running and may open new positions.
         </ConfirmDialog>
       )}
     </Panel>

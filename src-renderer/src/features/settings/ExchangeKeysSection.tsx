@@ -20,7 +20,9 @@ export function ExchangeKeysSection({ store, ipc }: { store: StoreApi<SettingsSt
     return (
       <section className="settings-section" data-testid="settings-keys">
         <h4>Exchange keys</h4>
-        <p className="muted" data-testid="keys-note">{problem ?? 'Loading…'}</p>
+        <p className="muted" data-testid="keys-note">
+          {problem ?? 'Loading…'}
+        </p>
       </section>
     );
   }
@@ -42,7 +44,9 @@ export function ExchangeKeysSection({ store, ipc }: { store: StoreApi<SettingsSt
       <p data-testid="keys-state" data-stored={keys.stored}>
         {keys.stored ? `Stored ✓ ${keys.exchange ?? ''} key ····${keys.key_last4 ?? ''}` : 'No keys stored.'}
       </p>
-      <p className="muted" data-testid="keys-note">{keys.note}</p>
+      <p className="muted" data-testid="keys-note">
+        {keys.note}
+      </p>
       {keys.editable && !ipc && (
         <p className="muted" data-testid="keys-window-only">
           Keys are entered in the desktop app&apos;s window only: the management API, and so this page, cannot set or read them.
@@ -58,11 +62,25 @@ export function ExchangeKeysSection({ store, ipc }: { store: StoreApi<SettingsSt
           }}
         >
           <label>
-            API key <input type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} data-testid="keys-api-key" autoComplete="off" />
+            API key{' '}
+            <input
+              type="password"
+              value={apiKey}
+              onChange={(e) => setApiKey(e.target.value)}
+              data-testid="keys-api-key"
+              autoComplete="off"
+            />
           </label>
           {errors?.fields.apiKey && <div className="field-error">{errors.fields.apiKey}</div>}
           <label>
-            Secret <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="keys-secret" autoComplete="off" />
+            Secret{' '}
+            <input
+              type="password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              data-testid="keys-secret"
+              autoComplete="off"
+            />
           </label>
           {errors?.fields.secret && <div className="field-error">{errors.fields.secret}</div>}
           {weak && (
@@ -70,21 +88,42 @@ export function ExchangeKeysSection({ store, ipc }: { store: StoreApi<SettingsSt
               No system keyring was found (GNOME Keyring, KWallet): the keys would be encrypted with a key built into the app, which anyone
               who can read your files can undo.
               <label>
-                <input type="checkbox" checked={plaintextOk} onChange={(e) => setPlaintextOk(e.target.checked)} data-testid="keys-confirm-plaintext" /> Store them anyway
+                <input
+                  type="checkbox"
+                  checked={plaintextOk}
+                  onChange={(e) => setPlaintextOk(e.target.checked)}
+                  data-testid="keys-confirm-plaintext"
+                />{' '}
+                Store them anyway
               </label>
             </div>
           )}
           <div className="inline-actions">
-            <button type="submit" className="btn-primary btn-small" disabled={busy === 'keys' || !apiKey || !secret} data-testid="keys-save">
+            <button
+              type="submit"
+              className="btn-primary btn-small"
+              disabled={busy === 'keys' || !apiKey || !secret}
+              data-testid="keys-save"
+            >
               {keys.stored ? 'Replace keys' : 'Save keys'}
             </button>
             {keys.stored && (
-              <button type="button" className="btn-small" disabled={busy === 'keys'} onClick={() => void store.getState().deleteKeys()} data-testid="keys-delete">
+              <button
+                type="button"
+                className="btn-small"
+                disabled={busy === 'keys'}
+                onClick={() => void store.getState().deleteKeys()}
+                data-testid="keys-delete"
+              >
                 Delete keys
               </button>
             )}
           </div>
-          {errors && !errors.fields.apiKey && !errors.fields.secret && <div className="field-error" data-testid="keys-error">{errors.message}</div>}
+          {errors && !errors.fields.apiKey && !errors.fields.secret && (
+            <div className="field-error" data-testid="keys-error">
+              {errors.message}
+            </div>
+          )}
         </form>
       )}
     </section>

@@ -63,7 +63,11 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
     setResult(r.ok ? { ok: true, message: 'Saved.', fields: {} } : { ok: false, message: r.message, fields: r.fields });
   };
   const fieldError = (name: string) =>
-    result?.fields[name] ? <div className="field-error" data-testid={`field-error-${name}`}>{result.fields[name]}</div> : null;
+    result?.fields[name] ? (
+      <div className="field-error" data-testid={`field-error-${name}`}>
+        {result.fields[name]}
+      </div>
+    ) : null;
 
   return (
     <dialog
@@ -76,7 +80,11 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       }}
     >
       <h3>Settings</h3>
-      {loadProblem && <div className="field-error" data-testid="settings-load-error">{loadProblem}</div>}
+      {loadProblem && (
+        <div className="field-error" data-testid="settings-load-error">
+          {loadProblem}
+        </div>
+      )}
       {view && notify && (
         <form
           className="settings-form"
@@ -89,25 +97,49 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           <section className="settings-section">
             <label className="inline-field">
               API port{' '}
-              <input type="text" className="port-input" inputMode="numeric" value={portText} onChange={(e) => setPortText(e.target.value)} data-testid="settings-api-port" aria-label="API port" />
+              <input
+                type="text"
+                className="port-input"
+                inputMode="numeric"
+                value={portText}
+                onChange={(e) => setPortText(e.target.value)}
+                data-testid="settings-api-port"
+                aria-label="API port"
+              />
             </label>
             {fieldError('api_port')}
             <p className="muted">
               Applies at the next start (0 picks a free port). Listening on {view.api.listening_port ?? '—'} now.
-              {view.api.port_from_env !== null && <span data-testid="port-from-env"> BOT_API_PORT={view.api.port_from_env} overrides this while it is set.</span>}
+              {view.api.port_from_env !== null && (
+                <span data-testid="port-from-env"> BOT_API_PORT={view.api.port_from_env} overrides this while it is set.</span>
+              )}
             </p>
             <label>
-              <input type="checkbox" checked={launch} onChange={(e) => setLaunch(e.target.checked)} data-testid="settings-launch-at-login" /> Launch at login
+              <input
+                type="checkbox"
+                checked={launch}
+                onChange={(e) => setLaunch(e.target.checked)}
+                data-testid="settings-launch-at-login"
+              />{' '}
+              Launch at login
             </label>
             {fieldError('launch_at_login')}
-            {view.launch_at_login_applies === 'desktop_app' && <p className="muted">Applies to the desktop app; this server only stores it.</p>}
+            {view.launch_at_login_applies === 'desktop_app' && (
+              <p className="muted">Applies to the desktop app; this server only stores it.</p>
+            )}
           </section>
           <section className="settings-section">
             <h4>Desktop notifications</h4>
             {NOTIFICATION_KINDS.map((kind) => (
               <div key={kind}>
                 <label>
-                  <input type="checkbox" checked={notify[kind]} onChange={(e) => setNotify({ ...notify, [kind]: e.target.checked })} data-testid={`notify-${kind}`} /> {KIND_LABELS[kind]}
+                  <input
+                    type="checkbox"
+                    checked={notify[kind]}
+                    onChange={(e) => setNotify({ ...notify, [kind]: e.target.checked })}
+                    data-testid={`notify-${kind}`}
+                  />{' '}
+                  {KIND_LABELS[kind]}
                 </label>
                 {fieldError(`notifications.${kind}`)}
               </div>
@@ -119,7 +151,9 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
                 {result.message}
               </span>
             )}
-            <button type="submit" className="btn-primary" disabled={busy === 'save'} data-testid="settings-save">Save settings</button>
+            <button type="submit" className="btn-primary" disabled={busy === 'save'} data-testid="settings-save">
+              Save settings
+            </button>
           </div>
         </form>
       )}
@@ -127,7 +161,9 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       <ExchangeKeysSection store={store} ipc={client.kind === 'ipc'} />
       <LiveLimitsSection store={store} ipc={client.kind === 'ipc'} />
       <div className="confirm-actions">
-        <button type="button" onClick={onClose} data-testid="settings-close">Close</button>
+        <button type="button" onClick={onClose} data-testid="settings-close">
+          Close
+        </button>
       </div>
     </dialog>
   );

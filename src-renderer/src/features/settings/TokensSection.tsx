@@ -40,35 +40,67 @@ export function TokensSection({ store, ipc }: { store: StoreApi<SettingsState>; 
     <section className="settings-section" data-testid="settings-tokens">
       <h4>Control token</h4>
       <p className="muted">
-        Scripts and the browser dashboard use it{ipc ? '; this window does not need one' : ''}. Regenerating it signs out every other holder at once and
-        closes their event streams; {ipc ? 'copy the new one where you need it.' : 'this page keeps working with the new one.'}
+        Scripts and the browser dashboard use it{ipc ? '; this window does not need one' : ''}. Regenerating it signs out every other holder
+        at once and closes their event streams; {ipc ? 'copy the new one where you need it.' : 'this page keeps working with the new one.'}
       </p>
       {tokens.control.rotatable ? (
         confirmRotate ? (
           <div className="inline-actions">
             <span>Replace the control token now?</span>
-            <button type="button" className="btn-danger btn-small" disabled={busy === 'rotate'} onClick={() => void rotate()} data-testid="rotate-confirm">Regenerate</button>
-            <button type="button" className="btn-small" onClick={() => setConfirmRotate(false)}>Cancel</button>
+            <button
+              type="button"
+              className="btn-danger btn-small"
+              disabled={busy === 'rotate'}
+              onClick={() => void rotate()}
+              data-testid="rotate-confirm"
+            >
+              Regenerate
+            </button>
+            <button type="button" className="btn-small" onClick={() => setConfirmRotate(false)}>
+              Cancel
+            </button>
           </div>
         ) : (
-          <button type="button" className="btn-small" onClick={() => setConfirmRotate(true)} data-testid="rotate-token">Regenerate control token…</button>
+          <button type="button" className="btn-small" onClick={() => setConfirmRotate(true)} data-testid="rotate-token">
+            Regenerate control token…
+          </button>
         )
       ) : (
-        <p className="muted" data-testid="control-from-env">Set by BOT_API_TOKEN: change that variable and restart to replace it.</p>
+        <p className="muted" data-testid="control-from-env">
+          Set by BOT_API_TOKEN: change that variable and restart to replace it.
+        </p>
       )}
       {control && <OneTimeToken token={control} testId="new-control-token" />}
-      {error?.where === 'control' && <div className="field-error" data-testid="rotate-error">{error.message}</div>}
+      {error?.where === 'control' && (
+        <div className="field-error" data-testid="rotate-error">
+          {error.message}
+        </div>
+      )}
 
       <h4>Read-only token</h4>
       <p className="muted">For monitors: every read and the event stream, no control.</p>
       {tokens.read.editable ? (
         <div className="inline-actions">
           <span data-testid="read-token-state">{tokens.read.configured ? 'Configured.' : 'None.'}</span>
-          <button type="button" className="btn-small" disabled={busy === 'read-token'} onClick={() => void newRead()} data-testid="read-token-new">
+          <button
+            type="button"
+            className="btn-small"
+            disabled={busy === 'read-token'}
+            onClick={() => void newRead()}
+            data-testid="read-token-new"
+          >
             {tokens.read.configured ? 'Regenerate' : 'Create'}
           </button>
           {tokens.read.configured && (
-            <button type="button" className="btn-small" disabled={busy === 'read-token'} onClick={() => void removeRead()} data-testid="read-token-remove">Remove</button>
+            <button
+              type="button"
+              className="btn-small"
+              disabled={busy === 'read-token'}
+              onClick={() => void removeRead()}
+              data-testid="read-token-remove"
+            >
+              Remove
+            </button>
           )}
         </div>
       ) : (
@@ -77,12 +109,22 @@ export function TokensSection({ store, ipc }: { store: StoreApi<SettingsState>; 
       {tokens.read.editable && (
         <label className="inline-field">
           Your own token (optional){' '}
-          <input type="text" className="token-input" value={own} onChange={(e) => setOwn(e.target.value)} placeholder="empty: generate one" autoComplete="off" data-testid="read-token-own" />
+          <input
+            type="text"
+            className="token-input"
+            value={own}
+            onChange={(e) => setOwn(e.target.value)}
+            placeholder="empty: generate one"
+            autoComplete="off"
+            data-testid="read-token-own"
+          />
         </label>
       )}
       {read && <OneTimeToken token={read} testId="new-read-token" />}
       {error?.where === 'read' && (
-        <div className="field-error" data-testid="read-token-error">{error.fields?.token ? `Token ${error.fields.token}.` : error.message}</div>
+        <div className="field-error" data-testid="read-token-error">
+          {error.fields?.token ? `Token ${error.fields.token}.` : error.message}
+        </div>
       )}
     </section>
   );

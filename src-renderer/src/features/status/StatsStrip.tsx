@@ -18,23 +18,53 @@ export function StatsStrip() {
     <section className="panel stats" data-testid="stats" aria-label="Performance">
       <dl className="kv">
         <dt>Realised P&amp;L</dt>
-        <dd><Num text={signedMoney(stats.realized_pnl)} unit={quote} signOf={stats.realized_pnl} testId="stats-realized" value={stats.realized_pnl} /></dd>
+        <dd>
+          <Num
+            text={signedMoney(stats.realized_pnl)}
+            unit={quote}
+            signOf={stats.realized_pnl}
+            testId="stats-realized"
+            value={stats.realized_pnl}
+          />
+        </dd>
         <dt>Unrealised</dt>
-        <dd><Num text={signedMoney(open.unrealized)} unit={quote} signOf={open.unrealized} testId="stats-unrealized" value={open.unrealized} /></dd>
+        <dd>
+          <Num
+            text={signedMoney(open.unrealized)}
+            unit={quote}
+            signOf={open.unrealized}
+            testId="stats-unrealized"
+            value={open.unrealized}
+          />
+        </dd>
         <dt>Fees paid</dt>
-        <dd><Num text={money(fees)} unit={quote} testId="stats-fees" value={fees} /></dd>
+        <dd>
+          <Num text={money(fees)} unit={quote} testId="stats-fees" value={fees} />
+        </dd>
         <dt>Trades (W/L)</dt>
         <dd>
-          <span className="num" data-testid="stats-trades" data-count={stats.trades_count} data-wins={stats.wins} data-losses={stats.losses}>
+          <span
+            className="num"
+            data-testid="stats-trades"
+            data-count={stats.trades_count}
+            data-wins={stats.wins}
+            data-losses={stats.losses}
+          >
             {stats.trades_count} ({stats.wins}/{stats.losses})
           </span>
         </dd>
         <dt>Win rate</dt>
-        <dd><Num text={pct(stats.win_rate * 100, 1)} /></dd>
+        <dd>
+          <Num text={pct(stats.win_rate * 100, 1)} />
+        </dd>
         <dt>Profit factor</dt>
-        <dd><Num text={stats.profit_factor === null ? '—' : stats.profit_factor.toFixed(2)} /></dd>
+        <dd>
+          <Num text={stats.profit_factor === null ? '—' : stats.profit_factor.toFixed(2)} />
+        </dd>
         <dt>Max drawdown</dt>
-        <dd><Num text={pct(stats.max_drawdown_pct)} /></dd>
+        <dd>
+          <Num text={pct(stats.max_drawdown_pct)} />
+        </dd>
       </dl>
     </section>
   );

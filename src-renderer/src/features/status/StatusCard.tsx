@@ -22,7 +22,9 @@ function Attention({ items }: { items: string[] }) {
   if (!items.length) return null;
   return (
     <ul className="attention" data-testid="attention" role="alert">
-      {items.map((item) => <li key={item}>{item}</li>)}
+      {items.map((item) => (
+        <li key={item}>{item}</li>
+      ))}
     </ul>
   );
 }
@@ -54,7 +56,11 @@ export function StatusCard() {
   const applying = status.applied_config_version !== null && status.applied_config_version !== status.config_version;
 
   return (
-    <section className={`panel status-card state-${status.state} ${status.mode === 'live' ? 'is-live' : ''}`} data-testid="status-card" aria-label="Bot status">
+    <section
+      className={`panel status-card state-${status.state} ${status.mode === 'live' ? 'is-live' : ''}`}
+      data-testid="status-card"
+      aria-label="Bot status"
+    >
       <div className="status-top">
         <span className={`state-badge state-${status.state}`} data-testid="state-badge" data-state={status.state}>
           {status.state.toUpperCase()}
@@ -79,27 +85,46 @@ export function StatusCard() {
 
       <dl className="kv">
         <dt>Equity</dt>
-        <dd><Num text={money(status.equity)} unit={quote} testId="status-equity" value={status.equity} /></dd>
+        <dd>
+          <Num text={money(status.equity)} unit={quote} testId="status-equity" value={status.equity} />
+        </dd>
         <dt>Today's P&amp;L</dt>
         <dd>
           <Num text={signedMoney(todayPnl)} unit={quote} signOf={todayPnl} testId="status-today-pnl" value={todayPnl} />{' '}
           <Num text={signedPct(todayPct)} signOf={todayPnl} />
         </dd>
         <dt>Last price</dt>
-        <dd><Num text={price(status.last_price)} unit={status.stake_currency} /></dd>
+        <dd>
+          <Num text={price(status.last_price)} unit={status.stake_currency} />
+        </dd>
         <dt>Uptime</dt>
-        <dd><span className="num" data-testid="status-uptime">{running ? duration(uptime) : '—'}</span></dd>
+        <dd>
+          <span className="num" data-testid="status-uptime">
+            {running ? duration(uptime) : '—'}
+          </span>
+        </dd>
         <dt>Open / pending</dt>
-        <dd><span className="num" data-testid="status-counts" data-open={open} data-pending={status.pending_orders}>{open} / {status.pending_orders}</span></dd>
+        <dd>
+          <span className="num" data-testid="status-counts" data-open={open} data-pending={status.pending_orders}>
+            {open} / {status.pending_orders}
+          </span>
+        </dd>
         <dt>Config</dt>
         <dd>
-          <span className="num" data-testid="status-config-version" data-version={status.config_version} data-applied={status.applied_config_version ?? ''}>
+          <span
+            className="num"
+            data-testid="status-config-version"
+            data-version={status.config_version}
+            data-applied={status.applied_config_version ?? ''}
+          >
             v{status.config_version}
             {applying ? <span className="muted"> (applying; running v{status.applied_config_version})</span> : null}
           </span>
         </dd>
         <dt>Last cycle</dt>
-        <dd><span className="num muted">{status.last_cycle_at ? timeOfDay(status.last_cycle_at) : '—'}</span></dd>
+        <dd>
+          <span className="num muted">{status.last_cycle_at ? timeOfDay(status.last_cycle_at) : '—'}</span>
+        </dd>
       </dl>
 
       <div className="status-actions">

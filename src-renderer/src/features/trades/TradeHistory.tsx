@@ -6,7 +6,11 @@ import { Panel } from '../../components/Panel';
 import { useDashboard, useDashboardStore, useQuote } from '../../stores/dashboard-context';
 
 const REASONS: Record<Trade['exit_reason'], string> = {
-  stop_loss: 'stop loss', take_profit: 'take profit', signal: 'signal', manual: 'manual', close_all: 'close all',
+  stop_loss: 'stop loss',
+  take_profit: 'take profit',
+  signal: 'signal',
+  manual: 'manual',
+  close_all: 'close all',
 };
 
 const TradeRow = memo(function TradeRow({ t }: { t: Trade }) {
@@ -20,9 +24,15 @@ const TradeRow = memo(function TradeRow({ t }: { t: Trade }) {
       <td className="num muted">{dateTime(t.entry_time)}</td>
       <td className="num muted">{dateTime(t.exit_time)}</td>
       <td className={`reason reason-${t.exit_reason}`}>{REASONS[t.exit_reason]}</td>
-      <td className="r"><Num text={signedMoney(t.fee > 0 ? -t.fee : 0)} /></td>
-      <td className="r"><Num text={signedMoney(t.pnl)} unit={quoteOf(t.symbol)} signOf={t.pnl} /></td>
-      <td className="r"><Num text={signedPct(t.pnl_pct)} signOf={t.pnl} /></td>
+      <td className="r">
+        <Num text={signedMoney(t.fee > 0 ? -t.fee : 0)} />
+      </td>
+      <td className="r">
+        <Num text={signedMoney(t.pnl)} unit={quoteOf(t.symbol)} signOf={t.pnl} />
+      </td>
+      <td className="r">
+        <Num text={signedPct(t.pnl_pct)} signOf={t.pnl} />
+      </td>
       <td className="r num muted">v{t.config_version}</td>
     </tr>
   );
@@ -49,7 +59,9 @@ function FilterBar() {
       <label>
         To <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} data-testid="trades-to" />
       </label>
-      <button type="submit" className="btn-small" data-testid="trades-apply">Apply</button>
+      <button type="submit" className="btn-small" data-testid="trades-apply">
+        Apply
+      </button>
       <button
         type="button"
         className="btn-small"
@@ -79,7 +91,8 @@ export function TradeHistory() {
       className="trades-panel"
       aside={
         <span className="muted" data-testid="trades-totals">
-          <span data-testid="trades-total">{s.total}</span> trades · total <Num text={signedMoney(s.totalPnl)} unit={quote} signOf={s.totalPnl} value={s.totalPnl} testId="trades-total-pnl" />
+          <span data-testid="trades-total">{s.total}</span> trades · total{' '}
+          <Num text={signedMoney(s.totalPnl)} unit={quote} signOf={s.totalPnl} value={s.totalPnl} testId="trades-total-pnl" />
         </span>
       }
     >
@@ -105,7 +118,9 @@ export function TradeHistory() {
           <tbody>
             {s.rows.length === 0 && (
               <tr>
-                <td colSpan={12} className="empty">{s.loading ? 'Loading…' : 'No trades in this range'}</td>
+                <td colSpan={12} className="empty">
+                  {s.loading ? 'Loading…' : 'No trades in this range'}
+                </td>
               </tr>
             )}
             {s.rows.map((t) => (
@@ -115,13 +130,25 @@ export function TradeHistory() {
         </table>
       </div>
       <div className="pager">
-        <button type="button" className="btn-small" data-testid="trades-prev" disabled={page <= 1 || s.loading} onClick={() => s.prevPage().catch(report)}>
+        <button
+          type="button"
+          className="btn-small"
+          data-testid="trades-prev"
+          disabled={page <= 1 || s.loading}
+          onClick={() => s.prevPage().catch(report)}
+        >
           ‹ Newer
         </button>
         <span className="muted num" data-testid="trades-page">
           page {page} of {pages}
         </span>
-        <button type="button" className="btn-small" data-testid="trades-next" disabled={!s.nextCursor || s.loading} onClick={() => s.nextPage().catch(report)}>
+        <button
+          type="button"
+          className="btn-small"
+          data-testid="trades-next"
+          disabled={!s.nextCursor || s.loading}
+          onClick={() => s.nextPage().catch(report)}
+        >
           Older ›
         </button>
         {s.error && <span className="field-error">{s.error}</span>}
