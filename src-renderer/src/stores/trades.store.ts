@@ -98,7 +98,6 @@ export function createTradesStore(client: BotClient) {
         if (s.cursors.length === 1) {
           const rows = [trade, ...s.rows].sort((a, b) => b.id - a.id);
           patch.rows = rows.slice(0, s.pageSize);
-          // the row pushed off the page is now the first of the next one
           // the row pushed off the page is now the first of the next one; the cursor (opaque, the server's) is
           // fetched again before paging on
           if (rows.length > s.pageSize) {
