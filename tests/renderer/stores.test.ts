@@ -20,11 +20,19 @@ import { createConfigStore } from '../../src-renderer/src/stores/config.store';
 import { createPositionsStore } from '../../src-renderer/src/stores/positions.store';
 import { createStatusStore } from '../../src-renderer/src/stores/status.store';
 import { createTradesStore } from '../../src-renderer/src/stores/trades.store';
+import { CANDLE_STRIDE } from '../../src-main/engine/feeds/candle-file';
+import { createLogsStore, LOG_TAIL_MAX } from '../../src-renderer/src/stores/logs.store';
+import { createMarketStore } from '../../src-renderer/src/stores/market.store';
 import { loadXrp5m } from '../helpers/candles';
 import { fakeBot, later, type FakeBot } from '../helpers/fake-transport';
 import { expectClose } from '../helpers/money';
 
-const { trades } = await runBacktest({ series: loadXrp5m(), config: { ...DEFAULT_CONFIG, stop_loss_pct: 0.5, take_profit_pct: 0.6 } });
+const series = loadXrp5m();
+const candles = Array.from({ length: 400 }, (_, i) => {
+  const [ts, open, high, low, close, volume] = series.data.subarray(i * CANDLE_STRIDE, (i + 1) * CANDLE_STRIDE);
+  return { ts, open, high, low, close, volume };
+});
+const { trades } = await runBacktest({ series, config: { ...DEFAULT_CONFIG, stop_loss_pct: 0.5, take_profit_pct: 0.6 } });
 const statsOf = (n: number): Stats =>
   computeStats({
     trades: trades.slice(0, n),
@@ -119,10 +127,15 @@ function answeredBot(shown: number, positions: Position[] = []): FakeBot {
   bot.answer('getConfig', () => ({ ...DEFAULT_CONFIG, version: 1 }));
   bot.answer('getConfigHistory', () => ({ versions: [version(1)] }));
   bot.answer('getTrades', (input) => tradePage(trades.slice(0, shown), Number(input?.query?.limit ?? 100), input?.query?.cursor));
-  bot.answer('getLogs', () => ({ records: [], next_cursor: null }) as never);
-  bot.answer('getEquity', () => ({ points: [], next_cursor: null }) as never);
-  bot.answer('getCandles', () => ({ candles: [] }) as never);
-  bot.answer('getBalances', () => ({ balances: [] }) as never);
+  bot.answer('getLogs', () => [{ ts: 1, level: 'info', msg: 'started' }]);
+  bot.answer('getEquity', () => ({ points: [{ ts: 1, equity: 10_000 }] }));
+  bot.answer('getCandles', () => ({ symbol: 'XRP/USDT', timeframe: '5m', candles: candles.slice(0, 50) }));
+  bot.answer('getBalances', () => ({
+    balances: [
+      { asset: 'XRP', free: 0, used: 0, total: 0 },
+      { asset: 'USDT', free: 10_000, used: 0, total: 10_000 },
+    ],
+  }));
   return bot;
 }
 
@@ -145,6 +158,12 @@ describe('the dashboard over its transport', () => {
     );
     expect(dashboard.stores.trades.getState().total).toBe(5);
     expect(dashboard.stores.status.getState().stats?.trades_count).toBe(5);
+    expect(dashboard.stores.logs.getState().entries.map((e) => e.record.msg)).toEqual(['started']);
+    expect(dashboard.stores.market.getState().candles.length).toBe(50);
+    expect(dashboard.stores.balances.getState()).toMatchObject({
+      balances: expect.arrayContaining([expect.objectContaining({ asset: 'USDT' })]),
+    });
+    expect(dashboard.stores.notices.getState()).toMatchObject({ notices: [] }); // every answer was taken
 
     bot.calls.length = 0;
     bot.setConnection('reconnecting');
@@ -386,5 +405,66 @@ describe('status store', () => {
     await store.getState().refreshStats();
     expect(store.getState().stats?.trades_count).toBe(6);
     expect(store.getState().stats?.max_drawdown_pct).toBe(3);
+  });
+});
+
+describe('market store', () => {
+  it('the equity curve never runs ahead of the status card: its newest point is the status figure', async () => {
+    const bot = fakeBot('connected');
+    const step = 300_000;
+    const stored = [1, 2, 3, 4].map((i) => ({ ts: i * step, equity: 10_000 + i }));
+    bot.answer('getCandles', () => ({ symbol: 'XRP/USDT', timeframe: '5m', candles: candles.slice(0, 10) }));
+    bot.answer('getEquity', () => ({ points: stored }));
+    bot.answer('getTrades', () => tradePage([], 300));
+    const store = createMarketStore(bot.client);
+    store.getState().applyStatus(status({ equity: 10_002.5, equity_ts: 2 * step }));
+    await store.getState().load();
+    // points 3 and 4 are stored but the status has not reached them: they wait
+    expect(store.getState().equity).toEqual([stored[0], { ts: 2 * step, equity: 10_002.5 }]);
+    store.getState().applyStatus(status({ equity: 10_004, equity_ts: 4 * step }));
+    expect(store.getState().equity).toEqual([...stored.slice(0, 3), { ts: 4 * step, equity: 10_004 }]);
+  });
+
+  it('a trade that closes while the chart loads keeps its marker; a switch of market reloads the whole chart', async () => {
+    const bot = fakeBot('connected');
+    let symbol = 'XRP/USDT';
+    const held = later<ReturnType<typeof tradePage>>();
+    bot.answer('getCandles', () => ({ symbol, timeframe: '5m', candles: candles.slice(0, 20) }));
+    bot.answer('getEquity', () => ({ points: [] }));
+    bot.answer('getTrades', () => held.promise);
+    const store = createMarketStore(bot.client);
+    const loading = store.getState().load();
+    await settle();
+    const late = { ...trades[9], exit_time: candles[15].ts };
+    store.getState().applyTrade(late);
+    held.resolve(tradePage([], 300));
+    await loading;
+    expect(store.getState().chartTrades.map((t) => t.id)).toEqual([late.id]);
+
+    bot.answer('getTrades', () => tradePage([], 300));
+    symbol = 'ETH/BTC';
+    bot.calls.length = 0;
+    await store.getState().refreshTail();
+    expect(store.getState().symbol).toBe('ETH/BTC');
+    expect(bot.callsOf('getCandles').map((i) => (i as { query: { limit: string } }).query.limit)).toEqual(['20', '300']);
+  });
+});
+
+describe('logs store', () => {
+  it('keeps the newest LOG_TAIL_MAX lines, oldest first, and counts every line that arrived', async () => {
+    const bot = fakeBot('connected');
+    bot.answer('getLogs', () => [
+      { ts: 2, level: 'info', msg: 'second' },
+      { ts: 1, level: 'warn', msg: 'first' },
+    ]);
+    const store = createLogsStore(bot.client);
+    await store.getState().load();
+    expect(store.getState().entries.map((e) => e.record.msg)).toEqual(['first', 'second']);
+    store.getState().append(Array.from({ length: LOG_TAIL_MAX }, (_, i) => ({ ts: 3 + i, level: 'debug' as const, msg: `line ${i}` })));
+    const { entries, received } = store.getState();
+    expect(entries.length).toBe(LOG_TAIL_MAX);
+    expect(entries[0].record.msg).toBe('line 0');
+    expect(received).toBe(LOG_TAIL_MAX + 2);
+    expect(new Set(entries.map((e) => e.id)).size).toBe(LOG_TAIL_MAX); // list keys stay unique
   });
 });
