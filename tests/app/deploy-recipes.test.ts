@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readEnv, isLoopbackHost } from '../../src-main/app/env';
 import { headlessArgs } from '../../scripts/headless-entry.mjs';
 import { killHard, LISTENING, root, startWatched, type Started } from '../helpers/lock-processes';
+import { waitFor } from '../helpers/wait';
 
 const deploy = (name: string) => readFileSync(join(root, 'deploy', name), 'utf8');
 /** code lines of a file: comments and blank lines dropped, continuation lines joined */
@@ -64,7 +65,12 @@ async function runAsRecipe(env: NodeJS.ProcessEnv, umask: string): Promise<{ mod
   started.push(server);
   const out = await server.ready;
   expect(out, (await Promise.race([server.exited, Promise.resolve({ stderr: '(running)' })])).stderr).not.toBeNull();
-  await new Promise((r) => setTimeout(r, 1500)); // the log flush writes the database once a second
+  // every file the bot keeps, including the ones SQLite makes on the first write (the log flush's, within a second)
+  await waitFor(
+    () => ['botdesk.sqlite-wal', 'botdesk.sqlite-shm'].every((f) => existsSync(join(dataDir, f))),
+    'the database written',
+    10_000,
+  );
   const modes: Record<string, number> = { '.': statSync(dataDir).mode & 0o777 };
   for (const f of readdirSync(dataDir)) modes[f] = statSync(join(dataDir, f)).mode & 0o777;
   return { modes, url: /listening on (\S+)/.exec(out!)![1] };

@@ -3,7 +3,7 @@
 // stream, the replay buffer, the logs, the status, an API answer, a desktop notification or a fleet alert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotEvent, FleetAlert } from '../../src-shared/contract';
-import { createNotificationRules, type DesktopNotification } from '../../src-main/desktop/notification-rules';
+import { createNotificationRules, type DesktopNotification, type NotificationRules } from '../../src-main/desktop/notification-rules';
 import { startNotificationFeed } from '../../src-main/desktop/notification-feed';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
@@ -22,6 +22,7 @@ describe('an exchange error that quotes the keys', () => {
   const notifications: DesktopNotification[] = [];
   const alerts: FleetAlert[] = [];
   let stopNotifications = () => {};
+  let rules: NotificationRules;
   const auth = () => ({ headers: { Authorization: `Bearer ${api.token}` } });
   const wsUrl = (path: string) => `${api.url.replace('http', 'ws')}${path}`;
 
@@ -41,7 +42,7 @@ describe('an exchange error that quotes the keys', () => {
     // the desktop's wiring minus Electron: the bot's events through the notification rules, and the fleet's alerts
     stopNotifications = startNotificationFeed({
       events: api.runtime.events,
-      rules: createNotificationRules({ initialStatus: api.runtime.bot.status(), errorWindowMs: 200 }),
+      rules: (rules = createNotificationRules({ initialStatus: api.runtime.bot.status(), errorWindowMs: 200 })),
       show: (n) => notifications.push(n),
     });
     api.runtime.fleet.onAlert((a) => alerts.push(a));
@@ -83,7 +84,8 @@ describe('an exchange error that quotes the keys', () => {
       );
       throw e;
     });
-    await new Promise((r) => setTimeout(r, 400)); // the errors' summary window ends
+    // errors held for a window's summary have been told (the summary is scanned too)
+    await waitFor(() => rules.dueAt === null, "the errors' summary", 5_000);
 
     const replay = await connectEvents(wsUrl('/ws/events?since=0'), auth());
     await waitFor(() => replay.events.length >= api.runtime.events.lastSeq, 'the replay', 5_000);

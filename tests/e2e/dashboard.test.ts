@@ -299,7 +299,9 @@ describe('dashboard in the browser', () => {
     // hold the bot still so the page and the API can be compared row by row
     await server.api('POST', '/bot/stop', {});
     await waitForState('stopped');
-    await page.waitForTimeout(1500);
+    // the page has caught up with the stopped bot: its newest row is the API's newest trade
+    const newest = (await server.api<{ trades: Trade[] }>('GET', '/bot/trades?limit=1')).body.trades[0].id;
+    await page.waitForSelector(`${byTestId('trade-row')}[data-trade-id="${newest}"]`, { state: 'attached', timeout: 15_000 });
     const tradeIds = await page.$$eval(byTestId('trade-row'), (rows) => rows.map((r) => r.getAttribute('data-trade-id')));
     expect(new Set(tradeIds).size).toBe(tradeIds.length);
     const apiPage = (await server.api<{ trades: Trade[] }>('GET', `/bot/trades?limit=${tradeIds.length}`)).body.trades.map((t) =>
@@ -327,7 +329,8 @@ describe('dashboard in the browser', () => {
   it('stacks the panels in a narrow window', async () => {
     await page.setViewportSize({ width: 420, height: 900 });
     await openTab('trades');
-    await page.waitForTimeout(300);
+    // the panels have reflowed to the window (the assertions below say what a failure looked like)
+    await page.waitForFunction(() => document.documentElement.scrollWidth <= 420, null, { timeout: 5_000 }).catch(() => undefined);
     const widths = await page.evaluate(() => ({
       doc: document.documentElement.scrollWidth,
       status: document.querySelector('[data-testid="status-card"]')?.getBoundingClientRect().width ?? 0,

@@ -165,12 +165,15 @@ describe('IPC router (the preload bridge main side)', () => {
 
     expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.unsubscribe, 's1')).toEqual({ ok: true });
     const after = tab.received.filter((r) => r.key === 's1').length;
-    await new Promise((r) => setTimeout(r, 200));
+    // more events published (s2 still hears its share): none reaches s1
+    const unsubscribedAt = runtime.events.lastSeq;
+    await waitFor(() => runtime.events.lastSeq >= unsubscribedAt + 5, 'events after the unsubscribe');
     expect(tab.received.filter((r) => r.key === 's1').length).toBe(after);
 
     tab.destroy();
     const total = tab.received.length;
-    await new Promise((r) => setTimeout(r, 1200));
+    const destroyedAt = runtime.events.lastSeq;
+    await waitFor(() => runtime.events.lastSeq >= destroyedAt + 5, 'events after the page went away');
     expect(tab.received.length).toBe(total);
     expect(await ipc.invoke(fromPage(tab), IPC_CHANNELS.subscribe, { key: 'bad key!' })).toMatchObject({ ok: false, status: 400 });
     expect(

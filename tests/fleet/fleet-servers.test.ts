@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BotEvent, FleetBot, FleetEventData, FleetOutcome, Fleet } from '../../src-shared/contract';
+import type { BotEvent, FleetBot, FleetEventData, FleetOutcome, Fleet, Status } from '../../src-shared/contract';
 import { startServer, type RunningServer } from '../e2e/server-process';
 import { connectEvents, type EventClient } from '../helpers/ws-client';
 import { startTunnel, type TcpTunnel } from '../helpers/tcp-tunnel';
@@ -232,7 +232,11 @@ describe('fleet hub over real servers', () => {
       await waitFor(async () => (await row(id)).health.connection === 'disconnected', 'tunnel row disconnected');
       // Charlie keeps publishing while the tunnel is down
       await charlie.api('PUT', '/bot/config', { take_profit_pct: 5.5 });
-      await new Promise((r) => setTimeout(r, 1500));
+      const changedAt = (await charlie.api<Status>('GET', '/bot/status')).body.equity_ts ?? 0;
+      await waitFor(
+        async () => ((await charlie.api<Status>('GET', '/bot/status')).body.equity_ts ?? 0) > changedAt,
+        'Charlie trading on while cut off',
+      );
       tunnel.restore();
       await waitFor(async () => (await row(id)).health.connection === 'connected', 'tunnel row connected again');
       await waitFor(() => forwardedOf(id).some((e) => e.type === 'config_changed'), 'the change made during the blip');

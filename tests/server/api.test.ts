@@ -244,8 +244,12 @@ describe('management API over HTTP', () => {
     expect(all.body.closed.length).toBeGreaterThanOrEqual(1);
     for (const t of all.body.closed) expect(t.exit_reason).toBe('close_all');
     expect((await api.call('GET', '/bot/positions')).body).toEqual([]);
-    await new Promise((r) => setTimeout(r, 300));
-    // held: the strategy did not buy back in
+    // held: the strategy did not buy back in while the loop went 100 candles further (signals kept coming)
+    const heldFrom = (await api.call('GET', '/bot/status')).body.equity_ts as number;
+    await waitFor(
+      async () => ((await api.call('GET', '/bot/status')).body.equity_ts as number) >= heldFrom + 100 * 300_000,
+      '100 more candles',
+    );
     expect((await api.call('GET', '/bot/positions')).body).toEqual([]);
 
     const cancel = await api.call('POST', '/bot/cancel-pending');

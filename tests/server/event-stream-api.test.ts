@@ -75,7 +75,8 @@ describe('event stream through the API server', () => {
     // drop the full client, let events pass, resume from its last seq
     full.ws.terminate();
     const lastSeen = full.events[full.events.length - 1].seq;
-    await new Promise((r) => setTimeout(r, 300));
+    // events pass while it is away (the bus counts them), so the resume has something to replay
+    await waitFor(() => api.runtime.events.lastSeq >= lastSeen + 20, 'events while the client is away');
     const resumed = await connect(`${wsUrl}?since=${lastSeen}`, auth);
     await waitFor(() => resumed.events.length >= 20, 'replayed and live events');
     expect(resumed.events[0].seq).toBe(lastSeen + 1);

@@ -334,7 +334,8 @@ describe('attachEventStream', () => {
     expect(h.stream.clientCount()).toBe(0);
     // past the grace period the server destroys its end: the client, reading again, finds the connection gone
     // without having reached the close frame (1006)
-    await new Promise((r) => setTimeout(r, 1200));
+    const open = () => new Promise<number>((r) => h.server.getConnections((_e, n) => r(n)));
+    await waitFor(async () => (await open()) === 0, 'the server to destroy its end', 5_000);
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await slow.closed).code).toBe(1006);
   });
