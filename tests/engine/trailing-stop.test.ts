@@ -162,13 +162,13 @@ describe('backtest and paper: the stop follows the high', () => {
     expect(s.journal.trades).toEqual([expect.objectContaining({ exit_reason: 'stop_loss', exit_price: 90 })]);
   });
 
-  it('a position filled during a candle trails from the next candle on (its high may have come before the fill)', () => {
+  it('a position filled during a candle trails from the close of that candle (its high may have come before the fill)', () => {
     const r = rig();
     r.candle(100, 100, 100, 102);
     r.executor.enterLimit({ amount: 20, price: 100, stopLossPct: 10, takeProfitPct: 50 });
-    r.candle(102, 115, 100, 104); // the limit buy fills at 100 in this candle
+    r.candle(102, 115, 100, 104); // the limit buy fills at 100 in this candle: 104 × 0.95, not 115 × 0.95
     const [p] = r.executor.openPositions();
-    expect(p).toMatchObject({ entry_price: 100, stop_loss_price: 90, stop_trailed: 0 });
+    expect(p).toMatchObject({ entry_price: 100, stop_loss_price: 98.8, stop_trailed: 1 });
     r.candle(104, 106, 103, 105); // 106 × 0.95
     expect(r.executor.getPosition(p.id)?.stop_loss_price).toBe(100.7);
   });
@@ -184,5 +184,64 @@ describe('backtest and paper: the stop follows the high', () => {
     r.update({ trailing_stop_pct: 2 });
     r.candle(128, 130, 127, 129); // 130 × 0.98, under the new version
     expect(r.restingStops().map((o) => [o.trigger_price, o.config_version])).toEqual([[127.4, 2]]);
+  });
+});
+
+describe('a restart in the middle of a move (the journal holds the new stop; reconcile finishes the move)', () => {
+  /** the position's stop raised in the journal only, as moveStop writes it before touching the exchange */
+  function crashAfterIntent() {
+    const r = rig();
+    const p = r.enter();
+    const raised = { ...r.executor.getPosition(p.id)!, stop_loss_price: 104.5, stop_trailed: 1 as const };
+    r.journal.saveStop(raised);
+    return { r, p };
+  }
+
+  it('before the old pair was cancelled: the old pair is replaced at the new stop, once', () => {
+    const { r, p } = crashAfterIntent();
+    const restarted = new Executor(r.exchange, r.journal, paperMarketRules('XRP/USDT', 100));
+    restarted.reconcile(106);
+    expect(restarted.getPosition(p.id)).toMatchObject({ stop_loss_price: 104.5, stop_trailed: 1 });
+    expect(
+      restarted
+        .activeOrders()
+        .map((o) => [o.purpose, o.trigger_price ?? o.price, o.exit_reason])
+        .sort(),
+    ).toEqual([
+      ['stop_loss', 104.5, 'trailing_stop'],
+      ['take_profit', 150, 'take_profit'],
+    ]);
+    expect(r.exchange.openOrderCount).toBe(2);
+  });
+
+  it('after the old pair was cancelled, before the new one was sent: the pair rests at the new stop, once', () => {
+    const { r, p } = crashAfterIntent();
+    for (const o of r.executor.activeOrders()) r.exchange.cancelOrder(o.client_order_id);
+    expect(r.exchange.openOrderCount).toBe(0);
+    const restarted = new Executor(r.exchange, r.journal, paperMarketRules('XRP/USDT', 100));
+    restarted.reconcile(106);
+    expect(restarted.getPosition(p.id)?.stop_loss_price).toBe(104.5);
+    expect(
+      restarted
+        .activeOrders()
+        .map((o) => [o.purpose, o.trigger_price ?? o.price])
+        .sort(),
+    ).toEqual([
+      ['stop_loss', 104.5],
+      ['take_profit', 150],
+    ]);
+    expect(r.exchange.openOrderCount).toBe(2);
+  });
+
+  it('the market already under the new stop when it restarts: sold at once as trailing_stop', () => {
+    const { r, p } = crashAfterIntent();
+    for (const o of r.executor.activeOrders()) r.exchange.cancelOrder(o.client_order_id);
+    const journal = r.journal;
+    const restarted = new Executor(r.exchange, journal, paperMarketRules('XRP/USDT', 100));
+    r.exchange.observePrice(103);
+    restarted.reconcile(103);
+    expect(restarted.getPosition(p.id)).toBeUndefined();
+    expect(journal.trades).toEqual([expect.objectContaining({ exit_reason: 'trailing_stop', exit_price: 103 })]);
+    expect(r.exchange.openOrderCount).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { sequence } from './maybe';
 
 /** one closed candle and the config's trailing rule, as the core hands them over */
 export interface TrailingCandle {
-  /** the candle's open time: positions opened after it (filled during it) wait for the next candle */
+  /** the candle's open time: a position opened after it (filled during it) counts only the close as its high */
   ts: number;
   high: number;
   close: number;
@@ -16,17 +16,18 @@ export interface TrailingCandle {
 
 /**
  * After a candle, before the strategy sees it (backtest, paper and live alike): every open position's stop follows
- * the candle's high (risk/trailing-stop.ts) and its resting stop is moved there (Executor.moveStop). A raised stop at
- * or above the close means the market fell that far from the high within the candle, after the high: a resting
- * trailing stop would have sold, and an exchange refuses a stop above the price, so the position is sold at market now.
+ * the candle's high (risk/trailing-stop.ts) and its resting stop is moved there (Executor.moveStop). A position that
+ * filled during the candle counts its close instead: the high may have come before the fill, the close came after it.
+ * A raised stop at or above the close means the market fell that far from the high within the candle, after the high:
+ * a resting trailing stop would have sold, and an exchange refuses a stop above the price, so it is sold at market now.
  */
 export function trailStops(executor: Executor, c: TrailingCandle): MaybePromise<void> {
   return sequence(executor.openPositions(), (p) => {
-    if (p.opened_at > c.ts || !executor.getPosition(p.id) || executor.isDust(p)) return undefined;
+    if (!executor.getPosition(p.id) || executor.isDust(p)) return undefined;
     const stop = trailedStop({
       entryPrice: p.entry_price,
       stop: p.stop_loss_price,
-      high: c.high,
+      high: p.opened_at > c.ts ? c.close : c.high,
       trailingPct: c.trailingPct,
       activationPct: c.activationPct,
       priceStep: c.priceStep,
