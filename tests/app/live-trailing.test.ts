@@ -22,10 +22,10 @@ const resting = (emu: BinanceEmulator) =>
     .map((o) => ({ type: o.type, stopPrice: o.stopPrice, price: o.price, qty: o.origQty, list: o.orderListId }))
     .sort((a, b) => a.type.localeCompare(b.type));
 
-/** the exchange's clock set `ms` short of the next 5-minute close, so the bot's next candle comes that soon */
-function closeSoon(emu: BinanceEmulator, ms: number): void {
+/** the exchange's clock set `ms` short of the next close of a `tfMs` candle, so the bot's next candle comes that soon */
+function closeSoon(emu: BinanceEmulator, ms: number, tfMs: number): void {
   const now = Date.now();
-  emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - ms - now);
+  emu.setClockOffset(Math.ceil(now / tfMs) * tfMs - ms - now);
 }
 
 describe('a trailing stop on the exchange', () => {
@@ -82,7 +82,9 @@ describe('kill -9 while the trailing stop moves', () => {
   it('the old pair cancelled, the new one not yet sent: the restart rests it once, at the trailed price, as a trailing stop', async () => {
     emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
     emu.setPrice(SYMBOL, 0.5);
-    closeSoon(emu, 30_000); // past the server's start (~15 s on a busy machine) and the entry: the next candle trails
+    // 1-minute candles, the next close 30 s away: after the server's start (~15 s on a busy machine) and the entry; a
+    // slower start only waits for the next minute
+    closeSoon(emu, 30_000, 60_000);
     const keyFile = join(mkdtempSync(join(tmpdir(), 'botdesk-keys-')), 'keys.json');
     writeFileSync(keyFile, JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }));
     chmodSync(keyFile, 0o600);
@@ -96,7 +98,7 @@ describe('kill -9 while the trailing stop moves', () => {
     };
 
     server = await startServer({ dataDir, env });
-    const config = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, trailing_stop_pct: 2 };
+    const config = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, trailing_stop_pct: 2, timeframe: '1m' };
     expect((await server.api('PUT', '/bot/config', config)).status).toBe(200);
     expect((await server.api('POST', '/bot/start')).status).toBe(200);
     const opened = await server.api<{ position: Position }>('POST', '/bot/positions', { size_pct: 5 });
@@ -108,7 +110,7 @@ describe('kill -9 while the trailing stop moves', () => {
     // the cancel of the old pair is carried out on the exchange but its answer never comes: the bot waits there
     emu.fault({ kind: 'lostAck', path: '/api/v3/order', method: 'DELETE', mode: 'hang', times: Infinity });
     emu.setPrice(SYMBOL, 0.52);
-    await emu.waitForRequest({ method: 'DELETE', path: '/api/v3/order' }, { timeoutMs: 45_000 });
+    await emu.waitForRequest({ method: 'DELETE', path: '/api/v3/order' }, { timeoutMs: 75_000 });
     await waitFor(() => resting(emu!).length === 0, 'the old pair cancelled on the exchange', 5_000);
     await server.stop('SIGKILL');
     emu.clearFaults();
@@ -134,5 +136,5 @@ describe('kill -9 while the trailing stop moves', () => {
       ['stop_loss', 0.5096, 'trailing_stop', 'open'],
       ['take_profit', null, 'take_profit', 'open'],
     ]);
-  }, 90_000);
+  }, 150_000);
 });
