@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Position, Trade } from '../../src-shared/contract';
+import type { BotEvent, Position, Trade } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { startServer, type RunningServer } from '../e2e/server-process';
 import { expectClose } from '../helpers/money';
@@ -30,7 +30,9 @@ function closeSoon(emu: BinanceEmulator, ms: number, tfMs: number): void {
 
 describe('a trailing stop on the exchange', () => {
   it('follows the price: after the candle the OCO pair rests again at the trailed stop, and its fill is a trailing_stop trade', async () => {
-    await withLiveBot({ dir: 'trailing', closeSoonMs: 9_000 }, async ({ emu, call }) => {
+    await withLiveBot({ dir: 'trailing', closeSoonMs: 9_000 }, async ({ emu, call, rt }) => {
+      const events: BotEvent[] = [];
+      rt.events.subscribe((e) => events.push(e));
       await call('updateConfig', { body: { trailing_stop_pct: 2 } });
       const quote = () => emu.balances().USDT.free + emu.balances().USDT.locked;
       const before = quote();
@@ -57,6 +59,8 @@ describe('a trailing stop on the exchange', () => {
       expect(moved[0].list).not.toBe(first[0].list);
       expect(emu.requests({ method: 'POST', path: OCO_PATH })).toHaveLength(2);
       expect((await call('getPositions')) as Position[]).toEqual([expect.objectContaining({ id: position.id, stop_loss_price: 0.5096 })]);
+      // the views hear of the new stop at once (the dashboard's positions panel patches its row from this event)
+      expect(events.filter((e) => e.type === 'position').map((e) => (e.data as Position).stop_loss_price)).toEqual([0.45, 0.5096]);
 
       emu.setPrice(SYMBOL, 0.505); // through the trailed stop: binance fills it at the new price
       const trade = await waitFor(

@@ -12,6 +12,8 @@ export interface ExecutionListener {
   positionClosed?(position: PositionRecord, trade: Trade): void;
   /** part of a position was sold (an exit that filled in part): `trade` is that part, `position` what is left */
   positionReduced?(position: PositionRecord, trade: Trade): void;
+  /** the trailing rule raised a position's stop (written, its resting stop being moved) */
+  stopMoved?(position: PositionRecord): void;
   /** what is left of a position is under the market's minimum: it can be neither protected nor sold (said once) */
   unprotectable?(position: PositionRecord, reason: string): void;
   rejected?(order: Order, reason: string): void;
@@ -220,6 +222,7 @@ export class Executor {
     p.stop_loss_price = stop;
     p.stop_trailed = 1;
     this.journal.saveStop(p);
+    this.listener.stopMoved?.(p);
     return this.restop(p);
   }
 
