@@ -133,6 +133,7 @@ describe('kill -9 while the trailing stop moves', () => {
     const posts = emu.requests({ method: 'POST' }).map((r) => r.path);
     expect(posts.filter((path) => path === OCO_PATH)).toHaveLength(2);
     expect(posts.filter((path) => path !== OCO_PATH)).toEqual(['/api/v3/order']);
+    expect(emu.requests({ method: 'DELETE' })).toHaveLength(1); // the one cancel before the kill; the restart cancels nothing
     // the journal knows the same two orders, and the stop's fill will be booked as the trailing stop's
     type OrderRow = { purpose: string; trigger_price: number | null; exit_reason: string | null; status: string };
     const open = (await server.api<{ orders: OrderRow[] }>('GET', '/bot/orders?status=open')).body.orders;
