@@ -5,7 +5,9 @@ import { roundToStep } from '../src-main/engine/market/precision';
 /**
  * The baseline of the engine benchmark: the same trading rules written as one function over the array —
  * EMA fast/slow cross with an RSI ceiling, sizing by % of equity capped by free cash, market fills with slippage,
- * fees in quote, stop-loss/take-profit resting (stop first, gap fills at the open), trade records.
+ * fees in quote, stop-loss/take-profit resting (stop first, gap fills at the open), trade records; with `trailPct`
+ * the trailing stop (the stop rises to trailPct below each candle's high once it is trailActPct above the entry, or
+ * the position is sold at the close when that is already under it).
  */
 export function handLoop(
   s: CandleSeries,
@@ -25,6 +27,8 @@ export function handLoop(
     minNotional: number;
     startEquity: number;
     tfMs: number;
+    trailPct?: number;
+    trailActPct?: number;
   },
 ): { trades: Trade[]; equity: number } {
   const d = s.data;
@@ -48,7 +52,10 @@ export function handLoop(
     efee = new Float64Array(maxP);
   const sl = new Float64Array(maxP),
     tp = new Float64Array(maxP),
-    opened = new Float64Array(maxP);
+    opened = new Float64Array(maxP),
+    trailed = new Uint8Array(maxP);
+  const trailPct = p.trailPct ?? 0,
+    trailActPct = p.trailActPct ?? 0;
   let open = 0;
   let cash = p.startEquity,
     realized = 0;
@@ -83,6 +90,7 @@ export function handLoop(
     sl[k] = sl[open];
     tp[k] = tp[open];
     opened[k] = opened[open];
+    trailed[k] = trailed[open];
   };
   for (let i = 0; i < s.count; i++) {
     const at = i * CANDLE_STRIDE;
@@ -92,8 +100,20 @@ export function handLoop(
       c = d[at + 4];
     const ts = d[at] + p.tfMs;
     for (let k = open - 1; k >= 0; k--) {
-      if (l <= sl[k]) close(k, Math.min(sl[k], o), ts, 'stop_loss');
+      if (l <= sl[k]) close(k, Math.min(sl[k], o), ts, trailed[k] ? 'trailing_stop' : 'stop_loss');
       else if (h >= tp[k]) close(k, Math.max(tp[k], o), ts, 'take_profit');
+    }
+    if (trailPct > 0) {
+      for (let k = open - 1; k >= 0; k--) {
+        if (trailActPct > 0 && h * 100 < entry[k] * (100 + trailActPct)) continue;
+        const stop = roundToStep(h * (1 - trailPct / 100), p.priceStep, 'down');
+        if (stop <= sl[k]) continue;
+        if (stop >= c) close(k, roundToStep(c * (1 - slip), p.priceStep, 'down'), ts, 'trailing_stop');
+        else {
+          sl[k] = stop;
+          trailed[k] = 1;
+        }
+      }
     }
     // indicators: EMAs seeded with the SMA of their first `period` closes, Wilder RSI
     if (i < p.fast) {
@@ -137,6 +157,7 @@ export function handLoop(
         opened[open] = ts;
         sl[open] = roundToStep(price * (1 - p.slPct / 100), p.priceStep, 'down');
         tp[open] = roundToStep(price * (1 + p.tpPct / 100), p.priceStep, 'up');
+        trailed[open] = 0;
         open++;
       }
     } else if (ready && prevF >= prevS && emaF < emaS) {

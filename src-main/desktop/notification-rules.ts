@@ -61,6 +61,7 @@ const EXIT_WORDS: Record<ExitReason, string> = {
   signal: 'exit signal',
   manual: 'closed by hand',
   close_all: 'close all',
+  trailing_stop: 'trailing stop',
 };
 
 const ERROR_TITLES: Record<string, string> = {

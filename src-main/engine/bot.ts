@@ -135,6 +135,11 @@ export class Bot {
         o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || t.exit_price), status: 'open' });
         this.publishStatus(true);
       },
+      stopMoved: (p) => {
+        // every candle of a rising market: debug, and a position event so every view shows the new stop
+        o.logger.debug(`position #${p.id}: trailing stop raised to ${p.stop_loss_price}`, { position_id: p.id });
+        o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
+      },
       unprotectable: (p, reason) => {
         o.logger.warn(`position #${p.id} cannot be protected on the exchange: ${reason}; sell it by hand on the exchange`, {
           position_id: p.id,

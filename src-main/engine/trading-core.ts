@@ -4,6 +4,7 @@ import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.p
 import type { Executor } from './execution/executor';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
+import { trailStops } from './execution/trailing-stops';
 import { entryAmount, entryBlocker } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
@@ -225,8 +226,24 @@ export class TradingCore {
    * not rest. Paper and backtest fill their stops in the paper exchange and skip this.
    */
   private guardThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
-    if (this.opts.mode !== 'live') return this.decide(d, at, config);
-    return andThen(this.opts.executor.protectBare(d[at + 4]), () => this.decide(d, at, config));
+    if (this.opts.mode !== 'live') return this.trailThenDecide(d, at, config);
+    return andThen(this.opts.executor.protectBare(d[at + 4]), () => this.trailThenDecide(d, at, config));
+  }
+
+  /** Trailing stops follow the candle's high before the strategy sees it (execution/trailing-stops.ts); off: one compare. */
+  private trailThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
+    if (config.trailing_stop_pct > 0 && this.opts.executor.openPositionCount > 0) {
+      const trailed = trailStops(this.opts.executor, {
+        ts: d[at],
+        high: d[at + 2],
+        close: d[at + 4],
+        trailingPct: config.trailing_stop_pct,
+        activationPct: config.trailing_activation_pct,
+        priceStep: this.opts.rules.priceStep,
+      });
+      if (trailed !== undefined) return andThen(trailed, () => this.decide(d, at, config));
+    }
+    return this.decide(d, at, config);
   }
 
   /** the candle through the strategy, then equity and a signal's action */

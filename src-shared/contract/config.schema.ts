@@ -88,15 +88,32 @@ export const configFields = {
    * that; what does not fill at once is dropped and reported. Exits stay at market. Paper uses slippage_pct instead.
    */
   max_slippage_pct: num(0, 10),
+  /**
+   * Trailing stop: after each candle the stop rises to this % below the candle's high, never down. 0 = off; otherwise
+   * 0.1–50 like stop_loss_pct. Applies to every open position from the next candle on (docs/contract.md §4).
+   */
+  trailing_stop_pct: num(0, 50).refine((v) => v === 0 || v >= 0.1, { message: 'must be 0 (off) or between 0.1 and 50' }),
+  /** The profit (% above the entry) a candle's high must reach before the stop trails. 0 = it trails from the entry on. */
+  trailing_activation_pct: num(0, 1000),
 } as const;
 
 export const CROSS_FIELD_MESSAGE = 'position_size_pct × max_positions must not exceed 100 (spot, no leverage)';
 
-export function crossFieldProblems(c: Pick<BotConfig, 'position_size_pct' | 'max_positions'>): Record<string, string> {
+export const TRAILING_ACTIVATION_MESSAGE =
+  'trailing_activation_pct needs a trailing stop: set trailing_stop_pct above 0, or trailing_activation_pct to 0';
+
+export function crossFieldProblems(
+  c: Pick<BotConfig, 'position_size_pct' | 'max_positions'> & Partial<Pick<BotConfig, 'trailing_stop_pct' | 'trailing_activation_pct'>>,
+): Record<string, string> {
+  const problems: Record<string, string> = {};
   if (c.position_size_pct * c.max_positions > 100 + 1e-9) {
-    return { position_size_pct: CROSS_FIELD_MESSAGE, max_positions: CROSS_FIELD_MESSAGE };
+    problems.position_size_pct = problems.max_positions = CROSS_FIELD_MESSAGE;
   }
-  return {};
+  // an activation profit without a trailing distance would be a setting that silently does nothing
+  if ((c.trailing_activation_pct ?? 0) > 0 && c.trailing_stop_pct === 0) {
+    problems.trailing_stop_pct = problems.trailing_activation_pct = TRAILING_ACTIVATION_MESSAGE;
+  }
+  return problems;
 }
 
 export const BotConfigSchema = z.strictObject(configFields).superRefine((c, ctx) => {
@@ -125,6 +142,8 @@ export const DEFAULT_CONFIG: BotConfig = {
   slippage_pct: 0.05,
   paper_balance: 10_000,
   max_slippage_pct: 0.5,
+  trailing_stop_pct: 0,
+  trailing_activation_pct: 0,
 };
 
 /** The stake currency of a market: its quote (`ETH/BTC` → `BTC`). */

@@ -64,7 +64,8 @@ export const PositionSchema = z.object({
 });
 export type Position = z.infer<typeof PositionSchema>;
 
-export const EXIT_REASONS = ['stop_loss', 'take_profit', 'signal', 'manual', 'close_all'] as const;
+/** `trailing_stop` (a project addition, docs/contract.md §4): the stop that sold had been raised by the trailing rule */
+export const EXIT_REASONS = ['stop_loss', 'take_profit', 'signal', 'manual', 'close_all', 'trailing_stop'] as const;
 export const ExitReasonSchema = z.enum(EXIT_REASONS);
 export type ExitReason = z.infer<typeof ExitReasonSchema>;
 

@@ -220,6 +220,7 @@ describe('dust', () => {
         entry_client_order_id: 'bd-1',
         status: 'open',
         closed_at: null,
+        stop_trailed: 0,
       },
       entry,
     );

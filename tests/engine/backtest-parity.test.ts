@@ -1,7 +1,7 @@
 // The engine (core, executor, paper exchange, strategy, risk) against the benchmark's hand-written loop of the same
 // rules: on real candles they must produce the same trades, so neither the bench baseline nor the engine can drift.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, TIMEFRAME_MS, type Trade } from '../../src-shared/contract';
+import { DEFAULT_CONFIG, TIMEFRAME_MS, type BotConfig, type Trade } from '../../src-shared/contract';
 import { runBacktest } from '../../src-main/engine/backtest/backtest';
 import { paperMarketRules } from '../../src-main/engine/market/precision';
 import { entryAmount } from '../../src-main/engine/risk/risk';
@@ -9,46 +9,56 @@ import { handLoop } from '../../bench/hand-loop';
 import { repeatedSeries } from '../../bench/series';
 import { expectClose } from '../helpers/money';
 
+/** the engine's trades against the hand loop's on 100,000 real candles under `config`; returns the engine's */
+async function expectAgreement(config: BotConfig): Promise<Trade[]> {
+  const series = repeatedSeries(100_000);
+  const p = config.strategy.params as { fast: number; slow: number; rsi_period: number; rsi_max: number };
+  const rules = paperMarketRules(config.symbol, series.data[1]);
+  const hand = handLoop(series, {
+    fast: p.fast,
+    slow: p.slow,
+    rsiPeriod: p.rsi_period,
+    rsiMax: p.rsi_max,
+    sizePct: config.position_size_pct,
+    slPct: config.stop_loss_pct,
+    tpPct: config.take_profit_pct,
+    maxPositions: config.max_positions,
+    feePct: config.fee_pct,
+    slipPct: config.slippage_pct,
+    amountStep: rules.amountStep,
+    priceStep: rules.priceStep,
+    minNotional: rules.minNotional,
+    startEquity: 10_000,
+    tfMs: TIMEFRAME_MS[config.timeframe],
+    trailPct: config.trailing_stop_pct,
+    trailActPct: config.trailing_activation_pct,
+  });
+  const engine = await runBacktest({ series, config });
+  const order = (a: Trade, b: Trade) => a.entry_time - b.entry_time || a.exit_time - b.exit_time;
+  const h = [...hand.trades].sort(order);
+  const e = [...engine.trades].sort(order);
+  expect(e.length).toBe(h.length);
+  expect(e.length).toBeGreaterThan(1000);
+  for (let i = 0; i < h.length; i++) {
+    expect([e[i].entry_time, e[i].exit_time, e[i].exit_reason], `trade ${i}`).toEqual([h[i].entry_time, h[i].exit_time, h[i].exit_reason]);
+    expectClose(e[i].amount, h[i].amount);
+    expectClose(e[i].entry_price, h[i].entry_price);
+    expectClose(e[i].exit_price, h[i].exit_price);
+    expectClose(e[i].pnl, h[i].pnl);
+  }
+  return e;
+}
+
 describe('engine and hand-written loop agree', () => {
   it('trade for trade over 100,000 real candles (ema_cross, fees, slippage, SL/TP, market minimums)', async () => {
-    const series = repeatedSeries(100_000);
-    const config = { ...DEFAULT_CONFIG, max_daily_loss_pct: 0 };
-    const p = config.strategy.params as { fast: number; slow: number; rsi_period: number; rsi_max: number };
-    const rules = paperMarketRules(config.symbol, series.data[1]);
-    const hand = handLoop(series, {
-      fast: p.fast,
-      slow: p.slow,
-      rsiPeriod: p.rsi_period,
-      rsiMax: p.rsi_max,
-      sizePct: config.position_size_pct,
-      slPct: config.stop_loss_pct,
-      tpPct: config.take_profit_pct,
-      maxPositions: config.max_positions,
-      feePct: config.fee_pct,
-      slipPct: config.slippage_pct,
-      amountStep: rules.amountStep,
-      priceStep: rules.priceStep,
-      minNotional: rules.minNotional,
-      startEquity: 10_000,
-      tfMs: TIMEFRAME_MS[config.timeframe],
-    });
-    const engine = await runBacktest({ series, config });
-    const order = (a: Trade, b: Trade) => a.entry_time - b.entry_time || a.exit_time - b.exit_time;
-    const h = [...hand.trades].sort(order);
-    const e = [...engine.trades].sort(order);
-    expect(e.length).toBe(h.length);
-    expect(e.length).toBeGreaterThan(1000);
-    for (let i = 0; i < h.length; i++) {
-      expect([e[i].entry_time, e[i].exit_time, e[i].exit_reason], `trade ${i}`).toEqual([
-        h[i].entry_time,
-        h[i].exit_time,
-        h[i].exit_reason,
-      ]);
-      expectClose(e[i].amount, h[i].amount);
-      expectClose(e[i].entry_price, h[i].entry_price);
-      expectClose(e[i].exit_price, h[i].exit_price);
-      expectClose(e[i].pnl, h[i].pnl);
-    }
+    const trades = await expectAgreement({ ...DEFAULT_CONFIG, max_daily_loss_pct: 0 });
+    expect(trades.some((t) => t.exit_reason === 'trailing_stop')).toBe(false);
+  }, 60_000);
+
+  it('with a trailing stop too (trailing_stop_pct 1, from 0.5 % profit on): moved stops, sales at the close, trailing_stop exits', async () => {
+    const trades = await expectAgreement({ ...DEFAULT_CONFIG, max_daily_loss_pct: 0, trailing_stop_pct: 1, trailing_activation_pct: 0.5 });
+    const reasons = new Set(trades.map((t) => t.exit_reason));
+    expect([...reasons].sort()).toEqual(['signal', 'stop_loss', 'take_profit', 'trailing_stop']);
   }, 60_000);
 });
 

@@ -47,6 +47,20 @@ describe('config form', () => {
     expect(errors.position_size_pct).toMatch(/must not exceed 100/);
   });
 
+  it('the trailing stop: two number fields, and an activation without a trailing stop named on both as the server does', () => {
+    expect(baseFieldSpecs.find((f) => f.key === 'trailing_stop_pct')).toMatchObject({
+      kind: 'number',
+      label: 'Trailing stop',
+      min: 0,
+      max: 50,
+    });
+    expect(baseFieldSpecs.find((f) => f.key === 'trailing_activation_pct')).toMatchObject({ kind: 'number', min: 0 });
+    const values = { ...toFormValues(DEFAULT_CONFIG), trailing_activation_pct: '2' };
+    expect(Object.keys(checkForm(values).errors).sort()).toEqual(['trailing_activation_pct', 'trailing_stop_pct']);
+    expect(checkForm({ ...values, trailing_stop_pct: '0.05' }).errors.trailing_stop_pct).toMatch(/0 \(off\) or between 0.1 and 50/);
+    expect(checkForm({ ...values, trailing_stop_pct: '1.5' })).toMatchObject({ errors: {}, config: { trailing_stop_pct: 1.5 } });
+  });
+
   it('a save sends only what changed, and the strategy whole when one of its params did', () => {
     const after: BotConfig = {
       ...DEFAULT_CONFIG,

@@ -17,6 +17,8 @@ const field = fc.constantFrom(
   'max_daily_loss_pct',
   'fee_pct',
   'slippage_pct',
+  'trailing_stop_pct',
+  'trailing_activation_pct',
   'bogus',
   '__proto__',
   'constructor',

@@ -12,6 +12,8 @@ export interface ExecutionListener {
   positionClosed?(position: PositionRecord, trade: Trade): void;
   /** part of a position was sold (an exit that filled in part): `trade` is that part, `position` what is left */
   positionReduced?(position: PositionRecord, trade: Trade): void;
+  /** the trailing rule raised a position's stop (written, its resting stop being moved) */
+  stopMoved?(position: PositionRecord): void;
   /** what is left of a position is under the market's minimum: it can be neither protected nor sold (said once) */
   unprotectable?(position: PositionRecord, reason: string): void;
   rejected?(order: Order, reason: string): void;
@@ -209,6 +211,40 @@ export class Executor {
     return position;
   }
 
+  /**
+   * A trailing stop rose (execution/trailing-stops.ts): the position's new stop is written first, then its resting
+   * protection is replaced. The coins are held by the resting pair, so the new one cannot rest before the old is
+   * cancelled; a crash in between leaves the journal saying where the stop belongs, and reconcile rests it there.
+   */
+  moveStop(positionId: number, stop: number): MaybePromise<void> {
+    const p = this.open.get(positionId);
+    if (!p || this.isDust(p) || !(stop > p.stop_loss_price)) return undefined;
+    p.stop_loss_price = stop;
+    p.stop_trailed = 1;
+    this.journal.saveStop(p);
+    this.listener.stopMoved?.(p);
+    return this.restop(p);
+  }
+
+  /**
+   * The protection resting for a position whose stop is not at the position's stop price is cancelled and placed
+   * again at that price (its take-profit unchanged). A position with no stop resting, or an exit in flight, is left
+   * to reprotect and the exit.
+   */
+  private restop(p: PositionRecord): MaybePromise<void> {
+    const mine = this.ordersOf(p.id);
+    const stop = mine.find((o) => o.purpose === 'stop_loss');
+    if (!stop || stop.trigger_price === p.stop_loss_price || mine.some((o) => o.purpose === 'exit')) return undefined;
+    return andThen(
+      sequence(mine, (o) => this.cancel(o)),
+      () => {
+        this.unguarded.delete(p.id); // cancelled on purpose: replaced here, not repaired later
+        if (!this.open.has(p.id) || this.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit')) return undefined;
+        return this.protect(p);
+      },
+    );
+  }
+
   /** Every position out at market: the trades booked, a part sold of one that filled in part included. */
   exitAll(reason: ExitReason): MaybePromise<Trade[]> {
     const booked: Trade[] = [];
@@ -299,9 +335,11 @@ export class Executor {
         sequence([...this.open.values()], (p) => {
           // the market went through the stop while nothing protected the position: the stop would have sold, so sell
           const bare = ![...this.active.values()].some((o) => o.position_id === p.id);
-          if (bare && price <= p.stop_loss_price) return this.exit(p.id, 'stop_loss');
+          if (bare && price <= p.stop_loss_price) return this.exit(p.id, stopReason(p));
+          // a stop that rests at another price than the position's (a crash while a trailing stop moved) is moved
           return andThen(this.reprotect(p), (placed) => {
             if (placed) result.protectedAgain++;
+            else return this.restop(p);
           });
         }),
         () => result,
@@ -442,6 +480,7 @@ export class Executor {
       entry_client_order_id: entry.client_order_id,
       status: 'open',
       closed_at: null,
+      stop_trailed: 0,
     };
     entry.position_id = position.id;
     this.journal.openPosition(position, entry);
@@ -463,8 +502,8 @@ export class Executor {
       // no stop rests and the market is already through it: the exchange refuses a stop that would trigger at once,
       // so the bot sells, as the stop would have
       const bare = !mine.some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
-      if (bare && price <= p.stop_loss_price) return this.exit(p.id, 'stop_loss');
-      return this.reprotect(p);
+      if (bare && price <= p.stop_loss_price) return this.exit(p.id, stopReason(p));
+      return andThen(this.reprotect(p), (placed) => (placed ? undefined : this.restop(p)));
     });
   }
 
@@ -518,7 +557,7 @@ export class Executor {
       trigger: p.stop_loss_price,
       purpose: 'stop_loss',
       positionId: p.id,
-      exitReason: 'stop_loss',
+      exitReason: stopReason(p),
       oco,
     });
     const target = this.journaled({
@@ -615,3 +654,6 @@ export class Executor {
     this.openFees -= p.entry_fee;
   }
 }
+
+/** the exit reason of a position's stop: `trailing_stop` once the trailing rule raised it */
+const stopReason = (p: PositionRecord): ExitReason => (p.stop_trailed ? 'trailing_stop' : 'stop_loss');

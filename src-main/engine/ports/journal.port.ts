@@ -14,6 +14,8 @@ export interface PositionRecord {
   entry_client_order_id: string;
   status: 'open' | 'closed' | 'written_off';
   closed_at: number | null;
+  /** 1 once the trailing rule raised the stop: a fill of that stop is a `trailing_stop` exit (0/1: SQLite has no boolean) */
+  stop_trailed: 0 | 1;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface TradingJournal {
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void;
   /** a dust position taken off the books (status written_off): no order sold it, so no trade */
   writeOffPosition(position: PositionRecord): void;
+  /** a position's stop moved (trailing stop): durable before the stop resting for it is cancelled */
+  saveStop(position: PositionRecord): void;
   /** what a restart needs */
   loadOpenPositions(): PositionRecord[];
   /** orders whose outcome we may not know yet: status new or open */
@@ -66,6 +70,9 @@ export class MemoryJournal implements TradingJournal {
   }
   writeOffPosition(position: PositionRecord): void {
     this.positions.delete(position.id);
+  }
+  saveStop(position: PositionRecord): void {
+    this.positions.set(position.id, position);
   }
   loadOpenPositions(): PositionRecord[] {
     return [...this.positions.values()].map((p) => ({ ...p }));

@@ -16,7 +16,14 @@ import { palette } from './chart-theme';
 import { syncSeries, toChartTime } from './chart-data';
 import { useChart } from './useChart';
 
-const REASON_TAG: Record<Trade['exit_reason'], string> = { stop_loss: 'SL', take_profit: 'TP', signal: 'X', manual: 'M', close_all: 'CA' };
+const REASON_TAG: Record<Trade['exit_reason'], string> = {
+  stop_loss: 'SL',
+  take_profit: 'TP',
+  signal: 'X',
+  manual: 'M',
+  close_all: 'CA',
+  trailing_stop: 'TS',
+};
 
 /**
  * Entry (below, ▲) and exit (above, ▼) markers for trades inside the candle window, one of each per bar at most:

@@ -70,6 +70,10 @@ export const MIGRATIONS: readonly string[] = [
     id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, asset TEXT NOT NULL, amount REAL NOT NULL, value REAL NOT NULL, kind TEXT NOT NULL);
   CREATE INDEX cash_flows_ts ON cash_flows(ts, id);
   `,
+  // 5: a position whose stop the trailing rule raised (its stop's fill is a trailing_stop exit, docs/contract.md §4)
+  `
+  ALTER TABLE positions ADD COLUMN stop_trailed INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: SqlDatabase): void {

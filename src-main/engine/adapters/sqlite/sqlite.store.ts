@@ -53,6 +53,7 @@ const POSITION_COLUMNS = [
   'entry_client_order_id',
   'status',
   'closed_at',
+  'stop_trailed',
 ] as const;
 const TRADE_COLUMNS = [
   'id',
@@ -308,6 +309,10 @@ export class SqliteStore implements TradingJournal {
   }
   /** a dust position taken off the books (no trade: no order of the bot sold it) */
   writeOffPosition(p: PositionRecord): void {
+    this.stmt.savePosition.run(p);
+  }
+  /** a trailing stop's new price, written before the old stop is cancelled (a crash in between is repaired at this price) */
+  saveStop(p: PositionRecord): void {
     this.stmt.savePosition.run(p);
   }
 

@@ -36,6 +36,8 @@ const LABELS: Record<string, [label: string, unit: string]> = {
   slippage_pct: ['Paper slippage', '%'],
   paper_balance: ['Paper balance', 'in the quote (before the first order)'],
   max_slippage_pct: ['Live entry price band', '% above the last price'],
+  trailing_stop_pct: ['Trailing stop', '% below the highest price (0 = off)'],
+  trailing_activation_pct: ['Trailing activation', '% profit before it trails (0 = at once)'],
   'strategy.name': ['Strategy', ''],
 };
 const ACRONYMS = new Set(['rsi', 'ema', 'sma', 'atr', 'macd']);

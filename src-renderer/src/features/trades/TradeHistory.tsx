@@ -11,6 +11,7 @@ const REASONS: Record<Trade['exit_reason'], string> = {
   signal: 'signal',
   manual: 'manual',
   close_all: 'close all',
+  trailing_stop: 'trailing stop',
 };
 
 const TradeRow = memo(function TradeRow({ t }: { t: Trade }) {
