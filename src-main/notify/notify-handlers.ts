@@ -53,7 +53,7 @@ export function createNotifyHandlers(d: NotifyDeps, audit: Audit): NotifyHandler
     const tg = config?.telegram ?? null;
     const bot = d.notifier.telegram();
     return {
-      source: d.source.kind === 'file' ? 'file' : config ? 'settings' : d.source.kind === 'settings' ? 'settings' : 'none',
+      source: d.source.kind,
       editable: d.source.kind === 'settings',
       note: note(),
       kinds: { ...ALL_NOTIFY_KINDS_ON, ...config?.kinds },

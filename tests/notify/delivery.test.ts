@@ -109,7 +109,7 @@ describe('delivery queue', () => {
     const q = queue(r.url, { timeoutMs: 300 });
     const t0 = performance.now();
     for (let i = 0; i < 50; i++) q.push(notice());
-    expect(performance.now() - t0).toBeLessThan(50); // pushing is bookkeeping, never I/O
+    expect(performance.now() - t0).toBeLessThan(200); // pushing is bookkeeping, never waits for I/O (the hang is 300 ms)
     await waitFor(() => q.stats().delivered === 50, 'the deliveries');
     expect(q.stats()).toMatchObject({ delivered: 50, retries: 1, last_error: 'no answer within 300 ms' });
     expect(new Set(r.accepted.map((d) => d.json.id)).size).toBe(50);
