@@ -16,6 +16,7 @@ import { testKeychain } from '../helpers/test-keychain';
 import { startTelegramStandIn, type TelegramStandIn } from '../helpers/telegram-stand-in';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { waitFor } from '../helpers/wait';
+import { runCtl } from '../../src-main/cli/ctl/run';
 
 const SECRET = 'whsec-settings-0123456789';
 const CHAT = 5550001;
@@ -239,6 +240,41 @@ describe('BOT_NOTIFY_FILE (headless)', () => {
       }
     } finally {
       await tg.close();
+    }
+  });
+
+  it('`botdesk notify test` reports each sink; `botdesk notify` shows the counts and never a URL', async () => {
+    const [json, slack] = await Promise.all([startWebhookReceiver({ secret: SECRET }), startWebhookReceiver()]);
+    const { file } = notifyFile({
+      webhooks: [
+        { url: json.url, format: 'json', secret: SECRET },
+        { url: slack.url, format: 'slack' },
+      ],
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-notify-data-'));
+    dirs.push(dataDir);
+    const desk = await startDesk({ dataDir, env: { BOT_NOTIFY_FILE: file } });
+    const ctl = async (...args: string[]) => {
+      let out = '';
+      let err = '';
+      const env = { BOT_API_URL: desk.url, BOT_API_TOKEN_FILE: join(dataDir, 'api-token'), XDG_CONFIG_HOME: dataDir };
+      const code = await runCtl(args, { env, out: (t) => (out += t), err: (t) => (err += t) });
+      return { code, out, err };
+    };
+    try {
+      slack.failNext(1, { kind: 'status', status: 500 });
+      const test = await ctl('notify', 'test');
+      expect(test.code).toBe(0);
+      expect(test.out).toMatch(/^ok {6}json webhook 127\.0\.0\.1:\d+ …hook: delivered \(\d+ ms\)$/m);
+      expect(test.out).toMatch(/^FAILED {2}slack webhook 127\.0\.0\.1:\d+ …hook: HTTP 500 \(\d+ ms\)$/m);
+      expect(json.accepted[0].signatureOk).toBe(true);
+      const view = await ctl('notify');
+      expect(view.out).toMatch(/^source +BOT_NOTIFY_FILE$/m);
+      expect(view.out).toMatch(/webhook_2 +slack webhook/);
+      for (const r of [test, view]) expect(r.out + r.err).not.toContain(slack.url);
+    } finally {
+      await desk.close();
+      await Promise.all([json.close(), slack.close()]);
     }
   });
 });
