@@ -28,6 +28,10 @@ export interface AppEnv {
   exchangeKeyFile?: string;
   /** BOT_LIVE_MARKETS, BOT_LIVE_MAX_DAILY_LOSS_PCT, BOT_LIVE_MAX_ORDER: only those set (they win over Settings) */
   liveLimits: LiveLimitsFromEnv;
+  /** BOT_NOTIFY_FILE: webhooks and Telegram (docs/contract.md §10); wins over the desktop's Settings */
+  notifyFile?: string;
+  /** BOT_TELEGRAM_API_URL: the Telegram Bot API origin (a local stand-in in tests) */
+  telegramApiUrl?: string;
 }
 
 export { isLoopbackHost };
@@ -84,6 +88,9 @@ export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } =
     throw new EnvError('BOT_API_READ_TOKEN is too short; use at least 16 characters.');
   if (token && readToken && token === readToken) throw new EnvError('BOT_API_READ_TOKEN must differ from BOT_API_TOKEN.');
   const liveLimits = parseLiveLimitsEnv(env, (m) => new EnvError(m));
+  const telegramApiUrl = env.BOT_TELEGRAM_API_URL?.trim() || undefined;
+  if (telegramApiUrl && !/^https?:\/\/[^/?#@\s]+\/?$/i.test(telegramApiUrl))
+    throw new EnvError('BOT_TELEGRAM_API_URL must be an origin such as https://api.telegram.org (http or https, no path).');
 
   return {
     dataDir,
@@ -102,5 +109,7 @@ export function readEnv(env: NodeJS.ProcessEnv, defaults: { dataDir?: string } =
     exchangeApiUrl: env.BOT_EXCHANGE_API_URL?.trim() || undefined,
     exchangeKeyFile: env.BOT_EXCHANGE_KEY_FILE?.trim() || undefined,
     liveLimits,
+    notifyFile: env.BOT_NOTIFY_FILE?.trim() ? resolve(env.BOT_NOTIFY_FILE.trim()) : undefined,
+    telegramApiUrl,
   };
 }

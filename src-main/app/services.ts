@@ -14,12 +14,21 @@ import { SettingsStore } from '../desktop/settings-store';
 import { FileTokenVault, type TokenCipher } from '../fleet/fleet-store';
 import { ensureWritableDataDir } from './data-dir';
 import { resolveLiveLimits } from '../operations/live-limits';
+import { invokeOperation } from '../operations/invoke-operation';
+import type { NotifyConfig } from '../../src-shared/contract';
+import { createNotifier, notifySecrets, type Notifier } from '../notify/notifier';
+import { createNotifyHandlers, type NotifySource } from '../notify/notify-handlers';
+import { ownApiWebhook, readNotifyFile } from '../notify/notify-file';
+import { NotifyStore } from '../notify/notify-store';
+import { renderNotifyMetrics } from '../notify/notify-metrics';
 
 export interface Services {
   runtime: BotRuntime;
   api: ApiServer;
   /** the app settings (the tray reads `notifications` through get() and onChange) */
   settings: SettingsStore;
+  /** webhooks and the Telegram chat (docs/contract.md §10) */
+  notifier: Notifier;
   /** stop the loop, close the API (WebSocket clients get 1001), flush the database; `onStep` hears each step done */
   close(onStep?: StepListener): Promise<void>;
 }
@@ -58,6 +67,18 @@ export async function startServices(o: {
   let listening: number | null = null;
   // BOT_LIVE_* where set, else the limits saved in the desktop Settings; read once, at start
   const liveLimits = resolveLiveLimits(env.liveLimits, settings.get().live_limits);
+  const notify = notifySettings(env, o.secrets, logger);
+  for (const secret of notify.config ? notifySecrets(notify.config) : []) logger.addSecret(secret);
+  // the runtime does not exist yet: the notifier reaches it only once it starts (after the API listens)
+  let runtimeRef: BotRuntime | null = null;
+  const notifier = createNotifier({
+    events: { subscribe: (listener) => runtimeRef!.events.subscribe(listener) },
+    status: () => runtimeRef!.bot.status(),
+    call: (name, body) =>
+      invokeOperation(runtimeRef!.handlers, name, body === undefined ? {} : { body }, { actor: 'telegram', scope: 'control' }),
+    logger,
+    telegramApiUrl: env.telegramApiUrl,
+  });
   const runtime = await createBotRuntime({
     dataDir: env.dataDir,
     mode: env.mode,
@@ -85,8 +106,18 @@ export async function startServices(o: {
           liveLimits: { inForce: liveLimits, fromEnv: env.liveLimits },
         },
         audit,
+        createNotifyHandlers(
+          {
+            notifier,
+            source: notify.source,
+            config: notify.config,
+            apiAddress: () => (listening === null ? null : { host: env.host, port: listening }),
+          },
+          audit,
+        ),
       ),
   });
+  runtimeRef = runtime;
   let api: ApiServer;
   try {
     api = await createApiServer({
@@ -101,6 +132,7 @@ export async function startServices(o: {
       port,
       allowRemote: env.allowRemote,
       staticDir: o.staticDir,
+      extraMetrics: () => renderNotifyMetrics(notifier),
     });
   } catch (e) {
     await runtime.close();
@@ -111,6 +143,16 @@ export async function startServices(o: {
     throw e;
   }
   listening = api.port;
+  const own = notify.config && ownApiWebhook(notify.config, { host: env.host, port: api.port });
+  if (own && notify.source.kind === 'file') {
+    await closeInOrder({ runtime, api });
+    throw new EnvError(`BOT_NOTIFY_FILE=${notify.source.path} is refused: ${own.field} ${own.problem}.`);
+  }
+  if (own)
+    logger.warn(
+      `the stored notification settings have a webhook (${own.field}) that ${own.problem}; notifications are off until it is changed`,
+    );
+  else await notifier.reconfigure(notify.config);
   const out = o.out ?? ((line: string) => process.stdout.write(line + '\n'));
   for (const line of o.beforeReady?.(api) ?? []) out(line);
   out(`BotDesk API listening on ${api.url}`);
@@ -120,8 +162,32 @@ export async function startServices(o: {
     runtime,
     api,
     settings,
-    close: (onStep) => (closing ??= closeInOrder({ runtime, api }, onStep)),
+    notifier,
+    close: (onStep) =>
+      (closing ??= (async () => {
+        // a receiver that hangs must not hold up the exit: what is in flight is aborted, what waits is dropped
+        await Promise.race([notifier.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
+        await closeInOrder({ runtime, api }, onStep);
+      })()),
   };
+}
+
+/** BOT_NOTIFY_FILE when set (wins everywhere), else (desktop) the settings stored in the keychain, else none */
+function notifySettings(
+  env: AppEnv,
+  secrets: SecretStore | undefined,
+  logger: RestorableLogger,
+): { source: NotifySource; config: NotifyConfig | null } {
+  if (env.notifyFile) return { source: { kind: 'file', path: env.notifyFile }, config: readNotifyFile(env.notifyFile) };
+  if (!secrets) return { source: { kind: 'none' }, config: null };
+  const store = new NotifyStore(env.dataDir, secrets.cipher);
+  try {
+    return { source: { kind: 'settings', store }, config: store.load() };
+  } catch (e) {
+    // never a reason to stop trading: said once, and Settings can save them again
+    logger.warn(`the notification settings cannot be read (${(e as Error).message}); notifications are off`);
+    return { source: { kind: 'settings', store }, config: null };
+  }
 }
 
 /** BOT_EXCHANGE_KEY_FILE when set, else (desktop) the keys stored in the keychain */

@@ -34,7 +34,12 @@ import type { Audit } from '../operations/audit';
  * Tokens, settings and exchange keys: the operations about the app around the bot. Every change is checked whole
  * before anything is written, and written before it takes effect, so a refusal leaves nothing half-applied.
  */
-export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHandlers {
+export function createDeskHandlers(
+  d: DeskDeps,
+  audit: Audit,
+  /** webhooks and Telegram (notify/notify-handlers.ts), composed by the app */
+  notify: Pick<DeskOperationHandlers, 'getNotifications' | 'updateNotifications' | 'testNotifications'>,
+): DeskOperationHandlers {
   const view = (): SettingsView => {
     const hasRead = d.auth.hasReadToken;
     return {
@@ -148,6 +153,7 @@ export function createDeskHandlers(d: DeskDeps, audit: Audit): DeskOperationHand
       return { success: true as const, settings: view() };
     },
     ...createExchangeKeyHandlers(d.keys, d.logger, audit),
+    ...notify,
   };
 
   /** a token file that cannot be written: nothing switches, and the sentence says which file */

@@ -30,6 +30,8 @@ export interface DesktopNotification {
   kind: NotificationKind;
   title: string;
   body: string;
+  /** the event it tells of, as the stream carried it (json webhooks send it); none for summaries */
+  event?: BotEvent;
 }
 
 export interface NotificationRulesOptions {
@@ -41,6 +43,8 @@ export interface NotificationRulesOptions {
   errorWindowMs?: number;
   /** trades: this many at once per window, the rest summed up in one (default 5 a minute) */
   tradesPerWindow?: number;
+  /** each notification carries the event it tells of (webhooks send it; the desktop does not need it) */
+  attachEvents?: boolean;
 }
 
 export interface NotificationRules {
@@ -140,6 +144,7 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
   const trades = new BurstLimiter<TradeItem>({ windowMs: 60_000, allowance: o.tradesPerWindow ?? 5 });
   let last: Pick<Status, 'state' | 'paused_reason'> | null = o.initialStatus;
   let connectionDown = false;
+  const tell = (e: BotEvent): BotEvent | undefined => (o.attachEvents ? e : undefined);
 
   const flush = (now: number): DesktopNotification[] => {
     const on = enabled();
@@ -181,28 +186,35 @@ export function createNotificationRules(o: NotificationRulesOptions): Notificati
           connectionDown = true;
           if (on.connection) {
             const paused = pauseReasons.size ? ' BotDesk paused new entries; open positions keep their protection.' : '';
-            out.push({ kind: 'connection', title: 'Lost connection to the exchange', body: clip(`${sentence(logMessage(e))}${paused}`) });
+            out.push({
+              kind: 'connection',
+              title: 'Lost connection to the exchange',
+              body: clip(`${sentence(logMessage(e))}${paused}`),
+              event: tell(e),
+            });
           }
         } else if (signal === 'restored' && connectionDown) {
           connectionDown = false;
-          if (on.connection) out.push({ kind: 'connection', title: 'Exchange connection is back', body: clip(sentence(logMessage(e))) });
+          if (on.connection)
+            out.push({ kind: 'connection', title: 'Exchange connection is back', body: clip(sentence(logMessage(e))), event: tell(e) });
         } else if (e.type === 'status_change') {
           if (becameSelfPaused(last, e.data) && on.self_pause && !(lostNow && on.connection)) {
             out.push({
               kind: 'self_pause',
               title: 'BotDesk paused itself',
               body: clip(`${e.data.paused_reason}. No new entries; open positions are still managed.`),
+              event: tell(e),
             });
           }
           last = e.data;
         } else if (e.type === 'error') {
           if (!on.errors || (pauseTold && pauseReasons.has(e.data.message))) continue;
           if (errors.admit(e.data, now))
-            out.push({ kind: 'errors', title: ERROR_TITLES[e.data.code] ?? 'BotDesk error', body: clip(e.data.message) });
+            out.push({ kind: 'errors', title: ERROR_TITLES[e.data.code] ?? 'BotDesk error', body: clip(e.data.message), event: tell(e) });
         } else if (e.type === 'trade' || (e.type === 'position' && e.data.status === 'open')) {
           if (!on.trades) continue;
           const item: TradeItem = e.type === 'trade' ? { closed: e.data } : { opened: e.data as EventData<'position'> };
-          if (trades.admit(item, now)) out.push(tradeNotification(item));
+          if (trades.admit(item, now)) out.push({ ...tradeNotification(item), event: tell(e) });
         }
       }
       return out;

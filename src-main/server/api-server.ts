@@ -47,6 +47,8 @@ export interface ApiServerOptions {
   answerVersions?: AnswerVersions;
   /** the fleet manager's events, streamed at /ws/fleet with the same authentication as /ws/events */
   fleetEvents?: EventFeed;
+  /** more Prometheus text for /metrics (the notification sinks' counts) */
+  extraMetrics?: () => string;
 }
 
 export interface ApiServer {
@@ -225,8 +227,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       eventsPublished: o.events.lastSeq,
     });
     count('metrics', 200);
+    const extra = o.extraMetrics?.() ?? '';
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(text);
+    res.end(text + extra);
   }
 
   function handleStatic(req: IncomingMessage, res: ServerResponse, path: string): void {

@@ -36,6 +36,7 @@ import {
   FleetOutcomesSchema,
   FleetSchema,
 } from './fleet.schema';
+import { NotifyPatchSchema, NotifyTestResultSchema, NotifyViewSchema } from './notify.schema';
 
 /** epoch ms or ISO-8601 (contract: query parameters from/to accept both). */
 export const TimeParamSchema = z.union([
@@ -193,6 +194,42 @@ function fleetOperations() {
           .optional(),
       }),
       output: z.object({ result: z.unknown() }),
+    }),
+  } as const;
+}
+
+/** Webhooks and the Telegram bot (docs/contract.md §10): their state, the desktop's settings, a test message. */
+function notifyOperations() {
+  const unmanaged = 'this process does not manage tokens, settings or keys, or the notifications come from BOT_NOTIFY_FILE';
+  return {
+    getNotifications: def({
+      errors: { 409: unmanaged },
+      method: 'GET',
+      path: '/notify',
+      scope: 'read',
+      summary:
+        "Webhooks and the Telegram bot: where their settings come from, the kinds switched on, each sink's deliveries, failures, drops and queue. Never a token, secret or webhook URL.",
+      output: NotifyViewSchema,
+    }),
+    updateNotifications: def({
+      errors: { 409: unmanaged },
+      method: 'PUT',
+      path: '/notify',
+      scope: 'control',
+      ipcOnly: true,
+      summary:
+        'Change the notification settings (desktop window only: the token and secrets go to the keychain). Applies at once; 409 where BOT_NOTIFY_FILE sets them or on a headless server.',
+      body: NotifyPatchSchema,
+      output: z.object({ success: z.literal(true), notifications: NotifyViewSchema }),
+    }),
+    testNotifications: def({
+      errors: { 409: 'no webhook or Telegram chat is configured' },
+      method: 'POST',
+      path: '/notify/test',
+      scope: 'control',
+      summary: 'Send one test message through every sink now and report each outcome (waits for each answer, at most 15 s).',
+      body: Empty.optional(),
+      output: NotifyTestResultSchema,
     }),
   } as const;
 }
@@ -500,6 +537,7 @@ export const operations = {
     body: Empty.optional(),
     output: z.object({ success: z.literal(true), keys: ExchangeKeysViewSchema }),
   }),
+  ...notifyOperations(),
   ...fleetOperations(),
 } as const;
 
@@ -514,6 +552,9 @@ export const DESK_OPERATIONS = [
   'getExchangeKeys',
   'saveExchangeKeys',
   'deleteExchangeKeys',
+  'getNotifications',
+  'updateNotifications',
+  'testNotifications',
 ] as const;
 export type DeskOperationName = (typeof DESK_OPERATIONS)[number];
 

@@ -14,13 +14,15 @@ const FLOORS: Record<string, number> = {
   ipc: 3,
   fleet: 3,
   desktop: 3,
+  notify: 3,
   app: 4,
   shell: 5,
   cli: 5,
   root: 6,
 };
-/** tokens are the server's auth: the desktop's token operations use its store */
-const ALLOWED_SIDEWAYS = new Set(['desktop->server']);
+/** tokens are the server's auth: the desktop's token operations use its store; webhooks and Telegram are fed by the
+ * desktop's notification rules and keep their secrets with its keychain cipher */
+const ALLOWED_SIDEWAYS = new Set(['desktop->server', 'notify->desktop']);
 
 const ROOT = resolve(__dirname, '../..');
 const SPEC = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;

@@ -327,8 +327,9 @@ describe('botdesk (terminal client)', () => {
     const help = await ctlInProcess(['help']);
     // every operation the API serves; the window's own (exchange keys, live limits: IPC only) are unknown here
     const names = (Object.keys(operations) as OperationName[]).filter(isHttpOperation);
-    expect(names.length).toBe(Object.keys(operations).length - 3);
-    for (const op of ['saveExchangeKeys', 'updateLiveLimits']) expect((await ctlInProcess(['call', op])).code).toBe(2);
+    expect(names.length).toBe(Object.keys(operations).length - 4);
+    for (const op of ['saveExchangeKeys', 'updateLiveLimits', 'updateNotifications'])
+      expect((await ctlInProcess(['call', op])).code).toBe(2);
     // every input of every operation is an object whose keys KEY=VALUE can fill
     expect(names.filter((n) => opaqueInputs(n).length)).toEqual([]);
     for (const name of names)

@@ -5,6 +5,7 @@
  */
 import type { OperationInput, OperationName, OperationOutput } from '../../../src-shared/contract';
 import * as f from './format';
+import { formatNotify, formatNotifyTest } from './notify-format';
 
 export interface FriendlyCommand {
   /** one or two words: `status`, `config set` */
@@ -109,6 +110,14 @@ export const FRIENDLY_COMMANDS: FriendlyCommand[] = [
     operation: 'cancelPending',
     args: '',
     format: (r) => `cancelled ${r.cancelled} order${r.cancelled === 1 ? '' : 's'}`,
+  }),
+  command({ name: 'notify', operation: 'getNotifications', args: '', format: formatNotify }),
+  command({
+    name: 'notify test',
+    operation: 'testNotifications',
+    args: '',
+    summary: 'Send one test message through every webhook and the Telegram chat; one line per outcome.',
+    format: formatNotifyTest,
   }),
 ];
 

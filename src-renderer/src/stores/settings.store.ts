@@ -1,5 +1,14 @@
 import { createStore } from 'zustand/vanilla';
-import type { ExchangeKeysView, LiveLimitsPatch, SaveExchangeKeys, SettingsPatch, SettingsView } from '../../../src-shared/contract';
+import type {
+  ExchangeKeysView,
+  LiveLimitsPatch,
+  NotifyPatch,
+  NotifyTestResult,
+  NotifyView,
+  SaveExchangeKeys,
+  SettingsPatch,
+  SettingsView,
+} from '../../../src-shared/contract';
 import { ApiError } from '../../../src-shared/api-client/api-error';
 import type { BotClient } from '../../../src-shared/api-client/bot-client';
 
@@ -22,6 +31,13 @@ export interface SettingsState {
   /** desktop window only (IPC): the management API has no route for it */
   saveLiveLimits(patch: LiveLimitsPatch): Promise<Outcome>;
   deleteKeys(): Promise<Outcome>;
+  /** webhooks and the Telegram chat: their state and counts (never a token, secret or URL) */
+  notify: NotifyView | null;
+  notifyProblem: string | null;
+  loadNotify(): Promise<void>;
+  /** desktop window only (IPC): secrets go to the keychain */
+  saveNotify(patch: NotifyPatch): Promise<Outcome>;
+  testNotify(): Promise<Outcome<NotifyTestResult['results']>>;
 }
 
 const failure = (e: unknown): { ok: false; message: string; fields: Record<string, string> } =>
@@ -88,6 +104,26 @@ export function createSettingsStore(client: BotClient) {
         run('keys', async () => {
           set({ keys: (await client.deleteExchangeKeys()).keys });
           return undefined;
+        }),
+      notify: null,
+      notifyProblem: null,
+      async loadNotify() {
+        try {
+          set({ notify: await client.getNotifications(), notifyProblem: null });
+        } catch (e) {
+          set({ notifyProblem: failure(e).message });
+        }
+      },
+      saveNotify: (patch) =>
+        run('notify', async () => {
+          set({ notify: (await client.updateNotifications({ body: patch })).notifications });
+          return undefined;
+        }),
+      testNotify: () =>
+        run('notify-test', async () => {
+          const { results } = await client.testNotifications({ body: {} });
+          set({ notify: await client.getNotifications() });
+          return results;
         }),
     };
   });

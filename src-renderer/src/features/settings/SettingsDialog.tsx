@@ -5,6 +5,7 @@ import { useDashboard } from '../../stores/dashboard-context';
 import { createSettingsStore } from '../../stores/settings.store';
 import { ExchangeKeysSection } from './ExchangeKeysSection';
 import { LiveLimitsSection } from './LiveLimitsSection';
+import { NotificationsSection } from './NotificationsSection';
 import { TokensSection } from './TokensSection';
 
 const KIND_LABELS: Record<NotificationKind, string> = {
@@ -160,6 +161,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       {view && <TokensSection store={store} ipc={client.kind === 'ipc'} />}
       <ExchangeKeysSection store={store} ipc={client.kind === 'ipc'} />
       <LiveLimitsSection store={store} ipc={client.kind === 'ipc'} />
+      <NotificationsSection store={store} ipc={client.kind === 'ipc'} />
       <div className="confirm-actions">
         <button type="button" onClick={onClose} data-testid="settings-close">
           Close
