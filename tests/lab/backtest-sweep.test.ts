@@ -14,6 +14,7 @@ import { runBacktest } from '../../src-main/engine/backtest/backtest';
 import { parseCandles } from '../../src-main/engine/feeds/candle-file';
 import type { BacktestResultData, HistorySet, Job, JobEvent, Stats, SweepResult } from '../../src-shared/contract';
 import { altRows, finishedJob, importRows, xrpRows } from './lab-helpers';
+import { runCtl } from '../../src-main/cli/ctl/run';
 
 const root = resolve(import.meta.dirname, '../..');
 const xrp = xrpRows();
@@ -76,6 +77,34 @@ describe('backtest jobs', () => {
     await h.close();
     h = await startApi({ dataDir, runtime: { lab: { threads: 2 } } });
     expect((await h.call<Job>('GET', `/jobs/${job.id}`)).body).toEqual(job);
+  });
+});
+
+describe('the terminal client', () => {
+  it('lists the sets, starts a backtest and shows the job with its result', async () => {
+    const env = { BOT_API_URL: h.url, BOT_API_TOKEN_FILE: join(dataDir, 'api-token') };
+    const ctl = async (...args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await runCtl(args, { env, out: (t) => (out += t), err: (t) => (err += t) });
+      return { code, out, err };
+    };
+    const history = await ctl('history');
+    expect(history.code, history.err).toBe(0);
+    expect(history.out).toMatch(/binance\s+XRP\/USDT\s+5m\s+2021-11-15 .*\s1999\s+0/);
+    const started = await ctl('--json', 'backtest', 'XRP/USDT', '5m', 'config={"stop_loss_pct":2.5}');
+    expect(started.code, started.err).toBe(0);
+    const job = JSON.parse(started.out).job as Job;
+    await finishedJob(h, job.id);
+    const shown = await ctl('job', String(job.id));
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toMatch(new RegExp(`job #${job.id} backtest XRP/USDT 5m: done[\\s\\S]*profit factor`));
+    expect((await ctl('jobs', '--kind', 'backtest')).out).toMatch(
+      new RegExp(`^\\s*${job.id}\\s+backtest\\s+XRP/USDT 5m\\s+done\\s+100 %`, 'm'),
+    );
+    const refused = await ctl('sweep', 'XRP/USDT', '5m', 'vary={"colour":[1]}');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/vary\.colour/);
   });
 });
 
