@@ -8,3 +8,4 @@ export * from './session.schema';
 export * from './settings.schema';
 export * from './fleet.schema';
 export * from './notify.schema';
+export * from './lab.schema';
