@@ -3,7 +3,7 @@
  * The HTTP router, the IPC handlers, the OpenAPI document and the renderer's client are all derived from it.
  */
 import { z } from 'zod';
-import { ConfigPatchSchema, ConfigVersionSchema, VersionedConfigSchema } from './config.schema';
+import { ConfigPatchSchema, ConfigSourceSchema, ConfigVersionSchema, VersionedConfigSchema } from './config.schema';
 import {
   AssetBalanceSchema,
   AuditRecordSchema,
@@ -253,7 +253,9 @@ export const operations = {
     path: '/bot/config',
     scope: 'control',
     ifMatch: true,
-    summary: 'Partial, atomic config update applied from the next cycle (hot reload). Optional If-Match: <version>.',
+    summary:
+      "Partial, atomic config update applied from the next cycle (hot reload). Optional If-Match: <version>. Optional ?source= names where the change came from (e.g. a lab run); the config history keeps it as the version's reason.",
+    query: z.strictObject({ source: ConfigSourceSchema.optional() }),
     body: ConfigPatchSchema,
     output: z.object({ success: z.literal(true), config: VersionedConfigSchema, version: z.number().int() }),
   }),
