@@ -5,8 +5,15 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     build: {
-      // headless.ts is a second entry that must never import electron (contract §1: npm run serve without Electron)
-      rollupOptions: { input: { index: resolve('src-main/index.ts'), headless: resolve('src-main/headless.ts') } },
+      // headless.ts is a second entry that must never import electron (contract §1: npm run serve without Electron);
+      // lab-worker is the strategy lab's worker thread (src-main/engine/lab/lab-workers.ts finds it beside the entries)
+      rollupOptions: {
+        input: {
+          index: resolve('src-main/index.ts'),
+          headless: resolve('src-main/headless.ts'),
+          'lab-worker': resolve('src-main/engine/lab/lab.worker.ts'),
+        },
+      },
     },
   },
   preload: {

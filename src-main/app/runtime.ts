@@ -23,6 +23,8 @@ import { FleetManager } from '../fleet/fleet-manager';
 import { createFleetHandlers } from '../fleet/fleet-handlers';
 import type { TokenVault } from '../fleet/fleet-store';
 import type { LiveLimits } from '../operations/live-limits';
+import { Lab, type LabOptions } from '../engine/lab/lab';
+import { createLabHandlers } from '../operations/lab-operations';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -45,6 +47,8 @@ export interface BotRuntimeOptions {
   deskHandlers?: (audit: Audit) => DeskOperationHandlers;
   /** the fleet's token vault (desktop: safeStorage; default a 0600 file in dataDir) and health probe interval */
   fleet?: { vault?: TokenVault; probeEveryMs?: number };
+  /** the strategy lab's worker threads per sweep and its download retries (tests make them small) */
+  lab?: Pick<LabOptions, 'threads' | 'retry'>;
 }
 
 export interface BotRuntime {
@@ -94,6 +98,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     throw e;
   }
   let stopFeed = () => {};
+  let lab: Lab | undefined;
   let flushLogs: NodeJS.Timeout | undefined;
   try {
     const pendingLogs: LogRecord[] = [];
@@ -140,7 +145,10 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     });
     await bot.init();
     const audit: Audit = createAudit({ store, logger });
-    const botHandlers = createOperationHandlers({ bot, config, store, logger, events });
+    const exchangeSpec = opts.exchange ?? { id: 'binance', sandbox: false };
+    lab = new Lab({ dataDir: opts.dataDir, exchange: exchangeSpec, events, logger, baseConfig: () => config.current.config, ...opts.lab });
+    const labNow = lab;
+    const botHandlers = { ...createOperationHandlers({ bot, config, store, logger, events }), ...createLabHandlers(labNow) };
     const fleet = new FleetManager({
       dataDir: opts.dataDir,
       handlers: botHandlers,
@@ -172,6 +180,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
       close: () =>
         (closing ??= (async () => {
           fleet.close();
+          labNow.close();
           stopFeed();
           await bot.close();
           clearInterval(flushLogs);
@@ -184,6 +193,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     // a start refused after the log flush began (a bad live limit, an exchange that will not open) must not leave
     // it writing into the closed database
     clearInterval(flushLogs);
+    lab?.close();
     stopFeed();
     store.close();
     lock.release();

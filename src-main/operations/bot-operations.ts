@@ -1,5 +1,5 @@
 import { errorLine } from '../engine/log/redact';
-import { ServiceError, type BotOperationHandlers, type CallerContext, type Status } from '../../src-shared/contract';
+import { ServiceError, type BotOperationHandlers, type CallerContext, type LabOperationName, type Status } from '../../src-shared/contract';
 import type { Bot } from '../engine/bot';
 import type { ConfigManager } from '../engine/config/config-manager';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
@@ -22,7 +22,7 @@ export interface HandlerDeps {
  * The one implementation of every operation, called by the HTTP routes and the IPC handlers alike
  * (both through invokeOperation, which parses input and filters output with the shared contract).
  */
-export function createOperationHandlers(d: HandlerDeps): BotOperationHandlers {
+export function createOperationHandlers(d: HandlerDeps): Omit<BotOperationHandlers, LabOperationName> {
   const now = d.now ?? Date.now;
   const { bot } = d;
   const audit = createAudit({ store: d.store, logger: d.logger, now });

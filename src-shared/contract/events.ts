@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigVersionSchema } from './config.schema';
 import { FleetEventDataSchema } from './fleet.schema';
+import { JobEventSchema } from './lab.schema';
 import { LogRecordSchema, OrderSchema, PositionSchema, SignalSchema, StatusSchema, TradeSchema } from './trading.schema';
 
 /** Event payloads by type (docs/contract.md §5). */
@@ -13,6 +14,8 @@ export const eventDataSchemas = {
   config_changed: ConfigVersionSchema,
   error: z.object({ code: z.string(), message: z.string() }),
   log: LogRecordSchema,
+  /** a lab job moved (docs/contract.md §11): its state, or its progress (at most a few times a second) */
+  job: JobEventSchema,
   /** only on the hub's /ws/fleet stream, never on a bot's own /ws/events */
   fleet: FleetEventDataSchema,
 } as const;

@@ -7,3 +7,4 @@ export * from './bridge';
 export * from './session.schema';
 export * from './settings.schema';
 export * from './fleet.schema';
+export * from './lab.schema';

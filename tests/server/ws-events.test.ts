@@ -173,6 +173,7 @@ const samples: { [K in EventType]: EventData<K> } = {
   },
   error: { code: 'daily_loss_limit', message: 'Daily loss limit of 3% reached; new entries paused.' },
   log: { ts: 1_764_000_000_000, level: 'info', msg: 'bot started' },
+  job: { id: 4, kind: 'sweep', state: 'running', progress: 0.25 },
   fleet: {
     kind: 'alert',
     alert: {

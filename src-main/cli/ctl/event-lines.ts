@@ -23,6 +23,8 @@ function summary(e: BotEvent): string {
       return `${e.data.level} ${e.data.msg} ${extraFields(e.data, ['ts', 'level', 'msg'])}`.trimEnd();
     case 'fleet':
       return fleetSummary(e.data);
+    case 'job':
+      return `#${e.data.id} ${e.data.kind} ${e.data.state} ${Math.round(e.data.progress * 100)} %`;
     default: {
       // a new event type fails the typecheck here until it has a summary
       const unknownType: never = e;

@@ -1,0 +1,353 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import {
+  BotConfigSchema,
+  mergeConfigPatch,
+  TIMEFRAME_MS,
+  type BacktestRequest,
+  type BotConfig,
+  type DownloadRequest,
+  type HistorySet,
+  type ImportRequest,
+  type Job,
+  type JobKind,
+  type JobState,
+  type SweepRequest,
+  type SweepResult,
+} from '../../../src-shared/contract';
+import type { SqlDatabase } from '../adapters/sqlite/sql-driver';
+import type { ExchangeSpec } from '../adapters/ccxt/open-exchange';
+import type { EventBus } from '../events/event-bus';
+import type { Logger } from '../log/logger';
+import { EngineError } from '../errors';
+import { CandleStore, type CandleRow } from './candle-store';
+import { JobStore } from './job-store';
+import { openLabDatabase } from './lab-database';
+import type { RetryPolicy } from './candle-download';
+import type { WorkerMessage } from './lab-protocol';
+import { startLabWorker } from './lab-workers';
+import { startRunPool } from './run-pool';
+import { planSweep } from './sweep-plan';
+
+/** the exchange could not be asked (its market list did not load): the operations layer answers 502 */
+export class LabExchangeUnreachable extends Error {}
+
+export interface LabOptions {
+  dataDir: string;
+  /** where downloads come from (BOT_EXCHANGE, sandbox, BOT_EXCHANGE_API_URL); public endpoints, no keys */
+  exchange: ExchangeSpec;
+  events: EventBus;
+  logger: Logger;
+  /** the bot's config now: a lab run starts from it */
+  baseConfig: () => BotConfig;
+  now?: () => number;
+  /** worker threads for a sweep (default: os.availableParallelism()) */
+  threads?: number;
+  retry?: RetryPolicy;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * The strategy lab (docs/contract.md §11): candle history in the data directory, and jobs that run in worker threads
+ * (never on the bot's thread) with their progress on the event stream and their results kept in the lab database.
+ * One CPU job (backtest or sweep) runs at a time, using every core; downloads run beside it.
+ */
+export class Lab {
+  private readonly db: SqlDatabase;
+  private readonly candles: CandleStore;
+  private readonly jobs: JobStore;
+  private readonly now: () => number;
+  private readonly cancels = new Map<number, () => void>();
+  private readonly cpuQueue: { id: number; start: () => Promise<void> }[] = [];
+  private cpuBusy = false;
+  private readonly progressTold = new Map<number, number>();
+  private closed = false;
+
+  constructor(private readonly o: LabOptions) {
+    this.now = o.now ?? Date.now;
+    this.db = openLabDatabase(o.dataDir);
+    this.candles = new CandleStore(this.db);
+    this.jobs = new JobStore(this.db);
+    const interrupted = this.jobs.failInterrupted(this.now());
+    if (interrupted > 0) o.logger.warn(`lab: ${interrupted} job(s) were running when BotDesk stopped; marked failed`);
+  }
+
+  history(): HistorySet[] {
+    return this.candles.sets();
+  }
+
+  /** candles in the backtest CLI's format into a set (docs/contract.md §11); every candle checked before any is kept */
+  importCandles(req: ImportRequest): { set: HistorySet; added: number } {
+    const step = TIMEFRAME_MS[req.timeframe];
+    const rows = [...req.candles].sort((a, b) => a[0] - b[0]);
+    const bad = rows.findIndex((r, i) => r[0] % step !== 0 || (i > 0 && r[0] === rows[i - 1][0]) || !validCandle(r));
+    if (bad >= 0) {
+      const r = rows[bad];
+      const why =
+        r[0] % step !== 0
+          ? `opens at ${r[0]}, not on the ${req.timeframe} grid`
+          : bad > 0 && r[0] === rows[bad - 1][0]
+            ? `opens at ${r[0]} like the one before it`
+            : 'has a price ≤ 0, a negative volume, or a high/low that does not contain open and close';
+      throw new EngineError('invalid', `Candle at ${r[0]} ${why}.`, { candles: `the candle at ${r[0]} ${why}` });
+    }
+    const setId = this.candles.setId({ exchange: req.exchange ?? this.o.exchange.id, symbol: req.symbol, timeframe: req.timeframe }, true);
+    const added = this.candles.write(setId, rows as CandleRow[]);
+    return { set: this.candles.set(setId), added };
+  }
+
+  /** start a download once a worker has checked the market exists (400 naming symbol or timeframe, 502 unreachable) */
+  async download(req: DownloadRequest): Promise<Job> {
+    const to = req.to ?? this.now();
+    if (req.from > to) throw new EngineError('invalid', 'from must not be after to.', { from: 'must not be after to' });
+    const key = { exchange: this.o.exchange.id, symbol: req.symbol, timeframe: req.timeframe };
+    const running = this.jobs
+      .list({ kind: 'download', state: 'running', limit: 1000 })
+      .find((j) => j.request.symbol === req.symbol && j.request.timeframe === req.timeframe);
+    if (running) throw new EngineError('conflict', `A download of ${req.symbol} ${req.timeframe} is already running (job ${running.id}).`);
+    const worker = startLabWorker({
+      type: 'download',
+      dataDir: this.o.dataDir,
+      exchange: this.o.exchange,
+      symbol: req.symbol,
+      timeframe: req.timeframe,
+      from: req.from,
+      to,
+      retry: this.o.retry,
+    });
+    const first = await firstMessage(worker);
+    if (first.type === 'refused') {
+      void worker.terminate();
+      throw new EngineError('invalid', `${first.message}.`, { [first.field]: first.message });
+    }
+    if (first.type !== 'market_ok') {
+      void worker.terminate();
+      throw new LabExchangeUnreachable(
+        `The exchange could not be asked for ${key.symbol}: ${'message' in first ? first.message : 'no answer'}.`,
+      );
+    }
+    const job = this.jobs.create('download', { ...req, from: req.from, to }, this.now());
+    this.jobs.markRunning(job.id);
+    this.tell(job.id, 'download', 'running', 0);
+    let stopped = false;
+    this.cancels.set(job.id, () => {
+      stopped = true;
+      worker.postMessage({ type: 'stop' });
+      // a page in flight may take the rate limiter's wait plus the request's timeout; the kept pages are whole anyway
+      setTimeout(() => void worker.terminate(), 15_000).unref();
+    });
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') this.progress(job.id, 'download', m.progress);
+      else if (m.type === 'downloaded') {
+        const set = this.candles.set(first.setId);
+        if (stopped) this.finish(job.id, 'download', 'cancelled', { error: 'cancelled; the candles kept so far stay' });
+        else this.finish(job.id, 'download', 'done', { result: { set, added: m.added, requests: m.requests } });
+        void worker.terminate();
+      } else if (m.type === 'failed') {
+        this.finish(job.id, 'download', stopped ? 'cancelled' : 'failed', { error: m.message });
+        void worker.terminate();
+      }
+    });
+    worker.on('exit', () => {
+      if (this.isActive(job.id))
+        this.finish(job.id, 'download', stopped ? 'cancelled' : 'failed', { error: 'the download worker stopped' });
+    });
+    worker.on('error', (e) => this.finish(job.id, 'download', 'failed', { error: e.message }));
+    return this.jobs.get(job.id) as Job;
+  }
+
+  backtest(req: BacktestRequest): Job {
+    const range = this.storedRange(req);
+    const config = this.runConfig(req);
+    return this.queueRuns('backtest', req, range, [config], null, (outcomes) => outcomes[0].full);
+  }
+
+  sweep(req: SweepRequest): Job {
+    const range = this.storedRange(req);
+    const base = this.runConfig(req);
+    const plan = planSweep(base, req.vary);
+    const oos = req.out_of_sample_pct;
+    const split = oos > 0 ? Math.floor(range.to - ((range.to - range.from) * oos) / 100) : null;
+    return this.queueRuns(
+      'sweep',
+      req,
+      range,
+      plan.runs.map((r) => r.config),
+      split,
+      (outcomes): SweepResult => ({
+        runs: plan.runs
+          .map((r, i) => ({ params: r.params, in_sample: outcomes[i].in_sample, out_of_sample: outcomes[i].out_of_sample }))
+          .sort((a, b) => profit(b.in_sample) - profit(a.in_sample) || a.in_sample.max_drawdown_pct - b.in_sample.max_drawdown_pct),
+        in_sample: { from: range.from, to: split === null ? range.to : split - 1 },
+        out_of_sample: split === null ? null : { from: split, to: range.to },
+        skipped: plan.skipped,
+      }),
+    );
+  }
+
+  listJobs(q: { kind?: JobKind; state?: JobState; limit: number }): Job[] {
+    return this.jobs.list(q);
+  }
+
+  getJob(id: number): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw new EngineError('not_found', `There is no job ${id}.`);
+    return job;
+  }
+
+  cancelJob(id: number): Job {
+    const job = this.getJob(id);
+    if (!this.isActive(id)) throw new EngineError('conflict', `Job ${id} has already finished (${job.state}).`);
+    const queued = this.cpuQueue.findIndex((q) => q.id === id);
+    if (queued >= 0) {
+      this.cpuQueue.splice(queued, 1);
+      this.finish(id, job.kind, 'cancelled', { error: 'cancelled before it started' });
+    } else this.cancels.get(id)?.();
+    return this.getJob(id);
+  }
+
+  /** stop every worker; a job still running is recorded as cancelled (BotDesk stopped), never left running */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const q of this.cpuQueue.splice(0)) this.finish(q.id, 'backtest', 'cancelled', { error: 'BotDesk stopped before it started' });
+    for (const [id, cancel] of [...this.cancels]) {
+      cancel();
+      const job = this.jobs.get(id);
+      if (job) this.finish(id, job.kind, 'cancelled', { error: 'BotDesk stopped while it ran' });
+    }
+    this.db.close();
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  private isActive(id: number): boolean {
+    const state = this.jobs.get(id)?.state;
+    return state === 'queued' || state === 'running';
+  }
+
+  /** the stored candles a run uses: 400 naming symbol/timeframe when none are kept, from/to when the range holds none */
+  private storedRange(req: { symbol: string; timeframe: BotConfig['timeframe']; from?: number; to?: number }) {
+    const setId = this.candles.setId({ exchange: this.o.exchange.id, symbol: req.symbol, timeframe: req.timeframe });
+    const set = setId === null ? null : this.candles.set(setId);
+    if (setId === null || !set || set.candles === 0) {
+      const why = `no ${req.timeframe} candles of ${req.symbol} (${this.o.exchange.id}) are kept; download or import them first`;
+      throw new EngineError('invalid', `There are ${why}.`, { symbol: why, timeframe: why });
+    }
+    const from = req.from ?? set.from;
+    const to = req.to ?? set.to;
+    if (from > to) throw new EngineError('invalid', 'from must not be after to.', { from: 'must not be after to' });
+    const count = this.candles.count(setId, from, to);
+    if (count === 0) {
+      const why = `no candles of ${req.symbol} ${req.timeframe} between ${iso(from)} and ${iso(to)} (kept: ${iso(set.from)} to ${iso(set.to)})`;
+      throw new EngineError('invalid', `There are ${why}.`, { from: why, to: why });
+    }
+    return { setId, from, to, count };
+  }
+
+  /** the bot's current config for this market with the request's keys laid over; 400 naming config.<field> */
+  private runConfig(req: BacktestRequest): BotConfig {
+    // a paused or disabled bot's config still backtests: entries are what is being tested
+    const merged = mergeConfigPatch(
+      { ...this.o.baseConfig(), enabled: true },
+      { symbol: req.symbol, timeframe: req.timeframe, ...req.config },
+    );
+    const r = BotConfigSchema.safeParse(merged);
+    if (r.success) return r.data;
+    const fields: Record<string, string> = {};
+    for (const i of r.error.issues) fields[`config.${i.path.join('.')}`] ??= i.message;
+    throw new EngineError('invalid', `Invalid config: ${Object.keys(fields).join(', ')}.`, fields);
+  }
+
+  private queueRuns(
+    kind: 'backtest' | 'sweep',
+    req: object,
+    range: { setId: number; from: number; to: number },
+    configs: BotConfig[],
+    split: number | null,
+    resultOf: (outcomes: Awaited<ReturnType<typeof startRunPool>['done']>) => unknown,
+  ): Job {
+    const job = this.jobs.create(kind, { ...req, from: range.from, to: range.to }, this.now());
+    this.tell(job.id, kind, 'queued', 0);
+    const start = async () => {
+      this.jobs.markRunning(job.id);
+      this.tell(job.id, kind, 'running', 0);
+      const pool = startRunPool({
+        task: { dataDir: this.o.dataDir, setId: range.setId, from: range.from, to: range.to, split },
+        configs,
+        full: kind === 'backtest',
+        threads: this.o.threads ?? availableParallelism(),
+        onProgress: (done, total) => this.progress(job.id, kind, done / total),
+      });
+      this.cancels.set(job.id, () => {
+        pool.cancel();
+        this.finish(job.id, kind, 'cancelled', { error: 'cancelled' });
+      });
+      try {
+        this.finish(job.id, kind, 'done', { result: resultOf(await pool.done) });
+      } catch (e) {
+        if (this.isActive(job.id)) this.finish(job.id, kind, 'failed', { error: (e as Error).message });
+      }
+    };
+    this.cpuQueue.push({ id: job.id, start });
+    this.nextCpuJob();
+    return this.jobs.get(job.id) as Job;
+  }
+
+  private nextCpuJob(): void {
+    if (this.cpuBusy || this.closed) return;
+    const q = this.cpuQueue.shift();
+    if (!q) return;
+    this.cpuBusy = true;
+    void q.start().finally(() => {
+      this.cpuBusy = false;
+      this.nextCpuJob();
+    });
+  }
+
+  private progress(id: number, kind: JobKind, progress: number): void {
+    const now = this.now();
+    if (progress < 1 && now - (this.progressTold.get(id) ?? 0) < PROGRESS_EVERY_MS) return;
+    this.progressTold.set(id, now);
+    this.jobs.setProgress(id, progress);
+    this.tell(id, kind, 'running', progress);
+  }
+
+  private finish(id: number, kind: JobKind, state: 'done' | 'failed' | 'cancelled', f: { error?: string; result?: unknown }): void {
+    if (!this.isActive(id) || !this.db.isOpen) return;
+    this.cancels.delete(id);
+    this.progressTold.delete(id);
+    const progress = state === 'done' ? 1 : (this.jobs.get(id)?.progress ?? 0);
+    this.jobs.finish(id, { state, progress, at: this.now(), error: f.error, result: f.result });
+    if (state === 'failed') this.o.logger.warn(`lab: ${kind} job ${id} failed: ${f.error ?? ''}`);
+    this.tell(id, kind, state, progress);
+  }
+
+  private tell(id: number, kind: JobKind, state: JobState, progress: number): void {
+    this.o.events.publish('job', { id, kind, state, progress });
+  }
+}
+
+const profit = (s: { equity: number; start_equity: number }) => s.equity - s.start_equity;
+const iso = (ts: number) => new Date(ts).toISOString();
+
+function validCandle(r: readonly number[]): boolean {
+  const [, open, high, low, close, volume] = r;
+  return open > 0 && high > 0 && low > 0 && close > 0 && volume >= 0 && high >= Math.max(open, close) && low <= Math.min(open, close);
+}
+
+/** the worker's first word: the market exists, or why not */
+function firstMessage(worker: Worker): Promise<WorkerMessage | { type: 'exit'; message: string }> {
+  return new Promise((resolve) => {
+    const onMessage = (m: WorkerMessage) => {
+      if (m.type === 'market_ok' || m.type === 'refused' || m.type === 'unreachable' || m.type === 'failed') {
+        worker.off('message', onMessage);
+        resolve(m);
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', (e) => resolve({ type: 'exit', message: e.message }));
+    worker.once('exit', (code) => resolve({ type: 'exit', message: `the download worker stopped (exit code ${code})` }));
+  });
+}
