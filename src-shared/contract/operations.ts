@@ -3,7 +3,14 @@
  * The HTTP router, the IPC handlers, the OpenAPI document and the renderer's client are all derived from it.
  */
 import { z } from 'zod';
-import { ConfigPatchSchema, ConfigSourceSchema, ConfigVersionSchema, VersionedConfigSchema } from './config.schema';
+import {
+  ConfigPatchSchema,
+  ConfigSourceSchema,
+  ConfigVersionSchema,
+  SymbolSchema,
+  TimeframeSchema,
+  VersionedConfigSchema,
+} from './config.schema';
 import {
   AssetBalanceSchema,
   AuditRecordSchema,
@@ -254,6 +261,28 @@ function labOperations() {
         'A parameter sweep: every combination of up to three keys (config keys or strategy.params.<name>), spread over worker threads; ranked by in-sample profit, each shown again on the last out_of_sample_pct % of the range. At most 10,000 runs.',
       body: SweepRequestSchema,
       output: started,
+    }),
+    getHistoryCandles: def({
+      method: 'GET',
+      path: '/history/candles',
+      scope: 'read',
+      summary:
+        "A kept set's candles over from/to (default: the whole set), oldest first, for a chart: at most `limit` bars, consecutive candles merged into wider bars (bar_ms) when the range holds more. 400 naming symbol/timeframe when no such set is kept, from/to when the range holds none.",
+      query: z
+        .strictObject({
+          symbol: SymbolSchema,
+          timeframe: TimeframeSchema,
+          from: TimeParamSchema.optional(),
+          to: TimeParamSchema.optional(),
+          limit: limitParam(5000, 2000),
+        })
+        .superRefine(orderedWindow),
+      output: z.object({
+        symbol: z.string(),
+        timeframe: TimeframeSchema,
+        bar_ms: z.number().int().describe('the width of one bar: the timeframe, or a multiple of it when candles were merged'),
+        candles: z.array(CandleSchema),
+      }),
     }),
     listJobs: def({
       method: 'GET',

@@ -5,6 +5,7 @@
  */
 import { fromLocalInput } from '../../components/format';
 import type { BotConfig, ConfigPatch } from '../../../../src-shared/contract';
+import { checkForm, diffConfig, type FormValues } from '../config/config-form';
 
 /** the market keys: a run names its market in the request, so applying a run never moves the bot to another market */
 const MARKET_KEYS = ['symbol', 'timeframe'] as const;
@@ -112,4 +113,14 @@ export function parseRange(fromText: string, toText: string, optional: { from: b
   const to = read('to', toText);
   if (from !== undefined && to !== undefined && from >= to) errors.from = 'must be before to';
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, from, to };
+}
+
+/**
+ * The config form of a lab run (the config editor's fields, starting from the bot's config) → the keys that differ
+ * from the bot's config, as a backtest or sweep request sends them (`config`, docs/contract.md §11), or the bad fields.
+ */
+export function labOverrides(current: BotConfig, values: FormValues): { patch: ConfigPatch; errors: Record<string, string> } {
+  const check = checkForm({ ...values, symbol: current.symbol, timeframe: current.timeframe });
+  if (!check.config) return { patch: {}, errors: check.errors };
+  return { patch: diffConfig(current, check.config).patch, errors: {} };
 }

@@ -3,11 +3,9 @@
  * ("1, 1.5, 2") or a range (from, to, step). Checked here as the server will, so a mistake is named beside its field
  * before anything is sent; the server stays the judge.
  */
+import { MAX_SWEEP_KEYS, MAX_SWEEP_RUNS } from '../../../../src-shared/contract';
 
-/** the most runs one sweep may ask for (docs/contract.md §11: more is a 400 saying how many) */
-export const MAX_SWEEP_RUNS = 10_000;
-/** at most this many keys vary at once */
-export const MAX_SWEEP_KEYS = 3;
+export { MAX_SWEEP_KEYS, MAX_SWEEP_RUNS };
 
 export type VarySpec = number[] | { from: number; to: number; step: number };
 
