@@ -40,6 +40,8 @@ describe('lab runs and the bot config', () => {
     expect(proposed).toMatchObject({ symbol: 'ETH/BTC', timeframe: '1h', stop_loss_pct: 2 });
     expect(differingKeys(current, proposed)).toEqual(['stop_loss_pct', 'strategy.params.fast']);
     expect(differingKeys(current, proposedConfig(current, {}))).toEqual([]);
+    // a lab run always takes its entries: a paused bot's config is still the same config
+    expect(differingKeys({ ...current, enabled: false }, current)).toEqual([]);
     expect(
       differingKeys(current, { ...current, strategy: { name: 'rsi_reversion', params: { period: 14, oversold: 30, overbought: 70 } } }),
     ).toEqual(['strategy.name']);

@@ -7,9 +7,26 @@ import {
   type Job,
   type JobEvent,
   type SweepRequest,
+  type Candle,
+  type Timeframe,
 } from '../../../src-shared/contract';
 import { ApiError } from '../../../src-shared/api-client/api-error';
 import type { BotClient } from '../../../src-shared/api-client/bot-client';
+
+export interface CandleRange {
+  symbol: string;
+  timeframe: Timeframe;
+  from?: number;
+  to?: number;
+}
+export interface CandleBars {
+  barMs: number;
+  candles: Candle[];
+}
+/** one key per range a run used (a missing from/to: the whole set) */
+export const runCandlesKey = (r: CandleRange) => `${r.symbol} ${r.timeframe} ${r.from ?? ''} ${r.to ?? ''}`;
+/** bars a compare chart asks for: enough to tell the trades apart, few enough to draw at once */
+const CHART_BARS = 1500;
 
 export type StartOutcome = { ok: true; job: Job } | { ok: false; message: string; fields: Record<string, string> };
 
@@ -27,6 +44,9 @@ export interface LabState {
   results: Record<number, Job>;
   /** the job whose results the view shows */
   openJob: number | null;
+  /** chart bars of the ranges runs used, by runCandlesKey */
+  candles: Record<string, CandleBars>;
+  loadCandles(range: CandleRange): Promise<void>;
   load(): Promise<void>;
   loadResult(id: number): Promise<Job | null>;
   applyJobEvent(e: JobEvent): void;
@@ -82,6 +102,20 @@ export function createLabStore(client: BotClient) {
       jobs: [],
       results: {},
       openJob: readOpenJob(),
+      candles: {},
+      async loadCandles(range) {
+        const key = runCandlesKey(range);
+        if (get().candles[key]) return;
+        const query = {
+          symbol: range.symbol,
+          timeframe: range.timeframe,
+          limit: String(CHART_BARS),
+          ...(range.from !== undefined ? { from: String(range.from) } : {}),
+          ...(range.to !== undefined ? { to: String(range.to) } : {}),
+        };
+        const r = await client.getHistoryCandles({ query });
+        set({ candles: { ...get().candles, [key]: { barMs: r.bar_ms, candles: r.candles } } });
+      },
       async load() {
         const [history, list] = await Promise.all([client.getHistory(), client.listJobs({ query: { limit: String(JOBS_SHOWN) } })]);
         set({ loaded: true, sets: history.sets, jobs: list.jobs });

@@ -70,6 +70,7 @@ export function DownloadForm({ symbol: initialSymbol, timeframe: initialTf }: { 
           <label className="lab-field">
             <span>Symbol</span>
             <input
+              type="text"
               value={symbol}
               onChange={(e) => setSymbol(e.target.value.toUpperCase())}
               placeholder="BTC/USDT"

@@ -90,6 +90,7 @@ export function SweepForm({
               </select>
               {row.mode === 'list' ? (
                 <input
+                  type="text"
                   className="num"
                   value={row.list}
                   placeholder="1, 1.5, 2"
@@ -101,6 +102,7 @@ export function SweepForm({
                 (['from', 'to', 'step'] as const).map((f) => (
                   <input
                     key={f}
+                    type="text"
                     className="num vary-num"
                     value={row[f]}
                     placeholder={f}
@@ -136,6 +138,7 @@ export function SweepForm({
           <label className="inline-field">
             out of sample{' '}
             <input
+              type="text"
               className="num vary-num"
               value={oos}
               onChange={(e) => setOos(e.target.value)}

@@ -53,11 +53,14 @@ export function requestPatch(request: RunRequest | undefined): ConfigPatch {
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** keys (market aside) whose values differ between two configs; strategy params one by one */
+/** not compared: the market (the request's own) and `enabled` (a lab run always takes its entries) */
+const NOT_COMPARED: readonly string[] = [...MARKET_KEYS, 'enabled', 'strategy'];
+
+/** keys whose values differ between two configs, strategy params one by one; see NOT_COMPARED */
 export function differingKeys(a: BotConfig, b: BotConfig): string[] {
   const keys: string[] = [];
   for (const k of Object.keys(a) as (keyof BotConfig)[]) {
-    if ((MARKET_KEYS as readonly string[]).includes(k) || k === 'strategy') continue;
+    if (NOT_COMPARED.includes(k)) continue;
     if (!sameValue(a[k], b[k])) keys.push(k);
   }
   if (a.strategy.name !== b.strategy.name) keys.push('strategy.name');
