@@ -60,6 +60,8 @@ export interface EmulatorControl {
   price(symbol: string): number;
   /** replaces the price path candles are cut from: [epoch ms, price] points, none in the future */
   setPricePath(symbol: string, points: ReadonlyArray<readonly [number, number | string]>): void;
+  /** serve these recorded [openTime, open, high, low, close, volume] candles for one interval (gaps kept), e.g. a fixture file */
+  setCandles(symbol: string, interval: string, rows: ReadonlyArray<readonly number[]>): void;
   /** share of a resting limit order's quantity each crossing fills from now on (1 = all, the default) */
   setFillRatio(symbol: string, ratio: number): void;
   /**
@@ -161,6 +163,7 @@ export function createControl(deps: {
       if (points.some(([ts]) => ts > Date.now() + clock.offsetMs)) throw new Error('price path points must not be in the future');
       market.setPath(idOf(symbol), points);
     },
+    setCandles: (symbol, interval, rows) => market.setCandles(idOf(symbol), interval, rows),
     setFillRatio(symbol, ratio) {
       if (!(ratio > 0 && ratio <= 1)) throw new Error('fill ratio must be in (0, 1]');
       book.fillRatio.set(idOf(symbol), ratio);

@@ -173,6 +173,8 @@ export class MarketData {
   readonly markets = new Map<string, Market>();
   private readonly paths = new Map<string, PricePoint[]>();
   private readonly prints = new Map<string, TradePrint[]>();
+  /** recorded candles per "ID interval": served as they are, gaps included (binance has gaps where it was down) */
+  private readonly recorded = new Map<string, (readonly number[])[]>();
   private readonly now: () => number;
 
   constructor(opts: { symbols: readonly SymbolSpec[]; now: () => number; historyMs: number }) {
@@ -217,6 +219,16 @@ export class MarketData {
     );
   }
 
+  /** serve these [openTime, open, high, low, close, volume] rows (sorted) for the interval instead of the price path */
+  setCandles(id: string, interval: string, rows: ReadonlyArray<readonly number[]>): void {
+    this.path(id);
+    if (INTERVALS[interval] === undefined) throw new Error(`unknown interval ${interval}`);
+    this.recorded.set(
+      `${id} ${interval}`,
+      [...rows].sort((a, b) => a[0] - b[0]),
+    );
+  }
+
   recordTrade(id: string, ts: number, price: Units, qty: Units, takerBuy: boolean): void {
     const prints = this.prints.get(id);
     // kept in time order even if the test moved the clock back (setClockOffset)
@@ -237,6 +249,8 @@ export class MarketData {
   klines(q: { id: string; interval: string; startTime?: number; endTime?: number; limit: number }): unknown[][] | undefined {
     const step = INTERVALS[q.interval];
     if (step === undefined) return undefined;
+    const recorded = this.recorded.get(`${q.id} ${q.interval}`);
+    if (recorded) return recordedKlines(recorded, step, { ...q, now: this.now() });
     const offset = q.interval === '1w' ? WEEK_OFFSET : 0;
     const align = (t: number) => Math.floor((t - offset) / step) * step + offset;
     const now = this.now();
@@ -337,6 +351,42 @@ export class MarketData {
       count,
     };
   }
+}
+
+/**
+ * Binance's paging over recorded candles: startTime → the first candles opening at or after it (jumping over a gap),
+ * endTime → none opening after it, neither → the newest `limit`; only candles that have opened by now.
+ */
+function recordedKlines(
+  rows: (readonly number[])[],
+  step: number,
+  q: { startTime?: number; endTime?: number; limit: number; now: number },
+): unknown[][] {
+  const until = Math.min(q.now, q.endTime ?? q.now);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid][0] <= until) lo = mid + 1;
+    else hi = mid;
+  }
+  const end = lo;
+  let start: number;
+  if (q.startTime !== undefined) {
+    const since = q.startTime;
+    let a = 0;
+    let b = end;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (rows[mid][0] < since) a = mid + 1;
+      else b = mid;
+    }
+    start = a;
+  } else start = Math.max(0, end - q.limit);
+  return rows.slice(start, Math.min(end, start + q.limit)).map((r) => {
+    const s = (n: number) => String(n);
+    return [r[0], s(r[1]), s(r[2]), s(r[3]), s(r[4]), s(r[5]), r[0] + step - 1, s(r[5] * r[4]), 1, '0', '0', '0'];
+  });
 }
 
 /** index of the first entry later than `t` in a list sorted by time (binary search: paths grow by the second) */

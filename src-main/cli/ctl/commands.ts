@@ -5,6 +5,7 @@
  */
 import type { OperationInput, OperationName, OperationOutput } from '../../../src-shared/contract';
 import * as f from './format';
+import * as lab from './lab-format';
 
 export interface FriendlyCommand {
   /** one or two words: `status`, `config set` */
@@ -109,6 +110,51 @@ export const FRIENDLY_COMMANDS: FriendlyCommand[] = [
     operation: 'cancelPending',
     args: '',
     format: (r) => `cancelled ${r.cancelled} order${r.cancelled === 1 ? '' : 's'}`,
+  }),
+  // the strategy lab (docs/contract.md §11): each long one answers with its job; `job ID` shows it and its result
+  command({ name: 'history', operation: 'getHistory', args: '', format: lab.formatHistory }),
+  command({
+    name: 'history download',
+    operation: 'downloadHistory',
+    args: 'SYMBOL TIMEFRAME --from T [--to T]',
+    positionals: ['symbol', 'timeframe'],
+    flags: { from: 'from', to: 'to' },
+    format: (r) => `started ${lab.formatJobLine(r.job)}`,
+  }),
+  command({
+    name: 'backtest',
+    operation: 'startBacktest',
+    args: 'SYMBOL TIMEFRAME [--from T] [--to T] [config=JSON]',
+    positionals: ['symbol', 'timeframe'],
+    flags: { from: 'from', to: 'to' },
+    pairs: true,
+    format: (r) => `started ${lab.formatJobLine(r.job)}; see it with: botdesk job ${r.job.id}`,
+  }),
+  command({
+    name: 'sweep',
+    operation: 'startSweep',
+    args: 'SYMBOL TIMEFRAME vary=JSON [--from T] [--to T] [out_of_sample_pct=N] [config=JSON]',
+    positionals: ['symbol', 'timeframe'],
+    flags: { from: 'from', to: 'to' },
+    pairs: true,
+    summary:
+      'A parameter sweep, e.g. vary=\'{"stop_loss_pct":{"from":1,"to":3,"step":0.5},"strategy.params.fast":[5,9,13]}\' (up to 3 keys, 10,000 runs).',
+    format: (r) => `started ${lab.formatJobLine(r.job)}; see it with: botdesk job ${r.job.id}`,
+  }),
+  command({
+    name: 'jobs',
+    operation: 'listJobs',
+    args: '[--kind download|backtest|sweep] [--state S] [--limit N]',
+    flags: { kind: 'kind', state: 'state', limit: 'limit' },
+    format: lab.formatJobs,
+  }),
+  command({ name: 'job', operation: 'getJob', args: 'ID', positionals: ['id'], format: lab.formatJob }),
+  command({
+    name: 'job cancel',
+    operation: 'cancelJob',
+    args: 'ID',
+    positionals: ['id'],
+    format: (r) => lab.formatJobLine(r.job),
   }),
 ];
 

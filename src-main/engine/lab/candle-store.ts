@@ -48,6 +48,9 @@ export class CandleStore {
       saveSummary: db.prepare(
         `UPDATE candle_set_summary SET first_ts = @first, last_ts = @last, candles = @candles, gaps = @gaps, coverage = @coverage WHERE set_id = @id`,
       ),
+      // a write first: the transaction holds the write lock before it reads, so two writers wait for each other
+      // (busy_timeout) instead of one failing to upgrade a read it began on an older snapshot
+      lockSet: db.prepare(`UPDATE candle_set_summary SET candles = candles WHERE set_id = ?`),
       countRange: db.prepare(`SELECT count(*) AS n FROM candles WHERE set_id = ? AND ts BETWEEN ? AND ?`),
       insert: db.prepare(`INSERT OR REPLACE INTO candles (set_id, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       range: db.prepare(`SELECT ts, open, high, low, close, volume FROM candles WHERE set_id = ? AND ts BETWEEN ? AND ? ORDER BY ts`, {
@@ -81,6 +84,7 @@ export class CandleStore {
    */
   write(setId: number, rows: readonly CandleRow[], covered?: Run): number {
     return this.db.transaction(() => {
+      this.stmt.lockSet.run(setId);
       const before = this.row(setId);
       const step = TIMEFRAME_MS[before.timeframe];
       let added = 0;

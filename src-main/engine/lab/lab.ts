@@ -1,6 +1,5 @@
 import { mergeBars } from './candle-bars';
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import {
   BotConfigSchema,
   mergeConfigPatch,
@@ -25,13 +24,11 @@ import { CandleStore, type CandleRow } from './candle-store';
 import { JobStore } from './job-store';
 import { openLabDatabase } from './lab-database';
 import type { RetryPolicy } from './candle-download';
-import type { WorkerMessage } from './lab-protocol';
-import { startLabWorker } from './lab-workers';
+import { Downloader } from './downloader';
 import { startRunPool } from './run-pool';
 import { planSweep } from './sweep-plan';
 
-/** the exchange could not be asked (its market list did not load): the operations layer answers 502 */
-export class LabExchangeUnreachable extends Error {}
+export { LabExchangeUnreachable } from './downloader';
 
 export interface LabOptions {
   dataDir: string;
@@ -63,6 +60,7 @@ export class Lab {
   private readonly cpuQueue: { id: number; start: () => Promise<void> }[] = [];
   private cpuBusy = false;
   private readonly progressTold = new Map<number, number>();
+  private readonly downloader: Downloader;
   private closed = false;
 
   constructor(private readonly o: LabOptions) {
@@ -70,6 +68,7 @@ export class Lab {
     this.db = openLabDatabase(o.dataDir);
     this.candles = new CandleStore(this.db);
     this.jobs = new JobStore(this.db);
+    this.downloader = new Downloader({ dataDir: o.dataDir, exchange: o.exchange, retry: o.retry });
     const interrupted = this.jobs.failInterrupted(this.now());
     if (interrupted > 0) o.logger.warn(`lab: ${interrupted} job(s) were running when BotDesk stopped; marked failed`);
   }
@@ -105,64 +104,30 @@ export class Lab {
     return { set: this.candles.set(setId), added };
   }
 
-  /** start a download once a worker has checked the market exists (400 naming symbol or timeframe, 502 unreachable) */
+  /** start a download once the worker found the market (400 naming symbol or timeframe, 502 unreachable) */
   async download(req: DownloadRequest): Promise<Job> {
     const to = req.to ?? this.now();
     if (req.from > to) throw new EngineError('invalid', 'from must not be after to.', { from: 'must not be after to' });
-    const key = { exchange: this.o.exchange.id, symbol: req.symbol, timeframe: req.timeframe };
     const running = this.jobs
       .list({ kind: 'download', state: 'running', limit: 1000 })
       .find((j) => j.request.symbol === req.symbol && j.request.timeframe === req.timeframe);
     if (running) throw new EngineError('conflict', `A download of ${req.symbol} ${req.timeframe} is already running (job ${running.id}).`);
-    const worker = startLabWorker({
-      type: 'download',
-      dataDir: this.o.dataDir,
-      exchange: this.o.exchange,
-      symbol: req.symbol,
-      timeframe: req.timeframe,
-      from: req.from,
-      to,
-      retry: this.o.retry,
+    let id = 0;
+    const handle = await this.downloader.start({ symbol: req.symbol, timeframe: req.timeframe, from: req.from, to }, (e) => {
+      if (e.type === 'progress') this.progress(id, 'download', e.progress);
+      else if (e.type === 'downloaded')
+        this.finish(id, 'download', 'done', { result: { set: this.candles.set(handle.setId), added: e.added, requests: e.requests } });
+      else this.finish(id, 'download', 'failed', { error: e.message });
     });
-    const first = await firstMessage(worker);
-    if (first.type === 'refused') {
-      void worker.terminate();
-      throw new EngineError('invalid', `${first.message}.`, { [first.field]: first.message });
-    }
-    if (first.type !== 'market_ok') {
-      void worker.terminate();
-      throw new LabExchangeUnreachable(
-        `The exchange could not be asked for ${key.symbol}: ${'message' in first ? first.message : 'no answer'}.`,
-      );
-    }
-    const job = this.jobs.create('download', { ...req, from: req.from, to }, this.now());
-    this.jobs.markRunning(job.id);
-    this.tell(job.id, 'download', 'running', 0);
-    let stopped = false;
-    this.cancels.set(job.id, () => {
-      stopped = true;
-      worker.postMessage({ type: 'stop' });
-      // a page in flight may take the rate limiter's wait plus the request's timeout; the kept pages are whole anyway
-      setTimeout(() => void worker.terminate(), 15_000).unref();
+    id = this.jobs.create('download', { ...req, to }, this.now()).id;
+    this.jobs.markRunning(id);
+    this.tell(id, 'download', 'running', 0);
+    this.cancels.set(id, () => {
+      // the page in flight is kept whole, then that download ends; the job is cancelled now
+      handle.stop();
+      this.finish(id, 'download', 'cancelled', { error: 'cancelled; the candles kept so far stay, and a new download resumes there' });
     });
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') this.progress(job.id, 'download', m.progress);
-      else if (m.type === 'downloaded') {
-        const set = this.candles.set(first.setId);
-        if (stopped) this.finish(job.id, 'download', 'cancelled', { error: 'cancelled; the candles kept so far stay' });
-        else this.finish(job.id, 'download', 'done', { result: { set, added: m.added, requests: m.requests } });
-        void worker.terminate();
-      } else if (m.type === 'failed') {
-        this.finish(job.id, 'download', stopped ? 'cancelled' : 'failed', { error: m.message });
-        void worker.terminate();
-      }
-    });
-    worker.on('exit', () => {
-      if (this.isActive(job.id))
-        this.finish(job.id, 'download', stopped ? 'cancelled' : 'failed', { error: 'the download worker stopped' });
-    });
-    worker.on('error', (e) => this.finish(job.id, 'download', 'failed', { error: e.message }));
-    return this.jobs.get(job.id) as Job;
+    return this.jobs.get(id) as Job;
   }
 
   backtest(req: BacktestRequest): Job {
@@ -221,16 +186,18 @@ export class Lab {
     this.closed = true;
     for (const q of this.cpuQueue.splice(0)) this.finish(q.id, 'backtest', 'cancelled', { error: 'BotDesk stopped before it started' });
     for (const [id, cancel] of [...this.cancels]) {
-      cancel();
       const job = this.jobs.get(id);
       if (job) this.finish(id, job.kind, 'cancelled', { error: 'BotDesk stopped while it ran' });
+      cancel();
     }
+    this.downloader.close();
     this.db.close();
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
 
   private isActive(id: number): boolean {
+    if (!this.db.isOpen) return false;
     const state = this.jobs.get(id)?.state;
     return state === 'queued' || state === 'running';
   }
@@ -323,7 +290,7 @@ export class Lab {
   }
 
   private finish(id: number, kind: JobKind, state: 'done' | 'failed' | 'cancelled', f: { error?: string; result?: unknown }): void {
-    if (!this.isActive(id) || !this.db.isOpen) return;
+    if (!this.isActive(id)) return;
     this.cancels.delete(id);
     this.progressTold.delete(id);
     const progress = state === 'done' ? 1 : (this.jobs.get(id)?.progress ?? 0);
@@ -343,19 +310,4 @@ const iso = (ts: number) => new Date(ts).toISOString();
 function validCandle(r: readonly number[]): boolean {
   const [, open, high, low, close, volume] = r;
   return open > 0 && high > 0 && low > 0 && close > 0 && volume >= 0 && high >= Math.max(open, close) && low <= Math.min(open, close);
-}
-
-/** the worker's first word: the market exists, or why not */
-function firstMessage(worker: Worker): Promise<WorkerMessage | { type: 'exit'; message: string }> {
-  return new Promise((resolve) => {
-    const onMessage = (m: WorkerMessage) => {
-      if (m.type === 'market_ok' || m.type === 'refused' || m.type === 'unreachable' || m.type === 'failed') {
-        worker.off('message', onMessage);
-        resolve(m);
-      }
-    };
-    worker.on('message', onMessage);
-    worker.once('error', (e) => resolve({ type: 'exit', message: e.message }));
-    worker.once('exit', (code) => resolve({ type: 'exit', message: `the download worker stopped (exit code ${code})` }));
-  });
 }

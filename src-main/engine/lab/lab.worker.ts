@@ -3,68 +3,82 @@
  * It opens its own connection to the lab database and answers in lab-protocol messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Exchange } from 'ccxt';
 import { openLabDatabase } from './lab-database';
 import { CandleStore } from './candle-store';
 import { downloadCandles } from './candle-download';
 import { runOne } from './lab-runs';
-import type { RunRequest, WorkerMessage, WorkerTask } from './lab-protocol';
+import type { DownloadCommand, DownloadMessage, RunMessage, RunRequest, WorkerTask } from './lab-protocol';
 import { errorLine } from '../log/redact';
 
 if (!parentPort) throw new Error('lab.worker runs only as a worker thread');
 const port = parentPort;
-const say = (m: WorkerMessage) => port.postMessage(m);
 const task = workerData as WorkerTask;
 
-async function download(t: Extract<WorkerTask, { type: 'download' }>): Promise<void> {
-  let stopping = false;
-  port.on('message', (m: RunRequest) => {
-    if (m.type === 'stop') stopping = true;
-  });
-  const { openExchange } = await import('../adapters/ccxt/open-exchange');
-  let exchange;
-  try {
-    // public endpoints only: a download needs no keys, in paper mode or live
-    exchange = await openExchange(t.exchange);
-  } catch (e) {
-    say({ type: 'unreachable', message: errorLine(e) });
-    return;
-  }
-  if (!exchange.markets?.[t.symbol]) {
-    say({ type: 'refused', field: 'symbol', message: `${t.exchange.id} has no market ${t.symbol}` });
-    return;
-  }
-  if (exchange.timeframes && !(t.timeframe in exchange.timeframes)) {
-    say({ type: 'refused', field: 'timeframe', message: `${t.exchange.id} has no ${t.timeframe} candles` });
-    return;
-  }
+/** every download at once on one ccxt client (its rate limiter spaces their requests), markets loaded once */
+function downloads(t: Extract<WorkerTask, { type: 'downloads' }>): void {
+  const say = (m: DownloadMessage) => port.postMessage(m);
   const db = openLabDatabase(t.dataDir);
-  try {
-    const store = new CandleStore(db);
-    const setId = store.setId({ exchange: t.exchange.id, symbol: t.symbol, timeframe: t.timeframe }, true);
-    say({ type: 'market_ok', setId });
+  const store = new CandleStore(db);
+  const stopping = new Set<number>();
+  let exchange: Promise<Exchange> | null = null;
+  const client = () =>
+    (exchange ??= import('../adapters/ccxt/open-exchange')
+      .then(({ openExchange }) => openExchange(t.exchange))
+      .catch((e: unknown) => {
+        exchange = null; // the next download asks again
+        throw e;
+      }));
+
+  async function download(c: Extract<DownloadCommand, { type: 'download' }>): Promise<void> {
+    let ex: Exchange;
+    try {
+      // public endpoints only: a download needs no keys, in paper mode or live
+      ex = await client();
+    } catch (e) {
+      say({ task: c.task, type: 'unreachable', message: errorLine(e) });
+      return;
+    }
+    if (!ex.markets?.[c.symbol]) {
+      say({ task: c.task, type: 'refused', field: 'symbol', message: `${t.exchange.id} has no market ${c.symbol}` });
+      return;
+    }
+    if (ex.timeframes && !(c.timeframe in ex.timeframes)) {
+      say({ task: c.task, type: 'refused', field: 'timeframe', message: `${t.exchange.id} has no ${c.timeframe} candles` });
+      return;
+    }
+    const setId = store.setId({ exchange: t.exchange.id, symbol: c.symbol, timeframe: c.timeframe }, true);
+    say({ task: c.task, type: 'market_ok', setId });
     let told = 0;
     const outcome = await downloadCandles({
-      exchange,
+      exchange: ex,
       store,
-      spec: { setId, symbol: t.symbol, timeframe: t.timeframe, from: t.from, to: t.to },
+      spec: { setId, symbol: c.symbol, timeframe: c.timeframe, from: c.from, to: c.to },
       now: () => Date.now(),
       retry: t.retry,
-      cancelled: () => stopping,
+      cancelled: () => stopping.has(c.task),
       onProgress: (p) => {
         // a few messages a second at most: the main thread turns each into an event
         const now = Date.now();
         if (now - told < 200 && p < 1) return;
         told = now;
-        say({ type: 'progress', progress: p });
+        say({ task: c.task, type: 'progress', progress: p });
       },
     });
-    say({ type: 'downloaded', ...outcome });
-  } finally {
-    db.close();
+    say({ task: c.task, type: 'downloaded', ...outcome });
   }
+
+  port.on('message', (c: DownloadCommand) => {
+    if (c.type === 'stop') stopping.add(c.task);
+    else
+      download(c)
+        .catch((e) => say({ task: c.task, type: 'failed', message: errorLine(e) }))
+        .finally(() => stopping.delete(c.task));
+  });
 }
 
-async function runs(t: Extract<WorkerTask, { type: 'runs' }>): Promise<void> {
+function runs(t: Extract<WorkerTask, { type: 'runs' }>): void {
+  const say = (m: RunMessage) => port.postMessage(m);
   const db = openLabDatabase(t.dataDir);
   const series = new CandleStore(db).series(t.setId, t.from, t.to);
   db.close();
@@ -81,4 +95,5 @@ async function runs(t: Extract<WorkerTask, { type: 'runs' }>): Promise<void> {
   });
 }
 
-(task.type === 'download' ? download(task) : runs(task)).catch((e) => say({ type: 'failed', message: errorLine(e) }));
+if (task.type === 'downloads') downloads(task);
+else runs(task);

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { BacktestResultData, BotConfig, Stats } from '../../../src-shared/contract';
-import type { RunRequest, WorkerMessage, WorkerTask } from './lab-protocol';
+import type { RunMessage, RunRequest, WorkerTask } from './lab-protocol';
 import { startLabWorker } from './lab-workers';
 
 export interface RunOutcome {
@@ -60,7 +60,7 @@ export function startRunPool(o: {
   for (let i = 0; i < threads; i++) {
     const w = startLabWorker({ type: 'runs', ...o.task });
     workers.push(w);
-    w.on('message', (m: WorkerMessage) => {
+    w.on('message', (m: RunMessage) => {
       if (settled) return;
       if (m.type === 'ready') feed(w);
       else if (m.type === 'run_done') {
