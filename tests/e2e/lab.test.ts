@@ -21,6 +21,8 @@ describe('strategy lab in the browser', () => {
   let server: RunningServer;
   let session: DashboardSession;
   let page: Page;
+  /** what the page threw: a view that breaks as it is left (a chart disposed twice) fails the suite */
+  const pageErrors: string[] = [];
   const job = async (id: number) => (await server.api<Job>('GET', `/jobs/${id}`)).body;
   const waitJobDone = (id: number) =>
     page.waitForSelector(`${byTestId('lab-job')}[data-id="${id}"][data-state="done"]`, { timeout: 30_000 });
@@ -36,7 +38,7 @@ describe('strategy lab in the browser', () => {
     expect(imported.status).toBe(200);
     session = await openDashboard(server, { dataDir, width: 1440, height: 1000 });
     page = session.page;
-    page.on('pageerror', (e) => console.error('page error:', e.stack));
+    page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
   }, 120_000);
 
   afterAll(async () => {
@@ -138,5 +140,6 @@ describe('strategy lab in the browser', () => {
     const row = page.locator(`${byTestId('config-history-row')}[data-version="${after.version}"]`);
     expect(await row.textContent()).toContain(`lab sweep job ${sweepId}, run ${rank}`);
     await shot(page, 'applied');
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -94,7 +94,11 @@ export function createLabStore(client: BotClient) {
           ({ sets }) => set({ sets }),
           () => undefined,
         );
-      else if (job.state === 'done' && !get().results[job.id]) void get().loadResult(job.id);
+      // read whole once: the result, or why it failed
+      if (!get().results[job.id])
+        void get()
+          .loadResult(job.id)
+          .catch(() => undefined);
     };
     return {
       loaded: false,

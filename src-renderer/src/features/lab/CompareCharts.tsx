@@ -1,4 +1,4 @@
-import { CandlestickSeries, createSeriesMarkers, LineSeries, type ISeriesApi } from 'lightweight-charts';
+import { CandlestickSeries, createSeriesMarkers, LineSeries, type IChartApi, type ISeriesApi } from 'lightweight-charts';
 import { useEffect, useMemo, useState } from 'react';
 import type { Candle, EquityPoint, Trade } from '../../../../src-shared/contract';
 import { priceDecimals } from '../../components/format';
@@ -9,6 +9,18 @@ import { useChart } from '../../charts/useChart';
 
 /** the baseline's colour: the bot's current config, drawn quieter than the run under study */
 export const BASELINE_COLOR = '#f5a524';
+
+/** the whole run in view, again once the chart has its laid-out width (the first fit can see a narrower box) */
+function fitWhole(chart: IChartApi) {
+  chart.timeScale().fitContent();
+  requestAnimationFrame(() => {
+    try {
+      chart.timeScale().fitContent();
+    } catch {
+      // the chart left the page before the frame
+    }
+  });
+}
 
 /** points → chart data with strictly increasing seconds (points sharing a second keep the last) */
 function lineData(points: EquityPoint[]) {
@@ -37,7 +49,7 @@ export function CompareEquityChart({ run, baseline }: { run: EquityPoint[]; base
     if (!series || !chart) return;
     series.run.setData(lineData(run));
     series.baseline.setData(baseline ? lineData(baseline) : []);
-    chart.timeScale().fitContent();
+    fitWhole(chart);
   }, [series, chart, run, baseline]);
   return (
     <div
@@ -74,7 +86,7 @@ export function RunPriceChart({ candles, trades, barMs }: { candles: Candle[]; t
     series.applyOptions({ priceFormat: { type: 'price', precision: decimals, minMove: 1 / 10 ** decimals } });
     series.setData(candles.map((c) => ({ time: toChartTime(c.ts), open: c.open, high: c.high, low: c.low, close: c.close })));
     const m = createSeriesMarkers(series, markers);
-    chart.timeScale().fitContent();
+    fitWhole(chart);
     return () => m.detach();
   }, [series, chart, candles, markers]);
   return <div className="chart" ref={ref} data-testid="compare-price" data-candles={candles.length} data-markers={markers.length} />;

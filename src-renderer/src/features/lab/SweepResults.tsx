@@ -132,15 +132,15 @@ export function SweepResults({
         <table className="grid sweep-table">
           <thead>
             <tr>
-              <th colSpan={1 + keys.length} />
+              <th colSpan={2 + keys.length} />
               {SAMPLES.map((s) => (
                 <th key={s} colSpan={METRICS.length} className={`group ${s === 'out_of_sample' ? 'oos' : ''}`}>
                   {SAMPLE_LABELS[s]}
                 </th>
               ))}
-              <th />
             </tr>
             <tr>
+              <th />
               <th className="r">#</th>
               {keys.map((k) => (
                 <th key={k} className="r">
@@ -148,33 +148,11 @@ export function SweepResults({
                 </th>
               ))}
               {SAMPLES.flatMap((s) => METRICS.map((m) => header(s, m)))}
-              <th />
             </tr>
           </thead>
           <tbody>
             {rows.map((run) => (
               <tr key={run.rank} data-testid="sweep-run" data-rank={run.rank} data-params={JSON.stringify(run.params)}>
-                <td className="r num muted">{run.rank}</td>
-                {keys.map((k) => (
-                  <td key={k} className="r num">
-                    {String(run.params[k])}
-                  </td>
-                ))}
-                {SAMPLES.flatMap((s) =>
-                  METRICS.map((m) => {
-                    const v = metricOf(run[s], m);
-                    return (
-                      <td
-                        key={`${s}-${m}`}
-                        className={`r num ${metricClass(v, m)} ${s === 'out_of_sample' ? 'oos' : ''}`}
-                        data-testid={`cell-${s}-${m}`}
-                        data-value={v ?? undefined}
-                      >
-                        {showMetric(v, m)}
-                      </td>
-                    );
-                  }),
-                )}
                 <td className="row-buttons">
                   <button
                     type="button"
@@ -200,6 +178,27 @@ export function SweepResults({
                     Apply…
                   </button>
                 </td>
+                <td className="r num muted">{run.rank}</td>
+                {keys.map((k) => (
+                  <td key={k} className="r num">
+                    {String(run.params[k])}
+                  </td>
+                ))}
+                {SAMPLES.flatMap((s) =>
+                  METRICS.map((m) => {
+                    const v = metricOf(run[s], m);
+                    return (
+                      <td
+                        key={`${s}-${m}`}
+                        className={`r num ${metricClass(v, m)} ${s === 'out_of_sample' ? 'oos' : ''}`}
+                        data-testid={`cell-${s}-${m}`}
+                        data-value={v ?? undefined}
+                      >
+                        {showMetric(v, m)}
+                      </td>
+                    );
+                  }),
+                )}
               </tr>
             ))}
           </tbody>
