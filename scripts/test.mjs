@@ -29,6 +29,9 @@ const STORAGE_SUITES = [
   'tests/server/history-api.test.ts',
   'tests/app/runtime-restart.test.ts',
   'tests/app/instance-lock.test.ts',
+  // the lab's candle store, and its worker threads each opening the lab database
+  'tests/lab/candle-store.test.ts',
+  'tests/lab/backtest-sweep.test.ts',
 ];
 
 mkdirSync('test-artifacts', { recursive: true });

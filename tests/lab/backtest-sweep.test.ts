@@ -15,6 +15,7 @@ import { parseCandles } from '../../src-main/engine/feeds/candle-file';
 import type { BacktestResultData, HistorySet, Job, JobEvent, Stats, SweepResult } from '../../src-shared/contract';
 import { altRows, finishedJob, importRows, xrpRows } from './lab-helpers';
 import { runCtl } from '../../src-main/cli/ctl/run';
+import { waitFor } from '../helpers/wait';
 
 const root = resolve(import.meta.dirname, '../..');
 const xrp = xrpRows();
@@ -166,6 +167,12 @@ describe('sweeps', () => {
       Date.now() < deadline
     )
       await new Promise((r) => setTimeout(r, 50));
+    // the bot's own loop goes on beside the workers: its cycles keep coming while the sweep runs
+    const lastCycle = async () => (await h.call<{ last_cycle_at: number }>('GET', '/bot/status')).body.last_cycle_at;
+    const seen = await lastCycle();
+    const later = await waitFor(async () => ((await lastCycle()) > seen ? true : null), 'a bot cycle during the sweep', 10_000, 50);
+    expect(later).toBe(true);
+    expect((await h.call<Job>('GET', `/jobs/${id}`)).body.state).toBe('running');
     const cancelled = await h.call<{ job: Job }>('DELETE', `/jobs/${id}`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.job.state).toBe('cancelled');

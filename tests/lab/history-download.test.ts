@@ -87,7 +87,7 @@ describe('history download', () => {
     let h2 = await startLabApi(emu, dataDir);
     try {
       emu.clearRequests();
-      emu.fault({ kind: 'delay', delayMs: 150, path: '/api/v3/klines', times: Infinity });
+      emu.fault({ kind: 'delay', delayMs: 80, path: '/api/v3/klines', times: Infinity });
       const started = await h2.call<{ job: Job }>('POST', '/history/downloads', {
         symbol: 'ALT/BTC',
         timeframe: '1m',

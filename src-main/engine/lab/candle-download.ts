@@ -86,7 +86,9 @@ export async function downloadCandles(o: {
         throw new Error(
           `${spec.symbol} ${spec.timeframe}: the exchange answered candles before the time asked for (it does not page by since)`,
         );
-      const rows = page.filter((r) => r[0] >= cursor && r[0] <= end && r[0] % step === 0).map((r) => r.slice(0, 6) as unknown as CandleRow);
+      if (page.some((r) => r[0] % step !== 0))
+        throw new Error(`${spec.symbol} ${spec.timeframe}: the exchange's candles do not open on the ${spec.timeframe} grid (UTC)`);
+      const rows = page.filter((r) => r[0] >= cursor && r[0] <= end).map((r) => [r[0], r[1], r[2], r[3], r[4], r[5] ?? 0] as CandleRow); // some exchanges send no volume
       // an empty answer: the exchange has nothing from the cursor to the end of this span
       const coveredTo = rows.length > 0 ? rows[rows.length - 1][0] : end;
       added += store.write(spec.setId, rows, [cursor, coveredTo]);

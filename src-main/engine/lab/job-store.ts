@@ -28,7 +28,6 @@ export class JobStore {
         `SELECT id, kind, state, progress, created_at, finished_at, request, error FROM jobs
          WHERE (@kind IS NULL OR kind = @kind) AND (@state IS NULL OR state = @state) ORDER BY id DESC LIMIT @limit`,
       ),
-      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ?`),
       start: db.prepare(`UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'queued'`),
       finish: db.prepare(
         `UPDATE jobs SET state = @state, progress = @progress, finished_at = @at, error = @error, result = @result WHERE id = @id`,
@@ -53,10 +52,6 @@ export class JobStore {
 
   markRunning(id: number): void {
     this.stmt.start.run(id);
-  }
-
-  setProgress(id: number, progress: number): void {
-    this.stmt.progress.run(progress, id);
   }
 
   finish(id: number, f: { state: 'done' | 'failed' | 'cancelled'; progress: number; at: number; error?: string; result?: unknown }): void {

@@ -60,6 +60,7 @@ export class Lab {
   private readonly cpuQueue: { id: number; start: () => Promise<void> }[] = [];
   private cpuBusy = false;
   private readonly progressTold = new Map<number, number>();
+  private readonly liveProgress = new Map<number, number>();
   private readonly downloader: Downloader;
   private closed = false;
 
@@ -142,6 +143,13 @@ export class Lab {
     const plan = planSweep(base, req.vary);
     const oos = req.out_of_sample_pct;
     const split = oos > 0 ? Math.floor(range.to - ((range.to - range.from) * oos) / 100) : null;
+    if (
+      split !== null &&
+      (this.candles.count(range.setId, range.from, split - 1) === 0 || this.candles.count(range.setId, split, range.to) === 0)
+    ) {
+      const why = `too few candles from ${iso(range.from)} to ${iso(range.to)} to keep ${oos} % out of sample`;
+      throw new EngineError('invalid', `There are ${why}.`, { from: why, to: why });
+    }
     return this.queueRuns(
       'sweep',
       req,
@@ -160,13 +168,13 @@ export class Lab {
   }
 
   listJobs(q: { kind?: JobKind; state?: JobState; limit: number }): Job[] {
-    return this.jobs.list(q);
+    return this.jobs.list(q).map((j) => this.withLiveProgress(j));
   }
 
   getJob(id: number): Job {
     const job = this.jobs.get(id);
     if (!job) throw new EngineError('not_found', `There is no job ${id}.`);
-    return job;
+    return this.withLiveProgress(job);
   }
 
   cancelJob(id: number): Job {
@@ -246,23 +254,24 @@ export class Lab {
     const job = this.jobs.create(kind, { ...req, from: range.from, to: range.to }, this.now());
     this.tell(job.id, kind, 'queued', 0);
     const start = async () => {
-      this.jobs.markRunning(job.id);
-      this.tell(job.id, kind, 'running', 0);
-      const pool = startRunPool({
-        task: { dataDir: this.o.dataDir, setId: range.setId, from: range.from, to: range.to, split },
-        configs,
-        full: kind === 'backtest',
-        threads: this.o.threads ?? availableParallelism(),
-        onProgress: (done, total) => this.progress(job.id, kind, done / total),
-      });
-      this.cancels.set(job.id, () => {
-        pool.cancel();
-        this.finish(job.id, kind, 'cancelled', { error: 'cancelled' });
-      });
       try {
+        this.jobs.markRunning(job.id);
+        this.tell(job.id, kind, 'running', 0);
+        const pool = startRunPool({
+          task: { dataDir: this.o.dataDir, setId: range.setId, from: range.from, to: range.to, split },
+          configs,
+          full: kind === 'backtest',
+          threads: this.o.threads ?? availableParallelism(),
+          onProgress: (done, total) => this.progress(job.id, kind, done / total),
+        });
+        this.cancels.set(job.id, () => {
+          pool.cancel();
+          this.finish(job.id, kind, 'cancelled', { error: 'cancelled' });
+        });
         this.finish(job.id, kind, 'done', { result: resultOf(await pool.done) });
       } catch (e) {
-        if (this.isActive(job.id)) this.finish(job.id, kind, 'failed', { error: (e as Error).message });
+        // a worker that failed or could not start: the job says so, it never stays running
+        this.finish(job.id, kind, 'failed', { error: (e as Error).message });
       }
     };
     this.cpuQueue.push({ id: job.id, start });
@@ -281,19 +290,26 @@ export class Lab {
     });
   }
 
+  /** progress lives in memory while a job runs (no write on the bot's thread per step); its last value is kept at the end */
   private progress(id: number, kind: JobKind, progress: number): void {
+    this.liveProgress.set(id, progress);
     const now = this.now();
     if (progress < 1 && now - (this.progressTold.get(id) ?? 0) < PROGRESS_EVERY_MS) return;
     this.progressTold.set(id, now);
-    this.jobs.setProgress(id, progress);
     this.tell(id, kind, 'running', progress);
+  }
+
+  private withLiveProgress(job: Job): Job {
+    const live = this.liveProgress.get(job.id);
+    return live !== undefined && (job.state === 'running' || job.state === 'queued') ? { ...job, progress: live } : job;
   }
 
   private finish(id: number, kind: JobKind, state: 'done' | 'failed' | 'cancelled', f: { error?: string; result?: unknown }): void {
     if (!this.isActive(id)) return;
     this.cancels.delete(id);
     this.progressTold.delete(id);
-    const progress = state === 'done' ? 1 : (this.jobs.get(id)?.progress ?? 0);
+    const progress = state === 'done' ? 1 : (this.liveProgress.get(id) ?? 0);
+    this.liveProgress.delete(id);
     this.jobs.finish(id, { state, progress, at: this.now(), error: f.error, result: f.result });
     if (state === 'failed') this.o.logger.warn(`lab: ${kind} job ${id} failed: ${f.error ?? ''}`);
     this.tell(id, kind, state, progress);

@@ -2,6 +2,7 @@
  * A lab worker thread (docs/contract.md §11): downloads candles or runs backtests, never on the bot's thread.
  * It opens its own connection to the lab database and answers in lab-protocol messages.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Exchange } from 'ccxt';
 import { openLabDatabase } from './lab-database';
@@ -78,6 +79,10 @@ function downloads(t: Extract<WorkerTask, { type: 'downloads' }>): void {
 }
 
 function runs(t: Extract<WorkerTask, { type: 'runs' }>): void {
+  // a sweep uses every core; the bot's thread must still get one the moment a candle closes. On Linux a thread's
+  // nice value is its own (setpriority on "0" is the calling thread): these yield to the bot. Elsewhere it would
+  // lower the whole app, so they run at normal priority there.
+  if (process.platform === 'linux') setPriority(0, 10);
   const say = (m: RunMessage) => port.postMessage(m);
   const db = openLabDatabase(t.dataDir);
   const series = new CandleStore(db).series(t.setId, t.from, t.to);
