@@ -1,7 +1,8 @@
 // Browser end-to-end: the strategy lab (docs/contract.md §11) against the real headless server, in Chromium. A candle
 // file is imported as a set; a backtest with one key changed runs and is compared with the bot's current config on the
 // same candles; a small sweep runs, is sorted by its out-of-sample figures, survives a reload, and one of its runs is
-// applied through the config editor's diff and save, after which the config history names the run.
+// applied through the config editor's diff and save, after which the config history names the run; a long sweep is
+// cancelled from the jobs list.
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,7 +81,7 @@ describe('strategy lab in the browser', () => {
     await shot(page, 'compare');
   });
 
-  it('a sweep of two keys: in-sample and out-of-sample side by side, sortable, a heat map; it survives a reload', async () => {
+  it('a sweep of two keys survives a reload while it runs; in-sample and out-of-sample side by side, sortable, a heat map', async () => {
     await page.click(byTestId('tab-sweep'));
     await page.fill(byTestId('sweep-list-0'), '0.5, 2.5');
     await page.click(byTestId('sweep-add-key'));
@@ -88,6 +89,9 @@ describe('strategy lab in the browser', () => {
     await page.fill(byTestId('sweep-list-1'), '0.8, 4');
     expect(await page.textContent(byTestId('sweep-run-count'))).toBe('4 runs');
     await page.click(byTestId('sweep-start'));
+    // reloaded while it runs: the view comes back on the Lab, re-reads the jobs and shows the results when it is done
+    await page.waitForSelector(`${byTestId('lab-job')}[data-kind="sweep"]`);
+    await page.reload();
     await page.waitForSelector(`${byTestId('sweep-results')}[data-runs="4"]`, { timeout: 30_000 });
     const sweepId = Number(await page.getAttribute(`${byTestId('lab-job')}.is-open`, 'data-id'));
     await waitJobDone(sweepId);
@@ -110,9 +114,6 @@ describe('strategy lab in the browser', () => {
     const dd = await column('in_sample', 'drawdown');
     expect(dd).toEqual([...dd].sort((a, b) => a - b));
     await shot(page, 'sweep');
-
-    await page.reload();
-    await page.waitForSelector(`${byTestId('sweep-results')}[data-runs="4"]`, { timeout: 15_000 });
   });
 
   it('applies a sweep run through the config editor: diff, save, and the history names the run', async () => {
@@ -140,6 +141,32 @@ describe('strategy lab in the browser', () => {
     const row = page.locator(`${byTestId('config-history-row')}[data-version="${after.version}"]`);
     expect(await row.textContent()).toContain(`lab sweep job ${sweepId}, run ${rank}`);
     await shot(page, 'applied');
+  });
+
+  it('a long sweep is cancelled from the jobs list: its bar stops and it says so', async () => {
+    await page.click(byTestId('open-lab'));
+    await page.click(byTestId('tab-sweep'));
+    const range = async (i: number, key: string, from: string, to: string, step: string) => {
+      await page.selectOption(byTestId(`sweep-key-${i}`), key);
+      await page.selectOption(byTestId(`sweep-mode-${i}`), 'range');
+      await page.fill(byTestId(`sweep-from-${i}`), from);
+      await page.fill(byTestId(`sweep-to-${i}`), to);
+      await page.fill(byTestId(`sweep-step-${i}`), step);
+    };
+    await range(0, 'stop_loss_pct', '0.5', '5', '0.5');
+    await page.click(byTestId('sweep-add-key'));
+    await range(1, 'take_profit_pct', '1', '10', '1');
+    await page.click(byTestId('sweep-add-key'));
+    await range(2, 'strategy.params.rsi_period', '2', '41', '1');
+    expect(await page.textContent(byTestId('sweep-run-count'))).toBe('4,000 runs');
+    await page.click(byTestId('sweep-start'));
+    const row = `${byTestId('lab-job')}[data-kind="sweep"].is-open`;
+    await page.waitForSelector(`${row} ${byTestId('lab-job-cancel')}`);
+    const id = Number(await page.getAttribute(row, 'data-id'));
+    await page.click(`${row} ${byTestId('lab-job-cancel')}`);
+    await page.waitForSelector(`${byTestId('lab-job')}[data-id="${id}"][data-state="cancelled"]`, { timeout: 30_000 });
+    expect((await job(id)).state).toBe('cancelled');
+    expect(await page.$(`${byTestId('lab-job')}[data-id="${id}"] ${byTestId('lab-job-cancel')}`)).toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type BotConfig } from '../../src-shared/contract';
 import {
   differingKeys,
+  formFields,
   parseRange,
   proposedConfig,
   requestPatch,
@@ -55,6 +56,10 @@ describe('lab runs and the bot config', () => {
     expect(sameCandles(a, { symbol: 'ETH/BTC', timeframe: '1h', from: 1, to: 2 })).toBe(true);
     expect(sameCandles(a, { symbol: 'ETH/BTC', timeframe: '1h', from: 1 })).toBe(false);
     expect(sameCandles(a, undefined)).toBe(false);
+  });
+
+  it("puts the server's config.<key> errors on the form's own fields", () => {
+    expect(formFields({ 'config.stop_loss_pct': 'too big', from: 'no candles' })).toEqual({ stop_loss_pct: 'too big', from: 'no candles' });
   });
 
   it('names the run in words the config history keeps, within the 160 characters the server takes', () => {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ConfigPatch, Timeframe } from '../../../../src-shared/contract';
 import { useDashboardStore } from '../../stores/dashboard-context';
 import type { FormValues } from '../config/config-form';
-import { labOverrides, parseRange } from './lab-runs';
+import { formFields, labOverrides, parseRange } from './lab-runs';
 import { ConfigOverrides, RangeFields, useRunConfigValues, type RangeValues } from './RunFields';
 
 export interface RunTarget {
@@ -62,7 +62,7 @@ export function BacktestForm({
     const outcome = await backtest(target);
     setBusy(false);
     if (!outcome.ok) {
-      setErrors(outcome.fields);
+      setErrors(formFields(outcome.fields));
       return setFormError(`Not started: ${outcome.message}`);
     }
     setFormError(null);

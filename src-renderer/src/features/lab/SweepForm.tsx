@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useDashboardStore } from '../../stores/dashboard-context';
 import { baseFieldSpecs, strategyParamSpecs } from '../config/config-form';
 import { changedKeys, readRunForm } from './BacktestForm';
+import { formFields } from './lab-runs';
 import { ConfigOverrides, FieldError, RangeFields, useRunConfigValues, type RangeValues } from './RunFields';
 import { checkVary, MAX_SWEEP_KEYS, type VaryRow } from './sweep-input';
 
@@ -45,7 +46,7 @@ export function SweepForm({
     const outcome = await sweep({ ...target, vary: vary.vary, out_of_sample_pct: pct });
     setBusy(false);
     if (!outcome.ok) {
-      setErrors(outcome.fields);
+      setErrors(formFields(outcome.fields));
       return setFormError(`Not started: ${outcome.message}`);
     }
     setFormError(null);

@@ -127,3 +127,10 @@ export function labOverrides(current: BotConfig, values: FormValues): { patch: C
   if (!check.config) return { patch: {}, errors: check.errors };
   return { patch: diffConfig(current, check.config).patch, errors: {} };
 }
+
+/** the server names a run's config keys `config.<key>` (docs/contract.md §11); the form's fields are the bare keys */
+export function formFields(fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, why] of Object.entries(fields)) out[k.startsWith('config.') ? k.slice('config.'.length) : k] = why;
+  return out;
+}
