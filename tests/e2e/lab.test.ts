@@ -1,5 +1,5 @@
-// Browser end-to-end: the strategy lab (docs/contract.md §11) against the real headless server, in Chromium. A candle
-// file is imported as a set; a backtest with one key changed runs and is compared with the bot's current config on the
+// Browser end-to-end: the strategy lab (docs/contract.md §11) against the real headless server, in Chromium. A market
+// is downloaded from the exchange emulator and a candle file is imported as a set; a backtest with one key changed runs and is compared with the bot's current config on the
 // same candles; a small sweep runs, is sorted by its out-of-sample figures, survives a reload, and one of its runs is
 // applied through the config editor's diff and save, after which the config history names the run; a long sweep is
 // cancelled from the jobs list.
@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BacktestResultData, ConfigVersion, Job, SweepResult, VersionedConfig } from '../../src-shared/contract';
+import type { BacktestResultData, ConfigVersion, HistorySet, Job, SweepResult, VersionedConfig } from '../../src-shared/contract';
+import { startLabEmulator } from '../lab/lab-helpers';
+import type { BinanceEmulator } from '../exchange-emulator/server';
 import { ensureRendererBuilt } from './build-renderer';
 import { openDashboard, type DashboardSession } from './dashboard-session';
 import { startServer, type RunningServer } from './server-process';
@@ -20,6 +22,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(artifact
 
 describe('strategy lab in the browser', () => {
   let server: RunningServer;
+  let emulator: BinanceEmulator;
   let session: DashboardSession;
   let page: Page;
   /** what the page threw: a view that breaks as it is left (a chart disposed twice) fails the suite */
@@ -33,7 +36,9 @@ describe('strategy lab in the browser', () => {
     await ensureRendererBuilt();
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-lab-e2e-'));
     // a slow replay: the bot's loop stays quiet beside the lab's workers
-    server = await startServer({ dataDir, replaySpeed: 2 });
+    // downloads go to the binance emulator, which serves recorded candles (ALT/BTC 1m with its gaps) as binance pages them
+    emulator = await startLabEmulator();
+    server = await startServer({ dataDir, replaySpeed: 2, env: { BOT_EXCHANGE_API_URL: emulator.url } });
     const candles = JSON.parse(readFileSync(fixture, 'utf8')) as number[][];
     const imported = await server.api('POST', '/history/imports', { symbol: 'XRP/USDT', timeframe: '5m', candles });
     expect(imported.status).toBe(200);
@@ -44,10 +49,26 @@ describe('strategy lab in the browser', () => {
 
   afterAll(async () => {
     await session?.close();
+    await emulator?.close();
+  });
+
+  it("downloads a market from the exchange: the bar follows the job, and the set shows up with the exchange's gaps", async () => {
+    await page.click(byTestId('open-lab'));
+    await page.fill(byTestId('download-symbol'), 'ALT/BTC');
+    await page.selectOption(byTestId('download-timeframe'), '1m');
+    await page.fill(byTestId('download-from'), '2017-11-04T23:00');
+    await page.fill(byTestId('download-to'), '2017-11-06T23:00'); // two days: three pages, many gaps
+    await page.click(byTestId('download-start'));
+    await page.waitForSelector(`${byTestId('download-progress')}[data-state="done"][data-progress="1"]`, { timeout: 30_000 });
+    const set = await page.waitForSelector(`${byTestId('lab-set')}[data-set="ALT/BTC 1m"]`);
+    const kept = (await server.api<{ sets: HistorySet[] }>('GET', '/history')).body.sets.find((s) => s.symbol === 'ALT/BTC');
+    expect(kept?.gaps.length).toBeGreaterThan(0);
+    expect(Number(await (await set.$(byTestId('lab-set-gaps')))?.getAttribute('data-gaps'))).toBe(kept?.gaps.length);
+    expect(await set.textContent()).toContain(kept?.candles.toLocaleString('en-US'));
+    await shot(page, 'download');
   });
 
   it('shows the kept set; a backtest with one key changed runs beside the current config on the same candles', async () => {
-    await page.click(byTestId('open-lab'));
     const set = await page.waitForSelector(`${byTestId('lab-set')}[data-set="XRP/USDT 5m"]`);
     expect(await set.textContent()).toMatch(/1,\d{3}/);
     expect(await page.inputValue(byTestId('backtest-set'))).toBe('XRP/USDT 5m');

@@ -20,8 +20,7 @@ export function HistorySets({ chosen, onChoose }: { chosen: string | null; onCho
             <thead>
               <tr>
                 <th>Market</th>
-                <th>From</th>
-                <th>To</th>
+                <th>Range</th>
                 <th className="r">Candles</th>
                 <th>Gaps</th>
               </tr>
@@ -34,21 +33,27 @@ export function HistorySets({ chosen, onChoose }: { chosen: string | null; onCho
                   data-set={setKey(s)}
                   className={chosen === setKey(s) ? 'is-chosen' : ''}
                   onClick={() => onChoose(s)}
+                  onKeyDown={(e) => e.key === 'Enter' && onChoose(s)}
+                  tabIndex={0}
                   title="Use this set in the forms"
                 >
                   <td>
                     <span className="lab-market">{s.symbol}</span> <span className="muted">{s.timeframe}</span>
                     <div className="muted small">{s.exchange}</div>
                   </td>
-                  <td className="num muted">{day(s.from)}</td>
-                  <td className="num muted">{day(s.to)}</td>
+                  <td className="num muted small">
+                    {day(s.from)}
+                    <div>→ {day(s.to)}</div>
+                  </td>
                   <td className="r num">{s.candles.toLocaleString('en-US')}</td>
                   <td data-testid="lab-set-gaps" data-gaps={s.gaps.length}>
                     {s.gaps.length === 0 ? (
                       <span className="up-soft">none</span>
                     ) : (
                       <details>
-                        <summary className="down-soft">{s.gaps.length} missing</summary>
+                        <summary className="down-soft" title={`${s.gaps.length} runs of missing candles`}>
+                          {s.gaps.length}
+                        </summary>
                         <ul className="gap-list">
                           {s.gaps.map((g) => (
                             <li key={g.from} className="num small">
