@@ -106,7 +106,8 @@ export function LabView({ onApply }: { onApply(config: BotConfig, source: string
     <main className="lab" data-testid="lab" data-loaded={loaded}>
       <aside className="lab-side">
         <HistorySets chosen={range.set} onChoose={(s) => setRange({ set: setKey(s), from: '', to: '' })} />
-        <DownloadForm symbol={status?.symbol ?? ''} timeframe={status?.timeframe ?? '1h'} />
+        {/* keyed by the bot's market: the form starts on it once the status is known (a reload mounts it before) */}
+        <DownloadForm key={`${status?.symbol} ${status?.timeframe}`} symbol={status?.symbol ?? ''} timeframe={status?.timeframe ?? '1h'} />
         <JobsList />
       </aside>
       <div className="lab-main">
