@@ -47,12 +47,20 @@ function waitDone(events: EventBus, id: number): Promise<void> {
   });
 }
 
+/** wall time of one sweep, and the cores this process actually got meanwhile (CPU time of all its threads / wall) */
 async function timedSweep(lab: Lab, events: EventBus): Promise<number> {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const job: Job = lab.sweep(SWEEP);
   await waitDone(events, job.id);
-  return performance.now() - t;
+  const wall = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  lastCpuMs = (used.user + used.system) / 1000;
+  lastCores = lastCpuMs / wall;
+  return wall;
 }
+let lastCores = 0;
+let lastCpuMs = 0;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const median = (xs: number[]) => pct(xs, 0.5);
@@ -77,16 +85,24 @@ export default async function run(): Promise<void> {
   // 1. parallel efficiency
   console.log(`sweep of 64 runs over ${series.count.toLocaleString('en-US')} real candles (ALT/BTC 1m repeated), ${threads} threads vs 1:`);
   const efficiencies: number[] = [];
+  const cpuRatios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const one = await timedSweep(lab1, events);
+    const oneCores = lastCores;
+    const oneCpu = lastCpuMs;
     const many = await timedSweep(labK, events);
     const eff = one / (many * threads);
     efficiencies.push(eff);
+    cpuRatios.push(oneCpu / lastCpuMs);
+    // cores obtained: a machine busy with other work gives the threads less than one core each
     console.log(
-      `  round ${r + 1}: 1 thread ${(one / 1000).toFixed(2)} s, ${threads} threads ${(many / 1000).toFixed(2)} s, efficiency ${eff.toFixed(3)}`,
+      `  round ${r + 1}: 1 thread ${(one / 1000).toFixed(2)} s (got ${oneCores.toFixed(2)} cores), ${threads} threads ${(many / 1000).toFixed(2)} s (got ${lastCores.toFixed(2)} cores), efficiency ${eff.toFixed(3)}`,
     );
   }
   console.log(`  parallel efficiency per core ${median(efficiencies).toFixed(3)} (median of ${ROUNDS} paired rounds; target ≥ 0.8)`);
+  // what the threads cost beyond the work itself, whatever else the machine runs: CPU time of the 64 runs on one thread
+  // over the same on every thread (1 = no overhead; wall-clock efficiency can only reach it when the cores are free)
+  console.log(`  CPU time, 1 thread / ${threads} threads: ${median(cpuRatios).toFixed(3)} (median)`);
 
   // 2. the bot's cycle time beside the sweep
   const botDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-lab-bot-'));

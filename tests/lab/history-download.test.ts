@@ -137,20 +137,25 @@ describe('history download', () => {
     }
   });
 
-  it('refuses a market the exchange does not have, a timeframe it lacks, and a window upside down', async () => {
+  it('refuses a market the exchange does not have, a timeframe it lacks, a window upside down, and a second download of a set', async () => {
     const jobsBefore = (await h.call<{ jobs: Job[] }>('GET', '/jobs')).body.jobs.length;
-    {
-      const unknown = await h.call('POST', '/history/downloads', { symbol: 'NOPE/USDT', timeframe: '1h', from: first });
-      expect(unknown.status, unknown.text).toBe(400);
-      expect(unknown.body.fields.symbol).toMatch(/binance has no market NOPE\/USDT/);
-      const upside = await h.call('POST', '/history/downloads', { symbol: 'ALT/BTC', timeframe: '1m', from: last, to: first });
-      expect(upside.status).toBe(400);
-      expect(upside.body.fields).toHaveProperty('from');
-      const badTf = await h.call('POST', '/history/downloads', { symbol: 'ALT/BTC', timeframe: '7m', from: first });
-      expect(badTf.status).toBe(400);
-      expect(badTf.body.fields).toHaveProperty('timeframe');
-      // nothing was started for them
-      expect((await h.call<{ jobs: Job[] }>('GET', '/jobs')).body.jobs).toHaveLength(jobsBefore);
-    }
+    const unknown = await h.call('POST', '/history/downloads', { symbol: 'NOPE/USDT', timeframe: '1h', from: first });
+    expect(unknown.status, unknown.text).toBe(400);
+    expect(unknown.body.fields.symbol).toMatch(/binance has no market NOPE\/USDT/);
+    const upside = await h.call('POST', '/history/downloads', { symbol: 'ALT/BTC', timeframe: '1m', from: last, to: first });
+    expect(upside.status).toBe(400);
+    expect(upside.body.fields).toHaveProperty('from');
+    const badTf = await h.call('POST', '/history/downloads', { symbol: 'ALT/BTC', timeframe: '7m', from: first });
+    expect(badTf.status).toBe(400);
+    expect(badTf.body.fields).toHaveProperty('timeframe');
+    // nothing was started for them
+    expect((await h.call<{ jobs: Job[] }>('GET', '/jobs')).body.jobs).toHaveLength(jobsBefore);
+    // two downloads of one set at once: one runs, the other is told so
+    const body = { symbol: 'ETH/USDT', timeframe: '1h', from: Date.now() - 86_400_000 };
+    const both = await Promise.all([h.call('POST', '/history/downloads', body), h.call('POST', '/history/downloads', body)]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const job = both.find((r) => r.status === 200)!.body.job as Job;
+    expect((await finishedJob(h, job.id)).state).toBe('done');
+    expect(both.find((r) => r.status === 409)!.body.error).toMatch(/already running/);
   });
 });

@@ -4,6 +4,7 @@ import type { OperationName } from '../../../src-shared/contract';
 import { FRIENDLY_COMMANDS, findFriendlyCommand, type FriendlyCommand } from './commands';
 import { UsageError } from './errors';
 import { operationNamed, splitPair } from './operation-input';
+import { IMPORT_USAGE } from './import-candles';
 
 export interface GlobalFlags {
   url?: string;
@@ -15,6 +16,7 @@ export interface GlobalFlags {
 export type Invocation =
   | { kind: 'help'; topic?: string; flags: GlobalFlags }
   | { kind: 'events'; types?: string; flags: GlobalFlags }
+  | { kind: 'import'; file: string; symbol?: string; timeframe?: string; exchange?: string; flags: GlobalFlags }
   | { kind: 'call'; operation: OperationName; pairs: Array<[string, string]>; command: FriendlyCommand | null; flags: GlobalFlags };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -27,6 +29,7 @@ const GLOBAL_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h' },
 };
 const EVENTS_FLAGS = { types: 'types' };
+const IMPORT_FLAGS = { exchange: 'exchange' };
 
 const stringOptions = (flags: Record<string, string> | undefined): Options =>
   Object.fromEntries(Object.keys(flags ?? {}).map((flag) => [flag, { type: 'string' as const }]));
@@ -35,6 +38,7 @@ const stringOptions = (flags: Record<string, string> | undefined): Options =>
 const ALL_COMMAND_OPTIONS = Object.assign(
   {},
   stringOptions(EVENTS_FLAGS),
+  stringOptions(IMPORT_FLAGS),
   ...FRIENDLY_COMMANDS.map((c) => stringOptions(c.flags)),
 ) as Options;
 
@@ -68,6 +72,21 @@ export function parseInvocation(args: string[]): Invocation {
     if (parsed.positionals.length > 1)
       throw new UsageError(`events takes no argument "${parsed.positionals[1]}"`, 'usage: botdesk events [--types a,b]');
     return { kind: 'events', types: parsed.values.types as string | undefined, flags: globalFlags(parsed.values) };
+  }
+
+  if (first === 'history' && second === 'import') {
+    const parsed = strictParse(args, IMPORT_FLAGS, IMPORT_USAGE);
+    const [file, symbol, timeframe, ...extra] = parsed.positionals.slice(2);
+    if (!file || (symbol !== undefined && timeframe === undefined) || extra.length)
+      throw new UsageError(file ? 'give both SYMBOL and TIMEFRAME, or neither' : 'history import needs FILE', IMPORT_USAGE);
+    return {
+      kind: 'import',
+      file,
+      symbol,
+      timeframe,
+      exchange: parsed.values.exchange as string | undefined,
+      flags: globalFlags(parsed.values),
+    };
   }
 
   // the generic form: `call NAME KEY=VALUE…`, or the operation's name as the command

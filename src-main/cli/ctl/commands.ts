@@ -124,10 +124,9 @@ export const FRIENDLY_COMMANDS: FriendlyCommand[] = [
   command({
     name: 'backtest',
     operation: 'startBacktest',
-    args: 'SYMBOL TIMEFRAME [--from T] [--to T] [config=JSON]',
+    args: 'SYMBOL TIMEFRAME [--from T] [--to T] [--config \'{"stop_loss_pct":2}\']',
     positionals: ['symbol', 'timeframe'],
-    flags: { from: 'from', to: 'to' },
-    pairs: true,
+    flags: { from: 'from', to: 'to', config: 'config' },
     format: (r) => `started ${lab.formatJobLine(r.job)}; see it with: botdesk job ${r.job.id}`,
   }),
   command({

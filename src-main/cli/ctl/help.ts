@@ -9,6 +9,10 @@ import { pairs } from './text';
 const firstSentence = (text: string) => text.match(/^.*?[.!?](?=\s|$)/)?.[0] ?? text;
 
 const EVENTS_LINE: [string, string] = ['events [--types a,b]', 'Follow the event stream, one line per event (Ctrl-C ends it).'];
+const IMPORT_LINE: [string, string] = [
+  'history import FILE [SYMBOL TIMEFRAME] [--exchange ID]',
+  "Add a candle file (the backtest CLI's format; the market from a BASE_QUOTE-TF.json name) to the history.",
+];
 
 function usageOf(name: string, args: string): string {
   return `${name} ${args}`.trimEnd();
@@ -22,6 +26,7 @@ export function generalHelp(env: { profilesFile: string; tokenFile: string }): s
     c.summary ?? firstSentence(operations[c.operation].summary),
   ]);
   commands.push(EVENTS_LINE);
+  commands.push(IMPORT_LINE);
   commands.push(['call OPERATION [KEY=VALUE…]', 'Any operation below by name (also: botdesk OPERATION KEY=VALUE…).']);
   commands.push(['help [COMMAND|OPERATION]', "This text, or one command's keys."]);
   // the window's own operations (exchange keys) have no HTTP route: not the terminal's business
@@ -67,6 +72,8 @@ export function topicHelp(line: string): string {
   const topic = line.replace(/^call\s+/, '');
   if (topic === 'events' || topic.startsWith('events '))
     return `botdesk ${EVENTS_LINE[0]}\n  ${EVENTS_LINE[1]}\n  types: ${EVENT_TYPES.join(', ')}`;
+  if (topic.startsWith('history import'))
+    return `botdesk ${IMPORT_LINE[0]}\n  ${IMPORT_LINE[1]}\n  sent in calls of at most 10,000 candles (importCandles)`;
   const operation = operationNamed(topic.split(' ')[0]);
   if (operation) return operationHelp(operation, `botdesk call ${operation} [KEY=VALUE…]`);
   const command = findFriendlyCommand(topic.split(' '));

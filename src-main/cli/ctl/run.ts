@@ -15,6 +15,7 @@ import { followEvents, parseEventTypes } from './follow-events';
 import { formatAny } from './format';
 import { generalHelp, topicHelp } from './help';
 import { buildInput } from './operation-input';
+import { importCandleFile } from './import-candles';
 
 export interface CtlIO {
   env: NodeJS.ProcessEnv;
@@ -60,6 +61,19 @@ export async function runCtl(argv: string[], io: CtlIO): Promise<number> {
         signal: io.signal,
         refusedLine: describeFailure(new ApiError(401, 'it is no longer accepted'), t).lines[0],
       });
+    }
+
+    if (invocation.kind === 'import') {
+      const { client, target: t } = connect(flags, io, true);
+      target = t;
+      try {
+        const r = await importCandleFile(client, invocation, (line) => io.err(`${line}\n`));
+        if (flags.json) io.out(`${JSON.stringify(r)}\n`);
+        else io.out(`${r.added} new candles; ${r.set ? `the set now holds ${r.set.candles} (${r.set.gaps.length} gaps)` : ''}\n`);
+        return EXIT.ok;
+      } finally {
+        client.close();
+      }
     }
 
     const { operation, command } = invocation;

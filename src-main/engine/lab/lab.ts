@@ -62,6 +62,7 @@ export class Lab {
   private readonly progressTold = new Map<number, number>();
   private readonly liveProgress = new Map<number, number>();
   private readonly downloader: Downloader;
+  private readonly checkingMarket = new Set<string>();
   private closed = false;
 
   constructor(private readonly o: LabOptions) {
@@ -112,14 +113,20 @@ export class Lab {
     const running = this.jobs
       .list({ kind: 'download', state: 'running', limit: 1000 })
       .find((j) => j.request.symbol === req.symbol && j.request.timeframe === req.timeframe);
-    if (running) throw new EngineError('conflict', `A download of ${req.symbol} ${req.timeframe} is already running (job ${running.id}).`);
+    const key = `${req.symbol} ${req.timeframe}`;
+    if (running || this.checkingMarket.has(key))
+      throw new EngineError('conflict', `A download of ${key} is already running${running ? ` (job ${running.id})` : ''}.`);
     let id = 0;
-    const handle = await this.downloader.start({ symbol: req.symbol, timeframe: req.timeframe, from: req.from, to }, (e) => {
-      if (e.type === 'progress') this.progress(id, 'download', e.progress);
-      else if (e.type === 'downloaded')
-        this.finish(id, 'download', 'done', { result: { set: this.candles.set(handle.setId), added: e.added, requests: e.requests } });
-      else this.finish(id, 'download', 'failed', { error: e.message });
-    });
+    // the market check is asynchronous: a second request for the same set meanwhile is the same conflict
+    this.checkingMarket.add(key);
+    const handle = await this.downloader
+      .start({ symbol: req.symbol, timeframe: req.timeframe, from: req.from, to }, (e) => {
+        if (e.type === 'progress') this.progress(id, 'download', e.progress);
+        else if (e.type === 'downloaded')
+          this.finish(id, 'download', 'done', { result: { set: this.candles.set(handle.setId), added: e.added, requests: e.requests } });
+        else this.finish(id, 'download', 'failed', { error: e.message });
+      })
+      .finally(() => this.checkingMarket.delete(key));
     id = this.jobs.create('download', { ...req, to }, this.now()).id;
     this.jobs.markRunning(id);
     this.tell(id, 'download', 'running', 0);
@@ -192,7 +199,10 @@ export class Lab {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const q of this.cpuQueue.splice(0)) this.finish(q.id, 'backtest', 'cancelled', { error: 'BotDesk stopped before it started' });
+    for (const q of this.cpuQueue.splice(0)) {
+      const job = this.jobs.get(q.id);
+      if (job) this.finish(q.id, job.kind, 'cancelled', { error: 'BotDesk stopped before it started' });
+    }
     for (const [id, cancel] of [...this.cancels]) {
       const job = this.jobs.get(id);
       if (job) this.finish(id, job.kind, 'cancelled', { error: 'BotDesk stopped while it ran' });
