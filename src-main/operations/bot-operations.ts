@@ -55,6 +55,7 @@ export function createOperationHandlers(d: HandlerDeps): Omit<BotOperationHandle
         const v = d.config.update({
           patch: input.body,
           actor: c.actor,
+          reason: input.query.source,
           ifMatch: input.if_match,
           openPositions: openPositions(),
           now: now(),
@@ -63,7 +64,11 @@ export function createOperationHandlers(d: HandlerDeps): Omit<BotOperationHandle
           ts: now(),
           action: 'update_config',
           actor: c.actor,
-          detail: { version: v.version, fields: v.changes.map((x) => x.field) },
+          detail: {
+            version: v.version,
+            fields: v.changes.map((x) => x.field),
+            ...(input.query.source ? { source: input.query.source } : {}),
+          },
         });
         return { success: true as const, config: { ...v.config, version: v.version }, version: v.version };
       }),

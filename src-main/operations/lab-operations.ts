@@ -5,6 +5,7 @@ import { Lab, LabExchangeUnreachable } from '../engine/lab/lab';
 export function createLabHandlers(lab: Lab): LabOperationHandlers {
   return {
     getHistory: () => ({ sets: lab.history() }),
+    getHistoryCandles: (input) => lab.candleBars(input.query),
     importCandles: (input) => ({ success: true as const, ...lab.importCandles(input.body) }),
     downloadHistory: async (input) => {
       try {

@@ -173,6 +173,17 @@ export function withConfigDefaults(config: Partial<BotConfig> & Pick<BotConfig, 
   return { ...DEFAULT_CONFIG, paper_balance: defaultPaperBalance(quoteOf(config.symbol)), ...config };
 }
 
+/**
+ * Where a config change came from, in a line a person reads in the config history (docs/contract.md §4, a project
+ * addition): "lab backtest job 12", "lab sweep job 14, run 3". Optional; without it the reason is "update".
+ */
+export const ConfigSourceSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(160, 'at most 160 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'must be one line of text without control characters');
+
 export const ConfigChangeSchema = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
 
 export const ConfigVersionSchema = z.object({

@@ -3,7 +3,14 @@
  * The HTTP router, the IPC handlers, the OpenAPI document and the renderer's client are all derived from it.
  */
 import { z } from 'zod';
-import { ConfigPatchSchema, ConfigVersionSchema, VersionedConfigSchema } from './config.schema';
+import {
+  ConfigPatchSchema,
+  ConfigSourceSchema,
+  ConfigVersionSchema,
+  SymbolSchema,
+  TimeframeSchema,
+  VersionedConfigSchema,
+} from './config.schema';
 import {
   AssetBalanceSchema,
   AuditRecordSchema,
@@ -292,6 +299,28 @@ function labOperations() {
       body: SweepRequestSchema,
       output: started,
     }),
+    getHistoryCandles: def({
+      method: 'GET',
+      path: '/history/candles',
+      scope: 'read',
+      summary:
+        "A kept set's candles over from/to (default: the whole set), oldest first, for a chart: at most `limit` bars, consecutive candles merged into wider bars (bar_ms) when the range holds more. 400 naming symbol/timeframe when no such set is kept, from/to when the range holds none.",
+      query: z
+        .strictObject({
+          symbol: SymbolSchema,
+          timeframe: TimeframeSchema,
+          from: TimeParamSchema.optional(),
+          to: TimeParamSchema.optional(),
+          limit: limitParam(5000, 2000),
+        })
+        .superRefine(orderedWindow),
+      output: z.object({
+        symbol: z.string(),
+        timeframe: TimeframeSchema,
+        bar_ms: z.number().int().describe('the width of one bar: the timeframe, or a multiple of it when candles were merged'),
+        candles: z.array(CandleSchema),
+      }),
+    }),
     listJobs: def({
       method: 'GET',
       path: '/jobs',
@@ -378,7 +407,9 @@ export const operations = {
     path: '/bot/config',
     scope: 'control',
     ifMatch: true,
-    summary: 'Partial, atomic config update applied from the next cycle (hot reload). Optional If-Match: <version>.',
+    summary:
+      "Partial, atomic config update applied from the next cycle (hot reload). Optional If-Match: <version>. Optional ?source= names where the change came from (e.g. a lab run); the config history keeps it as the version's reason.",
+    query: z.strictObject({ source: ConfigSourceSchema.optional() }),
     body: ConfigPatchSchema,
     output: z.object({ success: z.literal(true), config: VersionedConfigSchema, version: z.number().int() }),
   }),

@@ -348,6 +348,12 @@ describe('botdesk (terminal client)', () => {
         expect([r.code, r.stderr], name).toEqual([1, expect.stringMatching(/does not manage tokens, settings or keys.*409/)]);
         continue;
       }
+      // a read that needs a query of its own (GET /history/candles names its set) says so with the API's 400
+      const query = (operations[name] as { query?: { safeParse(v: unknown): { success: boolean } } }).query;
+      if (query && !query.safeParse({}).success) {
+        expect([r.code, r.stderr], name).toEqual([1, expect.stringMatching(/Invalid query parameters.*HTTP 400/)]);
+        continue;
+      }
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
       expect(() => JSON.parse(r.stdout)).not.toThrow();
     }

@@ -147,6 +147,26 @@ describe('management API over HTTP', () => {
     expect((await api.call('POST', '/bot/config/rollback', { version: 99999 })).status).toBe(404);
   });
 
+  it('a config change may name its source (?source=, a lab run): the history keeps it as the reason; a bad one is a 400 naming it', async () => {
+    const bad = await api.call('PUT', '/bot/config?source=' + encodeURIComponent('two\nlines'), { take_profit_pct: 4.5 });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.fields)).toEqual(['source']);
+    const long = await api.call('PUT', `/bot/config?source=${'x'.repeat(161)}`, { take_profit_pct: 4.5 });
+    expect(long.status).toBe(400);
+    const put = await api.call('PUT', '/bot/config?source=' + encodeURIComponent('lab sweep job 14, run 3 (fast=5)'), {
+      take_profit_pct: 4.5,
+    });
+    expect(put.status).toBe(200);
+    const history = await api.call('GET', '/bot/config/history?limit=1');
+    expect(history.body.versions[0]).toMatchObject({ version: put.body.version, reason: 'lab sweep job 14, run 3 (fast=5)' });
+    // without it, the reason stays what it was
+    const plain = await api.call('PUT', '/bot/config', { take_profit_pct: 4.6 });
+    expect((await api.call('GET', '/bot/config/history?limit=1')).body.versions[0]).toMatchObject({
+      version: plain.body.version,
+      reason: 'update',
+    });
+  });
+
   it('the cycle after a config response uses the new version (orders and trades carry it)', async () => {
     await api.call('POST', '/bot/start');
     const put = await api.call('PUT', '/bot/config', { ...FAST_EXITS, position_size_pct: 12 });

@@ -1,3 +1,4 @@
+import { mergeBars } from './candle-bars';
 import { availableParallelism } from 'node:os';
 import {
   BotConfigSchema,
@@ -76,6 +77,13 @@ export class Lab {
 
   history(): HistorySet[] {
     return this.candles.sets();
+  }
+
+  /** a kept range as chart bars (GET /history/candles): the same 400s as a backtest of that range */
+  candleBars(q: { symbol: string; timeframe: BotConfig['timeframe']; from?: number; to?: number; limit: number }) {
+    const { setId, from, to } = this.storedRange(q);
+    const { barMs, candles } = mergeBars(this.candles.series(setId, from, to), TIMEFRAME_MS[q.timeframe], q.limit);
+    return { symbol: q.symbol, timeframe: q.timeframe, bar_ms: barMs, candles };
   }
 
   /** candles in the backtest CLI's format into a set (docs/contract.md §11); every candle checked before any is kept */

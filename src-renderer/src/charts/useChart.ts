@@ -12,7 +12,9 @@ export function useChart() {
     setChart(c);
     return () => {
       setChart(null);
-      c.remove();
+      // a frame the chart already asked for (a resize, a repaint) still runs after an immediate remove() and throws
+      // "Object is disposed" (lightweight-charts 5): let it run, then remove the chart
+      requestAnimationFrame(() => c.remove());
     };
   }, []);
   return { ref, chart };

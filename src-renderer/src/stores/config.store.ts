@@ -1,18 +1,27 @@
 import { createStore } from 'zustand/vanilla';
-import type { ConfigPatch, ConfigVersion, VersionedConfig } from '../../../src-shared/contract';
+import type { BotConfig, ConfigPatch, ConfigVersion, VersionedConfig } from '../../../src-shared/contract';
 import { ApiError } from '../../../src-shared/api-client/api-error';
 import type { BotClient } from '../../../src-shared/api-client/bot-client';
 
 export type SaveOutcome = { ok: true; version: number } | { ok: false; message: string; fields: Record<string, string>; status: number };
 
+/** A whole config proposed from elsewhere (the lab's "apply to the bot"): the editor opens on it, with its diff. */
+export interface ConfigProposal {
+  config: BotConfig;
+  /** where it came from, kept in the config history (PUT /bot/config?source=, docs/contract.md §4) */
+  source: string;
+}
+
 export interface ConfigState {
   config: VersionedConfig | null;
   history: ConfigVersion[];
   saving: boolean;
+  proposal: ConfigProposal | null;
+  propose(proposal: ConfigProposal | null): void;
   load(): Promise<void>;
   loadHistory(): Promise<void>;
-  /** sends only the changed keys, with If-Match on the version the form was built from */
-  save(patch: ConfigPatch, baseVersion: number): Promise<SaveOutcome>;
+  /** sends only the changed keys, with If-Match on the version the form was built from; `source` names where they came from */
+  save(patch: ConfigPatch, baseVersion: number, source?: string): Promise<SaveOutcome>;
   rollback(version: number): Promise<SaveOutcome>;
   applyVersion(version: ConfigVersion): void;
 }
@@ -46,6 +55,8 @@ export function createConfigStore(client: BotClient) {
       config: null,
       history: [],
       saving: false,
+      proposal: null,
+      propose: (proposal) => set({ proposal }),
       async load() {
         set({ config: await client.getConfig() });
       },
@@ -53,7 +64,8 @@ export function createConfigStore(client: BotClient) {
         const { versions } = await client.getConfigHistory({ query: { limit: '50' } });
         set({ history: versions });
       },
-      save: (patch, baseVersion) => saving(() => client.updateConfig({ body: patch, if_match: String(baseVersion) })),
+      save: (patch, baseVersion, source) =>
+        saving(() => client.updateConfig({ body: patch, if_match: String(baseVersion), query: source ? { source } : {} })),
       rollback: (version) => saving(() => client.rollbackConfig({ body: { version } })),
       applyVersion(v) {
         setConfig({ ...v.config, version: v.version });

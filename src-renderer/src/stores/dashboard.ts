@@ -3,6 +3,7 @@ import { errorMessage } from '../../../src-shared/api-client/api-error';
 import type { BotClient } from '../../../src-shared/api-client/bot-client';
 import { createBalancesStore } from './balances.store';
 import { createConfigStore } from './config.store';
+import { createLabStore } from './lab.store';
 import { createLogsStore } from './logs.store';
 import { createMarketStore } from './market.store';
 import { createNoticesStore } from './notices.store';
@@ -31,6 +32,7 @@ export function createDashboard(client: BotClient) {
     config: createConfigStore(client),
     market: createMarketStore(client),
     balances: createBalancesStore(client),
+    lab: createLabStore(client),
     notices: createNoticesStore(),
   };
   const report = (e: unknown) => stores.notices.getState().push('error', errorMessage(e));
@@ -83,6 +85,9 @@ export function createDashboard(client: BotClient) {
       case 'error':
         stores.notices.getState().push('warn', event.data.message);
         break;
+      case 'job':
+        stores.lab.getState().applyJobEvent(event.data);
+        break;
       case 'order':
       case 'signal':
       case 'fleet':
@@ -107,6 +112,8 @@ export function createDashboard(client: BotClient) {
       s.trades.getState().cursors.length === 1 ? s.trades.getState().load() : Promise.resolve(),
       // afterwards the log tail is fed by the stream alone (its replay covers a reconnect), so lines never repeat
       first ? s.logs.getState().load() : Promise.resolve(),
+      // the lab's lists are read when the Lab is first opened, and again after each reconnect from then on
+      s.lab.getState().loaded ? s.lab.getState().load() : Promise.resolve(),
     ]).catch(report);
   }
 

@@ -36,6 +36,9 @@ export function ConfigEditor() {
   const [review, setReview] = useState<{ changes: Change[]; patch: object } | null>(null);
   /** the confirmation of the last save, shown while that version is still the current one */
   const [saved, setSaved] = useState<{ version: number; text: string } | null>(null);
+  /** the form holds a config proposed from elsewhere (a lab run): its save names that source in the history */
+  const [source, setSource] = useState<string | null>(null);
+  const proposal = useDashboardStore('config', (s) => s.proposal);
 
   const reset = (c: VersionedConfig) => {
     setBase(c);
@@ -43,6 +46,7 @@ export function ConfigEditor() {
     setErrors({});
     setFormError(null);
     setReview(null);
+    setSource(null);
   };
   const dirty = useMemo(() => base !== null && JSON.stringify(values) !== JSON.stringify(toFormValues(base)), [base, values]);
 
@@ -50,6 +54,18 @@ export function ConfigEditor() {
   useEffect(() => {
     if (config && (!base || (!dirty && config.version !== base.version))) reset(config);
   }, [config]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // a proposal is taken once: the form shows it over the current config, straight at its diff
+  useEffect(() => {
+    if (!proposal || !config) return;
+    stores.config.getState().propose(null);
+    const proposed = toFormValues(proposal.config);
+    setBase(config);
+    setValues(proposed);
+    setSaved(null);
+    setSource(proposal.source);
+    reviewValues(config, proposed);
+  }, [proposal, config]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (!config || !base)
     return (
@@ -71,26 +87,31 @@ export function ConfigEditor() {
     });
   };
 
-  const onReview = () => {
-    setSaved(null);
-    const check = checkForm(values);
+  function reviewValues(from: VersionedConfig, form: FormValues) {
+    const check = checkForm(form);
     setErrors(check.errors);
     if (!check.config) {
       setFormError('Fix the highlighted fields; nothing was sent.');
+      setReview(null);
       return;
     }
-    const diff = diffConfig(withoutVersion(base), check.config);
+    const diff = diffConfig(withoutVersion(from), check.config);
     if (!diff.changes.length) {
       setFormError('Nothing to save: the form matches the current config.');
+      setReview(null);
       return;
     }
     setFormError(null);
     setReview(diff);
+  }
+  const onReview = () => {
+    setSaved(null);
+    reviewValues(base, values);
   };
 
   const onSave = async () => {
     if (!review) return;
-    const outcome = await save(review.patch, base.version);
+    const outcome = await save(review.patch, base.version, source ?? undefined);
     if (outcome.ok) {
       setSaved({ version: outcome.version, text: `Saved as version ${outcome.version}; the bot uses it from its next cycle.` });
       const latest = stores.config.getState().config;
@@ -130,6 +151,11 @@ export function ConfigEditor() {
         </span>
       }
     >
+      {source && (
+        <div className="banner info" data-testid="config-proposal">
+          Proposed from {source}. Review the change below; the history will name this source.
+        </div>
+      )}
       {behind && (
         <div className="banner warn" data-testid="config-behind">
           The config moved on to v{config.version} since you started editing.{' '}

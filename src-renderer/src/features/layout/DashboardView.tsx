@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { BotConfig } from '../../../../src-shared/contract';
 import { tradingMode } from '../../../../src-shared/trading-mode';
 import { EquityChart } from '../../charts/EquityChart';
 import { PriceChart } from '../../charts/PriceChart';
 import { Notices } from '../../components/Notices';
-import { useDashboardStore } from '../../stores/dashboard-context';
+import { useDashboard, useDashboardStore } from '../../stores/dashboard-context';
 import { ConfigEditor } from '../config/ConfigEditor';
 import { ConfigHistory } from '../config/ConfigHistory';
+import { LabView } from '../lab/LabView';
 import { ConnectionIndicator, useConnectionState } from '../connection/ConnectionIndicator';
 import { LogTail } from '../logs/LogTail';
 import { BalancesPanel } from '../operations/BalancesPanel';
@@ -24,7 +26,11 @@ interface FleetNav {
   botName: string;
 }
 
-function TopBar({ onSignOut, fleet }: { onSignOut?: () => void; fleet?: FleetNav }) {
+type View = 'dashboard' | 'lab';
+/** the view survives a reload (a lab job keeps running on the server; the Lab re-reads it) */
+const VIEW_KEY = 'botdesk.view';
+
+function TopBar({ onSignOut, fleet, view, onView }: { onSignOut?: () => void; fleet?: FleetNav; view: View; onView(v: View): void }) {
   const status = useDashboardStore('status', (s) => s.status);
   const [settingsOpen, setSettingsOpen] = useState(false);
   return (
@@ -50,6 +56,20 @@ function TopBar({ onSignOut, fleet }: { onSignOut?: () => void; fleet?: FleetNav
           {status.exchange} · {status.symbol} · {status.timeframe}
         </span>
       )}
+      <nav className="view-switch" aria-label="View">
+        {(['dashboard', 'lab'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            className={`btn-small ${view === v ? 'is-active' : ''}`}
+            aria-pressed={view === v}
+            onClick={() => onView(v)}
+            data-testid={`open-${v}`}
+          >
+            {v === 'lab' ? 'Lab' : 'Dashboard'}
+          </button>
+        ))}
+      </nav>
       <span className="spacer" />
       <ConnectionIndicator />
       <button type="button" className="btn-small" onClick={() => setSettingsOpen(true)} data-testid="open-settings">
@@ -76,44 +96,66 @@ function OfflineBanner() {
 }
 
 export function DashboardView({ onSignOut, fleet }: { onSignOut?: () => void; fleet?: FleetNav }) {
+  const { stores } = useDashboard();
   // the red frame is for real money only; a testnet has its own colour
   const live = useDashboardStore('status', (s) => (s.status ? tradingMode(s.status).kind === 'live' : false));
+  const [view, setViewState] = useState<View>(() => (sessionStorage.getItem(VIEW_KEY) === 'lab' ? 'lab' : 'dashboard'));
+  const setView = (v: View) => {
+    sessionStorage.setItem(VIEW_KEY, v);
+    setViewState(v);
+  };
+  // a config proposed by the lab opens the config editor on its diff (the same review and confirmation as any edit)
+  const [proposals, setProposals] = useState(0);
+  const proposal = useDashboardStore('config', (s) => s.proposal);
+  useEffect(() => {
+    if (!proposal) return;
+    setProposals((n) => n + 1);
+    setView('dashboard');
+  }, [proposal]);
+  const apply = (config: BotConfig, source: string) => stores.config.getState().propose({ config, source });
+
   return (
     <div className={`app ${live ? 'is-live' : ''}`} data-testid="dashboard">
-      <TopBar onSignOut={onSignOut} fleet={fleet} />
+      <TopBar onSignOut={onSignOut} fleet={fleet} view={view} onView={setView} />
       <OfflineBanner />
       <Notices />
-      <main className="layout">
-        <aside className="side">
-          <StatusCard />
-          <ManualOperations />
-          <StatsStrip />
-          <BalancesPanel />
-        </aside>
-        <div className="main">
-          <div className="charts">
-            <PriceChart />
-            <EquityChart />
+      {view === 'lab' ? (
+        <LabView onApply={apply} />
+      ) : (
+        <main className="layout">
+          <aside className="side">
+            <StatusCard />
+            <ManualOperations />
+            <StatsStrip />
+            <BalancesPanel />
+          </aside>
+          <div className="main">
+            <div className="charts">
+              <PriceChart />
+              <EquityChart />
+            </div>
+            <PositionsTable />
+            <Tabs
+              key={proposals}
+              initial={proposals > 0 ? 'config' : undefined}
+              tabs={[
+                { id: 'trades', label: 'Trades', render: () => <TradeHistory /> },
+                { id: 'logs', label: 'Logs', render: () => <LogTail /> },
+                {
+                  id: 'config',
+                  label: 'Config',
+                  render: () => (
+                    <div className="config-split">
+                      <ConfigEditor />
+                      <ConfigHistory />
+                    </div>
+                  ),
+                },
+              ]}
+            />
           </div>
-          <PositionsTable />
-          <Tabs
-            tabs={[
-              { id: 'trades', label: 'Trades', render: () => <TradeHistory /> },
-              { id: 'logs', label: 'Logs', render: () => <LogTail /> },
-              {
-                id: 'config',
-                label: 'Config',
-                render: () => (
-                  <div className="config-split">
-                    <ConfigEditor />
-                    <ConfigHistory />
-                  </div>
-                ),
-              },
-            ]}
-          />
-        </div>
-      </main>
+        </main>
+      )}
     </div>
   );
 }
