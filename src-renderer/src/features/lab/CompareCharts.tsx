@@ -12,6 +12,8 @@ export const BASELINE_COLOR = '#f5a524';
 
 /** the whole run in view, again once the chart has its laid-out width (the first fit can see a narrower box) */
 function fitWhole(chart: IChartApi) {
+  // a run's curve has up to 2,000 points: let them share a narrow chart (the default keeps half a pixel each)
+  chart.applyOptions({ timeScale: { minBarSpacing: 0.01 } });
   chart.timeScale().fitContent();
   requestAnimationFrame(() => {
     try {
