@@ -23,6 +23,7 @@ import { FleetManager } from '../fleet/fleet-manager';
 import { createFleetHandlers } from '../fleet/fleet-handlers';
 import type { TokenVault } from '../fleet/fleet-store';
 import type { LiveLimits } from '../operations/live-limits';
+import { createJsonAnswers, type JsonAnswers } from '../operations/json-answers';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -52,6 +53,8 @@ export interface BotRuntime {
   handlers: OperationHandlers;
   /** read operations whose answers change only when these numbers move: the API server reuses their serialized answers */
   answerVersions: Partial<Record<OperationName, () => number>>;
+  /** history reads answered straight as JSON text, for the HTTP server (json-answers.ts) */
+  jsonAnswers: JsonAnswers;
   events: EventFeed;
   logger: Logger;
   bot: Bot;
@@ -161,6 +164,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     return {
       handlers,
       answerVersions,
+      jsonAnswers: createJsonAnswers({ store }),
       events,
       logger,
       bot,

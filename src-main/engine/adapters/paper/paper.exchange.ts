@@ -292,7 +292,8 @@ export class PaperExchange implements ExchangePort {
   private cancel(order: PaperOrder): void {
     order.state = { ...order.state, status: 'cancelled', updatedAt: this.lastTs };
     this.retire(order);
-    this.resting = this.resting.filter((o) => o !== order);
+    const at = this.resting.indexOf(order);
+    if (at >= 0) this.resting.splice(at, 1);
   }
 
   /** a finished order stays answerable for a while (retries, reconciliation), then is forgotten: bounded memory */
