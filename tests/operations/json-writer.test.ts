@@ -102,10 +102,19 @@ describe('output writer compiled from a schema', () => {
     });
     const pageSchema = operations.getTrades.output;
     fc.assert(
-      fc.property(fc.array(tradeArb, { maxLength: 5 }), fc.option(fc.string()), num, num, (trades, cursor, total, pnl) => {
-        const page = { trades, next_cursor: cursor, total, total_pnl: pnl };
-        expect(viaWriter(pageSchema, page)).toBe(viaZod(pageSchema, page));
-      }),
+      fc.property(
+        fc.array(tradeArb, { maxLength: 5 }),
+        fc.option(fc.string()),
+        num,
+        num,
+        fc.boolean(),
+        (trades, cursor, total, pnl, shuffle) => {
+          // fields in the schema's order (written by JSON.stringify as they are) or reversed with an extra one (rewritten)
+          const rows = shuffle ? trades.map((t) => ({ extra: 'x', ...Object.fromEntries(Object.entries(t).reverse()) })) : trades;
+          const page = { trades: rows, next_cursor: cursor, total, total_pnl: pnl };
+          expect(viaWriter(pageSchema, page)).toBe(viaZod(pageSchema, page));
+        },
+      ),
       { numRuns: 300 },
     );
     const logs = operations.getLogs.output;
