@@ -100,12 +100,6 @@ export function tradeJson(trade: Trade): string | null {
   return parsed.success ? JSON.stringify(parsed.data) : null;
 }
 
-/** an equity point's JSON as the API writes it, or null when it does not pass its schema (see tradeJson) */
-export function pointJson(point: EquityPoint): string | null {
-  // a point is two numbers: checked here as its schema does, without a parse per candle
-  return Number.isFinite(point.ts) && Number.isFinite(point.equity) ? `{"ts":${point.ts},"equity":${point.equity}}` : null;
-}
-
 const TOTALS_COLUMNS = [
   'trades',
   'wins',
@@ -151,13 +145,16 @@ export class HistoryTables {
       ),
       // the stored text of each trade, and the key the next page starts after
       pageJson: db.prepare(
-        `SELECT json, exit_time, id FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
+        `SELECT json FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
+        { rows: 'values' },
+      ),
+      pageKeys: db.prepare(
+        `SELECT exit_time, id FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
         { rows: 'arrays' },
       ),
       missingJson: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE json IS NULL AND id > ? ORDER BY id LIMIT 10000`),
       setJson: db.prepare(`UPDATE trades SET json = ? WHERE id = ?`),
-      insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity, json) VALUES (?, ?, ?)`),
-      pointTexts: db.prepare(`SELECT json, ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`, { rows: 'arrays' }),
+      insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
       saveBucket: db.prepare(
         `INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`,
       ),
@@ -243,20 +240,16 @@ export class HistoryTables {
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
-    const rows = this.stmt.pageJson.all({ from, to, t: after.exit_time, id: after.id, limit: q.limit + 1 }) as [
-      string | null,
-      number,
-      number,
-    ][];
-    const more = rows.length > q.limit;
-    if (more) rows.length = q.limit;
+    const window = { from, to, t: after.exit_time, id: after.id, limit: q.limit + 1 };
+    const texts = this.stmt.pageJson.all(window) as (string | null)[];
+    const more = texts.length > q.limit;
+    if (more) texts.length = q.limit;
+    // the keys only where a text is missing (never after the start-up check) or a next page needs its start
+    const keys = more || texts.includes(null) ? (this.stmt.pageKeys.all(window) as [number, number][]) : null;
     let json = '[';
-    for (let i = 0; i < rows.length; i++) {
-      const text = rows[i][0] ?? this.writtenFromFields(rows[i][2]);
-      json += (i ? ',' : '') + text;
-    }
-    const last = rows[rows.length - 1];
-    return { json: json + ']', next: more ? { exit_time: last[1], id: last[2] } : null, ...this.windowTotals(q.from, q.to) };
+    for (let i = 0; i < texts.length; i++) json += (i ? ',' : '') + (texts[i] ?? this.writtenFromFields(keys![i][1]));
+    const last = keys?.[texts.length - 1];
+    return { json: json + ']', next: more ? { exit_time: last![0], id: last![1] } : null, ...this.windowTotals(q.from, q.to) };
   }
 
   /** a trade without its stored text: written from its fields as the API would (and refused there if it is not valid) */
@@ -282,7 +275,7 @@ export class HistoryTables {
   appendEquity(points: readonly EquityPoint[], marks?: EquityMarks): void {
     try {
       for (const p of points) {
-        this.stmt.insertPoint.run(p.ts, p.equity, pointJson(p));
+        this.stmt.insertPoint.run(p.ts, p.equity);
         this.fold.add(p.ts, p.equity);
       }
       for (const b of this.fold.takeChanged()) this.stmt.saveBucket.run(b);
@@ -314,19 +307,21 @@ export class HistoryTables {
   }
 
   /**
-   * queryEquity's points as the API's JSON text when they are per-candle points (read as their stored text, nothing
-   * rebuilt), else the thinned points for the caller to write. A point stored without its text is written here.
+   * queryEquity's points as the API's JSON text when they are per-candle points (written here from the row values,
+   * no object per point), else the thinned points for the caller to write. A value the schema refuses (not finite)
+   * hands the points to the caller's writer, which refuses them as the API does.
    */
   queryEquityJson(q: { from?: number; to?: number; limit: number }): string | EquityPoint[] {
     const w = this.equityWindow(q);
     if (w === null) return '[]';
     if (!w.perCandle) return this.thinned(w, q.limit).points;
-    const rows = this.stmt.pointTexts.all(w.from, w.to) as [string | null, number, number][];
+    const rows = this.stmt.pointRows.all(w.from, w.to) as [number, number][];
     let json = '[';
     for (let i = 0; i < rows.length; i++) {
-      const text = rows[i][0];
-      if (text === null) return rows.map(([, ts, equity]) => ({ ts, equity })); // the caller's writer checks them
-      json += (i ? ',' : '') + text;
+      const [ts, equity] = rows[i];
+      if (!Number.isFinite(ts) || !Number.isFinite(equity)) return rows.map(([t, e]) => ({ ts: t, equity: e }));
+      // a number's digits are the same in a template as in JSON.stringify
+      json += `${i ? ',' : ''}{"ts":${ts},"equity":${equity}}`;
     }
     return json + ']';
   }
@@ -361,7 +356,19 @@ export class HistoryTables {
    * its cost follows the rows it returns, not the history's size.
    */
   readPlans(): Record<string, string[]> {
-    const reads = ['totals', 'runUpTo', 'runBelow', 'page', 'buckets', 'pointRows', 'firstPoint', 'lastPoint', 'nthPoint'] as const;
+    const reads = [
+      'totals',
+      'runUpTo',
+      'runBelow',
+      'page',
+      'pageJson',
+      'pageKeys',
+      'buckets',
+      'pointRows',
+      'firstPoint',
+      'lastPoint',
+      'nthPoint',
+    ] as const;
     const plans: Record<string, string[]> = {};
     for (const name of reads) {
       const sql = this.stmt[name].source;

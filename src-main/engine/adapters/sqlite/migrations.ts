@@ -70,12 +70,11 @@ export const MIGRATIONS: readonly string[] = [
     id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, asset TEXT NOT NULL, amount REAL NOT NULL, value REAL NOT NULL, kind TEXT NOT NULL);
   CREATE INDEX cash_flows_ts ON cash_flows(ts, id);
   `,
-  // 5: each trade's and each equity point's JSON as the API sends it, written with the row (a closed trade never
-  // changes, a point only by a replaced candle that rewrites it), so a page of history is read as text rather than
-  // rebuilt field by field. Older rows keep NULL and are written at read time.
+  // 5: each trade's JSON as the API sends it, written with the trade (a closed trade never changes), so a page of
+  // trades is read as text rather than rebuilt field by field; the start-up check fills it for older trades. (Equity
+  // points keep no text: at ~45 bytes a candle it would double the curve's size, see README "Growth policy".)
   `
   ALTER TABLE trades ADD COLUMN json TEXT;
-  ALTER TABLE equity_points ADD COLUMN json TEXT;
   `,
 ];
 
