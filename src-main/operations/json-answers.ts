@@ -6,9 +6,10 @@ import { nextTradeCursor, tradeWindowOf } from './trade-cursor';
 /**
  * Reads answered straight as JSON text, for the adapters that send JSON (HTTP): the same answers as the operation's
  * handler written through its output schema, without building an object per row and writing it again field by field.
- * The rows were written by the store itself and checked against their schema then; what is assembled here (cursor,
- * totals) goes through the output schema's own field writers. tests/operations/json-answers.test.ts holds each one
- * byte for byte to its handler's answer.
+ * Trades come as the texts the store wrote with them (checked against their schema then), per-candle equity points
+ * as SQLite writes them (the same values, in SQLite's spelling of numbers); what is assembled here (cursor, totals,
+ * thinned points) goes through the output schema's own writers. tests/operations/json-answers.test.ts holds each to
+ * its handler's answer (byte for byte for trades, value for value for equity).
  */
 export type JsonAnswers = Partial<{ [N in OperationName]: (input: ParsedInput<N>, caller: CallerContext) => string }>;
 
@@ -27,7 +28,7 @@ export function createJsonAnswers(d: { store: SqliteStore }): JsonAnswers {
       return `{"trades":${page.json},"next_cursor":${write.cursor(nextTradeCursor(page.next, input.query))},"total":${write.total(page.total)},"total_pnl":${write.totalPnl(page.total_pnl)}}`;
     },
     getEquity: (input) => {
-      // per-candle points come as their stored text; thinned ones are made here and written through the schema
+      // per-candle points come written by SQLite; thinned ones are made here and written through the schema
       const points = d.store.queryEquityJson(input.query);
       return `{"points":${typeof points === 'string' ? points : write.points(points)}}`;
     },

@@ -155,6 +155,11 @@ export class HistoryTables {
       missingJson: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE json IS NULL AND id > ? ORDER BY id LIMIT 10000`),
       setJson: db.prepare(`UPDATE trades SET json = ? WHERE id = ?`),
       insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
+      pointsJson: db.prepare(
+        // rows fed in ts order from the table's own key (an aggregate ORDER BY would sort them again in a temp b-tree)
+        `SELECT json_group_array(json_object('ts', ts, 'equity', equity)), max(abs(equity)) FROM (SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
+        { rows: 'arrays' },
+      ),
       saveBucket: db.prepare(
         `INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`,
       ),
@@ -307,23 +312,17 @@ export class HistoryTables {
   }
 
   /**
-   * queryEquity's points as the API's JSON text when they are per-candle points (written here from the row values,
-   * no object per point), else the thinned points for the caller to write. A value the schema refuses (not finite)
+   * queryEquity's points as the API's JSON text when they are per-candle points, written by SQLite as it reads them
+   * (no value crosses into JavaScript one by one; its numbers parse to the very same doubles, in SQLite's spelling:
+   * 100.0 for 100), else the thinned points for the caller to write. A value the schema refuses (an infinite equity)
    * hands the points to the caller's writer, which refuses them as the API does.
    */
   queryEquityJson(q: { from?: number; to?: number; limit: number }): string | EquityPoint[] {
     const w = this.equityWindow(q);
     if (w === null) return '[]';
     if (!w.perCandle) return this.thinned(w, q.limit).points;
-    const rows = this.stmt.pointRows.all(w.from, w.to) as [number, number][];
-    let json = '[';
-    for (let i = 0; i < rows.length; i++) {
-      const [ts, equity] = rows[i];
-      if (!Number.isFinite(ts) || !Number.isFinite(equity)) return rows.map(([t, e]) => ({ ts: t, equity: e }));
-      // a number's digits are the same in a template as in JSON.stringify
-      json += `${i ? ',' : ''}{"ts":${ts},"equity":${equity}}`;
-    }
-    return json + ']';
+    const [json, top] = this.stmt.pointsJson.get(w.from, w.to) as [string, number | null];
+    return top === null || Number.isFinite(top) ? json : (this.stmt.points.all(w.from, w.to) as EquityPoint[]);
   }
 
   /** the window clipped to the curve, and whether its per-candle points fit in `limit`; null when nothing is in it */
@@ -365,6 +364,7 @@ export class HistoryTables {
       'pageKeys',
       'buckets',
       'pointRows',
+      'pointsJson',
       'firstPoint',
       'lastPoint',
       'nthPoint',
