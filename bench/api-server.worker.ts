@@ -34,6 +34,8 @@ if (variant === 'bare') {
   const api = await createApiServer({
     handlers: runtime.handlers,
     answerVersions,
+    // BENCH_JSON_ANSWERS=off measures the history reads through their handlers (the objects written by the output writer)
+    jsonAnswers: process.env.BENCH_JSON_ANSWERS === 'off' ? {} : runtime.jsonAnswers,
     events: runtime.events,
     logger,
     controlToken: token,

@@ -6,6 +6,8 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     headers?: Record<string, string>;
+    /** requests in turn; setupRequest may change each one before it is sent (e.g. a new path every time) */
+    requests?: { method?: string; setupRequest?: (req: { path: string; method: string }) => { path: string; method: string } }[];
   }
   interface Histogram {
     average: number;

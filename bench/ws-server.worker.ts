@@ -1,4 +1,4 @@
-// One event server per process for the WebSocket benchmark: `bare` (a plain `ws` broadcast loop) or `botdesk`
+// One event server per process for the WebSocket benchmark: `bare` (a plain `ws` broadcast loop, one Buffer per event) or `botdesk`
 // (the EventBus behind the real event stream module). Commands on stdin: `burst N`, `rate PER_SEC SECONDS`.
 // Every event carries its send time (epoch ms, sub-ms precision) so clients in another process measure latency.
 import { createServer } from 'node:http';
@@ -11,19 +11,23 @@ const variant = process.argv[2];
 const server = createServer();
 const now = () => performance.timeOrigin + performance.now();
 const PADDING = 'x'.repeat(120); // a log event of typical size (~250 bytes)
+const TEXT = { binary: false } as const;
 
 let publish: (i: number) => void;
 if (variant === 'bare') {
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
   let seq = 0;
   publish = (i) => {
-    const json = JSON.stringify({
-      type: 'log',
-      ts: Date.now(),
-      seq: ++seq,
-      data: { ts: now(), level: 'info', msg: `bench ${i} ${PADDING}` },
-    });
-    for (const ws of wss.clients) ws.send(json);
+    // serialised once, the same bytes to every client (as a text frame)
+    const bytes = Buffer.from(
+      JSON.stringify({
+        type: 'log',
+        ts: Date.now(),
+        seq: ++seq,
+        data: { ts: now(), level: 'info', msg: `bench ${i} ${PADDING}` },
+      }),
+    );
+    for (const ws of wss.clients) ws.send(bytes, TEXT);
   };
 } else {
   const bus = new EventBus();

@@ -27,6 +27,7 @@ function counts(report) {
 const STORAGE_SUITES = [
   'tests/engine',
   'tests/server/history-api.test.ts',
+  'tests/operations/json-answers.test.ts',
   'tests/app/runtime-restart.test.ts',
   'tests/app/instance-lock.test.ts',
   // the lab's candle store, and its worker threads each opening the lab database

@@ -25,6 +25,7 @@ import type { TokenVault } from '../fleet/fleet-store';
 import type { LiveLimits } from '../operations/live-limits';
 import { Lab, type LabOptions } from '../engine/lab/lab';
 import { createLabHandlers } from '../operations/lab-operations';
+import { createJsonAnswers, type JsonAnswers } from '../operations/json-answers';
 
 export interface BotRuntimeOptions {
   /** database, token file, logs */
@@ -56,6 +57,8 @@ export interface BotRuntime {
   handlers: OperationHandlers;
   /** read operations whose answers change only when these numbers move: the API server reuses their serialized answers */
   answerVersions: Partial<Record<OperationName, () => number>>;
+  /** history reads answered straight as JSON text, for the HTTP server (json-answers.ts) */
+  jsonAnswers: JsonAnswers;
   events: EventFeed;
   logger: Logger;
   bot: Bot;
@@ -169,6 +172,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     return {
       handlers,
       answerVersions,
+      jsonAnswers: createJsonAnswers({ store }),
       events,
       logger,
       bot,

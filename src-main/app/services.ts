@@ -123,6 +123,7 @@ export async function startServices(o: {
     api = await createApiServer({
       handlers: runtime.handlers,
       answerVersions: runtime.answerVersions,
+      jsonAnswers: runtime.jsonAnswers,
       events: runtime.events,
       fleetEvents: runtime.fleet.events,
       logger,

@@ -6,7 +6,7 @@ import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import type { Logger } from '../engine/log/logger';
 import type { EventBus } from '../engine/events/event-bus';
 import { createAudit } from './audit';
-import { decodeTradeCursor, encodeTradeCursor } from './trade-cursor';
+import { nextTradeCursor, tradeWindowOf } from './trade-cursor';
 import { closeAllPauseReason } from '../../src-shared/pause-reasons';
 
 export interface HandlerDeps {
@@ -137,16 +137,10 @@ export function createOperationHandlers(d: HandlerDeps): Omit<BotOperationHandle
         return { success: true as const, trade };
       }),
     getTrades: (input) => {
-      const { from, to, limit, cursor } = input.query;
-      const page = d.store.queryTrades({
-        from,
-        to,
-        limit,
-        after: cursor === undefined ? undefined : decodeTradeCursor(cursor, { from, to }),
-      });
+      const page = d.store.queryTrades(tradeWindowOf(input.query));
       return {
         trades: page.trades,
-        next_cursor: page.next ? encodeTradeCursor(page.next, { from, to }) : null,
+        next_cursor: nextTradeCursor(page.next, input.query),
         total: page.total,
         total_pnl: page.total_pnl,
       };

@@ -11,6 +11,8 @@ import {
   type ParsedInput,
 } from '../../src-shared/contract';
 import { EngineError, type FailureKind } from '../engine/errors';
+import { compileJsonWriter, type JsonWriter } from './json-writer';
+import type { JsonAnswers } from './json-answers';
 
 /** Raw input as an adapter received it: HTTP query strings, path params, a parsed JSON body, an IPC argument. */
 export interface RawInput {
@@ -91,6 +93,54 @@ export function runOperation<N extends OperationName>(
       },
     );
   return op.output.parse(output) as OperationOutput<N>;
+}
+
+/** each operation's output writer, compiled from its output schema on first use */
+const writers = new Map<OperationName, JsonWriter>();
+const writerOf = (name: OperationName): JsonWriter => {
+  let w = writers.get(name);
+  if (!w) writers.set(name, (w = compileJsonWriter((operations[name] as OperationDef).output)));
+  return w;
+};
+
+/**
+ * `runOperation` for an adapter that sends JSON (the HTTP server): the answer comes back as its JSON text, checked
+ * against the output schema in place by a writer compiled from it (json-writer.ts) instead of parsed into a copy and
+ * then serialised. The same guarantee at the edge: unlisted fields never leave, a value of the wrong type is a bug.
+ * `answers` has the reads answered as JSON text from the start (json-answers.ts).
+ */
+export function runOperationAsJson<N extends OperationName>(
+  handlers: OperationHandlers,
+  name: N,
+  raw: RawInput,
+  caller: CallerContext,
+  answers?: JsonAnswers,
+): string | Promise<string> {
+  const input = parseOperationInput(name, raw);
+  const answer = answers?.[name] as ((i: ParsedInput<N>, c: CallerContext) => string) | undefined;
+  if (answer) {
+    try {
+      return answer(input, caller);
+    } catch (e) {
+      throw failureOf(name, e);
+    }
+  }
+  const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
+  const write = writerOf(name);
+  let output: Promise<OperationOutput<N>> | OperationOutput<N>;
+  try {
+    output = handler(input, caller);
+  } catch (e) {
+    throw failureOf(name, e);
+  }
+  if (output instanceof Promise)
+    return output.then(
+      (o) => write(o) as string,
+      (e) => {
+        throw failureOf(name, e);
+      },
+    );
+  return write(output) as string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ServiceError } from '../../src-shared/contract';
-import type { TradeKey } from '../engine/adapters/sqlite/history-tables';
+import type { TradeKey, TradeWindow } from '../engine/adapters/sqlite/history-tables';
 
 /**
  * The trades cursor: opaque to clients (base64url), it holds the keyset position (exit_time, id of the page's last
@@ -24,3 +24,13 @@ export function decodeTradeCursor(cursor: string, window: { from?: number; to?: 
   }
   return { exit_time: num(parts[1]), id: num(parts[2]) };
 }
+
+/** GET /bot/trades' query as the store's window (the cursor decoded and held to the same from/to) */
+export function tradeWindowOf(q: { from?: number; to?: number; limit: number; cursor?: string }): TradeWindow {
+  const { from, to, limit, cursor } = q;
+  return { from, to, limit, after: cursor === undefined ? undefined : decodeTradeCursor(cursor, { from, to }) };
+}
+
+/** the cursor of the page after one that ended at `next` (null: it was the last) */
+export const nextTradeCursor = (next: TradeKey | null, window: { from?: number; to?: number }): string | null =>
+  next ? encodeTradeCursor(next, window) : null;

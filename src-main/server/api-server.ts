@@ -10,7 +10,8 @@ import {
   type OperationName,
   type OperationOutput,
 } from '../../src-shared/contract';
-import { fieldsOf, runOperation } from '../operations/invoke-operation';
+import { fieldsOf, runOperationAsJson } from '../operations/invoke-operation';
+import type { JsonAnswers } from '../operations/json-answers';
 import type { EventFeed } from '../engine/events/event-bus';
 import type { Logger } from '../engine/log/logger';
 import { BodyError, readJsonBody } from './json-body';
@@ -49,6 +50,8 @@ export interface ApiServerOptions {
   fleetEvents?: EventFeed;
   /** more Prometheus text for /metrics (the notification sinks' counts) */
   extraMetrics?: () => string;
+  /** reads answered straight as JSON text (history pages); the others go through their handler */
+  jsonAnswers?: JsonAnswers;
 }
 
 export interface ApiServer {
@@ -160,9 +163,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     }
     const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
     const caller = callers[scope];
-    const answer = (output: unknown) => {
+    // answers arrive as JSON text, checked against the output schema as they are written (runOperationAsJson)
+    const answer = (text: string) => {
       count(name, 200);
-      sendJson(res, 200, output);
+      sendJsonText(res, 200, text);
     };
     // reads stay synchronous end to end; only bodies and async operations wait
     if (op.method === 'GET') {
@@ -173,17 +177,17 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
         count(name, 200);
         return sendJsonText(res, 200, cached);
       }
-      const output = runOperation(o.handlers, name, { params, query }, caller);
-      if (version !== undefined && !(output instanceof Promise)) {
-        const body = Buffer.from(JSON.stringify(output));
+      const text = runOperationAsJson(o.handlers, name, { params, query }, caller, o.jsonAnswers);
+      if (version !== undefined && !(text instanceof Promise)) {
+        const body = Buffer.from(text);
         answers.set(key, version, body);
         count(name, 200);
         return sendJsonText(res, 200, body);
       }
-      return output instanceof Promise ? output.then(answer) : answer(output);
+      return text instanceof Promise ? text.then(answer) : answer(text);
     }
     return readJsonBody(req)
-      .then((body) => runOperation(o.handlers, name, { params, query, body, if_match: req.headers['if-match'] }, caller))
+      .then((body) => runOperationAsJson(o.handlers, name, { params, query, body, if_match: req.headers['if-match'] }, caller))
       .then(answer);
   }
 

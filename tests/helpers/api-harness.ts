@@ -71,6 +71,7 @@ export async function startApi(
   const server = await createApiServer({
     handlers: runtime.handlers,
     answerVersions: runtime.answerVersions,
+    jsonAnswers: runtime.jsonAnswers,
     events: runtime.events,
     fleetEvents: runtime.fleet.events,
     logger,

@@ -182,9 +182,7 @@ export class Executor {
     const position = this.open.get(positionId);
     // dust gets no sell the exchange would refuse: it is sold by hand, then written off
     if (!position || this.isDust(position)) return null;
-    const protective = [...this.active.values()].filter(
-      (o) => o.position_id === positionId && (o.purpose === 'stop_loss' || o.purpose === 'take_profit'),
-    );
+    const protective = this.ordersOf(positionId).filter((o) => o.purpose === 'stop_loss' || o.purpose === 'take_profit');
     const cancelled = sequence(protective, (o) => this.cancel(o));
     return andThen(cancelled, () => {
       if (!this.open.has(positionId)) return this.lastTrade; // a protective order filled meanwhile
@@ -395,8 +393,9 @@ export class Executor {
       price: spec.price,
       triggerPrice: spec.trigger,
       ocoGroup: spec.oco,
-      ...(spec.tif ? { timeInForce: spec.tif } : {}),
     };
+    // set only when there is one (a spread of a conditional object would cost an object per order)
+    if (spec.tif) request.timeInForce = spec.tif;
     return { order, request };
   }
 
@@ -508,7 +507,9 @@ export class Executor {
   }
 
   private ordersOf(positionId: number): Order[] {
-    return [...this.active.values()].filter((o) => o.position_id === positionId);
+    const mine: Order[] = [];
+    for (const o of this.active.values()) if (o.position_id === positionId) mine.push(o);
+    return mine;
   }
 
   /**
@@ -603,8 +604,8 @@ export class Executor {
     this.untrack(position);
     this.realized += pnl;
     this.lastTrade = trade;
-    // the OCO partner is cancelled by the exchange; forget it locally too
-    for (const o of [...this.active.values()]) {
+    // the OCO partner is cancelled by the exchange; forget it locally too (a Map may lose entries while iterated)
+    for (const o of this.active.values()) {
       if (o.position_id === position.id && o !== exit) {
         o.status = 'cancelled';
         o.updated_at = this.now;

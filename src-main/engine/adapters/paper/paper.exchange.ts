@@ -39,8 +39,9 @@ export class PaperExchange implements ExchangePort {
   readonly id = 'paper';
   /** every open order, and the most recent finished ones (for idempotent retries); older finished ones are dropped */
   private readonly orders = new Map<string, PaperOrder>();
-  private readonly finished: string[] = [];
-  private finishedHead = 0;
+  /** the last FINISHED_ORDERS_KEPT finished orders' ids, a ring (no array growing and shifting per order) */
+  private readonly finished: (string | undefined)[] = new Array<string | undefined>(FINISHED_ORDERS_KEPT);
+  private finishedNext = 0;
   /** open orders, stops before limits so the stop-first rule needs no sorting per candle */
   private resting: PaperOrder[] = [];
   private readonly updates: ExchangeOrderState[] = [];
@@ -292,18 +293,16 @@ export class PaperExchange implements ExchangePort {
   private cancel(order: PaperOrder): void {
     order.state = { ...order.state, status: 'cancelled', updatedAt: this.lastTs };
     this.retire(order);
-    this.resting = this.resting.filter((o) => o !== order);
+    const at = this.resting.indexOf(order);
+    if (at >= 0) this.resting.splice(at, 1);
   }
 
   /** a finished order stays answerable for a while (retries, reconciliation), then is forgotten: bounded memory */
   private retire(order: PaperOrder): void {
-    this.finished.push(order.request.clientOrderId);
-    if (this.finished.length - this.finishedHead <= FINISHED_ORDERS_KEPT) return;
-    this.orders.delete(this.finished[this.finishedHead++]);
-    if (this.finishedHead >= FINISHED_ORDERS_KEPT) {
-      this.finished.splice(0, this.finishedHead);
-      this.finishedHead = 0;
-    }
+    const oldest = this.finished[this.finishedNext];
+    if (oldest !== undefined) this.orders.delete(oldest);
+    this.finished[this.finishedNext] = order.request.clientOrderId;
+    this.finishedNext = (this.finishedNext + 1) % FINISHED_ORDERS_KEPT;
   }
 
   private addResting(order: PaperOrder): void {

@@ -39,7 +39,7 @@ export function openBetterSqlite3(path: string, options: OpenOptions): SqlDataba
     exec: (sql) => void db.exec(sql),
     prepare: (sql, opts) => {
       const stmt = db.prepare(sql);
-      return (opts?.rows === 'arrays' ? stmt.raw(true) : stmt) as unknown as SqlStatement;
+      return (opts?.rows === 'arrays' ? stmt.raw(true) : opts?.rows === 'values' ? stmt.pluck(true) : stmt) as unknown as SqlStatement;
     },
     pragma: (text) => db.pragma(text, { simple: true }),
     transaction: (fn) => transactions.run(fn),

@@ -1,5 +1,5 @@
 import type { SqlDatabase } from './sql-driver';
-import type { EquityPoint, Trade } from '../../../../src-shared/contract';
+import { TradeSchema, type EquityPoint, type Trade } from '../../../../src-shared/contract';
 import { addTrade, NO_TRADES, totalsMismatch, totalsOf, type EquityMarks, type TradeTotals } from '../../kept-stats';
 import {
   BUCKET_ROW_COLUMNS,
@@ -33,6 +33,11 @@ export interface TradePage {
   next: TradeKey | null;
   total: number;
   total_pnl: number;
+}
+
+/** A page of trades as JSON text: `json` is the array, newest first, each trade as the API writes it. */
+export interface TradePageJson extends Omit<TradePage, 'trades'> {
+  json: string;
 }
 
 export interface EquityAnswer {
@@ -86,6 +91,15 @@ const tradeOf = (r: TradeRow): Trade => ({
   exit_reason: r[12],
   config_version: r[13],
 });
+/**
+ * A trade's JSON exactly as the API writes it (its schema's fields in the schema's order), or null when the trade does
+ * not pass its schema: such a row is read field by field and fails at the API's edge, as it would have without this.
+ */
+export function tradeJson(trade: Trade): string | null {
+  const parsed = TradeSchema.safeParse(trade);
+  return parsed.success ? JSON.stringify(parsed.data) : null;
+}
+
 const TOTALS_COLUMNS = [
   'trades',
   'wins',
@@ -129,7 +143,23 @@ export class HistoryTables {
         `SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
         { rows: 'arrays' },
       ),
+      // the stored text of each trade, and the key the next page starts after
+      pageJson: db.prepare(
+        `SELECT json FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
+        { rows: 'values' },
+      ),
+      pageKeys: db.prepare(
+        `SELECT exit_time, id FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
+        { rows: 'arrays' },
+      ),
+      missingJson: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE json IS NULL AND id > ? ORDER BY id LIMIT 10000`),
+      setJson: db.prepare(`UPDATE trades SET json = ? WHERE id = ?`),
       insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
+      pointsJson: db.prepare(
+        // rows fed in ts order from the table's own key (an aggregate ORDER BY would sort them again in a temp b-tree)
+        `SELECT json_group_array(json_object('ts', ts, 'equity', equity)), max(abs(equity)) FROM (SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
+        { rows: 'arrays' },
+      ),
       saveBucket: db.prepare(
         `INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`,
       ),
@@ -206,6 +236,33 @@ export class HistoryTables {
     return { trades, next: more ? { exit_time: last.exit_time, id: last.id } : null, ...this.windowTotals(q.from, q.to) };
   }
 
+  /**
+   * queryTrades as JSON text: the page's stored trade texts joined, no trade rebuilt field by field (they were checked
+   * against their schema when written). A trade stored without its text (never after the start-up check) is written
+   * from its fields here.
+   */
+  queryTradesJson(q: TradeWindow): TradePageJson {
+    const from = q.from ?? Number.MIN_SAFE_INTEGER;
+    const to = q.to ?? Number.MAX_SAFE_INTEGER;
+    const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
+    const window = { from, to, t: after.exit_time, id: after.id, limit: q.limit + 1 };
+    const texts = this.stmt.pageJson.all(window) as (string | null)[];
+    const more = texts.length > q.limit;
+    if (more) texts.length = q.limit;
+    // the keys only where a text is missing (never after the start-up check) or a next page needs its start
+    const keys = more || texts.includes(null) ? (this.stmt.pageKeys.all(window) as [number, number][]) : null;
+    let json = '[';
+    for (let i = 0; i < texts.length; i++) json += (i ? ',' : '') + (texts[i] ?? this.writtenFromFields(keys![i][1]));
+    const last = keys?.[texts.length - 1];
+    return { json: json + ']', next: more ? { exit_time: last![0], id: last![1] } : null, ...this.windowTotals(q.from, q.to) };
+  }
+
+  /** a trade without its stored text: written from its fields as the API would (and refused there if it is not valid) */
+  private writtenFromFields(id: number): string {
+    const trade = this.db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE id = ?`).get(id) as Trade;
+    return tradeJson(trade) ?? JSON.stringify(trade);
+  }
+
   private windowTotals(from: number | undefined, to: number | undefined): { total: number; total_pnl: number } {
     if (from === undefined && to === undefined) {
       const t = this.tradeTotals();
@@ -245,23 +302,48 @@ export class HistoryTables {
    * buckets per group (at most four per group, plus the edges).
    */
   queryEquity(q: { from?: number; to?: number; limit: number }): EquityAnswer {
-    const first = this.stmt.firstPoint.get() as { ts: number | null };
-    const last = this.stmt.lastPoint.get() as { ts: number | null };
-    if (first.ts === null || last.ts === null) return { points: [], rowsRead: 0, level: -1 };
-    const from = Math.max(q.from ?? first.ts, first.ts);
-    const to = Math.min(q.to ?? last.ts, last.ts);
-    if (from > to) return { points: [], rowsRead: 0, level: -1 };
-    const beyond = this.stmt.nthPoint.get(from, q.limit) as { ts: number } | undefined;
-    if (!beyond || beyond.ts > to) {
-      const points = this.stmt.points.all(from, to) as EquityPoint[];
+    const w = this.equityWindow(q);
+    if (w === null) return { points: [], rowsRead: 0, level: -1 };
+    if (w.perCandle) {
+      const points = this.stmt.points.all(w.from, w.to) as EquityPoint[];
       return { points, rowsRead: points.length, level: -1 };
     }
-    const level = levelFor(to - from + 1, groupsFor(q.limit));
+    return this.thinned(w, q.limit);
+  }
+
+  /**
+   * queryEquity's points as the API's JSON text when they are per-candle points, written by SQLite as it reads them
+   * (no value crosses into JavaScript one by one; its numbers parse to the very same doubles, in SQLite's spelling:
+   * 100.0 for 100), else the thinned points for the caller to write. A value the schema refuses (an infinite equity)
+   * hands the points to the caller's writer, which refuses them as the API does.
+   */
+  queryEquityJson(q: { from?: number; to?: number; limit: number }): string | EquityPoint[] {
+    const w = this.equityWindow(q);
+    if (w === null) return '[]';
+    if (!w.perCandle) return this.thinned(w, q.limit).points;
+    const [json, top] = this.stmt.pointsJson.get(w.from, w.to) as [string, number | null];
+    return top === null || Number.isFinite(top) ? json : (this.stmt.points.all(w.from, w.to) as EquityPoint[]);
+  }
+
+  /** the window clipped to the curve, and whether its per-candle points fit in `limit`; null when nothing is in it */
+  private equityWindow(q: { from?: number; to?: number; limit: number }): { from: number; to: number; perCandle: boolean } | null {
+    const first = this.stmt.firstPoint.get() as { ts: number | null };
+    const last = this.stmt.lastPoint.get() as { ts: number | null };
+    if (first.ts === null || last.ts === null) return null;
+    const from = Math.max(q.from ?? first.ts, first.ts);
+    const to = Math.min(q.to ?? last.ts, last.ts);
+    if (from > to) return null;
+    const beyond = this.stmt.nthPoint.get(from, q.limit) as { ts: number } | undefined;
+    return { from, to, perCandle: !beyond || beyond.ts > to };
+  }
+
+  private thinned({ from, to }: { from: number; to: number }, limit: number): EquityAnswer {
+    const level = levelFor(to - from + 1, groupsFor(limit));
     const rows =
       level < 0
         ? pointsAsBuckets(this.stmt.pointRows.all(from, to) as [number, number][])
         : (this.stmt.buckets.all(level, Math.floor(from / EQUITY_LEVEL_MS[level]) * EQUITY_LEVEL_MS[level], to) as BucketRow[]);
-    return { points: thinBuckets(rows, { from, to, limit: q.limit }), rowsRead: rows.length, level };
+    return { points: thinBuckets(rows, { from, to, limit }), rowsRead: rows.length, level };
   }
 
   private newestBuckets(): (EquityBucket | null)[] {
@@ -273,7 +355,20 @@ export class HistoryTables {
    * its cost follows the rows it returns, not the history's size.
    */
   readPlans(): Record<string, string[]> {
-    const reads = ['totals', 'runUpTo', 'runBelow', 'page', 'buckets', 'pointRows', 'firstPoint', 'lastPoint', 'nthPoint'] as const;
+    const reads = [
+      'totals',
+      'runUpTo',
+      'runBelow',
+      'page',
+      'pageJson',
+      'pageKeys',
+      'buckets',
+      'pointRows',
+      'pointsJson',
+      'firstPoint',
+      'lastPoint',
+      'nthPoint',
+    ] as const;
     const plans: Record<string, string[]> = {};
     for (const name of reads) {
       const sql = this.stmt[name].source;
@@ -310,6 +405,14 @@ export class HistoryTables {
           .get() as { n: number }
       ).n;
       if (badRuns) this.rebuildRunningSums();
+
+      // trades written before their text was kept (or whose text was lost) get it now, in slices
+      for (let after = 0; ;) {
+        const missing = this.stmt.missingJson.all(after) as Trade[];
+        if (!missing.length) break;
+        for (const t of missing) this.stmt.setJson.run(tradeJson(t), t.id);
+        after = missing[missing.length - 1].id;
+      }
 
       const lastTs = (this.stmt.lastPoint.get() as { ts: number | null }).ts;
       const stale = this.newestBuckets().some((b) => (b?.last_ts ?? null) !== lastTs);

@@ -74,6 +74,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE positions ADD COLUMN stop_trailed INTEGER NOT NULL DEFAULT 0;
   `,
+  // 6: each trade's JSON as the API sends it, written with the trade (a closed trade never changes), so a page of
+  // trades is read as text rather than rebuilt field by field; the start-up check fills it for older trades. (Equity
+  // points keep no text: at ~45 bytes a candle it would double the curve's size, see README "Growth policy".)
+  `
+  ALTER TABLE trades ADD COLUMN json TEXT;
+  `,
 ];
 
 export function migrate(db: SqlDatabase): void {

@@ -75,15 +75,21 @@ function bindable(params: unknown[], names: readonly string[], source: string): 
   return params.includes(undefined) ? params.map((v) => (v === undefined ? null : v)) : params;
 }
 
-function wrapStatement(stmt: NodeStatement, source: string): SqlStatement {
+function wrapStatement(stmt: NodeStatement, source: string, firstColumn: boolean): SqlStatement {
   const names = namedParameters(source);
   // extra keys in a named-value object are ignored, as better-sqlite3 does (the store passes whole records)
   if (names.length) stmt.setAllowUnknownNamedParameters(true);
+  // node:sqlite has no pluck: a row's first column taken from its array
+  const first = (row: unknown) => (row === undefined ? undefined : (row as unknown[])[0]);
   return {
     source,
     run: (...params) => stmt.run(...bindable(params, names, source)),
-    get: (...params) => stmt.get(...bindable(params, names, source)),
-    all: (...params) => stmt.all(...bindable(params, names, source)),
+    get: firstColumn
+      ? (...params) => first(stmt.get(...bindable(params, names, source)))
+      : (...params) => stmt.get(...bindable(params, names, source)),
+    all: firstColumn
+      ? (...params) => stmt.all(...bindable(params, names, source)).map(first)
+      : (...params) => stmt.all(...bindable(params, names, source)),
     iterate: (...params) => stmt.iterate(...bindable(params, names, source)),
   };
 }
@@ -91,10 +97,10 @@ function wrapStatement(stmt: NodeStatement, source: string): SqlStatement {
 export function openNodeSqlite(path: string, options: OpenOptions): SqlDatabase {
   const { DatabaseSync } = nodeSqlite()!;
   const db = new DatabaseSync(path, { readOnly: options.readonly ?? false });
-  const prepare = (sql: string, arrays = false): SqlStatement => {
+  const prepare = (sql: string, rows: 'objects' | 'arrays' | 'values' = 'objects'): SqlStatement => {
     const stmt = db.prepare(sql);
-    if (arrays) stmt.setReturnArrays(true);
-    return wrapStatement(stmt, sql);
+    if (rows !== 'objects') stmt.setReturnArrays(true);
+    return wrapStatement(stmt, sql, rows === 'values');
   };
   const transactions = new TransactionRunner(
     (sql) => prepare(sql),
@@ -110,7 +116,7 @@ export function openNodeSqlite(path: string, options: OpenOptions): SqlDatabase 
       return db.isTransaction;
     },
     exec: (sql) => db.exec(sql),
-    prepare: (sql, opts) => prepare(sql, opts?.rows === 'arrays'),
+    prepare: (sql, opts) => prepare(sql, opts?.rows),
     pragma: (text) => {
       const row = db.prepare(`PRAGMA ${text}`).get() as Record<string, unknown> | undefined;
       return row === undefined ? undefined : Object.values(row)[0];

@@ -31,8 +31,11 @@ export interface SqlDatabase {
   readonly isOpen: boolean;
   readonly inTransaction: boolean;
   exec(sql: string): void;
-  /** `rows: 'arrays'` returns each row as an array in column order (cheaper than an object per row) */
-  prepare(sql: string, options?: { rows?: 'objects' | 'arrays' }): SqlStatement;
+  /**
+   * `rows: 'arrays'` returns each row as an array in column order (cheaper than an object per row); `rows: 'values'`
+   * each row's first column alone (no container per row where the driver can: better-sqlite3's pluck)
+   */
+  prepare(sql: string, options?: { rows?: 'objects' | 'arrays' | 'values' }): SqlStatement;
   /** runs `PRAGMA text`; returns the first column of the first row (undefined when it returns none) */
   pragma(text: string): unknown;
   /** runs fn in a transaction (a savepoint when one is open): committed when it returns, rolled back when it throws */

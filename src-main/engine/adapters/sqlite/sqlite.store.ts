@@ -17,7 +17,15 @@ import type { EquityMarks, TradeTotals } from '../../kept-stats';
 import { LOG_LEVELS, withConfigDefaults } from '../../../../src-shared/contract';
 import { migrate } from './migrations';
 import { openDatabase, type SqlDatabase, type SqlDriverName } from './sql-driver';
-import { HistoryTables, type EquityAnswer, type HistoryRepair, type TradePage, type TradeWindow } from './history-tables';
+import {
+  HistoryTables,
+  tradeJson,
+  type EquityAnswer,
+  type HistoryRepair,
+  type TradePage,
+  type TradePageJson,
+  type TradeWindow,
+} from './history-tables';
 
 const ORDER_COLUMNS = [
   'id',
@@ -70,6 +78,7 @@ const TRADE_COLUMNS = [
   'pnl_pct',
   'exit_reason',
   'config_version',
+  'json',
 ] as const;
 
 const upsert = (table: string, cols: readonly string[]) =>
@@ -147,7 +156,7 @@ export class SqliteStore implements TradingJournal {
         this.stmt.saveOrder.run(exitOrder);
         this.stmt.savePosition.run(position);
         // the kept totals and running sums move in the trade's own transaction: a crash cannot split them
-        this.history.recordTrade(trade, () => this.stmt.insertTrade.run(trade));
+        this.history.recordTrade(trade, () => this.stmt.insertTrade.run({ ...trade, json: tradeJson(trade) }));
       });
     } finally {
       this.tradeWrites++;
@@ -232,6 +241,10 @@ export class SqliteStore implements TradingJournal {
   queryTrades(q: TradeWindow): TradePage {
     return this.history.queryTrades(q);
   }
+  /** queryTrades with the page as the API's JSON text, from each trade's stored text */
+  queryTradesJson(q: TradeWindow): TradePageJson {
+    return this.history.queryTradesJson(q);
+  }
   /** what the trade list adds up to, kept as trades close: O(1) */
   tradeTotals(): TradeTotals {
     if (this.totals === null || this.totals.at !== this.tradeWrites)
@@ -260,7 +273,8 @@ export class SqliteStore implements TradingJournal {
     return this.equityWrites;
   }
   recentTrades(limit: number): Trade[] {
-    return this.db.prepare(`SELECT * FROM trades ORDER BY id DESC LIMIT ?`).all(limit) as Trade[];
+    const fields = TRADE_COLUMNS.filter((c) => c !== 'json').join(', ');
+    return this.db.prepare(`SELECT ${fields} FROM trades ORDER BY id DESC LIMIT ?`).all(limit) as Trade[];
   }
   /** market time of the newest order, null when there is none */
   lastOrderTime(): number | null {
@@ -280,6 +294,10 @@ export class SqliteStore implements TradingJournal {
     } finally {
       this.equityWrites++;
     }
+  }
+  /** queryEquity's points as the API's JSON text, or the thinned points for the caller to write */
+  queryEquityJson(q: { from?: number; to?: number; limit: number }): string | EquityPoint[] {
+    return this.history.queryEquityJson(q);
   }
   /** the core's marks as of the last equity write (null on a fresh database) */
   equityMarks(): EquityMarks | null {
