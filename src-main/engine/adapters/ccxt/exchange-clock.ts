@@ -37,19 +37,28 @@ export class ExchangeClock {
   }
 
   /**
-   * Asks the exchange for its time and keeps the offset; returns the exchange's time when it answered, or null when it
-   * cannot tell. `read` wraps the call (retries).
+   * Asks the exchange for its time (`samples` times, keeping the answer that came back fastest: the shorter the round
+   * trip, the less the offset can be off) and keeps the offset; returns the exchange's time at the last answer, or
+   * null when it cannot tell. `read` wraps each call (retries).
    */
-  async sync(read: <T>(fn: () => Promise<T>) => Promise<T>): Promise<number | null> {
+  async sync(read: <T>(fn: () => Promise<T>) => Promise<T>, samples = 1): Promise<number | null> {
     if (!this.canAsk) return null;
-    const sent = this.localNow();
-    const serverTime = await read(() => this.exchange.fetchTime());
-    const received = this.localNow();
-    if (typeof serverTime !== 'number' || !Number.isFinite(serverTime)) return null;
-    this.offsetMs = serverTime - (sent + received) / 2;
-    // the server read its clock somewhere within the round trip; its time has a millisecond's resolution
-    this.errorMs = (received - sent) / 2 + 1;
-    this.syncedAt = received;
-    return serverTime;
+    let best: { offset: number; error: number } | null = null;
+    let last: number | null = null;
+    for (let i = 0; i < samples; i++) {
+      const sent = this.localNow();
+      const serverTime = await read(() => this.exchange.fetchTime());
+      const received = this.localNow();
+      if (typeof serverTime !== 'number' || !Number.isFinite(serverTime)) continue;
+      // the server read its clock somewhere within the round trip; its time has a millisecond's resolution
+      const error = (received - sent) / 2 + 1;
+      if (!best || error < best.error) best = { offset: serverTime - (sent + received) / 2, error };
+      last = serverTime;
+    }
+    if (!best) return null;
+    this.offsetMs = best.offset;
+    this.errorMs = best.error;
+    this.syncedAt = this.localNow();
+    return last;
   }
 }

@@ -78,7 +78,7 @@ export class LiveFeed implements MarketFeed {
 
   /** measure the exchange's clock, load the warm-up history, then poll on every candle close */
   async start(): Promise<void> {
-    const serverTime = await this.clock.sync(this.read);
+    const serverTime = await this.clock.sync(this.read, 3);
     const since = this.clock.now() - (this.o.warmup + 1) * this.tfMs;
     const { closed } = await this.fetchClosed(since, this.o.warmup + 2, serverTime);
     this.warm = closed.slice(-this.o.warmup);
@@ -115,10 +115,14 @@ export class LiveFeed implements MarketFeed {
     this.timer.unref?.();
   }
 
-  /** until the next close by the exchange's clock, plus what that clock may be off by (asking early costs a retry) */
+  /**
+   * until the next close by the exchange's clock. Asked then, the request reaches the exchange a one-way trip later,
+   * which covers what our estimate of its clock may be off by (half a round trip); an ask that is early all the same
+   * gets the forming candle and tries again.
+   */
   private untilNextClose(): number {
     const t = this.clock.now();
-    return (Math.floor(t / this.tfMs) + 1) * this.tfMs - t + Math.ceil(this.clock.errorMs);
+    return (Math.floor(t / this.tfMs) + 1) * this.tfMs - t;
   }
 
   /** rateLimit (the exchange's least spacing between requests, in ccxt) doubled every second ask, capped */
@@ -174,7 +178,9 @@ export class LiveFeed implements MarketFeed {
       this.schedule();
       // between closes, never on the way to an order
       if (this.clock.stale)
-        this.clock.sync(this.read).catch((e: unknown) => this.o.logger.debug(`${this.o.exchange.id} time check failed: ${errorLine(e)}`));
+        this.clock
+          .sync(this.read, 3)
+          .catch((e: unknown) => this.o.logger.debug(`${this.o.exchange.id} time check failed: ${errorLine(e)}`));
     }
   }
 
