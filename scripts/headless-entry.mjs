@@ -4,6 +4,7 @@
 // tsx, so an edit is never hidden behind a stale build.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isFresh } from './build-freshness.mjs';
 
 const dirs = (root, names) => names.map((d) => join(root, d));
@@ -36,4 +37,16 @@ export function headlessArgs(root) {
   if (isFresh(join(root, 'out', 'main', 'headless.js'), dirs(root, ['src-main', 'src-shared'])))
     return [join(root, 'out', 'main', 'headless.js')];
   return ['--import', 'tsx', join(root, 'src-main', 'headless.ts')];
+}
+
+/**
+ * Runs the headless entry in this process (npm run serve, the npm start fallback): one Node process, not a wrapper
+ * beside the bot. The sources need tsx's loader, registered here first (what `--import tsx` does for a child).
+ */
+export async function runHeadless(root) {
+  const [first, ...rest] = headlessArgs(root);
+  if (first !== '--import') return import(pathToFileURL(first).href);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(pathToFileURL(rest[rest.length - 1]).href);
 }

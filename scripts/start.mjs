@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { displayProblem, electronBinary, electronDir } from './electron-check.mjs';
-import { build, desktopIsFresh, ensureDashboard, headlessArgs } from './headless-entry.mjs';
+import { build, desktopIsFresh, ensureDashboard, runHeadless } from './headless-entry.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,7 +42,11 @@ function run(command, args) {
 function headless(reason) {
   process.stderr.write(`BotDesk: Electron cannot start here (${reason}); running headless instead.\n`);
   ensureDashboard(root);
-  run(process.execPath, headlessArgs(root));
+  // in this process: no second Node process beside the bot
+  runHeadless(root).catch((e) => {
+    process.stderr.write(`BotDesk: could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
 }
 
 try {

@@ -38,8 +38,7 @@ describe('balance reads during a live exit', () => {
       logger,
       exchange: { id: 'binance', sandbox: false, apiUrl: emu.url },
       credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-      // the candle is asked for 100 ms after its close (binance needs LiveFeed's 1.5 s; the emulator none)
-      live: { watchEveryMs: 150, settleMs: 100 },
+      live: { watchEveryMs: 150 },
     });
     const readToken = 'read-token-for-the-balance-flood-0123456789';
     const api = await createApiServer({

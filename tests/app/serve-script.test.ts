@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childrenOf } from '../helpers/process-tree';
 
 const root = resolve(import.meta.dirname, '../..');
 /** what a clone holds that serve needs: sources, scripts, resources, configs (node_modules linked, out/ absent) */
@@ -54,6 +55,8 @@ describe('npm run serve on a fresh checkout', () => {
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       expect(await page.text()).toMatch(/<div id="root">/);
       expect(existsSync(join(dir, 'out', 'renderer', 'index.html'))).toBe(true);
+      // one process: the bot runs in serve's own, with no second Node beside it (issue 21)
+      expect(childrenOf(child.pid!).map((p) => p.comm)).toEqual([]);
     } finally {
       const exited = new Promise<number | null>((r) =>
         child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),

@@ -1,4 +1,5 @@
-import ccxt, { type Balances as CcxtBalances, type Exchange, type Order as CcxtOrder } from 'ccxt';
+import type { Balances as CcxtBalances, Exchange, Order as CcxtOrder } from 'ccxt';
+import { ccxtErrors as ccxt } from './ccxt-module';
 import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest } from '../../ports/exchange.port';
 import { sharedRead, type SharedRead } from '../../shared-read';
 import { orderState } from './order-state';

@@ -20,7 +20,7 @@ export interface LiveMarket {
 
 /**
  * A real exchange: its markets loaded, the traded symbol checked (exists, active) and its rules taken from the
- * exchange, the warm-up history fetched, candles polled from then on. Public data needs no keys; with keys the
+ * exchange, the warm-up history fetched, each candle asked for at its close from then on. Public data needs no keys; with keys the
  * same ccxt instance also trades.
  */
 export async function openLiveMarket(o: {
@@ -33,8 +33,6 @@ export async function openLiveMarket(o: {
   /** test hooks for the trading side: how often resting orders are checked, how long a lost order may stay unseen */
   watchEveryMs?: number;
   unknownGraceMs?: number;
-  /** how long after a candle's close the feed asks for it (test hook; LiveFeed's default otherwise) */
-  settleMs?: number;
 }): Promise<LiveMarket> {
   const exchange = await openExchange(o.spec, o.credentials);
   const rules = marketRules(exchange, o.symbol);
@@ -44,7 +42,6 @@ export async function openLiveMarket(o: {
     timeframe: o.timeframe,
     logger: o.logger,
     warmup: o.warmup,
-    settleMs: o.settleMs,
   });
   await feed.start();
   o.logger.info(
@@ -76,7 +73,7 @@ export async function openLiveMarket(o: {
     },
     async switchMarket(symbol, timeframe) {
       const next = marketRules(exchange, symbol);
-      const nextFeed = new LiveFeed({ exchange, symbol, timeframe, logger: o.logger, warmup: o.warmup, settleMs: o.settleMs });
+      const nextFeed = new LiveFeed({ exchange, symbol, timeframe, logger: o.logger, warmup: o.warmup });
       await nextFeed.start();
       return { feed: nextFeed, rules: next };
     },

@@ -1,4 +1,5 @@
-import ccxt, { type Exchange } from 'ccxt';
+import type { Exchange } from 'ccxt';
+import { ccxtErrors as ccxt } from './ccxt-module';
 
 /**
  * The exchange refused our key. binance answers -2015 for a key that is invalid, revoked or lacks a permission, and
