@@ -24,7 +24,15 @@ export interface TelegramBotOptions {
   pollTimeoutS?: number;
   newId(): string;
   now?: () => number;
+  /** a command sent longer ago than this is answered but not acted on (default 2 minutes) */
+  staleAfterMs?: number;
 }
+
+/**
+ * Telegram keeps a chat's messages for a day while nobody polls: a /stop or /pause sent while BotDesk was down must
+ * not act hours later, when the owner may have changed their mind. The owner is told so and can send it again.
+ */
+const STALE_AFTER_MS = 120_000;
 
 export class TelegramBot {
   state: TelegramState = 'starting';
@@ -110,6 +118,15 @@ export class TelegramBot {
       if (u.message.chat.id !== this.o.chatId) return void this.ignored++;
       if (typeof u.message.text !== 'string') return;
       this.handled++;
+      const ageMs = (this.o.now ?? Date.now)() - u.message.date * 1000;
+      if (ageMs > (this.o.staleAfterMs ?? STALE_AFTER_MS)) {
+        const minutes = Math.round(ageMs / 60_000);
+        const what = u.message.text.trim().split(/\s+/)[0].slice(0, 32);
+        this.o.reply(
+          this.notice(`Not done: ${what} was sent ${minutes} min ago, while BotDesk was not reading. Send it again to act now.`),
+        );
+        return;
+      }
       const reply = await this.o.commands.command(u.message.text);
       this.o.reply(this.notice(reply.text, reply.buttons));
       return;

@@ -21,7 +21,8 @@ export interface TelegramStandIn {
   calls: Record<string, number>;
   /** offsets getUpdates was called with */
   offsets: number[];
-  pushMessage(chatId: number, text: string): number;
+  /** `sentAt`: the message's date (epoch ms), now by default */
+  pushMessage(chatId: number, text: string, sentAt?: number): number;
   pushButton(chatId: number, data: string): string;
   /** the next n sendMessage calls answer 429 with parameters.retry_after */
   rateLimitSends(n: number, retryAfterS: number): void;
@@ -49,11 +50,11 @@ export async function startTelegramStandIn(token = '123456789:AAtest-stand-in-to
     answeredCallbacks: [],
     calls: {},
     offsets: [],
-    pushMessage(chatId, text) {
+    pushMessage(chatId, text, sentAt = Date.now()) {
       const id = nextUpdate++;
       pending.push({
         update_id: id,
-        message: { message_id: nextMessage++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, text },
+        message: { message_id: nextMessage++, date: Math.floor(sentAt / 1000), chat: { id: chatId, type: 'private' }, text },
       });
       waiter?.wake();
       return id;
