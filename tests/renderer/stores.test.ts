@@ -343,7 +343,7 @@ describe('config store', () => {
     const store = createConfigStore(bot.client);
     await store.getState().load();
     const outcome = await store.getState().save({ symbol: 'ETH/BTC' }, 3);
-    expect(bot.callsOf('updateConfig')).toEqual([{ body: { symbol: 'ETH/BTC' }, if_match: '3' }]);
+    expect(bot.callsOf('updateConfig')).toEqual([{ body: { symbol: 'ETH/BTC' }, if_match: '3', query: {} }]);
     expect(outcome).toEqual({
       ok: false,
       status: 409,
@@ -367,6 +367,11 @@ describe('config store', () => {
     expect(await saving).toEqual({ ok: true, version: 4 });
     expect(store.getState().config).toMatchObject({ version: 5, stop_loss_pct: 2.5 });
     expect(store.getState().history[0].version).toBe(5);
+    // a save that came from the lab names its run: it reaches the server as ?source=
+    bot.answer('updateConfig', () => ({ success: true, config: { ...DEFAULT_CONFIG, stop_loss_pct: 3, version: 6 }, version: 6 }));
+    await store.getState().save({ stop_loss_pct: 3 }, 5, 'lab sweep job 3, run 1');
+    expect(bot.callsOf('updateConfig').at(-1)).toMatchObject({ query: { source: 'lab sweep job 3, run 1' } });
+    expect(store.getState().config?.version).toBe(6);
   });
 });
 
