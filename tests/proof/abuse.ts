@@ -13,7 +13,7 @@ export async function oversizedBodies(o: {
   token: string;
   rounds: number;
 }): Promise<{ sent: number; got413: number; other: string[] }> {
-  const sizes = [1024 * 1024 + 1, 2 * 1024 * 1024, 6 * 1024 * 1024];
+  const sizes = [1024 * 1024 + 1, 2 * 1024 * 1024, 6 * 1024 * 1024, 12 * 1024 * 1024];
   const other: string[] = [];
   let sent = 0;
   let got413 = 0;

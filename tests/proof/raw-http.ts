@@ -14,14 +14,27 @@ export type RawOutcome =
   | { ok: true; status: number; headers: Record<string, string | string[] | undefined>; text: string; ms: number }
   | { ok: false; error: string; ms: number };
 
-export function rawCall(origin: { host: string; port: number }, c: RawCall, timeoutMs = 30_000): Promise<RawOutcome> {
+export function rawCall(
+  origin: { host: string; port: number; localAddress?: string },
+  c: RawCall,
+  timeoutMs = 30_000,
+): Promise<RawOutcome> {
   const t0 = performance.now();
   // a body is always framed by its length (Node sends a DELETE's body unframed otherwise)
   const headers = c.payload === undefined ? c.headers : { 'Content-Length': String(Buffer.byteLength(c.payload)), ...c.headers };
   return new Promise((resolve) => {
     const req = request(
       // setHost false: a Host header given by the caller is sent as is, and none is added when the caller omits it
-      { host: origin.host, port: origin.port, method: c.method, path: c.path, headers, setHost: false, agent: false },
+      {
+        host: origin.host,
+        port: origin.port,
+        localAddress: origin.localAddress,
+        method: c.method,
+        path: c.path,
+        headers,
+        setHost: false,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (d: Buffer) => chunks.push(d));
