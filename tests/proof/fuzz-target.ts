@@ -43,6 +43,8 @@ export async function deskFuzzTarget(desk: DeskHarness): Promise<FuzzTarget> {
     // a 200 may start the bot (start, resume, a fleet call): stop it again so the next snapshot compares a still bot
     async settle() {
       if ((await call('getStatus')).state !== 'stopped') await call('stopBot');
+      // a 200 may have removed the read token: a new one keeps the read-scope requests meaningful
+      if (tokens().read === null) await call('setReadToken', { body: {} });
     },
   };
 }

@@ -77,6 +77,10 @@ const encode = (v: string) =>
       /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
     )
     .join('');
+/** `arb` one time in `n`, else null (fc.option's freq is the other way round: null one time in freq) */
+const rarely = <T>(arb: fc.Arbitrary<T>, n: number) =>
+  fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
+
 const encodeQuery = (pairs: [string, string][]) => pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
 
 /** raw body texts beside the schema-shaped ones: the JSON a parser meets in the wild */
@@ -124,8 +128,8 @@ export function requestArb(spec: RouteSpec): fc.Arbitrary<FuzzRequest> {
           ),
         ),
       ),
-      fc.option(fc.constantFrom(...QUERY_NOISE), { freq: 5 }),
-      fc.option(fc.tuple(fc.constantFrom('bogus', 'limit', 'from', 'cursor'), fc.string({ maxLength: 6 })), { freq: 6 }),
+      rarely(fc.constantFrom(...QUERY_NOISE), 6),
+      rarely(fc.tuple(fc.constantFrom('bogus', 'limit', 'from', 'cursor'), fc.string({ maxLength: 6 })), 7),
     )
     .map(([known, noise, extra]) => {
       const pairs = known.filter((x): x is [string, string] => x !== null);
@@ -140,7 +144,7 @@ export function requestArb(spec: RouteSpec): fc.Arbitrary<FuzzRequest> {
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
   );
-  return fc.record({
+  const noisy = fc.record({
     method: fc.oneof({ weight: 9, arbitrary: fc.constant(spec.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
     path: fc.tuple(pathArb, queryArb).map(([p, q]) => p + q),
     auth: fc.constantFrom<Auth>('control', 'control', 'control', 'read', 'read', 'none', 'wrong', 'malformed'),
@@ -152,9 +156,39 @@ export function requestArb(spec: RouteSpec): fc.Arbitrary<FuzzRequest> {
       { weight: 6, arbitrary: fc.constant('application/json') },
       { weight: 2, arbitrary: fc.constantFrom<string | null>(null, ...CONTENT_TYPES) },
     ),
-    ifMatch: fc.option(fc.constantFrom('1', '0', '999999', 'W/"1"', '*', 'x'.repeat(80)), { freq: 6 }),
+    ifMatch: rarely(fc.constantFrom('1', '0', '999999', 'W/"1"', '*', 'x'.repeat(80)), 6),
     payload: payloadArb,
   });
+  // a third of the requests are well-formed, so the accepting paths (and their state changes) are walked too
+  const clean = fc.record({
+    method: fc.constant(spec.method),
+    path: fc
+      .tuple(
+        fc.tuple(...pathParams.map(() => fc.constantFrom('1', '2', 'local'))),
+        fc.tuple(
+          ...queryParams.map((p) =>
+            fc.option(
+              fromSchema(p.schema, 0, true).map((v) => [p.name, String(v)] as [string, string]),
+              { freq: 2 },
+            ),
+          ),
+        ),
+      )
+      .map(([ids, known]) => {
+        let path = spec.template;
+        pathParams.forEach((p, i) => (path = path.replace(`{${p.name}}`, ids[i])));
+        const query = encodeQuery(known.filter((x): x is [string, string] => x !== null && x[1] !== 'undefined'));
+        return query ? `${path}?${query}` : path;
+      }),
+    auth: fc.constantFrom<Auth>('control', 'control', 'read'),
+    guard: fc.constant<Guard>('ok'),
+    contentType: fc.constant<string | null>('application/json'),
+    ifMatch: fc.constant(null),
+    payload: bodySchema
+      ? fromSchema(bodySchema, 0, true).map((v) => (v === undefined ? null : JSON.stringify(v)))
+      : fc.constant<string | null>(null),
+  });
+  return fc.oneof({ weight: 1, arbitrary: clean }, { weight: 2, arbitrary: noisy });
 }
 
 export interface FuzzTokens {

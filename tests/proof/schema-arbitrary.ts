@@ -51,7 +51,7 @@ const hostile = fc.constantFrom<unknown>(
   'x'.repeat(600),
 );
 
-const numberArb = (s: JsonSchema, integer: boolean): fc.Arbitrary<unknown> => {
+const numberArb = (s: JsonSchema, integer: boolean, clean = false): fc.Arbitrary<unknown> => {
   const lo = s.minimum ?? s.exclusiveMinimum;
   const hi = s.maximum ?? s.exclusiveMaximum;
   const edges: number[] = [0, -0, 1, -1];
@@ -59,6 +59,7 @@ const numberArb = (s: JsonSchema, integer: boolean): fc.Arbitrary<unknown> => {
   const inside = integer
     ? fc.integer({ min: Math.ceil(lo ?? -1e6), max: Math.floor(hi ?? 1e6) })
     : fc.double({ min: lo ?? -1e6, max: hi ?? 1e6, noNaN: true });
+  if (clean) return inside;
   return fc.oneof(
     { weight: 3, arbitrary: inside },
     { weight: 2, arbitrary: fc.constantFrom(...edges) },
@@ -66,9 +67,11 @@ const numberArb = (s: JsonSchema, integer: boolean): fc.Arbitrary<unknown> => {
   );
 };
 
-const stringArb = (s: JsonSchema): fc.Arbitrary<unknown> => {
+const stringArb = (s: JsonSchema, clean = false): fc.Arbitrary<unknown> => {
   const min = s.minLength ?? 0;
   const max = Math.min(s.maxLength ?? 40, 600);
+  if (clean && s.pattern && /\\d/.test(s.pattern)) return fc.constantFrom('1', '2', '5', '50', '100');
+  if (clean && s.pattern && /a-z/.test(s.pattern)) return fc.constantFrom('local', 'bot-1');
   const options: fc.Arbitrary<unknown>[] = [fc.string({ minLength: min, maxLength: Math.min(max, 40) })];
   // a pattern of digits (ids, limits, times): numbers written as text, at the edges too
   if (s.pattern && /\\d/.test(s.pattern))
@@ -84,46 +87,46 @@ const stringArb = (s: JsonSchema): fc.Arbitrary<unknown> => {
 };
 
 /** a value shaped by `s`, or close to it */
-export function fromSchema(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
-  if (!s || depth > 5) return fc.jsonValue({ maxDepth: 2 });
-  const own = ownArb(s, depth);
-  return fc.oneof({ weight: 8, arbitrary: own }, { weight: 1, arbitrary: hostile });
+export function fromSchema(s: JsonSchema | undefined, depth = 0, clean = false): fc.Arbitrary<unknown> {
+  if (!s || depth > 5) return clean ? fc.constant(undefined) : fc.jsonValue({ maxDepth: 2 });
+  const own = ownArb(s, depth, clean);
+  return clean ? own : fc.oneof({ weight: 8, arbitrary: own }, { weight: 1, arbitrary: hostile });
 }
 
-function ownArb(s: JsonSchema, depth: number): fc.Arbitrary<unknown> {
+function ownArb(s: JsonSchema, depth: number, clean: boolean): fc.Arbitrary<unknown> {
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   const alternatives = s.anyOf ?? s.oneOf;
-  if (alternatives?.length) return fc.oneof(...alternatives.map((a) => fromSchema(a, depth + 1)));
-  if (s.allOf?.length) return fromSchema(s.allOf[0], depth + 1);
+  if (alternatives?.length) return fc.oneof(...alternatives.map((a) => fromSchema(a, depth + 1, clean)));
+  if (s.allOf?.length) return fromSchema(s.allOf[0], depth + 1, clean);
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   switch (type) {
     case 'string':
-      return stringArb(s);
+      return stringArb(s, clean);
     case 'integer':
-      return numberArb(s, true);
+      return numberArb(s, true, clean);
     case 'number':
-      return numberArb(s, false);
+      return numberArb(s, false, clean);
     case 'boolean':
       return fc.boolean();
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(fromSchema(s.items, depth + 1), { maxLength: 4 });
+      return fc.array(fromSchema(s.items, depth + 1, clean), { maxLength: 4 });
     case 'object':
-      return objectArb(s, depth);
+      return objectArb(s, depth, clean);
     default:
       return fc.jsonValue({ maxDepth: 2 });
   }
 }
 
-function objectArb(s: JsonSchema, depth: number): fc.Arbitrary<unknown> {
+function objectArb(s: JsonSchema, depth: number, clean: boolean): fc.Arbitrary<unknown> {
   const props = s.properties ?? {};
   const names = Object.keys(props);
   const required = new Set(s.required ?? []);
   if (!names.length)
     return fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }));
-  const fields = Object.fromEntries(names.map((n) => [n, fromSchema(props[n], depth + 1)]));
+  const fields = Object.fromEntries(names.map((n) => [n, fromSchema(props[n], depth + 1, clean)]));
   return fc.record(fields, { requiredKeys: [] }).chain((picked) =>
     fc
       .record({
@@ -132,7 +135,7 @@ function objectArb(s: JsonSchema, depth: number): fc.Arbitrary<unknown> {
         extra: fc.option(fc.tuple(fc.constantFrom('bogus', '__proto__', 'constructor', 'prototype', ''), fc.jsonValue({ maxDepth: 1 })), {
           freq: 8,
         }),
-        fill: fc.record(Object.fromEntries([...required].map((n) => [n, fromSchema(props[n], depth + 1)]))),
+        fill: fc.record(Object.fromEntries([...required].map((n) => [n, fromSchema(props[n], depth + 1, clean)]))),
       })
       .map(({ dropRequired, extra, fill }) => {
         const o: Record<string, unknown> = { ...fill, ...picked };
