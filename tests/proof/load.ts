@@ -85,10 +85,11 @@ export async function runLoad(o: { seconds: number; wsClients: number; workers: 
   // trades: newest pages followed by cursor, and windows of market time drawn at random so the answer cache cannot
   // serve them all
   const tradesPaged = async () => {
-    const from = 1_600_000_000_000 + Math.floor(Math.random() * 100_000_000_000);
+    // the same window on every page of one walk: a cursor is only good for the from/to it was made for
+    const window = Math.random() < 0.5 ? `&from=${1_600_000_000_000 + Math.floor(Math.random() * 100_000_000_000)}` : '';
     let cursor: string | null = null;
     for (let page = 0; page < 3; page++) {
-      const q: string = `limit=${5 + Math.floor(Math.random() * 50)}${Math.random() < 0.5 ? `&from=${from}` : ''}${cursor ? `&cursor=${cursor}` : ''}`;
+      const q: string = `limit=${5 + Math.floor(Math.random() * 50)}${window}${cursor ? `&cursor=${cursor}` : ''}`;
       const body = (await timed('GET /bot/trades', 'GET', `/bot/trades?${q}`)) as { trades: Trade[]; next_cursor: string | null };
       cursor = body?.next_cursor ?? null;
       if (!cursor) break;
