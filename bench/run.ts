@@ -1,7 +1,21 @@
 // npm run bench [-- name…]: every benchmark in turn; each prints its figures as ratios to a baseline run alongside.
 import { existsSync } from 'node:fs';
 
-const ALL = ['engine', 'api', 'ws', 'config-apply', 'dashboard', 'history', 'cold-reads', 'live', 'memory', 'fleet', 'notify', 'lab'];
+const ALL = [
+  'engine',
+  'api',
+  'ws',
+  'config-apply',
+  'dashboard',
+  'history',
+  'cold-reads',
+  'live',
+  'memory',
+  'fleet',
+  'notify',
+  'lab',
+  'proof',
+];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : ALL;
 

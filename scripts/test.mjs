@@ -36,6 +36,10 @@ const STORAGE_SUITES = [
 ];
 
 mkdirSync('test-artifacts', { recursive: true });
+// harnesses register data directories, tokens and what clients were told here; the last pass scans it (secret-registry.ts)
+const SECRET_SCAN_DIR = resolve('test-artifacts/secret-scan');
+rmSync(SECRET_SCAN_DIR, { recursive: true, force: true });
+if (process.argv.length <= 2) process.env.BOTDESK_SECRET_SCAN_DIR = SECRET_SCAN_DIR;
 const typecheck = run('typecheck (tsc --noEmit, strict)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 const lint = run('lint (eslint: typescript-eslint recommended, React hooks)', 'npx', ['eslint', '--max-warnings', '0', '.']);
 const format = run('format (prettier --check; npm run format writes it)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
@@ -90,6 +94,21 @@ if (node24.binary) {
   failed += c.failed;
 } else {
   process.stdout.write(`\n▶ storage suites under Node 24: skipped, ${node24.skipped}\n`);
+}
+
+// last: every token and exchange key the suite used, searched for in everything the suites above left (whole suite only)
+if (process.argv.length <= 2) {
+  const reportScan = 'test-artifacts/vitest-secret-scan.json';
+  rmSync(reportScan, { force: true });
+  run(
+    'secret scan over every data directory, log, answer and event of the suite',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportScan}`, 'tests/proof/secret-scan.final.test.ts'],
+    { ...process.env, BOTDESK_FINAL_PASS: '1' },
+  );
+  const c = counts(reportScan);
+  passed += c.passed;
+  failed += c.failed;
 }
 
 if (!typecheck) failed++;

@@ -10,6 +10,7 @@ import {
   type OperationName,
 } from '../../src-shared/contract';
 import { EventBus, type EventFeed } from '../engine/events/event-bus';
+import { SqliteEventJournal } from '../engine/adapters/sqlite/event-journal';
 import { createLogger, type Logger, type RestorableLogger } from '../engine/log/logger';
 import { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import { ConfigManager } from '../engine/config/config-manager';
@@ -90,16 +91,19 @@ export function sampleCandlesPath(): string {
 /** Compose the bot for headless and desktop alike: store, config, feed, paper exchange, engine, handlers. */
 export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRuntime> {
   const mode = opts.mode ?? 'paper';
-  const events = new EventBus();
   const logger = opts.logger ?? createLogger();
   const lock = acquireInstanceLock(opts.dataDir);
   let store: SqliteStore;
+  let journal: SqliteEventJournal;
   try {
     store = new SqliteStore(opts.dataDir);
+    journal = new SqliteEventJournal(opts.dataDir);
   } catch (e) {
     lock.release();
     throw e;
   }
+  // the stream goes on where it stopped, even after a kill: `?since=` reaches across restarts (docs/contract.md §5)
+  const events = new EventBus(undefined, undefined, journal);
   let stopFeed = () => {};
   let lab: Lab | undefined;
   let flushLogs: NodeJS.Timeout | undefined;
@@ -190,6 +194,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
           clearInterval(flushLogs);
           writeLogs();
           store.close();
+          journal.close();
           lock.release();
         })()),
     };
@@ -200,6 +205,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     lab?.close();
     stopFeed();
     store.close();
+    journal.close();
     lock.release();
     throw e;
   }

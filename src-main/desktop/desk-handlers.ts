@@ -29,6 +29,7 @@ export interface DeskDeps {
 
 export type { Audit } from '../operations/audit';
 import type { Audit } from '../operations/audit';
+import { killPoint } from '../engine/kill-points';
 
 /**
  * Tokens, settings and exchange keys: the operations about the app around the bot. Every change is checked whole
@@ -84,6 +85,7 @@ export function createDeskHandlers(
       d.logger.addSecret(token);
       // on disk first: if the write fails the old token stays in force, and the file never names a token that fails
       written(() => writeControlToken(d.dataDir, token), 'control token');
+      killPoint('token-written');
       d.auth.replaceControl(token);
       audit('rotate_token', caller);
       return { success: true as const, token };

@@ -27,6 +27,7 @@ import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { AccountKeeper } from './money/account-keeper';
 import { ManualOperations } from './manual-operations';
+import { killPoint } from './kill-points';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -281,6 +282,7 @@ export class Bot {
   private async reconcile(after: 'restart' | 'reconnect'): Promise<void> {
     const price = this.candles.at(-1)?.close ?? NaN;
     const r = await this.executor.reconcile(price);
+    killPoint('reconciled');
     if (r.adopted || r.failed || r.protectedAgain || after === 'reconnect')
       this.o.logger.info(`reconciled with the exchange after a ${after}`, r);
     if (!this.o.exchange.openClientOrderIds) return;

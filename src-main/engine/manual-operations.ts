@@ -2,6 +2,7 @@ import type { Position, Trade } from '../../src-shared/contract';
 import type { Executor } from './execution/executor';
 import type { MaybePromise } from './ports/exchange.port';
 import type { TradingCore } from './trading-core';
+import { killPoint } from './kill-points';
 
 /** what closing one position by hand came to */
 export type CloseOutcome =
@@ -41,6 +42,7 @@ export class ManualOperations {
 
   /** Every position at market (a part sold is a trade too); what is left open after it. */
   async closeAll(): Promise<{ closed: Trade[]; left: number }> {
+    killPoint('close-all');
     const closed = await this.o.executor.exitAll('close_all');
     return { closed, left: this.o.executor.openPositionCount };
   }

@@ -52,6 +52,8 @@ export interface ApiServerOptions {
   extraMetrics?: () => string;
   /** reads answered straight as JSON text (history pages); the others go through their handler */
   jsonAnswers?: JsonAnswers;
+  /** how long a client may take over its headers and over its whole request (tests shorten them; defaults 10 s, 30 s) */
+  timeouts?: { headersMs?: number; requestMs?: number };
 }
 
 export interface ApiServer {
@@ -283,7 +285,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
           `${method} ${path} is not served over the management API: exchange keys and live limits are set in the desktop app's window only (live limits also by the BOT_LIVE_* variables), and the API cannot touch them.`,
         );
       }
-      const allowed = routes.allowedMethods(path);
+      // the two routes served beside the operation table answer a wrong method as the table's routes do
+      const allowed =
+        path === `${API_PREFIX}/session` ? ['POST'] : path === `${API_PREFIX}/openapi.json` ? ['GET'] : routes.allowedMethods(path);
       if (allowed.length) {
         count('unknown', 405);
         return sendError(res, 405, `${method} is not supported on ${path}; use ${allowed.join(' or ')}.`, { Allow: allowed.join(', ') });
@@ -300,7 +304,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const fail = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
     if (res.headersSent) return void res.destroy();
     if (e instanceof ServiceError) return sendError(res, e.status, e.message, undefined, e.fields);
-    if (e instanceof BodyError) return sendError(res, e.status, e.message, e.status === 413 ? { Connection: 'close' } : undefined);
+    // no `Connection: close` on a 413: the rest of the body is read and discarded (json-body.ts), then the connection is
+    // reusable; closing at once would reset a client still sending and it would never see this answer
+    if (e instanceof BodyError) return sendError(res, e.status, e.message);
     o.logger.error('request failed', {
       method: req.method,
       path: (req.url ?? '').split('?')[0],
@@ -308,17 +314,27 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     });
     sendError(res, 500, 'Internal error; the bot logged the details.');
   };
-  const server = createServer((req, res) => {
-    try {
-      const pending = handle(req, res);
-      if (pending) pending.catch((e: unknown) => fail(req, res, e));
-    } catch (e) {
-      fail(req, res, e);
-    }
-  });
-  // slow-header and slow-body clients are cut off rather than holding sockets open
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const headersTimeout = o.timeouts?.headersMs ?? 10_000;
+  const server = createServer(
+    // Node checks both timeouts only every connectionsCheckingInterval (30 s by default): checked often enough, a
+    // slow client is cut within a second of its deadline rather than up to 30 s after it
+    {
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
+      headersTimeout,
+      requestTimeout: o.timeouts?.requestMs ?? 30_000,
+      // a request without Host gets the guard's JSON 403 (docs/security.md), not Node's bare 400
+      requireHostHeader: false,
+    },
+    (req, res) => {
+      try {
+        const pending = handle(req, res);
+        if (pending) pending.catch((e: unknown) => fail(req, res, e));
+      } catch (e) {
+        fail(req, res, e);
+      }
+    },
+  );
+  // slow-header and slow-body clients are cut off (the timeouts above) rather than holding sockets open
   server.keepAliveTimeout = 5_000;
 
   const authorizeStream = (req: IncomingMessage, token: string | null): UpgradeVerdict => {

@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How much of a refused body is still read (and thrown away) after the 413: a client that is still sending when the
+ * answer goes out would otherwise see its connection reset instead of the answer (the kernel answers unread bytes on a
+ * closed socket with RST, which discards what the client had not read yet). Past this the connection is cut.
+ */
+export const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
 
 /** A body the server refuses; `status` is the HTTP status to answer with. */
 export class BodyError extends Error {
@@ -21,7 +27,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  */
 export function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyError(413, 'The request body is larger than 1 MiB.'));
+  if (declared > MAX_BODY_BYTES) {
+    discardBody(req, 0);
+    return Promise.reject(new BodyError(413, 'The request body is larger than 1 MiB.'));
+  }
   const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !isJsonType(req.headers['content-type'])) {
     return Promise.reject(new BodyError(415, 'The request body must be JSON (Content-Type: application/json).'));
@@ -36,6 +45,8 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         failed = true;
+        req.removeAllListeners('data');
+        discardBody(req, size);
         reject(new BodyError(413, 'The request body is larger than 1 MiB.'));
         return;
       }
@@ -56,6 +67,16 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
       }
     });
   });
+}
+
+/** reads the rest of a refused body into nothing, up to MAX_DISCARD_BYTES, so the answer reaches the client (see above) */
+function discardBody(req: IncomingMessage, alreadyRead: number): void {
+  let discarded = alreadyRead;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+  });
+  req.resume();
 }
 
 export function parseJsonSafely(text: string): unknown {

@@ -19,6 +19,12 @@ const ERROR_STATUSES: Record<string, string> = {
   '429': 'Too many failed authentication attempts.',
 };
 
+/** what a route that reads a body may answer about the body itself, before the operation sees it */
+const BODY_STATUSES: Record<string, string> = {
+  '413': 'The request body is larger than 1 MiB.',
+  '415': 'A non-empty body that is not JSON (Content-Type: application/json).',
+};
+
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
 
@@ -46,6 +52,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       if (op.scope === 'public' && status !== '400') continue;
       responses[status] = { description, content: { 'application/json': { schema: schemaOf(ErrorBodySchema, 'output') } } };
     }
+    // every route but a GET reads a body, so these two apply to each of them (json-body.ts)
+    if (op.method !== 'GET')
+      for (const [status, description] of Object.entries(BODY_STATUSES))
+        responses[status] = { description, content: { 'application/json': { schema: schemaOf(ErrorBodySchema, 'output') } } };
     // the operation's own answers, each with why (OperationDef.errors)
     for (const [status, why] of Object.entries((op as OperationDef).errors ?? {})) {
       const description = status === '403' ? `${ERROR_STATUSES['403']} Also: ${why}.` : `${why[0].toUpperCase()}${why.slice(1)}.`;
@@ -83,6 +93,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       responses: {
         '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(SessionResponseSchema, 'output') } } },
         '400': error('No code sent.'),
+        '413': error(BODY_STATUSES['413']),
+        '415': error(BODY_STATUSES['415']),
         '401': error('Unknown, used or expired code.'),
         '429': error(ERROR_STATUSES['429']),
       },

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { retireForScan } from '../helpers/secret-registry';
 
 const root = resolve(import.meta.dirname, '../..');
 /** an alternative entry can be named for local experiments; the suite's default is the real server */
@@ -79,6 +80,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     process: child,
     output: () => out,
     async stop(signal = 'SIGTERM') {
+      // for the suite's final secret scan: what the process printed, its data directory and the token it used
+      retireForScan({ source: 'server-process', dataDirs: [o.dataDir], secrets: [token], texts: [out], removeAfterScan: false });
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       child.kill(signal);

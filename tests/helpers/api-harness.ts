@@ -1,12 +1,13 @@
 // The real runtime (SQLite on disk, live loop) behind the real API server on a real socket (port 0).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime, type BotRuntimeOptions, type MarketSpec } from '../../src-main/app/runtime';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/server/api-server';
 import { loadOrCreateControlToken } from '../../src-main/server/token-store';
-import { createLogger } from '../../src-main/engine/log/logger';
+import { createLogger, formatLine } from '../../src-main/engine/log/logger';
+import { deliversToken, retireForScan, textRecorder } from './secret-registry';
 
 export interface HttpAnswer<T = any> {
   status: number;
@@ -50,13 +51,16 @@ export async function startApi(
     dataDir?: string;
     authFailures?: ApiServerOptions['authFailures'];
     stream?: ApiServerOptions['stream'];
+    timeouts?: ApiServerOptions['timeouts'];
     staticDir?: string;
     /** anything else the runtime takes, e.g. live mode on the exchange emulator */
     runtime?: Partial<BotRuntimeOptions>;
   } = {},
 ): Promise<ApiHarness> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'botdesk-api-'));
-  const logger = createLogger({ level: 'debug' });
+  // log lines and answers are kept for the suite's final secret scan (secret-registry.ts)
+  const said = textRecorder();
+  const logger = createLogger({ level: 'debug', sinks: [(r) => said.add(formatLine(r))] });
   const token = loadOrCreateControlToken({ dataDir });
   const readToken = 'read-only-token-for-tests-0123456789';
   logger.addSecret(token);
@@ -82,6 +86,7 @@ export async function startApi(
     staticDir: o.staticDir,
     authFailures: o.authFailures,
     stream: o.stream,
+    timeouts: o.timeouts,
   });
   const base = server.url;
 
@@ -92,6 +97,7 @@ export async function startApi(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
+          if (!deliversToken(text)) said.add(text);
           let body: unknown = null;
           try {
             body = JSON.parse(text);
@@ -128,7 +134,13 @@ export async function startApi(
     async close() {
       await server.close();
       await runtime.close();
-      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      retireForScan({
+        source: 'api-harness',
+        dataDirs: [dataDir],
+        secrets: [token, readToken],
+        texts: said.texts,
+        removeAfterScan: !o.dataDir,
+      });
     },
   };
 }

@@ -1,6 +1,7 @@
 // The app exactly as headless composes it (startServices: token file, settings, runtime, API on a real socket),
 // with the environment and the keychain a test chooses.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { deliversToken, retireForScan } from './secret-registry';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv } from '../../src-main/app/env';
@@ -54,6 +55,8 @@ export async function startDesk(
     secrets: o.secrets,
     applyLaunchAtLogin: o.applyLaunchAtLogin,
   });
+  // the tokens in force at start, for the final secret scan (rotated ones are read from the files at close)
+  const issuedTokens = [readTokenFile(dataDir, o.env?.BOT_API_TOKEN), readOptional(join(dataDir, 'api-read-token'))];
   const channels = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>();
   const page: IpcInvokeEvent = {
     sender: { id: 1, send: () => undefined, isDestroyed: () => false, once: () => undefined },
@@ -99,12 +102,26 @@ export async function startDesk(
       return { status: res.status, headers: Object.fromEntries(res.headers), text, body: parsed as never };
     },
     async close() {
+      // the tokens the run ended with (a test may have rotated them) and the ones set by the environment
+      const secrets = [
+        readTokenFile(dataDir, o.env?.BOT_API_TOKEN),
+        o.env?.BOT_API_READ_TOKEN,
+        readOptional(join(dataDir, 'api-read-token')),
+      ];
       stopIpc();
       await services.close();
-      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      retireForScan({
+        source: 'desk-harness',
+        dataDirs: [dataDir],
+        secrets: [...secrets, ...issuedTokens].filter((t): t is string => !!t),
+        texts: [...stderr, ...stdout, ...answers.filter((a) => !deliversToken(a))],
+        removeAfterScan: !o.dataDir,
+      });
     },
   };
 }
+
+const readOptional = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
 
 /** the control token as a client finds it: BOT_API_TOKEN, else the token file */
 function readTokenFile(dataDir: string, envToken?: string): string {

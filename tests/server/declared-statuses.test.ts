@@ -48,7 +48,7 @@ describe('declared answers', () => {
     expect(balances['502'].description).toMatch(/could not be reached/);
     expect(balances['409']).toBeUndefined();
     const write = doc.paths['/api/v1/bot/positions/{id}/write-off'].post.responses;
-    expect(Object.keys(write).sort()).toEqual(['200', '400', '401', '403', '404', '409', '429']);
+    expect(Object.keys(write).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '429']);
     expect(doc.paths['/api/v1/bot/status'].get.responses['409']).toBeUndefined();
     // every declared status is one the document shows
     for (const op of Object.values(operations)) {

@@ -10,6 +10,7 @@ import {
 } from '../../../src-shared/contract';
 import { EngineError } from '../errors';
 import type { SqliteStore } from '../adapters/sqlite/sqlite.store';
+import { killPoint } from '../kill-points';
 
 export interface ConfigUpdate {
   patch: ConfigPatch;
@@ -149,6 +150,7 @@ export class ConfigManager {
     if (changes.length === 0) return this.store.configVersion(this.snapshot.version) as ConfigVersion; // nothing to record
     const entry: ConfigVersion = { version: this.snapshot.version + 1, created_at: now, actor, reason, changes, config };
     this.store.insertConfigVersion(entry); // durable before anyone is told
+    killPoint('config-written');
     this.snapshot = { config, version: entry.version };
     for (const l of this.listeners) l(entry);
     return entry;

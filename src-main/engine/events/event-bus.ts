@@ -1,5 +1,6 @@
 import type { BotEvent, EventData, EventType } from '../../../src-shared/contract';
 import { needsRedaction, redactValue } from '../log/redact';
+import type { EventJournal } from '../ports/event-journal.port';
 
 export type EventListener = (event: BotEvent, json: string) => void;
 
@@ -28,8 +29,14 @@ export class EventBus implements EventFeed {
   constructor(
     private readonly capacity = 5000,
     private readonly now: () => number = Date.now,
+    /** keeps every event; the bus starts where the journal ends, with its newest events ready for `since` */
+    private readonly journal?: EventJournal,
   ) {
     this.ring = new Array(capacity);
+    for (const { seq, json } of journal?.recent(capacity) ?? []) {
+      this.ring[(seq - 1) % capacity] = { event: JSON.parse(json) as BotEvent, json };
+      this.seq = seq;
+    }
   }
 
   get lastSeq(): number {
@@ -45,6 +52,8 @@ export class EventBus implements EventFeed {
       json = JSON.stringify(event);
     }
     const entry = { event, json };
+    // kept before anyone hears of it: an event a client saw is one a restarted bot can replay
+    this.journal?.append(event.seq, json);
     this.ring[(this.seq - 1) % this.capacity] = entry;
     this.queued.push(entry);
     if (this.delivering) return event;
@@ -70,7 +79,10 @@ export class EventBus implements EventFeed {
   since(seq: number): { event: BotEvent; json: string }[] {
     const oldest = Math.max(1, this.seq - this.capacity + 1);
     const out: { event: BotEvent; json: string }[] = [];
-    for (let s = Math.max(seq + 1, oldest); s <= this.seq; s++) out.push(this.ring[(s - 1) % this.capacity]!);
+    for (let s = Math.max(seq + 1, oldest); s <= this.seq; s++) {
+      const entry = this.ring[(s - 1) % this.capacity];
+      if (entry) out.push(entry); // a journal may miss a few after a power cut (event-journal.ts)
+    }
     return out;
   }
 

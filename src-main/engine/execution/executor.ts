@@ -4,6 +4,7 @@ import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { andThen, sequence } from './maybe';
 import { exitTrade } from './exit-trade';
+import { killPoint } from '../kill-points';
 
 /** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
 export interface ExecutionListener {
@@ -354,7 +355,11 @@ export class Executor {
   /** hand a journaled order to the exchange and apply its answer */
   private send(j: { order: Order; request: OrderRequest }): MaybePromise<Order> {
     // an entry's fill resolves only once its protection rests on the exchange
-    return andThen(this.exchange.placeOrder(j.request), (state) => andThen(this.applyState(j.order, state), () => j.order));
+    killPoint('order-journaled');
+    return andThen(this.exchange.placeOrder(j.request), (state) => {
+      killPoint('order-placed');
+      return andThen(this.applyState(j.order, state), () => j.order);
+    });
   }
 
   /** the order, durable with its clientOrderId before the exchange hears of it, and the request that will carry it */
@@ -601,6 +606,7 @@ export class Executor {
     position.status = 'closed';
     position.closed_at = at;
     this.journal.closePosition(position, exit, trade);
+    killPoint('exit-booked');
     this.untrack(position);
     this.realized += pnl;
     this.lastTrade = trade;
