@@ -92,7 +92,10 @@ async function kills(): Promise<void> {
   const n = Number(process.env.BENCH_KILLS ?? 20);
   const seed = Number(process.env.BOTDESK_KILL_SEED ?? Date.now() % 100_000);
   const reports: KillReport[] = [];
+  // BENCH_KILL_SETTINGS=live (or paper, fleet, a list) runs only those; each keeps its seed (seed + its place)
+  const only = process.env.BENCH_KILL_SETTINGS?.split(',');
   for (const [i, run] of [paperKills, liveKills, fleetKills].entries()) {
+    if (only && !only.includes(['paper', 'live', 'fleet'][i])) continue;
     const r = await run(n, seededRandom(seed + i));
     reports.push(r);
     console.log(`kills: ${r.setting} (seed ${seed + i}): ${r.survived}/${r.run} survived`);

@@ -1,9 +1,10 @@
 // The event stream through the whole server: real runtime, real WebSocket clients, auth in the upgrade.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { BotEventSchema, EVENT_TYPES, type EventType } from '../../src-shared/contract';
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { waitFor } from '../helpers/wait';
+import { XRP_5M } from '../helpers/candles';
 import { connectEvents, type EventClient } from '../helpers/ws-client';
 import type { EventBus } from '../../src-main/engine/events/event-bus';
 
@@ -53,8 +54,17 @@ describe('event stream through the API server', () => {
     const c = await connect(wsUrl, { headers: { Authorization: `Bearer ${api.token}` } });
     // a config change, fast exits for trades, and a daily loss limit low enough to trip (the error event)
     await api.call('PUT', '/bot/config', { stop_loss_pct: 0.3, take_profit_pct: 0.4, position_size_pct: 30, max_daily_loss_pct: 0.05 });
+    // and a lab job (the `job` event): a backtest over candles imported for it
+    const candles = (JSON.parse(readFileSync(XRP_5M, 'utf8')) as number[][]).slice(0, 300);
+    const market = { symbol: 'XRP/USDT', timeframe: '5m' };
+    expect((await api.call('POST', '/history/imports', { ...market, candles })).status).toBe(200);
+    const backtest = await api.call('POST', '/backtests', { ...market, from: candles[0][0], to: candles[299][0] });
+    expect(backtest.status, JSON.stringify(backtest.body)).toBe(200);
     const seen = () => new Set(c.events.map((e) => e.type));
-    await waitFor(() => EVENT_TYPES.every((t) => seen().has(t)), `every event type (seen: ${[...seen()].join(', ')})`, 40_000);
+    await waitFor(() => EVENT_TYPES.every((t) => seen().has(t)), 'every event type', 40_000).catch((e: Error) => {
+      c.ws.close(); // the next tests count the clients
+      throw new Error(`${e.message} (seen: ${[...seen()].join(', ')})`);
+    });
     for (const e of c.events) BotEventSchema.parse(e);
     for (let i = 1; i < c.events.length; i++) expect(c.events[i].seq).toBe(c.events[i - 1].seq + 1);
     const error = c.events.find((e) => e.type === 'error');
