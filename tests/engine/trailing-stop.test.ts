@@ -233,6 +233,37 @@ describe('a restart in the middle of a move (the journal holds the new stop; rec
     expect(r.exchange.openOrderCount).toBe(2);
   });
 
+  it('a stop resting without its take-profit (a crash between the legs, or the leg lost): the pair rests whole again, once', () => {
+    const r = rig();
+    const p = r.enter();
+    const target = r.executor.activeOrders().find((o) => o.purpose === 'take_profit')!;
+    r.exchange.cancelOrder(target.client_order_id);
+    expect(r.exchange.openOrderCount).toBe(1);
+    const restarted = new Executor(r.exchange, r.journal, paperMarketRules('XRP/USDT', 100));
+    expect(restarted.reconcile(106)).toMatchObject({ protectedAgain: 1 });
+    expect(
+      restarted
+        .activeOrders()
+        .filter((o) => o.position_id === p.id)
+        .map((o) => [o.purpose, o.trigger_price ?? o.price])
+        .sort(),
+    ).toEqual([
+      ['stop_loss', 90],
+      ['take_profit', 150],
+    ]);
+    expect(r.exchange.openOrderCount).toBe(2);
+  });
+
+  it('a stop resting alone while the market is past the take-profit: sold as take_profit', () => {
+    const r = rig();
+    const p = r.enter();
+    r.exchange.cancelOrder(r.executor.activeOrders().find((o) => o.purpose === 'take_profit')!.client_order_id);
+    const restarted = new Executor(r.exchange, r.journal, paperMarketRules('XRP/USDT', 100));
+    restarted.reconcile(151);
+    expect(restarted.getPosition(p.id)).toBeUndefined();
+    expect(r.journal.trades.at(-1)?.exit_reason).toBe('take_profit');
+  });
+
   it('the market already under the new stop when it restarts: sold at once as trailing_stop', () => {
     const { r, p } = crashAfterIntent();
     for (const o of r.executor.activeOrders()) r.exchange.cancelOrder(o.client_order_id);

@@ -333,8 +333,18 @@ export class Executor {
       andThen(
         sequence([...this.open.values()], (p) => {
           // the market went through the stop while nothing protected the position: the stop would have sold, so sell
-          const bare = ![...this.active.values()].some((o) => o.position_id === p.id);
+          const mine = this.ordersOf(p.id);
+          const bare = mine.length === 0;
           if (bare && price <= p.stop_loss_price) return this.exit(p.id, stopReason(p));
+          // a stop resting without its take-profit (a crash between the two legs, or the leg lost while down): past
+          // the target it sells as the target would have; otherwise the pair is placed whole again
+          const stopAlone = mine.length === 1 && mine[0].purpose === 'stop_loss';
+          if (stopAlone && price >= p.take_profit_price) return this.exit(p.id, 'take_profit');
+          if (stopAlone)
+            return andThen(this.cancel(mine[0]), () => {
+              this.unguarded.delete(p.id);
+              return andThen(this.reprotect(p), (placed) => void (placed && result.protectedAgain++));
+            });
           // a stop that rests at another price than the position's (a crash while a trailing stop moved) is moved
           return andThen(this.reprotect(p), (placed) => {
             if (placed) result.protectedAgain++;
