@@ -202,16 +202,18 @@ describe('fleet hub over real servers', () => {
     expect((await charlie.api<{ state: string }>('GET', '/bot/status')).body.state).toBe('paused');
 
     const eventsBefore = forwardedOf(ids.bravo).length;
+    const lastSeen = forwardedOf(ids.bravo).at(-1)!.seq;
     bravo = await startServer({ dataDir: bravoDir, port: bravo.port });
     await waitFor(async () => (await row(ids.bravo)).health.connection === 'connected', 'Bravo connected again after its restart');
     expect(alertsOf(ids.bravo).map((a) => a.kind)).toContain('reconnected');
-    // the restarted server counts from 1: everything it published before the hub got back is replayed, in order, no gap
+    // the restarted server goes on from its journaled seq (docs/contract.md §5): what it published that the hub had
+    // not seen, before the kill and after the restart, is replayed in order, with no gap and no repeat
     await waitFor(() => forwardedOf(ids.bravo).length > eventsBefore + 3, 'events of the restarted Bravo');
     const after = forwardedOf(ids.bravo)
       .slice(eventsBefore)
       .map((e) => e.seq);
-    expect(after[0]).toBe(1);
-    expect(after).toEqual(after.map((_, i) => i + 1));
+    expect(after[0]).toBe(lastSeen + 1);
+    expect(after).toEqual(after.map((_, i) => lastSeen + 1 + i));
     // and the row reads the restarted bot's own status again
     const bravoState = (await bravo.api<{ state: string }>('GET', '/bot/status')).body.state;
     await waitFor(async () => (await row(ids.bravo)).status?.state === bravoState, "Bravo's row matches its status");
