@@ -162,7 +162,10 @@ describe('fleet overview in the browser', () => {
   });
 
   it('close all everywhere first lists every bot and its positions', async () => {
-    await hub.api('POST', '/bot/positions', { size_pct: 5 });
+    // a position that neither its stop nor its target can close while the list is read
+    expect((await hub.api('PUT', '/bot/config', { stop_loss_pct: 50, take_profit_pct: 1000 })).status).toBe(200);
+    const entry = await hub.api('POST', '/bot/positions', { size_pct: 5 });
+    expect(entry.status, JSON.stringify(entry.body)).toBe(200);
     // Bravo flat (it is paused, but may hold what its replay bought before): the list must say so for a bot with none
     await bravo.api('POST', '/bot/close-all');
     await page.click(byTestId('fleet-close-all'));
