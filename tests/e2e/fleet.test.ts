@@ -162,8 +162,16 @@ describe('fleet overview in the browser', () => {
   });
 
   it('close all everywhere first lists every bot and its positions', async () => {
-    // a position that neither its stop nor its target can close while the list is read
-    expect((await hub.api('PUT', '/bot/config', { stop_loss_pct: 50, take_profit_pct: 1000 })).status).toBe(200);
+    // a position that nothing can close while the list is read: not its stop, not its target, and not the strategy's
+    // exit signal (a paused bot still exits; ema_cross's opposite cross once closed it here under CI load), so RSI
+    // over 100 candles would have to pass 99
+    const calm = {
+      stop_loss_pct: 50,
+      take_profit_pct: 1000,
+      strategy: { name: 'rsi_reversion', params: { period: 100, oversold: 1, overbought: 99 } },
+    };
+    const configured = await hub.api('PUT', '/bot/config', calm);
+    expect(configured.status, JSON.stringify(configured.body)).toBe(200);
     const entry = await hub.api('POST', '/bot/positions', { size_pct: 5 });
     expect(entry.status, JSON.stringify(entry.body)).toBe(200);
     // Bravo flat (it is paused, but may hold what its replay bought before): the list must say so for a bot with none
