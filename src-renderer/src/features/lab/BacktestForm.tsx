@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import type { ConfigPatch, Timeframe } from '../../../../src-shared/contract';
 import { useDashboardStore } from '../../stores/dashboard-context';
 import type { FormValues } from '../config/config-form';
-import { formFields, labOverrides, parseRange } from './lab-runs';
+import { labOverrides, parseRange } from './lab-runs';
 import { ConfigOverrides, RangeFields, useRunConfigValues, type RangeValues } from './RunFields';
+import { useJobSubmit } from './use-job-submit';
 
 export interface RunTarget {
   symbol: string;
@@ -49,24 +49,12 @@ export function BacktestForm({
 }) {
   const backtest = useDashboardStore('lab', (s) => s.backtest);
   const [values, setValues, current] = useRunConfigValues();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formError, busy, start } = useJobSubmit(onStarted);
   if (!values || !current) return <div className="muted pad">Loading config…</div>;
 
-  const submit = async () => {
+  const submit = () => {
     const { target, errors: found } = readRunForm(range, values, current);
-    setErrors(found);
-    if (!target) return setFormError('Fix the highlighted fields; nothing was started.');
-    setBusy(true);
-    const outcome = await backtest(target);
-    setBusy(false);
-    if (!outcome.ok) {
-      setErrors(formFields(outcome.fields));
-      return setFormError(`Not started: ${outcome.message}`);
-    }
-    setFormError(null);
-    onStarted(outcome.job.id);
+    return start(found, target && (() => backtest(target)));
   };
 
   return (

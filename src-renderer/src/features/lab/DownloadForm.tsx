@@ -3,6 +3,7 @@ import { TIMEFRAMES, type Job } from '../../../../src-shared/contract';
 import { Panel } from '../../components/Panel';
 import { useDashboardStore } from '../../stores/dashboard-context';
 import { parseRange } from './lab-runs';
+import { useJobSubmit } from './use-job-submit';
 import { FieldError } from './RunFields';
 
 export function ProgressBar({ job, testId }: { job: Pick<Job, 'state' | 'progress'>; testId: string }) {
@@ -31,30 +32,25 @@ export function DownloadForm({ symbol: initialSymbol, timeframe: initialTf }: { 
   const [timeframe, setTimeframe] = useState(initialTf || '1h');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [started, setStarted] = useState<number | null>(null);
+  const { errors, formError, start } = useJobSubmit(setStarted);
   // the download this form started, else the newest one (a reload finds it running)
   const job = useDashboardStore('lab', (s) => s.jobs.find((j) => j.id === started) ?? s.jobs.find((j) => j.kind === 'download'));
 
-  const submit = async () => {
+  const submit = () => {
     const r = parseRange(from, to, { from: false, to: true });
     const found: Record<string, string> = r.ok ? {} : { ...r.errors };
     if (!/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/.test(symbol.trim())) found.symbol = 'must look like BASE/QUOTE, e.g. BTC/USDT';
-    setErrors(found);
-    if (!r.ok || Object.keys(found).length) return setFormError('Fix the highlighted fields; nothing was started.');
-    const outcome = await download({
-      symbol: symbol.trim(),
-      timeframe: timeframe as (typeof TIMEFRAMES)[number],
-      from: r.from as number,
-      ...(r.to !== undefined ? { to: r.to } : {}),
-    });
-    if (!outcome.ok) {
-      setErrors(outcome.fields);
-      return setFormError(`Not started: ${outcome.message}`);
-    }
-    setFormError(null);
-    setStarted(outcome.job.id);
+    const send = r.ok
+      ? () =>
+          download({
+            symbol: symbol.trim(),
+            timeframe: timeframe as (typeof TIMEFRAMES)[number],
+            from: r.from as number,
+            ...(r.to !== undefined ? { to: r.to } : {}),
+          })
+      : null;
+    return start(found, send);
   };
 
   return (

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useDashboardStore } from '../../stores/dashboard-context';
 import { baseFieldSpecs, strategyParamSpecs } from '../config/config-form';
 import { changedKeys, readRunForm } from './BacktestForm';
-import { formFields } from './lab-runs';
 import { ConfigOverrides, FieldError, RangeFields, useRunConfigValues, type RangeValues } from './RunFields';
 import { checkVary, MAX_SWEEP_KEYS, type VaryRow } from './sweep-input';
+import { useJobSubmit } from './use-job-submit';
 
 const emptyRow = (key: string): VaryRow => ({ key, mode: 'list', list: '', from: '', to: '', step: '' });
 
@@ -25,9 +25,7 @@ export function SweepForm({
   const [values, setValues, current] = useRunConfigValues();
   const [rows, setRows] = useState<VaryRow[]>([{ ...emptyRow('stop_loss_pct'), list: '1, 1.5, 2' }]);
   const [oos, setOos] = useState('30');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, formError, busy, start } = useJobSubmit(onStarted);
   if (!values || !current) return <div className="muted pad">Loading config…</div>;
 
   // the numbers a sweep can vary: the config's, and the params of the strategy the run uses
@@ -35,22 +33,12 @@ export function SweepForm({
   const vary = checkVary(rows);
   const setRow = (i: number, patch: Partial<VaryRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
-  const submit = async () => {
+  const submit = () => {
     const { target, errors: found } = readRunForm(range, values, current);
     const all = { ...found, ...(vary.ok ? {} : vary.errors) };
     const pct = Number(oos);
     if (oos.trim() === '' || !Number.isFinite(pct) || pct < 0 || pct > 90) all.out_of_sample_pct = 'must be a number from 0 to 90';
-    setErrors(all);
-    if (!target || !vary.ok || all.out_of_sample_pct) return setFormError('Fix the highlighted fields; nothing was started.');
-    setBusy(true);
-    const outcome = await sweep({ ...target, vary: vary.vary, out_of_sample_pct: pct });
-    setBusy(false);
-    if (!outcome.ok) {
-      setErrors(formFields(outcome.fields));
-      return setFormError(`Not started: ${outcome.message}`);
-    }
-    setFormError(null);
-    onStarted(outcome.job.id);
+    return start(all, target && vary.ok ? () => sweep({ ...target, vary: vary.vary, out_of_sample_pct: pct }) : null);
   };
 
   return (
