@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../src-main/desktop/secret-store';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { testKeychain } from '../helpers/test-keychain';
-import type { OperationName } from '../../src-shared/contract';
-import { launchChromium } from './browser';
+import { openDeskWindow } from './desk-window';
 import { ensureRendererBuilt, rendererOut } from './build-renderer';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
@@ -33,16 +32,7 @@ describe('exchange keys form (keychain without a keyring)', () => {
       staticDir: rendererOut,
       secrets: new FileSecretStore(dataDir, testKeychain({ protection: 'basic_text' })),
     });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    // the preload's bridge, its calls carried to the main process's IPC router (answers cloned as Electron does)
-    await page.exposeFunction('__ipcCall', (name: OperationName, input: unknown) => desk.window(name, input));
-    await page.addInitScript(() => {
-      const w = window as unknown as { botdesk: unknown; __ipcCall: (n: string, i: unknown) => Promise<unknown> };
-      w.botdesk = Object.freeze({ kind: 'ipc', call: (n: string, i: unknown) => w.__ipcCall(n, i), subscribe: () => () => undefined });
-    });
-    await page.goto(`${desk.url}/`);
-    await page.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 15_000 });
+    ({ browser, page } = await openDeskWindow(desk));
   }, 120_000);
 
   afterAll(async () => {

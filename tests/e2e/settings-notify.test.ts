@@ -12,8 +12,7 @@ import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { testKeychain } from '../helpers/test-keychain';
 import { startTelegramStandIn, type TelegramStandIn } from '../helpers/telegram-stand-in';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
-import type { OperationName } from '../../src-shared/contract';
-import { launchChromium } from './browser';
+import { openDeskWindow } from './desk-window';
 import { ensureRendererBuilt, rendererOut } from './build-renderer';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
@@ -36,15 +35,7 @@ describe('Settings → Webhooks and Telegram (desktop window)', () => {
       secrets: new FileSecretStore(dataDir, testKeychain({ protection: 'basic_text' })),
       env: { BOT_TELEGRAM_API_URL: tg.url },
     });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.exposeFunction('__ipcCall', (name: OperationName, input: unknown) => desk.window(name, input));
-    await page.addInitScript(() => {
-      const w = window as unknown as { botdesk: unknown; __ipcCall: (n: string, i: unknown) => Promise<unknown> };
-      w.botdesk = Object.freeze({ kind: 'ipc', call: (n: string, i: unknown) => w.__ipcCall(n, i), subscribe: () => () => undefined });
-    });
-    await page.goto(`${desk.url}/`);
-    await page.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 15_000 });
+    ({ browser, page } = await openDeskWindow(desk));
   }, 120_000);
 
   afterAll(async () => {

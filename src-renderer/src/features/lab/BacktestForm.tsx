@@ -2,7 +2,7 @@ import type { ConfigPatch, Timeframe } from '../../../../src-shared/contract';
 import { useDashboardStore } from '../../stores/dashboard-context';
 import type { FormValues } from '../config/config-form';
 import { labOverrides, parseRange } from './lab-runs';
-import { ConfigOverrides, RangeFields, useRunConfigValues, type RangeValues } from './RunFields';
+import { ConfigOverrides, RangeFields, StartButton, useRunConfigValues, type RangeValues } from './RunFields';
 import { useJobSubmit } from './use-job-submit';
 
 export interface RunTarget {
@@ -34,9 +34,6 @@ export function readRunForm(
   return { target: { symbol, timeframe: timeframe as Timeframe, from: r.from, to: r.to, ...(config ? { config } : {}) }, errors };
 }
 
-export const changedKeys = (current: Parameters<typeof labOverrides>[0], values: FormValues) =>
-  Object.keys(labOverrides(current, values).patch).length;
-
 /** One backtest of the bot's config (any key changed) over a kept range; the job shows in the list as it runs. */
 export function BacktestForm({
   range,
@@ -67,24 +64,8 @@ export function BacktestForm({
       }}
     >
       <RangeFields prefix="backtest" values={range} errors={errors} onChange={onRange} />
-      <ConfigOverrides
-        prefix="backtest"
-        current={current}
-        values={values}
-        errors={errors}
-        onChange={setValues}
-        changedCount={changedKeys(current, values)}
-      />
-      {formError && (
-        <div className="form-error" role="alert" data-testid="backtest-form-error">
-          {formError}
-        </div>
-      )}
-      <div className="row-actions">
-        <button type="submit" className="btn-primary" disabled={busy} data-testid="backtest-start">
-          {busy ? 'Starting…' : 'Run backtest'}
-        </button>
-      </div>
+      <ConfigOverrides prefix="backtest" current={current} values={values} errors={errors} onChange={setValues} />
+      <StartButton prefix="backtest" label="Run backtest" formError={formError} busy={busy} />
     </form>
   );
 }

@@ -13,6 +13,7 @@ import {
   type FormValues,
 } from '../config/config-form';
 import { setKey } from './HistorySets';
+import { labOverrides } from './lab-runs';
 
 /** what the backtest and sweep forms share: the candles (a kept set, an optional from/to) */
 export interface RangeValues {
@@ -104,16 +105,15 @@ export function ConfigOverrides({
   values,
   errors,
   onChange,
-  changedCount,
 }: {
   prefix: string;
   current: BotConfig;
   values: FormValues;
   errors: Record<string, string>;
   onChange(values: FormValues): void;
-  changedCount: number;
 }) {
   const initial = toFormValues(current);
+  const changedCount = Object.keys(labOverrides(current, values).patch).length;
   const set = (key: string, value: string | boolean) => {
     if (key !== 'strategy.name' || value === values['strategy.name']) return onChange({ ...values, [key]: value });
     const next = Object.fromEntries(Object.entries(values).filter(([k]) => !k.startsWith('strategy.params.')));
@@ -141,5 +141,33 @@ export function ConfigOverrides({
         {strategyParamSpecs(String(values['strategy.name'])).map(field)}
       </div>
     </details>
+  );
+}
+
+/** The end of a lab form: the form's one-line error, then its start button (busy while the start is on its way). */
+export function StartButton({
+  prefix,
+  label,
+  formError,
+  busy,
+}: {
+  prefix: string;
+  label: string;
+  formError: string | null;
+  busy: boolean;
+}) {
+  return (
+    <>
+      {formError && (
+        <div className="form-error" role="alert" data-testid={`${prefix}-form-error`}>
+          {formError}
+        </div>
+      )}
+      <div className="row-actions">
+        <button type="submit" className="btn-primary" disabled={busy} data-testid={`${prefix}-start`}>
+          {busy ? 'Starting…' : label}
+        </button>
+      </div>
+    </>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useDashboardStore } from '../../stores/dashboard-context';
 import { baseFieldSpecs, strategyParamSpecs } from '../config/config-form';
-import { changedKeys, readRunForm } from './BacktestForm';
-import { ConfigOverrides, FieldError, RangeFields, useRunConfigValues, type RangeValues } from './RunFields';
+import { readRunForm } from './BacktestForm';
+import { ConfigOverrides, FieldError, RangeFields, StartButton, useRunConfigValues, type RangeValues } from './RunFields';
 import { checkVary, MAX_SWEEP_KEYS, type VaryRow } from './sweep-input';
 import { useJobSubmit } from './use-job-submit';
 
@@ -140,24 +140,8 @@ export function SweepForm({
         <FieldError error={errors.vary ?? (!vary.ok ? vary.errors.vary : undefined)} testId="sweep-error-vary" />
         <FieldError error={errors.out_of_sample_pct} testId="sweep-error-oos" />
       </div>
-      <ConfigOverrides
-        prefix="sweep"
-        current={current}
-        values={values}
-        errors={errors}
-        onChange={setValues}
-        changedCount={changedKeys(current, values)}
-      />
-      {formError && (
-        <div className="form-error" role="alert" data-testid="sweep-form-error">
-          {formError}
-        </div>
-      )}
-      <div className="row-actions">
-        <button type="submit" className="btn-primary" disabled={busy} data-testid="sweep-start">
-          {busy ? 'Starting…' : 'Run sweep'}
-        </button>
-      </div>
+      <ConfigOverrides prefix="sweep" current={current} values={values} errors={errors} onChange={setValues} />
+      <StartButton prefix="sweep" label="Run sweep" formError={formError} busy={busy} />
     </form>
   );
 }
