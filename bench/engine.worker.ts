@@ -1,8 +1,7 @@
 // One variant of the engine benchmark in a fresh process: one cold pass, then warm passes; prints one JSON line.
-import { DEFAULT_CONFIG, TIMEFRAME_MS } from '../src-shared/contract';
+import { DEFAULT_CONFIG } from '../src-shared/contract';
 import { runBacktest } from '../src-main/engine/backtest/backtest';
-import { paperMarketRules } from '../src-main/engine/market/precision';
-import { handLoop } from './hand-loop';
+import { handLoopFor } from './hand-loop';
 import { repeatedSeries } from './series';
 
 const variant = process.argv[2] as 'hand' | 'engine';
@@ -11,28 +10,10 @@ const passes = Number(process.argv[4] ?? 5);
 const series = repeatedSeries(candles);
 // the hand loop has no kill switch: same rules means none here either
 const config = { ...DEFAULT_CONFIG, max_daily_loss_pct: 0 };
-const rules = paperMarketRules(config.symbol, series.data[1]);
-const params = config.strategy.name === 'ema_cross' ? config.strategy.params : { fast: 9, slow: 21, rsi_period: 14, rsi_max: 70 };
 
 const once = async (): Promise<number> => {
   if (variant === 'hand') {
-    return handLoop(series, {
-      fast: params.fast,
-      slow: params.slow,
-      rsiPeriod: params.rsi_period,
-      rsiMax: params.rsi_max,
-      sizePct: config.position_size_pct,
-      slPct: config.stop_loss_pct,
-      tpPct: config.take_profit_pct,
-      maxPositions: config.max_positions,
-      feePct: config.fee_pct,
-      slipPct: config.slippage_pct,
-      amountStep: rules.amountStep,
-      priceStep: rules.priceStep,
-      minNotional: rules.minNotional,
-      startEquity: 10_000,
-      tfMs: TIMEFRAME_MS[config.timeframe],
-    }).trades.length;
+    return handLoopFor(series, config).trades.length;
   }
   return (await runBacktest({ series, config })).trades.length;
 };

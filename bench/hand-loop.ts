@@ -1,6 +1,33 @@
-import type { Trade } from '../src-shared/contract';
+import { TIMEFRAME_MS, type BotConfig, type Trade } from '../src-shared/contract';
 import { CANDLE_STRIDE, type CandleSeries } from '../src-main/engine/feeds/candle-file';
-import { roundToStep } from '../src-main/engine/market/precision';
+import { paperMarketRules, roundToStep } from '../src-main/engine/market/precision';
+
+/** The hand loop under a bot config (ema_cross) on the paper market's rules, from 10,000 quote: what the engine's
+ * backtest of the same config must match (the parity test) and is timed against (the engine bench). */
+export function handLoopFor(s: CandleSeries, config: BotConfig): { trades: Trade[]; equity: number } {
+  if (config.strategy.name !== 'ema_cross') throw new Error(`the hand loop knows ema_cross only, not ${config.strategy.name}`);
+  const p = config.strategy.params;
+  const rules = paperMarketRules(config.symbol, s.data[1]);
+  return handLoop(s, {
+    fast: p.fast,
+    slow: p.slow,
+    rsiPeriod: p.rsi_period,
+    rsiMax: p.rsi_max,
+    sizePct: config.position_size_pct,
+    slPct: config.stop_loss_pct,
+    tpPct: config.take_profit_pct,
+    maxPositions: config.max_positions,
+    feePct: config.fee_pct,
+    slipPct: config.slippage_pct,
+    amountStep: rules.amountStep,
+    priceStep: rules.priceStep,
+    minNotional: rules.minNotional,
+    startEquity: 10_000,
+    tfMs: TIMEFRAME_MS[config.timeframe],
+    trailPct: config.trailing_stop_pct,
+    trailActPct: config.trailing_activation_pct,
+  });
+}
 
 /**
  * The baseline of the engine benchmark: the same trading rules written as one function over the array —

@@ -1,38 +1,18 @@
 // The engine (core, executor, paper exchange, strategy, risk) against the benchmark's hand-written loop of the same
 // rules: on real candles they must produce the same trades, so neither the bench baseline nor the engine can drift.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, TIMEFRAME_MS, type BotConfig, type Trade } from '../../src-shared/contract';
+import { DEFAULT_CONFIG, type BotConfig, type Trade } from '../../src-shared/contract';
 import { runBacktest } from '../../src-main/engine/backtest/backtest';
 import { paperMarketRules } from '../../src-main/engine/market/precision';
 import { entryAmount } from '../../src-main/engine/risk/risk';
-import { handLoop } from '../../bench/hand-loop';
+import { handLoopFor } from '../../bench/hand-loop';
 import { repeatedSeries } from '../../bench/series';
 import { expectClose } from '../helpers/money';
 
 /** the engine's trades against the hand loop's on 100,000 real candles under `config`; returns the engine's */
 async function expectAgreement(config: BotConfig): Promise<Trade[]> {
   const series = repeatedSeries(100_000);
-  const p = config.strategy.params as { fast: number; slow: number; rsi_period: number; rsi_max: number };
-  const rules = paperMarketRules(config.symbol, series.data[1]);
-  const hand = handLoop(series, {
-    fast: p.fast,
-    slow: p.slow,
-    rsiPeriod: p.rsi_period,
-    rsiMax: p.rsi_max,
-    sizePct: config.position_size_pct,
-    slPct: config.stop_loss_pct,
-    tpPct: config.take_profit_pct,
-    maxPositions: config.max_positions,
-    feePct: config.fee_pct,
-    slipPct: config.slippage_pct,
-    amountStep: rules.amountStep,
-    priceStep: rules.priceStep,
-    minNotional: rules.minNotional,
-    startEquity: 10_000,
-    tfMs: TIMEFRAME_MS[config.timeframe],
-    trailPct: config.trailing_stop_pct,
-    trailActPct: config.trailing_activation_pct,
-  });
+  const hand = handLoopFor(series, config);
   const engine = await runBacktest({ series, config });
   const order = (a: Trade, b: Trade) => a.entry_time - b.entry_time || a.exit_time - b.exit_time;
   const h = [...hand.trades].sort(order);
