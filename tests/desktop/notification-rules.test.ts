@@ -16,32 +16,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime } from '../../src-main/app/runtime';
 import { invokeOperation } from '../../src-main/operations/invoke-operation';
+import { statusOf } from '../helpers/status-fixture';
 
-const running: Status = {
-  state: 'running',
-  running: true,
+const running = statusOf({
   mode: 'live',
   exchange: 'binance',
   market: 'live',
-  sandbox: false,
   symbol: 'ETH/USDT',
-  stake_currency: 'USDT',
   timeframe: '1m',
-  started_at: 1,
-  uptime_s: 10,
   open_positions: 1,
-  pending_orders: 0,
-  equity: 10_000,
-  today_pnl: 0,
-  equity_ts: 1,
   last_price: 2000,
-  last_cycle_at: 1,
-  config_version: 1,
-  applied_config_version: 1,
-  paused_reason: null,
-  paused_at: null,
-  attention: [],
-};
+});
 const paused = (reason: string | null): Status => ({ ...running, state: 'paused', paused_reason: reason, paused_at: 2 });
 
 const trade = (over: Partial<Trade> = {}): Trade => ({

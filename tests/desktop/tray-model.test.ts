@@ -1,35 +1,10 @@
 // The tray as data: what it says and what can be clicked in each state, without Electron.
 import { describe, expect, it } from 'vitest';
-import type { Status } from '../../src-shared/contract';
 import { TOOLTIP_MAX, trayView, type TrayMenuItem, type TrayView } from '../../src-main/desktop/tray-model';
 import { signedQuote } from '../../src-main/desktop/money-text';
+import { statusOf } from '../helpers/status-fixture';
 
-const status = (over: Partial<Status> = {}): Status => ({
-  state: 'running',
-  running: true,
-  mode: 'paper',
-  exchange: 'paper',
-  market: 'replay',
-  sandbox: false,
-  symbol: 'XRP/USDT',
-  stake_currency: 'USDT',
-  timeframe: '5m',
-  started_at: 1,
-  uptime_s: 10,
-  open_positions: 0,
-  pending_orders: 0,
-  equity: 10_000,
-  today_pnl: 0,
-  equity_ts: 1,
-  last_price: 0.5,
-  last_cycle_at: 1,
-  config_version: 1,
-  applied_config_version: 1,
-  paused_reason: null,
-  paused_at: null,
-  attention: [],
-  ...over,
-});
+const status = statusOf;
 
 const actions = (v: TrayView) => Object.fromEntries(v.menu.flatMap((i: TrayMenuItem) => (i.kind === 'action' ? [[i.id, i.enabled]] : [])));
 const labels = (v: TrayView) => v.menu.flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));

@@ -10,6 +10,7 @@ import { createTrayPresenter, readTrayFacts, type Timers } from '../../src-main/
 import type { TrayView } from '../../src-main/desktop/tray-model';
 import { signedQuote } from '../../src-main/desktop/money-text';
 import { waitFor } from '../helpers/wait';
+import { statusOf } from '../helpers/status-fixture';
 
 const labelsOf = (v: TrayView | null) => (v?.menu ?? []).flatMap((i) => (i.kind === 'separator' ? [] : [i.label]));
 
@@ -41,31 +42,7 @@ class ManualTime implements Timers {
 
 const settle = () => new Promise((r) => setImmediate(r));
 
-const baseStatus: Status = {
-  state: 'running',
-  running: true,
-  mode: 'paper',
-  exchange: 'paper',
-  market: 'replay',
-  sandbox: false,
-  symbol: 'XRP/USDT',
-  stake_currency: 'USDT',
-  timeframe: '5m',
-  started_at: 1,
-  uptime_s: 10,
-  open_positions: 0,
-  pending_orders: 0,
-  equity: 10_000,
-  today_pnl: 0,
-  equity_ts: 1,
-  last_price: 0.5,
-  last_cycle_at: 1,
-  config_version: 1,
-  applied_config_version: 1,
-  paused_reason: null,
-  paused_at: null,
-  attention: [],
-};
+const baseStatus = statusOf();
 
 describe('tray presenter', () => {
   it('draws at once, then at most once per interval however many events come, ending on the newest state', async () => {

@@ -3,15 +3,7 @@
 // after events (or after newer answers) never stepping the screen back. The browser suites show the same stores
 // drawn; these pin down the orderings a browser run meets only by chance.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_CONFIG,
-  StatusSchema,
-  type ConfigVersion,
-  type Position,
-  type Stats,
-  type Status,
-  type Trade,
-} from '../../src-shared/contract';
+import { DEFAULT_CONFIG, type ConfigVersion, type Position, type Stats, type Status, type Trade } from '../../src-shared/contract';
 import { ApiError } from '../../src-shared/api-client/api-error';
 import { runBacktest } from '../../src-main/engine/backtest/backtest';
 import { computeStats } from '../../src-main/engine/stats';
@@ -26,6 +18,7 @@ import { createMarketStore } from '../../src-renderer/src/stores/market.store';
 import { loadXrp5m } from '../helpers/candles';
 import { fakeBot, later, type FakeBot } from '../helpers/fake-transport';
 import { expectClose } from '../helpers/money';
+import { statusOf } from '../helpers/status-fixture';
 
 const series = loadXrp5m();
 const candles = Array.from({ length: 400 }, (_, i) => {
@@ -45,33 +38,7 @@ const statsOf = (n: number): Stats =>
   });
 const newestFirst = (list: Trade[]) => [...list].sort((a, b) => b.id - a.id);
 
-const status = (patch: Partial<Status> = {}): Status =>
-  StatusSchema.parse({
-    state: 'running',
-    running: true,
-    mode: 'paper',
-    exchange: 'binance',
-    market: 'replay',
-    sandbox: false,
-    symbol: 'XRP/USDT',
-    stake_currency: 'USDT',
-    timeframe: '5m',
-    started_at: 1,
-    uptime_s: 1,
-    open_positions: 0,
-    pending_orders: 0,
-    equity: 10_000,
-    equity_ts: 1,
-    today_pnl: 0,
-    last_price: 0.5,
-    last_cycle_at: 1,
-    config_version: 1,
-    applied_config_version: 1,
-    paused_reason: null,
-    paused_at: null,
-    attention: [],
-    ...patch,
-  });
+const status = (patch: Partial<Status> = {}): Status => statusOf({ exchange: 'binance', uptime_s: 1, ...patch });
 
 /** the open position a trade closed, as the server showed it before the exit */
 const positionOf = (t: Trade, amount = t.amount): Position => ({
