@@ -4,20 +4,14 @@ import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRu
 import { sharedRead, type SharedRead } from '../../shared-read';
 import { orderState } from './order-state';
 import { errorLine } from '../../log/redact';
-import { keyRefused, readWithRetries } from './read-retry';
-import { CONNECTION_LOG_FIELD, type ConnectionLogValue } from '../../../../src-shared/contract';
+import { keyRefused } from './read-retry';
+import { ExchangeHealth, type Note } from './exchange-health';
+import { OrderWatch } from './order-watch';
 
-/** log fields marking the exchange link's state (see CONNECTION_LOG_FIELD) */
-const link = (value: ConnectionLogValue): Record<string, unknown> => ({ [CONNECTION_LOG_FIELD]: value });
+export type { ExchangeTrouble } from './exchange-health';
 
 /** an entry this soon after the close it acts on is measured from that close (no ticker request on the way) */
 const FRESH_CLOSE_MS = 5_000;
-
-/** Why the bot must stop trading by itself: the keys were refused, or the exchange keeps failing. */
-export interface ExchangeTrouble {
-  kind: 'auth' | 'circuit';
-  reason: string;
-}
 
 export interface CcxtExchangeOptions {
   exchange: Exchange;
@@ -29,7 +23,7 @@ export interface CcxtExchangeOptions {
   /** consecutive failed calls before the bot pauses itself */
   circuitAfter?: number;
   /** a line for the log (the adapter knows nothing of the logger's shape) */
-  note?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  note?: Note;
   now?: () => number;
   /**
    * A client of its own for reads asked from outside the bot (sharedBalances), made at the first such read: ccxt's
@@ -39,11 +33,6 @@ export interface CcxtExchangeOptions {
   readClient?: () => Promise<Exchange>;
   /** how long an outside read's answer is served to everyone who asks (default 1000 ms) */
   sharedReadMaxAgeMs?: number;
-}
-
-/** an order we placed whose final state we do not have yet; `lostSince` set while its placement's outcome is unknown */
-interface Watched {
-  lostSince: number | null;
 }
 
 /**
@@ -57,15 +46,8 @@ export class CcxtExchange implements ExchangePort {
   readonly id: string;
   private readonly ex: Exchange;
   private readonly rules: MarketRules;
-  private readonly watched = new Map<string, Watched>();
-  private readonly updates: ExchangeOrderState[] = [];
-  private readonly listeners = new Set<() => void>();
-  private readonly troubleListeners = new Set<(reason: string) => void>();
-  private readonly recoveredListeners = new Set<() => void>();
-  private failures = 0;
-  private tripped = false;
-  private timer: NodeJS.Timeout | null = null;
-  private watching = false;
+  private readonly health: ExchangeHealth;
+  private readonly orders: OrderWatch;
   private readonly now: () => number;
 
   constructor(private readonly o: CcxtExchangeOptions) {
@@ -73,6 +55,17 @@ export class CcxtExchange implements ExchangePort {
     this.id = o.exchange.id;
     this.rules = o.rules;
     this.now = o.now ?? Date.now;
+    this.health = new ExchangeHealth(this.note, o.circuitAfter);
+    this.orders = new OrderWatch({
+      openIds: () => this.openClientOrderIds(),
+      lookUp: (id) => this.lookUp(id),
+      neverPlaced: (id, reason) => this.rejected(id, reason),
+      finished: (id) => this.forgetPair(id),
+      note: this.note,
+      now: this.now,
+      everyMs: o.watchEveryMs ?? 5000,
+      unknownGraceMs: o.unknownGraceMs ?? 60_000,
+    });
     this.account = sharedRead(
       async () => {
         const ex = await this.readClient();
@@ -207,27 +200,27 @@ export class CcxtExchange implements ExchangePort {
   private async place(ids: string[], send: () => Promise<ExchangeOrderState[]>): Promise<ExchangeOrderState[]> {
     try {
       const states = await send();
-      this.succeeded();
-      for (const st of states) this.track(st);
+      this.health.succeeded();
+      for (const st of states) this.orders.track(st);
       return states;
     } catch (e) {
       if (this.isRefusal(e)) {
-        this.succeeded(); // the exchange answered: it is reachable
+        this.health.succeeded(); // the exchange answered: it is reachable
         return ids.map((id) => this.rejected(id, errorLine(e)));
       }
-      this.failed(e);
+      this.health.failed(e);
       this.note(
         'warn',
         `placing ${ids.join(' + ')} got no clear answer (${errorLine(e)}); looking it up by client order id instead of sending it again`,
       );
       const states: ExchangeOrderState[] = [];
       for (const id of ids) {
-        this.watched.set(id, { lostSince: this.now() });
+        this.orders.lost(id);
         const found = await this.lookUp(id).catch(() => null);
-        if (found) this.track(found);
+        if (found) this.orders.track(found);
         states.push(found ?? this.unknown(id));
       }
-      this.ensureWatching();
+      this.orders.ensureWatching();
       return states;
     }
   }
@@ -235,7 +228,7 @@ export class CcxtExchange implements ExchangePort {
   /** the exchange refused the order itself: sending it again would fail the same way */
   private isRefusal(e: unknown): boolean {
     if (keyRefused(e)) {
-      this.trouble({ kind: 'auth', reason: `the exchange refused the API key: ${errorLine(e)}` });
+      this.health.keysRefused(e);
       return true;
     }
     return (
@@ -269,26 +262,26 @@ export class CcxtExchange implements ExchangePort {
     const known = this.cancelledWithList.get(clientOrderId);
     if (known) {
       this.cancelledWithList.delete(clientOrderId);
-      this.track(known);
+      this.orders.track(known);
       return known;
     }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const o = await this.ex.cancelOrder('', this.rules.symbol, { clientOrderId });
-        this.succeeded();
+        this.health.succeeded();
         this.rememberListCancel(o, clientOrderId);
         // the cancel answer names the cancel request; read the order itself back for its final state
         const state =
           o.status === 'canceled' && !(Number(o.filled) > 0) ? orderState(o, this.rules, clientOrderId) : await this.lookUp(clientOrderId);
-        if (state) this.track(state);
+        if (state) this.orders.track(state);
         return state;
       } catch (e) {
         if (e instanceof ccxt.OrderNotFound) {
           // gone already: cancelled by its OCO partner, or filled; the order itself tells which
-          this.succeeded();
+          this.health.succeeded();
           return this.lookUp(clientOrderId);
         }
-        this.failed(e);
+        this.health.failed(e);
         if (!(e instanceof ccxt.NetworkError) || attempt === 1) throw e;
       }
     }
@@ -321,7 +314,7 @@ export class CcxtExchange implements ExchangePort {
 
   async fetchOrder(clientOrderId: string): Promise<ExchangeOrderState | null> {
     const state = await this.lookUp(clientOrderId);
-    if (state) this.track(state);
+    if (state) this.orders.track(state);
     return state;
   }
 
@@ -397,11 +390,11 @@ export class CcxtExchange implements ExchangePort {
 
   // ── resting orders between candles ─────────────────────────────────────────
   takeUpdates(): readonly ExchangeOrderState[] {
-    return this.updates.splice(0);
+    return this.orders.takeUpdates();
   }
 
   onUpdates(listener: () => void): void {
-    this.listeners.add(listener);
+    this.orders.onUpdates(listener);
   }
 
   /** ids of resting orders on the exchange for this market (reconciliation compares them with the journal) */
@@ -411,116 +404,30 @@ export class CcxtExchange implements ExchangePort {
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.watched.clear();
+    this.orders.close();
   }
 
-  private track(s: ExchangeOrderState): void {
-    if (s.status === 'open') {
-      const w = this.watched.get(s.clientOrderId);
-      this.watched.set(s.clientOrderId, { lostSince: w && s.exchangeOrderId === null ? w.lostSince : null });
-      this.ensureWatching();
-    } else {
-      this.watched.delete(s.clientOrderId);
-      // a finished leg ends its pair (bounded memory); a later cancel of the partner simply asks the exchange
-      const partner = this.partners.get(s.clientOrderId);
-      this.partners.delete(s.clientOrderId);
-      if (partner) this.partners.delete(partner);
-    }
-  }
-
-  private ensureWatching(): void {
-    if (this.timer || this.watching || this.watched.size === 0) return;
-    this.timer = setTimeout(() => void this.watch(), this.o.watchEveryMs ?? 5000);
-    this.timer.unref?.();
-  }
-
-  /** one round: the open orders in one request, then each watched order that left them, looked up by its id */
-  private async watch(): Promise<void> {
-    this.timer = null;
-    this.watching = true;
-    try {
-      const open = new Set(await this.openClientOrderIds());
-      for (const [id, w] of [...this.watched]) {
-        if (open.has(id) && w.lostSince === null) continue;
-        const state = await this.lookUp(id);
-        if (state) {
-          if (state.status !== 'open' || w.lostSince !== null) this.publish(state);
-          this.track(state);
-        } else if (w.lostSince !== null && this.now() - w.lostSince > (this.o.unknownGraceMs ?? 60_000)) {
-          this.watched.delete(id);
-          this.publish(
-            this.rejected(
-              id,
-              `not found on the exchange ${Math.round((this.now() - w.lostSince) / 1000)} s after its placement's answer was lost: it was never placed`,
-            ),
-          );
-        }
-      }
-    } catch (e) {
-      this.note('warn', `checking resting orders failed: ${errorLine(e)}`);
-    } finally {
-      this.watching = false;
-      this.ensureWatching();
-    }
-  }
-
-  private publish(state: ExchangeOrderState): void {
-    this.updates.push(state);
-    for (const l of this.listeners) l();
+  /** a finished leg ends its pair (bounded memory); a later cancel of the partner simply asks the exchange */
+  private forgetPair(clientOrderId: string): void {
+    const partner = this.partners.get(clientOrderId);
+    this.partners.delete(clientOrderId);
+    if (partner) this.partners.delete(partner);
   }
 
   // ── health ─────────────────────────────────────────────────────────────────
-  /** a read with retries, counted for the circuit breaker (an order the exchange does not know is an answer) */
-  private async read<T>(fn: () => Promise<T>, client: Exchange = this.ex): Promise<T> {
-    try {
-      const v = await readWithRetries({ exchange: client, read: fn, attempts: 3 });
-      this.succeeded();
-      return v;
-    } catch (e) {
-      if (e instanceof ccxt.OrderNotFound) this.succeeded();
-      else this.failed(e);
-      throw e;
-    }
-  }
-
-  private succeeded(): void {
-    const wasDown = this.failures > 0;
-    const wasTripped = this.tripped;
-    this.failures = 0;
-    this.tripped = false;
-    if (wasTripped) this.note('info', 'the exchange answers again', link('restored'));
-    if (wasDown) for (const l of this.recoveredListeners) l();
+  private read<T>(fn: () => Promise<T>, client: Exchange = this.ex): Promise<T> {
+    return this.health.read(fn, client);
   }
 
   onRecovered(listener: () => void): void {
-    this.recoveredListeners.add(listener);
-  }
-
-  private failed(e: unknown): void {
-    this.failures++;
-    if (keyRefused(e)) {
-      this.trouble({ kind: 'auth', reason: `the exchange refused the API key: ${errorLine(e)}` });
-    } else if (this.failures >= (this.o.circuitAfter ?? 5) && !this.tripped) {
-      this.tripped = true;
-      this.trouble({ kind: 'circuit', reason: `${this.failures} exchange calls failed in a row (last: ${errorLine(e)})` });
-    }
+    this.health.onRecovered(listener);
   }
 
   onTrouble(listener: (reason: string) => void): void {
-    this.troubleListeners.add(listener);
+    this.health.onTrouble(listener);
   }
 
-  private trouble(t: ExchangeTrouble): void {
-    // refused keys are not a lost connection; a run of failed calls is
-    this.note('error', t.reason, t.kind === 'circuit' ? link('lost') : undefined);
-    for (const l of this.troubleListeners) l(t.reason);
-  }
-
-  private note(level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
-    this.o.note?.(level, msg, fields);
-  }
+  private readonly note: Note = (level, msg, fields) => this.o.note?.(level, msg, fields);
 
   private rejected(clientOrderId: string, reason: string): ExchangeOrderState {
     return {
