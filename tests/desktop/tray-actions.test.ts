@@ -13,6 +13,7 @@ import { readTrayFacts } from '../../src-main/desktop/tray-presenter';
 import { trayView, type TrayActionId, type TrayConfirmation } from '../../src-main/desktop/tray-model';
 import { firstTrayHint } from '../../src-main/desktop/tray-hint';
 import { waitFor } from '../helpers/wait';
+import { HELD_POSITIONS } from '../helpers/held-positions';
 
 describe('tray actions', () => {
   let dataDir: string;
@@ -42,12 +43,7 @@ describe('tray actions', () => {
     const logger = createLogger({ level: 'debug' });
     logger.addSecret(token);
     runtime = await createBotRuntime({ dataDir, market: { kind: 'synthetic', seed: 11 }, replaySpeed: 50, logger });
-    await invokeOperation(
-      runtime.handlers,
-      'updateConfig',
-      { body: { enabled: false, stop_loss_pct: 50, take_profit_pct: 1000 } },
-      { actor: 'test' },
-    );
+    await invokeOperation(runtime.handlers, 'updateConfig', { body: { enabled: false, ...HELD_POSITIONS } }, { actor: 'test' });
     click = createTrayActions({
       handlers: runtime.handlers,
       confirm: async (c) => {

@@ -10,6 +10,7 @@ import type { FleetBot, Status } from '../../src-shared/contract';
 import { ensureRendererBuilt } from './build-renderer';
 import { openDashboard, type DashboardSession } from './dashboard-session';
 import { startServer, type RunningServer } from './server-process';
+import { HELD_POSITIONS } from '../helpers/held-positions';
 
 const root = resolve(import.meta.dirname, '../..');
 const artifacts = join(root, 'test-artifacts');
@@ -162,15 +163,8 @@ describe('fleet overview in the browser', () => {
   });
 
   it('close all everywhere first lists every bot and its positions', async () => {
-    // a position that nothing can close while the list is read: not its stop, not its target, and not the strategy's
-    // exit signal (a paused bot still exits; ema_cross's opposite cross once closed it here under CI load), so RSI
-    // over 100 candles would have to pass 99
-    const calm = {
-      stop_loss_pct: 50,
-      take_profit_pct: 1000,
-      strategy: { name: 'rsi_reversion', params: { period: 100, oversold: 1, overbought: 99 } },
-    };
-    const configured = await hub.api('PUT', '/bot/config', calm);
+    // a position that nothing can close while the list is read
+    const configured = await hub.api('PUT', '/bot/config', HELD_POSITIONS);
     expect(configured.status, JSON.stringify(configured.body)).toBe(200);
     const entry = await hub.api('POST', '/bot/positions', { size_pct: 5 });
     expect(entry.status, JSON.stringify(entry.body)).toBe(200);

@@ -13,12 +13,12 @@ import {
 import { startApi, type ApiHarness } from '../helpers/api-harness';
 import { waitFor } from '../helpers/wait';
 import { expectClose } from '../helpers/money';
+import { HELD_POSITIONS } from '../helpers/held-positions';
 
 /** entries only by hand: the strategy is off, stops and targets out of reach */
 const HANDS_ONLY = {
   enabled: false,
-  stop_loss_pct: 50,
-  take_profit_pct: 1000,
+  ...HELD_POSITIONS,
   position_size_pct: 10,
   max_positions: 3,
   max_daily_loss_pct: 0,
