@@ -10,6 +10,7 @@ import { startServer, type RunningServer } from './server-process';
 import { startTelegramStandIn, type TelegramStandIn } from '../helpers/telegram-stand-in';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { waitFor } from '../helpers/wait';
+import { HELD_POSITIONS } from '../helpers/held-positions';
 
 const CHAT = 424242;
 const STRANGER = 999001;
@@ -54,8 +55,8 @@ describe('notifications from a real `npm run serve`', () => {
       replaySpeed: 20,
       env: { BOT_NOTIFY_FILE: file, BOT_TELEGRAM_API_URL: tg.url },
     });
-    // no strategy entries: the only trades are the ones this test makes
-    expect((await server.api('PUT', '/bot/config', { enabled: false })).status).toBe(200);
+    // no strategy entries and no exits but the test's own: the only trades are the ones this test makes
+    expect((await server.api('PUT', '/bot/config', { enabled: false, ...HELD_POSITIONS })).status).toBe(200);
     await waitFor(
       async () => ((await server.api<any>('GET', '/notify')).body.telegram.state === 'polling' ? true : false),
       'Telegram polling',
