@@ -9,12 +9,14 @@ import type { AssetBalance, Order, Position, Status } from '../../src-shared/con
 import { ensureRendererBuilt } from './build-renderer';
 import { openDashboard, type DashboardSession } from './dashboard-session';
 import { startServer, type RunningServer } from './server-process';
+import { HELD_POSITIONS } from '../helpers/held-positions';
 
 const artifacts = resolve(import.meta.dirname, '../../test-artifacts');
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 /** the strategy makes no entries and nothing closes by itself: every position here is the person's */
 const HANDS_ONLY = {
   enabled: false,
+  ...HELD_POSITIONS,
   stop_loss_pct: 40,
   take_profit_pct: 900,
   position_size_pct: 10,
