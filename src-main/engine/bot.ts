@@ -229,7 +229,9 @@ export class Bot {
     if (last) this.o.exchange.observePrice?.(last.close); // a manual entry right after start has a price to go by
     this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
     try {
-      await this.reconcile('restart');
+      // on the serial chain like every other reconciliation: a fill it adopts asks for an account read, whose own
+      // reconcile must not look up the new position's protection while that is still being placed
+      await this.serial(() => this.reconcile('restart'));
       this.core.remark(); // at the warm-up's last price, before anyone reads the status
       // live equity is the account: never start on a guessed one
       if (this.o.mode === 'live' && (await this.account.read())) this.publishStatus(true);
@@ -281,9 +283,9 @@ export class Bot {
    */
   private async reconcile(after: 'restart' | 'reconnect'): Promise<void> {
     const price = this.candles.at(-1)?.close ?? NaN;
-    const r = await this.executor.reconcile(price);
+    const r = await this.executor.reconcile(price, { sweep: true });
     killPoint('reconciled');
-    if (r.adopted || r.failed || r.protectedAgain || after === 'reconnect')
+    if (r.adopted || r.failed || r.protectedAgain || r.strays || after === 'reconnect')
       this.o.logger.info(`reconciled with the exchange after a ${after}`, r);
     if (!this.o.exchange.openClientOrderIds) return;
     this.attention.length = 0; // each reconciliation states what is still true

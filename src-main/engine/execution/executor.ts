@@ -299,14 +299,19 @@ export class Executor {
   }
 
   /**
-   * After a restart: ask the exchange about every order the journal does not know the outcome of, then make sure
-   * every open position has its stop and take-profit resting (or is sold when `price`, the market now, is already
-   * through its stop). Runs before the strategy may act.
+   * After a restart: ask the exchange about every order the journal does not know the outcome of (with `sweep`, also
+   * cancel any order of ours resting there that the books no longer count: sweepStrays), then make sure every open
+   * position has its stop and take-profit resting (or is sold when `price`, the market now, is already through its
+   * stop). Runs before the strategy may act, on the bot's serial chain (never beside another reconciliation).
    */
-  reconcile(price = NaN): MaybePromise<{ adopted: number; failed: number; protectedAgain: number }> {
-    const result = { adopted: 0, failed: 0, protectedAgain: 0 };
-    const orders = [...this.active.values()];
-    const checked = sequence(orders, (order) =>
+  reconcile(
+    price = NaN,
+    o: { sweep?: boolean } = {},
+  ): MaybePromise<{ adopted: number; failed: number; protectedAgain: number; strays: number }> {
+    const result = { adopted: 0, failed: 0, protectedAgain: 0, strays: 0 };
+    // an order whose placement is still under way has no outcome to find yet: its answer will bring it
+    const orders = [...this.active.values()].filter((order) => !this.placing.has(order.client_order_id));
+    const looked = sequence(orders, (order) =>
       andThen(this.exchange.fetchOrder(order.client_order_id), (state) => {
         if (state) {
           result.adopted++;
@@ -329,6 +334,7 @@ export class Executor {
         return undefined;
       }),
     );
+    const checked = o.sweep ? andThen(looked, () => this.sweepStrays(result)) : looked;
     return andThen(checked, () =>
       andThen(
         sequence([...this.open.values()], (p) => {
@@ -356,6 +362,38 @@ export class Executor {
     );
   }
 
+  /**
+   * Orders resting on the exchange under a client order id this bot journaled, that its books no longer count as
+   * active (a final state written while the order was still on its way, by an older version or a race): each is
+   * cancelled, and whatever it filled meanwhile is booked like any fill, so no order of ours rests unknown holding the
+   * position's coins (docs/security.md, R2). Resting orders the journal never sent are left to the account check.
+   */
+  private sweepStrays(result: { strays: number }): MaybePromise<void> {
+    if (!this.exchange.openClientOrderIds) return undefined;
+    return this.exchange.openClientOrderIds().then((ids) =>
+      sequence(ids, (id) => {
+        if (this.active.has(id) || this.placing.has(id)) return undefined;
+        const order = this.journal.findOrder(id);
+        if (!order) return undefined;
+        result.strays++;
+        order.status = 'open'; // the exchange proves it rests: its journaled end was wrong
+        this.active.set(id, order);
+        return andThen(this.cancel(order), () => undefined);
+      }),
+    );
+  }
+
+  /** client order ids whose placement was sent and not yet answered */
+  private readonly placing = new Set<string>();
+  /** `ids` count as in flight until `placed` settles (only an exchange that answers later has anything in flight) */
+  private inFlight<T>(ids: string[], placed: MaybePromise<T>): MaybePromise<T> {
+    if (!(placed instanceof Promise)) return placed;
+    for (const id of ids) this.placing.add(id);
+    return placed.finally(() => {
+      for (const id of ids) this.placing.delete(id);
+    });
+  }
+
   private lastTrade: Trade | null = null;
 
   private submit(spec: OrderSpec): MaybePromise<Order> {
@@ -366,7 +404,7 @@ export class Executor {
   private send(j: { order: Order; request: OrderRequest }): MaybePromise<Order> {
     // an entry's fill resolves only once its protection rests on the exchange
     killPoint('order-journaled');
-    return andThen(this.exchange.placeOrder(j.request), (state) => {
+    return andThen(this.inFlight([j.order.client_order_id], this.exchange.placeOrder(j.request)), (state) => {
       killPoint('order-placed');
       return andThen(this.applyState(j.order, state), () => j.order);
     });
@@ -587,7 +625,9 @@ export class Executor {
       oco,
     });
     if (this.exchange.placeProtection) {
-      return andThen(this.exchange.placeProtection(stop.request, target.request), ([s, t]) => {
+      const ids = [stop.order.client_order_id, target.order.client_order_id];
+      return andThen(this.inFlight(ids, this.exchange.placeProtection(stop.request, target.request)), ([s, t]) => {
+        killPoint('order-placed');
         this.applyState(stop.order, s);
         this.applyState(target.order, t);
       });
