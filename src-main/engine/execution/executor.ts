@@ -1,5 +1,12 @@
 import type { ExitReason, Order, Position, Trade } from '../../../src-shared/contract';
-import type { ExchangeOrderState, ExchangePort, MarketRules, MaybePromise, OrderRequest } from '../ports/exchange.port';
+import {
+  isPromise,
+  type ExchangeOrderState,
+  type ExchangePort,
+  type MarketRules,
+  type MaybePromise,
+  type OrderRequest,
+} from '../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { andThen, sequence } from './maybe';
@@ -387,7 +394,7 @@ export class Executor {
   private readonly placing = new Set<string>();
   /** `ids` count as in flight until `placed` settles (only an exchange that answers later has anything in flight) */
   private inFlight<T>(ids: string[], placed: MaybePromise<T>): MaybePromise<T> {
-    if (!(placed instanceof Promise)) return placed;
+    if (!isPromise(placed)) return placed;
     for (const id of ids) this.placing.add(id);
     return placed.finally(() => {
       for (const id of ids) this.placing.delete(id);
