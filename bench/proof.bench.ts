@@ -99,6 +99,7 @@ async function kills(): Promise<void> {
     const r = await run(n, seededRandom(seed + i));
     reports.push(r);
     console.log(`kills: ${r.setting} (seed ${seed + i}): ${r.survived}/${r.run} survived`);
+    console.log(`  where: ${r.moments.join('; ')}`);
     for (const f of r.failures) console.log(`  ${f}`);
   }
   const run = reports.reduce((a, r) => a + r.run, 0);

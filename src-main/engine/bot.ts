@@ -10,7 +10,6 @@ import {
   type Position,
   type Stats,
   type Status,
-  type Trade,
 } from '../../src-shared/contract';
 import type { EventBus } from './events/event-bus';
 import type { Logger } from './log/logger';
@@ -18,16 +17,16 @@ import type { SqliteStore } from './adapters/sqlite/sqlite.store';
 import type { ConfigManager } from './config/config-manager';
 import type { AssetBalance, ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
 import type { MarketFeed } from './ports/market-feed.port';
-import type { PositionRecord } from './ports/journal.port';
 import { errorLine } from './log/redact';
 import { Executor } from './execution/executor';
-import { accountFindings } from './execution/account-check';
 import { statsFromTotals, todayPnl } from './kept-stats';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { AccountKeeper } from './money/account-keeper';
 import { ManualOperations } from './manual-operations';
-import { killPoint } from './kill-points';
+import { CandleLoop } from './candle-loop';
+import { Reconciliation, resumeAfter } from './bot-recovery';
+import { executionEvents } from './execution-events';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -71,19 +70,12 @@ export class Bot {
   private pausedReason: string | null = null;
   private pausedAt: number | null = null;
   private lastCycleAt: number | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private tick: (() => void) | null = null;
-  private ticking = false;
-  private wakeSoon = false;
-  private running = false;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly candles: Candle[] = [];
   private readonly equityBuffer: EquityPoint[] = [];
   private lastFlush = 0;
   private lastStatusEvent = 0;
   private closed = false;
-  /** findings of reconciliation that need a person (shown in the status, never acted on) */
-  private readonly attention: string[] = [];
   readonly executor: Executor;
   readonly core: TradingCore;
   /** start, cash flows and holdings: the account beside the trades */
@@ -91,6 +83,9 @@ export class Bot {
   /** what a person does by hand: an entry, closing one position or all, cancelling, writing dust off */
   readonly byHand: ManualOperations;
   private readonly account: AccountKeeper;
+  /** the candle loop (candle-loop.ts) and the matching with the exchange (bot-recovery.ts) */
+  private readonly loop: CandleLoop;
+  private readonly reconciliation: Reconciliation;
   private accountTimer: NodeJS.Timeout | null = null;
   private accountReadSoon = false;
   private feed: MarketFeed;
@@ -104,56 +99,36 @@ export class Bot {
       o.logger.warn(`kept trade totals disagreed with the trade list (${repaired.totals.join(', ')}); rebuilt from the trades`);
     if (repaired.runningSums) o.logger.warn('running trade sums were out of step with the trade list; rebuilt');
     if (repaired.buckets) o.logger.info('equity curve buckets rebuilt from the per-candle points');
+    this.loop = new CandleLoop({
+      speed: o.speed,
+      serial: (fn) => this.serial(fn),
+      cycle: () => this.cycle(),
+      failed: (e) => this.exchangeFailed('the loop', e),
+      closed: () => this.closed,
+    });
     this.feed = o.feed;
-    this.feed.onReady?.(this.wake);
+    this.feed.onReady?.(this.loop.wake);
     this.ledger = openLedger(o.store, { mode: o.mode, paperBalance: o.config.current.config.paper_balance });
-    this.executor = new Executor(o.exchange, o.store, o.rules, {
-      order: (order) => {
-        o.exchange.sharedBalances?.invalidate(); // the account changed, or is about to: readers get it fresh
-        o.events.publish('order', { ...order });
-      },
-      positionOpened: (p) => {
-        this.core.remark();
-        this.readAccountSoon();
-        o.logger.info(`opened position #${p.id}: ${p.amount} ${p.symbol} at ${p.entry_price}`, {
-          position_id: p.id,
-          stop_loss: p.stop_loss_price,
-          take_profit: p.take_profit_price,
-        });
-        o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
-        this.publishStatus(true);
-      },
-      positionClosed: (p, t) => this.onTrade(p, t),
-      positionReduced: (p, t) => {
-        this.core.remark();
-        this.readAccountSoon();
-        o.logger.info(
-          `sold ${t.amount} of position #${p.id} (${t.exit_reason}, filled in part): pnl ${t.pnl.toFixed(4)}; ${p.amount} left`,
-          { trade_id: t.id, exit_price: t.exit_price },
-        );
-        // the trade first: every view folds its part out of the position, then the position's new size confirms it
-        o.events.publish('trade', t);
-        o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || t.exit_price), status: 'open' });
-        this.publishStatus(true);
-      },
-      stopMoved: (p) => {
-        // every candle of a rising market: debug, and a position event so every view shows the new stop
-        o.logger.debug(`position #${p.id}: trailing stop raised to ${p.stop_loss_price}`, { position_id: p.id });
-        o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'open' });
-      },
-      unprotectable: (p, reason) => {
-        o.logger.warn(`position #${p.id} cannot be protected on the exchange: ${reason}; sell it by hand on the exchange`, {
-          position_id: p.id,
-        });
-        o.events.publish('error', { code: ERROR_CODES.exchange, message: `position #${p.id} cannot be protected: ${reason}` });
-      },
-      rejected: (order, reason) => {
-        o.logger.warn(`order ${order.client_order_id} rejected: ${reason}`);
-        o.events.publish('error', {
-          code: ERROR_CODES.orderRejected,
-          message: `${order.side} ${order.amount} ${order.symbol} rejected: ${reason}`,
-        });
-      },
+    this.executor = new Executor(
+      o.exchange,
+      o.store,
+      o.rules,
+      executionEvents({
+        exchange: o.exchange,
+        events: o.events,
+        logger: o.logger,
+        executor: () => this.executor,
+        core: () => this.core,
+        readAccountSoon: () => this.readAccountSoon(),
+        publishStatus: (force) => this.publishStatus(force),
+      }),
+    );
+    this.reconciliation = new Reconciliation({
+      executor: this.executor,
+      exchange: o.exchange,
+      rules: o.rules,
+      logger: o.logger,
+      events: o.events,
     });
     this.core = new TradingCore({
       mode: o.mode,
@@ -214,22 +189,19 @@ export class Bot {
   /** Restore what the database knows, reconcile with the exchange, warm the strategy, resume the saved state. */
   async init(): Promise<void> {
     const store = this.o.store;
-    // Resume after the last candle acted on. The cursor is written after each cycle; an order stamped later
-    // (a crash between the two) proves its candle was already processed, so never replay that one.
-    const cursor = store.getMeta('last_candle_ts');
-    const lastOrder = store.lastOrderTime();
-    const fromOrders = lastOrder === null ? null : lastOrder - this.timeframeMs;
-    const lastTs = cursor === null && fromOrders === null ? null : String(Math.max(Number(cursor ?? -Infinity), fromOrders ?? -Infinity));
-    this.feed.seek(lastTs === null ? null : Number(lastTs));
+    const resumeAt = resumeAfter(store, this.timeframeMs);
+    this.feed.seek(resumeAt);
     for (const c of this.feed.history(WARMUP_CANDLES)) {
       this.core.warm(c.open, c.high, c.low, c.close);
       this.remember(c);
     }
     const last = this.candles.at(-1);
     if (last) this.o.exchange.observePrice?.(last.close); // a manual entry right after start has a price to go by
-    this.executor.now = lastTs === null ? (this.candles.at(-1)?.ts ?? 0) : Number(lastTs);
+    this.executor.now = resumeAt === null ? (this.candles.at(-1)?.ts ?? 0) : resumeAt;
     try {
-      await this.reconcile('restart');
+      // on the serial chain like every other reconciliation: a fill it adopts asks for an account read, whose own
+      // reconcile must not look up the new position's protection while that is still being placed
+      await this.serial(() => this.reconcile('restart'));
       this.core.remark(); // at the warm-up's last price, before anyone reads the status
       // live equity is the account: never start on a guessed one
       if (this.o.mode === 'live' && (await this.account.read())) this.publishStatus(true);
@@ -275,26 +247,9 @@ export class Bot {
     return this.state;
   }
 
-  /**
-   * Match the journal with the exchange: orders whose end we do not know, open positions' protection, and (live) what
-   * the account holds that nothing explains. At start, and whenever a live exchange answers again after failures.
-   */
-  private async reconcile(after: 'restart' | 'reconnect'): Promise<void> {
-    const price = this.candles.at(-1)?.close ?? NaN;
-    const r = await this.executor.reconcile(price);
-    killPoint('reconciled');
-    if (r.adopted || r.failed || r.protectedAgain || after === 'reconnect')
-      this.o.logger.info(`reconciled with the exchange after a ${after}`, r);
-    if (!this.o.exchange.openClientOrderIds) return;
-    this.attention.length = 0; // each reconciliation states what is still true
-    for (const finding of await accountFindings({ exchange: this.o.exchange, executor: this.executor, rules: this.o.rules, price }))
-      this.needsAttention(finding);
-  }
-
-  private needsAttention(finding: string): void {
-    this.attention.push(finding);
-    this.o.logger.warn(`reconciliation: ${finding}`);
-    this.o.events.publish('error', { code: ERROR_CODES.reconcile, message: finding });
+  /** Match the journal with the exchange (bot-recovery.ts), at the last candle's close. */
+  private reconcile(after: 'restart' | 'reconnect'): Promise<void> {
+    return this.reconciliation.run(after, this.candles.at(-1)?.close ?? NaN);
   }
 
   private pauseBySelf(reason: string, code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES]): void {
@@ -323,52 +278,14 @@ export class Bot {
       this.o.store.setMeta('paused_at', String(this.pausedAt ?? ''));
     });
     if (this.pausedReason === '') this.pausedReason = null;
-    if (to === 'stopped') this.halt();
-    else this.loop();
+    if (to === 'stopped') this.loop.stop();
+    else this.loop.start();
     this.o.logger.info(`bot ${from} → ${to}${reason ? ` (${reason})` : ''}`);
     this.publishStatus(true);
     return true;
   }
 
   // ── the loop ───────────────────────────────────────────────────────────────
-  private loop(): void {
-    if (this.running || this.closed) return;
-    this.running = true;
-    const speed = this.o.speed;
-    const delay = () => (speed === 'max' || this.wakeSoon ? 0 : 1000 / speed);
-    const tick = () => {
-      if (!this.running) return;
-      this.ticking = true;
-      this.wakeSoon = false;
-      const batch = speed === 'max' ? 50 : 1;
-      this.serial(async () => {
-        for (let i = 0; i < batch && this.running; i++) await this.cycle();
-      })
-        .catch((e) => this.exchangeFailed('the loop', e))
-        .finally(() => {
-          this.ticking = false;
-          if (!this.running) return;
-          this.timer = setTimeout(tick, delay());
-        });
-    };
-    this.tick = tick;
-    this.timer = setTimeout(tick, delay());
-  }
-
-  /** a live feed has a closed candle: run the cycle now rather than at the loop's next look */
-  private readonly wake = (): void => {
-    this.wakeSoon = true;
-    if (!this.running || this.ticking || !this.timer || !this.tick) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(this.tick, 0);
-  };
-
-  private halt(): void {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
   /** One cycle: the next closed candle through the core. */
   private cycle(): MaybePromise<void> {
     const candle = this.feed.next();
@@ -435,18 +352,6 @@ export class Bot {
     this.o.events.publish('status_change', this.status());
   }
 
-  private onTrade(p: PositionRecord, t: Trade): void {
-    this.core.remark();
-    this.readAccountSoon();
-    this.o.logger.info(`closed position #${p.id} (${t.exit_reason}): pnl ${t.pnl.toFixed(4)}`, {
-      trade_id: t.id,
-      exit_price: t.exit_price,
-    });
-    this.o.events.publish('position', { ...this.executor.toPosition(p, t.exit_price), status: 'closed' });
-    this.o.events.publish('trade', t);
-    this.publishStatus(true);
-  }
-
   /**
    * Trade another market without a restart (allowed while flat): the new feed and rules replace the old ones between
    * two cycles, the chart and the strategy start over on the new market's history. If the new market cannot be opened
@@ -458,7 +363,7 @@ export class Bot {
       const next = await (this.o.switchMarket as NonNullable<BotOptions['switchMarket']>)(symbol, timeframe);
       this.feed.stop?.();
       this.feed = next.feed;
-      this.feed.onReady?.(this.wake);
+      this.feed.onReady?.(this.loop.wake);
       // the rules object is shared by the executor, the core and the exchange: rewritten in place, all follow at once
       Object.assign(this.o.rules, next.rules);
       const history = this.feed.history(WARMUP_CANDLES);
@@ -532,7 +437,7 @@ export class Bot {
       applied_config_version: this.core.appliedVersion,
       paused_reason: this.state === 'paused' ? this.pausedReason : null,
       paused_at: this.state === 'paused' ? this.pausedAt : null,
-      attention: this.core.emptyAccount ? [...this.attention, this.core.emptyAccount] : [...this.attention],
+      attention: this.core.emptyAccount ? [...this.reconciliation.attention, this.core.emptyAccount] : [...this.reconciliation.attention],
     };
   }
 
@@ -576,7 +481,7 @@ export class Bot {
   /** stop the loop, flush buffered writes; the database stays consistent at every point anyway */
   async close(): Promise<void> {
     this.closed = true;
-    this.halt();
+    this.loop.stop();
     if (this.accountTimer) clearInterval(this.accountTimer);
     this.feed.stop?.();
     await this.chain.catch(() => undefined);

@@ -1,24 +1,16 @@
 import type { ExitReason, Order, Position, Trade } from '../../../src-shared/contract';
-import type { ExchangeOrderState, ExchangePort, MarketRules, MaybePromise, OrderRequest } from '../ports/exchange.port';
+import { isPromise, type ExchangeOrderState, type ExchangePort, type MarketRules, type MaybePromise } from '../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { andThen, sequence } from './maybe';
 import { exitTrade } from './exit-trade';
 import { killPoint } from '../kill-points';
+import type { ExecutionDesk, ExecutionListener } from './execution-desk';
+import { newOrder, newPosition, type Journaled, type OrderSpec } from './records';
+import { Protection, tooSmall } from './protection';
+import { Reconciler, type ReconcileResult } from './reconcile';
 
-/** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
-export interface ExecutionListener {
-  order?(order: Order): void;
-  positionOpened?(position: PositionRecord): void;
-  positionClosed?(position: PositionRecord, trade: Trade): void;
-  /** part of a position was sold (an exit that filled in part): `trade` is that part, `position` what is left */
-  positionReduced?(position: PositionRecord, trade: Trade): void;
-  /** the trailing rule raised a position's stop (written, its resting stop being moved) */
-  stopMoved?(position: PositionRecord): void;
-  /** what is left of a position is under the market's minimum: it can be neither protected nor sold (said once) */
-  unprotectable?(position: PositionRecord, reason: string): void;
-  rejected?(order: Order, reason: string): void;
-}
+export type { ExecutionListener } from './execution-desk';
 
 export interface EntryIntent {
   amount: number;
@@ -26,22 +18,6 @@ export interface EntryIntent {
   takeProfitPct: number;
   /** the price band of a live entry: a limit IOC this % above the exchange's reference price (config max_slippage_pct) */
   maxSlippagePct?: number;
-}
-
-type Purpose = Order['purpose'];
-interface OrderSpec {
-  side: 'buy' | 'sell';
-  type: Order['type'];
-  amount: number;
-  price?: number;
-  trigger?: number;
-  purpose: Purpose;
-  positionId: number | null;
-  exitReason: ExitReason | null;
-  sl?: number;
-  tp?: number;
-  oco?: string;
-  tif?: 'IOC';
 }
 
 /**
@@ -78,7 +54,30 @@ export class Executor {
     this.realized = journal.realizedPnl();
     for (const p of journal.loadOpenPositions()) this.track(p);
     for (const o of journal.loadActiveOrders()) this.active.set(o.client_order_id, o);
+    const desk: ExecutionDesk = {
+      exchange,
+      journal,
+      rules,
+      listener,
+      open: this.open,
+      active: this.active,
+      placing: this.placing,
+      now: () => this.now,
+      ordersOf: (positionId) => this.ordersOf(positionId),
+      journaled: (spec) => this.journaled(spec),
+      send: (j) => this.send(j),
+      cancel: (order) => this.cancel(order),
+      applyState: (order, state) => this.applyState(order, state),
+      exit: (positionId, reason) => this.exit(positionId, reason),
+      inFlight: (ids, placed) => this.inFlight(ids, placed),
+    };
+    this.protection = new Protection(desk);
+    this.reconciler = new Reconciler(desk, this.protection);
   }
+
+  /** stop-loss and take-profit resting for each position (protection.ts) */
+  private readonly protection: Protection;
+  private readonly reconciler: Reconciler;
 
   /** every position the bot holds, dust included */
   get openPositionCount(): number {
@@ -92,7 +91,7 @@ export class Executor {
   }
   /** what is left is under the market minimum: the exchange would refuse to protect or sell it */
   isDust(p: PositionRecord): boolean {
-    return this.tooSmall(p) !== null;
+    return tooSmall(p, this.rules) !== null;
   }
   get realizedPnl(): number {
     return this.realized;
@@ -190,7 +189,7 @@ export class Executor {
       return andThen(
         this.submit({ side: 'sell', type: 'market', amount: position.amount, purpose: 'exit', positionId, exitReason: reason }),
         // the exit did not fill, or filled in part: what is left must not stay without its stop
-        () => (this.open.has(positionId) ? andThen(this.reprotect(position), () => null) : this.lastTrade),
+        () => (this.open.has(positionId) ? andThen(this.protection.reprotect(position), () => null) : this.lastTrade),
       );
     });
   }
@@ -206,42 +205,13 @@ export class Executor {
     position.closed_at = this.now;
     this.journal.writeOffPosition(position);
     this.untrack(position);
-    this.dust.delete(position.id);
+    this.protection.dust.delete(position.id);
     return position;
   }
 
-  /**
-   * A trailing stop rose (execution/trailing-stops.ts): the position's new stop is written first, then its resting
-   * protection is replaced. The coins are held by the resting pair, so the new one cannot rest before the old is
-   * cancelled; a crash in between leaves the journal saying where the stop belongs, and reconcile rests it there.
-   */
+  /** A trailing stop rose: written, then the resting protection moved there (Protection.moveStop). */
   moveStop(positionId: number, stop: number): MaybePromise<void> {
-    const p = this.open.get(positionId);
-    if (!p || this.isDust(p) || !(stop > p.stop_loss_price)) return undefined;
-    p.stop_loss_price = stop;
-    p.stop_trailed = 1;
-    this.journal.saveStop(p);
-    this.listener.stopMoved?.(p);
-    return this.restop(p);
-  }
-
-  /**
-   * The protection resting for a position whose stop is not at the position's stop price is cancelled and placed
-   * again at that price (its take-profit unchanged). A position with no stop resting, or an exit in flight, is left
-   * to reprotect and the exit.
-   */
-  private restop(p: PositionRecord): MaybePromise<void> {
-    const mine = this.ordersOf(p.id);
-    const stop = mine.find((o) => o.purpose === 'stop_loss');
-    if (!stop || stop.trigger_price === p.stop_loss_price || mine.some((o) => o.purpose === 'exit')) return undefined;
-    return andThen(
-      sequence(mine, (o) => this.cancel(o)),
-      () => {
-        this.unguarded.delete(p.id); // cancelled on purpose: replaced here, not repaired later
-        if (!this.open.has(p.id) || this.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit')) return undefined;
-        return this.protect(p);
-      },
-    );
+    return this.protection.moveStop(positionId, stop);
   }
 
   /** Every position out at market: the trades booked, a part sold of one that filled in part included. */
@@ -281,79 +251,23 @@ export class Executor {
       if (r) (pending ??= []).push(r);
     }
     const applied = pending ? Promise.all(pending).then(() => undefined) : undefined;
-    return this.unguarded.size === 0 ? applied : andThen(applied, () => this.repairProtection());
+    return this.protection.unguarded.size === 0 ? applied : andThen(applied, () => this.protection.repair());
   }
 
-  /**
-   * Positions that lost a protective order while still open: a take-profit that filled in part (binance then expires
-   * the stop of the pair), a stop cancelled by hand on the exchange, a leg refused. Each gets a whole pair again.
-   */
-  private readonly unguarded = new Set<number>();
-  private repairProtection(): MaybePromise<void> {
-    const ids = [...this.unguarded];
-    this.unguarded.clear();
-    return sequence(ids, (id) => {
-      const p = this.open.get(id);
-      return p ? this.reprotect(p) : undefined;
+  /** After a restart (and before each live account read): the journal matched with the exchange (reconcile.ts). */
+  reconcile(price = NaN, o: { sweep?: boolean } = {}): MaybePromise<ReconcileResult> {
+    return this.reconciler.reconcile(price, o);
+  }
+
+  /** client order ids whose placement was sent and not yet answered */
+  private readonly placing = new Set<string>();
+  /** `ids` count as in flight until `placed` settles (only an exchange that answers later has anything in flight) */
+  private inFlight<T>(ids: string[], placed: MaybePromise<T>): MaybePromise<T> {
+    if (!isPromise(placed)) return placed;
+    for (const id of ids) this.placing.add(id);
+    return placed.finally(() => {
+      for (const id of ids) this.placing.delete(id);
     });
-  }
-
-  /**
-   * After a restart: ask the exchange about every order the journal does not know the outcome of, then make sure
-   * every open position has its stop and take-profit resting (or is sold when `price`, the market now, is already
-   * through its stop). Runs before the strategy may act.
-   */
-  reconcile(price = NaN): MaybePromise<{ adopted: number; failed: number; protectedAgain: number }> {
-    const result = { adopted: 0, failed: 0, protectedAgain: 0 };
-    const orders = [...this.active.values()];
-    const checked = sequence(orders, (order) =>
-      andThen(this.exchange.fetchOrder(order.client_order_id), (state) => {
-        if (state) {
-          result.adopted++;
-          return this.applyState(order, state);
-        } else if (order.status === 'new') {
-          // Never reached the exchange: the paper book is in the same database, so its absence is proof.
-          // A live adapter must only answer null after a grace period (orders can be invisible for a while).
-          result.failed++;
-          this.applyState(order, {
-            clientOrderId: order.client_order_id,
-            exchangeOrderId: null,
-            status: 'rejected',
-            filled: 0,
-            averagePrice: null,
-            fee: 0,
-            updatedAt: this.now,
-            rejectReason: 'not found on the exchange after a restart',
-          });
-        }
-        return undefined;
-      }),
-    );
-    return andThen(checked, () =>
-      andThen(
-        sequence([...this.open.values()], (p) => {
-          // the market went through the stop while nothing protected the position: the stop would have sold, so sell
-          const mine = this.ordersOf(p.id);
-          const bare = mine.length === 0;
-          if (bare && price <= p.stop_loss_price) return this.exit(p.id, stopReason(p));
-          // a stop resting without its take-profit (a crash between the two legs, or the leg lost while down): past
-          // the target it sells as the target would have; otherwise the pair is placed whole again
-          const stopAlone = mine.length === 1 && mine[0].purpose === 'stop_loss';
-          if (stopAlone && price >= p.take_profit_price) return this.exit(p.id, 'take_profit');
-          if (stopAlone)
-            return andThen(this.cancel(mine[0]), () => {
-              this.unguarded.delete(p.id);
-              return andThen(this.reprotect(p), (placed) => void (placed && result.protectedAgain++));
-            });
-          // a stop that rests at another price than the position's (a crash while a trailing stop moved) is moved
-          return andThen(this.reprotect(p), (placed) => {
-            if (placed) result.protectedAgain++;
-            else return this.restop(p);
-          });
-        }),
-        () => result,
-      ),
-    );
   }
 
   private lastTrade: Trade | null = null;
@@ -363,55 +277,23 @@ export class Executor {
   }
 
   /** hand a journaled order to the exchange and apply its answer */
-  private send(j: { order: Order; request: OrderRequest }): MaybePromise<Order> {
+  private send(j: Journaled): MaybePromise<Order> {
     // an entry's fill resolves only once its protection rests on the exchange
     killPoint('order-journaled');
-    return andThen(this.exchange.placeOrder(j.request), (state) => {
+    return andThen(this.inFlight([j.order.client_order_id], this.exchange.placeOrder(j.request)), (state) => {
       killPoint('order-placed');
       return andThen(this.applyState(j.order, state), () => j.order);
     });
   }
 
   /** the order, durable with its clientOrderId before the exchange hears of it, and the request that will carry it */
-  private journaled(spec: OrderSpec): { order: Order; request: OrderRequest } {
-    const id = ++this.ids.order;
-    const order: Order = {
-      id,
-      client_order_id: `bd-${id}`,
-      exchange_order_id: null,
-      symbol: this.rules.symbol,
-      side: spec.side,
-      type: spec.type,
-      purpose: spec.purpose,
-      amount: spec.amount,
-      price: spec.price ?? null,
-      trigger_price: spec.trigger ?? null,
-      status: 'new',
-      filled: 0,
-      average_price: null,
-      fee: 0,
-      position_id: spec.positionId,
-      exit_reason: spec.exitReason,
-      created_at: this.now,
-      updated_at: this.now,
-      config_version: this.configVersion,
-    };
+  private journaled(spec: OrderSpec): Journaled {
+    const j = newOrder(++this.ids.order, spec, this.rules.symbol, this.now, this.configVersion);
+    const order = j.order;
     if (spec.sl !== undefined) this.entryRisk.set(order.client_order_id, { sl: spec.sl, tp: spec.tp ?? 0 });
     this.journal.saveOrder(order); // the intent is durable before the exchange hears of it
     this.active.set(order.client_order_id, order);
-    const request: OrderRequest = {
-      clientOrderId: order.client_order_id,
-      symbol: order.symbol,
-      side: order.side,
-      type: order.type,
-      amount: order.amount,
-      price: spec.price,
-      triggerPrice: spec.trigger,
-      ocoGroup: spec.oco,
-    };
-    // set only when there is one (a spread of a conditional object would cost an object per order)
-    if (spec.tif) request.timeInForce = spec.tif;
-    return { order, request };
+    return j;
   }
 
   /** SL/TP percentages of pending entries, until their fill opens a position */
@@ -465,7 +347,7 @@ export class Executor {
         order.position_id !== null &&
         this.open.has(order.position_id)
       ) {
-        this.unguarded.add(order.position_id);
+        this.protection.unguarded.add(order.position_id);
       }
       if (state.status === 'rejected') {
         this.lastRejection = { clientOrderId: order.client_order_id, reason: state.rejectReason ?? 'rejected by the exchange' };
@@ -478,121 +360,25 @@ export class Executor {
 
   /** `amount`: what the account holds from this fill (less than filled when the fee was taken in the coin bought) */
   private opened(entry: Order, amount: number, at: number): MaybePromise<void> {
-    const price = entry.average_price as number;
     const risk = this.entryRisk.get(entry.client_order_id) ?? this.fallbackRisk;
     this.entryRisk.delete(entry.client_order_id);
-    const position: PositionRecord = {
-      id: ++this.ids.position,
-      symbol: entry.symbol,
-      amount,
-      entry_price: price,
-      entry_fee: entry.fee,
-      stop_loss_price: roundToStep(price * (1 - risk.sl / 100), this.rules.priceStep, 'down'),
-      take_profit_price: roundToStep(price * (1 + risk.tp / 100), this.rules.priceStep, 'up'),
-      opened_at: at,
-      config_version: entry.config_version,
-      entry_client_order_id: entry.client_order_id,
-      status: 'open',
-      closed_at: null,
-      stop_trailed: 0,
-    };
+    const position = newPosition(++this.ids.position, entry, amount, at, risk, this.rules.priceStep);
     entry.position_id = position.id;
     this.journal.openPosition(position, entry);
     this.track(position);
     this.listener.positionOpened?.(position);
-    return this.protect(position);
+    return this.protection.protect(position);
   }
 
-  /**
-   * Each live candle: every open position without a resting stop (its pair refused, lost or cancelled by hand) gets
-   * its protection again; one whose stop rests alone (the exchange refused the take-profit beside it, e.g. because
-   * the market was already past it) has its take-profit watched here, and is sold once `price` reaches it.
-   */
+  /** Each live candle: a position whose protection went missing gets it again, or is sold (Protection.protectBare). */
   protectBare(price = NaN): MaybePromise<void> {
-    return sequence([...this.open.values()], (p) => {
-      const mine = this.ordersOf(p.id);
-      const stopAlone = mine.length === 1 && mine[0].purpose === 'stop_loss';
-      if (stopAlone && price >= p.take_profit_price) return this.exit(p.id, 'take_profit');
-      // no stop rests and the market is already through it: the exchange refuses a stop that would trigger at once,
-      // so the bot sells, as the stop would have
-      const bare = !mine.some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
-      if (bare && price <= p.stop_loss_price) return this.exit(p.id, stopReason(p));
-      return andThen(this.reprotect(p), (placed) => (placed ? undefined : this.restop(p)));
-    });
+    return this.protection.protectBare(price);
   }
 
   private ordersOf(positionId: number): Order[] {
     const mine: Order[] = [];
     for (const o of this.active.values()) if (o.position_id === positionId) mine.push(o);
     return mine;
-  }
-
-  /**
-   * A position with no resting stop gets a whole pair again (true when one was sent); one with its stop or an exit in
-   * flight is left alone. A take-profit still resting alone holds the coins the new pair needs, so it is cancelled
-   * first; if it had filled in part, that part becomes a trade and the pair covers what is left.
-   */
-  private reprotect(p: PositionRecord): MaybePromise<boolean> {
-    const guarded = () => this.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
-    if (!this.open.has(p.id) || guarded()) return false;
-    return andThen(
-      sequence(this.ordersOf(p.id), (o) => this.cancel(o)),
-      () => {
-        if (!this.open.has(p.id) || guarded()) return false;
-        const why = this.tooSmall(p);
-        if (why) {
-          if (!this.dust.has(p.id)) this.listener.unprotectable?.(p, why);
-          this.dust.add(p.id);
-          return false;
-        }
-        return andThen(this.protect(p), () => true);
-      },
-    );
-  }
-
-  /** positions already reported as too small to protect */
-  private readonly dust = new Set<number>();
-  private tooSmall(p: PositionRecord): string | null {
-    const { minAmount, minNotional, base, quote } = this.rules;
-    if (p.amount < minAmount - 1e-12) return `${p.amount} ${base} is under the market minimum of ${minAmount} ${base}`;
-    if (p.amount * p.stop_loss_price < minNotional)
-      return `${p.amount} ${base} at the stop ${p.stop_loss_price} is worth under the market minimum of ${minNotional} ${quote}`;
-    return null;
-  }
-
-  /**
-   * Rest the stop-loss and take-profit on the exchange as one OCO pair, so they hold even if we crash. Both orders are
-   * journaled first; an exchange that places a pair in one request (binance's order list) gets them together.
-   */
-  private protect(p: PositionRecord): MaybePromise<void> {
-    const oco = `pos-${p.id}`;
-    const stop = this.journaled({
-      side: 'sell',
-      type: 'stop_market',
-      amount: p.amount,
-      trigger: p.stop_loss_price,
-      purpose: 'stop_loss',
-      positionId: p.id,
-      exitReason: stopReason(p),
-      oco,
-    });
-    const target = this.journaled({
-      side: 'sell',
-      type: 'limit',
-      amount: p.amount,
-      price: p.take_profit_price,
-      purpose: 'take_profit',
-      positionId: p.id,
-      exitReason: 'take_profit',
-      oco,
-    });
-    if (this.exchange.placeProtection) {
-      return andThen(this.exchange.placeProtection(stop.request, target.request), ([s, t]) => {
-        this.applyState(stop.order, s);
-        this.applyState(target.order, t);
-      });
-    }
-    return andThen(this.send(stop), () => andThen(this.send(target), () => undefined));
   }
 
   private closed(exit: Order, at: number): void {
@@ -649,7 +435,7 @@ export class Executor {
     this.journal.closePosition(position, exit, trade);
     this.realized += trade.pnl;
     this.lastTrade = trade;
-    this.unguarded.add(position.id);
+    this.protection.unguarded.add(position.id);
     this.listener.positionReduced?.(position, trade);
   }
 
@@ -671,6 +457,3 @@ export class Executor {
     this.openFees -= p.entry_fee;
   }
 }
-
-/** the exit reason of a position's stop: `trailing_stop` once the trailing rule raised it */
-const stopReason = (p: PositionRecord): ExitReason => (p.stop_trailed ? 'trailing_stop' : 'stop_loss');

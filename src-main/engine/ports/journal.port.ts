@@ -36,6 +36,8 @@ export interface TradingJournal {
   loadOpenPositions(): PositionRecord[];
   /** orders whose outcome we may not know yet: status new or open */
   loadActiveOrders(): Order[];
+  /** one order by its client order id, whatever its status (null when it was never journaled here) */
+  findOrder(clientOrderId: string): Order | null;
   lastIds(): { order: number; position: number; trade: number };
   /** realised P&L so far (equity after a restart) */
   realizedPnl(): number;
@@ -80,6 +82,10 @@ export class MemoryJournal implements TradingJournal {
   }
   loadActiveOrders(): Order[] {
     return [...this.orders.values()].filter((o) => o.status === 'new' || o.status === 'open').map((o) => ({ ...o }));
+  }
+  findOrder(clientOrderId: string): Order | null {
+    const o = this.orders.get(clientOrderId);
+    return o ? { ...o } : null;
   }
   lastIds() {
     return { ...this.ids };

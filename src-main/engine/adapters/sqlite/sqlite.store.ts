@@ -112,6 +112,7 @@ export class SqliteStore implements TradingJournal {
       insertTrade: db.prepare(upsert('trades', TRADE_COLUMNS)),
       openPositions: db.prepare(`SELECT * FROM positions WHERE status = 'open' ORDER BY id`),
       activeOrders: db.prepare(`SELECT * FROM orders WHERE status IN ('new', 'open') ORDER BY id`),
+      orderByClientId: db.prepare(`SELECT * FROM orders WHERE client_order_id = ?`),
       ids: db.prepare(
         `SELECT (SELECT coalesce(max(id), 0) FROM orders) AS "order", (SELECT coalesce(max(id), 0) FROM positions) AS position, (SELECT coalesce(max(id), 0) FROM trades) AS trade`,
       ),
@@ -167,6 +168,9 @@ export class SqliteStore implements TradingJournal {
   }
   loadActiveOrders(): Order[] {
     return this.stmt.activeOrders.all() as Order[];
+  }
+  findOrder(clientOrderId: string): Order | null {
+    return (this.stmt.orderByClientId.get(clientOrderId) as Order | undefined) ?? null;
   }
   lastIds(): { order: number; position: number; trade: number } {
     return this.stmt.ids.get() as { order: number; position: number; trade: number };

@@ -1,0 +1,153 @@
+import type { PositionRecord } from '../ports/journal.port';
+import type { MarketRules, MaybePromise } from '../ports/exchange.port';
+import { andThen, sequence } from './maybe';
+import { killPoint } from '../kill-points';
+import { stopReason, type ExecutionDesk } from './execution-desk';
+
+/**
+ * A position's protection on the exchange (the executor's, executor.ts): its stop-loss and take-profit rested as one
+ * pair, placed again whole when one went missing, moved when a trailing stop rose, and a position that can no longer
+ * be protected sold or reported. Works on the executor's own books through its desk.
+ */
+export class Protection {
+  constructor(private readonly d: ExecutionDesk) {}
+
+  /**
+   * A trailing stop rose (execution/trailing-stops.ts): the position's new stop is written first, then its resting
+   * protection is replaced. The coins are held by the resting pair, so the new one cannot rest before the old is
+   * cancelled; a crash in between leaves the journal saying where the stop belongs, and reconcile rests it there.
+   */
+  moveStop(positionId: number, stop: number): MaybePromise<void> {
+    const p = this.d.open.get(positionId);
+    if (!p || tooSmall(p, this.d.rules) !== null || !(stop > p.stop_loss_price)) return undefined;
+    p.stop_loss_price = stop;
+    p.stop_trailed = 1;
+    this.d.journal.saveStop(p);
+    this.d.listener.stopMoved?.(p);
+    return this.restop(p);
+  }
+
+  /**
+   * The protection resting for a position whose stop is not at the position's stop price is cancelled and placed
+   * again at that price (its take-profit unchanged). A position with no stop resting, or an exit in flight, is left
+   * to reprotect and the exit.
+   */
+  restop(p: PositionRecord): MaybePromise<void> {
+    const mine = this.d.ordersOf(p.id);
+    const stop = mine.find((o) => o.purpose === 'stop_loss');
+    if (!stop || stop.trigger_price === p.stop_loss_price || mine.some((o) => o.purpose === 'exit')) return undefined;
+    return andThen(
+      sequence(mine, (o) => this.d.cancel(o)),
+      () => {
+        this.unguarded.delete(p.id); // cancelled on purpose: replaced here, not repaired later
+        if (!this.d.open.has(p.id) || this.d.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit'))
+          return undefined;
+        return this.protect(p);
+      },
+    );
+  }
+
+  /**
+   * Positions that lost a protective order while still open: a take-profit that filled in part (binance then expires
+   * the stop of the pair), a stop cancelled by hand on the exchange, a leg refused. Each gets a whole pair again.
+   */
+  readonly unguarded = new Set<number>();
+  repair(): MaybePromise<void> {
+    const ids = [...this.unguarded];
+    this.unguarded.clear();
+    return sequence(ids, (id) => {
+      const p = this.d.open.get(id);
+      return p ? this.reprotect(p) : undefined;
+    });
+  }
+
+  /**
+   * Each live candle: every open position without a resting stop (its pair refused, lost or cancelled by hand) gets
+   * its protection again; one whose stop rests alone (the exchange refused the take-profit beside it, e.g. because
+   * the market was already past it) has its take-profit watched here, and is sold once `price` reaches it.
+   */
+  protectBare(price = NaN): MaybePromise<void> {
+    return sequence([...this.d.open.values()], (p) => {
+      const mine = this.d.ordersOf(p.id);
+      const stopAlone = mine.length === 1 && mine[0].purpose === 'stop_loss';
+      if (stopAlone && price >= p.take_profit_price) return this.d.exit(p.id, 'take_profit');
+      // no stop rests and the market is already through it: the exchange refuses a stop that would trigger at once,
+      // so the bot sells, as the stop would have
+      const bare = !mine.some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
+      if (bare && price <= p.stop_loss_price) return this.d.exit(p.id, stopReason(p));
+      return andThen(this.reprotect(p), (placed) => (placed ? undefined : this.restop(p)));
+    });
+  }
+
+  /**
+   * A position with no resting stop gets a whole pair again (true when one was sent); one with its stop or an exit in
+   * flight is left alone. A take-profit still resting alone holds the coins the new pair needs, so it is cancelled
+   * first; if it had filled in part, that part becomes a trade and the pair covers what is left.
+   */
+  reprotect(p: PositionRecord): MaybePromise<boolean> {
+    const guarded = () => this.d.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
+    if (!this.d.open.has(p.id) || guarded()) return false;
+    return andThen(
+      sequence(this.d.ordersOf(p.id), (o) => this.d.cancel(o)),
+      () => {
+        if (!this.d.open.has(p.id) || guarded()) return false;
+        const why = tooSmall(p, this.d.rules);
+        if (why) {
+          if (!this.dust.has(p.id)) this.d.listener.unprotectable?.(p, why);
+          this.dust.add(p.id);
+          return false;
+        }
+        return andThen(this.protect(p), () => true);
+      },
+    );
+  }
+
+  /** positions already reported as too small to protect */
+  readonly dust = new Set<number>();
+
+  /**
+   * Rest the stop-loss and take-profit on the exchange as one OCO pair, so they hold even if we crash. Both orders are
+   * journaled first; an exchange that places a pair in one request (binance's order list) gets them together.
+   */
+  protect(p: PositionRecord): MaybePromise<void> {
+    const oco = `pos-${p.id}`;
+    const stop = this.d.journaled({
+      side: 'sell',
+      type: 'stop_market',
+      amount: p.amount,
+      trigger: p.stop_loss_price,
+      purpose: 'stop_loss',
+      positionId: p.id,
+      exitReason: stopReason(p),
+      oco,
+    });
+    const target = this.d.journaled({
+      side: 'sell',
+      type: 'limit',
+      amount: p.amount,
+      price: p.take_profit_price,
+      purpose: 'take_profit',
+      positionId: p.id,
+      exitReason: 'take_profit',
+      oco,
+    });
+    if (this.d.exchange.placeProtection) {
+      const ids = [stop.order.client_order_id, target.order.client_order_id];
+      return andThen(this.d.inFlight(ids, this.d.exchange.placeProtection(stop.request, target.request)), ([s, t]) => {
+        killPoint('order-placed');
+        this.d.applyState(stop.order, s);
+        this.d.applyState(target.order, t);
+      });
+    }
+    return andThen(this.d.send(stop), () => andThen(this.d.send(target), () => undefined));
+  }
+}
+
+/** why what is left of `p` is under the market minimum (the exchange would refuse to protect or sell it), or null */
+export function tooSmall(p: PositionRecord, rules: MarketRules): string | null {
+  const { minAmount, minNotional, base, quote } = rules;
+  if (p.amount < minAmount - 1e-12) return `${p.amount} ${base} is under the market minimum of ${minAmount} ${base}`;
+  if (p.amount * p.stop_loss_price < minNotional)
+    return `${p.amount} ${base} at the stop ${p.stop_loss_price} is worth under the market minimum of ${minNotional} ${quote}`;
+  return null;
+}
