@@ -33,6 +33,11 @@ export interface CcxtExchangeOptions {
   readClient?: () => Promise<Exchange>;
   /** how long an outside read's answer is served to everyone who asks (default 1000 ms) */
   sharedReadMaxAgeMs?: number;
+  /**
+   * Whether the exchange links a stop-loss and a take-profit into one pair (binance's OCO list; default: binance
+   * only). Elsewhere they rest as two orders, and this adapter cancels the survivor when either fills.
+   */
+  linkedPairs?: boolean;
 }
 
 /**
@@ -60,7 +65,7 @@ export class CcxtExchange implements ExchangePort {
       openIds: () => this.openClientOrderIds(),
       lookUp: (id) => this.lookUp(id),
       neverPlaced: (id, reason) => this.rejected(id, reason),
-      finished: (id) => this.forgetPair(id),
+      finished: (state) => this.legFinished(state),
       note: this.note,
       now: this.now,
       everyMs: o.watchEveryMs ?? 5000,
@@ -163,7 +168,7 @@ export class CcxtExchange implements ExchangePort {
 
   /** binance spot: one OCO order list, the take-profit above (LIMIT_MAKER) and the stop below (STOP_LOSS) */
   async placeProtection(stop: OrderRequest, target: OrderRequest): Promise<[ExchangeOrderState, ExchangeOrderState]> {
-    if (this.id !== 'binance') return [await this.placeOrder(stop), await this.placeOrder(target)]; // two orders; the bot cancels the survivor
+    if (!(this.o.linkedPairs ?? this.id === 'binance')) return this.placeUnlinkedPair(stop, target);
     const refused = this.refusal(stop, stop.triggerPrice) ?? this.refusal(target, target.price);
     if (refused) return [this.rejected(stop.clientOrderId, refused), this.rejected(target.clientOrderId, refused)];
     const ids = [stop.clientOrderId, target.clientOrderId];
@@ -412,6 +417,46 @@ export class CcxtExchange implements ExchangePort {
     const partner = this.partners.get(clientOrderId);
     this.partners.delete(clientOrderId);
     if (partner) this.partners.delete(partner);
+  }
+
+  /**
+   * Where the exchange cannot link them, a stop-loss and a take-profit rest as two orders, and the port's promise
+   * (a fill of one ends the other, as the bot's books already assume) is kept here: when either fills, the other is
+   * cancelled on the exchange. Were that cancel to fail, the leg rests unknown to the books until the next restart or
+   * reconnect cancels it (reconcile's sweep of strays); the log says so at once.
+   */
+  private async placeUnlinkedPair(stop: OrderRequest, target: OrderRequest): Promise<[ExchangeOrderState, ExchangeOrderState]> {
+    const s = await this.placeOrder(stop);
+    if (s.status === 'rejected') return [s, this.rejected(target.clientOrderId, `its stop-loss was refused: ${s.rejectReason}`)];
+    const t = await this.placeOrder(target);
+    if (s.status === 'open' && t.status === 'open') {
+      this.unlinked.set(stop.clientOrderId, target.clientOrderId);
+      this.unlinked.set(target.clientOrderId, stop.clientOrderId);
+    }
+    return [s, t];
+  }
+
+  /** legs of unlinked pairs, each to its partner */
+  private readonly unlinked = new Map<string, string>();
+
+  private legFinished(state: ExchangeOrderState): void {
+    this.forgetPair(state.clientOrderId);
+    const partner = this.unlinked.get(state.clientOrderId);
+    if (partner === undefined) return;
+    this.unlinked.delete(state.clientOrderId);
+    this.unlinked.delete(partner);
+    if (state.status !== 'filled') return; // cancelled (the bot replaces or closes the pair itself) or refused
+    void this.cancelOrder(partner).then(
+      (st) => {
+        if (st?.status === 'filled') this.note('error', `both legs of a position's pair filled: ${state.clientOrderId} and ${partner}`);
+        else this.note('info', `${partner} cancelled: its partner ${state.clientOrderId} filled`);
+      },
+      (e: unknown) =>
+        this.note(
+          'error',
+          `${partner} could not be cancelled after its partner ${state.clientOrderId} filled (${errorLine(e)}); it is cancelled at the next restart or reconnect, or cancel it on the exchange`,
+        ),
+    );
   }
 
   // ── health ─────────────────────────────────────────────────────────────────

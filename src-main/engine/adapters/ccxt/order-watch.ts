@@ -14,8 +14,8 @@ export interface OrderWatchOptions {
   lookUp(clientOrderId: string): Promise<ExchangeOrderState | null>;
   /** an order the watch gave up on: never placed */
   neverPlaced(clientOrderId: string, reason: string): ExchangeOrderState;
-  /** an order reached its final state (the adapter forgets what it kept about it) */
-  finished(clientOrderId: string): void;
+  /** an order reached its final state (the adapter forgets what it kept about it, and ends its pair) */
+  finished(state: ExchangeOrderState): void;
   note: Note;
   now: () => number;
   /** how often resting orders are checked between candles */
@@ -46,7 +46,7 @@ export class OrderWatch {
       this.ensureWatching();
     } else {
       this.watched.delete(s.clientOrderId);
-      this.o.finished(s.clientOrderId);
+      this.o.finished(s);
     }
   }
 
