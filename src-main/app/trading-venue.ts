@@ -43,7 +43,7 @@ export interface VenueOptions {
   exchange: ExchangeSpec;
   credentials?: ExchangeCredentials;
   /** test hooks for the live exchange: resting-order checks, the lost-order grace period, the candle poll's delay */
-  live?: { watchEveryMs?: number; unknownGraceMs?: number; accountReadEveryMs?: number };
+  live?: { watchEveryMs?: number; unknownGraceMs?: number; accountReadEveryMs?: number; linkedPairs?: boolean };
   /** live trading's limits (docs/contract.md §9); default: the contract's defaults */
   liveLimits?: LiveLimits;
   config: ConfigManager;

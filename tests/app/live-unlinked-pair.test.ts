@@ -1,92 +1,74 @@
-// Where an exchange cannot link a stop-loss and a take-profit (no OCO list), the pair rests as two orders and the
-// adapter keeps the port's promise that a fill of one ends the other: it cancels the survivor on the exchange, so no
-// leg of a closed position rests there selling coins the bot no longer holds. The real ccxt client against the
-// binance emulator, told not to link pairs.
-import { afterEach, describe, expect, it } from 'vitest';
-import { openExchange } from '../../src-main/engine/adapters/ccxt/open-exchange';
-import { marketRules } from '../../src-main/engine/adapters/ccxt/market-rules';
-import { CcxtExchange } from '../../src-main/engine/adapters/ccxt/ccxt.exchange';
-import type { OrderRequest } from '../../src-main/engine/ports/exchange.port';
-import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
+// Where an exchange cannot link a stop-loss and a take-profit (no OCO list), only the stop rests: a second sell
+// would hold the coins the stop needs when it triggers, and rest on after the stop sold them. The bot watches the
+// take-profit itself and sells at market at the first close past it; after a restart the stop alone is still what
+// rests. A live bot with the real ccxt client against the binance emulator, told not to link pairs.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { OperationName, Position, Trade } from '../../src-shared/contract';
+import type { BotRuntime } from '../../src-main/app/runtime';
+import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
+import { startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
+import { HANDS_ONLY, openLiveRuntime, SYMBOL, withLiveBot } from '../helpers/live-bot';
 import { waitFor } from '../helpers/wait';
 
-const SYMBOL = 'XRP/USDT';
+const UNLINKED = { live: { watchEveryMs: 100, linkedPairs: false } };
+
+/** our orders resting on the exchange: type and list (-1: an order of its own) */
+const resting = (emu: BinanceEmulator) =>
+  emu
+    .orders(SYMBOL)
+    .filter((o) => o.status === 'NEW')
+    .map((o) => [o.type, o.orderListId]);
+
+const caller =
+  (rt: BotRuntime) =>
+  <N extends OperationName>(name: N, raw: RawInput = {}) =>
+    invokeOperation(rt.handlers, name, raw, { actor: 'test' });
+
+const tradeOf = async (call: ReturnType<typeof caller>, positionId: number) =>
+  ((await call('getTrades', { query: { limit: '5' } })).trades as Trade[]).find((t) => t.position_id === positionId);
 
 describe('a stop-loss and take-profit the exchange cannot link', () => {
-  let emu: BinanceEmulator | undefined;
-  let adapter: CcxtExchange | undefined;
-  afterEach(async () => {
-    adapter?.close();
-    await emu?.close();
-  });
-
-  async function unlinkedPair(): Promise<{ notes: string[] }> {
-    emu = await startBinanceEmulator({ balances: { USDT: 1_000, XRP: 100 } });
-    emu.setPrice(SYMBOL, 0.5);
-    const exchange = await openExchange(
-      { id: 'binance', sandbox: false, apiUrl: emu.url },
-      { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
-    );
-    const notes: string[] = [];
-    adapter = new CcxtExchange({
-      exchange,
-      rules: marketRules(exchange, SYMBOL),
-      linkedPairs: false,
-      watchEveryMs: 50,
-      note: (level, msg) => notes.push(`${level}: ${msg}`),
+  it('rests the stop alone; the bot sells at the take-profit at the close, cancelling the stop first', async () => {
+    await withLiveBot({ dir: 'unlinked', runtime: UNLINKED, closeSoonMs: 6_000 }, async ({ emu, rt, call }) => {
+      const { position } = (await call('openPosition', { body: { size_pct: 5 } })) as { position: Position };
+      expect(resting(emu)).toEqual([['STOP_LOSS', -1]]);
+      // the entry and the stop, nothing else: no take-profit was sent to be refused for the coins the stop holds
+      expect(emu.requests({ method: 'POST', path: '/api/v3/order' })).toHaveLength(2);
+      emu.setPrice(SYMBOL, 0.56); // past the take-profit at 0.55: the candle closes there
+      const trade = await waitFor(() => tradeOf(caller(rt), position.id), 'the take-profit trade', 30_000);
+      expect(trade.exit_reason).toBe('take_profit');
+      expect(resting(emu)).toEqual([]);
+      expect(emu.balances().XRP).toEqual({ free: 0, locked: 0 });
     });
-    const stop: OrderRequest = {
-      clientOrderId: 'bd-1',
-      symbol: SYMBOL,
-      side: 'sell',
-      type: 'stop_market',
-      amount: 20,
-      triggerPrice: 0.45,
-      ocoGroup: 'p1',
-    };
-    const target: OrderRequest = {
-      clientOrderId: 'bd-2',
-      symbol: SYMBOL,
-      side: 'sell',
-      type: 'limit',
-      amount: 20,
-      price: 0.55,
-      ocoGroup: 'p1',
-    };
-    const [s, t] = await adapter.placeProtection(stop, target);
-    expect([s.status, t.status]).toEqual(['open', 'open']);
-    // two orders of their own, not one list
-    expect(emu.orders(SYMBOL).map((o) => [o.clientOrderId, o.status, o.orderListId])).toEqual([
-      ['bd-1', 'NEW', -1],
-      ['bd-2', 'NEW', -1],
-    ]);
-    return { notes };
-  }
+  }, 60_000);
 
-  it('cancels the stop-loss on the exchange when the take-profit fills', async () => {
-    const { notes } = await unlinkedPair();
-    emu!.setPrice(SYMBOL, 0.56);
-    await waitFor(() => adapter!.takeUpdates().some((u) => u.clientOrderId === 'bd-2' && u.status === 'filled'), 'the take-profit filled');
-    await waitFor(() => emu!.order({ symbol: SYMBOL, clientOrderId: 'bd-1' })?.status === 'CANCELED', 'the stop-loss cancelled');
-    expect(emu!.orders(SYMBOL).filter((o) => o.status === 'NEW')).toEqual([]);
-    // what the pair held is free again, less what the take-profit sold
-    await waitFor(() => emu!.balances().XRP.locked === 0, 'nothing locked');
-    expect(emu!.balances().XRP.free).toBeCloseTo(80, 9);
-    expect(notes.some((n) => /bd-1 cancelled: its partner bd-2 filled/.test(n))).toBe(true);
-  });
+  it('after a restart the stop alone still rests, and its fill closes the position', async () => {
+    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+    emu.setPrice(SYMBOL, 0.5);
+    const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-unlinked-restart-'));
+    try {
+      const first = await openLiveRuntime(dataDir, emu, UNLINKED);
+      await caller(first)('updateConfig', { body: HANDS_ONLY });
+      await caller(first)('startBot');
+      const { position } = (await caller(first)('openPosition', { body: { size_pct: 5 } })) as { position: Position };
+      await first.close();
 
-  it('cancels the take-profit when the stop-loss fills', async () => {
-    await unlinkedPair();
-    emu!.setPrice(SYMBOL, 0.44);
-    await waitFor(() => emu!.order({ symbol: SYMBOL, clientOrderId: 'bd-2' })?.status === 'CANCELED', 'the take-profit cancelled');
-    expect(emu!.order({ symbol: SYMBOL, clientOrderId: 'bd-1' })?.status).toBe('FILLED');
-    expect(emu!.orders(SYMBOL).filter((o) => o.status === 'NEW')).toEqual([]);
-  });
-
-  it('leaves the partner alone when a leg is cancelled (the bot replaces or closes the pair itself)', async () => {
-    await unlinkedPair();
-    expect((await adapter!.cancelOrder('bd-1'))?.status).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 300)); // a few watch rounds
-    expect(emu!.order({ symbol: SYMBOL, clientOrderId: 'bd-2' })?.status).toBe('NEW');
-  });
+      const second = await openLiveRuntime(dataDir, emu, UNLINKED);
+      try {
+        expect(resting(emu)).toEqual([['STOP_LOSS', -1]]); // nothing added or sent twice by the restart
+        emu.setPrice(SYMBOL, 0.44); // through the stop at 0.45
+        const trade = await waitFor(() => tradeOf(caller(second), position.id), 'the stop-loss trade');
+        expect(trade.exit_reason).toBe('stop_loss');
+        expect(resting(emu)).toEqual([]);
+        expect(emu.balances().XRP).toEqual({ free: 0, locked: 0 });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await emu.close();
+    }
+  }, 60_000);
 });

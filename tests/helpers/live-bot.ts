@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime, type BotRuntimeOptions } from '../../src-main/app/runtime';
 import { invokeOperation, type RawInput } from '../../src-main/operations/invoke-operation';
 import type { OperationName } from '../../src-shared/contract';
-import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_SECRET,
+  startBinanceEmulator,
+  type BinanceEmulator,
+  type EmulatorOptions,
+} from '../exchange-emulator/server';
 
 export const SYMBOL = 'XRP/USDT';
 /** entries only by hand, stop and target far enough that only the test's price moves trigger them */
@@ -36,20 +42,20 @@ export function openLiveRuntime(dataDir: string, emu: BinanceEmulator, extra: Pa
  * exchange's clock that far short of a 5-minute close, so the next candle comes within seconds.
  */
 export async function withLiveBot(
-  o: { dir: string; closeSoonMs?: number },
+  o: { dir: string; closeSoonMs?: number; runtime?: Partial<BotRuntimeOptions>; emulator?: EmulatorOptions },
   body: (bot: {
     emu: BinanceEmulator;
     rt: BotRuntime;
     call: <N extends OperationName>(name: N, raw?: RawInput) => ReturnType<typeof invokeOperation<N>>;
   }) => Promise<void>,
 ): Promise<void> {
-  const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+  const emu = await startBinanceEmulator({ balances: { USDT: 10_000 }, ...o.emulator });
   emu.setPrice(SYMBOL, 0.5);
   if (o.closeSoonMs !== undefined) {
     const now = Date.now();
     emu.setClockOffset(Math.ceil(now / 300_000) * 300_000 - o.closeSoonMs - now);
   }
-  const rt = await openLiveRuntime(mkdtempSync(join(tmpdir(), `botdesk-live-${o.dir}-`)), emu);
+  const rt = await openLiveRuntime(mkdtempSync(join(tmpdir(), `botdesk-live-${o.dir}-`)), emu, o.runtime);
   const call = <N extends OperationName>(name: N, raw: RawInput = {}) => invokeOperation(rt.handlers, name, raw, { actor: 'test' });
   try {
     await call('updateConfig', { body: HANDS_ONLY });

@@ -33,10 +33,7 @@ export interface CcxtExchangeOptions {
   readClient?: () => Promise<Exchange>;
   /** how long an outside read's answer is served to everyone who asks (default 1000 ms) */
   sharedReadMaxAgeMs?: number;
-  /**
-   * Whether the exchange links a stop-loss and a take-profit into one pair (binance's OCO list; default: binance
-   * only). Elsewhere they rest as two orders, and this adapter cancels the survivor when either fills.
-   */
+  /** whether the exchange links a stop-loss and a take-profit into one pair (binance's OCO list); default: binance only */
   linkedPairs?: boolean;
 }
 
@@ -49,6 +46,7 @@ export interface CcxtExchangeOptions {
  */
 export class CcxtExchange implements ExchangePort {
   readonly id: string;
+  private readonly linksPairs: boolean;
   private readonly ex: Exchange;
   private readonly rules: MarketRules;
   private readonly health: ExchangeHealth;
@@ -58,6 +56,7 @@ export class CcxtExchange implements ExchangePort {
   constructor(private readonly o: CcxtExchangeOptions) {
     this.ex = o.exchange;
     this.id = o.exchange.id;
+    this.linksPairs = o.linkedPairs ?? this.id === 'binance';
     this.rules = o.rules;
     this.now = o.now ?? Date.now;
     this.health = new ExchangeHealth(this.note, o.circuitAfter);
@@ -65,7 +64,7 @@ export class CcxtExchange implements ExchangePort {
       openIds: () => this.openClientOrderIds(),
       lookUp: (id) => this.lookUp(id),
       neverPlaced: (id, reason) => this.rejected(id, reason),
-      finished: (state) => this.legFinished(state),
+      finished: (state) => this.forgetPair(state.clientOrderId),
       note: this.note,
       now: this.now,
       everyMs: o.watchEveryMs ?? 5000,
@@ -168,7 +167,7 @@ export class CcxtExchange implements ExchangePort {
 
   /** binance spot: one OCO order list, the take-profit above (LIMIT_MAKER) and the stop below (STOP_LOSS) */
   async placeProtection(stop: OrderRequest, target: OrderRequest): Promise<[ExchangeOrderState, ExchangeOrderState]> {
-    if (!(this.o.linkedPairs ?? this.id === 'binance')) return this.placeUnlinkedPair(stop, target);
+    if (!this.linksPairs) return this.placeStopAlone(stop, target);
     const refused = this.refusal(stop, stop.triggerPrice) ?? this.refusal(target, target.price);
     if (refused) return [this.rejected(stop.clientOrderId, refused), this.rejected(target.clientOrderId, refused)];
     const ids = [stop.clientOrderId, target.clientOrderId];
@@ -420,44 +419,31 @@ export class CcxtExchange implements ExchangePort {
   }
 
   /**
-   * Where the exchange cannot link them, a stop-loss and a take-profit rest as two orders, and the port's promise
-   * (a fill of one ends the other, as the bot's books already assume) is kept here: when either fills, the other is
-   * cancelled on the exchange. Were that cancel to fail, the leg rests unknown to the books until the next restart or
-   * reconnect cancels it (reconcile's sweep of strays); the log says so at once.
+   * Where the exchange cannot link them, only the stop-loss rests: a second sell would hold the coins the stop needs
+   * when it triggers, and would rest on after the stop sold them. The take-profit is never sent (answered as
+   * cancelled): the bot watches it and sells at market at the first close at or past it (Protection.protectBare).
    */
-  private async placeUnlinkedPair(stop: OrderRequest, target: OrderRequest): Promise<[ExchangeOrderState, ExchangeOrderState]> {
+  private async placeStopAlone(stop: OrderRequest, target: OrderRequest): Promise<[ExchangeOrderState, ExchangeOrderState]> {
     const s = await this.placeOrder(stop);
-    if (s.status === 'rejected') return [s, this.rejected(target.clientOrderId, `its stop-loss was refused: ${s.rejectReason}`)];
-    const t = await this.placeOrder(target);
-    if (s.status === 'open' && t.status === 'open') {
-      this.unlinked.set(stop.clientOrderId, target.clientOrderId);
-      this.unlinked.set(target.clientOrderId, stop.clientOrderId);
+    if (!this.toldStopAlone) {
+      this.toldStopAlone = true;
+      this.note(
+        'info',
+        `${this.id} has no linked stop-loss/take-profit pairs: the stop-loss rests alone and the bot sells at the take-profit`,
+      );
     }
-    return [s, t];
+    const notSent: ExchangeOrderState = {
+      clientOrderId: target.clientOrderId,
+      exchangeOrderId: null,
+      status: 'cancelled',
+      filled: 0,
+      averagePrice: null,
+      fee: 0,
+      updatedAt: this.now(),
+    };
+    return [s, notSent];
   }
-
-  /** legs of unlinked pairs, each to its partner */
-  private readonly unlinked = new Map<string, string>();
-
-  private legFinished(state: ExchangeOrderState): void {
-    this.forgetPair(state.clientOrderId);
-    const partner = this.unlinked.get(state.clientOrderId);
-    if (partner === undefined) return;
-    this.unlinked.delete(state.clientOrderId);
-    this.unlinked.delete(partner);
-    if (state.status !== 'filled') return; // cancelled (the bot replaces or closes the pair itself) or refused
-    void this.cancelOrder(partner).then(
-      (st) => {
-        if (st?.status === 'filled') this.note('error', `both legs of a position's pair filled: ${state.clientOrderId} and ${partner}`);
-        else this.note('info', `${partner} cancelled: its partner ${state.clientOrderId} filled`);
-      },
-      (e: unknown) =>
-        this.note(
-          'error',
-          `${partner} could not be cancelled after its partner ${state.clientOrderId} filled (${errorLine(e)}); it is cancelled at the next restart or reconnect, or cancel it on the exchange`,
-        ),
-    );
-  }
+  private toldStopAlone = false;
 
   // ── health ─────────────────────────────────────────────────────────────────
   private read<T>(fn: () => Promise<T>, client: Exchange = this.ex): Promise<T> {

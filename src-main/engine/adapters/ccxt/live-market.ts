@@ -33,6 +33,8 @@ export async function openLiveMarket(o: {
   /** test hooks for the trading side: how often resting orders are checked, how long a lost order may stay unseen */
   watchEveryMs?: number;
   unknownGraceMs?: number;
+  /** the exchange's stop-loss/take-profit pairs taken as unlinked (exchanges without OCO lists), on the emulator */
+  linkedPairs?: boolean;
 }): Promise<LiveMarket> {
   const exchange = await openExchange(o.spec, o.credentials);
   const rules = marketRules(exchange, o.symbol);
@@ -53,6 +55,7 @@ export async function openLiveMarket(o: {
         rules,
         watchEveryMs: o.watchEveryMs,
         unknownGraceMs: o.unknownGraceMs,
+        linkedPairs: o.linkedPairs,
         // reads asked over the API get a client (and so a rate-limit queue) of their own
         readClient: () => openReadClient(o.spec, o.credentials, exchange),
         note: (level, msg, fields) => o.logger[level](`${exchange.id}: ${msg}`, fields),

@@ -14,7 +14,7 @@ export interface OrderWatchOptions {
   lookUp(clientOrderId: string): Promise<ExchangeOrderState | null>;
   /** an order the watch gave up on: never placed */
   neverPlaced(clientOrderId: string, reason: string): ExchangeOrderState;
-  /** an order reached its final state (the adapter forgets what it kept about it, and ends its pair) */
+  /** an order reached its final state (the adapter forgets what it kept about it) */
   finished(state: ExchangeOrderState): void;
   note: Note;
   now: () => number;
