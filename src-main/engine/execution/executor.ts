@@ -1,12 +1,6 @@
 import type { ExitReason, Order, Position, Trade } from '../../../src-shared/contract';
-import {
-  isPromise,
-  type ExchangeOrderState,
-  type ExchangePort,
-  type MarketRules,
-  type MaybePromise,
-  type OrderRequest,
-} from '../ports/exchange.port';
+import type { ExchangeOrderState, ExchangePort, MarketRules, MaybePromise, OrderRequest } from '../ports/exchange.port';
+import { isPromise } from '../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { andThen, sequence } from './maybe';
