@@ -441,21 +441,27 @@ export class Executor {
   private readonly entryRisk = new Map<string, { sl: number; tp: number }>();
 
   private cancel(order: Order): MaybePromise<boolean> {
-    return andThen(this.exchange.cancelOrder(order.client_order_id), (state) => {
-      if (!state) {
-        this.applyState(order, {
-          clientOrderId: order.client_order_id,
-          exchangeOrderId: order.exchange_order_id,
-          status: 'cancelled',
-          filled: 0,
-          averagePrice: null,
-          fee: 0,
-          updatedAt: this.now,
-        });
-        return true;
-      }
-      return andThen(this.applyState(order, state), () => state.status === 'cancelled');
-    });
+    const state = this.exchange.cancelOrder(order.client_order_id);
+    // an exchange that answers at once (paper, backtest: two cancels per signal exit) gets no closure per cancel
+    return isPromise(state) ? state.then((s) => this.cancelled(order, s)) : this.cancelled(order, state);
+  }
+
+  private cancelled(order: Order, state: ExchangeOrderState | null): MaybePromise<boolean> {
+    if (!state) {
+      this.applyState(order, {
+        clientOrderId: order.client_order_id,
+        exchangeOrderId: order.exchange_order_id,
+        status: 'cancelled',
+        filled: 0,
+        averagePrice: null,
+        fee: 0,
+        updatedAt: this.now,
+      });
+      return true;
+    }
+    const applied = this.applyState(order, state);
+    const ok = state.status === 'cancelled';
+    return applied === undefined ? ok : applied.then(() => ok);
   }
 
   /** an order's new state from the exchange; a filled entry opens its position and returns its protection's placing */

@@ -336,8 +336,12 @@ export class PaperExchange implements ExchangePort {
   }
 
   private addResting(order: PaperOrder): void {
-    if (order.request.type === 'stop_market') this.resting.unshift(order);
-    else this.resting.push(order);
+    const resting = this.resting;
+    resting.push(order);
+    if (order.request.type !== 'stop_market') return;
+    // a stop goes first, the others moved up by hand (unshift showed in the profile: once per position)
+    for (let i = resting.length - 1; i > 0; i--) resting[i] = resting[i - 1];
+    resting[0] = order;
   }
 }
 
