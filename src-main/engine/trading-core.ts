@@ -392,24 +392,30 @@ export class TradingCore {
       const dd = ((n[1] - equity) / n[1]) * 100;
       if (dd > n[2]) n[2] = dd;
     }
-    if (ts < n[8] || ts >= n[9]) {
-      const day = Math.floor(ts / 86_400_000);
-      n[8] = day * 86_400_000;
-      n[9] = n[8] + 86_400_000;
-      if (day !== this.day) {
-        this.day = day;
-        n[5] = equity;
-        if (this.haltedDay !== day) this.haltReason = null;
-      }
-    }
-    const day = this.day;
+    if (ts < n[8] || ts >= n[9]) this.enterDay();
     // a day that starts at zero (an empty account, not yet read) has nothing to lose: the switch never trips on it
-    if (maxDailyLossPct > 0 && this.haltedDay !== day && n[5] > 0 && equity <= n[5] * (1 - maxDailyLossPct / 100)) {
-      const lossPct = ((n[5] - equity) / n[5]) * 100;
-      this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
-      this.haltedDay = day;
-      this.opts.hooks?.dailyLossLimit?.(this.haltReason);
-    }
+    if (maxDailyLossPct > 0 && n[5] > 0 && equity <= n[5] * (1 - maxDailyLossPct / 100) && this.haltedDay !== this.day)
+      this.tripKillSwitch(maxDailyLossPct);
+  }
+
+  /** The last candle is on another UTC day than the one before (the rare parts live apart: the per-candle part inlines). */
+  private enterDay(): void {
+    const n = this.n;
+    const day = Math.floor(n[4] / 86_400_000);
+    n[8] = day * 86_400_000;
+    n[9] = n[8] + 86_400_000;
+    if (day === this.day) return;
+    this.day = day;
+    n[5] = n[0];
+    if (this.haltedDay !== day) this.haltReason = null;
+  }
+
+  private tripKillSwitch(maxDailyLossPct: number): void {
+    const n = this.n;
+    const lossPct = ((n[5] - n[0]) / n[5]) * 100;
+    this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
+    this.haltedDay = this.day;
+    this.opts.hooks?.dailyLossLimit?.(this.haltReason);
   }
 
   /** A new config version: costs follow at once; a changed strategy is rebuilt and re-warmed from history. */
