@@ -36,9 +36,8 @@ export class Rsi {
     const prev = s[1];
     if (prev === prev) {
       const change = close - prev;
-      // max rather than a branch the CPU mispredicts on every other candle (same values: change is never -0 or NaN)
-      const gain = Math.max(change, 0);
-      const loss = Math.max(-change, 0);
+      const gain = change > 0 ? change : 0;
+      const loss = change < 0 ? -change : 0;
       const p = this.period;
       if (s[4] < p) {
         s[2] += gain / p;
