@@ -5,6 +5,7 @@ interface WorkerResult {
   candles: number;
   trades: number;
   medianMs: number;
+  medianCpuMs: number;
   candlesPerSec: number;
   peakRssMb: number;
 }
@@ -26,18 +27,20 @@ export default async function run(): Promise<void> {
   // five: the engine run is bimodal here (the GC sizes the young generation differently from run to run)
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   let last: { hand: WorkerResult; engine: WorkerResult } | null = null;
   for (let r = 0; r < rounds; r++) {
     const hand = runWorker('hand', candles);
     const engine = runWorker('engine', candles);
     ratios.push(engine.candlesPerSec / hand.candlesPerSec);
+    cpuRatios.push(hand.medianCpuMs / engine.medianCpuMs);
     last = { hand, engine };
     console.log(
-      `  round ${r + 1}: hand loop ${fmt(hand.candlesPerSec)} candles/s, engine ${fmt(engine.candlesPerSec)} candles/s, ratio ${(engine.candlesPerSec / hand.candlesPerSec).toFixed(3)}`,
+      `  round ${r + 1}: hand loop ${fmt(hand.candlesPerSec)} candles/s, engine ${fmt(engine.candlesPerSec)} candles/s, ratio ${(engine.candlesPerSec / hand.candlesPerSec).toFixed(3)}` +
+        ` (CPU per pass ${hand.medianCpuMs.toFixed(0)} vs ${engine.medianCpuMs.toFixed(0)} ms, ratio ${(hand.medianCpuMs / engine.medianCpuMs).toFixed(3)})`,
     );
   }
-  ratios.sort((a, b) => a - b);
-  const median = ratios[Math.floor(ratios.length / 2)];
+  const median = medianOf(ratios);
   const { hand, engine } = last!;
   console.log(`engine backtest throughput on ${hand.candles.toLocaleString('en-US')} real candles (XRP/USDT 5m repeated):`);
   console.log(
@@ -47,6 +50,9 @@ export default async function run(): Promise<void> {
     `  BotDesk engine     ${fmt(engine.candlesPerSec)} candles/s  (${engine.trades} trades, peak RSS ${engine.peakRssMb.toFixed(0)} MB)`,
   );
   console.log(`  ratio engine/hand  ${median.toFixed(3)} (median of ${rounds} paired rounds; target ≥ 0.5, issue 21)`);
+  console.log(`  by CPU time        ${medianOf(cpuRatios).toFixed(3)} (hand CPU per pass ÷ engine's, median of the rounds)`);
 }
+
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const fmt = (n: number) => `${(n / 1e6).toFixed(2)}M`;

@@ -19,21 +19,30 @@ const once = async (): Promise<number> => {
 };
 
 const times: number[] = [];
+// CPU time of the process per pass too (the collector's helper threads included): steadier than wall time on a shared
+// machine, where a pass may wait for a core
+const cpuTimes: number[] = [];
 let trades = 0;
 for (let i = 0; i <= passes; i++) {
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   trades = await once();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (i > 0) times.push(ms); // the first pass is the cold one
+  const cpu = process.cpuUsage(cpu0);
+  if (i > 0) {
+    times.push(ms); // the first pass is the cold one
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
+  }
 }
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
+const medianOf = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = medianOf(times);
 process.stdout.write(
   JSON.stringify({
     variant,
     candles: series.count,
     trades,
     medianMs: median,
+    medianCpuMs: medianOf(cpuTimes),
     candlesPerSec: series.count / (median / 1000),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   }) + '\n',

@@ -1,6 +1,6 @@
 import type { BotConfig, Signal } from '../../src-shared/contract';
 import { TIMEFRAME_MS, quoteOf } from '../../src-shared/contract';
-import type { ExchangePort, MarketRules, MaybePromise } from './ports/exchange.port';
+import { isPromise, type ExchangePort, type MarketRules, type MaybePromise } from './ports/exchange.port';
 import type { Executor } from './execution/executor';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
@@ -59,9 +59,10 @@ export class TradingCore {
    * The per-candle numbers live in a typed array: storing a double into an object field allocates a box on every
    * store, and these change on every candle. Slots: equity, peak equity, max drawdown %, last price, last close
    * time, the day's starting equity, the account's cash base (start + net cash flow − holdings' basis) and the coins
-   * it holds outside positions (see AccountLedger).
+   * it holds outside positions (see AccountLedger); then the current UTC day's first and last millisecond + 1 (so the
+   * day is found by two compares per candle, not a division) and the candle's length in ms (cached per config).
    */
-  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0, 0, 0]);
+  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0, 0, 0, Infinity, -Infinity, 0]);
   get equity(): number {
     return this.n[0];
   }
@@ -117,6 +118,7 @@ export class TradingCore {
     this.n[2] = m.max_drawdown_pct;
     this.day = m.day;
     this.n[5] = m.day_start;
+    this.n[8] = Infinity; // the next candle works its day out again
   }
 
   /** The account's figures outside the trades (AccountLedger): its cash base and the coins held outside positions. */
@@ -204,7 +206,7 @@ export class TradingCore {
     const config = snapshot.config;
     const executor = this.opts.executor;
     if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
-    const closeTime = ts + TIMEFRAME_MS[config.timeframe];
+    const closeTime = ts + this.n[10];
     executor.now = closeTime;
     this.n[4] = closeTime;
     this.n[3] = c;
@@ -265,7 +267,8 @@ export class TradingCore {
     if (signal === SIGNAL.exit) {
       if (executor.openPositionCount === 0) return undefined;
       this.emitSignal('exit', c, null);
-      return andThen(executor.exitAll('signal'), () => undefined);
+      const exited = executor.exitAll('signal');
+      return isPromise(exited) ? exited.then(() => undefined) : undefined;
     }
     const blocker =
       entryBlocker({
@@ -294,17 +297,16 @@ export class TradingCore {
         : 'too small: the entry or its stop-loss order would be under the market minimum');
     this.emitSignal('enter', c, rejected);
     if (rejected) return undefined;
-    return andThen(
-      executor.enter({
-        amount,
-        stopLossPct: config.stop_loss_pct,
-        takeProfitPct: config.take_profit_pct,
-        maxSlippagePct: config.max_slippage_pct,
-      }),
-      () => {
-        this.markToMarket(config.max_daily_loss_pct);
-      },
-    );
+    const entered = executor.enter({
+      amount,
+      stopLossPct: config.stop_loss_pct,
+      takeProfitPct: config.take_profit_pct,
+      maxSlippagePct: config.max_slippage_pct,
+    });
+    // the paper exchange fills at once: equity is marked again without a closure per entry
+    if (isPromise(entered)) return entered.then(() => this.markToMarket(config.max_daily_loss_pct));
+    this.markToMarket(config.max_daily_loss_pct);
+    return undefined;
   }
 
   /**
@@ -384,24 +386,36 @@ export class TradingCore {
     const equity = n[6] + executor.realizedPnl + (executor.openAmount * price - executor.openCost - executor.openFees) + n[7] * price;
     n[0] = equity;
     if (equity > n[1]) n[1] = equity;
-    else if (n[1] > 0) {
-      // no peak above zero (an empty account) has no drawdown to measure
+    else if (n[1] > 0 && (n[1] - equity) * 100 > n[2] * n[1] * (1 - 1e-9)) {
+      // no peak above zero (an empty account) has no drawdown to measure. The test above (multiplications) lets through
+      // every candle that could deepen the max drawdown; only those pay for the division that gives its exact value
       const dd = ((n[1] - equity) / n[1]) * 100;
       if (dd > n[2]) n[2] = dd;
     }
-    const day = Math.floor(ts / 86_400_000);
-    if (day !== this.day) {
-      this.day = day;
-      n[5] = equity;
-      if (this.haltedDay !== day) this.haltReason = null;
-    }
+    if (ts < n[8] || ts >= n[9]) this.enterDay();
     // a day that starts at zero (an empty account, not yet read) has nothing to lose: the switch never trips on it
-    if (maxDailyLossPct > 0 && this.haltedDay !== day && n[5] > 0 && equity <= n[5] * (1 - maxDailyLossPct / 100)) {
-      const lossPct = ((n[5] - equity) / n[5]) * 100;
-      this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
-      this.haltedDay = day;
-      this.opts.hooks?.dailyLossLimit?.(this.haltReason);
-    }
+    if (maxDailyLossPct > 0 && n[5] > 0 && equity <= n[5] * (1 - maxDailyLossPct / 100) && this.haltedDay !== this.day)
+      this.tripKillSwitch(maxDailyLossPct);
+  }
+
+  /** The last candle is on another UTC day than the one before (the rare parts live apart: the per-candle part inlines). */
+  private enterDay(): void {
+    const n = this.n;
+    const day = Math.floor(n[4] / 86_400_000);
+    n[8] = day * 86_400_000;
+    n[9] = n[8] + 86_400_000;
+    if (day === this.day) return;
+    this.day = day;
+    n[5] = n[0];
+    if (this.haltedDay !== day) this.haltReason = null;
+  }
+
+  private tripKillSwitch(maxDailyLossPct: number): void {
+    const n = this.n;
+    const lossPct = ((n[5] - n[0]) / n[5]) * 100;
+    this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
+    this.haltedDay = this.day;
+    this.opts.hooks?.dailyLossLimit?.(this.haltReason);
   }
 
   /** A new config version: costs follow at once; a changed strategy is rebuilt and re-warmed from history. */
@@ -410,6 +424,7 @@ export class TradingCore {
     const executor = this.opts.executor;
     executor.configVersion = version;
     executor.fallbackRisk = { sl: config.stop_loss_pct, tp: config.take_profit_pct };
+    this.n[10] = TIMEFRAME_MS[config.timeframe];
     const exchange = this.opts.exchange as { setCosts?(fee: number, slip: number): void };
     exchange.setCosts?.(config.fee_pct, config.slippage_pct);
     const key = JSON.stringify(config.strategy);

@@ -108,4 +108,21 @@ describe('paper exchange', () => {
     ex.onCandle(2, 0.92, 0.93, 0.89, 0.9);
     expect(ex.takeUpdates()[0]).toMatchObject({ clientOrderId: 'lb2', status: 'filled', averagePrice: 0.9 });
   });
+
+  it('hands out copies of its order states, and keeps a finished order answerable for a while, not for ever', () => {
+    const ex = make(0);
+    buy(ex, 'b');
+    const tp = { clientOrderId: 'tp', symbol: 'XRP/USDT', side: 'sell', type: 'limit', amount: 100, price: 1.05 } as const;
+    const answered = ex.placeOrder(tp);
+    ex.onCandle(1, 1, 1.1, 1, 1.05);
+    // the book changes its own record in place when the order fills: what it answered before is the caller's
+    expect(answered.status).toBe('open');
+    expect(ex.fetchOrder('tp')).toMatchObject({ status: 'filled', averagePrice: 1.05 });
+    expect(ex.placeOrder(tp).status).toBe('filled'); // a retry of the filled order is answered, not placed again
+    expect(ex.balances().base).toBe(0);
+    for (let i = 0; i < 100; i++) buy(ex, `x${i}`, 1);
+    expect(ex.fetchOrder('x99')?.status).toBe('filled');
+    // a hundred finished orders later it is forgotten (a restart reconciles from the journal): memory stays bounded
+    expect(ex.fetchOrder('tp')).toBeNull();
+  });
 });

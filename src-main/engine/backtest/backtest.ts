@@ -32,10 +32,13 @@ function runCandles(
 ): { pending: Promise<unknown> | null; next: number } {
   const d = series.data;
   const last = series.count - 1;
+  // a countdown to the next equity point rather than i % every (an integer division per candle)
+  let untilPoint = (every - (from % every)) % every;
   for (let i = from; i <= last; i++) {
     const at = i * CANDLE_STRIDE;
     const r = core.processCandleAt(d, at);
-    if (i % every === 0 || i === last) equity.push({ ts: core.lastTs, equity: core.equity });
+    if (untilPoint === 0 || i === last) equity.push({ ts: core.lastTs, equity: core.equity });
+    if (--untilPoint < 0) untilPoint = every - 1;
     if (r !== undefined && isPromise(r)) return { pending: r, next: i + 1 };
   }
   return { pending: null, next: series.count };

@@ -1,17 +1,21 @@
 /**
  * Relative strength index with Wilder's smoothing: the first average gain/loss is the simple mean of the first
  * `period` changes, then avg = (avg × (period − 1) + x) / period. O(1) per update; state in a typed array (no
- * boxed doubles per update).
+ * boxed doubles per update). The value itself is worked out when read: a strategy reads it on the few candles where
+ * it matters, and its two divisions were the costliest line of a backtest's per-candle path.
  */
 export class Rsi {
-  /** [value, previous close, average gain, average loss, changes seen] */
+  /** [unused, previous close, average gain, average loss, changes seen] */
   private readonly s = new Float64Array([NaN, NaN, 0, 0, 0]);
   private readonly one = new Float64Array(1);
 
   constructor(readonly period: number) {}
 
+  /** NaN until `period` changes were seen */
   get value(): number {
-    return this.s[0];
+    const s = this.s;
+    if (s[4] < this.period) return NaN;
+    return s[3] === 0 ? (s[2] === 0 ? 50 : 100) : 100 - 100 / (1 + s[2] / s[3]);
   }
 
   get ready(): boolean {
@@ -22,7 +26,7 @@ export class Rsi {
   update(close: number): number {
     this.one[0] = close;
     this.updateAt(this.one, 0);
-    return this.s[0];
+    return this.value;
   }
 
   /** the close at `c[i]`: takes an array and returns nothing, so no double is boxed across the call */
@@ -43,7 +47,6 @@ export class Rsi {
         s[2] = (s[2] * (p - 1) + gain) / p;
         s[3] = (s[3] * (p - 1) + loss) / p;
       }
-      if (s[4] >= p) s[0] = s[3] === 0 ? (s[2] === 0 ? 50 : 100) : 100 - 100 / (1 + s[2] / s[3]);
     }
     s[1] = close;
   }

@@ -69,6 +69,7 @@ export interface AssetBalance {
 export interface ExchangePort {
   readonly id: string;
   market(symbol: string): MarketRules;
+  /** the request is the exchange's once placed (it may keep it): the executor builds one per order and never changes it */
   placeOrder(request: OrderRequest): MaybePromise<ExchangeOrderState>;
   cancelOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;
   /** null when the exchange never saw this order */

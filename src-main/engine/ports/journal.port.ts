@@ -50,23 +50,26 @@ export class MemoryJournal implements TradingJournal {
   private readonly positions = new Map<number, PositionRecord>();
   private ids = { order: 0, position: 0, trade: 0 };
   private realized = 0;
-  /** backtests do not need the order book kept (nothing restarts from it): saves memory and time on millions of candles */
-  constructor(private readonly keepOrders = true) {}
+  /**
+   * `keepBook` false (a backtest): no order book and no open positions are kept, as nothing restarts from this journal;
+   * they would only be written (map writes per order), and that churn is garbage the collector pays for per trade.
+   */
+  constructor(private readonly keepBook = true) {}
   saveOrder(order: Order): void {
     if (order.id > this.ids.order) this.ids.order = order.id;
-    // a backtest keeps no order book: nothing restarts from its journal, so it would only be written (three map
-    // writes per order)
-    if (this.keepOrders) this.orders.set(order.client_order_id, order);
+    if (this.keepBook) this.orders.set(order.client_order_id, order);
   }
   openPosition(position: PositionRecord, entryOrder: Order): void {
     this.saveOrder(entryOrder);
     this.ids.position = Math.max(this.ids.position, position.id);
-    this.positions.set(position.id, position);
+    if (this.keepBook) this.positions.set(position.id, position);
   }
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
     this.saveOrder(exitOrder);
-    if (position.status === 'closed') this.positions.delete(position.id);
-    else this.positions.set(position.id, position);
+    if (this.keepBook) {
+      if (position.status === 'closed') this.positions.delete(position.id);
+      else this.positions.set(position.id, position);
+    }
     this.ids.trade = Math.max(this.ids.trade, trade.id);
     this.realized += trade.pnl;
     this.trades.push(trade);
@@ -75,7 +78,7 @@ export class MemoryJournal implements TradingJournal {
     this.positions.delete(position.id);
   }
   saveStop(position: PositionRecord): void {
-    this.positions.set(position.id, position);
+    if (this.keepBook) this.positions.set(position.id, position);
   }
   loadOpenPositions(): PositionRecord[] {
     return [...this.positions.values()].map((p) => ({ ...p }));

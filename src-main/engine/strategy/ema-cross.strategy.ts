@@ -30,12 +30,12 @@ export class EmaCrossStrategy implements Strategy {
     this.rsi.updateAt(c, at + 3);
     const f = this.fast.value;
     const s = this.slow.value;
-    const rsi = this.rsi.value;
     this.current = SIGNAL.none;
     // prev values are NaN until both EMAs were seeded one candle earlier, so every comparison below is false then
     if (!this.rsi.ready) return;
     if (prevFast <= prevSlow && f > s) {
-      if (this.p.rsi_max === 0 || rsi < this.p.rsi_max) this.current = SIGNAL.enter;
+      // RSI read only on a cross: it is computed when read (indicators/rsi.ts)
+      if (this.p.rsi_max === 0 || this.rsi.value < this.p.rsi_max) this.current = SIGNAL.enter;
     } else if (prevFast >= prevSlow && f < s) {
       this.current = SIGNAL.exit;
     }
