@@ -128,7 +128,7 @@ function parseQuery(search: string): { types: Set<EventType> | null; since: numb
 /**
  * The event stream at /ws/events (docs/contract.md §5): authenticated in the HTTP upgrade, optional type filter, replay
  * of buffered events after `since` then live events with no gap, protocol pings, slow consumers cut off.
- * Events arrive serialised once by the bus and are sent as is to every client.
+ * Events arrive serialised once by the bus; each is framed once and the same bytes are written to every client.
  */
 export function attachEventStream(o: EventStreamOptions): EventStream {
   const path = o.path ?? EVENT_STREAM_PATH;
