@@ -50,8 +50,6 @@ const TRY_AGAIN_LATER = 1013;
 /** application close code: the token the connection authenticated with no longer works (an HTTP 401, in 4xxx) */
 export const TOKEN_REVOKED = 4401;
 const TYPE_SET = new Set<string>(EVENT_TYPES);
-/** frames published together are written together up to this many bytes (see the batch in attachEventStream) */
-const BATCH_BYTES = 64 * 1024;
 
 interface Client {
   ws: WebSocket;
@@ -60,8 +58,6 @@ interface Client {
   types: Set<EventType> | null;
   alive: boolean;
   credentialId: number | null;
-  /** the seq this client had when it joined (its replay's end): later frames only */
-  after: number;
 }
 
 /**
@@ -156,36 +152,12 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
     if (c.ws.readyState === c.ws.OPEN) c.socket.write(frame);
   };
 
-  // Framed once per event; the frames published in one turn of the event loop (a cycle's status, order, trade and log
-  // lines) go to each client as one write, so a burst costs each socket one system call rather than one per event.
-  // The turn ends before any other I/O callback runs, so nothing waits longer than the publishing code itself.
-  // A batch is written once it holds BATCH_BYTES: a socket's backlog is counted by whole writes, and a client is judged
-  // slow by that backlog, so one huge write would make a reader that is merely mid-way through it look far behind.
-  let batch: { seq: number; type: EventType; frame: Buffer }[] = [];
-  let batchBytes = 0;
-  const flush = () => {
-    const frames = batch;
-    if (frames.length === 0) return;
-    batch = [];
-    batchBytes = 0;
-    let everything: Buffer | null = null;
-    for (const c of clients) {
-      if (!c.types && c.after < frames[0].seq) {
-        everything ??= frames.length === 1 ? frames[0].frame : Buffer.concat(frames.map((f) => f.frame));
-        send(c, everything);
-        continue;
-      }
-      const mine = frames.filter((f) => f.seq > c.after && (!c.types || c.types.has(f.type)));
-      if (mine.length) send(c, mine.length === 1 ? mine[0].frame : Buffer.concat(mine.map((f) => f.frame)));
-    }
-  };
+  // framed once per event and the same bytes written to every client, at once: a status change a person is waiting
+  // for is not held back for events published after it (Node queues a busy socket's writes and sends them together)
   const unsubscribe = o.events.subscribe((event, json) => {
     if (clients.size === 0) return;
-    if (batch.length === 0) queueMicrotask(flush);
     const frame = textFrame(json);
-    batch.push({ seq: event.seq, type: event.type, frame });
-    batchBytes += frame.length;
-    if (batchBytes >= BATCH_BYTES) flush();
+    for (const c of clients) if (!c.types || c.types.has(event.type)) send(c, frame);
   });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -208,7 +180,6 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
         types: query.types,
         alive: true,
         credentialId: verdict.credentialId ?? null,
-        after: o.events.lastSeq,
       };
       if (client.credentialId !== null && o.credentialIsCurrent && !o.credentialIsCurrent(client.credentialId)) {
         return ws.close(TOKEN_REVOKED, 'the token this connection used was replaced');
