@@ -172,6 +172,23 @@ describe('the dashboard over its transport', () => {
     await drained();
     expect(bot.callsOf('getStats').length).toBe(1); // five events, one request now (a trailing one follows later)
   });
+
+  it('a pause or resume is shown from its status event without fetching stats or prices; a cycle still fetches them', async () => {
+    const bot = answeredBot(3);
+    dashboard = createDashboard(bot.client);
+    bot.setConnection('connected');
+    await drained();
+    bot.calls.length = 0;
+    bot.emit('status_change', status({ state: 'paused', paused_at: 2 }));
+    expect(dashboard.stores.status.getState().status?.state).toBe('paused');
+    bot.emit('status_change', status({ state: 'running' }));
+    await drained();
+    expect(bot.calls.map((c) => c.name)).toEqual([]);
+
+    bot.emit('status_change', status({ last_cycle_at: 2, last_price: 0.51 }));
+    await drained();
+    expect(bot.calls.map((c) => c.name).sort()).toEqual(['getCandles', 'getEquity', 'getPositions', 'getStats']);
+  });
 });
 
 describe('trades store', () => {

@@ -249,6 +249,31 @@ describe('attachEventStream', () => {
     expectSeqRun(c.events, 1);
   });
 
+  it('frames every event length whole as text, across the 7-bit, 16-bit and 64-bit length encodings, multi-byte text included', async () => {
+    const h = await start();
+    const c = await connect(h.url, auth);
+    const kinds: boolean[] = [];
+    c.ws.on('message', (_m, isBinary) => kinds.push(isBinary));
+    // a log event's JSON is ~90 bytes plus its msg: these msgs put it on both sides of 125/126 and of 65535/65536
+    const msgs = [
+      ...Array.from({ length: 60 }, (_, i) => 'a'.repeat(i)),
+      ...Array.from({ length: 60 }, (_, i) => 'b'.repeat(65_536 - 120 + i)),
+      'é€'.repeat(30),
+      '€'.repeat(22_000),
+    ];
+    for (const msg of msgs) h.bus.publish('log', { ts: 1, level: 'info', msg });
+    await waitFor(() => c.events.length === msgs.length, 'every framed event');
+    const sizes = h.bus.since(0).map((e) => Buffer.byteLength(e.json));
+    expect(sizes.some((n) => n <= 125) && sizes.some((n) => n >= 126 && n < 65_536) && sizes.some((n) => n >= 65_536)).toBe(true);
+    expect(sizes).toContain(125);
+    expect(sizes).toContain(126);
+    expect(sizes).toContain(65_535);
+    expect(sizes).toContain(65_536);
+    expect(c.events.map((e) => (e.data as { msg: string }).msg)).toEqual(msgs);
+    expect(kinds.every((binary) => !binary)).toBe(true);
+    expectSeqRun(c.events, 1);
+  });
+
   it('?types= limits the stream to the listed types', async () => {
     const h = await start();
     const only = await connect(`${h.url}?types=trade,status_change`, auth);

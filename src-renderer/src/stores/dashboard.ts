@@ -1,4 +1,4 @@
-import type { BotEvent, LogRecord } from '../../../src-shared/contract';
+import type { BotEvent, LogRecord, Status } from '../../../src-shared/contract';
 import { errorMessage } from '../../../src-shared/api-client/api-error';
 import type { BotClient } from '../../../src-shared/api-client/bot-client';
 import { createBalancesStore } from './balances.store';
@@ -18,6 +18,16 @@ export type Dashboard = ReturnType<typeof createDashboard>;
 const SLOW_REFRESH_MS = 1000;
 /** Log lines arrive in bursts; the view is repainted at most this often. */
 const LOG_FLUSH_MS = 200;
+
+/** the figures a status carries from the market and the account (anything but the bot's state and its reasons) */
+const marketMoved = (a: Status, b: Status) =>
+  a.last_cycle_at !== b.last_cycle_at ||
+  a.last_price !== b.last_price ||
+  a.equity !== b.equity ||
+  a.equity_ts !== b.equity_ts ||
+  a.today_pnl !== b.today_pnl ||
+  a.open_positions !== b.open_positions ||
+  a.pending_orders !== b.pending_orders;
 
 /**
  * All stores over one client, and the wiring from the event stream into them. The stores never learn which transport
@@ -55,11 +65,17 @@ export function createDashboard(client: BotClient) {
 
   function onEvent(event: BotEvent): void {
     switch (event.type) {
-      case 'status_change':
+      case 'status_change': {
+        const before = stores.status.getState().status;
         stores.status.getState().applyStatus(event.data);
-        refreshStats();
-        refreshPrices();
+        // a pause, resume, start or stop moves no figure: only a cycle (or a fill) has stats and prices to fetch, and
+        // fetching them on a click would compete with showing its answer
+        if (!before || marketMoved(before, event.data)) {
+          refreshStats();
+          refreshPrices();
+        }
         break;
+      }
       case 'trade':
         // one event, one render: the stats, the history and the open positions change together
         stores.status.getState().applyTrade(event.data);

@@ -27,7 +27,11 @@ export function FleetWorkspace({ local, feed, onSignOut }: { local: Dashboard; f
     }),
   );
   useEffect(() => () => fleet.dispose(), [fleet]);
-  const bots = useStore(fleet.store, (s) => s.bots);
+  const shownId = view.kind === 'remote' ? view.id : 'local';
+  // the name alone, not the rows: every hub event replaces the rows, and a re-render here would re-render the whole
+  // dashboard below (its tables and charts) tens of times a second while the bot streams
+  const name =
+    useStore(fleet.store, (s) => s.bots.find((b) => b.id === shownId)?.name) ?? (view.kind === 'remote' ? view.id : 'This computer');
 
   const leave = (next: View) => {
     if (view.kind === 'remote') view.dashboard.dispose();
@@ -41,10 +45,8 @@ export function FleetWorkspace({ local, feed, onSignOut }: { local: Dashboard; f
 
   if (view.kind === 'fleet') return <FleetOverview store={fleet.store} onOpen={open} onBack={() => leave({ kind: 'local' })} />;
   const dashboard = view.kind === 'remote' ? view.dashboard : local;
-  const name =
-    bots.find((b) => b.id === (view.kind === 'remote' ? view.id : 'local'))?.name ?? (view.kind === 'remote' ? view.id : 'This computer');
   return (
-    <DashboardContext.Provider value={dashboard} key={view.kind === 'remote' ? view.id : 'local'}>
+    <DashboardContext.Provider value={dashboard} key={shownId}>
       <DashboardView onSignOut={onSignOut} fleet={{ onFleet: () => leave({ kind: 'fleet' }), botName: name }} />
     </DashboardContext.Provider>
   );
