@@ -130,7 +130,7 @@ export function registerIpcRouter(o: IpcRouterOptions): () => void {
     if (!feed) return failure(404, 'There is no fleet feed in this app.');
     // replay and subscription in one tick: no gap, no duplicate
     if (parsed.since !== null) for (const { event: e, json } of feed.since(parsed.since)) deliver(e.type, json);
-    const unsubscribe = feed.subscribe((e, json) => deliver(e.type, json));
+    const unsubscribe = feed.subscribe((e, json) => deliver(e.type, json), { first: true });
     subscriptions.set(id, { sender, unsubscribe });
     if (!watched.has(sender.id)) {
       watched.add(sender.id);

@@ -154,11 +154,14 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
 
   // framed once per event and the same bytes written to every client, at once: a status change a person is waiting
   // for is not held back for events published after it (Node queues a busy socket's writes and sends them together)
-  const unsubscribe = o.events.subscribe((event, json) => {
-    if (clients.size === 0) return;
-    const frame = textFrame(json);
-    for (const c of clients) if (!c.types || c.types.has(event.type)) send(c, frame);
-  });
+  const unsubscribe = o.events.subscribe(
+    (event, json) => {
+      if (clients.size === 0) return;
+      const frame = textFrame(json);
+      for (const c of clients) if (!c.types || c.types.has(event.type)) send(c, frame);
+    },
+    { first: true },
+  );
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = req.url ?? '/';

@@ -14,6 +14,21 @@ describe('event bus', () => {
     expect(JSON.parse(bus.since(6)[0].json)).toMatchObject({ type: 'log', seq: 7, data: { msg: 'm7' } });
   });
 
+  it('hands each event to the `first` listeners (the transports) before the others, whenever they subscribed', () => {
+    const bus = new EventBus();
+    const heard: string[] = [];
+    bus.subscribe((e) => {
+      heard.push(`fleet ${e.seq}`);
+      if (e.seq === 1) bus.publish('log', log('published by a consumer'));
+    });
+    const stop = bus.subscribe((e) => heard.push(`socket ${e.seq}`), { first: true });
+    bus.publish('log', log('one'));
+    expect(heard).toEqual(['socket 1', 'fleet 1', 'socket 2', 'fleet 2']);
+    stop();
+    bus.publish('log', log('three'));
+    expect(heard.slice(4)).toEqual(['fleet 3']);
+  });
+
   it('delivers an event published from inside a listener after the current one, to every listener', () => {
     const bus = new EventBus();
     const first: number[] = [];

@@ -9,7 +9,11 @@ export interface EventFeed {
   readonly lastSeq: number;
   /** buffered events with seq > `seq`, oldest first */
   since(seq: number): { event: BotEvent; json: string }[];
-  subscribe(listener: EventListener): () => void;
+  /**
+   * `first`: heard before every listener without it. For transports that only copy the event out (a socket, the IPC
+   * channel), so what a person waits for leaves before in-process consumers (the fleet, the tray) do their own work.
+   */
+  subscribe(listener: EventListener, o?: { first?: boolean }): () => void;
 }
 
 /**
@@ -22,6 +26,7 @@ export class EventBus implements EventFeed {
   /** circular replay buffer: slot (seq − 1) % capacity holds event `seq` */
   private readonly ring: ({ event: BotEvent; json: string } | undefined)[];
   private readonly listeners = new Set<EventListener>();
+  private readonly firstListeners = new Set<EventListener>();
   /** events published by a listener while another event is being delivered wait here, so every consumer sees seq order */
   private readonly queued: { event: BotEvent; json: string }[] = [];
   private delivering = false;
@@ -61,13 +66,8 @@ export class EventBus implements EventFeed {
     try {
       for (let i = 0; i < this.queued.length; i++) {
         const next = this.queued[i];
-        for (const listener of this.listeners) {
-          try {
-            listener(next.event, next.json);
-          } catch {
-            // a consumer's bug must not reach the trading loop
-          }
-        }
+        deliver(this.firstListeners, next);
+        deliver(this.listeners, next);
       }
     } finally {
       this.queued.length = 0;
@@ -86,8 +86,19 @@ export class EventBus implements EventFeed {
     return out;
   }
 
-  subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(listener: EventListener, o: { first?: boolean } = {}): () => void {
+    const set = o.first ? this.firstListeners : this.listeners;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+}
+
+function deliver(listeners: ReadonlySet<EventListener>, entry: { event: BotEvent; json: string }): void {
+  for (const listener of listeners) {
+    try {
+      listener(entry.event, entry.json);
+    } catch {
+      // a consumer's bug must not reach the trading loop
+    }
   }
 }
