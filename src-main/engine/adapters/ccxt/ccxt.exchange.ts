@@ -1,7 +1,8 @@
-import type { Balances as CcxtBalances, Exchange, Order as CcxtOrder } from 'ccxt';
+import type { Exchange, Order as CcxtOrder } from 'ccxt';
 import { ccxtErrors as ccxt } from './ccxt-module';
 import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest } from '../../ports/exchange.port';
-import { sharedRead, type SharedRead } from '../../shared-read';
+import type { SharedRead } from '../../shared-read';
+import { AccountReads } from './account-reads';
 import { orderState } from './order-state';
 import { errorLine } from '../../log/redact';
 import { keyRefused } from './read-retry';
@@ -70,17 +71,14 @@ export class CcxtExchange implements ExchangePort {
       everyMs: o.watchEveryMs ?? 5000,
       unknownGraceMs: o.unknownGraceMs ?? 60_000,
     });
-    this.account = sharedRead(
-      async () => {
-        const ex = await this.readClient();
-        return this.read(() => ex.fetchBalance(), ex);
-      },
-      { maxAgeMs: o.sharedReadMaxAgeMs ?? 1000 },
-    );
-    this.sharedBalances = {
-      get: async () => this.pick(await this.account.get()),
-      invalidate: () => this.account.invalidate(),
-    };
+    this.accountReads = new AccountReads({
+      rules: this.rules,
+      trading: this.ex,
+      readClient: o.readClient,
+      read: (fn, client) => this.read(fn, client),
+      sharedMaxAgeMs: o.sharedReadMaxAgeMs ?? 1000,
+    });
+    this.sharedBalances = this.accountReads.shared;
   }
 
   market(): MarketRules {
@@ -305,15 +303,7 @@ export class CcxtExchange implements ExchangePort {
     if (!partner || listId < 0 || o.status !== 'canceled') return;
     this.partners.delete(cancelled);
     this.partners.delete(partner);
-    this.cancelledWithList.set(partner, {
-      clientOrderId: partner,
-      exchangeOrderId: null,
-      status: 'cancelled',
-      filled: 0,
-      averagePrice: null,
-      fee: 0,
-      updatedAt: this.now(),
-    });
+    this.cancelledWithList.set(partner, this.cancelledUnfilled(partner));
   }
 
   async fetchOrder(clientOrderId: string): Promise<ExchangeOrderState | null> {
@@ -355,42 +345,14 @@ export class CcxtExchange implements ExchangePort {
     return { base: base.total, quote: quote.total };
   }
 
-  /**
-   * The bot's own read, fresh (never shared or spaced), also on the read client: ccxt's limiter charges a binance
-   * account read (4 slots of 50 ms) to the next request on the same client, however much later it comes (the bucket
-   * refills only while something waits), so on the trading client every equity read delayed the next order ~150 ms.
-   */
-  async assetBalances(): Promise<AssetBalance[]> {
-    const ex = await this.readClient();
-    return this.pick(await this.read(() => ex.fetchBalance(), ex));
+  /** the bot's own read, fresh, on the read client (AccountReads) */
+  assetBalances(): Promise<AssetBalance[]> {
+    return this.accountReads.fresh();
   }
 
-  /**
-   * Balances for readers outside the bot (GET /bot/balances, however many ask at once): one account request at a
-   * time, its answer served for a second, on the read client. The whole account is kept, so a market switched in
-   * place is answered with its own assets.
-   */
-  private readonly account: SharedRead<CcxtBalances>;
+  private readonly accountReads: AccountReads;
+  /** balances for readers outside the bot, one request at a time shared by all (AccountReads.shared) */
   readonly sharedBalances: SharedRead<AssetBalance[]>;
-
-  private reader: Promise<Exchange> | null = null;
-  private readClient(): Promise<Exchange> {
-    this.reader ??= (this.o.readClient?.() ?? Promise.resolve(this.ex)).catch((e: unknown) => {
-      this.reader = null;
-      throw e;
-    });
-    return this.reader;
-  }
-
-  /** the traded market's two assets out of the whole account */
-  private pick(b: CcxtBalances): AssetBalance[] {
-    const one = (asset: string): AssetBalance => {
-      const free = Number(b[asset]?.free ?? 0);
-      const used = Number(b[asset]?.used ?? 0);
-      return { asset, free, used, total: Number(b[asset]?.total ?? free + used) };
-    };
-    return [one(this.rules.base), one(this.rules.quote)];
-  }
 
   // ── resting orders between candles ─────────────────────────────────────────
   takeUpdates(): readonly ExchangeOrderState[] {
@@ -432,16 +394,7 @@ export class CcxtExchange implements ExchangePort {
         `${this.id} has no linked stop-loss/take-profit pairs: the stop-loss rests alone and the bot sells at the take-profit`,
       );
     }
-    const notSent: ExchangeOrderState = {
-      clientOrderId: target.clientOrderId,
-      exchangeOrderId: null,
-      status: 'cancelled',
-      filled: 0,
-      averagePrice: null,
-      fee: 0,
-      updatedAt: this.now(),
-    };
-    return [s, notSent];
+    return [s, this.cancelledUnfilled(target.clientOrderId)];
   }
   private toldStopAlone = false;
 
@@ -471,6 +424,11 @@ export class CcxtExchange implements ExchangePort {
       updatedAt: this.now(),
       rejectReason: reason,
     };
+  }
+
+  /** ended with nothing filled: cancelled with its list, or never sent */
+  private cancelledUnfilled(clientOrderId: string): ExchangeOrderState {
+    return { clientOrderId, exchangeOrderId: null, status: 'cancelled', filled: 0, averagePrice: null, fee: 0, updatedAt: this.now() };
   }
 
   /** placed or not, nobody knows yet: resting as far as the bot is concerned, until the watcher finds out */
