@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDesk, type DeskHarness } from '../helpers/desk-harness';
 import { deskFuzzTarget } from './fuzz-target';
-import { formatTally, fuzzEveryRoute, type FuzzTarget, type OpenApiDocument } from './route-fuzz';
+import { fillPath, formatTally, fuzzEveryRoute, type FuzzTarget, type OpenApiDocument } from './route-fuzz';
 
 const RUNS_PER_ROUTE = Number(process.env.BOTDESK_FUZZ_RUNS ?? 25);
 
@@ -26,4 +26,16 @@ describe('every route fuzzed from the OpenAPI document', () => {
     // the process is still whole: it answers with the token the fuzz leaves it with
     expect((await desk.call('GET', '/bot/status', undefined, target.tokens().control)).status).toBe(200);
   }, 170_000);
+
+  it('sends only paths an HTTP client can write: a generated id is encoded even when it starts with %', () => {
+    const filled = ['%x y', '%é', 'é', '%E0%A4%A', '..', '1'].map((id) => fillPath('/api/v1/jobs/{id}', ['id'], [id]));
+    expect(filled).toEqual([
+      '/api/v1/jobs/%25x%20y',
+      '/api/v1/jobs/%25%C3%A9',
+      '/api/v1/jobs/%C3%A9',
+      '/api/v1/jobs/%E0%A4%A', // a listed malformed escape, sent as it is on purpose
+      '/api/v1/jobs/..',
+      '/api/v1/jobs/1',
+    ]);
+  });
 });
