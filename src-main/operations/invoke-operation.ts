@@ -78,21 +78,7 @@ export function runOperation<N extends OperationName>(
 ): OperationOutput<N> | Promise<OperationOutput<N>> {
   const op = operations[name] as (typeof operations)[OperationName];
   const input = parseOperationInput(name, raw);
-  const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
-  let output: Promise<OperationOutput<N>> | OperationOutput<N>;
-  try {
-    output = handler(input, caller);
-  } catch (e) {
-    throw failureOf(name, e);
-  }
-  if (output instanceof Promise)
-    return output.then(
-      (o) => op.output.parse(o) as OperationOutput<N>,
-      (e) => {
-        throw failureOf(name, e);
-      },
-    );
-  return op.output.parse(output) as OperationOutput<N>;
+  return handled(name, handlers, input, caller, (o) => op.output.parse(o) as OperationOutput<N>);
 }
 
 /** each operation's output writer, compiled from its output schema on first use */
@@ -125,8 +111,19 @@ export function runOperationAsJson<N extends OperationName>(
       throw failureOf(name, e);
     }
   }
-  const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
   const write = writerOf(name);
+  return handled(name, handlers, input, caller, (o) => write(o) as string);
+}
+
+/** the handler's answer through `done`, now or once it settles (no promise for a synchronous one); a failure as failureOf says */
+function handled<N extends OperationName, R>(
+  name: N,
+  handlers: OperationHandlers,
+  input: ParsedInput<N>,
+  caller: CallerContext,
+  done: (output: OperationOutput<N>) => R,
+): R | Promise<R> {
+  const handler = handlers[name] as (i: ParsedInput<N>, c: CallerContext) => Promise<OperationOutput<N>> | OperationOutput<N>;
   let output: Promise<OperationOutput<N>> | OperationOutput<N>;
   try {
     output = handler(input, caller);
@@ -134,13 +131,10 @@ export function runOperationAsJson<N extends OperationName>(
     throw failureOf(name, e);
   }
   if (output instanceof Promise)
-    return output.then(
-      (o) => write(o) as string,
-      (e) => {
-        throw failureOf(name, e);
-      },
-    );
-  return write(output) as string;
+    return output.then(done, (e) => {
+      throw failureOf(name, e);
+    });
+  return done(output);
 }
 
 /**
