@@ -5,7 +5,7 @@ import type { Executor } from './execution/executor';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
 import { trailStops } from './execution/trailing-stops';
-import { entryAmount, entryBlocker } from './risk/risk';
+import { entryAmount, entryBlocker, manualEntrySize } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
 import { CANDLE_STRIDE, writeCandle } from './feeds/candle-file';
@@ -309,49 +309,24 @@ export class TradingCore {
     return undefined;
   }
 
-  /**
-   * A person's entry (POST /bot/positions): now, at market, sized by `sizePct` (default the config's
-   * position_size_pct) with the config's stop-loss and take-profit. A pause or `enabled: false` stops the strategy's
-   * entries, not a person's; max_positions, the kill switch and the free balance still do.
-   */
+  /** A person's entry (POST /bot/positions): now, at market, sized and refused as manualEntrySize says. */
   manualEntry(sizePct?: number): MaybePromise<ManualEntryResult> {
     const config = this.opts.config.current.config;
     const executor = this.opts.executor;
     const price = this.lastPrice;
-    const blocker = entryBlocker({
-      entriesAllowed: true,
-      enabled: true,
+    const sized = manualEntrySize({
       haltReason: this.haltReason,
+      emptyAccount: this.emptyAccount,
       openPositions: executor.tradablePositionCount,
-      maxPositions: config.max_positions,
-    });
-    if (blocker) return { ok: false, conflict: `No position opened: ${blocker}.` };
-    const empty = this.emptyAccount;
-    if (empty) return { ok: false, conflict: `No position opened: ${empty}.` };
-    if (!Number.isFinite(price)) return { ok: false, conflict: 'No position opened: there is no market price yet.' };
-    const sizing = {
+      config,
+      sizePct,
       equity: this.equity,
+      freeCash: this.freeCash,
       price,
-      positionSizePct: sizePct ?? config.position_size_pct,
-      feePct: config.fee_pct,
-      slippagePct: config.slippage_pct,
-      stopLossPct: config.stop_loss_pct,
       rules: this.opts.rules,
-    };
-    const freeCash = this.freeCash;
-    const amount = entryAmount({ ...sizing, freeCash });
-    if (amount === 0) {
-      const { quote } = this.opts.rules;
-      return entryAmount({ ...sizing, freeCash: Infinity }) > 0
-        ? {
-            ok: false,
-            conflict: `No position opened: the free balance (${freeCash.toFixed(2)} ${quote}) is short of the smallest entry the market accepts.`,
-          }
-        : {
-            ok: false,
-            conflict: `No position opened: ${sizing.positionSizePct}% of equity is under the market minimum (or its stop-loss order would be).`,
-          };
-    }
+    });
+    if ('conflict' in sized) return { ok: false, conflict: sized.conflict };
+    const { amount } = sized;
     const limited = this.opts.entryLimit?.(amount, price);
     if (limited) return { ok: false, conflict: `No position opened: ${limited}.` };
     return andThen(

@@ -1,3 +1,4 @@
+import type { BotConfig } from '../../../src-shared/contract';
 import type { MarketRules } from '../ports/exchange.port';
 import { roundToStep } from '../market/precision';
 
@@ -40,4 +41,52 @@ export function entryAmount(p: {
   const stopPrice = p.price * (1 - p.stopLossPct / 100);
   if (amount < p.rules.minAmount || amount * stopPrice < p.rules.minNotional) return 0;
   return amount;
+}
+
+/**
+ * A person's entry (POST /bot/positions), sized now, or the sentence saying why none can be opened. A pause or
+ * `enabled: false` stops the strategy's entries, not a person's; max_positions, the kill switch, an empty account and
+ * the free balance still do.
+ */
+export function manualEntrySize(s: {
+  haltReason: string | null;
+  emptyAccount: string | null;
+  openPositions: number;
+  config: Pick<BotConfig, 'max_positions' | 'position_size_pct' | 'fee_pct' | 'slippage_pct' | 'stop_loss_pct'>;
+  sizePct: number | undefined;
+  equity: number;
+  freeCash: number;
+  price: number;
+  rules: MarketRules;
+}): { amount: number } | { conflict: string } {
+  const { config } = s;
+  const why =
+    entryBlocker({
+      entriesAllowed: true,
+      enabled: true,
+      haltReason: s.haltReason,
+      openPositions: s.openPositions,
+      maxPositions: config.max_positions,
+    }) ??
+    s.emptyAccount ??
+    (Number.isFinite(s.price) ? null : 'there is no market price yet');
+  if (why) return { conflict: `No position opened: ${why}.` };
+  const sizing = {
+    equity: s.equity,
+    price: s.price,
+    positionSizePct: s.sizePct ?? config.position_size_pct,
+    feePct: config.fee_pct,
+    slippagePct: config.slippage_pct,
+    stopLossPct: config.stop_loss_pct,
+    rules: s.rules,
+  };
+  const amount = entryAmount({ ...sizing, freeCash: s.freeCash });
+  if (amount > 0) return { amount };
+  return entryAmount({ ...sizing, freeCash: Infinity }) > 0
+    ? {
+        conflict: `No position opened: the free balance (${s.freeCash.toFixed(2)} ${s.rules.quote}) is short of the smallest entry the market accepts.`,
+      }
+    : {
+        conflict: `No position opened: ${sizing.positionSizePct}% of equity is under the market minimum (or its stop-loss order would be).`,
+      };
 }
