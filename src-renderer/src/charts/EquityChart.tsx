@@ -5,7 +5,7 @@ import { Num } from '../components/Num';
 import { Panel } from '../components/Panel';
 import { useDashboardStore, useQuote } from '../stores/dashboard-context';
 import { palette } from './chart-theme';
-import { syncSeries, toChartTime } from './chart-data';
+import { equityLineData, syncSeries } from './chart-data';
 import { useChart } from './useChart';
 
 /** Equity curve: history from GET /bot/equity, extended as the bot runs. */
@@ -33,16 +33,7 @@ export function EquityChart() {
     return () => setSeries(null);
   }, [chart]);
 
-  // several points can share a second after the ms → s conversion; the chart needs strictly increasing times
-  const data = useMemo(() => {
-    const out: { time: ReturnType<typeof toChartTime>; value: number }[] = [];
-    for (const p of points) {
-      const time = toChartTime(p.ts);
-      if (out.length && out[out.length - 1].time === time) out[out.length - 1].value = p.equity;
-      else if (!out.length || out[out.length - 1].time < time) out.push({ time, value: p.equity });
-    }
-    return out;
-  }, [points]);
+  const data = useMemo(() => equityLineData(points), [points]);
 
   useEffect(() => {
     if (series) syncSeries(series, data, shown.current);

@@ -1,4 +1,5 @@
 import type { ISeriesApi, SeriesType, Time, UTCTimestamp } from 'lightweight-charts';
+import type { EquityPoint } from '../../../src-shared/contract';
 
 export const toChartTime = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
@@ -32,4 +33,15 @@ export function syncSeries<D extends { time: Time }>(
   shown.first = first;
   shown.last = last;
   shown.count = data.length;
+}
+
+/** equity points → line data with strictly increasing seconds: points sharing a second after ms → s keep the last */
+export function equityLineData(points: readonly EquityPoint[]): { time: UTCTimestamp; value: number }[] {
+  const out: { time: UTCTimestamp; value: number }[] = [];
+  for (const p of points) {
+    const time = toChartTime(p.ts);
+    if (out.length && out[out.length - 1].time === time) out[out.length - 1].value = p.equity;
+    else if (!out.length || out[out.length - 1].time < time) out.push({ time, value: p.equity });
+  }
+  return out;
 }

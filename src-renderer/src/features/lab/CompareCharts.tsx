@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Candle, EquityPoint, Trade } from '../../../../src-shared/contract';
 import { priceDecimals } from '../../components/format';
 import { palette } from '../../charts/chart-theme';
-import { toChartTime } from '../../charts/chart-data';
+import { equityLineData, toChartTime } from '../../charts/chart-data';
 import { tradeMarkers } from '../../charts/PriceChart';
 import { useChart } from '../../charts/useChart';
 
@@ -24,17 +24,6 @@ function fitWhole(chart: IChartApi) {
   });
 }
 
-/** points → chart data with strictly increasing seconds (points sharing a second keep the last) */
-function lineData(points: EquityPoint[]) {
-  const out: { time: ReturnType<typeof toChartTime>; value: number }[] = [];
-  for (const p of points) {
-    const time = toChartTime(p.ts);
-    if (out.length && out[out.length - 1].time === time) out[out.length - 1].value = p.equity;
-    else if (!out.length || out[out.length - 1].time < time) out.push({ time, value: p.equity });
-  }
-  return out;
-}
-
 /** Two equity curves on one time axis: the run (accent) over the bot's current config (amber). */
 export function CompareEquityChart({ run, baseline }: { run: EquityPoint[]; baseline: EquityPoint[] | null }) {
   const { ref, chart } = useChart();
@@ -49,8 +38,8 @@ export function CompareEquityChart({ run, baseline }: { run: EquityPoint[]; base
   }, [chart]);
   useEffect(() => {
     if (!series || !chart) return;
-    series.run.setData(lineData(run));
-    series.baseline.setData(baseline ? lineData(baseline) : []);
+    series.run.setData(equityLineData(run));
+    series.baseline.setData(baseline ? equityLineData(baseline) : []);
     fitWhole(chart);
   }, [series, chart, run, baseline]);
   return (
