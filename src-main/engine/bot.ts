@@ -6,7 +6,6 @@ import {
   type BotMode,
   type BotState,
   type Candle,
-  type EquityPoint,
   type Position,
   type Stats,
   type Status,
@@ -27,6 +26,9 @@ import { ManualOperations } from './manual-operations';
 import { CandleLoop } from './candle-loop';
 import { Reconciliation, resumeAfter } from './bot-recovery';
 import { executionEvents } from './execution-events';
+import { BotLifecycle } from './bot-lifecycle';
+import { LiveAccountReads } from './money/live-account-reads';
+import { EquityWriter } from './equity-writer';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -57,23 +59,17 @@ export interface BotOptions {
 const CHART_CANDLES = 1000;
 /** candles that warm the strategy before it trades, and the chart's first screen: the bot's and a live feed's */
 export const WARMUP_CANDLES = 300;
-/** a live account is read at least this often (and after each fill): money moved by hand shows within a minute */
-const ACCOUNT_READ_EVERY_MS = 60_000;
 
 /**
  * The bot: lifecycle (stopped → running ⇄ paused → stopped), the loop that feeds closed candles to the trading
  * core, and the bookkeeping around it (state that survives restarts, events, equity curve). Knows nothing of HTTP.
  */
 export class Bot {
-  private state: BotState = 'stopped';
-  private startedAt: number | null = null;
-  private pausedReason: string | null = null;
-  private pausedAt: number | null = null;
+  private readonly lifecycle: BotLifecycle;
   private lastCycleAt: number | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly candles: Candle[] = [];
-  private readonly equityBuffer: EquityPoint[] = [];
-  private lastFlush = 0;
+  private readonly equity: EquityWriter;
   private lastStatusEvent = 0;
   private closed = false;
   readonly executor: Executor;
@@ -86,13 +82,13 @@ export class Bot {
   /** the candle loop (candle-loop.ts) and the matching with the exchange (bot-recovery.ts) */
   private readonly loop: CandleLoop;
   private readonly reconciliation: Reconciliation;
-  private accountTimer: NodeJS.Timeout | null = null;
-  private accountReadSoon = false;
+  private readonly accountReads: LiveAccountReads;
   private feed: MarketFeed;
   private readonly now: () => number;
 
   constructor(private readonly o: BotOptions) {
     this.now = o.now ?? Date.now;
+    this.lifecycle = new BotLifecycle(o.store, this.now);
     // before anything reads them (the executor's realised P&L): kept figures that disagree with the history are rebuilt
     const repaired = o.store.verifyHistory();
     if (repaired.totals.length)
@@ -119,7 +115,7 @@ export class Bot {
         logger: o.logger,
         executor: () => this.executor,
         core: () => this.core,
-        readAccountSoon: () => this.readAccountSoon(),
+        readAccountSoon: () => this.accountReads.soon(),
         publishStatus: (force) => this.publishStatus(force),
       }),
     );
@@ -158,7 +154,17 @@ export class Bot {
       logger: o.logger,
       now: this.now,
     });
+    this.accountReads = new LiveAccountReads({
+      live: o.mode === 'live',
+      everyMs: o.accountReadEveryMs,
+      serial: (fn) => this.serial(fn),
+      reconcile: () => this.executor.reconcile(this.core.lastPrice),
+      read: () => this.account.read(),
+      changed: () => this.publishStatus(true),
+      logger: o.logger,
+    });
     this.byHand = new ManualOperations({ executor: this.executor, core: this.core, writeOff: (id) => this.writeOff(id) });
+    this.equity = new EquityWriter({ store: o.store, marks: () => this.core.marks, now: this.now });
     const marks = o.store.equityMarks();
     if (marks) this.core.restoreMarks(marks);
     this.core.setAccount(this.ledger.cashBase, this.ledger.holdings.base);
@@ -211,40 +217,29 @@ export class Bot {
         `the exchange did not give the account's orders and balances, so the bot cannot know its equity and will not start: ${errorLine(e)}`,
       );
     }
-    if (this.o.mode === 'live') {
-      this.accountTimer = setInterval(() => this.readAccountSoon(), this.o.accountReadEveryMs ?? ACCOUNT_READ_EVERY_MS);
-      this.accountTimer.unref?.();
-    }
-    const saved = store.getMeta('bot_state');
-    // a fresh paper install trades the bundled replay at once; a fresh live one sends nothing until someone starts it
-    const state = (saved === null ? (this.o.mode === 'live' ? 'stopped' : 'running') : saved) as BotState;
-    this.pausedReason = store.getMeta('paused_reason');
-    this.pausedAt = store.getMeta('paused_at') === null ? null : Number(store.getMeta('paused_at'));
-    if (state !== 'stopped') this.transition(state === 'paused' ? 'paused' : 'running', this.pausedReason);
+    this.accountReads.start();
+    const saved = this.lifecycle.saved(this.o.mode);
+    if (saved.state !== 'stopped') this.transition(saved.state === 'paused' ? 'paused' : 'running', saved.reason);
     this.o.logger.info(
-      `bot ready: ${this.o.mode} mode, ${this.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.state}`,
+      `bot ready: ${this.o.mode} mode, ${this.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.lifecycle.state}`,
     );
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────────
   start(): boolean {
-    if (this.state === 'running') return false;
-    return this.transition('running', null);
+    return this.lifecycle.state !== 'running' && this.transition('running', null);
   }
   stop(): boolean {
-    if (this.state === 'stopped') return false;
-    return this.transition('stopped', null);
+    return this.lifecycle.state !== 'stopped' && this.transition('stopped', null);
   }
   pause(reason: string | null = null): boolean {
-    if (this.state === 'paused') return false;
-    return this.transition('paused', reason);
+    return this.lifecycle.state !== 'paused' && this.transition('paused', reason);
   }
   resume(): boolean {
-    if (this.state === 'running') return false;
-    return this.transition('running', null);
+    return this.lifecycle.state !== 'running' && this.transition('running', null);
   }
   get currentState(): BotState {
-    return this.state;
+    return this.lifecycle.state;
   }
 
   /** Match the journal with the exchange (bot-recovery.ts), at the last candle's close. */
@@ -255,29 +250,13 @@ export class Bot {
   private pauseBySelf(reason: string, code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES]): void {
     this.o.logger.error(`pausing: ${reason}`);
     this.o.events.publish('error', { code, message: reason });
-    if (this.state === 'running') this.transition('paused', reason);
+    if (this.lifecycle.state === 'running') this.transition('paused', reason);
   }
 
   private transition(to: BotState, reason: string | null): boolean {
-    const from = this.state;
-    this.state = to;
-    if (to === 'paused') {
-      this.pausedReason = reason;
-      this.pausedAt = this.now();
-    } else {
-      this.pausedReason = null;
-      this.pausedAt = null;
-    }
-    if (to === 'stopped') this.startedAt = null;
-    else if (from === 'stopped' || this.startedAt === null) this.startedAt = this.now();
+    const from = this.lifecycle.move(to, reason);
     this.core.entriesAllowed = to === 'running';
     if (to === 'running') this.core.acknowledgeHalt();
-    this.o.store.atomically(() => {
-      this.o.store.setMeta('bot_state', to);
-      this.o.store.setMeta('paused_reason', reason ?? '');
-      this.o.store.setMeta('paused_at', String(this.pausedAt ?? ''));
-    });
-    if (this.pausedReason === '') this.pausedReason = null;
     if (to === 'stopped') this.loop.stop();
     else this.loop.start();
     this.o.logger.info(`bot ${from} → ${to}${reason ? ` (${reason})` : ''}`);
@@ -302,8 +281,7 @@ export class Bot {
       this.remember(candle);
       this.lastCycleAt = this.now();
       this.o.store.setMeta('last_candle_ts', String(candle.ts));
-      this.equityBuffer.push({ ts: this.core.lastTs, equity: this.core.equity });
-      this.flushSoon();
+      this.equity.add({ ts: this.core.lastTs, equity: this.core.equity });
       this.publishStatus(false);
     };
     // a live exchange call that failed mid-cycle (after its retries) must not end the loop or the process
@@ -332,13 +310,6 @@ export class Bot {
   private remember(c: Candle): void {
     this.candles.push(c);
     if (this.candles.length > CHART_CANDLES * 1.2) this.candles.splice(0, this.candles.length - CHART_CANDLES);
-  }
-
-  private flushSoon(force = false): void {
-    const t = this.now();
-    if (!force && t - this.lastFlush < 1000) return;
-    this.lastFlush = t;
-    this.o.store.appendEquity(this.equityBuffer.splice(0), this.core.marks);
   }
 
   /**
@@ -383,22 +354,9 @@ export class Bot {
   }
 
   // ── the account ────────────────────────────────────────────────────────────
-  /** after a fill, and once a minute: read the live account next, between cycles */
-  private readAccountSoon(): void {
-    if (this.o.mode !== 'live' || this.accountReadSoon || this.closed) return;
-    this.accountReadSoon = true;
-    this.refreshAccount().catch((e) => this.o.logger.warn(`reading the account failed: ${(e as Error).message}`));
-  }
-
   /** Read the live account now (between cycles): fills first, then what moved without the bot. */
   refreshAccount(): Promise<void> {
-    return this.serial(async () => {
-      this.accountReadSoon = false;
-      if (this.o.mode !== 'live' || this.closed) return;
-      // fills of resting stops the watcher has not reported yet would otherwise look like coins sold by hand
-      await this.executor.reconcile(this.core.lastPrice);
-      if (await this.account.read()) this.publishStatus(true);
-    });
+    return this.accountReads.now();
   }
 
   /** A dust position taken off the books: its coins and their cost join the holdings, so equity does not move. */
@@ -415,8 +373,7 @@ export class Bot {
     const { config, version } = this.o.config.current;
     const price = Number.isFinite(this.core.lastPrice) ? this.core.lastPrice : null;
     return {
-      state: this.state,
-      running: this.state !== 'stopped',
+      ...this.lifecycle.view(),
       mode: this.o.mode,
       exchange: this.o.marketSource?.exchange ?? this.o.exchange.id,
       market: this.feed.kind,
@@ -424,8 +381,6 @@ export class Bot {
       symbol: config.symbol,
       stake_currency: quoteOf(config.symbol),
       timeframe: config.timeframe,
-      started_at: this.startedAt,
-      uptime_s: this.startedAt === null ? 0 : Math.max(0, Math.floor((this.now() - this.startedAt) / 1000)),
       open_positions: this.executor.tradablePositionCount,
       pending_orders: this.executor.pendingOrders().length,
       equity: this.core.equity,
@@ -435,8 +390,6 @@ export class Bot {
       last_cycle_at: this.lastCycleAt,
       config_version: version,
       applied_config_version: this.core.appliedVersion,
-      paused_reason: this.state === 'paused' ? this.pausedReason : null,
-      paused_at: this.state === 'paused' ? this.pausedAt : null,
       attention: this.core.emptyAccount ? [...this.reconciliation.attention, this.core.emptyAccount] : [...this.reconciliation.attention],
     };
   }
@@ -482,9 +435,9 @@ export class Bot {
   async close(): Promise<void> {
     this.closed = true;
     this.loop.stop();
-    if (this.accountTimer) clearInterval(this.accountTimer);
+    this.accountReads.close();
     this.feed.stop?.();
     await this.chain.catch(() => undefined);
-    this.flushSoon(true);
+    this.equity.write();
   }
 }

@@ -104,6 +104,21 @@ describe('bot runtime (real SQLite, real loop)', () => {
     expect((await op('resumeBot')).status.state).toBe('running');
   });
 
+  it('a pause survives a restart with its reason and the moment it began', async () => {
+    const first = await start();
+    first.rt.bot.pause('checking the feed by hand');
+    const before = await first.op('getStatus');
+    expect(before).toMatchObject({ state: 'paused', paused_reason: 'checking the feed by hand' });
+    expect(before.paused_at).toEqual(expect.any(Number));
+    await first.rt.close();
+    runtimes.splice(runtimes.indexOf(first.rt), 1);
+    await new Promise((r) => setTimeout(r, 20)); // a restart's clock has moved on
+    const again = await start(first.dir);
+    const after = await again.op('getStatus');
+    expect(after).toMatchObject({ state: 'paused', paused_reason: 'checking the feed by hand', paused_at: before.paused_at });
+    expect((await again.op('resumeBot')).status).toMatchObject({ state: 'running', paused_reason: null, paused_at: null });
+  });
+
   it('close-all pauses first, then flattens', async () => {
     const { rt, op } = await start();
     await op('updateConfig', { body: { stop_loss_pct: 5, take_profit_pct: 50, position_size_pct: 20, max_positions: 5 } });
