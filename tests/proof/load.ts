@@ -9,6 +9,18 @@ import WebSocket from 'ws';
 import type { BotEvent, Trade } from '../../src-shared/contract';
 import { startServer, type RunningServer } from '../e2e/server-process';
 
+interface MemoryTrend {
+  startMb: number;
+  endMb: number;
+  slopeMbPerMin: number;
+}
+
+/** after warm-up (the first 30 % of the samples): first and last sample, and the fitted slope per minute */
+function trendOf(samples: [number, number][]): MemoryTrend {
+  const warm = samples.slice(Math.floor(samples.length * 0.3));
+  return { startMb: warm[0]?.[1] ?? NaN, endMb: warm.at(-1)?.[1] ?? NaN, slopeMbPerMin: slope(warm) };
+}
+
 export interface LoadReport {
   seconds: number;
   requests: number;
@@ -16,7 +28,9 @@ export interface LoadReport {
   perRoute: Record<string, { n: number; p50: number; p99: number }>;
   ws: { clients: number; events: number; problems: string[] };
   /** resident memory of the server process after warm-up: first and last sample, and the fitted slope */
-  rss: { startMb: number; endMb: number; slopeMbPerMin: number };
+  rss: MemoryTrend;
+  /** its V8 heap in use (from /metrics, every 5 s), the same way: a leak of objects shows here before it shows in RSS */
+  heap: MemoryTrend;
   trades: number;
 }
 
@@ -117,18 +131,28 @@ export async function runLoad(o: { seconds: number; wsClients: number; workers: 
   const until = t0 + o.seconds * 1000;
   const samples: [number, number][] = [];
   const sampler = setInterval(() => samples.push([(Date.now() - t0) / 60_000, rssMb(server.process.pid!)]), 1000);
+  const heapSamples: [number, number][] = [];
+  const heapSampler = setInterval(() => {
+    void fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })
+      .then((r) => r.text())
+      .then((text) => {
+        const used = /^nodejs_heap_used_bytes\s+(\S+)/m.exec(text)?.[1];
+        if (used) heapSamples.push([(Date.now() - t0) / 60_000, Number(used) / 1024 / 1024]);
+      })
+      .catch(() => undefined); // a sample missed under load is only a sample
+  }, 5000);
   await Promise.all(
     Array.from({ length: o.workers }, async () => {
       while (Date.now() < until) await pick()();
     }),
   );
   clearInterval(sampler);
+  clearInterval(heapSampler);
   stopping = true;
   for (const c of clients) c.terminate();
   const trades = ((await api<{ total: number }>('GET', '/bot/trades?limit=1')).body as { total: number }).total;
   if (!o.server) await server.stop();
 
-  const warm = samples.slice(Math.floor(samples.length * 0.3));
   const perRoute: LoadReport['perRoute'] = {};
   for (const [route, list] of latencies) {
     list.sort((a, b) => a - b);
@@ -140,7 +164,8 @@ export async function runLoad(o: { seconds: number; wsClients: number; workers: 
     errors,
     perRoute,
     ws: { clients: clients.length, events, problems },
-    rss: { startMb: warm[0]?.[1] ?? NaN, endMb: warm.at(-1)?.[1] ?? NaN, slopeMbPerMin: slope(warm) },
+    rss: trendOf(samples),
+    heap: trendOf(heapSamples),
     trades,
   };
 }
@@ -149,5 +174,5 @@ export function formatLoad(r: LoadReport): string {
   const routes = Object.entries(r.perRoute)
     .map(([route, s]) => `  ${route.padEnd(18)} n=${String(s.n).padStart(6)}  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms`)
     .join('\n');
-  return `load ${r.seconds} s: ${r.requests} requests (${(r.requests / r.seconds).toFixed(0)}/s), ${r.errors.length} errors; ${r.ws.clients} stream clients received ${r.ws.events} events, ${r.ws.problems.length} missed/reordered; ${r.trades} trades by the bot; RSS ${r.rss.startMb.toFixed(1)} → ${r.rss.endMb.toFixed(1)} MiB after warm-up (slope ${r.rss.slopeMbPerMin.toFixed(2)} MiB/min)\n${routes}`;
+  return `load ${r.seconds} s: ${r.requests} requests (${(r.requests / r.seconds).toFixed(0)}/s), ${r.errors.length} errors; ${r.ws.clients} stream clients received ${r.ws.events} events, ${r.ws.problems.length} missed/reordered; ${r.trades} trades by the bot; RSS ${r.rss.startMb.toFixed(1)} → ${r.rss.endMb.toFixed(1)} MiB after warm-up (slope ${r.rss.slopeMbPerMin.toFixed(2)} MiB/min), heap ${r.heap.startMb.toFixed(1)} → ${r.heap.endMb.toFixed(1)} MiB (slope ${r.heap.slopeMbPerMin.toFixed(2)} MiB/min)\n${routes}`;
 }
