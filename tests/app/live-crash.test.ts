@@ -10,6 +10,7 @@ import type { Position, Status, Trade } from '../../src-shared/contract';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { startServer, type RunningServer } from '../e2e/server-process';
 import { waitFor } from '../helpers/wait';
+import { liveServeEnv } from '../helpers/live-bot';
 
 const SYMBOL = 'XRP/USDT';
 const root = resolve(import.meta.dirname, '../..');
@@ -19,14 +20,11 @@ describe('live trading survives kill -9', () => {
   let server: RunningServer | undefined;
   let env: Record<string, string>;
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-crash-'));
-  const keyFile = join(mkdtempSync(join(tmpdir(), 'botdesk-keys-')), 'keys.json');
 
   beforeAll(async () => {
     emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
     emu.setPrice(SYMBOL, 0.5);
-    writeFileSync(keyFile, JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }));
-    chmodSync(keyFile, 0o600);
-    env = { BOT_MODE: 'live', BOT_MARKET: 'live', BOT_LIVE_CONFIRM: 'yes', BOT_EXCHANGE_API_URL: emu.url, BOT_EXCHANGE_KEY_FILE: keyFile };
+    env = liveServeEnv(emu);
   });
   afterAll(async () => {
     await server?.stop();

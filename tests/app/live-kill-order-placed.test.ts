@@ -4,16 +4,16 @@
 // and the stop is sent alone. After the restart the bot and the exchange agree on every resting order with our
 // client order ids (none rests that the books do not count), the entry is one position, and a stop rests under it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Order, Position, Status, Trade } from '../../src-shared/contract';
 import { openDatabase } from '../../src-main/engine/adapters/sqlite/sql-driver';
 import { invokeOperation } from '../../src-main/operations/invoke-operation';
-import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
+import { startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { startServer, type RunningServer } from '../e2e/server-process';
 import { waitFor } from '../helpers/wait';
-import { HANDS_ONLY, openLiveRuntime } from '../helpers/live-bot';
+import { HANDS_ONLY, liveServeEnv, openLiveRuntime } from '../helpers/live-bot';
 
 const SYMBOL = 'XRP/USDT';
 
@@ -26,10 +26,7 @@ describe('live: kill -9 right after the exchange took an entry (kill point order
   beforeAll(async () => {
     emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
     emu.setPrice(SYMBOL, 0.5);
-    const keyFile = join(mkdtempSync(join(tmpdir(), 'botdesk-keys-')), 'keys.json');
-    writeFileSync(keyFile, JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }));
-    chmodSync(keyFile, 0o600);
-    env = { BOT_MODE: 'live', BOT_MARKET: 'live', BOT_LIVE_CONFIRM: 'yes', BOT_EXCHANGE_API_URL: emu.url, BOT_EXCHANGE_KEY_FILE: keyFile };
+    env = liveServeEnv(emu);
   });
   afterAll(async () => {
     await server?.stop();

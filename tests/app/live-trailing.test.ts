@@ -3,15 +3,15 @@
 // a real `npm run serve` process is killed with SIGKILL between cancelling the old pair and resting the new one: the
 // restarted process rests the pair once, at the trailed price, and sends nothing twice.
 import { afterAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BotEvent, Position, Trade } from '../../src-shared/contract';
-import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
+import { startBinanceEmulator, type BinanceEmulator } from '../exchange-emulator/server';
 import { startServer, type RunningServer } from '../e2e/server-process';
 import { expectClose } from '../helpers/money';
 import { waitFor } from '../helpers/wait';
-import { SYMBOL, withLiveBot } from '../helpers/live-bot';
+import { SYMBOL, liveServeEnv, withLiveBot } from '../helpers/live-bot';
 
 const OCO_PATH = '/api/v3/orderList/oco';
 /** the sells resting on the exchange, in plain numbers */
@@ -89,17 +89,8 @@ describe('kill -9 while the trailing stop moves', () => {
     // 1-minute candles, the next close 30 s away: after the server's start (~15 s on a busy machine) and the entry; a
     // slower start only waits for the next minute
     closeSoon(emu, 30_000, 60_000);
-    const keyFile = join(mkdtempSync(join(tmpdir(), 'botdesk-keys-')), 'keys.json');
-    writeFileSync(keyFile, JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }));
-    chmodSync(keyFile, 0o600);
     const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-trailing-crash-'));
-    const env = {
-      BOT_MODE: 'live',
-      BOT_MARKET: 'live',
-      BOT_LIVE_CONFIRM: 'yes',
-      BOT_EXCHANGE_API_URL: emu.url,
-      BOT_EXCHANGE_KEY_FILE: keyFile,
-    };
+    const env = liveServeEnv(emu);
 
     server = await startServer({ dataDir, env });
     const config = { enabled: false, stop_loss_pct: 10, take_profit_pct: 10, trailing_stop_pct: 2, timeframe: '1m' };

@@ -1,5 +1,5 @@
 // A live bot on a fresh binance emulator, driven by hand: the set-up the live tests share.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBotRuntime, type BotRuntime, type BotRuntimeOptions } from '../../src-main/app/runtime';
@@ -23,6 +23,23 @@ export const HANDS_ONLY = {
   max_positions: 3,
   max_daily_loss_pct: 10,
 };
+
+/**
+ * The environment of an `npm run serve` process trading live through the emulator: its default keys in a fresh 0600
+ * key file (the only way keys reach a live process), the live confirmation given. `extra` adds or overrides variables.
+ */
+export function liveServeEnv(emu: BinanceEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'botdesk-keys-')), 'keys.json');
+  writeFileSync(keyFile, JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }), { mode: 0o600 });
+  return {
+    BOT_MODE: 'live',
+    BOT_MARKET: 'live',
+    BOT_LIVE_CONFIRM: 'yes',
+    BOT_EXCHANGE_API_URL: emu.url,
+    BOT_EXCHANGE_KEY_FILE: keyFile,
+    ...extra,
+  };
+}
 
 /** A live runtime on `dataDir` trading through the emulator with its default keys; `extra` adds or overrides options. */
 export function openLiveRuntime(dataDir: string, emu: BinanceEmulator, extra: Partial<BotRuntimeOptions> = {}): Promise<BotRuntime> {

@@ -2,14 +2,15 @@
 // points (src-main/engine/kill-points.ts), in three settings: paper on a fast replay, live against the exchange
 // emulator with prices moving while the bot is down, a fleet hub with two remote bots. Each restart is checked
 // (kill-checks.ts); a kill counts as survived only when nothing is wrong. Shared by the suite and the bench.
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fleet, FleetBot, Order } from '../../src-shared/contract';
 import type { KillPoint } from '../../src-main/engine/kill-points';
-import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator } from '../exchange-emulator/server';
+import { startBinanceEmulator } from '../exchange-emulator/server';
 import { startServer, type RunningServer, type ServerOptions } from '../e2e/server-process';
 import { waitFor } from '../helpers/wait';
+import { liveServeEnv } from '../helpers/live-bot';
 import { apiView, continuityProblems, databaseProblems, SeqClient, type ApiView } from './kill-checks';
 
 export interface KillReport {
@@ -185,16 +186,7 @@ export async function liveKills(kills: number, rng: () => number): Promise<KillR
   const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
   emu.setPrice(SYMBOL, 0.5);
   const dataDir = tempDir('live');
-  const keyFile = join(tempDir('keys'), 'keys.json');
-  writeFileSync(keyFile, JSON.stringify({ apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET }));
-  chmodSync(keyFile, 0o600);
-  const env = {
-    BOT_MODE: 'live',
-    BOT_MARKET: 'live',
-    BOT_LIVE_CONFIRM: 'yes',
-    BOT_EXCHANGE_API_URL: emu.url,
-    BOT_EXCHANGE_KEY_FILE: keyFile,
-  };
+  const env = liveServeEnv(emu);
   let walker: NodeJS.Timeout | undefined;
   let entries: NodeJS.Timeout | undefined;
   let price = 0.5;
