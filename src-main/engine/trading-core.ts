@@ -161,10 +161,10 @@ export class TradingCore {
   /** Equity at the last price again, after a fill or the account's figures changed between candles (no kill-switch check). */
   remark(): void {
     const price = this.n[3];
-    const executor = this.opts.executor;
+    const books = this.opts.executor.books;
     // before any price (nothing warmed yet) positions count at their cost
-    const marked = Number.isFinite(price) ? (executor.openAmount + this.n[7]) * price - executor.openCost : 0;
-    this.n[0] = this.n[6] + executor.realizedPnl + marked - executor.openFees;
+    const marked = Number.isFinite(price) ? (books.openAmount + this.n[7]) * price - books.openCost : 0;
+    this.n[0] = this.n[6] + books.realized + marked - books.openFees;
   }
 
   /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */
@@ -207,7 +207,7 @@ export class TradingCore {
     const executor = this.opts.executor;
     if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
     const closeTime = ts + this.n[10];
-    executor.now = closeTime;
+    executor.books.now = closeTime;
     this.n[4] = closeTime;
     this.n[3] = c;
 
@@ -354,11 +354,11 @@ export class TradingCore {
    * no numbers and calls nothing that returns one: doubles crossing a call that is not inlined are boxed.
    */
   private markToMarket(maxDailyLossPct: number): void {
-    const executor = this.opts.executor;
+    const books = this.opts.executor.books;
     const ts = this.lastTs;
     const price = this.lastPrice;
     const n = this.n;
-    const equity = n[6] + executor.realizedPnl + (executor.openAmount * price - executor.openCost - executor.openFees) + n[7] * price;
+    const equity = n[6] + books.realized + (books.openAmount * price - books.openCost - books.openFees) + n[7] * price;
     n[0] = equity;
     if (equity > n[1]) n[1] = equity;
     else if (n[1] > 0 && (n[1] - equity) * 100 > n[2] * n[1] * (1 - 1e-9)) {
@@ -396,9 +396,9 @@ export class TradingCore {
   /** A new config version: costs follow at once; a changed strategy is rebuilt and re-warmed from history. */
   private applyConfig(version: number, config: BotConfig): void {
     this.appliedVersion = version;
-    const executor = this.opts.executor;
-    executor.configVersion = version;
-    executor.fallbackRisk = { sl: config.stop_loss_pct, tp: config.take_profit_pct };
+    const books = this.opts.executor.books;
+    books.configVersion = version;
+    books.fallbackRisk = { sl: config.stop_loss_pct, tp: config.take_profit_pct };
     this.n[10] = TIMEFRAME_MS[config.timeframe];
     const exchange = this.opts.exchange as { setCosts?(fee: number, slip: number): void };
     exchange.setCosts?.(config.fee_pct, config.slippage_pct);
