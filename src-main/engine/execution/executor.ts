@@ -71,7 +71,7 @@ export class Executor {
   /** positions that count toward max_positions and the status: dust (under the market minimum) does not */
   get tradablePositionCount(): number {
     let n = 0;
-    for (const p of this.books.positions()) if (!this.isDust(p)) n++;
+    for (let i = 0; i < this.books.positionCount; i++) if (!this.isDust(this.books.positionAt(i))) n++;
     return n;
   }
   /** what is left is under the market minimum: the exchange would refuse to protect or sell it */
@@ -174,7 +174,7 @@ export class Executor {
     return cancelled === undefined ? this.sellOut(position, reason) : cancelled.then(() => this.sellOut(position, reason));
   }
 
-  private readonly cancelStep = (o: Order): MaybePromise<boolean> => this.cancel(o);
+  private readonly cancelStep = (o: Order): MaybePromise<boolean> => this.cancel(o, true);
 
   /** the market sell of an exit, its protection cancelled */
   private sellOut(position: PositionRecord, reason: ExitReason): MaybePromise<Trade | null> {
@@ -213,16 +213,22 @@ export class Executor {
     return this.protection.moveStop(positionId, stop);
   }
 
-  /**
-   * Every position out at market: the trades booked, a part sold of one that filled in part included. A loop rather
-   * than `sequence` with closures: the core calls this on every exit signal, and paper and backtest answer at once.
-   */
+  /** Every position out at market: the trades booked, a part sold of one that filled in part included. */
   exitAll(reason: ExitReason): MaybePromise<Trade[]> {
-    return this.exitEach(this.books.positions(), 0, reason, []);
+    const booked: Trade[] = [];
+    return andThen(this.exitEach(this.books.positions(), 0, reason, booked), () => booked);
   }
 
-  /** exits of `positions` from `from` on, synchronously until one answers with a promise */
-  private exitEach(positions: PositionRecord[], from: number, reason: ExitReason, booked: Trade[]): MaybePromise<Trade[]> {
+  /** exitAll for the core's exit signal, which needs no list of the trades */
+  exitEvery(reason: ExitReason): MaybePromise<void> {
+    return this.exitEach(this.books.positions(), 0, reason, null);
+  }
+
+  /**
+   * Exits of `positions` from `from` on, synchronously until one answers with a promise; each trade into `booked`.
+   * A loop rather than `sequence` with closures: it runs on every exit signal, and paper and backtest answer at once.
+   */
+  private exitEach(positions: PositionRecord[], from: number, reason: ExitReason, booked: Trade[] | null): MaybePromise<void> {
     for (let i = from; i < positions.length; i++) {
       const before = this.books.lastTrade;
       const exited = this.exit(positions[i].id, reason);
@@ -233,11 +239,12 @@ export class Executor {
         });
       this.keepTrade(booked, exited, before);
     }
-    return booked;
+    return undefined;
   }
 
   /** an exit's trade, or the one a protective order booked meanwhile (the last trade changed), if any */
-  private keepTrade(booked: Trade[], exited: Trade | null, before: Trade | null): void {
+  private keepTrade(booked: Trade[] | null, exited: Trade | null, before: Trade | null): void {
+    if (booked === null) return;
     const last = this.books.lastTrade;
     const trade = exited ?? (last !== before ? last : null);
     if (trade) booked.push(trade);
@@ -286,7 +293,9 @@ export class Executor {
   /** hand a journaled order to the exchange and apply its answer */
   private send(j: Journaled): MaybePromise<Order> {
     killPoint('order-journaled');
-    const state = this.books.inFlight([j.order.client_order_id], this.exchange.placeOrder(j.request));
+    const answer = this.exchange.placeOrder(j.request);
+    // the list of ids in flight only for an answer that comes later: the paper exchange answers at once, 4 times a trade
+    const state = isPromise(answer) ? this.books.inFlight([j.order.client_order_id], answer) : answer;
     // an exchange that answers at once (paper, backtest: ~4 orders per trade) gets no closure per order
     return isPromise(state) ? state.then((s) => this.placed(j.order, s)) : this.placed(j.order, state);
   }
@@ -298,27 +307,32 @@ export class Executor {
     return applied === undefined ? order : applied.then(() => order);
   }
 
-  private cancel(order: Order): MaybePromise<boolean> {
+  /** `onPurpose`: the protection of a position the executor sells next (FillBooks.applyState) */
+  private cancel(order: Order, onPurpose = false): MaybePromise<boolean> {
     const state = this.exchange.cancelOrder(order.client_order_id);
     // an exchange that answers at once (paper, backtest: two cancels per signal exit) gets no closure per cancel
-    return isPromise(state) ? state.then((s) => this.cancelled(order, s)) : this.cancelled(order, state);
+    return isPromise(state) ? state.then((s) => this.cancelled(order, s, onPurpose)) : this.cancelled(order, state, onPurpose);
   }
 
   /** a cancel's answer; no state means the exchange does not know the order: it is gone */
-  private cancelled(order: Order, state: ExchangeOrderState | null): MaybePromise<boolean> {
+  private cancelled(order: Order, state: ExchangeOrderState | null, onPurpose: boolean): MaybePromise<boolean> {
     if (!state) {
-      this.books.applyState(order, {
-        clientOrderId: order.client_order_id,
-        exchangeOrderId: order.exchange_order_id,
-        status: 'cancelled',
-        filled: 0,
-        averagePrice: null,
-        fee: 0,
-        updatedAt: this.books.now,
-      });
+      this.books.applyState(
+        order,
+        {
+          clientOrderId: order.client_order_id,
+          exchangeOrderId: order.exchange_order_id,
+          status: 'cancelled',
+          filled: 0,
+          averagePrice: null,
+          fee: 0,
+          updatedAt: this.books.now,
+        },
+        onPurpose,
+      );
       return true;
     }
-    const applied = this.books.applyState(order, state);
+    const applied = this.books.applyState(order, state, onPurpose);
     const ok = state.status === 'cancelled';
     return applied === undefined ? ok : applied.then(() => ok);
   }

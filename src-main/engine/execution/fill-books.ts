@@ -72,6 +72,10 @@ export class FillBooks {
   get positionCount(): number {
     return this.open.length;
   }
+  /** the i-th open position, oldest first (a walk that allocates nothing; nothing may change the books meanwhile) */
+  positionAt(i: number): PositionRecord {
+    return this.open[i];
+  }
   /** the open positions, oldest first (a copy: exits change the books while callers walk it) */
   positions(): PositionRecord[] {
     return this.open.slice();
@@ -97,13 +101,13 @@ export class FillBooks {
   }
   /** the active orders of a position, oldest first; `protective`: its stop-loss and take-profit only */
   ordersOf(positionId: number, protective = false): Order[] {
-    const mine: Order[] = [];
     const active = this.active;
-    for (let i = 0; i < active.length; i++) {
-      const o = active[i];
-      if (o.position_id === positionId && (!protective || o.purpose === 'stop_loss' || o.purpose === 'take_profit')) mine.push(o);
-    }
-    return mine;
+    // counted first: an array built to its size, rather than grown by push to a store of 16 (an exit asks per trade)
+    let n = 0;
+    for (let i = 0; i < active.length; i++) if (isOf(active[i], positionId, protective)) n++;
+    const found = new Array<Order>(n);
+    for (let i = 0, k = 0; k < n; i++) if (isOf(active[i], positionId, protective)) found[k++] = active[i];
+    return found;
   }
 
   /** the order, durable with its clientOrderId before the exchange hears of it, and the request that will carry it */
@@ -129,8 +133,12 @@ export class FillBooks {
     });
   }
 
-  /** an order's new state from the exchange; a filled entry opens its position and returns its protection's placing */
-  applyState(order: Order, state: ExchangeOrderState): MaybePromise<void> {
+  /**
+   * An order's new state from the exchange; a filled entry opens its position and returns its protection's placing.
+   * `onPurpose`: a stop or take-profit the executor cancelled to sell the position itself (Executor.exit), which
+   * leaves it unguarded for no longer than that sell: what is left after it gets its protection there.
+   */
+  applyState(order: Order, state: ExchangeOrderState, onPurpose = false): MaybePromise<void> {
     if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected') return undefined; // idempotent
     order.exchange_order_id = state.exchangeOrderId;
     order.updated_at = this.now;
@@ -156,6 +164,7 @@ export class FillBooks {
       if (risk >= 0) this.dropRisk(risk);
       this.journal.saveOrder(order);
       if (
+        !onPurpose &&
         (order.purpose === 'stop_loss' || order.purpose === 'take_profit') &&
         order.position_id !== null &&
         this.position(order.position_id)
@@ -285,6 +294,11 @@ export class FillBooks {
     this.openCost -= p.amount * p.entry_price;
     this.openFees -= p.entry_fee;
   }
+}
+
+/** `o` belongs to the position (with `protective`: as its stop-loss or take-profit) */
+function isOf(o: Order, positionId: number, protective: boolean): boolean {
+  return o.position_id === positionId && (!protective || o.purpose === 'stop_loss' || o.purpose === 'take_profit');
 }
 
 /** `items[i]` removed, the rest kept in order; `pop` keeps the array's storage */
