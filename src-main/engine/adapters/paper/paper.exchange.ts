@@ -197,13 +197,12 @@ export class PaperExchange implements ExchangePort {
   /** onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed */
   onCandleAt(d: Float64Array, at: number): void {
     const ts = d[at];
+    this.lastTs = ts;
+    this.lastClose = d[at + 4];
+    if (this.resting.length === 0) return; // most candles: nothing rests (read no more of the candle)
     const open = d[at + 1];
     const high = d[at + 2];
     const low = d[at + 3];
-    const close = d[at + 4];
-    this.lastTs = ts;
-    this.lastClose = close;
-    if (this.resting.length === 0) return;
     const touched = this.touchedOrders;
     if (touched.length !== 0) {
       // left over if a journal write threw
