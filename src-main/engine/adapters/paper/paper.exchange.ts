@@ -196,10 +196,16 @@ export class PaperExchange implements ExchangePort {
 
   /** onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed */
   onCandleAt(d: Float64Array, at: number): void {
-    const ts = d[at];
-    this.lastTs = ts;
+    this.lastTs = d[at];
     this.lastClose = d[at + 4];
-    if (this.resting.length === 0) return; // most candles: nothing rests (read no more of the candle)
+    // most candles find nothing resting; the rest of the work is a method of its own so this one stays small enough
+    // for the compiler to inline into the core's per-candle path
+    if (this.resting.length !== 0) this.fillResting(d, at);
+  }
+
+  /** the resting orders the candle at `d[at]` touched, filled (stop first), their OCO partners cancelled */
+  private fillResting(d: Float64Array, at: number): void {
+    const ts = d[at];
     const open = d[at + 1];
     const high = d[at + 2];
     const low = d[at + 3];
