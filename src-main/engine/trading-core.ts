@@ -5,7 +5,7 @@ import type { Executor } from './execution/executor';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
 import { trailStops } from './execution/trailing-stops';
-import { entryAmount, entryBlocker, manualEntrySize } from './risk/risk';
+import { entryAmount, entryBlocker, manualEntrySize, unsizedEntry, type EntrySizing } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
 import { CANDLE_STRIDE, writeCandle } from './feeds/candle-file';
@@ -98,18 +98,7 @@ export class TradingCore {
     this.n[6] = opts.startEquity;
     this.n[0] = this.n[1] = this.n[5] = opts.startEquity + opts.executor.realizedPnl;
     this.history = new Float64Array((opts.historySize ?? 0) * 4);
-    // NaN, not 0: the fields hold fractions, and a field that starts as a small integer changes shape at its first one
-    const n = NaN;
-    this.entrySizing = {
-      equity: n,
-      freeCash: n,
-      price: n,
-      positionSizePct: n,
-      feePct: n,
-      slippagePct: n,
-      stopLossPct: n,
-      rules: opts.rules,
-    };
+    this.entrySizing = unsizedEntry(opts.rules);
   }
 
   get strategyName(): string {
@@ -272,18 +261,10 @@ export class TradingCore {
   }
 
   /**
-   * What the risk checks are asked on an entry signal (risk/risk.ts), one object each for the core's life, filled per
-   * signal: a backtest pass has ~24k entry signals, most refused as too small, and two objects built per signal were
-   * a tenth of its garbage. The checks only read them, synchronously.
+   * entryAmount's arguments, one object for the core's life filled per entry signal: a backtest pass has ~24k, most
+   * refused as too small, and an object built per signal was a tenth of its garbage (the call is not inlined).
    */
-  private readonly entryGate: Parameters<typeof entryBlocker>[0] = {
-    entriesAllowed: true,
-    enabled: true,
-    haltReason: null,
-    openPositions: 0,
-    maxPositions: 0,
-  };
-  private readonly entrySizing: Parameters<typeof entryAmount>[0];
+  private readonly entrySizing: EntrySizing;
 
   /** A signal fired (a minority of candles): exit, or size and check an entry. Kept out of processCandleAt so the
    * per-candle path stays small enough for the compiler to inline what it calls. */
@@ -295,13 +276,14 @@ export class TradingCore {
       this.emitSignal('exit', c, null);
       return executor.exitEvery('signal');
     }
-    const gate = this.entryGate;
-    gate.entriesAllowed = this.entriesAllowed;
-    gate.enabled = config.enabled;
-    gate.haltReason = this.haltReason;
-    gate.openPositions = executor.tradablePositionCount;
-    gate.maxPositions = config.max_positions;
-    const blocker = entryBlocker(gate) ?? this.emptyAccount;
+    const blocker =
+      entryBlocker({
+        entriesAllowed: this.entriesAllowed,
+        enabled: config.enabled,
+        haltReason: this.haltReason,
+        openPositions: executor.tradablePositionCount,
+        maxPositions: config.max_positions,
+      }) ?? this.emptyAccount;
     let amount = 0;
     if (!blocker) {
       const sizing = this.entrySizing;

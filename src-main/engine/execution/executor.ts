@@ -4,13 +4,13 @@ import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { andThen, sequence } from './maybe';
 import { killPoint } from '../kill-points';
-import type { ExecutionDesk, ExecutionListener } from './execution-desk';
-import { FillBooks } from './fill-books';
+import type { ExecutionDesk } from './execution-desk';
+import { FillBooks, type ExecutionListener } from './fill-books';
 import type { Journaled, OrderSpec } from './records';
 import { Protection, tooSmall } from './protection';
 import { Reconciler, type ReconcileResult } from './reconcile';
 
-export type { ExecutionListener } from './execution-desk';
+export type { ExecutionListener } from './fill-books';
 
 export interface EntryIntent {
   amount: number;

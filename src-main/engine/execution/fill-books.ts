@@ -3,9 +3,22 @@ import { isPromise, type ExchangeOrderState, type MarketRules, type MaybePromise
 import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { killPoint } from '../kill-points';
-import type { ExecutionListener } from './execution-desk';
 import { exitTrade } from './exit-trade';
 import { newOrder, newPosition, type Journaled, type OrderSpec } from './records';
+
+/** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
+export interface ExecutionListener {
+  order?(order: Order): void;
+  positionOpened?(position: PositionRecord): void;
+  positionClosed?(position: PositionRecord, trade: Trade): void;
+  /** part of a position was sold (an exit that filled in part): `trade` is that part, `position` what is left */
+  positionReduced?(position: PositionRecord, trade: Trade): void;
+  /** the trailing rule raised a position's stop (written, its resting stop being moved) */
+  stopMoved?(position: PositionRecord): void;
+  /** what is left of a position is under the market's minimum: it can be neither protected nor sold (said once) */
+  unprotectable?(position: PositionRecord, reason: string): void;
+  rejected?(order: Order, reason: string): void;
+}
 
 export interface FillBooksOptions {
   journal: TradingJournal;
