@@ -3,14 +3,14 @@ import { isPromise, type ExchangeOrderState, type ExchangePort, type MarketRules
 import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { andThen, sequence } from './maybe';
-import { exitTrade } from './exit-trade';
 import { killPoint } from '../kill-points';
-import type { ExecutionDesk, ExecutionListener } from './execution-desk';
-import { newOrder, newPosition, type Journaled, type OrderSpec } from './records';
+import type { ExecutionDesk } from './execution-desk';
+import { FillBooks, type ExecutionListener } from './fill-books';
+import type { Journaled, OrderSpec } from './records';
 import { Protection, tooSmall } from './protection';
 import { Reconciler, type ReconcileResult } from './reconcile';
 
-export type { ExecutionListener } from './execution-desk';
+export type { ExecutionListener } from './fill-books';
 
 export interface EntryIntent {
   amount: number;
@@ -26,67 +26,52 @@ export interface EntryIntent {
  * in one atomic journal write, and a restart reconciles what the journal knows with what the exchange knows.
  */
 export class Executor {
-  private readonly open = new Map<number, PositionRecord>();
-  private readonly active = new Map<string, Order>();
-  private ids: { order: number; position: number; trade: number };
-  /** running sums so equity is O(1) per candle */
-  private realized = 0;
-  /** running sums over open positions (O(1) equity). Public for the core's per-candle mark-to-market only: reading
-   * fields there avoids a call that would box its double result on every candle. */
-  openAmount = 0;
-  openCost = 0;
-  openFees = 0;
-  /** market time of the cycle in progress, and its config version */
-  now = 0;
-  configVersion = 1;
-  /** the exchange's reason for the last rejected order (what a person's refused entry is told) */
-  lastRejection: { clientOrderId: string; reason: string } | null = null;
-  /** SL/TP % for an entry whose own settings were lost (filled after a restart) */
-  fallbackRisk = { sl: 1.5, tp: 3 };
+  /** positions, orders in flight and what each fill changes in them (fill-books.ts) */
+  readonly books: FillBooks;
+  /** stop-loss and take-profit resting for each position (protection.ts) */
+  private readonly protection: Protection;
+  private readonly reconciler: Reconciler;
 
   constructor(
     private readonly exchange: ExchangePort,
-    private readonly journal: TradingJournal,
+    journal: TradingJournal,
     private readonly rules: MarketRules,
-    private readonly listener: ExecutionListener = {},
+    listener: ExecutionListener = {},
   ) {
-    this.ids = journal.lastIds();
-    this.realized = journal.realizedPnl();
-    for (const p of journal.loadOpenPositions()) this.track(p);
-    for (const o of journal.loadActiveOrders()) this.active.set(o.client_order_id, o);
+    this.books = new FillBooks({ journal, rules, listener, protect: (p) => this.protection.protect(p) });
     const desk: ExecutionDesk = {
       exchange,
-      journal,
-      rules,
-      listener,
-      open: this.open,
-      active: this.active,
-      placing: this.placing,
-      now: () => this.now,
-      ordersOf: (positionId) => this.ordersOf(positionId),
-      journaled: (spec) => this.journaled(spec),
+      books: this.books,
       send: (j) => this.send(j),
       cancel: (order) => this.cancel(order),
-      applyState: (order, state) => this.applyState(order, state),
       exit: (positionId, reason) => this.exit(positionId, reason),
-      inFlight: (ids, placed) => this.inFlight(ids, placed),
     };
     this.protection = new Protection(desk);
     this.reconciler = new Reconciler(desk, this.protection);
   }
 
-  /** stop-loss and take-profit resting for each position (protection.ts) */
-  private readonly protection: Protection;
-  private readonly reconciler: Reconciler;
-
+  /** market time of the cycle in progress (set by the core per candle, by the bot at a resume) */
+  get now(): number {
+    return this.books.now;
+  }
+  set now(ts: number) {
+    this.books.now = ts;
+  }
+  /** coins held by open positions */
+  get openAmount(): number {
+    return this.books.openAmount;
+  }
+  get lastRejection(): { clientOrderId: string; reason: string } | null {
+    return this.books.lastRejection;
+  }
   /** every position the bot holds, dust included */
   get openPositionCount(): number {
-    return this.open.size;
+    return this.books.positionCount;
   }
   /** positions that count toward max_positions and the status: dust (under the market minimum) does not */
   get tradablePositionCount(): number {
     let n = 0;
-    for (const p of this.open.values()) if (!this.isDust(p)) n++;
+    for (let i = 0; i < this.books.positionCount; i++) if (!this.isDust(this.books.positionAt(i))) n++;
     return n;
   }
   /** what is left is under the market minimum: the exchange would refuse to protect or sell it */
@@ -94,28 +79,29 @@ export class Executor {
     return tooSmall(p, this.rules) !== null;
   }
   get realizedPnl(): number {
-    return this.realized;
+    return this.books.realized;
   }
   /** Σ (price − entry) × amount − entry fees over open positions */
   unrealizedPnl(price: number): number {
-    return this.openAmount * price - this.openCost - this.openFees;
+    const b = this.books;
+    return b.openAmount * price - b.openCost - b.openFees;
   }
   /** cash needed for open positions' entries (not free for new ones) */
   get openCostBasis(): number {
-    return this.openCost + this.openFees;
+    return this.books.openCost + this.books.openFees;
   }
   openPositions(): PositionRecord[] {
-    return [...this.open.values()];
+    return this.books.positions();
   }
   getPosition(id: number): PositionRecord | undefined {
-    return this.open.get(id);
+    return this.books.position(id);
   }
   /** open orders that do not protect a position (limit entries…): what cancel-pending cancels */
   pendingOrders(): Order[] {
-    return [...this.active.values()].filter((o) => o.purpose === 'entry' || o.purpose === 'exit');
+    return this.books.activeOrders().filter((o) => o.purpose === 'entry' || o.purpose === 'exit');
   }
   activeOrders(): Order[] {
-    return [...this.active.values()];
+    return this.books.activeOrders();
   }
 
   toPosition(p: PositionRecord, price: number): Position {
@@ -179,22 +165,20 @@ export class Executor {
 
   /** Close one position at market: cancel its SL/TP first so nothing sells twice. */
   exit(positionId: number, reason: ExitReason): MaybePromise<Trade | null> {
-    const position = this.open.get(positionId);
+    const position = this.books.position(positionId);
     // dust gets no sell the exchange would refuse: it is sold by hand, then written off
     if (!position || this.isDust(position)) return null;
-    const protective: Order[] = [];
-    for (const o of this.active.values())
-      if (o.position_id === positionId && (o.purpose === 'stop_loss' || o.purpose === 'take_profit')) protective.push(o);
+    const protective = this.books.ordersOf(positionId, true);
     // steps as methods, not closures: an exchange that answers at once (paper, backtest) allocates none per exit
     const cancelled = sequence(protective, this.cancelStep);
     return cancelled === undefined ? this.sellOut(position, reason) : cancelled.then(() => this.sellOut(position, reason));
   }
 
-  private readonly cancelStep = (o: Order): MaybePromise<boolean> => this.cancel(o);
+  private readonly cancelStep = (o: Order): MaybePromise<boolean> => this.cancel(o, true);
 
   /** the market sell of an exit, its protection cancelled */
   private sellOut(position: PositionRecord, reason: ExitReason): MaybePromise<Trade | null> {
-    if (!this.open.has(position.id)) return this.lastTrade; // a protective order filled meanwhile
+    if (!this.books.position(position.id)) return this.books.lastTrade; // a protective order filled meanwhile
     const sold = this.submit({
       side: 'sell',
       type: 'market',
@@ -208,7 +192,8 @@ export class Executor {
 
   /** the exit did not fill, or filled in part: what is left must not stay without its stop */
   private afterSell(position: PositionRecord): MaybePromise<Trade | null> {
-    return this.open.has(position.id) ? andThen(this.protection.reprotect(position), () => null) : this.lastTrade;
+    if (!this.books.position(position.id)) return this.books.lastTrade;
+    return andThen(this.protection.reprotect(position), () => null);
   }
 
   /**
@@ -216,12 +201,9 @@ export class Executor {
    * the bot sold it. Its coins and cost leave the positions; the caller moves them to the account's holdings.
    */
   writeOff(positionId: number): PositionRecord | null {
-    const position = this.open.get(positionId);
+    const position = this.books.position(positionId);
     if (!position || !this.isDust(position)) return null;
-    position.status = 'written_off';
-    position.closed_at = this.now;
-    this.journal.writeOffPosition(position);
-    this.untrack(position);
+    this.books.writtenOff(position);
     this.protection.dust.delete(position.id);
     return position;
   }
@@ -234,16 +216,38 @@ export class Executor {
   /** Every position out at market: the trades booked, a part sold of one that filled in part included. */
   exitAll(reason: ExitReason): MaybePromise<Trade[]> {
     const booked: Trade[] = [];
-    return andThen(
-      sequence([...this.open.keys()], (id) => {
-        const before = this.lastTrade;
-        return andThen(this.exit(id, reason), (t) => {
-          const trade = t ?? (this.lastTrade !== before ? this.lastTrade : null);
-          if (trade) booked.push(trade);
+    return andThen(this.exitEach(this.books.positions(), 0, reason, booked), () => booked);
+  }
+
+  /** exitAll for the core's exit signal, which needs no list of the trades */
+  exitEvery(reason: ExitReason): MaybePromise<void> {
+    return this.exitEach(this.books.positions(), 0, reason, null);
+  }
+
+  /**
+   * Exits of `positions` from `from` on, synchronously until one answers with a promise; each trade into `booked`.
+   * A loop rather than `sequence` with closures: it runs on every exit signal, and paper and backtest answer at once.
+   */
+  private exitEach(positions: PositionRecord[], from: number, reason: ExitReason, booked: Trade[] | null): MaybePromise<void> {
+    for (let i = from; i < positions.length; i++) {
+      const before = this.books.lastTrade;
+      const exited = this.exit(positions[i].id, reason);
+      if (isPromise(exited))
+        return exited.then((t) => {
+          this.keepTrade(booked, t, before);
+          return this.exitEach(positions, i + 1, reason, booked);
         });
-      }),
-      () => booked,
-    );
+      this.keepTrade(booked, exited, before);
+    }
+    return undefined;
+  }
+
+  /** an exit's trade, or the one a protective order booked meanwhile (the last trade changed), if any */
+  private keepTrade(booked: Trade[] | null, exited: Trade | null, before: Trade | null): void {
+    if (booked === null) return;
+    const last = this.books.lastTrade;
+    const trade = exited ?? (last !== before ? last : null);
+    if (trade) booked.push(trade);
   }
 
   cancelPending(): MaybePromise<number> {
@@ -261,14 +265,15 @@ export class Executor {
 
   /** Fills and cancels of resting orders reported by the exchange. */
   applyUpdates(updates: readonly ExchangeOrderState[]): MaybePromise<void> {
+    const books = this.books;
     let pending: Promise<void>[] | null = null;
     for (let i = 0; i < updates.length; i++) {
-      const order = this.active.get(updates[i].clientOrderId);
-      const r = order ? this.applyState(order, updates[i]) : undefined;
+      const order = books.activeOrder(updates[i].clientOrderId);
+      const r = order ? books.applyState(order, updates[i]) : undefined;
       if (r) (pending ??= []).push(r);
     }
     const applied = pending ? Promise.all(pending).then(() => undefined) : undefined;
-    return this.protection.unguarded.size === 0 ? applied : andThen(applied, () => this.protection.repair());
+    return books.unguarded.size === 0 ? applied : andThen(applied, () => this.protection.repair());
   }
 
   /** After a restart (and before each live account read): the journal matched with the exchange (reconcile.ts). */
@@ -276,27 +281,21 @@ export class Executor {
     return this.reconciler.reconcile(price, o);
   }
 
-  /** client order ids whose placement was sent and not yet answered */
-  private readonly placing = new Set<string>();
-  /** `ids` count as in flight until `placed` settles (only an exchange that answers later has anything in flight) */
-  private inFlight<T>(ids: string[], placed: MaybePromise<T>): MaybePromise<T> {
-    if (!isPromise(placed)) return placed;
-    for (const id of ids) this.placing.add(id);
-    return placed.finally(() => {
-      for (const id of ids) this.placing.delete(id);
-    });
+  /** Each live candle: a position whose protection went missing gets it again, or is sold (Protection.protectBare). */
+  protectBare(price = NaN): MaybePromise<void> {
+    return this.protection.protectBare(price);
   }
 
-  private lastTrade: Trade | null = null;
-
   private submit(spec: OrderSpec): MaybePromise<Order> {
-    return this.send(this.journaled(spec));
+    return this.send(this.books.journaled(spec));
   }
 
   /** hand a journaled order to the exchange and apply its answer */
   private send(j: Journaled): MaybePromise<Order> {
     killPoint('order-journaled');
-    const state = this.inFlight([j.order.client_order_id], this.exchange.placeOrder(j.request));
+    const answer = this.exchange.placeOrder(j.request);
+    // the list of ids in flight only for an answer that comes later: the paper exchange answers at once, 4 times a trade
+    const state = isPromise(answer) ? this.books.inFlight([j.order.client_order_id], answer) : answer;
     // an exchange that answers at once (paper, backtest: ~4 orders per trade) gets no closure per order
     return isPromise(state) ? state.then((s) => this.placed(j.order, s)) : this.placed(j.order, state);
   }
@@ -304,184 +303,37 @@ export class Executor {
   /** an entry's fill resolves only once its protection rests on the exchange */
   private placed(order: Order, state: ExchangeOrderState): MaybePromise<Order> {
     killPoint('order-placed');
-    const applied = this.applyState(order, state);
+    const applied = this.books.applyState(order, state);
     return applied === undefined ? order : applied.then(() => order);
   }
 
-  /** the order, durable with its clientOrderId before the exchange hears of it, and the request that will carry it */
-  private journaled(spec: OrderSpec): Journaled {
-    const j = newOrder(++this.ids.order, spec, this.rules.symbol, this.now, this.configVersion);
-    const order = j.order;
-    if (spec.sl !== undefined) this.entryRisk.set(order.client_order_id, { sl: spec.sl, tp: spec.tp ?? 0 });
-    this.journal.saveOrder(order); // the intent is durable before the exchange hears of it
-    this.active.set(order.client_order_id, order);
-    return j;
-  }
-
-  /** SL/TP percentages of pending entries, until their fill opens a position */
-  private readonly entryRisk = new Map<string, { sl: number; tp: number }>();
-
-  private cancel(order: Order): MaybePromise<boolean> {
+  /** `onPurpose`: the protection of a position the executor sells next (FillBooks.applyState) */
+  private cancel(order: Order, onPurpose = false): MaybePromise<boolean> {
     const state = this.exchange.cancelOrder(order.client_order_id);
     // an exchange that answers at once (paper, backtest: two cancels per signal exit) gets no closure per cancel
-    return isPromise(state) ? state.then((s) => this.cancelled(order, s)) : this.cancelled(order, state);
+    return isPromise(state) ? state.then((s) => this.cancelled(order, s, onPurpose)) : this.cancelled(order, state, onPurpose);
   }
 
-  private cancelled(order: Order, state: ExchangeOrderState | null): MaybePromise<boolean> {
+  /** a cancel's answer; no state means the exchange does not know the order: it is gone */
+  private cancelled(order: Order, state: ExchangeOrderState | null, onPurpose: boolean): MaybePromise<boolean> {
     if (!state) {
-      this.applyState(order, {
-        clientOrderId: order.client_order_id,
-        exchangeOrderId: order.exchange_order_id,
-        status: 'cancelled',
-        filled: 0,
-        averagePrice: null,
-        fee: 0,
-        updatedAt: this.now,
-      });
+      this.books.applyState(
+        order,
+        {
+          clientOrderId: order.client_order_id,
+          exchangeOrderId: order.exchange_order_id,
+          status: 'cancelled',
+          filled: 0,
+          averagePrice: null,
+          fee: 0,
+          updatedAt: this.books.now,
+        },
+        onPurpose,
+      );
       return true;
     }
-    const applied = this.applyState(order, state);
+    const applied = this.books.applyState(order, state, onPurpose);
     const ok = state.status === 'cancelled';
     return applied === undefined ? ok : applied.then(() => ok);
-  }
-
-  /** an order's new state from the exchange; a filled entry opens its position and returns its protection's placing */
-  private applyState(order: Order, state: ExchangeOrderState): MaybePromise<void> {
-    if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected') return undefined; // idempotent
-    order.exchange_order_id = state.exchangeOrderId;
-    order.updated_at = this.now;
-    let protecting: MaybePromise<void> = undefined;
-    if (state.status === 'filled') {
-      order.status = 'filled';
-      order.filled = state.filled;
-      order.average_price = state.averagePrice;
-      order.fee = state.fee;
-      this.active.delete(order.client_order_id);
-      // a fill the exchange reports between candles happened at its own time, later than the last candle's close
-      const at = Math.max(this.now, state.updatedAt);
-      if (order.purpose === 'entry') protecting = this.opened(order, state.received ?? state.filled, at);
-      else this.closed(order, at);
-    } else if (state.status === 'open') {
-      if (order.status === 'open') return undefined;
-      order.status = 'open';
-      this.journal.saveOrder(order);
-    } else {
-      order.status = state.status;
-      this.active.delete(order.client_order_id);
-      this.entryRisk.delete(order.client_order_id);
-      this.journal.saveOrder(order);
-      if (
-        (order.purpose === 'stop_loss' || order.purpose === 'take_profit') &&
-        order.position_id !== null &&
-        this.open.has(order.position_id)
-      ) {
-        this.protection.unguarded.add(order.position_id);
-      }
-      if (state.status === 'rejected') {
-        this.lastRejection = { clientOrderId: order.client_order_id, reason: state.rejectReason ?? 'rejected by the exchange' };
-        this.listener.rejected?.(order, this.lastRejection.reason);
-      }
-    }
-    this.listener.order?.(order);
-    return protecting;
-  }
-
-  /** `amount`: what the account holds from this fill (less than filled when the fee was taken in the coin bought) */
-  private opened(entry: Order, amount: number, at: number): MaybePromise<void> {
-    const risk = this.entryRisk.get(entry.client_order_id) ?? this.fallbackRisk;
-    this.entryRisk.delete(entry.client_order_id);
-    const position = newPosition(++this.ids.position, entry, amount, at, risk, this.rules.priceStep);
-    entry.position_id = position.id;
-    this.journal.openPosition(position, entry);
-    this.track(position);
-    this.listener.positionOpened?.(position);
-    return this.protection.protect(position);
-  }
-
-  /** Each live candle: a position whose protection went missing gets it again, or is sold (Protection.protectBare). */
-  protectBare(price = NaN): MaybePromise<void> {
-    return this.protection.protectBare(price);
-  }
-
-  private ordersOf(positionId: number): Order[] {
-    const mine: Order[] = [];
-    for (const o of this.active.values()) if (o.position_id === positionId) mine.push(o);
-    return mine;
-  }
-
-  private closed(exit: Order, at: number): void {
-    const position = exit.position_id === null ? undefined : this.open.get(exit.position_id);
-    if (!position) {
-      this.journal.saveOrder(exit);
-      return;
-    }
-    // an exit that filled in part (expired or cancelled after a partial fill) sold only that part
-    if (exit.filled < position.amount - this.rules.amountStep / 2) return this.reduced(position, exit, at);
-    const trade = exitTrade({
-      id: ++this.ids.trade,
-      position,
-      exit,
-      sold: position.amount,
-      entryFee: position.entry_fee,
-      at,
-      configVersion: this.configVersion,
-    });
-    const pnl = trade.pnl;
-    position.status = 'closed';
-    position.closed_at = at;
-    this.journal.closePosition(position, exit, trade);
-    killPoint('exit-booked');
-    this.untrack(position);
-    this.realized += pnl;
-    this.lastTrade = trade;
-    // the OCO partner is cancelled by the exchange; forget it locally too (a Map may lose entries while iterated)
-    for (const o of this.active.values()) {
-      if (o.position_id === position.id && o !== exit) {
-        o.status = 'cancelled';
-        o.updated_at = this.now;
-        this.active.delete(o.client_order_id);
-        this.journal.saveOrder(o);
-        this.listener.order?.(o);
-      }
-    }
-    this.listener.positionClosed?.(position, trade);
-  }
-
-  /**
-   * Part of a position sold: that part becomes a trade carrying its share of the entry fee, the rest stays open with
-   * the rest of the fee, so the position's trades add up to what one whole exit would have booked. Its protection is
-   * repaired by the caller (reprotect), never here: the orders that still rest for it are not known to be gone.
-   */
-  private reduced(position: PositionRecord, exit: Order, at: number): void {
-    const sold = exit.filled;
-    const entryFee = position.entry_fee * (sold / position.amount);
-    const trade = exitTrade({ id: ++this.ids.trade, position, exit, sold, entryFee, at, configVersion: this.configVersion });
-    this.untrack(position);
-    position.amount = roundToStep(position.amount - sold, this.rules.amountStep, 'nearest');
-    position.entry_fee -= entryFee;
-    this.track(position);
-    this.journal.closePosition(position, exit, trade);
-    this.realized += trade.pnl;
-    this.lastTrade = trade;
-    this.protection.unguarded.add(position.id);
-    this.listener.positionReduced?.(position, trade);
-  }
-
-  private track(p: PositionRecord): void {
-    this.open.set(p.id, p);
-    this.openAmount += p.amount;
-    this.openCost += p.amount * p.entry_price;
-    this.openFees += p.entry_fee;
-  }
-
-  private untrack(p: PositionRecord): void {
-    this.open.delete(p.id);
-    if (this.open.size === 0) {
-      this.openAmount = this.openCost = this.openFees = 0; // no drift carried into the next position
-      return;
-    }
-    this.openAmount -= p.amount;
-    this.openCost -= p.amount * p.entry_price;
-    this.openFees -= p.entry_fee;
   }
 }

@@ -18,12 +18,12 @@ export class Protection {
    * cancelled; a crash in between leaves the journal saying where the stop belongs, and reconcile rests it there.
    */
   moveStop(positionId: number, stop: number): MaybePromise<void> {
-    const p = this.d.open.get(positionId);
-    if (!p || tooSmall(p, this.d.rules) !== null || !(stop > p.stop_loss_price)) return undefined;
+    const p = this.d.books.position(positionId);
+    if (!p || tooSmall(p, this.d.books.rules) !== null || !(stop > p.stop_loss_price)) return undefined;
     p.stop_loss_price = stop;
     p.stop_trailed = 1;
-    this.d.journal.saveStop(p);
-    this.d.listener.stopMoved?.(p);
+    this.d.books.journal.saveStop(p);
+    this.d.books.listener.stopMoved?.(p);
     return this.restop(p);
   }
 
@@ -33,14 +33,14 @@ export class Protection {
    * to reprotect and the exit.
    */
   restop(p: PositionRecord): MaybePromise<void> {
-    const mine = this.d.ordersOf(p.id);
+    const mine = this.d.books.ordersOf(p.id);
     const stop = mine.find((o) => o.purpose === 'stop_loss');
     if (!stop || stop.trigger_price === p.stop_loss_price || mine.some((o) => o.purpose === 'exit')) return undefined;
     return andThen(
       sequence(mine, (o) => this.d.cancel(o)),
       () => {
-        this.unguarded.delete(p.id); // cancelled on purpose: replaced here, not repaired later
-        if (!this.d.open.has(p.id) || this.d.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit'))
+        this.d.books.unguarded.delete(p.id); // cancelled on purpose: replaced here, not repaired later
+        if (!this.d.books.position(p.id) || this.d.books.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit'))
           return undefined;
         return this.protect(p);
       },
@@ -48,15 +48,16 @@ export class Protection {
   }
 
   /**
-   * Positions that lost a protective order while still open: a take-profit that filled in part (binance then expires
-   * the stop of the pair), a stop cancelled by hand on the exchange, a leg refused. Each gets a whole pair again.
+   * Positions that lost a protective order while still open (FillBooks.unguarded): a take-profit that filled in part
+   * (binance then expires the stop of the pair), a stop cancelled by hand on the exchange, a leg refused. Each gets a
+   * whole pair again.
    */
-  readonly unguarded = new Set<number>();
   repair(): MaybePromise<void> {
-    const ids = [...this.unguarded];
-    this.unguarded.clear();
+    const unguarded = this.d.books.unguarded;
+    const ids = [...unguarded];
+    unguarded.clear();
     return sequence(ids, (id) => {
-      const p = this.d.open.get(id);
+      const p = this.d.books.position(id);
       return p ? this.reprotect(p) : undefined;
     });
   }
@@ -67,8 +68,8 @@ export class Protection {
    * the market was already past it) has its take-profit watched here, and is sold once `price` reaches it.
    */
   protectBare(price = NaN): MaybePromise<void> {
-    return sequence([...this.d.open.values()], (p) => {
-      const mine = this.d.ordersOf(p.id);
+    return sequence(this.d.books.positions(), (p) => {
+      const mine = this.d.books.ordersOf(p.id);
       const stopAlone = mine.length === 1 && mine[0].purpose === 'stop_loss';
       if (stopAlone && price >= p.take_profit_price) return this.d.exit(p.id, 'take_profit');
       // no stop rests and the market is already through it: the exchange refuses a stop that would trigger at once,
@@ -85,15 +86,16 @@ export class Protection {
    * first; if it had filled in part, that part becomes a trade and the pair covers what is left.
    */
   reprotect(p: PositionRecord): MaybePromise<boolean> {
-    const guarded = () => this.d.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
-    if (!this.d.open.has(p.id) || guarded()) return false;
+    const books = this.d.books;
+    const guarded = () => books.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit');
+    if (!books.position(p.id) || guarded()) return false;
     return andThen(
-      sequence(this.d.ordersOf(p.id), (o) => this.d.cancel(o)),
+      sequence(books.ordersOf(p.id), (o) => this.d.cancel(o)),
       () => {
-        if (!this.d.open.has(p.id) || guarded()) return false;
-        const why = tooSmall(p, this.d.rules);
+        if (!books.position(p.id) || guarded()) return false;
+        const why = tooSmall(p, books.rules);
         if (why) {
-          if (!this.dust.has(p.id)) this.d.listener.unprotectable?.(p, why);
+          if (!this.dust.has(p.id)) books.listener.unprotectable?.(p, why);
           this.dust.add(p.id);
           return false;
         }
@@ -111,7 +113,7 @@ export class Protection {
    */
   protect(p: PositionRecord): MaybePromise<void> {
     const oco = `pos-${p.id}`;
-    const stop = this.d.journaled({
+    const stop = this.d.books.journaled({
       side: 'sell',
       type: 'stop_market',
       amount: p.amount,
@@ -121,7 +123,7 @@ export class Protection {
       exitReason: stopReason(p),
       oco,
     });
-    const target = this.d.journaled({
+    const target = this.d.books.journaled({
       side: 'sell',
       type: 'limit',
       amount: p.amount,
@@ -133,10 +135,10 @@ export class Protection {
     });
     if (this.d.exchange.placeProtection) {
       const ids = [stop.order.client_order_id, target.order.client_order_id];
-      return andThen(this.d.inFlight(ids, this.d.exchange.placeProtection(stop.request, target.request)), ([s, t]) => {
+      return andThen(this.d.books.inFlight(ids, this.d.exchange.placeProtection(stop.request, target.request)), ([s, t]) => {
         killPoint('order-placed');
-        this.d.applyState(stop.order, s);
-        this.d.applyState(target.order, t);
+        this.d.books.applyState(stop.order, s);
+        this.d.books.applyState(target.order, t);
       });
     }
     return andThen(this.d.send(stop), () => andThen(this.d.send(target), () => undefined));

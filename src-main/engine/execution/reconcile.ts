@@ -31,24 +31,25 @@ export class Reconciler {
   reconcile(price = NaN, o: { sweep?: boolean } = {}): MaybePromise<ReconcileResult> {
     const result: ReconcileResult = { adopted: 0, failed: 0, protectedAgain: 0, strays: 0 };
     // an order whose placement is still under way has no outcome to find yet: its answer will bring it
-    const orders = [...this.d.active.values()].filter((order) => !this.d.placing.has(order.client_order_id));
+    const books = this.d.books;
+    const orders = books.activeOrders().filter((order) => !books.placing.has(order.client_order_id));
     const looked = sequence(orders, (order) =>
       andThen(this.d.exchange.fetchOrder(order.client_order_id), (state) => {
         if (state) {
           result.adopted++;
-          return this.d.applyState(order, state);
+          return books.applyState(order, state);
         } else if (order.status === 'new') {
           // Never reached the exchange: the paper book is in the same database, so its absence is proof.
           // A live adapter must only answer null after a grace period (orders can be invisible for a while).
           result.failed++;
-          this.d.applyState(order, {
+          books.applyState(order, {
             clientOrderId: order.client_order_id,
             exchangeOrderId: null,
             status: 'rejected',
             filled: 0,
             averagePrice: null,
             fee: 0,
-            updatedAt: this.d.now(),
+            updatedAt: books.now,
             rejectReason: 'not found on the exchange after a restart',
           });
         }
@@ -58,9 +59,9 @@ export class Reconciler {
     const checked = o.sweep ? andThen(looked, () => this.sweepStrays(result)) : looked;
     return andThen(checked, () =>
       andThen(
-        sequence([...this.d.open.values()], (p) => {
+        sequence(books.positions(), (p) => {
           // the market went through the stop while nothing protected the position: the stop would have sold, so sell
-          const mine = this.d.ordersOf(p.id);
+          const mine = books.ordersOf(p.id);
           const bare = mine.length === 0;
           if (bare && price <= p.stop_loss_price) return this.d.exit(p.id, stopReason(p));
           // a stop resting without its take-profit (a crash between the two legs, or the leg lost while down): past
@@ -69,7 +70,7 @@ export class Reconciler {
           if (stopAlone && price >= p.take_profit_price) return this.d.exit(p.id, 'take_profit');
           if (stopAlone)
             return andThen(this.d.cancel(mine[0]), () => {
-              this.protection.unguarded.delete(p.id);
+              books.unguarded.delete(p.id);
               return andThen(this.protection.reprotect(p), (placed) => void (placed && result.protectedAgain++));
             });
           // a stop that rests at another price than the position's (a crash while a trailing stop moved) is moved
@@ -93,12 +94,12 @@ export class Reconciler {
     if (!this.d.exchange.openClientOrderIds) return undefined;
     return this.d.exchange.openClientOrderIds().then((ids) =>
       sequence(ids, (id) => {
-        if (this.d.active.has(id) || this.d.placing.has(id)) return undefined;
-        const order = this.d.journal.findOrder(id);
+        const books = this.d.books;
+        if (books.activeOrder(id) || books.placing.has(id)) return undefined;
+        const order = books.journal.findOrder(id);
         if (!order) return undefined;
         result.strays++;
-        order.status = 'open'; // the exchange proves it rests: its journaled end was wrong
-        this.d.active.set(id, order);
+        books.reopen(order); // the exchange proves it rests: its journaled end was wrong
         return andThen(this.d.cancel(order), () => undefined);
       }),
     );

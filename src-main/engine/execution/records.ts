@@ -65,14 +65,15 @@ export function newOrder(id: number, spec: OrderSpec, symbol: string, now: numbe
 
 /**
  * The position a filled entry opens: `amount` is what the account holds from the fill (less than filled when the fee
- * was taken in the coin bought); its stop and target `risk` % away from the fill price, on the market's tick.
+ * was taken in the coin bought); its stop and target `slPct` and `tpPct` % away from the fill price, on the market's tick.
  */
 export function newPosition(
   id: number,
   entry: Order,
   amount: number,
   at: number,
-  risk: { sl: number; tp: number },
+  slPct: number,
+  tpPct: number,
   priceStep: number,
 ): PositionRecord {
   const price = entry.average_price as number;
@@ -82,8 +83,8 @@ export function newPosition(
     amount,
     entry_price: price,
     entry_fee: entry.fee,
-    stop_loss_price: roundToStep(price * (1 - risk.sl / 100), priceStep, 'down'),
-    take_profit_price: roundToStep(price * (1 + risk.tp / 100), priceStep, 'up'),
+    stop_loss_price: roundToStep(price * (1 - slPct / 100), priceStep, 'down'),
+    take_profit_price: roundToStep(price * (1 + tpPct / 100), priceStep, 'up'),
     opened_at: at,
     config_version: entry.config_version,
     entry_client_order_id: entry.client_order_id,

@@ -66,6 +66,8 @@ export interface AssetBalance {
   total: number;
 }
 
+/** Order states an exchange answers with are the caller's to read, never to change: an exchange may answer the same
+ * object again (the paper exchange replaces an order's state when it changes instead of copying it per answer). */
 export interface ExchangePort {
   readonly id: string;
   market(symbol: string): MarketRules;

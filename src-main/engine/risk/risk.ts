@@ -43,6 +43,15 @@ export function entryAmount(p: {
   return amount;
 }
 
+export type EntrySizing = Parameters<typeof entryAmount>[0];
+
+/** entryAmount's arguments to fill per signal (TradingCore): NaN, not 0, as a field that starts as a small integer
+ * changes shape at its first fraction */
+export const unsizedEntry = (rules: MarketRules): EntrySizing => {
+  const n = NaN;
+  return { equity: n, freeCash: n, price: n, positionSizePct: n, feePct: n, slippagePct: n, stopLossPct: n, rules };
+};
+
 /**
  * A person's entry (POST /bot/positions), sized now, or the sentence saying why none can be opened. A pause or
  * `enabled: false` stops the strategy's entries, not a person's; max_positions, the kill switch, an empty account and
