@@ -27,6 +27,7 @@ import { ManualOperations } from './manual-operations';
 import { CandleLoop } from './candle-loop';
 import { Reconciliation, resumeAfter } from './bot-recovery';
 import { executionEvents } from './execution-events';
+import { OrderPath } from './order-path';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -90,6 +91,11 @@ export class Bot {
   private accountReadSoon = false;
   private feed: MarketFeed;
   private readonly now: () => number;
+  /** from a live close to that cycle's orders answered: readers outside may give way (order-path.ts) */
+  readonly orderPath = new OrderPath();
+  private readonly feedHold = this.orderPath.switch();
+  /** the feed's ask at a close starts the order path; a stopped bot trades nothing, so then it does not */
+  private readonly feedAsking = (asking: boolean) => this.feedHold(asking && this.state !== 'stopped');
 
   constructor(private readonly o: BotOptions) {
     this.now = o.now ?? Date.now;
@@ -105,9 +111,11 @@ export class Bot {
       cycle: () => this.cycle(),
       failed: (e) => this.exchangeFailed('the loop', e),
       closed: () => this.closed,
+      enterOrderPath: () => this.orderPath.enter(),
     });
     this.feed = o.feed;
     this.feed.onReady?.(this.loop.wake);
+    this.feed.onAsking?.(this.feedAsking);
     this.ledger = openLedger(o.store, { mode: o.mode, paperBalance: o.config.current.config.paper_balance });
     this.executor = new Executor(
       o.exchange,
@@ -364,6 +372,7 @@ export class Bot {
       this.feed.stop?.();
       this.feed = next.feed;
       this.feed.onReady?.(this.loop.wake);
+      this.feed.onAsking?.(this.feedAsking);
       // the rules object is shared by the executor, the core and the exchange: rewritten in place, all follow at once
       Object.assign(this.o.rules, next.rules);
       const history = this.feed.history(WARMUP_CANDLES);
