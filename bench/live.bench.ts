@@ -6,10 +6,10 @@
 //     the median, + 250 ms at p99.
 //     The same again under a flood: 2,000 GET /bot/balances kept in flight through the real API with a read token,
 //     from another process (pinned to the other core), from 3 s before the close until the order arrived; once on a
-//     server that answers every read at once, once on one that parks reads while the bot is on its order path (as
+//     server that answers every read at once, once on one that holds reads while the bot is on its order path (as
 //     `npm run serve` does: docs/contract.md §3), both on the same bot. The three variants take turns (plain, flood,
-//     flood with parking, …: each sees as many buys as sells over six candles); the emulator's account requests
-//     during each flood are counted (at most one a second is the contract).
+//     flood held, …: each sees as many buys as sells over two rounds); the emulator's account requests during each
+//     flood are counted (at most one a second is the contract).
 //  2. Resident memory after start: paper on the bundled replay (ccxt never loaded) vs paper on live data (ccxt loaded).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +33,7 @@ const med = (xs: number[]) => pct(xs, 0.5).toFixed(1);
 async function latency(): Promise<void> {
   // candles per variant (plain, flooded)
   const candles = Number(process.env.BENCH_LIVE_CANDLES ?? 4);
-  const VARIANTS = ['plain', 'flood', 'parked', 'paused'] as const;
+  const VARIANTS = ['plain', 'flood', 'parked'] as const;
   pinThisProcess(1);
   const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-live-'));
@@ -58,12 +58,10 @@ async function latency(): Promise<void> {
     port: 0,
   };
   const api = await createApiServer(server);
-  const parkingApi = await createApiServer({ ...server, orderPath: rt.bot.orderPath, pauseReadOnlyConnections: false });
-  const pausingApi = await createApiServer({ ...server, orderPath: rt.bot.orderPath });
+  const parkingApi = await createApiServer({ ...server, orderPath: rt.bot.orderPath });
   const flooding = (s: { url: string }) =>
     startReadFlood({ url: `${s.url}/api/v1/bot/balances`, token: readToken, concurrency: FLOOD, core: 0 });
-  const floods = { flood: await flooding(api), parked: await flooding(parkingApi), paused: await flooding(pausingApi) };
-  const parkers = { parked: parkingApi, paused: pausingApi };
+  const floods = { flood: await flooding(api), parked: await flooding(parkingApi) };
   const call = (name: Parameters<typeof invokeOperation>[1], body?: object) =>
     invokeOperation(rt.handlers, name, { body }, { actor: 'bench' });
   // the bot's own account reads (live equity: after each fill and once a minute) are not the flood's: note when they ran
@@ -94,19 +92,18 @@ async function latency(): Promise<void> {
       await sleep(50);
     await call('startBot');
     const rtts: number[] = [];
-    const samples = { plain: [] as number[], flood: [] as number[], parked: [] as number[], paused: [] as number[] };
+    const samples = { plain: [] as number[], flood: [] as number[], parked: [] as number[] };
     // requests the bot sent from the close to its order (the order included): the round trips the order needed
-    const trips = { plain: [] as number[], flood: [] as number[], parked: [] as number[], paused: [] as number[] };
+    const trips = { plain: [] as number[], flood: [] as number[], parked: [] as number[] };
     // the flood's own answers (each flood's p50 and p99, per candle)
-    const reads = { flood: [] as FloodStats[], parked: [] as FloodStats[], paused: [] as FloodStats[] };
+    const reads = { flood: [] as FloodStats[], parked: [] as FloodStats[] };
     const perSecond: number[] = [];
     let price: number;
     for (let k = 0; k < VARIANTS.length * candles; k++) {
       // each round shifts the turn by one, so each variant sees as many buys (even k) as sells (odd k) over two rounds
       const variant = VARIANTS[(k + Math.floor(k / VARIANTS.length)) % VARIANTS.length];
       const flood = variant === 'plain' ? null : floods[variant];
-      const parker = variant === 'parked' || variant === 'paused' ? parkers[variant] : null;
-      const parkedBefore = parker?.readParking!.parkedTotal ?? 0;
+      const parkedBefore = parkingApi.readParking!.parkedTotal;
       const close = Math.ceil(Date.now() / MINUTE) * MINUTE;
       // the forming candle closes up on even rounds (EMA cross up: buy), down on odd ones (cross down: sell); between two
       // fixed prices, since a +2 %/−3 % walk drifts down and stops crossing after four candles
@@ -145,10 +142,10 @@ async function latency(): Promise<void> {
         for (const r of account) buckets.set(Math.floor(r.ts / 1000), (buckets.get(Math.floor(r.ts / 1000)) ?? 0) + 1);
         perSecond.push(Math.max(0, ...buckets.values()));
         const ok = stats.statuses['200'] ?? 0;
-        reads[variant as 'flood' | 'parked' | 'paused'].push(stats);
-        const parked = (parker?.readParking!.parkedTotal ?? 0) - parkedBefore;
+        reads[variant as 'flood' | 'parked'].push(stats);
+        const parked = parkingApi.readParking!.parkedTotal - parkedBefore;
         note =
-          ` under the flood${parker ? ` with parking${variant === 'paused' ? ' and read-only connections paused' : ''} (${parked} reads parked)` : ''} (${ok} balance reads answered in ${stats.seconds.toFixed(1)} s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms` +
+          ` under the flood${variant === 'parked' ? ` with parking (${parked} reads parked, the rest held unread)` : ''} (${ok} balance reads answered in ${stats.seconds.toFixed(1)} s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms` +
           `${stats.unanswered ? `, ${stats.unanswered} never answered` : ''}; the emulator saw ${account.length} account requests from them, at most ${perSecond.at(-1)} in one second, and ${all.length - account.length} of the bot's own)`;
       }
       samples[variant].push(ms);
@@ -164,8 +161,7 @@ async function latency(): Promise<void> {
     for (const [name, xs, ns] of [
       ['alone', samples.plain, trips.plain],
       [`under ${FLOOD} concurrent balance reads, answered at once`, samples.flood, trips.flood],
-      [`under ${FLOOD} concurrent balance reads, parked during the order path`, samples.parked, trips.parked],
-      [`under ${FLOOD} concurrent balance reads, parked and read-only connections paused`, samples.paused, trips.paused],
+      [`under ${FLOOD} concurrent balance reads, held during the order path`, samples.parked, trips.parked],
     ] as const) {
       const done = xs.filter(Number.isFinite);
       if (done.length < xs.length) console.log(`  ${name}: ${xs.length - done.length} of ${xs.length} orders did not arrive within 20 s`);
@@ -183,8 +179,7 @@ async function latency(): Promise<void> {
     }
     for (const [name, runs] of [
       ['answered at once', reads.flood],
-      ['parked during the order path', reads.parked],
-      ['parked, connections paused', reads.paused],
+      ['held during the order path', reads.parked],
     ] as const) {
       if (!runs.length) continue;
       const ok = runs.reduce((n, r) => n + (r.statuses['200'] ?? 0), 0);
@@ -200,7 +195,6 @@ async function latency(): Promise<void> {
     }
   } finally {
     for (const f of Object.values(floods)) f.close();
-    await pausingApi.close();
     await parkingApi.close();
     await api.close();
     await rt.close();

@@ -61,8 +61,6 @@ export interface ApiServerOptions {
    */
   orderPath?: TradingBusySignal;
   maxParkMs?: number;
-  /** also stop reading read-token connections during the path (read-parking.ts `watch`; default true) */
-  pauseReadOnlyConnections?: boolean;
 }
 
 export interface ApiServer {
@@ -165,20 +163,6 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     search: string,
   ): void | Promise<void> {
     const op = operations[name];
-    // trading before monitoring: reads wait while the bot is on its order path (docs/contract.md §3); control never does
-    if (parking?.holding && op.method === 'GET' && op.scope === 'read')
-      return parking.park(() => void (req.socket.destroyed || guarded(req, res, () => answerOperation(req, res, name, params, search))));
-    return answerOperation(req, res, name, params, search);
-  }
-
-  function answerOperation(
-    req: IncomingMessage,
-    res: ServerResponse,
-    name: OperationName,
-    params: Record<string, string>,
-    search: string,
-  ): void | Promise<void> {
-    const op = operations[name];
     let scope: TokenScope | 'public' = 'public';
     if (op.scope !== 'public') {
       const s = authenticate(req, res, name);
@@ -189,6 +173,25 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
       scope = s;
     }
+    // trading before monitoring: reads wait while the bot is on its order path (docs/contract.md §3); control never
+    // does, and a read-only client's connection is not read from meanwhile (read-parking.ts)
+    if (parking?.holding && op.method === 'GET' && op.scope === 'read') {
+      const later = () => void (req.socket.destroyed || guarded(req, res, () => answerOperation(req, res, name, params, search, scope)));
+      return parking.park(later, scope === 'read' ? req.socket : null);
+    }
+    return answerOperation(req, res, name, params, search, scope);
+  }
+
+  /** an authenticated operation's answer */
+  function answerOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: OperationName,
+    params: Record<string, string>,
+    search: string,
+    scope: TokenScope | 'public',
+  ): void | Promise<void> {
+    const op = operations[name];
     const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
     const caller = callers[scope];
     // answers arrive as JSON text, checked against the output schema as they are written (runOperationAsJson)
@@ -368,7 +371,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   );
   // slow-header and slow-body clients are cut off (the timeouts above) rather than holding sockets open
   server.keepAliveTimeout = 5_000;
-  if (o.pauseReadOnlyConnections !== false) parking?.watch(server, (socket) => verifiedOnSocket.get(socket)?.scope === 'read');
+  parking?.watch(server, (socket) => verifiedOnSocket.get(socket)?.scope === 'read');
 
   const authorizeStream = (req: IncomingMessage, token: string | null): UpgradeVerdict => {
     const refused = policy!.check(req);

@@ -45,6 +45,8 @@ export class ReadParking {
   private readonly sockets = new Set<Socket>();
   private readonly paused = new Set<Socket>();
   private isReadOnly: (socket: Socket) => boolean = () => false;
+  /** read-only connections are paused (watch was called) */
+  private pausing = false;
 
   constructor(private readonly o: ReadParkingOptions) {
     this.maxParkMs = o.maxParkMs ?? DEFAULT_MAX_PARK_MS;
@@ -60,6 +62,7 @@ export class ReadParking {
    */
   watch(server: Server, readOnly: (socket: Socket) => boolean): void {
     this.isReadOnly = readOnly;
+    this.pausing = true;
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => {
@@ -67,6 +70,8 @@ export class ReadParking {
         this.paused.delete(socket);
       });
     });
+    // an event-stream connection is never paused: its pongs and closes are read as they come
+    server.on('upgrade', (_req, socket: Socket) => void this.sockets.delete(socket));
   }
 
   /** reads held right now */
@@ -79,10 +84,15 @@ export class ReadParking {
     return this.draining || (this.o.signal.busy && !this.expired && this.parked.length < this.maxParked);
   }
 
-  /** `answer` when the path ends or the bound passes, after the reads parked before it; only while `holding` */
-  park(answer: () => void): void {
+  /**
+   * `answer` when the path ends or the bound passes, after the reads parked before it; only while `holding`.
+   * `readOnly`: the request's connection, authenticated with the read token: not read from until then either.
+   */
+  park(answer: () => void, readOnly: Socket | null = null): void {
     this.parked.push(answer);
-    if (!this.draining) this.parkedTotal++;
+    if (this.draining) return;
+    this.parkedTotal++;
+    if (readOnly && this.pausing) this.pause(readOnly);
   }
 
   /** answer whatever is parked and park nothing more (the server is closing) */
@@ -97,11 +107,7 @@ export class ReadParking {
   private pathStarted(): void {
     this.expired = false;
     this.clearTimer();
-    for (const socket of this.sockets) {
-      if (!this.isReadOnly(socket) || socket.isPaused()) continue;
-      socket.pause();
-      this.paused.add(socket);
-    }
+    if (this.pausing) for (const socket of this.sockets) if (this.isReadOnly(socket)) this.pause(socket);
     this.timer = setTimeout(() => {
       this.timer = null;
       this.expired = true;
@@ -132,6 +138,12 @@ export class ReadParking {
     if (this.draining || !this.parked.length) return;
     this.draining = true;
     setImmediate(this.answerBatch);
+  }
+
+  private pause(socket: Socket): void {
+    if (socket.isPaused() || this.paused.has(socket)) return;
+    socket.pause();
+    this.paused.add(socket);
   }
 
   private resumeReading(): void {

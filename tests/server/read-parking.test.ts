@@ -3,6 +3,7 @@
 // held; a path that outlasts the bound lets its reads go. The real server on a real socket; the order path is driven
 // by hand here (tests/app/read-parking.test.ts drives it with a real close on the exchange emulator).
 import { afterEach, describe, expect, it } from 'vitest';
+import { Agent, request } from 'node:http';
 import { OrderPath } from '../../src-main/engine/order-path';
 import type { OperationHandlers } from '../../src-shared/contract';
 import { startApi, type ApiHarness, type HttpAnswer } from '../helpers/api-harness';
@@ -131,5 +132,38 @@ describe('reads during the order path', () => {
     await waitFor(() => api.server.readParking!.waiting === 1, 'a read parked on the next path');
     again();
     expect((await late).status).toBe(200);
+  });
+
+  it("a read-only client's connection is not read from during the path; its request is answered after it", async () => {
+    const orderPath = new OrderPath();
+    h = await startApi({ orderPath, maxParkMs: 60_000 });
+    const api = h;
+    // one keep-alive connection, authenticated with the read token before the path begins
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string) =>
+      new Promise<{ status: number; at: number }>((resolve, reject) => {
+        const req = request(`${api.url}/api/v1${path}`, { agent, headers: { Authorization: `Bearer ${api.readToken}` } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, at: performance.now() }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect((await get('/bot/status')).status).toBe(200);
+      const leave = orderPath.enter();
+      const pending = get('/bot/stats');
+      // nothing to wait for: the server does not even read the request, so it is neither answered nor parked
+      await new Promise((r) => setTimeout(r, 300));
+      expect(api.server.readParking!.waiting).toBe(0);
+      const leftAt = performance.now();
+      leave();
+      const answer = await pending;
+      expect(answer.status).toBe(200);
+      expect(answer.at).toBeGreaterThan(leftAt);
+      expect(api.server.readParking!.parkedTotal).toBe(0);
+    } finally {
+      agent.destroy();
+    }
   });
 });
