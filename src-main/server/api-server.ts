@@ -260,6 +260,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       requests: requestCounts,
       wsClients: stream.clientCount(),
       eventsPublished: o.events.lastSeq,
+      readParking: parking ?? undefined,
     });
     count('metrics', 200);
     const extra = o.extraMetrics?.() ?? '';

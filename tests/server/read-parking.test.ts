@@ -102,6 +102,9 @@ describe('reads during the order path', () => {
     expect(api.server.readParking!.waiting).toBe(0);
     expect(api.server.readParking!.parkedTotal).toBe(order.length + 1);
     expect(api.server.readParking!.expiredPaths).toBe(0);
+    const metrics = (await api.raw({ path: '/metrics', headers: { Authorization: `Bearer ${api.token}` } })).text;
+    expect(metrics).toMatch(new RegExp(`^botdesk_reads_parked_total ${order.length + 1}$`, 'm'));
+    expect(metrics).toMatch(/^botdesk_read_parking_bound_total 0$/m);
     // idle again: answered at once
     expect((await api.call('GET', '/bot/positions')).status).toBe(200);
     expect(api.server.readParking!.parkedTotal).toBe(order.length + 1);
