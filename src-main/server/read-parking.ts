@@ -16,7 +16,7 @@ export interface ReadParkingOptions {
 }
 
 /** the order path takes a few round trips; a read waits at most this long for it */
-export const DEFAULT_MAX_PARK_MS = 1000;
+const DEFAULT_MAX_PARK_MS = 1000;
 const DEFAULT_MAX_PARKED = 20_000;
 /** answered per turn of the event loop when released, so a big release does not hold the loop (pings, timers) long */
 const RELEASE_BATCH = 256;
