@@ -5,9 +5,11 @@
 //     (the requests the emulator saw from the bot between the close and the order, the order included) + 100 ms at
 //     the median, + 250 ms at p99.
 //     The same again under a flood: 2,000 GET /bot/balances kept in flight through the real API with a read token,
-//     from another process (pinned to the other core), from 3 s before the close until the order arrived. Plain and
-//     flooded candles alternate (A B B A …) so each sees as many buys as sells; the emulator's account requests
-//     during each flood are counted (at most one a second is the contract).
+//     from another process (pinned to the other core), from 3 s before the close until the order arrived; once on a
+//     server that answers every read at once, once on one that holds reads while the bot is on its order path (as
+//     `npm run serve` does: docs/contract.md §3), both on the same bot. The three variants take turns (plain, flood,
+//     flood held, …: each sees as many buys as sells over two rounds); the emulator's account requests during each
+//     flood are counted (at most one a second is the contract).
 //  2. Resident memory after start: paper on the bundled replay (ccxt never loaded) vs paper on live data (ccxt loaded).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,17 +21,19 @@ import { createLogger } from '../src-main/engine/log/logger';
 import { createApiServer } from '../src-main/server/api-server';
 import type { ExchangePort } from '../src-main/engine/ports/exchange.port';
 import { DEFAULT_API_KEY, DEFAULT_SECRET, startBinanceEmulator } from '../tests/exchange-emulator/server';
-import { startReadFlood } from '../tests/helpers/read-flood';
+import { startReadFlood, type FloodStats } from '../tests/helpers/read-flood';
 import { pinThisProcess } from './pinning';
 
 const MINUTE = 60_000;
 const FLOOD = 2000;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const med = (xs: number[]) => pct(xs, 0.5).toFixed(1);
 
 async function latency(): Promise<void> {
   // candles per variant (plain, flooded)
   const candles = Number(process.env.BENCH_LIVE_CANDLES ?? 4);
+  const VARIANTS = ['plain', 'flood', 'parked'] as const;
   pinThisProcess(1);
   const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
   const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-bench-live-'));
@@ -43,7 +47,7 @@ async function latency(): Promise<void> {
     credentials: { apiKey: DEFAULT_API_KEY, secret: DEFAULT_SECRET },
   });
   const readToken = 'bench-read-token-0123456789abcdefghij';
-  const api = await createApiServer({
+  const server = {
     handlers: rt.handlers,
     answerVersions: rt.answerVersions,
     events: rt.events,
@@ -52,8 +56,12 @@ async function latency(): Promise<void> {
     readToken,
     host: '127.0.0.1',
     port: 0,
-  });
-  const flood = await startReadFlood({ url: `${api.url}/api/v1/bot/balances`, token: readToken, concurrency: FLOOD, core: 0 });
+  };
+  const api = await createApiServer(server);
+  const parkingApi = await createApiServer({ ...server, orderPath: rt.bot.orderPath });
+  const flooding = (s: { url: string }) =>
+    startReadFlood({ url: `${s.url}/api/v1/bot/balances`, token: readToken, concurrency: FLOOD, core: 0 });
+  const floods = { flood: await flooding(api), parked: await flooding(parkingApi) };
   const call = (name: Parameters<typeof invokeOperation>[1], body?: object) =>
     invokeOperation(rt.handlers, name, { body }, { actor: 'bench' });
   // the bot's own account reads (live equity: after each fill and once a minute) are not the flood's: note when they ran
@@ -84,15 +92,18 @@ async function latency(): Promise<void> {
       await sleep(50);
     await call('startBot');
     const rtts: number[] = [];
-    const samples = { plain: [] as number[], flood: [] as number[] };
+    const samples = { plain: [] as number[], flood: [] as number[], parked: [] as number[] };
     // requests the bot sent from the close to its order (the order included): the round trips the order needed
-    const trips = { plain: [] as number[], flood: [] as number[] };
+    const trips = { plain: [] as number[], flood: [] as number[], parked: [] as number[] };
+    // the flood's own answers (each flood's p50 and p99, per candle)
+    const reads = { flood: [] as FloodStats[], parked: [] as FloodStats[] };
     const perSecond: number[] = [];
-    let served = 0;
-    let servedSeconds = 0;
     let price: number;
-    for (let k = 0; k < 2 * candles; k++) {
-      const flooded = ((k + 1) >> 1) % 2 === 1; // A B B A A B B A: buys (even k) and sells (odd k) alike in both
+    for (let k = 0; k < VARIANTS.length * candles; k++) {
+      // each round shifts the turn by one, so each variant sees as many buys (even k) as sells (odd k) over two rounds
+      const variant = VARIANTS[(k + Math.floor(k / VARIANTS.length)) % VARIANTS.length];
+      const flood = variant === 'plain' ? null : floods[variant];
+      const parkedBefore = parkingApi.readParking!.parkedTotal;
       const close = Math.ceil(Date.now() / MINUTE) * MINUTE;
       // the forming candle closes up on even rounds (EMA cross up: buy), down on odd ones (cross down: sell); between two
       // fixed prices, since a +2 %/−3 % walk drifts down and stops crossing after four candles
@@ -106,7 +117,7 @@ async function latency(): Promise<void> {
       }
       const orders = emu.requests({ method: 'POST', path: '/api/v3/order' }).length;
       let from = 0;
-      if (flooded) {
+      if (flood) {
         await sleep(Math.max(0, close - Date.now() - 3_000));
         from = Date.now();
         await flood.start();
@@ -120,7 +131,7 @@ async function latency(): Promise<void> {
         ? emu.requests().filter((r) => r.ts >= close && r.ts <= arrived.ts && r.path !== '/api/v3/account').length
         : NaN;
       let note = '';
-      if (flooded) {
+      if (flood) {
         await sleep(1000); // the flood goes on past the order a while
         const to = Date.now();
         const stats = await flood.stop();
@@ -131,16 +142,16 @@ async function latency(): Promise<void> {
         for (const r of account) buckets.set(Math.floor(r.ts / 1000), (buckets.get(Math.floor(r.ts / 1000)) ?? 0) + 1);
         perSecond.push(Math.max(0, ...buckets.values()));
         const ok = stats.statuses['200'] ?? 0;
-        served += ok;
-        servedSeconds += stats.seconds;
+        reads[variant as 'flood' | 'parked'].push(stats);
+        const parked = parkingApi.readParking!.parkedTotal - parkedBefore;
         note =
-          ` under the flood (${ok} balance reads answered in ${stats.seconds.toFixed(1)} s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms` +
+          ` under the flood${variant === 'parked' ? ` with parking (${parked} reads parked, the rest held unread)` : ''} (${ok} balance reads answered in ${stats.seconds.toFixed(1)} s, p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms` +
           `${stats.unanswered ? `, ${stats.unanswered} never answered` : ''}; the emulator saw ${account.length} account requests from them, at most ${perSecond.at(-1)} in one second, and ${all.length - account.length} of the bot's own)`;
       }
-      (flooded ? samples.flood : samples.plain).push(ms);
-      (flooded ? trips.flood : trips.plain).push(needed);
+      samples[variant].push(ms);
+      trips[variant].push(needed);
       process.stdout.write(
-        `  candle ${k + 1}/${2 * candles}: ${arrived ? `order ${Math.round(ms)} ms after the close, ${needed} request(s) on the way` : 'NO order within 20 s of the close'}${note}\n`,
+        `  candle ${k + 1}/${VARIANTS.length * candles}: ${arrived ? `order ${Math.round(ms)} ms after the close, ${needed} request(s) on the way` : 'NO order within 20 s of the close'}${note}\n`,
       );
     }
     const rtt = pct(rtts, 0.5);
@@ -149,7 +160,8 @@ async function latency(): Promise<void> {
     );
     for (const [name, xs, ns] of [
       ['alone', samples.plain, trips.plain],
-      [`under ${FLOOD} concurrent balance reads`, samples.flood, trips.flood],
+      [`under ${FLOOD} concurrent balance reads, answered at once`, samples.flood, trips.flood],
+      [`under ${FLOOD} concurrent balance reads, held during the order path`, samples.parked, trips.parked],
     ] as const) {
       const done = xs.filter(Number.isFinite);
       if (done.length < xs.length) console.log(`  ${name}: ${xs.length - done.length} of ${xs.length} orders did not arrive within 20 s`);
@@ -165,13 +177,25 @@ async function latency(): Promise<void> {
           `target ≤ round trips + 100 ms (median) and + 250 ms (p99): ${met ? 'met' : 'MISSED'}`,
       );
     }
-    if (perSecond.length) {
+    for (const [name, runs] of [
+      ['answered at once', reads.flood],
+      ['held during the order path', reads.parked],
+    ] as const) {
+      if (!runs.length) continue;
+      const ok = runs.reduce((n, r) => n + (r.statuses['200'] ?? 0), 0);
+      const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+      const lost = runs.reduce((n, r) => n + r.unanswered + r.errors, 0);
+      const other = runs.reduce((n, r) => n + Object.entries(r.statuses).reduce((m, [s, c]) => m + (s === '200' ? 0 : c), 0), 0);
       console.log(
-        `  the flood: ${(served / servedSeconds).toFixed(0)} balance reads answered a second; the emulator saw at most ${Math.max(...perSecond)} account request(s) from them in any one second`,
+        `  the flood's reads, ${name}: ${(ok / seconds).toFixed(0)} answered a second; p50 ${med(runs.map((r) => r.p50))} ms, p99 ${med(runs.map((r) => r.p99))} ms (medians over its candles); ${other} not 200, ${lost} lost`,
       );
     }
+    if (perSecond.length) {
+      console.log(`  the emulator saw at most ${Math.max(...perSecond)} account request(s) from the floods in any one second`);
+    }
   } finally {
-    flood.close();
+    for (const f of Object.values(floods)) f.close();
+    await parkingApi.close();
     await api.close();
     await rt.close();
     await emu.close();

@@ -134,6 +134,8 @@ export async function startServices(o: {
       allowRemote: env.allowRemote,
       staticDir: o.staticDir,
       extraMetrics: () => renderNotifyMetrics(notifier),
+      // trading before monitoring: reads wait while the bot is between a close and its orders (docs/contract.md §3)
+      orderPath: runtime.bot.orderPath,
     });
   } catch (e) {
     await runtime.close();

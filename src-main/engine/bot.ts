@@ -18,7 +18,8 @@ import type { AssetBalance, ExchangePort, MarketRules, MaybePromise } from './po
 import type { MarketFeed } from './ports/market-feed.port';
 import { errorLine } from './log/redact';
 import { Executor } from './execution/executor';
-import { statsFromTotals, todayPnl } from './kept-stats';
+import { statsFromTotals } from './kept-stats';
+import { openPositionsView, tradingView } from './bot-views';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { AccountKeeper } from './money/account-keeper';
@@ -29,6 +30,7 @@ import { executionEvents } from './execution-events';
 import { BotLifecycle } from './bot-lifecycle';
 import { LiveAccountReads } from './money/live-account-reads';
 import { EquityWriter } from './equity-writer';
+import { OrderPath } from './order-path';
 
 export interface BotOptions {
   store: SqliteStore;
@@ -83,8 +85,11 @@ export class Bot {
   private readonly loop: CandleLoop;
   private readonly reconciliation: Reconciliation;
   private readonly accountReads: LiveAccountReads;
-  private feed: MarketFeed;
+  private feed!: MarketFeed;
   private readonly now: () => number;
+  /** from a live close to that cycle's orders answered: readers outside may give way (order-path.ts) */
+  readonly orderPath = new OrderPath();
+  private readonly feedHold = this.orderPath.switch();
 
   constructor(private readonly o: BotOptions) {
     this.now = o.now ?? Date.now;
@@ -101,9 +106,9 @@ export class Bot {
       cycle: () => this.cycle(),
       failed: (e) => this.exchangeFailed('the loop', e),
       closed: () => this.closed,
+      enterOrderPath: () => this.orderPath.enter(),
     });
-    this.feed = o.feed;
-    this.feed.onReady?.(this.loop.wake);
+    this.useFeed(o.feed);
     this.ledger = openLedger(o.store, { mode: o.mode, paperBalance: o.config.current.config.paper_balance });
     this.executor = new Executor(
       o.exchange,
@@ -323,6 +328,13 @@ export class Bot {
     this.o.events.publish('status_change', this.status());
   }
 
+  /** A live feed wakes the loop when a candle closes; its ask at a close starts the order path, unless the bot is stopped. */
+  private useFeed(feed: MarketFeed): void {
+    this.feed = feed;
+    feed.onReady?.(this.loop.wake);
+    feed.onAsking?.((asking) => this.feedHold(asking && this.lifecycle.state !== 'stopped'));
+  }
+
   /**
    * Trade another market without a restart (allowed while flat): the new feed and rules replace the old ones between
    * two cycles, the chart and the strategy start over on the new market's history. If the new market cannot be opened
@@ -333,8 +345,7 @@ export class Bot {
     try {
       const next = await (this.o.switchMarket as NonNullable<BotOptions['switchMarket']>)(symbol, timeframe);
       this.feed.stop?.();
-      this.feed = next.feed;
-      this.feed.onReady?.(this.loop.wake);
+      this.useFeed(next.feed);
       // the rules object is shared by the executor, the core and the exchange: rewritten in place, all follow at once
       Object.assign(this.o.rules, next.rules);
       const history = this.feed.history(WARMUP_CANDLES);
@@ -371,9 +382,9 @@ export class Bot {
   // ── views ──────────────────────────────────────────────────────────────────
   status(): Status {
     const { config, version } = this.o.config.current;
-    const price = Number.isFinite(this.core.lastPrice) ? this.core.lastPrice : null;
     return {
       ...this.lifecycle.view(),
+      ...tradingView(this.core, this.executor, this.reconciliation.attention),
       mode: this.o.mode,
       exchange: this.o.marketSource?.exchange ?? this.o.exchange.id,
       market: this.feed.kind,
@@ -381,22 +392,13 @@ export class Bot {
       symbol: config.symbol,
       stake_currency: quoteOf(config.symbol),
       timeframe: config.timeframe,
-      open_positions: this.executor.tradablePositionCount,
-      pending_orders: this.executor.pendingOrders().length,
-      equity: this.core.equity,
-      today_pnl: todayPnl(this.core.equity, this.core.dayStart),
-      equity_ts: Number.isFinite(this.core.lastTs) && this.core.lastTs > 0 ? this.core.lastTs : null,
-      last_price: price,
       last_cycle_at: this.lastCycleAt,
       config_version: version,
-      applied_config_version: this.core.appliedVersion,
-      attention: this.core.emptyAccount ? [...this.reconciliation.attention, this.core.emptyAccount] : [...this.reconciliation.attention],
     };
   }
 
   positions(): Position[] {
-    const price = this.core.lastPrice;
-    return this.executor.openPositions().map((p) => this.executor.toPosition(p, Number.isFinite(price) ? price : p.entry_price));
+    return openPositionsView(this.core, this.executor);
   }
 
   /** /bot/stats from the kept figures: O(open positions), whatever the history */

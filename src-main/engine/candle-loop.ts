@@ -11,6 +11,8 @@ export interface CandleLoopOptions {
   failed(e: unknown): void;
   /** the bot is closing: the loop does not start again */
   closed(): boolean;
+  /** mark the order path busy (order-path.ts) from a live candle's wake-up until the turn that takes it has ended */
+  enterOrderPath?(): () => void;
 }
 
 /**
@@ -23,6 +25,8 @@ export class CandleLoop {
   private ticking = false;
   private wakeSoon = false;
   private running = false;
+  /** the order path held since a wake-up, released when the turn that takes the candle ends */
+  private woken: (() => void) | null = null;
 
   constructor(private readonly o: CandleLoopOptions) {}
 
@@ -35,6 +39,8 @@ export class CandleLoop {
       if (!this.running) return;
       this.ticking = true;
       this.wakeSoon = false;
+      const woken = this.woken;
+      this.woken = null;
       const batch = speed === 'max' ? 50 : 1;
       this.o
         .serial(async () => {
@@ -43,6 +49,7 @@ export class CandleLoop {
         .catch((e) => this.o.failed(e))
         .finally(() => {
           this.ticking = false;
+          woken?.();
           if (!this.running) return;
           this.timer = setTimeout(tick, delay());
         });
@@ -54,7 +61,10 @@ export class CandleLoop {
   /** a live feed has a closed candle: run the cycle now rather than at the loop's next look */
   readonly wake = (): void => {
     this.wakeSoon = true;
-    if (!this.running || this.ticking || !this.timer || !this.tick) return;
+    if (!this.running) return;
+    // taken before the feed lets go of its own hold, so the path stays busy without a gap until the cycle has traded
+    this.woken ??= this.o.enterOrderPath?.() ?? null;
+    if (this.ticking || !this.timer || !this.tick) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(this.tick, 0);
   };
@@ -63,5 +73,8 @@ export class CandleLoop {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // a turn under way lets go of the hold it took itself
+    this.woken?.();
+    this.woken = null;
   }
 }

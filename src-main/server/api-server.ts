@@ -25,6 +25,7 @@ import { API_PREFIX, RouteTable } from './routes';
 import { DASHBOARD_CSP, StaticFiles } from './static-files';
 import { bearerToken, FailureLimiter, TokenAuth, type TokenScope } from './token-auth';
 import { attachEventStream, EVENT_STREAM_PATH, FLEET_STREAM_PATH, type UpgradeVerdict } from './event-stream';
+import { ReadParking, type TradingBusySignal } from './read-parking';
 
 export interface ApiServerOptions {
   handlers: OperationHandlers;
@@ -54,6 +55,12 @@ export interface ApiServerOptions {
   jsonAnswers?: JsonAnswers;
   /** how long a client may take over its headers and over its whole request (tests shorten them; defaults 10 s, 30 s) */
   timeouts?: { headersMs?: number; requestMs?: number };
+  /**
+   * the bot's order path (Bot.orderPath): while it is busy, read operations wait and are answered when it ends, at
+   * most `maxParkMs` later (read-parking.ts; default 1 s). Without it reads are always answered at once.
+   */
+  orderPath?: TradingBusySignal;
+  maxParkMs?: number;
 }
 
 export interface ApiServer {
@@ -63,6 +70,8 @@ export interface ApiServer {
   loginUrl: string;
   issueLoginUrl(): string;
   server: Server;
+  /** reads held back during the order path (null when the server was given no order path) */
+  readParking: Pick<ReadParking, 'waiting' | 'parkedTotal' | 'expiredPaths'> | null;
   close(): Promise<void>;
 }
 
@@ -88,6 +97,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const answers = new AnswerCache(o.answerVersions ?? {});
   let openApiText: string | null = null;
   let policy: OriginPolicy | null = null;
+  const parking = o.orderPath ? new ReadParking({ signal: o.orderPath, maxParkMs: o.maxParkMs }) : null;
 
   // keys built once per route and status, not per request
   const keys = new Map<string, Map<number, string>>();
@@ -163,6 +173,25 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       }
       scope = s;
     }
+    // trading before monitoring: reads wait while the bot is on its order path (docs/contract.md §3); control never
+    // does, and a read-only client's connection is not read from meanwhile (read-parking.ts)
+    if (parking?.holding && op.method === 'GET' && op.scope === 'read') {
+      const later = () => void (req.socket.destroyed || guarded(req, res, () => answerOperation(req, res, name, params, search, scope)));
+      return parking.park(later, scope === 'read' ? req.socket : null);
+    }
+    return answerOperation(req, res, name, params, search, scope);
+  }
+
+  /** an authenticated operation's answer */
+  function answerOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: OperationName,
+    params: Record<string, string>,
+    search: string,
+    scope: TokenScope | 'public',
+  ): void | Promise<void> {
+    const op = operations[name];
     const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
     const caller = callers[scope];
     // answers arrive as JSON text, checked against the output schema as they are written (runOperationAsJson)
@@ -231,6 +260,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       requests: requestCounts,
       wsClients: stream.clientCount(),
       eventsPublished: o.events.lastSeq,
+      readParking: parking ?? undefined,
     });
     count('metrics', 200);
     const extra = o.extraMetrics?.() ?? '';
@@ -314,6 +344,19 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     });
     sendError(res, 500, 'Internal error; the bot logged the details.');
   };
+  /** a request's answer, its failures answered too (thrown or rejected) */
+  const guarded = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    answer: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  ) => {
+    try {
+      const pending = answer(req, res);
+      if (pending) pending.catch((e: unknown) => fail(req, res, e));
+    } catch (e) {
+      fail(req, res, e);
+    }
+  };
   const headersTimeout = o.timeouts?.headersMs ?? 10_000;
   const server = createServer(
     // Node checks both timeouts only every connectionsCheckingInterval (30 s by default): checked often enough, a
@@ -325,17 +368,11 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       // a request without Host gets the guard's JSON 403 (docs/security.md), not Node's bare 400
       requireHostHeader: false,
     },
-    (req, res) => {
-      try {
-        const pending = handle(req, res);
-        if (pending) pending.catch((e: unknown) => fail(req, res, e));
-      } catch (e) {
-        fail(req, res, e);
-      }
-    },
+    (req, res) => guarded(req, res, handle),
   );
   // slow-header and slow-body clients are cut off (the timeouts above) rather than holding sockets open
   server.keepAliveTimeout = 5_000;
+  parking?.watch(server, (socket) => verifiedOnSocket.get(socket)?.scope === 'read');
 
   const authorizeStream = (req: IncomingMessage, token: string | null): UpgradeVerdict => {
     const refused = policy!.check(req);
@@ -396,8 +433,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     loginUrl: issueLoginUrl(),
     issueLoginUrl,
     server,
+    readParking: parking,
     async close() {
       stopRevocations();
+      parking?.close();
       await Promise.all([stream.close(), fleetStream?.close()]);
       await new Promise<void>((ok) => {
         server.close(() => ok());

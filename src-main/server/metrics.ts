@@ -7,6 +7,8 @@ export interface MetricsSnapshot {
   requests: ReadonlyMap<string, number>;
   wsClients: number;
   eventsPublished: number;
+  /** reads held back during the bot's order path, and paths that let theirs go at the bound (read-parking.ts) */
+  readParking?: { parkedTotal: number; expiredPaths: number };
 }
 
 const STATES = ['running', 'paused', 'stopped'] as const;
@@ -78,6 +80,14 @@ export function renderMetrics(m: MetricsSnapshot): string {
   );
   metric('botdesk_ws_clients', 'gauge', 'Connected event-stream clients.', [['', m.wsClients]]);
   metric('botdesk_events_published_total', 'counter', 'Events published on the stream.', [['', m.eventsPublished]]);
+  if (m.readParking) {
+    metric('botdesk_reads_parked_total', 'counter', 'Reads held back while the bot was on its order path.', [
+      ['', m.readParking.parkedTotal],
+    ]);
+    metric('botdesk_read_parking_bound_total', 'counter', 'Order paths that outlasted the bound and let their reads go.', [
+      ['', m.readParking.expiredPaths],
+    ]);
+  }
   // the two figures alone: process.memoryUsage() also walks every V8 space, for figures nobody scrapes
   metric('process_resident_memory_bytes', 'gauge', 'Resident memory.', [['', residentBytes()]]);
   metric('nodejs_heap_used_bytes', 'gauge', 'V8 heap in use.', [['', getHeapStatistics().used_heap_size]]);

@@ -54,6 +54,8 @@ export interface BinanceEmulator extends EmulatorControl {
   /** the origin to point ccxt at, e.g. http://127.0.0.1:41234 */
   url: string;
   port: number;
+  /** sends every answer a 'delay' fault is holding now, in arrival order, instead of when its delay ends; how many */
+  answerDelayedNow(): number;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,8 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
   const routes = buildRoutes(book, market, now, status);
   const hanging = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  /** answers a 'delay' fault holds, by their timers */
+  const delayed = new Map<NodeJS.Timeout, () => void>();
 
   const server: Server = createServer((req, res) => {
     // a body over 1 MiB, or a request the emulator cannot even parse, gets the socket closed
@@ -156,11 +160,14 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
       return;
     }
     if (fault?.kind === 'delay') {
-      const t = setTimeout(() => {
+      const answer = () => {
         timers.delete(t);
+        delayed.delete(t);
         if (!res.destroyed) send(status, payload, headers);
-      }, fault.delayMs ?? 1000);
+      };
+      const t = setTimeout(answer, fault.delayMs ?? 1000);
       timers.add(t);
+      delayed.set(t, answer);
       return;
     }
     send(status, payload, headers);
@@ -200,6 +207,14 @@ export async function startBinanceEmulator(opts: EmulatorOptions = {}): Promise<
     ...control,
     url: `http://127.0.0.1:${port}`,
     port,
+    answerDelayedNow() {
+      const due = [...delayed];
+      for (const [t, answer] of due) {
+        clearTimeout(t);
+        answer();
+      }
+      return due.length;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         log.close();

@@ -53,6 +53,9 @@ export async function startApi(
     stream?: ApiServerOptions['stream'];
     timeouts?: ApiServerOptions['timeouts'];
     staticDir?: string;
+    /** reads wait while this order path is busy (read-parking.ts) */
+    orderPath?: ApiServerOptions['orderPath'];
+    maxParkMs?: number;
     /** anything else the runtime takes, e.g. live mode on the exchange emulator */
     runtime?: Partial<BotRuntimeOptions>;
   } = {},
@@ -87,6 +90,8 @@ export async function startApi(
     authFailures: o.authFailures,
     stream: o.stream,
     timeouts: o.timeouts,
+    orderPath: o.orderPath,
+    maxParkMs: o.maxParkMs,
   });
   const base = server.url;
 

@@ -14,6 +14,12 @@ export interface MarketFeed {
   next(): Candle | null;
   /** called when a closed candle is waiting (live feeds), so the bot need not wait for its next look */
   onReady?(listener: () => void): void;
+  /**
+   * called with true when a live feed is about to ask the exchange for a closing candle (shortly before the close), and
+   * with false once it has handed it over (after the ready listeners) or stopped asking until the next close: the
+   * start of the order path
+   */
+  onAsking?(listener: (asking: boolean) => void): void;
   /** release timers and connections (live feeds) */
   stop?(): void;
 }

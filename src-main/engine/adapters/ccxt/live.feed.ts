@@ -15,6 +15,8 @@ export interface LiveFeedOptions {
   warmup: number;
   /** wall clock; the exchange's clock is this plus the offset measured with fetchTime */
   now?: () => number;
+  /** how long before each close the feed says it is asking (onAsking), so readers can go quiet first (default 200 ms) */
+  askingLeadMs?: number;
 }
 
 /** after this many failed polls in a row the log says so at error level (the data is stale) */
@@ -24,6 +26,11 @@ const PAGE = 1000;
 const RETRY_CAP_MS = 2000;
 /** how long after a close the feed keeps asking for its candle; past that the next close's ask back-fills it */
 const RETRY_WINDOW_MS = 60_000;
+/**
+ * the order path (onAsking) starts this long before the close: a loop still busy with reads at the close would fire
+ * the close's timer late and take the candle's answer behind them; this long is enough for it to go quiet first
+ */
+const ASKING_LEAD_MS = 200;
 
 /** what one fetchOHLCV answer says */
 interface Answer {
@@ -54,12 +61,16 @@ export class LiveFeed implements MarketFeed {
   /** open time of the newest closed candle received */
   private newest = -Infinity;
   private timer: NodeJS.Timeout | null = null;
+  private leadTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failures = 0;
   /** asks since the close for a candle the exchange did not show closed yet */
   private retries = 0;
   private lastClose = NaN;
   private readonly readyListeners: (() => void)[] = [];
+  private readonly askingListeners: ((asking: boolean) => void)[] = [];
+  /** between the close and the candle handed over (or given up on until the next close) */
+  private asking = false;
 
   constructor(private readonly o: LiveFeedOptions) {
     this.tfMs = TIMEFRAME_MS[o.timeframe];
@@ -84,13 +95,16 @@ export class LiveFeed implements MarketFeed {
     this.warm = closed.slice(-this.o.warmup);
     this.remember(this.warm);
     if (!this.warm.length) throw new Error(`${this.o.exchange.id} returned no ${this.o.symbol} ${this.o.timeframe} candles`);
-    this.schedule();
+    this.scheduleClose();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.leadTimer) clearTimeout(this.leadTimer);
     this.timer = null;
+    this.leadTimer = null;
+    this.setAsking(false);
   }
 
   seek(): void {
@@ -109,10 +123,30 @@ export class LiveFeed implements MarketFeed {
     this.readyListeners.push(listener);
   }
 
+  onAsking(listener: (asking: boolean) => void): void {
+    this.askingListeners.push(listener);
+  }
+
+  private setAsking(on: boolean): void {
+    if (this.asking === on) return;
+    this.asking = on;
+    for (const l of this.askingListeners) l(on);
+  }
+
   private schedule(delayMs = this.untilNextClose()): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.poll(), Math.max(0, delayMs));
     this.timer.unref?.();
+  }
+
+  /** the next ask at the next close, the order path said to start a little before it */
+  private scheduleClose(): void {
+    if (this.stopped) return;
+    const delay = this.untilNextClose();
+    this.schedule(delay);
+    if (this.leadTimer) clearTimeout(this.leadTimer);
+    this.leadTimer = setTimeout(() => this.setAsking(true), Math.max(0, delay - (this.o.askingLeadMs ?? ASKING_LEAD_MS)));
+    this.leadTimer.unref?.();
   }
 
   /**
@@ -133,6 +167,7 @@ export class LiveFeed implements MarketFeed {
 
   private async poll(): Promise<void> {
     if (this.stopped) return;
+    this.setAsking(true);
     try {
       const answer = await this.fetchClosed(this.newest + this.tfMs, PAGE);
       let fetched = this.take(answer.closed);
@@ -162,6 +197,7 @@ export class LiveFeed implements MarketFeed {
         `market data poll failed (${this.failures} in a row): ${errorLine(e)}`,
         this.failures === FAILURES_REPORTED ? { [CONNECTION_LOG_FIELD]: 'lost' } : undefined,
       );
+      this.setAsking(false); // seconds away: nothing waits on it until the next ask
       this.schedule(Math.min(30_000, 1000 * 2 ** Math.min(this.failures, 5)));
     }
   }
@@ -175,7 +211,8 @@ export class LiveFeed implements MarketFeed {
       this.schedule(Math.min(this.retryDelay(), this.untilNextClose()));
     else {
       this.retries = 0;
-      this.schedule();
+      this.setAsking(false);
+      this.scheduleClose();
       // between closes, never on the way to an order
       if (this.clock.stale)
         this.clock
