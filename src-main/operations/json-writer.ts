@@ -187,7 +187,7 @@ function objectNode(def: ZodInternals): Node {
           continue;
         }
         if (extra === 'refuse') throw new OutputMismatchError([key], 'no such field');
-        if (extra === 'strip') exact = false;
+        if (extra === 'strip' || key === PROTO) exact = false;
         else {
           try {
             if (!keepExtra!.check(o[key])) exact = false;
@@ -214,7 +214,7 @@ function objectNode(def: ZodInternals): Node {
       let indexed = '';
       let named = '';
       for (const key in o) {
-        if (own.has(key) || !Object.prototype.hasOwnProperty.call(o, key)) continue;
+        if (own.has(key) || key === PROTO || !Object.prototype.hasOwnProperty.call(o, key)) continue;
         const text = keepExtra!.write(o[key]);
         if (text === undefined) continue;
         const entry = JSON.stringify(key) + ':' + text;
@@ -226,6 +226,12 @@ function objectNode(def: ZodInternals): Node {
     },
   };
 }
+
+/**
+ * An own key named __proto__ (JSON.parse makes one) is dropped by the parse of a loose object, whose copy assigns it
+ * and so sets the copy's prototype instead: the writer leaves it out the same way.
+ */
+const PROTO = '__proto__';
 
 const isArrayIndex = (key: string) => /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
 
