@@ -1,6 +1,7 @@
 import type { BotEvent, EventData, EventType } from '../../../src-shared/contract';
 import { needsRedaction, redactValue } from '../log/redact';
 import type { EventJournal } from '../ports/event-journal.port';
+import { TextRing } from './text-ring';
 
 export type EventListener = (event: BotEvent, json: string) => void;
 
@@ -15,6 +16,8 @@ export interface BufferedEvent {
 export const EVENTS_HELD = 1000;
 /** with a journal, a replay reaches this far back, read from disk beyond what is held in memory */
 export const EVENTS_REPLAYED_FROM_JOURNAL = 5000;
+/** the held events' texts share this many bytes (~1,000 status events of ~550 bytes fit with room to spare) */
+const RING_BYTES = 1 << 20;
 
 /** What transports (WebSocket, IPC) need: live events and a replay buffer, each serialised once. */
 export interface EventFeed {
@@ -29,17 +32,16 @@ export interface EventFeed {
 }
 
 /**
- * In-process event bus with a monotonically increasing `seq` and a ring of the newest events' texts for `?since=`
- * replay; what it hands out is redacted (log/redact.ts). The ring holds `capacity` texts, no parsed events, and is
- * small: it grows until full, and a ring of 5,000 parsed events took the default replay (one or two events a second)
- * over an hour to fill, so resident memory kept rising for that hour (docs/benchmarks.md, memory). With a journal,
- * older events (up to `replayDepth`) are read back from it instead of being held.
+ * In-process event bus with a monotonically increasing `seq` and the newest events' texts held for `?since=` replay
+ * (text-ring.ts: no parsed events, no strings, so holding them makes no garbage); what it hands out is redacted
+ * (log/redact.ts). A ring of 5,000 parsed events took the default replay (one or two events a second) over an hour to
+ * fill, so resident memory kept rising for that hour (docs/benchmarks.md, memory). With a journal, older events (up to
+ * `replayDepth`) are read back from it instead of being held.
  * A throwing listener is isolated so one broken consumer cannot stop the bot.
  */
 export class EventBus implements EventFeed {
   private seq = 0;
-  /** circular replay buffer: slot (seq − 1) % capacity holds event `seq` */
-  private readonly ring: (BufferedEvent | undefined)[];
+  private readonly ring: TextRing;
   private readonly listeners = new Set<EventListener>();
   private readonly firstListeners = new Set<EventListener>();
   /** events published by a listener while another event is being delivered wait here, so every consumer sees seq order */
@@ -47,23 +49,23 @@ export class EventBus implements EventFeed {
   private delivering = false;
 
   constructor(
-    private readonly capacity = EVENTS_HELD,
+    capacity = EVENTS_HELD,
     private readonly now: () => number = Date.now,
     /** keeps every event; the bus starts where the journal ends, with its newest events ready for `since` */
     private readonly journal?: EventJournal,
-    /** how far back `since` reaches: the ring alone, or further through the journal */
+    /** how far back `since` reaches: what the ring holds, or further through the journal */
     private readonly replayDepth = journal ? Math.max(capacity, EVENTS_REPLAYED_FROM_JOURNAL) : capacity,
   ) {
-    this.ring = new Array(capacity);
+    this.ring = new TextRing(capacity, RING_BYTES);
     for (const kept of journal?.recent(capacity) ?? []) {
-      this.ring[(kept.seq - 1) % capacity] = kept as BufferedEvent;
+      this.ring.put(kept.seq, kept.type, kept.json);
       this.seq = kept.seq;
     }
   }
 
-  /** events held in memory for replay (at most `capacity`; a scan, for tests and diagnostics) */
+  /** events held in memory for replay (at most `capacity`) */
   get held(): number {
-    return this.ring.filter((e) => e !== undefined).length;
+    return this.ring.held;
   }
 
   get lastSeq(): number {
@@ -80,7 +82,7 @@ export class EventBus implements EventFeed {
     }
     // kept before anyone hears of it: an event a client saw is one a restarted bot can replay
     this.journal?.append(event.seq, json);
-    this.ring[(this.seq - 1) % this.capacity] = { seq: event.seq, type, json };
+    this.ring.put(event.seq, type, json);
     this.queued.push({ event, json });
     if (this.delivering) return event;
     this.delivering = true;
@@ -99,11 +101,11 @@ export class EventBus implements EventFeed {
 
   since(seq: number): BufferedEvent[] {
     const from = Math.max(seq + 1, this.seq - this.replayDepth + 1, 1);
-    const firstHeld = Math.max(1, this.seq - this.capacity + 1);
+    const firstHeld = Math.min(this.ring.firstHeld, this.seq + 1);
     // what the ring no longer holds comes from the journal, in the same synchronous call (no event can slip between)
     const out = from < firstHeld && this.journal ? (this.journal.between(from, firstHeld - 1) as BufferedEvent[]) : [];
     for (let s = Math.max(from, firstHeld); s <= this.seq; s++) {
-      const entry = this.ring[(s - 1) % this.capacity];
+      const entry = this.ring.get(s) as BufferedEvent | undefined;
       if (entry) out.push(entry); // a journal may miss a few after a power cut (event-journal.ts)
     }
     return out;
