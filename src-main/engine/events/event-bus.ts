@@ -12,7 +12,8 @@ export interface BufferedEvent {
   json: string;
 }
 
-/** what a reconnecting client can always get back (docs/contract.md §5: at least the last 1,000) */
+/** events held in memory (docs/contract.md §5 promises the last 1,000; fewer fit when they are large, and the bot's
+ * stream then reads the rest from its journal) */
 export const EVENTS_HELD = 1000;
 /** with a journal, a replay reaches this far back, read from disk beyond what is held in memory */
 export const EVENTS_REPLAYED_FROM_JOURNAL = 5000;
