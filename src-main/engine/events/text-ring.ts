@@ -23,8 +23,9 @@ export class TextRing {
     private readonly slots: number,
     bytes: number,
   ) {
-    // not zero-filled: a page costs memory only once written, and every page is written within the first lap
-    this.buf = Buffer.allocUnsafeSlow(bytes);
+    // written through once now, so all of it is resident from the start: left untouched, its pages would count one by
+    // one as the first lap wrote them, a slow rise over the first half hour of a replay
+    this.buf = Buffer.allocUnsafeSlow(bytes).fill(0);
     this.seqs = new Float64Array(slots).fill(-1);
     this.offsets = new Uint32Array(slots);
     this.lengths = new Uint32Array(slots);
