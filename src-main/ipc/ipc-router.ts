@@ -129,7 +129,7 @@ export function registerIpcRouter(o: IpcRouterOptions): () => void {
     const feed = parsed.feed === 'fleet' ? o.fleetEvents : o.events;
     if (!feed) return failure(404, 'There is no fleet feed in this app.');
     // replay and subscription in one tick: no gap, no duplicate
-    if (parsed.since !== null) for (const { event: e, json } of feed.since(parsed.since)) deliver(e.type, json);
+    if (parsed.since !== null) for (const { type, json } of feed.since(parsed.since)) deliver(type, json);
     const unsubscribe = feed.subscribe((e, json) => deliver(e.type, json), { first: true });
     subscriptions.set(id, { sender, unsubscribe });
     if (!watched.has(sender.id)) {

@@ -189,8 +189,8 @@ export function attachEventStream(o: EventStreamOptions): EventStream {
       }
       // replay and subscription happen in this same tick, so no event can fall between them
       if (query.since !== null) {
-        for (const { event, json } of o.events.since(query.since))
-          if (!client.types || client.types.has(event.type)) send(client, textFrame(json));
+        for (const { type, json } of o.events.since(query.since))
+          if (!client.types || client.types.has(type)) send(client, textFrame(json));
       }
       if (ws.readyState !== ws.OPEN) return;
       clients.add(client);

@@ -8,8 +8,10 @@ describe('event bus', () => {
   it('keeps the last `capacity` events for replay, in seq order, across the ring wrapping', () => {
     const bus = new EventBus(3);
     for (let i = 1; i <= 7; i++) bus.publish('log', log(`m${i}`));
-    expect(bus.since(0).map((e) => e.event.seq)).toEqual([5, 6, 7]);
-    expect(bus.since(5).map((e) => e.event.seq)).toEqual([6, 7]);
+    expect(bus.since(0).map((e) => e.seq)).toEqual([5, 6, 7]);
+    expect(bus.since(5).map((e) => e.seq)).toEqual([6, 7]);
+    expect(bus.since(0).map((e) => e.type)).toEqual(['log', 'log', 'log']);
+    expect(bus.held).toBe(3);
     expect(bus.since(7)).toEqual([]);
     expect(JSON.parse(bus.since(6)[0].json)).toMatchObject({ type: 'log', seq: 7, data: { msg: 'm7' } });
   });
@@ -70,7 +72,7 @@ describe('redaction of what the bus hands out', () => {
     for (const text of [...heard, ...bus.since(0).map((e) => e.json)]) {
       expect(text).not.toMatch(/k3y-0123456789|0123456789|apiKey=abc|user:pw|token=abc/);
     }
-    expect(bus.since(0).map((e) => e.event.data)).toEqual([
+    expect(bus.since(0).map((e) => (JSON.parse(e.json) as { data: unknown }).data)).toEqual([
       {
         code: 'exchange_error',
         message: 'key [REDACTED] secret [REDACTED] at HTTPS://API.X.COM/v3/order?[REDACTED] or Http://[REDACTED]@h/x',

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventJournal } from '../../ports/event-journal.port';
+import type { EventJournal, JournaledEvent } from '../../ports/event-journal.port';
 import { openDatabase, type SqlDatabase, type SqlDriverName } from './sql-driver';
 
-/** rows kept: the bus replays at most its ring (5,000); twice that leaves room between prunes */
+/** rows kept: the bus replays at most 5,000 (event-bus.ts); twice that leaves room between prunes */
 const KEPT = 10_000;
 const PRUNE_EVERY = 1_000;
 
@@ -17,6 +17,7 @@ export class SqliteEventJournal implements EventJournal {
   private readonly db: SqlDatabase;
   private readonly insert;
   private readonly prune;
+  private readonly range;
   private appended = 0;
 
   constructor(dataDir: string, options: { driver?: SqlDriverName } = {}) {
@@ -28,11 +29,22 @@ export class SqliteEventJournal implements EventJournal {
     this.db.exec('CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)');
     this.insert = this.db.prepare('INSERT OR REPLACE INTO events (seq, json) VALUES (?, ?)');
     this.prune = this.db.prepare('DELETE FROM events WHERE seq <= ?');
+    // SQLite reads the type out of the text, so a replay parses no whole event in JavaScript
+    this.range = this.db.prepare(
+      "SELECT seq, json_extract(json, '$.type') AS type, json FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq",
+    );
   }
 
-  recent(limit: number): { seq: number; json: string }[] {
-    const rows = this.db.prepare('SELECT seq, json FROM events ORDER BY seq DESC LIMIT ?').all(limit) as { seq: number; json: string }[];
-    return rows.reverse().map((r) => ({ seq: Number(r.seq), json: r.json }));
+  recent(limit: number): JournaledEvent[] {
+    const rows = this.db
+      .prepare("SELECT seq, json_extract(json, '$.type') AS type, json FROM events ORDER BY seq DESC LIMIT ?")
+      .all(limit) as JournaledEvent[];
+    return rows.reverse().map(row);
+  }
+
+  between(from: number, to: number): JournaledEvent[] {
+    if (!this.db.isOpen || to < from) return []; // a client connecting while the runtime shuts down
+    return (this.range.all(from, to) as JournaledEvent[]).map(row);
   }
 
   append(seq: number, json: string): void {
@@ -45,3 +57,5 @@ export class SqliteEventJournal implements EventJournal {
     if (this.db.isOpen) this.db.close();
   }
 }
+
+const row = (r: JournaledEvent): JournaledEvent => ({ seq: Number(r.seq), type: r.type, json: r.json });
