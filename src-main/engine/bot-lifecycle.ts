@@ -21,25 +21,30 @@ export class BotLifecycle {
   }
 
   /**
-   * The state a restart resumes, with its saved pause reason. A fresh paper install trades the bundled replay at once;
-   * a fresh live one sends nothing until someone starts it.
+   * The state a restart resumes, with its saved pause reason and the moment that pause began. A fresh paper install
+   * trades the bundled replay at once; a fresh live one sends nothing until someone starts it.
    */
-  saved(mode: BotMode): { state: BotState; reason: string | null } {
+  saved(mode: BotMode): { state: BotState; reason: string | null; pausedAt: number | null } {
     const saved = this.store.getMeta('bot_state');
     const state = (saved === null ? (mode === 'live' ? 'stopped' : 'running') : saved) as BotState;
     const pausedAt = this.store.getMeta('paused_at');
-    this.pausedAt = pausedAt === null || pausedAt === '' ? null : Number(pausedAt);
-    return { state, reason: this.store.getMeta('paused_reason') || null };
+    return {
+      state,
+      reason: this.store.getMeta('paused_reason') || null,
+      pausedAt: pausedAt === null || pausedAt === '' ? null : Number(pausedAt),
+    };
   }
 
-  /** Move to `to` and persist it; returns the state it left. */
-  move(to: BotState, reason: string | null): BotState {
+  /**
+   * Move to `to` and persist it; returns the state it left. `pausedSince` is when a pause began: now, unless a restart
+   * resumes a saved pause, which keeps its own moment.
+   */
+  move(to: BotState, reason: string | null, pausedSince: number | null = null): BotState {
     const from = this.current;
     this.current = to;
     if (to === 'paused') {
       this.pausedReason = reason || null;
-      // a restart that resumes a pause keeps the time it began
-      this.pausedAt = from === 'stopped' && this.pausedAt !== null ? this.pausedAt : this.now();
+      this.pausedAt = pausedSince ?? this.now();
     } else {
       this.pausedReason = null;
       this.pausedAt = null;

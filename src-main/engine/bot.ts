@@ -224,7 +224,8 @@ export class Bot {
     }
     this.accountReads.start();
     const saved = this.lifecycle.saved(this.o.mode);
-    if (saved.state !== 'stopped') this.transition(saved.state === 'paused' ? 'paused' : 'running', saved.reason);
+    if (saved.state === 'paused') this.transition('paused', saved.reason, saved.pausedAt);
+    else if (saved.state === 'running') this.transition('running', null);
     this.o.logger.info(
       `bot ready: ${this.o.mode} mode, ${this.feed.description}, ${this.executor.openPositionCount} open position(s), state ${this.lifecycle.state}`,
     );
@@ -258,8 +259,8 @@ export class Bot {
     if (this.lifecycle.state === 'running') this.transition('paused', reason);
   }
 
-  private transition(to: BotState, reason: string | null): boolean {
-    const from = this.lifecycle.move(to, reason);
+  private transition(to: BotState, reason: string | null, pausedSince: number | null = null): boolean {
+    const from = this.lifecycle.move(to, reason, pausedSince);
     this.core.entriesAllowed = to === 'running';
     if (to === 'running') this.core.acknowledgeHalt();
     if (to === 'stopped') this.loop.stop();

@@ -23,7 +23,9 @@ import { buildOpenApiDocument } from './openapi';
 import { OriginPolicy } from './request-guards';
 import { API_PREFIX, RouteTable } from './routes';
 import { DASHBOARD_CSP, StaticFiles } from './static-files';
-import { bearerToken, FailureLimiter, TokenAuth, type TokenScope } from './token-auth';
+import { TokenAuth, type TokenScope } from './token-auth';
+import { RequestAuthenticator } from './request-auth';
+import { RequestCounts } from './request-counts';
 import { attachEventStream, EVENT_STREAM_PATH, FLEET_STREAM_PATH, type UpgradeVerdict } from './event-stream';
 import { ReadParking, type TradingBusySignal } from './read-parking';
 
@@ -90,70 +92,21 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   }
   const routes = new RouteTable();
   const auth = o.auth ?? new TokenAuth(o.controlToken, o.readToken);
-  const limiter = new FailureLimiter(o.authFailures?.max, o.authFailures?.windowMs);
   const loginCodes = new LoginCodes();
   const files = o.staticDir ? new StaticFiles(resolve(o.staticDir)) : null;
-  const requestCounts = new Map<string, number>();
   const answers = new AnswerCache(o.answerVersions ?? {});
   let openApiText: string | null = null;
   let policy: OriginPolicy | null = null;
   const parking = o.orderPath ? new ReadParking({ signal: o.orderPath, maxParkMs: o.maxParkMs }) : null;
 
-  // keys built once per route and status, not per request
-  const keys = new Map<string, Map<number, string>>();
-  const count = (route: string, status: number) => {
-    let byStatus = keys.get(route);
-    if (!byStatus) keys.set(route, (byStatus = new Map()));
-    let key = byStatus.get(status);
-    if (!key) byStatus.set(status, (key = `${route} ${status}`));
-    requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
-  };
+  const requests = new RequestCounts();
+  const count = (route: string, status: number) => requests.count(route, status);
+  const gate = new RequestAuthenticator(auth, o.authFailures, count);
   const callers = {
     public: { actor: 'api:public', scope: 'public' },
     read: { actor: 'api:read', scope: 'read' },
     control: { actor: 'api:control', scope: 'control' },
   } as const;
-
-  /**
-   * The verdict for the Authorization header last verified on each keep-alive connection: a client repeating the
-   * same header skips the hash. Comparing a header with the same connection's previous one reveals nothing about
-   * the real token, so this keeps the constant-time guarantee. A verdict from before a token was replaced is not reused.
-   */
-  const verifiedOnSocket = new WeakMap<object, { header: string; scope: TokenScope; generation: number }>();
-
-  const clientOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '?';
-  /** while a client is locked out after failed authentications (HTTP, login links, stream upgrades alike): the wait and why */
-  const lockout = (req: IncomingMessage): { wait: number; message: string } | null => {
-    const wait = limiter.retryAfter(clientOf(req));
-    return wait > 0 ? { wait, message: `Too many failed authentication attempts; try again in ${wait} s.` } : null;
-  };
-  const sendLockout = (res: ServerResponse, l: { wait: number; message: string }) =>
-    sendError(res, 429, l.message, { 'Retry-After': String(l.wait) });
-
-  /** token → scope, or an answer already sent (401/429) */
-  function authenticate(req: IncomingMessage, res: ServerResponse, route: string): TokenScope | null {
-    const header = req.headers.authorization;
-    const known = verifiedOnSocket.get(req.socket);
-    if (known && header === known.header && known.generation === auth.generation) return known.scope;
-    const scope = auth.scopeOf(bearerToken(header));
-    if (scope) {
-      verifiedOnSocket.set(req.socket, { header: header as string, scope, generation: auth.generation });
-      return scope;
-    }
-    const locked = lockout(req);
-    if (locked) {
-      count(route, 429);
-      sendLockout(res, locked);
-      return null;
-    }
-    limiter.fail(clientOf(req));
-    count(route, 401);
-    const missing = !req.headers.authorization;
-    sendError(res, 401, missing ? 'Authentication required: send Authorization: Bearer <token>.' : 'The token is not valid.', {
-      'WWW-Authenticate': 'Bearer',
-    });
-    return null;
-  }
 
   function handleOperation(
     req: IncomingMessage,
@@ -165,7 +118,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     const op = operations[name];
     let scope: TokenScope | 'public' = 'public';
     if (op.scope !== 'public') {
-      const s = authenticate(req, res, name);
+      const s = gate.authenticate(req, res, name);
       if (!s) return;
       if (op.scope === 'control' && s === 'read') {
         count(name, 403);
@@ -223,13 +176,13 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   }
 
   async function handleSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const locked = lockout(req);
-    if (locked) return sendLockout(res, locked);
+    const locked = gate.lockout(req);
+    if (locked) return gate.sendLockout(res, locked);
     const parsed = SessionRequestSchema.safeParse(await readJsonBody(req));
     if (!parsed.success)
       return sendError(res, 400, 'Send {"code": "<the code after #login= in the link>"}.', undefined, fieldsOf(parsed.error, 'body'));
     if (!loginCodes.redeem(parsed.data.code)) {
-      limiter.fail(clientOf(req));
+      gate.failed(req);
       return sendError(
         res,
         401,
@@ -241,7 +194,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   }
 
   function handleMetrics(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
-    if (!authenticate(req, res, 'metrics')) return;
+    if (!gate.authenticate(req, res, 'metrics')) return;
     const caller = { actor: 'api:read' };
     // the two implementations directly: both read kept figures only (no trade scan), synchronously, and the text picks
     // its numbers by name, so there is no JSON output to filter through the schemas
@@ -257,7 +210,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
     const text = renderMetrics({
       status,
       stats,
-      requests: requestCounts,
+      requests: requests.byKey,
       wsClients: stream.clientCount(),
       eventsPublished: o.events.lastSeq,
       readParking: parking ?? undefined,
@@ -301,7 +254,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
       if (match) return handleOperation(req, res, match.name, match.params, search);
       if (path === `${API_PREFIX}/session` && method === 'POST') return handleSession(req, res);
       if (path === `${API_PREFIX}/openapi.json` && method === 'GET') {
-        if (!authenticate(req, res, 'openapi')) return;
+        if (!gate.authenticate(req, res, 'openapi')) return;
         openApiText ??= JSON.stringify(buildOpenApiDocument(API_VERSION));
         count('openapi', 200);
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
@@ -372,23 +325,11 @@ export async function createApiServer(o: ApiServerOptions): Promise<ApiServer> {
   );
   // slow-header and slow-body clients are cut off (the timeouts above) rather than holding sockets open
   server.keepAliveTimeout = 5_000;
-  parking?.watch(server, (socket) => verifiedOnSocket.get(socket)?.scope === 'read');
+  parking?.watch(server, (socket) => gate.scopeOn(socket) === 'read');
 
   const authorizeStream = (req: IncomingMessage, token: string | null): UpgradeVerdict => {
     const refused = policy!.check(req);
-    if (refused) return { ok: false, status: 403, message: `Forbidden: ${refused}.` };
-    const credential = auth.verify(token);
-    if (credential) return { ok: true, scope: credential.scope, credentialId: credential.id };
-    const locked = lockout(req);
-    if (locked) return { ok: false, status: 429, message: locked.message };
-    limiter.fail(clientOf(req));
-    return {
-      ok: false,
-      status: 401,
-      message: token
-        ? 'The token is not valid.'
-        : 'Authentication required: send Authorization: Bearer <token> or the subprotocols ["bearer", token].',
-    };
+    return refused ? { ok: false, status: 403, message: `Forbidden: ${refused}.` } : gate.authorizeStream(req, token);
   };
   const streamOptions = {
     server,
