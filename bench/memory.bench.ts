@@ -3,7 +3,8 @@
 // (the baseline: what any Node server costs here). Three processes run side by side for the same minutes:
 //  - paper on the bundled replay (the default start): target ≤ 80 MB after 10 minutes, flat;
 //  - paper on live data from the binance emulator in this process (ccxt loaded): target ≤ 130 MB, flat.
-// BENCH_MEMORY_SECONDS sets the length (default 120 s; 600 for the 10-minute figure, 3600 for the hour). The slope is
+// BENCH_MEMORY_SECONDS sets the length (default 120 s; 600 or more for the 10-minute figure, which is read at 10
+// minutes however long the run; 3600 for the hour). The slope is
 // a least-squares line through the second half of the samples, in MB per hour.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,6 +90,11 @@ export default async function run(): Promise<void> {
     const at = (r: Run) => median(r.samples.slice(-3).map(([, b]) => b));
     const bare = at(runs[0]);
     console.log(`resident memory after ${SECONDS} s (node scripts/serve.mjs running ${entry}; every process it runs counted):`);
+    // the target is judged at 10 minutes (the median of the samples around it), whatever the run's length
+    const atTenMinutes = (r: Run) => {
+      const near = r.samples.filter(([t]) => Math.abs(t - 600) <= SECONDS / SAMPLES + 1).map(([, b]) => b);
+      return near.length ? median(near) : null;
+    };
     for (const r of runs) {
       if (r.child.exitCode !== null) {
         console.log(`  ${r.name}: the process ended early (exit ${r.child.exitCode})`);
@@ -97,12 +103,14 @@ export default async function run(): Promise<void> {
       const now = at(r);
       const peak = Math.max(...r.samples.map(([, b]) => b));
       const target = r.name === 'replay' || r.name === 'live' ? TARGET_MB[r.name] : null;
+      const judged = atTenMinutes(r) ?? now;
       console.log(
         `  ${r.name === 'bare' ? 'bare Node HTTP server (baseline)' : r.name === 'replay' ? 'paper on the bundled replay' : 'paper on live data (emulator)'}: ` +
           `${(now / MB).toFixed(1)} MB (${processes(r)}), ${(now / bare).toFixed(2)}× the baseline, peak ${(peak / MB).toFixed(1)} MB, ` +
           `slope over the second half ${slopePerHour(r.samples).toFixed(1)} MB/h` +
           (target
-            ? `; target ≤ ${target} MB after 10 minutes: ${now / MB <= target ? 'met' : 'MISSED'}${SECONDS < 600 ? ' (a shorter run)' : ''}`
+            ? `; target ≤ ${target} MB after 10 minutes: ${(judged / MB).toFixed(1)} MB, ${judged / MB <= target ? 'met' : 'MISSED'}` +
+              (SECONDS < 600 ? ` (a shorter run: the figure at ${SECONDS} s)` : '')
             : ''),
       );
     }
