@@ -25,7 +25,8 @@ const CLICK_PAUSE_AND_WAIT = `new Promise((resolve) => {
   const observer = new MutationObserver(() => {
     if (document.querySelector('[data-testid="state-badge"]')?.getAttribute('data-state') !== 'paused') return;
     observer.disconnect();
-    requestAnimationFrame(() => resolve(performance.now() - t0)); // until the frame showing it is painted
+    const inPage = performance.now() - t0; // the page's DOM holds the paused state
+    requestAnimationFrame(() => resolve([inPage, performance.now() - t0])); // until the frame showing it is painted
   });
   observer.observe(document.querySelector('[data-testid="status-card"]'), { subtree: true, attributes: true, childList: true });
   document.querySelector('[data-testid="btn-pause"]').click();
@@ -97,10 +98,13 @@ export default async function run(): Promise<void> {
 
     // A: click Pause, wait until the card says paused and a frame is painted. B: the same transition as a bare fetch.
     const ui: number[] = [];
+    const uiInPage: number[] = [];
     const api: number[] = [];
     const apiFramed: number[] = [];
     for (let i = 0; i < CLICKS; i++) {
-      ui.push(await page.evaluate<number>(CLICK_PAUSE_AND_WAIT));
+      const [inPage, shown] = await page.evaluate<[number, number]>(CLICK_PAUSE_AND_WAIT);
+      uiInPage.push(inPage);
+      ui.push(shown);
       await page.click('[data-testid="btn-resume"]');
       await page.waitForSelector('[data-testid="state-badge"][data-state="running"]');
       const [bare, framed] = await page.evaluate<[number, number]>(BARE_PAUSE_RESUME);
@@ -118,6 +122,10 @@ export default async function run(): Promise<void> {
     console.log(`  baseline: the same POST, then the next painted frame: median ${quantile(apiFramed, 0.5).toFixed(1)} ms`);
     console.log(`  ratio UI/API (median) ${(uiMedian / quantile(api, 0.5)).toFixed(2)} (target ≤ 1.1)`);
     console.log(`  ratio UI/(API + a frame) (median) ${(uiMedian / quantile(apiFramed, 0.5)).toFixed(2)}: what is BotDesk's own`);
+    const inPageMedian = quantile(uiInPage, 0.5);
+    console.log(
+      `  click Pause → the page's DOM says paused (before its frame): median ${inPageMedian.toFixed(1)} ms, ratio to the bare POST ${(inPageMedian / quantile(api, 0.5)).toFixed(2)}`,
+    );
 
     // Heap while the bot streams: after a forced GC at both ends, growth is what the page keeps.
     const cdp = await page.context().newCDPSession(page);
