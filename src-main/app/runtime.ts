@@ -78,10 +78,12 @@ export const LOG_ROWS_KEPT = 5000;
 const LOG_TAIL_RESTORED = 2000;
 const LIVE_LOOP_CHECKS_PER_S = 4;
 
-/** The bundled sample (real XRP/USDT 5m candles), in the source tree and next to a packaged app. */
+/** The bundled sample (real XRP/USDT 5m candles), in the source tree, beside the build and next to a packaged app. */
 export function sampleCandlesPath(): string {
   const candidates = [
     fileURLToPath(new URL('../../resources/sample-XRP_USDT-5m.json', import.meta.url)),
+    // the build runs this from out/main/chunks/, whatever the working directory (`node /path/to/scripts/serve.mjs`)
+    fileURLToPath(new URL('../../../resources/sample-XRP_USDT-5m.json', import.meta.url)),
     join(process.cwd(), 'resources', 'sample-XRP_USDT-5m.json'),
     join((process as { resourcesPath?: string }).resourcesPath ?? '', 'resources', 'sample-XRP_USDT-5m.json'),
   ];
