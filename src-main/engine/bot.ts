@@ -19,7 +19,7 @@ import type { MarketFeed } from './ports/market-feed.port';
 import { errorLine } from './log/redact';
 import { Executor } from './execution/executor';
 import { statsFromTotals } from './kept-stats';
-import { openPositionsView, tradingView } from './bot-views';
+import { openPositionsView, statusView, tradingView } from './bot-views';
 import { type CandleListener, TradingCore } from './trading-core';
 import { type AccountLedger, openLedger } from './money/account-ledger';
 import { AccountKeeper } from './money/account-keeper';
@@ -383,19 +383,16 @@ export class Bot {
   // ── views ──────────────────────────────────────────────────────────────────
   status(): Status {
     const { config, version } = this.o.config.current;
-    return {
-      ...this.lifecycle.view(),
-      ...tradingView(this.core, this.executor, this.reconciliation.attention),
+    return statusView(this.lifecycle.view(), tradingView(this.core, this.executor, this.reconciliation.attention), {
       mode: this.o.mode,
       exchange: this.o.marketSource?.exchange ?? this.o.exchange.id,
       market: this.feed.kind,
       sandbox: this.o.marketSource?.sandbox ?? false,
       symbol: config.symbol,
-      stake_currency: quoteOf(config.symbol),
       timeframe: config.timeframe,
       last_cycle_at: this.lastCycleAt,
       config_version: version,
-    };
+    });
   }
 
   positions(): Position[] {
