@@ -1,7 +1,8 @@
 import type { BotConfig, Signal } from '../../src-shared/contract';
 import { TIMEFRAME_MS, quoteOf } from '../../src-shared/contract';
-import { isPromise, type ExchangePort, type MarketRules, type MaybePromise } from './ports/exchange.port';
+import { isPromise, type ExchangeOrderState, type ExchangePort, type MarketRules, type MaybePromise } from './ports/exchange.port';
 import type { Executor } from './execution/executor';
+import type { FillBooks } from './execution/fill-books';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
 import { trailStops } from './execution/trailing-stops';
@@ -60,9 +61,10 @@ export class TradingCore {
    * store, and these change on every candle. Slots: equity, peak equity, max drawdown %, last price, last close
    * time, the day's starting equity, the account's cash base (start + net cash flow − holdings' basis) and the coins
    * it holds outside positions (see AccountLedger); then the current UTC day's first and last millisecond + 1 (so the
-   * day is found by two compares per candle, not a division) and the candle's length in ms (cached per config).
+   * day is found by two compares per candle, not a division), the candle's length in ms (cached per config), and the
+   * equities at which the kill switch trips and below which the max drawdown may deepen (drawLines).
    */
-  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0, 0, 0, Infinity, -Infinity, 0]);
+  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0, 0, 0, Infinity, -Infinity, 0, -Infinity, -Infinity]);
   get equity(): number {
     return this.n[0];
   }
@@ -79,9 +81,13 @@ export class TradingCore {
     return this.n[4];
   }
   appliedVersion: number | null = null;
+  /** the applied config's max_daily_loss_pct (0: no kill switch) */
+  private maxDailyLossPct = 0;
   /** kill switch: no entries until the next UTC day */
   haltReason: string | null = null;
   private strategy: Strategy;
+  /** the executor's books (one object for its life), read on every candle */
+  private readonly books: FillBooks;
   private strategyKey: string;
   private day = -1;
   private haltedDay = -1;
@@ -97,6 +103,8 @@ export class TradingCore {
     this.strategyKey = JSON.stringify(config.strategy);
     this.n[6] = opts.startEquity;
     this.n[0] = this.n[1] = this.n[5] = opts.startEquity + opts.executor.realizedPnl;
+    this.books = opts.executor.books;
+    this.drawLines();
     this.history = new Float64Array((opts.historySize ?? 0) * 4);
     this.entrySizing = unsizedEntry(opts.rules);
   }
@@ -119,6 +127,7 @@ export class TradingCore {
     this.n[2] = m.max_drawdown_pct;
     this.day = m.day;
     this.n[5] = m.day_start;
+    this.drawLines();
     this.n[8] = Infinity; // the next candle works its day out again
   }
 
@@ -138,6 +147,7 @@ export class TradingCore {
     this.n[5] += value;
     this.setAccount(cashBase, holdingsBase);
     if (this.n[1] < this.n[0]) this.n[1] = this.n[0];
+    this.drawLines();
   }
 
   /** A new start (nothing traded yet): equity, peak and the day's start begin again at the account's value. */
@@ -145,6 +155,7 @@ export class TradingCore {
     this.setAccount(cashBase, holdingsBase);
     this.n[1] = this.n[5] = this.n[0];
     this.n[2] = 0;
+    this.drawLines();
   }
 
   /** quote not tied up in open positions (the account's free cash as the bot's own orders leave it) */
@@ -199,41 +210,52 @@ export class TradingCore {
   /**
    * One cycle on the candle at `d[at]` (series layout: ts, open, high, low, close, volume). The backtest hands its
    * whole series over this way, so no price is boxed on the way in.
+   *
+   * The common case (no order update, no trailing stop, not live) runs straight into `decide`; everything rarer
+   * lives in `beforeDecide`, so this path stays small enough for the compiler to inline the strategy's indicator
+   * steps and the equity mark into it (docs/benchmarks.md, engine: calls it left out of line were a third of it).
    */
   processCandleAt(d: Float64Array, at: number): MaybePromise<void> {
-    const ts = d[at];
-    const c = d[at + 4];
     const snapshot = this.opts.config.current;
     const config = snapshot.config;
-    const executor = this.opts.executor;
     if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
-    const closeTime = ts + this.n[10];
-    executor.books.now = closeTime;
+    const closeTime = d[at] + this.n[10];
+    this.books.now = closeTime;
     this.n[4] = closeTime;
-    this.n[3] = c;
-
+    this.n[3] = d[at + 4];
     const exchange = this.opts.exchange;
     if (exchange.onCandleAt) exchange.onCandleAt(d, at);
     const updates = exchange.takeUpdates();
-    if (updates.length) {
-      // a live entry that filled while resting: its protection is placed before the strategy looks at the candle
-      const applied = executor.applyUpdates(updates);
+    if (updates.length !== 0 || this.attentive) return this.beforeDecide(d, at, config, updates);
+    return this.decide(d, at, config);
+  }
+
+  /**
+   * Live mode or trailing stops configured (set with the config): the cycle goes through `beforeDecide`. A flag
+   * rather than the two checks, to keep the per-candle path small.
+   */
+  private attentive = false;
+
+  /**
+   * What may come between the exchange's fills and the strategy: a live entry that filled while resting gets its
+   * protection first; live (protection rests on the exchange), a position whose protection went missing gets it
+   * again, or is sold when the close is through its stop or past a take-profit the exchange would not rest (paper
+   * and backtest fill their stops in the paper exchange); trailing stops follow the candle's high.
+   */
+  private beforeDecide(d: Float64Array, at: number, config: BotConfig, updates: readonly ExchangeOrderState[]): MaybePromise<void> {
+    if (updates.length !== 0) {
+      const applied = this.opts.executor.applyUpdates(updates);
       if (applied) return applied.then(() => this.guardThenDecide(d, at, config));
     }
     return this.guardThenDecide(d, at, config);
   }
 
-  /**
-   * Live (protection rests on the exchange): before the strategy sees the candle, a position whose protection went
-   * missing gets it again, or is sold when the close is through its stop or past a take-profit the exchange would
-   * not rest. Paper and backtest fill their stops in the paper exchange and skip this.
-   */
   private guardThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
     if (this.opts.mode !== 'live') return this.trailThenDecide(d, at, config);
     return andThen(this.opts.executor.protectBare(d[at + 4]), () => this.trailThenDecide(d, at, config));
   }
 
-  /** Trailing stops follow the candle's high before the strategy sees it (execution/trailing-stops.ts); off: one compare. */
+  /** Trailing stops follow the candle's high before the strategy sees it (execution/trailing-stops.ts). */
   private trailThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
     if (config.trailing_stop_pct > 0 && this.opts.executor.openPositionCount > 0) {
       const trailed = trailStops(this.opts.executor, {
@@ -253,7 +275,7 @@ export class TradingCore {
   private decide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
     this.strategy.update(d, at + 1);
     if (this.history.length) this.remember(d, at + 1);
-    this.markToMarket(config.max_daily_loss_pct);
+    this.markToMarket();
 
     const signal = this.strategy.signal();
     if (signal === SIGNAL.none) return undefined;
@@ -310,8 +332,8 @@ export class TradingCore {
       maxSlippagePct: config.max_slippage_pct,
     });
     // the paper exchange fills at once: equity is marked again without a closure per entry
-    if (isPromise(entered)) return entered.then(() => this.markToMarket(config.max_daily_loss_pct));
-    this.markToMarket(config.max_daily_loss_pct);
+    if (isPromise(entered)) return entered.then(() => this.markToMarket());
+    this.markToMarket();
     return undefined;
   }
 
@@ -343,7 +365,7 @@ export class TradingCore {
         maxSlippagePct: config.max_slippage_pct,
       }),
       (order) => {
-        this.markToMarket(config.max_daily_loss_pct);
+        this.markToMarket();
         const position = order.position_id === null ? undefined : executor.getPosition(order.position_id);
         if (position) return { ok: true as const, position };
         const rejection =
@@ -357,26 +379,36 @@ export class TradingCore {
 
   /**
    * Equity, drawdown and the kill switch at the current candle (lastTs, lastPrice). Runs on every candle, so it takes
-   * no numbers and calls nothing that returns one: doubles crossing a call that is not inlined are boxed.
+   * no numbers and calls nothing that returns one (doubles crossing a call that is not inlined are boxed), and what
+   * is rare lives in methods of its own: the step stays small enough to be inlined into the per-candle path.
    */
-  private markToMarket(maxDailyLossPct: number): void {
-    const books = this.opts.executor.books;
-    const ts = this.lastTs;
-    const price = this.lastPrice;
+  private markToMarket(): void {
+    const books = this.books;
     const n = this.n;
+    const price = n[3];
     const equity = n[6] + books.realized + (books.openAmount * price - books.openCost - books.openFees) + n[7] * price;
     n[0] = equity;
-    if (equity > n[1]) n[1] = equity;
-    else if (n[1] > 0 && (n[1] - equity) * 100 > n[2] * n[1] * (1 - 1e-9)) {
-      // no peak above zero (an empty account) has no drawdown to measure. The test above (multiplications) lets through
-      // every candle that could deepen the max drawdown; only those pay for the division that gives its exact value
-      const dd = ((n[1] - equity) / n[1]) * 100;
-      if (dd > n[2]) n[2] = dd;
-    }
-    if (ts < n[8] || ts >= n[9]) this.enterDay();
-    // a day that starts at zero (an empty account, not yet read) has nothing to lose: the switch never trips on it
-    if (maxDailyLossPct > 0 && n[5] > 0 && equity <= n[5] * (1 - maxDailyLossPct / 100) && this.haltedDay !== this.day)
-      this.tripKillSwitch(maxDailyLossPct);
+    if (equity > n[1]) this.raisePeak();
+    else if (equity < n[12]) this.deepenDrawdown();
+    if (n[4] < n[8] || n[4] >= n[9]) this.enterDay();
+    if (equity <= n[11]) this.tripKillSwitch();
+  }
+
+  private raisePeak(): void {
+    this.n[1] = this.n[0];
+    this.drawLines();
+  }
+
+  /**
+   * The exact drawdown, on the candles the line let through; the line is then this equity. For one peak the
+   * drawdown as computed here never grows with the equity (each rounded step is monotone), so no equity at or above
+   * one already measured can deepen it: only a new low since the peak pays for the division.
+   */
+  private deepenDrawdown(): void {
+    const n = this.n;
+    const dd = ((n[1] - n[0]) / n[1]) * 100;
+    if (dd > n[2]) n[2] = dd;
+    n[12] = n[0];
   }
 
   /** The last candle is on another UTC day than the one before (the rare parts live apart: the per-candle part inlines). */
@@ -388,13 +420,29 @@ export class TradingCore {
     if (day === this.day) return;
     this.day = day;
     n[5] = n[0];
+    this.drawLines();
     if (this.haltedDay !== day) this.haltReason = null;
   }
 
-  private tripKillSwitch(maxDailyLossPct: number): void {
+  /**
+   * The two equities the per-candle mark compares with, worked out again whenever the peak, the max drawdown, the
+   * day's start or max_daily_loss_pct changes, so each check is one compare:
+   * - below n[12] the max drawdown may deepen: the peak itself here, then the lowest equity measured since
+   *   (deepenDrawdown). No peak above zero (an empty account) has no drawdown to measure;
+   * - at or below n[11] the kill switch trips. A day that starts at zero (an empty account, not yet read) has nothing
+   *   to lose, and a limit of 0 is off: the switch never trips then.
+   */
+  private drawLines(): void {
+    const n = this.n;
+    n[12] = n[1] > 0 ? n[1] : -Infinity;
+    n[11] = this.maxDailyLossPct > 0 && n[5] > 0 ? n[5] * (1 - this.maxDailyLossPct / 100) : -Infinity;
+  }
+
+  private tripKillSwitch(): void {
+    if (this.haltedDay === this.day) return; // tripped today already
     const n = this.n;
     const lossPct = ((n[5] - n[0]) / n[5]) * 100;
-    this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
+    this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${this.maxDailyLossPct})`;
     this.haltedDay = this.day;
     this.opts.hooks?.dailyLossLimit?.(this.haltReason);
   }
@@ -406,6 +454,9 @@ export class TradingCore {
     books.configVersion = version;
     books.fallbackRisk = { sl: config.stop_loss_pct, tp: config.take_profit_pct };
     this.n[10] = TIMEFRAME_MS[config.timeframe];
+    this.maxDailyLossPct = config.max_daily_loss_pct;
+    this.drawLines();
+    this.attentive = this.opts.mode === 'live' || config.trailing_stop_pct > 0;
     const exchange = this.opts.exchange as { setCosts?(fee: number, slip: number): void };
     exchange.setCosts?.(config.fee_pct, config.slippage_pct);
     const key = JSON.stringify(config.strategy);

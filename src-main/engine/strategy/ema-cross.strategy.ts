@@ -28,17 +28,20 @@ export class EmaCrossStrategy implements Strategy {
     this.fast.updateAt(c, at + 3);
     this.slow.updateAt(c, at + 3);
     this.rsi.updateAt(c, at + 3);
-    const f = this.fast.value;
-    const s = this.slow.value;
-    this.current = SIGNAL.none;
-    // prev values are NaN until both EMAs were seeded one candle earlier, so every comparison below is false then
-    if (!this.rsi.ready) return;
-    if (prevFast <= prevSlow && f > s) {
-      // RSI read only on a cross: it is computed when read (indicators/rsi.ts)
-      if (this.p.rsi_max === 0 || this.rsi.value < this.p.rsi_max) this.current = SIGNAL.enter;
-    } else if (prevFast >= prevSlow && f < s) {
-      this.current = SIGNAL.exit;
-    }
+    // prev values are NaN until both EMAs were seeded one candle earlier, so both comparisons are false then
+    const above = this.fast.value > this.slow.value;
+    this.current = (above ? prevFast <= prevSlow : prevFast >= prevSlow) ? this.crossed(above) : SIGNAL.none;
+  }
+
+  /**
+   * The EMAs crossed (a few candles in a hundred): the signal, once RSI is warm. Kept apart from `update` so the
+   * per-candle step stays small enough for the compiler to inline (docs/benchmarks.md, engine).
+   */
+  private crossed(above: boolean): SignalValue {
+    if (!this.rsi.ready) return SIGNAL.none;
+    if (!above) return this.fast.value < this.slow.value ? SIGNAL.exit : SIGNAL.none;
+    // RSI read only on a cross: it is computed when read (indicators/rsi.ts)
+    return this.p.rsi_max === 0 || this.rsi.value < this.p.rsi_max ? SIGNAL.enter : SIGNAL.none;
   }
 
   signal(): SignalValue {
