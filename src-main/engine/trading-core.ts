@@ -1,8 +1,7 @@
 import type { BotConfig, Signal } from '../../src-shared/contract';
 import { TIMEFRAME_MS, quoteOf } from '../../src-shared/contract';
-import { isPromise, type ExchangeOrderState, type ExchangePort, type MarketRules, type MaybePromise } from './ports/exchange.port';
+import { isPromise, type ExchangePort, type MarketRules, type MaybePromise } from './ports/exchange.port';
 import type { Executor } from './execution/executor';
-import type { FillBooks } from './execution/fill-books';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
 import { trailStops } from './execution/trailing-stops';
@@ -11,6 +10,7 @@ import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
 import { CANDLE_STRIDE, writeCandle } from './feeds/candle-file';
 import type { EquityMarks } from './kept-stats';
+import { AccountMarks } from './account-marks';
 
 export interface ConfigSnapshotSource {
   /** the config a cycle runs under; read once at the start of each cycle */
@@ -25,7 +25,8 @@ export interface CoreHooks {
 
 /** A simulated exchange fills its resting orders from each candle (`c[at]` ts, then open, high, low, close). */
 export interface CandleListener {
-  onCandleAt?(c: Float64Array, at: number): void;
+  /** false: it has no order update waiting (takeUpdates would answer none), so the cycle does not ask for them */
+  onCandleAt?(c: Float64Array, at: number): boolean | void;
   /** the market's price before any candle is traded (warm-up, a switched market): a reference, nothing fills on it */
   observePrice?(price: number): void;
 }
@@ -56,41 +57,33 @@ export type ManualEntryResult = { ok: true; position: PositionRecord } | { ok: f
 export class TradingCore {
   /** set by the bot: running and not paused */
   entriesAllowed = true;
-  /**
-   * The per-candle numbers live in a typed array: storing a double into an object field allocates a box on every
-   * store, and these change on every candle. Slots: equity, peak equity, max drawdown %, last price, last close
-   * time, the day's starting equity, the account's cash base (start + net cash flow − holdings' basis) and the coins
-   * it holds outside positions (see AccountLedger); then the current UTC day's first and last millisecond + 1 (so the
-   * day is found by two compares per candle, not a division), the candle's length in ms (cached per config), and the
-   * equities at which the kill switch trips and below which the max drawdown may deepen (drawLines).
-   */
-  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0, 0, 0, Infinity, -Infinity, 0, -Infinity, -Infinity]);
+  /** equity, peak, drawdown, the day and the kill switch, marked on every candle (account-marks.ts) */
+  private readonly account: AccountMarks;
   get equity(): number {
-    return this.n[0];
+    return this.account.equity;
   }
   get peakEquity(): number {
-    return this.n[1];
+    return this.account.peakEquity;
   }
   get maxDrawdownPct(): number {
-    return this.n[2];
+    return this.account.maxDrawdownPct;
   }
   get lastPrice(): number {
-    return this.n[3];
+    return this.account.lastPrice;
   }
   get lastTs(): number {
-    return this.n[4];
+    return this.account.lastTs;
+  }
+  get dayStart(): number {
+    return this.account.dayStart;
+  }
+  /** kill switch: no entries until the next UTC day */
+  get haltReason(): string | null {
+    return this.account.haltReason;
   }
   appliedVersion: number | null = null;
-  /** the applied config's max_daily_loss_pct (0: no kill switch) */
-  private maxDailyLossPct = 0;
-  /** kill switch: no entries until the next UTC day */
-  haltReason: string | null = null;
   private strategy: Strategy;
-  /** the executor's books (one object for its life), read on every candle */
-  private readonly books: FillBooks;
   private strategyKey: string;
-  private day = -1;
-  private haltedDay = -1;
   private readonly history: Float64Array;
   /** one candle in the series layout, for callers that hand over numbers (the live loop, warm-up) */
   private readonly scratch = new Float64Array(CANDLE_STRIDE);
@@ -101,10 +94,7 @@ export class TradingCore {
     const { config } = opts.config.current;
     this.strategy = createStrategy(config.strategy);
     this.strategyKey = JSON.stringify(config.strategy);
-    this.n[6] = opts.startEquity;
-    this.n[0] = this.n[1] = this.n[5] = opts.startEquity + opts.executor.realizedPnl;
-    this.books = opts.executor.books;
-    this.drawLines();
+    this.account = new AccountMarks(opts.executor.books, opts.startEquity, (reason) => opts.hooks?.dailyLossLimit?.(reason));
     this.history = new Float64Array((opts.historySize ?? 0) * 4);
     this.entrySizing = unsizedEntry(opts.rules);
   }
@@ -112,76 +102,52 @@ export class TradingCore {
   get strategyName(): string {
     return this.strategy.name;
   }
-  get dayStart(): number {
-    return this.n[5];
-  }
 
   /** Peak, max drawdown and the day's start as of the last candle: persisted with the equity curve. */
   get marks(): EquityMarks {
-    return { peak: this.n[1], max_drawdown_pct: this.n[2], day: this.day, day_start: this.n[5] };
+    return this.account.marks;
   }
 
   /** Go on from marks an earlier run persisted, so max drawdown and today's P&L survive a restart. */
   restoreMarks(m: EquityMarks): void {
-    this.n[1] = Math.max(m.peak, this.n[0]);
-    this.n[2] = m.max_drawdown_pct;
-    this.day = m.day;
-    this.n[5] = m.day_start;
-    this.drawLines();
-    this.n[8] = Infinity; // the next candle works its day out again
+    this.account.restoreMarks(m);
   }
 
   /** The account's figures outside the trades (AccountLedger): its cash base and the coins held outside positions. */
   setAccount(cashBase: number, holdingsBase: number): void {
-    this.n[6] = cashBase;
-    this.n[7] = holdingsBase;
-    this.remark();
+    this.account.setAccount(cashBase, holdingsBase);
   }
 
-  /**
-   * Money moved in or out without the bot (worth `value`): the peak and the day's start move with it, so a withdrawal
-   * is no drawdown and a deposit no profit, today or for the kill switch.
-   */
+  /** Money moved in or out without the bot (worth `value`): see AccountMarks.moveMoney. */
   moveMoney(cashBase: number, holdingsBase: number, value: number): void {
-    this.n[1] += value;
-    this.n[5] += value;
-    this.setAccount(cashBase, holdingsBase);
-    if (this.n[1] < this.n[0]) this.n[1] = this.n[0];
-    this.drawLines();
+    this.account.moveMoney(cashBase, holdingsBase, value);
   }
 
   /** A new start (nothing traded yet): equity, peak and the day's start begin again at the account's value. */
   rebase(cashBase: number, holdingsBase: number): void {
-    this.setAccount(cashBase, holdingsBase);
-    this.n[1] = this.n[5] = this.n[0];
-    this.n[2] = 0;
-    this.drawLines();
+    this.account.rebase(cashBase, holdingsBase);
   }
 
   /** quote not tied up in open positions (the account's free cash as the bot's own orders leave it) */
   get freeCash(): number {
-    return this.n[6] + this.opts.executor.realizedPnl - this.opts.executor.openCostBasis;
+    return this.account.cashBase + this.opts.executor.realizedPnl - this.opts.executor.openCostBasis;
   }
 
   /** Why nothing can be bought: an account that holds nothing (a state with a sentence, never a loss). */
   get emptyAccount(): string | null {
-    if (this.n[0] > 0) return null;
+    if (this.account.equity > 0) return null;
     const quote = quoteOf(this.opts.config.current.config.symbol);
     return `the account holds 0 ${quote}: deposit ${quote} or pick a market whose quote you hold`;
   }
 
   /** Equity at the last price again, after a fill or the account's figures changed between candles (no kill-switch check). */
   remark(): void {
-    const price = this.n[3];
-    const books = this.opts.executor.books;
-    // before any price (nothing warmed yet) positions count at their cost
-    const marked = Number.isFinite(price) ? (books.openAmount + this.n[7]) * price - books.openCost : 0;
-    this.n[0] = this.n[6] + books.realized + marked - books.openFees;
+    this.account.remark();
   }
 
   /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */
   acknowledgeHalt(): void {
-    this.haltReason = null;
+    this.account.haltReason = null;
   }
 
   /** Another market: the strategy and its history start over on that market's candles (oldest first). */
@@ -199,7 +165,7 @@ export class TradingCore {
     const d = writeCandle(this.scratch, 0, o, h, l, c);
     this.strategy.update(d, 1);
     this.remember(d, 1);
-    this.n[3] = c;
+    this.account.priceIs(c);
   }
 
   /** One cycle from numbers (the live loop): see processCandleAt. */
@@ -219,19 +185,16 @@ export class TradingCore {
     const snapshot = this.opts.config.current;
     const config = snapshot.config;
     if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
-    const closeTime = d[at] + this.n[10];
-    this.books.now = closeTime;
-    this.n[4] = closeTime;
-    this.n[3] = d[at + 4];
+    this.account.candleAt(d, at);
     const exchange = this.opts.exchange;
-    if (exchange.onCandleAt) exchange.onCandleAt(d, at);
-    const updates = exchange.takeUpdates();
-    if (updates.length !== 0 || this.attentive) return this.beforeDecide(d, at, config, updates);
+    // an exchange that knows it has no order update for takeUpdates says so (the paper exchange: its fills happen here)
+    const quiet = exchange.onCandleAt !== undefined && exchange.onCandleAt(d, at) === false;
+    if (!quiet || this.attentive) return this.beforeDecide(d, at, config);
     return this.decide(d, at, config);
   }
 
   /**
-   * Live mode or trailing stops configured (set with the config): the cycle goes through `beforeDecide`. A flag
+   * Live mode or trailing stops configured (set with the config): every cycle goes through `beforeDecide`. A flag
    * rather than the two checks, to keep the per-candle path small.
    */
   private attentive = false;
@@ -242,7 +205,8 @@ export class TradingCore {
    * again, or is sold when the close is through its stop or past a take-profit the exchange would not rest (paper
    * and backtest fill their stops in the paper exchange); trailing stops follow the candle's high.
    */
-  private beforeDecide(d: Float64Array, at: number, config: BotConfig, updates: readonly ExchangeOrderState[]): MaybePromise<void> {
+  private beforeDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
+    const updates = this.opts.exchange.takeUpdates();
     if (updates.length !== 0) {
       const applied = this.opts.executor.applyUpdates(updates);
       if (applied) return applied.then(() => this.guardThenDecide(d, at, config));
@@ -275,7 +239,7 @@ export class TradingCore {
   private decide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
     this.strategy.update(d, at + 1);
     if (this.history.length) this.remember(d, at + 1);
-    this.markToMarket();
+    this.account.markToMarket();
 
     const signal = this.strategy.signal();
     if (signal === SIGNAL.none) return undefined;
@@ -332,8 +296,8 @@ export class TradingCore {
       maxSlippagePct: config.max_slippage_pct,
     });
     // the paper exchange fills at once: equity is marked again without a closure per entry
-    if (isPromise(entered)) return entered.then(() => this.markToMarket());
-    this.markToMarket();
+    if (isPromise(entered)) return entered.then(() => this.account.markToMarket());
+    this.account.markToMarket();
     return undefined;
   }
 
@@ -365,7 +329,7 @@ export class TradingCore {
         maxSlippagePct: config.max_slippage_pct,
       }),
       (order) => {
-        this.markToMarket();
+        this.account.markToMarket();
         const position = order.position_id === null ? undefined : executor.getPosition(order.position_id);
         if (position) return { ok: true as const, position };
         const rejection =
@@ -377,85 +341,13 @@ export class TradingCore {
     );
   }
 
-  /**
-   * Equity, drawdown and the kill switch at the current candle (lastTs, lastPrice). Runs on every candle, so it takes
-   * no numbers and calls nothing that returns one (doubles crossing a call that is not inlined are boxed), and what
-   * is rare lives in methods of its own: the step stays small enough to be inlined into the per-candle path.
-   */
-  private markToMarket(): void {
-    const books = this.books;
-    const n = this.n;
-    const price = n[3];
-    const equity = n[6] + books.realized + (books.openAmount * price - books.openCost - books.openFees) + n[7] * price;
-    n[0] = equity;
-    if (equity > n[1]) this.raisePeak();
-    else if (equity < n[12]) this.deepenDrawdown();
-    if (n[4] < n[8] || n[4] >= n[9]) this.enterDay();
-    if (equity <= n[11]) this.tripKillSwitch();
-  }
-
-  private raisePeak(): void {
-    this.n[1] = this.n[0];
-    this.drawLines();
-  }
-
-  /**
-   * The exact drawdown, on the candles the line let through; the line is then this equity. For one peak the
-   * drawdown as computed here never grows with the equity (each rounded step is monotone), so no equity at or above
-   * one already measured can deepen it: only a new low since the peak pays for the division.
-   */
-  private deepenDrawdown(): void {
-    const n = this.n;
-    const dd = ((n[1] - n[0]) / n[1]) * 100;
-    if (dd > n[2]) n[2] = dd;
-    n[12] = n[0];
-  }
-
-  /** The last candle is on another UTC day than the one before (the rare parts live apart: the per-candle part inlines). */
-  private enterDay(): void {
-    const n = this.n;
-    const day = Math.floor(n[4] / 86_400_000);
-    n[8] = day * 86_400_000;
-    n[9] = n[8] + 86_400_000;
-    if (day === this.day) return;
-    this.day = day;
-    n[5] = n[0];
-    this.drawLines();
-    if (this.haltedDay !== day) this.haltReason = null;
-  }
-
-  /**
-   * The two equities the per-candle mark compares with, worked out again whenever the peak, the max drawdown, the
-   * day's start or max_daily_loss_pct changes, so each check is one compare:
-   * - below n[12] the max drawdown may deepen: the peak itself here, then the lowest equity measured since
-   *   (deepenDrawdown). No peak above zero (an empty account) has no drawdown to measure;
-   * - at or below n[11] the kill switch trips. A day that starts at zero (an empty account, not yet read) has nothing
-   *   to lose, and a limit of 0 is off: the switch never trips then.
-   */
-  private drawLines(): void {
-    const n = this.n;
-    n[12] = n[1] > 0 ? n[1] : -Infinity;
-    n[11] = this.maxDailyLossPct > 0 && n[5] > 0 ? n[5] * (1 - this.maxDailyLossPct / 100) : -Infinity;
-  }
-
-  private tripKillSwitch(): void {
-    if (this.haltedDay === this.day) return; // tripped today already
-    const n = this.n;
-    const lossPct = ((n[5] - n[0]) / n[5]) * 100;
-    this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${this.maxDailyLossPct})`;
-    this.haltedDay = this.day;
-    this.opts.hooks?.dailyLossLimit?.(this.haltReason);
-  }
-
   /** A new config version: costs follow at once; a changed strategy is rebuilt and re-warmed from history. */
   private applyConfig(version: number, config: BotConfig): void {
     this.appliedVersion = version;
     const books = this.opts.executor.books;
     books.configVersion = version;
     books.fallbackRisk = { sl: config.stop_loss_pct, tp: config.take_profit_pct };
-    this.n[10] = TIMEFRAME_MS[config.timeframe];
-    this.maxDailyLossPct = config.max_daily_loss_pct;
-    this.drawLines();
+    this.account.configure(TIMEFRAME_MS[config.timeframe], config.max_daily_loss_pct);
     this.attentive = this.opts.mode === 'live' || config.trailing_stop_pct > 0;
     const exchange = this.opts.exchange as { setCosts?(fee: number, slip: number): void };
     exchange.setCosts?.(config.fee_pct, config.slippage_pct);

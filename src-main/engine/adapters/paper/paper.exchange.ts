@@ -194,13 +194,17 @@ export class PaperExchange implements ExchangePort {
     this.lastClose = price;
   }
 
-  /** onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed */
-  onCandleAt(d: Float64Array, at: number): void {
+  /**
+   * onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed. Whether order
+   * updates wait in takeUpdates: only fills and cancels of resting orders make them, and those happen here.
+   */
+  onCandleAt(d: Float64Array, at: number): boolean {
     this.lastTs = d[at];
     this.lastClose = d[at + 4];
     // most candles find nothing resting; the rest of the work is a method of its own so this one stays small enough
     // for the compiler to inline into the core's per-candle path
     if (this.resting.length !== 0) this.fillResting(d, at);
+    return this.updates.length !== 0;
   }
 
   /** the resting orders the candle at `d[at]` touched, filled (stop first), their OCO partners cancelled */
