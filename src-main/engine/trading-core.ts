@@ -237,13 +237,10 @@ export class TradingCore {
 
   /** the candle through the strategy, then equity and a signal's action */
   private decide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
-    this.strategy.update(d, at + 1);
-    if (this.history.length) this.remember(d, at + 1);
+    const signal = this.strategy.update(d, at + 1);
+    if (this.history.length !== 0) this.remember(d, at + 1);
     this.account.markToMarket();
-
-    const signal = this.strategy.signal();
-    if (signal === SIGNAL.none) return undefined;
-    return this.act(signal, config);
+    return signal === SIGNAL.none ? undefined : this.act(signal, config);
   }
 
   /**

@@ -11,8 +11,12 @@ export class Rsi {
   /** changes seen, up to `period` */
   private seen = 0;
   private readonly one = new Float64Array(1);
+  /** the weight of the average so far in Wilder's step: period − 1 */
+  private readonly kept: number;
 
-  constructor(readonly period: number) {}
+  constructor(readonly period: number) {
+    this.kept = period - 1;
+  }
 
   /** NaN until `period` changes were seen */
   get value(): number {
@@ -33,12 +37,12 @@ export class Rsi {
 
   /** the close at `c[i]`: takes an array and returns nothing, so no double is boxed across the call */
   updateAt(c: Float64Array, i: number): void {
-    const change = c[i] - this.prev;
-    this.prev = c[i];
+    const close = c[i];
+    const change = close - this.prev;
+    this.prev = close;
     if (this.seen < this.period) return this.seed(change);
-    const p = this.period;
-    this.gain = (this.gain * (p - 1) + (change > 0 ? change : 0)) / p;
-    this.loss = (this.loss * (p - 1) + (change < 0 ? -change : 0)) / p;
+    this.gain = (this.gain * this.kept + (change > 0 ? change : 0)) / this.period;
+    this.loss = (this.loss * this.kept + (change < 0 ? -change : 0)) / this.period;
   }
 
   /**

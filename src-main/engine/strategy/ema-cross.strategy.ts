@@ -22,15 +22,16 @@ export class EmaCrossStrategy implements Strategy {
     this.warmup = Math.max(p.slow, p.rsi_period) + 1;
   }
 
-  update(c: Float64Array, at: number): void {
+  update(c: Float64Array, at: number): SignalValue {
     const prevFast = this.fast.value;
     const prevSlow = this.slow.value;
-    this.fast.updateAt(c, at + 3);
-    this.slow.updateAt(c, at + 3);
-    this.rsi.updateAt(c, at + 3);
+    const close = at + 3;
+    this.fast.updateAt(c, close);
+    this.slow.updateAt(c, close);
+    this.rsi.updateAt(c, close);
     // prev values are NaN until both EMAs were seeded one candle earlier, so both comparisons are false then
     const above = this.fast.value > this.slow.value;
-    this.current = (above ? prevFast <= prevSlow : prevFast >= prevSlow) ? this.crossed(above) : SIGNAL.none;
+    return (this.current = (above ? prevFast <= prevSlow : prevFast >= prevSlow) ? this.crossed(above) : SIGNAL.none);
   }
 
   /**
