@@ -5,7 +5,7 @@ import type { Executor } from './execution/executor';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
 import { trailStops } from './execution/trailing-stops';
-import { entryAmount, entryBlocker, manualEntrySize, unsizedEntry, type EntrySizing } from './risk/risk';
+import { entryAmount, entryBlocker, manualEntrySize, unsizedEntry, type EntryGate, type EntrySizing } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
 import { CANDLE_STRIDE, writeCandle } from './feeds/candle-file';
@@ -248,6 +248,8 @@ export class TradingCore {
    * refused as too small, and an object built per signal was a tenth of its garbage (the call is not inlined).
    */
   private readonly entrySizing: EntrySizing;
+  /** entryBlocker's arguments, filled per entry signal for the same reason */
+  private readonly entryGate: EntryGate = { entriesAllowed: true, enabled: true, haltReason: null, openPositions: 0, maxPositions: 0 };
 
   /** A signal fired (a minority of candles): exit, or size and check an entry. Kept out of processCandleAt so the
    * per-candle path stays small enough for the compiler to inline what it calls. */
@@ -259,14 +261,13 @@ export class TradingCore {
       this.emitSignal('exit', c, null);
       return executor.exitEvery('signal');
     }
-    const blocker =
-      entryBlocker({
-        entriesAllowed: this.entriesAllowed,
-        enabled: config.enabled,
-        haltReason: this.haltReason,
-        openPositions: executor.tradablePositionCount,
-        maxPositions: config.max_positions,
-      }) ?? this.emptyAccount;
+    const gate = this.entryGate;
+    gate.entriesAllowed = this.entriesAllowed;
+    gate.enabled = config.enabled;
+    gate.haltReason = this.haltReason;
+    gate.openPositions = executor.tradablePositionCount;
+    gate.maxPositions = config.max_positions;
+    const blocker = entryBlocker(gate) ?? this.emptyAccount;
     let amount = 0;
     if (!blocker) {
       const sizing = this.entrySizing;
