@@ -174,23 +174,44 @@ export class TradingCore {
   }
 
   /**
-   * One cycle on the candle at `d[at]` (series layout: ts, open, high, low, close, volume). The backtest hands its
-   * whole series over this way, so no price is boxed on the way in.
-   *
-   * The common case (no order update, no trailing stop, not live) runs straight into `decide`; everything rarer
-   * lives in `beforeDecide`, so this path stays small enough for the compiler to inline the strategy's indicator
-   * steps and the equity mark into it (docs/benchmarks.md, engine: calls it left out of line were a third of it).
+   * One cycle on the candle at `d[at]` (series layout: ts, open, high, low, close, volume): processCandlesAt with one
+   * candle, so a single candle (paper, live) and a backtest's series go through the same code.
    */
   processCandleAt(d: Float64Array, at: number): MaybePromise<void> {
-    const snapshot = this.opts.config.current;
-    const config = snapshot.config;
-    if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
-    this.account.candleAt(d, at);
+    return this.processCandlesAt(d, at, 1);
+  }
+
+  /** how many candles the last processCandlesAt took through a cycle */
+  cycled = 0;
+
+  /**
+   * One cycle per candle on `count` candles from `d[at]` on, one after another. The backtest hands its series over
+   * this way, so no price is boxed on the way in, and the loop and the cycle are one piece for the compiler: the
+   * strategy's indicator steps and the equity mark inline into it, and what it reads of the core is read once per run
+   * rather than per candle (docs/benchmarks.md, engine). Stops after a cycle that answers with a promise (an exchange
+   * that answers later) and returns it; `cycled` says how many candles were taken.
+   *
+   * The common case (no order update, no trailing stop, not live) runs straight into `decide`; everything rarer
+   * lives in `beforeDecide`, which keeps this path small enough for that.
+   */
+  processCandlesAt(d: Float64Array, at: number, count: number): MaybePromise<void> {
     const exchange = this.opts.exchange;
-    // an exchange that knows it has no order update for takeUpdates says so (the paper exchange: its fills happen here)
-    const quiet = exchange.onCandleAt !== undefined && exchange.onCandleAt(d, at) === false;
-    if (!quiet || this.attentive) return this.beforeDecide(d, at, config);
-    return this.decide(d, at, config);
+    for (let k = 0; k < count; k++) {
+      const i = at + k * CANDLE_STRIDE;
+      const snapshot = this.opts.config.current;
+      const config = snapshot.config;
+      if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
+      this.account.candleAt(d, i);
+      // an exchange that knows it has no order update for takeUpdates says so (the paper exchange: fills happen here)
+      const quiet = exchange.onCandleAt !== undefined && exchange.onCandleAt(d, i) === false;
+      const cycle = !quiet || this.attentive ? this.beforeDecide(d, i, config) : this.decide(d, i, config);
+      if (cycle !== undefined && isPromise(cycle)) {
+        this.cycled = k + 1;
+        return cycle;
+      }
+    }
+    this.cycled = count;
+    return undefined;
   }
 
   /**
