@@ -7,6 +7,7 @@ import { paperMarketRules } from '../market/precision';
 import { TradingCore } from '../trading-core';
 import { CANDLE_STRIDE, type CandleSeries } from '../feeds/candle-file';
 import { computeStats } from '../stats';
+import { objectList } from '../fresh-lists';
 
 export interface BacktestResult {
   config: BotConfig;
@@ -63,7 +64,7 @@ export async function runBacktest(opts: {
 
   const maxPoints = Math.max(2, opts.equityPoints ?? 2000);
   const every = Math.max(1, Math.ceil(series.count / maxPoints));
-  const equity: EquityPoint[] = [];
+  const equity: EquityPoint[] = objectList();
   // the candle loop lives in a plain function (optimised as a whole; an async one would box every price it reads)
   // and only hands back to this one when the exchange answered with a promise
   for (let from = 0; from < series.count;) {

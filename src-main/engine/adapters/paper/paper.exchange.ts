@@ -1,6 +1,7 @@
 import { CANDLE_STRIDE, writeCandle } from '../../feeds/candle-file';
 import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest } from '../../ports/exchange.port';
 import { roundToStep } from '../../market/precision';
+import { numberList, objectList } from '../../fresh-lists';
 
 export interface PaperOrder {
   request: OrderRequest;
@@ -40,20 +41,20 @@ export class PaperExchange implements ExchangePort {
   /** every open order, and the most recent finished ones (for idempotent retries); older finished ones are dropped */
   private readonly orders = new Map<string, PaperOrder>();
   /** the last FINISHED_ORDERS_KEPT finished orders' ids, a ring (no array growing and shifting per order) */
-  private readonly finished: (string | undefined)[] = new Array<string | undefined>(FINISHED_ORDERS_KEPT);
+  private readonly finished: (string | undefined)[] = new Array<string | undefined>(FINISHED_ORDERS_KEPT).fill(undefined);
   private finishedNext = 0;
   /** open orders, stops before limits so the stop-first rule needs no sorting per candle */
-  private readonly resting: PaperOrder[] = [];
+  private readonly resting: PaperOrder[] = objectList();
   /**
    * How far a candle must reach to touch a resting order, so one that touches none costs two compares: the highest
    * price its low must come down to (sell stops, buy limits) and the lowest its high must come up to (sell limits,
    * buy stops). Worked out again whenever the book changes (`reachOfResting`).
    */
   private readonly reach = new Float64Array([-Infinity, Infinity]);
-  private readonly updates: ExchangeOrderState[] = [];
+  private readonly updates: ExchangeOrderState[] = objectList();
   /** what the candle in progress touched and at what price: kept between candles, so a fill allocates no list */
-  private readonly touchedOrders: PaperOrder[] = [];
-  private readonly touchedPrices: number[] = [];
+  private readonly touchedOrders: PaperOrder[] = objectList();
+  private readonly touchedPrices: number[] = numberList();
   private readonly scratch = new Float64Array(CANDLE_STRIDE);
   private balance: Balances;
   private lastClose = NaN;
