@@ -5,11 +5,12 @@ import type { Executor } from './execution/executor';
 import type { PositionRecord } from './ports/journal.port';
 import { andThen } from './execution/maybe';
 import { trailStops } from './execution/trailing-stops';
-import { entryAmount, entryBlocker, manualEntrySize, unsizedEntry, type EntrySizing } from './risk/risk';
+import { entryAmount, entryBlocker, manualEntrySize, unsizedEntry, type EntryGate, type EntrySizing } from './risk/risk';
 import { SIGNAL, type SignalValue, type Strategy } from './strategy/strategy';
 import { createStrategy } from './strategy/create-strategy';
 import { CANDLE_STRIDE, writeCandle } from './feeds/candle-file';
 import type { EquityMarks } from './kept-stats';
+import { AccountMarks } from './account-marks';
 
 export interface ConfigSnapshotSource {
   /** the config a cycle runs under; read once at the start of each cycle */
@@ -24,7 +25,8 @@ export interface CoreHooks {
 
 /** A simulated exchange fills its resting orders from each candle (`c[at]` ts, then open, high, low, close). */
 export interface CandleListener {
-  onCandleAt?(c: Float64Array, at: number): void;
+  /** false: it has no order update waiting (takeUpdates would answer none), so the cycle does not ask for them */
+  onCandleAt?(c: Float64Array, at: number): boolean | void;
   /** the market's price before any candle is traded (warm-up, a switched market): a reference, nothing fills on it */
   observePrice?(price: number): void;
 }
@@ -55,36 +57,33 @@ export type ManualEntryResult = { ok: true; position: PositionRecord } | { ok: f
 export class TradingCore {
   /** set by the bot: running and not paused */
   entriesAllowed = true;
-  /**
-   * The per-candle numbers live in a typed array: storing a double into an object field allocates a box on every
-   * store, and these change on every candle. Slots: equity, peak equity, max drawdown %, last price, last close
-   * time, the day's starting equity, the account's cash base (start + net cash flow − holdings' basis) and the coins
-   * it holds outside positions (see AccountLedger); then the current UTC day's first and last millisecond + 1 (so the
-   * day is found by two compares per candle, not a division) and the candle's length in ms (cached per config).
-   */
-  private readonly n = new Float64Array([0, 0, 0, NaN, 0, 0, 0, 0, Infinity, -Infinity, 0]);
+  /** equity, peak, drawdown, the day and the kill switch, marked on every candle (account-marks.ts) */
+  private readonly account: AccountMarks;
   get equity(): number {
-    return this.n[0];
+    return this.account.equity;
   }
   get peakEquity(): number {
-    return this.n[1];
+    return this.account.peakEquity;
   }
   get maxDrawdownPct(): number {
-    return this.n[2];
+    return this.account.maxDrawdownPct;
   }
   get lastPrice(): number {
-    return this.n[3];
+    return this.account.lastPrice;
   }
   get lastTs(): number {
-    return this.n[4];
+    return this.account.lastTs;
+  }
+  get dayStart(): number {
+    return this.account.dayStart;
+  }
+  /** kill switch: no entries until the next UTC day */
+  get haltReason(): string | null {
+    return this.account.haltReason;
   }
   appliedVersion: number | null = null;
-  /** kill switch: no entries until the next UTC day */
-  haltReason: string | null = null;
   private strategy: Strategy;
   private strategyKey: string;
-  private day = -1;
-  private haltedDay = -1;
   private readonly history: Float64Array;
   /** one candle in the series layout, for callers that hand over numbers (the live loop, warm-up) */
   private readonly scratch = new Float64Array(CANDLE_STRIDE);
@@ -95,8 +94,7 @@ export class TradingCore {
     const { config } = opts.config.current;
     this.strategy = createStrategy(config.strategy);
     this.strategyKey = JSON.stringify(config.strategy);
-    this.n[6] = opts.startEquity;
-    this.n[0] = this.n[1] = this.n[5] = opts.startEquity + opts.executor.realizedPnl;
+    this.account = new AccountMarks(opts.executor.books, opts.startEquity, (reason) => opts.hooks?.dailyLossLimit?.(reason));
     this.history = new Float64Array((opts.historySize ?? 0) * 4);
     this.entrySizing = unsizedEntry(opts.rules);
   }
@@ -104,73 +102,52 @@ export class TradingCore {
   get strategyName(): string {
     return this.strategy.name;
   }
-  get dayStart(): number {
-    return this.n[5];
-  }
 
   /** Peak, max drawdown and the day's start as of the last candle: persisted with the equity curve. */
   get marks(): EquityMarks {
-    return { peak: this.n[1], max_drawdown_pct: this.n[2], day: this.day, day_start: this.n[5] };
+    return this.account.marks;
   }
 
   /** Go on from marks an earlier run persisted, so max drawdown and today's P&L survive a restart. */
   restoreMarks(m: EquityMarks): void {
-    this.n[1] = Math.max(m.peak, this.n[0]);
-    this.n[2] = m.max_drawdown_pct;
-    this.day = m.day;
-    this.n[5] = m.day_start;
-    this.n[8] = Infinity; // the next candle works its day out again
+    this.account.restoreMarks(m);
   }
 
   /** The account's figures outside the trades (AccountLedger): its cash base and the coins held outside positions. */
   setAccount(cashBase: number, holdingsBase: number): void {
-    this.n[6] = cashBase;
-    this.n[7] = holdingsBase;
-    this.remark();
+    this.account.setAccount(cashBase, holdingsBase);
   }
 
-  /**
-   * Money moved in or out without the bot (worth `value`): the peak and the day's start move with it, so a withdrawal
-   * is no drawdown and a deposit no profit, today or for the kill switch.
-   */
+  /** Money moved in or out without the bot (worth `value`): see AccountMarks.moveMoney. */
   moveMoney(cashBase: number, holdingsBase: number, value: number): void {
-    this.n[1] += value;
-    this.n[5] += value;
-    this.setAccount(cashBase, holdingsBase);
-    if (this.n[1] < this.n[0]) this.n[1] = this.n[0];
+    this.account.moveMoney(cashBase, holdingsBase, value);
   }
 
   /** A new start (nothing traded yet): equity, peak and the day's start begin again at the account's value. */
   rebase(cashBase: number, holdingsBase: number): void {
-    this.setAccount(cashBase, holdingsBase);
-    this.n[1] = this.n[5] = this.n[0];
-    this.n[2] = 0;
+    this.account.rebase(cashBase, holdingsBase);
   }
 
   /** quote not tied up in open positions (the account's free cash as the bot's own orders leave it) */
   get freeCash(): number {
-    return this.n[6] + this.opts.executor.realizedPnl - this.opts.executor.openCostBasis;
+    return this.account.cashBase + this.opts.executor.realizedPnl - this.opts.executor.openCostBasis;
   }
 
   /** Why nothing can be bought: an account that holds nothing (a state with a sentence, never a loss). */
   get emptyAccount(): string | null {
-    if (this.n[0] > 0) return null;
+    if (this.account.equity > 0) return null;
     const quote = quoteOf(this.opts.config.current.config.symbol);
     return `the account holds 0 ${quote}: deposit ${quote} or pick a market whose quote you hold`;
   }
 
   /** Equity at the last price again, after a fill or the account's figures changed between candles (no kill-switch check). */
   remark(): void {
-    const price = this.n[3];
-    const books = this.opts.executor.books;
-    // before any price (nothing warmed yet) positions count at their cost
-    const marked = Number.isFinite(price) ? (books.openAmount + this.n[7]) * price - books.openCost : 0;
-    this.n[0] = this.n[6] + books.realized + marked - books.openFees;
+    this.account.remark();
   }
 
   /** A person resumed after the kill switch: entries may go on; the switch re-arms on the next UTC day. */
   acknowledgeHalt(): void {
-    this.haltReason = null;
+    this.account.haltReason = null;
   }
 
   /** Another market: the strategy and its history start over on that market's candles (oldest first). */
@@ -188,7 +165,7 @@ export class TradingCore {
     const d = writeCandle(this.scratch, 0, o, h, l, c);
     this.strategy.update(d, 1);
     this.remember(d, 1);
-    this.n[3] = c;
+    this.account.priceIs(c);
   }
 
   /** One cycle from numbers (the live loop): see processCandleAt. */
@@ -197,43 +174,73 @@ export class TradingCore {
   }
 
   /**
-   * One cycle on the candle at `d[at]` (series layout: ts, open, high, low, close, volume). The backtest hands its
-   * whole series over this way, so no price is boxed on the way in.
+   * One cycle on the candle at `d[at]` (series layout: ts, open, high, low, close, volume): processCandlesAt with one
+   * candle, so a single candle (paper, live) and a backtest's series go through the same code.
    */
   processCandleAt(d: Float64Array, at: number): MaybePromise<void> {
-    const ts = d[at];
-    const c = d[at + 4];
-    const snapshot = this.opts.config.current;
-    const config = snapshot.config;
-    const executor = this.opts.executor;
-    if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
-    const closeTime = ts + this.n[10];
-    executor.books.now = closeTime;
-    this.n[4] = closeTime;
-    this.n[3] = c;
+    return this.processCandlesAt(d, at, 1);
+  }
 
+  /** how many candles the last processCandlesAt took through a cycle */
+  cycled = 0;
+
+  /**
+   * One cycle per candle on `count` candles from `d[at]` on, one after another. The backtest hands its series over
+   * this way, so no price is boxed on the way in, and the loop and the cycle are one piece for the compiler: the
+   * strategy's indicator steps and the equity mark inline into it, and what it reads of the core is read once per run
+   * rather than per candle (docs/benchmarks.md, engine). Stops after a cycle that answers with a promise (an exchange
+   * that answers later) and returns it; `cycled` says how many candles were taken.
+   *
+   * The common case (no order update, no trailing stop, not live) runs straight into `decide`; everything rarer
+   * lives in `beforeDecide`, which keeps this path small enough for that.
+   */
+  processCandlesAt(d: Float64Array, at: number, count: number): MaybePromise<void> {
     const exchange = this.opts.exchange;
-    if (exchange.onCandleAt) exchange.onCandleAt(d, at);
-    const updates = exchange.takeUpdates();
-    if (updates.length) {
-      // a live entry that filled while resting: its protection is placed before the strategy looks at the candle
-      const applied = executor.applyUpdates(updates);
+    for (let k = 0; k < count; k++) {
+      const i = at + k * CANDLE_STRIDE;
+      const snapshot = this.opts.config.current;
+      const config = snapshot.config;
+      if (snapshot.version !== this.appliedVersion) this.applyConfig(snapshot.version, config);
+      this.account.candleAt(d, i);
+      // an exchange that knows it has no order update for takeUpdates says so (the paper exchange: fills happen here)
+      const quiet = exchange.onCandleAt !== undefined && exchange.onCandleAt(d, i) === false;
+      const cycle = !quiet || this.attentive ? this.beforeDecide(d, i, config) : this.decide(d, i, config);
+      if (cycle !== undefined && isPromise(cycle)) {
+        this.cycled = k + 1;
+        return cycle;
+      }
+    }
+    this.cycled = count;
+    return undefined;
+  }
+
+  /**
+   * Live mode or trailing stops configured (set with the config): every cycle goes through `beforeDecide`. A flag
+   * rather than the two checks, to keep the per-candle path small.
+   */
+  private attentive = false;
+
+  /**
+   * What may come between the exchange's fills and the strategy: a live entry that filled while resting gets its
+   * protection first; live (protection rests on the exchange), a position whose protection went missing gets it
+   * again, or is sold when the close is through its stop or past a take-profit the exchange would not rest (paper
+   * and backtest fill their stops in the paper exchange); trailing stops follow the candle's high.
+   */
+  private beforeDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
+    const updates = this.opts.exchange.takeUpdates();
+    if (updates.length !== 0) {
+      const applied = this.opts.executor.applyUpdates(updates);
       if (applied) return applied.then(() => this.guardThenDecide(d, at, config));
     }
     return this.guardThenDecide(d, at, config);
   }
 
-  /**
-   * Live (protection rests on the exchange): before the strategy sees the candle, a position whose protection went
-   * missing gets it again, or is sold when the close is through its stop or past a take-profit the exchange would
-   * not rest. Paper and backtest fill their stops in the paper exchange and skip this.
-   */
   private guardThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
     if (this.opts.mode !== 'live') return this.trailThenDecide(d, at, config);
     return andThen(this.opts.executor.protectBare(d[at + 4]), () => this.trailThenDecide(d, at, config));
   }
 
-  /** Trailing stops follow the candle's high before the strategy sees it (execution/trailing-stops.ts); off: one compare. */
+  /** Trailing stops follow the candle's high before the strategy sees it (execution/trailing-stops.ts). */
   private trailThenDecide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
     if (config.trailing_stop_pct > 0 && this.opts.executor.openPositionCount > 0) {
       const trailed = trailStops(this.opts.executor, {
@@ -251,13 +258,10 @@ export class TradingCore {
 
   /** the candle through the strategy, then equity and a signal's action */
   private decide(d: Float64Array, at: number, config: BotConfig): MaybePromise<void> {
-    this.strategy.update(d, at + 1);
-    if (this.history.length) this.remember(d, at + 1);
-    this.markToMarket(config.max_daily_loss_pct);
-
-    const signal = this.strategy.signal();
-    if (signal === SIGNAL.none) return undefined;
-    return this.act(signal, config);
+    const signal = this.strategy.update(d, at + 1);
+    if (this.history.length !== 0) this.remember(d, at + 1);
+    this.account.markToMarket();
+    return signal === SIGNAL.none ? undefined : this.act(signal, config);
   }
 
   /**
@@ -265,6 +269,8 @@ export class TradingCore {
    * refused as too small, and an object built per signal was a tenth of its garbage (the call is not inlined).
    */
   private readonly entrySizing: EntrySizing;
+  /** entryBlocker's arguments, filled per entry signal for the same reason */
+  private readonly entryGate: EntryGate = { entriesAllowed: true, enabled: true, haltReason: null, openPositions: 0, maxPositions: 0 };
 
   /** A signal fired (a minority of candles): exit, or size and check an entry. Kept out of processCandleAt so the
    * per-candle path stays small enough for the compiler to inline what it calls. */
@@ -276,14 +282,13 @@ export class TradingCore {
       this.emitSignal('exit', c, null);
       return executor.exitEvery('signal');
     }
-    const blocker =
-      entryBlocker({
-        entriesAllowed: this.entriesAllowed,
-        enabled: config.enabled,
-        haltReason: this.haltReason,
-        openPositions: executor.tradablePositionCount,
-        maxPositions: config.max_positions,
-      }) ?? this.emptyAccount;
+    const gate = this.entryGate;
+    gate.entriesAllowed = this.entriesAllowed;
+    gate.enabled = config.enabled;
+    gate.haltReason = this.haltReason;
+    gate.openPositions = executor.tradablePositionCount;
+    gate.maxPositions = config.max_positions;
+    const blocker = entryBlocker(gate) ?? this.emptyAccount;
     let amount = 0;
     if (!blocker) {
       const sizing = this.entrySizing;
@@ -310,8 +315,8 @@ export class TradingCore {
       maxSlippagePct: config.max_slippage_pct,
     });
     // the paper exchange fills at once: equity is marked again without a closure per entry
-    if (isPromise(entered)) return entered.then(() => this.markToMarket(config.max_daily_loss_pct));
-    this.markToMarket(config.max_daily_loss_pct);
+    if (isPromise(entered)) return entered.then(() => this.account.markToMarket());
+    this.account.markToMarket();
     return undefined;
   }
 
@@ -343,7 +348,7 @@ export class TradingCore {
         maxSlippagePct: config.max_slippage_pct,
       }),
       (order) => {
-        this.markToMarket(config.max_daily_loss_pct);
+        this.account.markToMarket();
         const position = order.position_id === null ? undefined : executor.getPosition(order.position_id);
         if (position) return { ok: true as const, position };
         const rejection =
@@ -355,57 +360,14 @@ export class TradingCore {
     );
   }
 
-  /**
-   * Equity, drawdown and the kill switch at the current candle (lastTs, lastPrice). Runs on every candle, so it takes
-   * no numbers and calls nothing that returns one: doubles crossing a call that is not inlined are boxed.
-   */
-  private markToMarket(maxDailyLossPct: number): void {
-    const books = this.opts.executor.books;
-    const ts = this.lastTs;
-    const price = this.lastPrice;
-    const n = this.n;
-    const equity = n[6] + books.realized + (books.openAmount * price - books.openCost - books.openFees) + n[7] * price;
-    n[0] = equity;
-    if (equity > n[1]) n[1] = equity;
-    else if (n[1] > 0 && (n[1] - equity) * 100 > n[2] * n[1] * (1 - 1e-9)) {
-      // no peak above zero (an empty account) has no drawdown to measure. The test above (multiplications) lets through
-      // every candle that could deepen the max drawdown; only those pay for the division that gives its exact value
-      const dd = ((n[1] - equity) / n[1]) * 100;
-      if (dd > n[2]) n[2] = dd;
-    }
-    if (ts < n[8] || ts >= n[9]) this.enterDay();
-    // a day that starts at zero (an empty account, not yet read) has nothing to lose: the switch never trips on it
-    if (maxDailyLossPct > 0 && n[5] > 0 && equity <= n[5] * (1 - maxDailyLossPct / 100) && this.haltedDay !== this.day)
-      this.tripKillSwitch(maxDailyLossPct);
-  }
-
-  /** The last candle is on another UTC day than the one before (the rare parts live apart: the per-candle part inlines). */
-  private enterDay(): void {
-    const n = this.n;
-    const day = Math.floor(n[4] / 86_400_000);
-    n[8] = day * 86_400_000;
-    n[9] = n[8] + 86_400_000;
-    if (day === this.day) return;
-    this.day = day;
-    n[5] = n[0];
-    if (this.haltedDay !== day) this.haltReason = null;
-  }
-
-  private tripKillSwitch(maxDailyLossPct: number): void {
-    const n = this.n;
-    const lossPct = ((n[5] - n[0]) / n[5]) * 100;
-    this.haltReason = `daily loss limit reached: ${lossPct.toFixed(2)}% lost today (max_daily_loss_pct ${maxDailyLossPct})`;
-    this.haltedDay = this.day;
-    this.opts.hooks?.dailyLossLimit?.(this.haltReason);
-  }
-
   /** A new config version: costs follow at once; a changed strategy is rebuilt and re-warmed from history. */
   private applyConfig(version: number, config: BotConfig): void {
     this.appliedVersion = version;
     const books = this.opts.executor.books;
     books.configVersion = version;
     books.fallbackRisk = { sl: config.stop_loss_pct, tp: config.take_profit_pct };
-    this.n[10] = TIMEFRAME_MS[config.timeframe];
+    this.account.configure(TIMEFRAME_MS[config.timeframe], config.max_daily_loss_pct);
+    this.attentive = this.opts.mode === 'live' || config.trailing_stop_pct > 0;
     const exchange = this.opts.exchange as { setCosts?(fee: number, slip: number): void };
     exchange.setCosts?.(config.fee_pct, config.slippage_pct);
     const key = JSON.stringify(config.strategy);

@@ -7,6 +7,7 @@ import { paperMarketRules } from '../market/precision';
 import { TradingCore } from '../trading-core';
 import { CANDLE_STRIDE, type CandleSeries } from '../feeds/candle-file';
 import { computeStats } from '../stats';
+import { objectList } from '../fresh-lists';
 
 export interface BacktestResult {
   config: BotConfig;
@@ -22,7 +23,10 @@ export const BACKTEST_START_EQUITY = 10_000;
  * as fast as it goes: no awaits while the exchange answers synchronously, nothing allocated per candle.
  * A kill-switch halt lasts until the next UTC day (there is no one to press resume).
  */
-/** candles from `from` on, synchronously, until the end or until a cycle returns a promise */
+/**
+ * Candles from `from` on, synchronously, until the end or until a cycle returns a promise; an equity point after
+ * every `every`-th candle and the last. The core takes the candles between two points as one run.
+ */
 function runCandles(
   core: TradingCore,
   series: CandleSeries,
@@ -30,16 +34,14 @@ function runCandles(
   every: number,
   equity: EquityPoint[],
 ): { pending: Promise<unknown> | null; next: number } {
-  const d = series.data;
   const last = series.count - 1;
-  // a countdown to the next equity point rather than i % every (an integer division per candle)
-  let untilPoint = (every - (from % every)) % every;
-  for (let i = from; i <= last; i++) {
-    const at = i * CANDLE_STRIDE;
-    const r = core.processCandleAt(d, at);
-    if (untilPoint === 0 || i === last) equity.push({ ts: core.lastTs, equity: core.equity });
-    if (--untilPoint < 0) untilPoint = every - 1;
-    if (r !== undefined && isPromise(r)) return { pending: r, next: i + 1 };
+  for (let i = from; i <= last;) {
+    // the next candle that gets a point: a multiple of `every`, or the last
+    const point = Math.min(Math.ceil(i / every) * every, last);
+    const r = core.processCandlesAt(series.data, i * CANDLE_STRIDE, point - i + 1);
+    i += core.cycled;
+    if (i === point + 1) equity.push({ ts: core.lastTs, equity: core.equity });
+    if (r !== undefined && isPromise(r)) return { pending: r, next: i };
   }
   return { pending: null, next: series.count };
 }
@@ -62,7 +64,7 @@ export async function runBacktest(opts: {
 
   const maxPoints = Math.max(2, opts.equityPoints ?? 2000);
   const every = Math.max(1, Math.ceil(series.count / maxPoints));
-  const equity: EquityPoint[] = [];
+  const equity: EquityPoint[] = objectList();
   // the candle loop lives in a plain function (optimised as a whole; an async one would box every price it reads)
   // and only hands back to this one when the exchange answered with a promise
   for (let from = 0; from < series.count;) {

@@ -7,7 +7,7 @@ import { killPoint } from '../kill-points';
 import type { ExecutionDesk } from './execution-desk';
 import { FillBooks, type ExecutionListener } from './fill-books';
 import type { Journaled, OrderSpec } from './records';
-import { Protection, tooSmall } from './protection';
+import { isTooSmall, Protection } from './protection';
 import { Reconciler, type ReconcileResult } from './reconcile';
 
 export type { ExecutionListener } from './fill-books';
@@ -76,7 +76,7 @@ export class Executor {
   }
   /** what is left is under the market minimum: the exchange would refuse to protect or sell it */
   isDust(p: PositionRecord): boolean {
-    return tooSmall(p, this.rules) !== null;
+    return isTooSmall(p, this.rules);
   }
   get realizedPnl(): number {
     return this.books.realized;

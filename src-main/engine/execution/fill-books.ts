@@ -5,6 +5,7 @@ import { roundToStep } from '../market/precision';
 import { killPoint } from '../kill-points';
 import { exitTrade } from './exit-trade';
 import { newOrder, newPosition, type Journaled, type OrderSpec } from './records';
+import { numberList, objectList } from '../fresh-lists';
 
 /** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
 export interface ExecutionListener {
@@ -44,13 +45,13 @@ export class FillBooks {
   readonly listener: ExecutionListener;
   private readonly protect: (position: PositionRecord) => MaybePromise<void>;
   /** open positions, oldest first (a position reduced by a partial exit goes last, as it is booked again) */
-  private readonly open: PositionRecord[] = [];
+  private readonly open: PositionRecord[] = objectList();
   /** orders whose end is not known, oldest first */
-  private readonly active: Order[] = [];
+  private readonly active: Order[] = objectList();
   /** entries not filled yet with the SL/TP % their position takes, side by side */
-  private readonly riskEntries: Order[] = [];
-  private readonly riskSl: number[] = [];
-  private readonly riskTp: number[] = [];
+  private readonly riskEntries: Order[] = objectList();
+  private readonly riskSl: number[] = numberList();
+  private readonly riskTp: number[] = numberList();
   /** client order ids whose placement was sent and not yet answered */
   readonly placing = new Set<string>();
   /** positions that lost a protective order while still open: Protection.repair gives them a whole pair again */

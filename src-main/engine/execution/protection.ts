@@ -147,9 +147,13 @@ export class Protection {
 
 /** why what is left of `p` is under the market minimum (the exchange would refuse to protect or sell it), or null */
 export function tooSmall(p: PositionRecord, rules: MarketRules): string | null {
+  if (!isTooSmall(p, rules)) return null;
   const { minAmount, minNotional, base, quote } = rules;
   if (p.amount < minAmount - 1e-12) return `${p.amount} ${base} is under the market minimum of ${minAmount} ${base}`;
-  if (p.amount * p.stop_loss_price < minNotional)
-    return `${p.amount} ${base} at the stop ${p.stop_loss_price} is worth under the market minimum of ${minNotional} ${quote}`;
-  return null;
+  return `${p.amount} ${base} at the stop ${p.stop_loss_price} is worth under the market minimum of ${minNotional} ${quote}`;
+}
+
+/** tooSmall's answer without its sentence: counted for every open position on each entry signal (dust) */
+export function isTooSmall(p: PositionRecord, rules: MarketRules): boolean {
+  return p.amount < rules.minAmount - 1e-12 || p.amount * p.stop_loss_price < rules.minNotional;
 }

@@ -1,4 +1,5 @@
 import type { Order, Trade } from '../../../src-shared/contract';
+import { objectList } from '../fresh-lists';
 
 /** An open (or just closed) position as the engine keeps it. */
 export interface PositionRecord {
@@ -45,7 +46,7 @@ export interface TradingJournal {
 
 /** A journal in memory: the backtest's, and a fast one for tests. */
 export class MemoryJournal implements TradingJournal {
-  readonly trades: Trade[] = [];
+  readonly trades: Trade[] = objectList();
   private readonly orders = new Map<string, Order>();
   private readonly positions = new Map<number, PositionRecord>();
   private ids = { order: 0, position: 0, trade: 0 };

@@ -3,13 +3,15 @@ import type { MarketRules } from '../ports/exchange.port';
 import { roundToStep } from '../market/precision';
 
 /** Why an entry may not happen now, or null when it may. Checked for every entry intent, strategy or manual. */
-export function entryBlocker(s: {
+export interface EntryGate {
   entriesAllowed: boolean;
   enabled: boolean;
   haltReason: string | null;
   openPositions: number;
   maxPositions: number;
-}): string | null {
+}
+
+export function entryBlocker(s: EntryGate): string | null {
   if (s.haltReason) return s.haltReason;
   if (!s.entriesAllowed) return 'entries are paused';
   if (!s.enabled) return 'config has enabled=false';

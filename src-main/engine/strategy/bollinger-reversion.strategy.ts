@@ -17,18 +17,19 @@ export class BollingerReversionStrategy implements Strategy {
     this.warmup = p.period;
   }
 
-  update(c: Float64Array, at: number): void {
+  update(c: Float64Array, at: number): SignalValue {
     const close = c[at + 3];
     this.bands.update(close);
     this.lastClose = close;
     this.current = SIGNAL.none;
-    if (!this.bands.ready) return;
+    if (!this.bands.ready) return SIGNAL.none;
     const below = close < this.bands.lower;
     const aboveMiddle = close > this.bands.middle;
     if (below && !this.wasBelow) this.current = SIGNAL.enter;
     else if (aboveMiddle && !this.wasAboveMiddle) this.current = SIGNAL.exit;
     this.wasBelow = below;
     this.wasAboveMiddle = aboveMiddle;
+    return this.current;
   }
 
   signal(): SignalValue {

@@ -22,23 +22,27 @@ export class EmaCrossStrategy implements Strategy {
     this.warmup = Math.max(p.slow, p.rsi_period) + 1;
   }
 
-  update(c: Float64Array, at: number): void {
+  update(c: Float64Array, at: number): SignalValue {
     const prevFast = this.fast.value;
     const prevSlow = this.slow.value;
-    this.fast.updateAt(c, at + 3);
-    this.slow.updateAt(c, at + 3);
-    this.rsi.updateAt(c, at + 3);
-    const f = this.fast.value;
-    const s = this.slow.value;
-    this.current = SIGNAL.none;
-    // prev values are NaN until both EMAs were seeded one candle earlier, so every comparison below is false then
-    if (!this.rsi.ready) return;
-    if (prevFast <= prevSlow && f > s) {
-      // RSI read only on a cross: it is computed when read (indicators/rsi.ts)
-      if (this.p.rsi_max === 0 || this.rsi.value < this.p.rsi_max) this.current = SIGNAL.enter;
-    } else if (prevFast >= prevSlow && f < s) {
-      this.current = SIGNAL.exit;
-    }
+    const close = at + 3;
+    this.fast.updateAt(c, close);
+    this.slow.updateAt(c, close);
+    this.rsi.updateAt(c, close);
+    // prev values are NaN until both EMAs were seeded one candle earlier, so both comparisons are false then
+    const above = this.fast.value > this.slow.value;
+    return (this.current = (above ? prevFast <= prevSlow : prevFast >= prevSlow) ? this.crossed(above) : SIGNAL.none);
+  }
+
+  /**
+   * The EMAs crossed (a few candles in a hundred): the signal, once RSI is warm. Kept apart from `update` so the
+   * per-candle step stays small enough for the compiler to inline (docs/benchmarks.md, engine).
+   */
+  private crossed(above: boolean): SignalValue {
+    if (!this.rsi.ready) return SIGNAL.none;
+    if (!above) return this.fast.value < this.slow.value ? SIGNAL.exit : SIGNAL.none;
+    // RSI read only on a cross: it is computed when read (indicators/rsi.ts)
+    return this.p.rsi_max === 0 || this.rsi.value < this.p.rsi_max ? SIGNAL.enter : SIGNAL.none;
   }
 
   signal(): SignalValue {

@@ -14,7 +14,7 @@ export class RsiReversionStrategy implements Strategy {
     this.warmup = p.period + 2;
   }
 
-  update(c: Float64Array, at: number): void {
+  update(c: Float64Array, at: number): SignalValue {
     const before = this.rsi.value;
     this.rsi.updateAt(c, at + 3);
     const now = this.rsi.value;
@@ -22,6 +22,7 @@ export class RsiReversionStrategy implements Strategy {
     // act on the crossing only, so one dip gives one entry rather than one per candle spent below the line
     if (now < this.p.oversold && before >= this.p.oversold) this.current = SIGNAL.enter;
     else if (now > this.p.overbought && before <= this.p.overbought) this.current = SIGNAL.exit;
+    return this.current;
   }
 
   signal(): SignalValue {

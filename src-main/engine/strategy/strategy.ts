@@ -12,8 +12,9 @@ export interface Strategy {
   /**
    * Feed one closed candle: `c[at]` open, `c[at + 1]` high, `c[at + 2]` low, `c[at + 3]` close. An array and an
    * offset rather than four numbers: numbers passed to a call that is not inlined are boxed, once per candle.
+   * Answers the signal after this candle (what `signal()` answers until the next update).
    */
-  update(c: Float64Array, at: number): void;
+  update(c: Float64Array, at: number): SignalValue;
   /** the signal after the last update: enter long, exit longs, or nothing */
   signal(): SignalValue;
   /** one human line on why the last non-zero signal fired, e.g. "EMA9 crossed above EMA21 (RSI 48.2)" */

@@ -1,6 +1,7 @@
 import { CANDLE_STRIDE, writeCandle } from '../../feeds/candle-file';
 import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest } from '../../ports/exchange.port';
 import { roundToStep } from '../../market/precision';
+import { numberList, objectList } from '../../fresh-lists';
 
 export interface PaperOrder {
   request: OrderRequest;
@@ -40,14 +41,20 @@ export class PaperExchange implements ExchangePort {
   /** every open order, and the most recent finished ones (for idempotent retries); older finished ones are dropped */
   private readonly orders = new Map<string, PaperOrder>();
   /** the last FINISHED_ORDERS_KEPT finished orders' ids, a ring (no array growing and shifting per order) */
-  private readonly finished: (string | undefined)[] = new Array<string | undefined>(FINISHED_ORDERS_KEPT);
+  private readonly finished: (string | undefined)[] = new Array<string | undefined>(FINISHED_ORDERS_KEPT).fill(undefined);
   private finishedNext = 0;
   /** open orders, stops before limits so the stop-first rule needs no sorting per candle */
-  private resting: PaperOrder[] = [];
-  private readonly updates: ExchangeOrderState[] = [];
+  private readonly resting: PaperOrder[] = objectList();
+  /**
+   * How far a candle must reach to touch a resting order, so one that touches none costs two compares: the highest
+   * price its low must come down to (sell stops, buy limits) and the lowest its high must come up to (sell limits,
+   * buy stops). Worked out again whenever the book changes (`reachOfResting`).
+   */
+  private readonly reach = new Float64Array([-Infinity, Infinity]);
+  private readonly updates: ExchangeOrderState[] = objectList();
   /** what the candle in progress touched and at what price: kept between candles, so a fill allocates no list */
-  private readonly touchedOrders: PaperOrder[] = [];
-  private readonly touchedPrices: number[] = [];
+  private readonly touchedOrders: PaperOrder[] = objectList();
+  private readonly touchedPrices: number[] = numberList();
   private readonly scratch = new Float64Array(CANDLE_STRIDE);
   private balance: Balances;
   private lastClose = NaN;
@@ -194,13 +201,17 @@ export class PaperExchange implements ExchangePort {
     this.lastClose = price;
   }
 
-  /** onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed */
-  onCandleAt(d: Float64Array, at: number): void {
+  /**
+   * onCandle for the candle at `d[at]` (ts, open, high, low, close): the engine's path, nothing boxed. Whether order
+   * updates wait in takeUpdates: only fills and cancels of resting orders make them, and those happen here.
+   */
+  onCandleAt(d: Float64Array, at: number): boolean {
     this.lastTs = d[at];
     this.lastClose = d[at + 4];
-    // most candles find nothing resting; the rest of the work is a method of its own so this one stays small enough
-    // for the compiler to inline into the core's per-candle path
-    if (this.resting.length !== 0) this.fillResting(d, at);
+    // most candles touch no resting order; the rest of the work is a method of its own so this one stays small
+    // enough for the compiler to inline into the core's per-candle path
+    if (d[at + 3] <= this.reach[0] || d[at + 2] >= this.reach[1]) this.fillResting(d, at);
+    return this.updates.length !== 0;
   }
 
   /** the resting orders the candle at `d[at]` touched, filled (stop first), their OCO partners cancelled */
@@ -268,6 +279,21 @@ export class PaperExchange implements ExchangePort {
       if (order.state.status === 'open') resting[kept++] = order;
     }
     while (resting.length > kept) resting.pop();
+    this.reachOfResting();
+  }
+
+  /** `reach` for the resting orders as they are now */
+  private reachOfResting(): void {
+    let low = -Infinity;
+    let high = Infinity;
+    for (const { request: r } of this.resting) {
+      const price = (r.type === 'stop_market' ? r.triggerPrice : r.price) as number;
+      // a sell stop or a buy limit waits for the price to come down to it; a sell limit or a buy stop, up
+      if ((r.type === 'stop_market') === (r.side === 'sell')) low = Math.max(low, price);
+      else high = Math.min(high, price);
+    }
+    this.reach[0] = low;
+    this.reach[1] = high;
   }
 
   private validate(r: OrderRequest): string | null {
@@ -336,6 +362,7 @@ export class PaperExchange implements ExchangePort {
     // shifted down by hand: splice would build an array of what it removed, once per cancel
     for (let i = at + 1; i < resting.length; i++) resting[i - 1] = resting[i];
     resting.pop();
+    this.reachOfResting();
   }
 
   /**
@@ -358,6 +385,7 @@ export class PaperExchange implements ExchangePort {
   private addResting(order: PaperOrder): void {
     const resting = this.resting;
     resting.push(order);
+    this.reachOfResting();
     if (order.request.type !== 'stop_market') return;
     // a stop goes first, the others moved up by hand (unshift showed in the profile: once per position)
     for (let i = resting.length - 1; i > 0; i--) resting[i] = resting[i - 1];
