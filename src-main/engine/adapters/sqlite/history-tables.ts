@@ -2,14 +2,17 @@ import type { SqlDatabase } from './sql-driver';
 import { TradeSchema, type EquityPoint, type Trade } from '../../../../src-shared/contract';
 import { addTrade, NO_TRADES, totalsMismatch, totalsOf, type EquityMarks, type TradeTotals } from '../../kept-stats';
 import {
-  BUCKET_ROW_COLUMNS,
   BucketFold,
   EQUITY_LEVEL_MS,
+  PACKED_BYTES,
+  PACKED_STRIDE,
   groupsFor,
   levelFor,
-  pointsAsBuckets,
+  packBucket,
+  packedRun,
+  pointsAsRun,
   thinBuckets,
-  type BucketRow,
+  unpackBucket,
   type EquityBucket,
 } from './equity-buckets';
 
@@ -160,12 +163,18 @@ export class HistoryTables {
         `SELECT json_group_array(json_object('ts', ts, 'equity', equity)), max(abs(equity)) FROM (SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
         { rows: 'arrays' },
       ),
-      saveBucket: db.prepare(
-        `INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`,
+      saveBucket: db.prepare(`INSERT OR REPLACE INTO equity_buckets (level, start, packed) VALUES (?, ?, ?)`),
+      newestBucket: db.prepare(`SELECT start, packed FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`, { rows: 'arrays' }),
+      // a window's buckets as ONE value, their blobs back to back (group_concat copies a blob's bytes as they are; the
+      // cast gives them back as a blob): building a row per bucket cost ~10 times as much as the query (docs/benchmarks.md
+      // cold-reads). Rows fed in start order from the key, as for pointsJson.
+      buckets: db.prepare(
+        `SELECT CAST(group_concat(packed, '') AS BLOB), count(*) FROM (SELECT packed FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start)`,
+        { rows: 'arrays' },
       ),
-      newestBucket: db.prepare(`SELECT * FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`),
-      buckets: db.prepare(`SELECT ${BUCKET_ROW_COLUMNS} FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`, {
-        rows: 'arrays',
+      // the same blobs one row each: the way the window is read should a driver's SQLite not join blobs byte for byte
+      bucketBlobs: db.prepare(`SELECT packed FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`, {
+        rows: 'values',
       }),
       pointRows: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`, { rows: 'arrays' }),
       // min/max of the rowid: one step down the b-tree each (null on an empty curve)
@@ -283,7 +292,7 @@ export class HistoryTables {
         this.stmt.insertPoint.run(p.ts, p.equity);
         this.fold.add(p.ts, p.equity);
       }
-      for (const b of this.fold.takeChanged()) this.stmt.saveBucket.run(b);
+      for (const b of this.fold.takeChanged()) this.saveBucket(b);
       if (marks) this.stmt.setMeta.run(MARKS_KEY, JSON.stringify(marks));
     } catch (e) {
       this.fold.reset(this.newestBuckets());
@@ -339,15 +348,35 @@ export class HistoryTables {
 
   private thinned({ from, to }: { from: number; to: number }, limit: number): EquityAnswer {
     const level = levelFor(to - from + 1, groupsFor(limit));
-    const rows =
-      level < 0
-        ? pointsAsBuckets(this.stmt.pointRows.all(from, to) as [number, number][])
-        : (this.stmt.buckets.all(level, Math.floor(from / EQUITY_LEVEL_MS[level]) * EQUITY_LEVEL_MS[level], to) as BucketRow[]);
-    return { points: thinBuckets(rows, { from, to, limit }), rowsRead: rows.length, level };
+    if (level < 0) {
+      const points = this.stmt.pointRows.all(from, to) as [number, number][];
+      return { points: thinBuckets(pointsAsRun(points), { from, to, limit, bucketMs: 0 }), rowsRead: points.length, level };
+    }
+    const width = EQUITY_LEVEL_MS[level];
+    const run = this.bucketRun(level, Math.floor(from / width) * width, to);
+    return { points: thinBuckets(run, { from, to, limit, bucketMs: width }), rowsRead: run.length / PACKED_STRIDE, level };
+  }
+
+  /** the buckets of a level whose start is in [start, to], oldest first, as one packed run */
+  private bucketRun(level: number, start: number, to: number): Float64Array {
+    const [joined, count] = this.stmt.buckets.get(level, start, to) as [Uint8Array | null, number];
+    if (count === 0) return new Float64Array(0);
+    if (joined !== null && joined.byteLength === count * PACKED_BYTES) return packedRun(joined);
+    const blobs = this.stmt.bucketBlobs.all(level, start, to) as Uint8Array[];
+    const bytes = new Uint8Array(blobs.length * PACKED_BYTES);
+    blobs.forEach((b, i) => bytes.set(b, i * PACKED_BYTES));
+    return packedRun(bytes);
+  }
+
+  private saveBucket(b: EquityBucket): void {
+    this.stmt.saveBucket.run(b.level, b.start, packBucket(b));
   }
 
   private newestBuckets(): (EquityBucket | null)[] {
-    return EQUITY_LEVEL_MS.map((_, level) => (this.stmt.newestBucket.get(level) as EquityBucket | undefined) ?? null);
+    return EQUITY_LEVEL_MS.map((_, level) => {
+      const row = this.stmt.newestBucket.get(level) as [number, Uint8Array] | undefined;
+      return row ? unpackBucket(level, row[0], row[1]) : null;
+    });
   }
 
   /**
@@ -363,6 +392,7 @@ export class HistoryTables {
       'pageJson',
       'pageKeys',
       'buckets',
+      'bucketBlobs',
       'pointRows',
       'pointsJson',
       'firstPoint',
@@ -430,7 +460,7 @@ export class HistoryTables {
       const points = slice.all(after) as EquityPoint[];
       if (!points.length) break;
       for (const p of points) this.fold.add(p.ts, p.equity);
-      for (const b of this.fold.takeChanged()) this.stmt.saveBucket.run(b);
+      for (const b of this.fold.takeChanged()) this.saveBucket(b);
       after = points[points.length - 1].ts;
     }
   }
