@@ -55,6 +55,10 @@ describe('history reads answered as JSON text', () => {
       const from = trades[i].exit_time;
       const to = trades[Math.max(0, i - 40)].exit_time;
       out.push(['getTrades', { limit: '17', from: String(from), to: String(to) }]);
+      // a page exactly full with nothing after it, and one short of that
+      const inWindow = trades.filter((t) => t.exit_time >= from && t.exit_time <= to).length;
+      out.push(['getTrades', { limit: String(inWindow), from: String(from), to: String(to) }]);
+      out.push(['getTrades', { limit: String(inWindow - 1), from: String(from), to: String(to) }]);
       out.push(['getEquity', { limit: '500', from: String(from - 499 * FIVE_MINUTES), to: String(from) }]);
       out.push(['getEquity', { limit: String(50 + i), from: String(firstTs + i * FIVE_MINUTES), to: String(to) }]);
     }

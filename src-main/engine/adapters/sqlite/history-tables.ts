@@ -146,6 +146,17 @@ export class HistoryTables {
         `SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
         { rows: 'arrays' },
       ),
+      // a page's stored texts joined by SQLite (one string crosses into JavaScript, not one per trade), how many trades
+      // it has and how many of them have their text
+      pageText: db.prepare(
+        `SELECT group_concat(json), count(*), count(json) FROM (SELECT json FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit)`,
+        { rows: 'arrays' },
+      ),
+      // the key of a full page's last trade, and whether one more follows (a second row): keys from the index alone
+      pageEnd: db.prepare(
+        `SELECT exit_time, id FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT 2 OFFSET @limit - 1`,
+        { rows: 'arrays' },
+      ),
       // the stored text of each trade, and the key the next page starts after
       pageJson: db.prepare(
         `SELECT json FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
@@ -178,10 +189,13 @@ export class HistoryTables {
       }),
       pointRows: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`, { rows: 'arrays' }),
       // min/max of the rowid: one step down the b-tree each (null on an empty curve)
-      firstPoint: db.prepare(`SELECT min(ts) AS ts FROM equity_points`),
       lastPoint: db.prepare(`SELECT max(ts) AS ts FROM equity_points`),
-      /** ts of the (limit+1)-th point from `from`: tells whether more than `limit` points fall in a window */
-      nthPoint: db.prepare(`SELECT ts FROM equity_points WHERE ts >= ? ORDER BY ts LIMIT 1 OFFSET ?`),
+      // the curve's first and last ts, and the ts of the (limit+1)-th point from `from` (whether more than `limit`
+      // points fall in a window), in one statement: each statement run costs as much as these three lookups
+      bounds: db.prepare(
+        `SELECT (SELECT min(ts) FROM equity_points), (SELECT max(ts) FROM equity_points), (SELECT ts FROM equity_points WHERE ts >= ? ORDER BY ts LIMIT 1 OFFSET ?)`,
+        { rows: 'arrays' },
+      ),
       points: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`),
       getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
       setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
@@ -254,7 +268,19 @@ export class HistoryTables {
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
-    const window = { from, to, t: after.exit_time, id: after.id, limit: q.limit + 1 };
+    const page = { from, to, t: after.exit_time, id: after.id, limit: q.limit };
+    const [joined, count, withText] = this.stmt.pageText.get(page) as [string | null, number, number];
+    if (withText === count) {
+      const end = count === q.limit ? (this.stmt.pageEnd.all(page) as [number, number][]) : [];
+      const next = end.length === 2 ? { exit_time: end[0][0], id: end[0][1] } : null;
+      return { json: `[${joined ?? ''}]`, next, ...this.windowTotals(q.from, q.to) };
+    }
+    return this.tradesJsonOneByOne(q, page);
+  }
+
+  /** queryTradesJson for a page with a trade stored without its text (never after the start-up check) */
+  private tradesJsonOneByOne(q: TradeWindow, page: { limit: number }): TradePageJson {
+    const window = { ...page, limit: q.limit + 1 };
     const texts = this.stmt.pageJson.all(window) as (string | null)[];
     const more = texts.length > q.limit;
     if (more) texts.length = q.limit;
@@ -336,14 +362,17 @@ export class HistoryTables {
 
   /** the window clipped to the curve, and whether its per-candle points fit in `limit`; null when nothing is in it */
   private equityWindow(q: { from?: number; to?: number; limit: number }): { from: number; to: number; perCandle: boolean } | null {
-    const first = this.stmt.firstPoint.get() as { ts: number | null };
-    const last = this.stmt.lastPoint.get() as { ts: number | null };
-    if (first.ts === null || last.ts === null) return null;
-    const from = Math.max(q.from ?? first.ts, first.ts);
-    const to = Math.min(q.to ?? last.ts, last.ts);
+    // points from q.from are the points from the clipped `from`: the curve has none before its first
+    const [first, last, beyond] = this.stmt.bounds.get(q.from ?? Number.MIN_SAFE_INTEGER, q.limit) as [
+      number | null,
+      number | null,
+      number | null,
+    ];
+    if (first === null || last === null) return null;
+    const from = Math.max(q.from ?? first, first);
+    const to = Math.min(q.to ?? last, last);
     if (from > to) return null;
-    const beyond = this.stmt.nthPoint.get(from, q.limit) as { ts: number } | undefined;
-    return { from, to, perCandle: !beyond || beyond.ts > to };
+    return { from, to, perCandle: beyond === null || beyond > to };
   }
 
   private thinned({ from, to }: { from: number; to: number }, limit: number): EquityAnswer {
@@ -389,15 +418,15 @@ export class HistoryTables {
       'runUpTo',
       'runBelow',
       'page',
+      'pageText',
+      'pageEnd',
       'pageJson',
       'pageKeys',
       'buckets',
       'bucketBlobs',
       'pointRows',
       'pointsJson',
-      'firstPoint',
-      'lastPoint',
-      'nthPoint',
+      'bounds',
     ] as const;
     const plans: Record<string, string[]> = {};
     for (const name of reads) {
