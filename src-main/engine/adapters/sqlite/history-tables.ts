@@ -1,20 +1,7 @@
 import type { SqlDatabase } from './sql-driver';
 import { TradeSchema, type EquityPoint, type Trade } from '../../../../src-shared/contract';
 import { addTrade, NO_TRADES, totalsMismatch, totalsOf, type EquityMarks, type TradeTotals } from '../../kept-stats';
-import {
-  BucketFold,
-  EQUITY_LEVEL_MS,
-  PACKED_BYTES,
-  PACKED_STRIDE,
-  groupsFor,
-  levelFor,
-  packBucket,
-  packedRun,
-  pointsAsRun,
-  thinBuckets,
-  unpackBucket,
-  type EquityBucket,
-} from './equity-buckets';
+import { EquityCurveTables, type EquityAnswer, type EquityWindow } from './equity-curve-tables';
 
 /** Where a page of trades ends: the (exit_time, id) of its last trade. */
 export interface TradeKey {
@@ -43,13 +30,7 @@ export interface TradePageJson extends Omit<TradePage, 'trades'> {
   json: string;
 }
 
-export interface EquityAnswer {
-  points: EquityPoint[];
-  /** rows the query read (per-candle rows or buckets): bounded whatever the history */
-  rowsRead: number;
-  /** -1 per-candle rows, else the bucket level that answered */
-  level: number;
-}
+export type { EquityAnswer } from './equity-curve-tables';
 
 /** What the start-up check found out of step and rebuilt. */
 export interface HistoryRepair {
@@ -123,7 +104,7 @@ const TOTALS_COLUMNS = [
  */
 export class HistoryTables {
   private readonly stmt;
-  private readonly fold: BucketFold;
+  private readonly curve: EquityCurveTables;
 
   constructor(private readonly db: SqlDatabase) {
     this.stmt = {
@@ -168,39 +149,10 @@ export class HistoryTables {
       ),
       missingJson: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE json IS NULL AND id > ? ORDER BY id LIMIT 10000`),
       setJson: db.prepare(`UPDATE trades SET json = ? WHERE id = ?`),
-      insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
-      pointsJson: db.prepare(
-        // rows fed in ts order from the table's own key (an aggregate ORDER BY would sort them again in a temp b-tree)
-        `SELECT json_group_array(json_object('ts', ts, 'equity', equity)), max(abs(equity)) FROM (SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
-        { rows: 'arrays' },
-      ),
-      saveBucket: db.prepare(`INSERT OR REPLACE INTO equity_buckets (level, start, packed) VALUES (?, ?, ?)`),
-      newestBucket: db.prepare(`SELECT start, packed FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`, { rows: 'arrays' }),
-      // a window's buckets as ONE value, their blobs back to back (group_concat copies a blob's bytes as they are; the
-      // cast gives them back as a blob): building a row per bucket cost ~10 times as much as the query (docs/benchmarks.md
-      // cold-reads). Rows fed in start order from the key, as for pointsJson.
-      buckets: db.prepare(
-        `SELECT CAST(group_concat(packed, '') AS BLOB), count(*) FROM (SELECT packed FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start)`,
-        { rows: 'arrays' },
-      ),
-      // the same blobs one row each: the way the window is read should a driver's SQLite not join blobs byte for byte
-      bucketBlobs: db.prepare(`SELECT packed FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`, {
-        rows: 'values',
-      }),
-      pointRows: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`, { rows: 'arrays' }),
-      // min/max of the rowid: one step down the b-tree each (null on an empty curve)
-      lastPoint: db.prepare(`SELECT max(ts) AS ts FROM equity_points`),
-      // the curve's first and last ts, and the ts of the (limit+1)-th point from `from` (whether more than `limit`
-      // points fall in a window), in one statement: each statement run costs as much as these three lookups
-      bounds: db.prepare(
-        `SELECT (SELECT min(ts) FROM equity_points), (SELECT max(ts) FROM equity_points), (SELECT ts FROM equity_points WHERE ts >= ? ORDER BY ts LIMIT 1 OFFSET ?)`,
-        { rows: 'arrays' },
-      ),
-      points: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`),
       getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
       setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
     };
-    this.fold = new BucketFold(this.newestBuckets());
+    this.curve = new EquityCurveTables(db);
   }
 
   // ── trades ─────────────────────────────────────────────────────────────────
@@ -314,14 +266,10 @@ export class HistoryTables {
   /** Per-candle points, their buckets and the core's marks; call inside a transaction. */
   appendEquity(points: readonly EquityPoint[], marks?: EquityMarks): void {
     try {
-      for (const p of points) {
-        this.stmt.insertPoint.run(p.ts, p.equity);
-        this.fold.add(p.ts, p.equity);
-      }
-      for (const b of this.fold.takeChanged()) this.saveBucket(b);
+      this.curve.append(points);
       if (marks) this.stmt.setMeta.run(MARKS_KEY, JSON.stringify(marks));
     } catch (e) {
-      this.fold.reset(this.newestBuckets());
+      this.curve.forgetUnwritten();
       throw e;
     }
   }
@@ -331,81 +279,12 @@ export class HistoryTables {
     return row ? (JSON.parse(row.value) as EquityMarks) : null;
   }
 
-  /**
-   * At most `limit` points of [from, to], oldest first: every per-candle point when they fit, else the window cut
-   * into time groups, each giving its lowest and highest point, read from the coarsest copy that still has a few
-   * buckets per group (at most four per group, plus the edges).
-   */
-  queryEquity(q: { from?: number; to?: number; limit: number }): EquityAnswer {
-    const w = this.equityWindow(q);
-    if (w === null) return { points: [], rowsRead: 0, level: -1 };
-    if (w.perCandle) {
-      const points = this.stmt.points.all(w.from, w.to) as EquityPoint[];
-      return { points, rowsRead: points.length, level: -1 };
-    }
-    return this.thinned(w, q.limit);
+  queryEquity(q: EquityWindow): EquityAnswer {
+    return this.curve.query(q);
   }
 
-  /**
-   * queryEquity's points as the API's JSON text when they are per-candle points, written by SQLite as it reads them
-   * (no value crosses into JavaScript one by one; its numbers parse to the very same doubles, in SQLite's spelling:
-   * 100.0 for 100), else the thinned points for the caller to write. A value the schema refuses (an infinite equity)
-   * hands the points to the caller's writer, which refuses them as the API does.
-   */
-  queryEquityJson(q: { from?: number; to?: number; limit: number }): string | EquityPoint[] {
-    const w = this.equityWindow(q);
-    if (w === null) return '[]';
-    if (!w.perCandle) return this.thinned(w, q.limit).points;
-    const [json, top] = this.stmt.pointsJson.get(w.from, w.to) as [string, number | null];
-    return top === null || Number.isFinite(top) ? json : (this.stmt.points.all(w.from, w.to) as EquityPoint[]);
-  }
-
-  /** the window clipped to the curve, and whether its per-candle points fit in `limit`; null when nothing is in it */
-  private equityWindow(q: { from?: number; to?: number; limit: number }): { from: number; to: number; perCandle: boolean } | null {
-    // points from q.from are the points from the clipped `from`: the curve has none before its first
-    const [first, last, beyond] = this.stmt.bounds.get(q.from ?? Number.MIN_SAFE_INTEGER, q.limit) as [
-      number | null,
-      number | null,
-      number | null,
-    ];
-    if (first === null || last === null) return null;
-    const from = Math.max(q.from ?? first, first);
-    const to = Math.min(q.to ?? last, last);
-    if (from > to) return null;
-    return { from, to, perCandle: beyond === null || beyond > to };
-  }
-
-  private thinned({ from, to }: { from: number; to: number }, limit: number): EquityAnswer {
-    const level = levelFor(to - from + 1, groupsFor(limit));
-    if (level < 0) {
-      const points = this.stmt.pointRows.all(from, to) as [number, number][];
-      return { points: thinBuckets(pointsAsRun(points), { from, to, limit, bucketMs: 0 }), rowsRead: points.length, level };
-    }
-    const width = EQUITY_LEVEL_MS[level];
-    const run = this.bucketRun(level, Math.floor(from / width) * width, to);
-    return { points: thinBuckets(run, { from, to, limit, bucketMs: width }), rowsRead: run.length / PACKED_STRIDE, level };
-  }
-
-  /** the buckets of a level whose start is in [start, to], oldest first, as one packed run */
-  private bucketRun(level: number, start: number, to: number): Float64Array {
-    const [joined, count] = this.stmt.buckets.get(level, start, to) as [Uint8Array | null, number];
-    if (count === 0) return new Float64Array(0);
-    if (joined !== null && joined.byteLength === count * PACKED_BYTES) return packedRun(joined);
-    const blobs = this.stmt.bucketBlobs.all(level, start, to) as Uint8Array[];
-    const bytes = new Uint8Array(blobs.length * PACKED_BYTES);
-    blobs.forEach((b, i) => bytes.set(b, i * PACKED_BYTES));
-    return packedRun(bytes);
-  }
-
-  private saveBucket(b: EquityBucket): void {
-    this.stmt.saveBucket.run(b.level, b.start, packBucket(b));
-  }
-
-  private newestBuckets(): (EquityBucket | null)[] {
-    return EQUITY_LEVEL_MS.map((_, level) => {
-      const row = this.stmt.newestBucket.get(level) as [number, Uint8Array] | undefined;
-      return row ? unpackBucket(level, row[0], row[1]) : null;
-    });
+  queryEquityJson(q: EquityWindow): string | EquityPoint[] {
+    return this.curve.queryJson(q);
   }
 
   /**
@@ -413,24 +292,11 @@ export class HistoryTables {
    * its cost follows the rows it returns, not the history's size.
    */
   readPlans(): Record<string, string[]> {
-    const reads = [
-      'totals',
-      'runUpTo',
-      'runBelow',
-      'page',
-      'pageText',
-      'pageEnd',
-      'pageJson',
-      'pageKeys',
-      'buckets',
-      'bucketBlobs',
-      'pointRows',
-      'pointsJson',
-      'bounds',
-    ] as const;
+    const reads = ['totals', 'runUpTo', 'runBelow', 'page', 'pageText', 'pageEnd', 'pageJson', 'pageKeys'] as const;
+    const statements = { ...Object.fromEntries(reads.map((name) => [name, this.stmt[name]])), ...this.curve.readStatements() };
     const plans: Record<string, string[]> = {};
-    for (const name of reads) {
-      const sql = this.stmt[name].source;
+    for (const [name, statement] of Object.entries(statements)) {
+      const sql = statement.source;
       // any values do: the plan depends on the statement, not on what is bound
       const named = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1], 0]));
       const positional = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 0);
@@ -473,24 +339,7 @@ export class HistoryTables {
         after = missing[missing.length - 1].id;
       }
 
-      const lastTs = (this.stmt.lastPoint.get() as { ts: number | null }).ts;
-      const stale = this.newestBuckets().some((b) => (b?.last_ts ?? null) !== lastTs);
-      if (stale) this.rebuildBuckets();
-      return { totals, runningSums: badRuns > 0, buckets: stale };
+      return { totals, runningSums: badRuns > 0, buckets: this.curve.repairBuckets() };
     });
-  }
-
-  private rebuildBuckets(): void {
-    this.db.prepare(`DELETE FROM equity_buckets`).run();
-    this.fold.reset([]);
-    // in slices, writing as the fold moves on: memory stays flat over a long history
-    const slice = this.db.prepare(`SELECT ts, equity FROM equity_points WHERE ts > ? ORDER BY ts LIMIT 50000`);
-    for (let after = Number.MIN_SAFE_INTEGER; ;) {
-      const points = slice.all(after) as EquityPoint[];
-      if (!points.length) break;
-      for (const p of points) this.fold.add(p.ts, p.equity);
-      for (const b of this.fold.takeChanged()) this.saveBucket(b);
-      after = points[points.length - 1].ts;
-    }
   }
 }
