@@ -1,4 +1,4 @@
-import { operations, type CallerContext, type OperationName, type ParsedInput } from '../../src-shared/contract';
+import { operations, type CallerContext, type EquityPoint, type OperationName, type ParsedInput } from '../../src-shared/contract';
 import type { SqliteStore } from '../engine/adapters/sqlite/sqlite.store';
 import { compileJsonWriter } from './json-writer';
 import { nextTradeCursor, tradeWindowOf } from './trade-cursor';
@@ -30,7 +30,34 @@ export function createJsonAnswers(d: { store: SqliteStore }): JsonAnswers {
     getEquity: (input) => {
       // per-candle points come written by SQLite; thinned ones are made here and written through the schema
       const points = d.store.queryEquityJson(input.query);
-      return `{"points":${typeof points === 'string' ? points : write.points(points)}}`;
+      return `{"points":${typeof points === 'string' ? points : thinnedPointsJson(points)}}`;
     },
   };
+}
+
+/**
+ * Thinned points (made here, never read from anyone) as the output schema writes them: `{ts, equity}` numbers, both
+ * finite, else the schema's own writer refuses them as the API does. Each point is written out by hand because
+ * JSON.stringify spends more on a millisecond timestamp (a double holding a large integer, formatted by the general
+ * path) than on anything else in the answer; see integerText.
+ */
+export function thinnedPointsJson(points: readonly EquityPoint[]): string {
+  let out = '[';
+  for (let i = 0; i < points.length; i++) {
+    const { ts, equity } = points[i];
+    if (!Number.isFinite(ts) || !Number.isFinite(equity)) return write.points(points)!;
+    out += (i ? ',{"ts":' : '{"ts":') + integerText(ts) + ',"equity":' + equity + '}';
+  }
+  return out + ']';
+}
+
+/**
+ * A finite number's JSON text (what JSON.stringify writes), written as two small integers when it is an integer of
+ * 7 to 16 digits (a timestamp in ms): those V8 formats about five times faster than the one large one.
+ */
+export function integerText(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1e6) return String(n);
+  const high = Math.floor(n / 1e6);
+  const low = n - high * 1e6;
+  return high + (low >= 1e5 ? '' : low >= 1e4 ? '0' : low >= 1e3 ? '00' : low >= 100 ? '000' : low >= 10 ? '0000' : '00000') + low;
 }

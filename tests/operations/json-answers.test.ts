@@ -9,6 +9,7 @@ import { historySeries, seedHistory } from '../helpers/seed-history';
 import { createBotRuntime, type BotRuntime } from '../../src-main/app/runtime';
 import { createLogger } from '../../src-main/engine/log/logger';
 import { runOperationAsJson } from '../../src-main/operations/invoke-operation';
+import { integerText, thinnedPointsJson } from '../../src-main/operations/json-answers';
 import type { OperationName } from '../../src-shared/contract';
 
 const CANDLES = 12_000;
@@ -54,6 +55,10 @@ describe('history reads answered as JSON text', () => {
       const from = trades[i].exit_time;
       const to = trades[Math.max(0, i - 40)].exit_time;
       out.push(['getTrades', { limit: '17', from: String(from), to: String(to) }]);
+      // a page exactly full with nothing after it, and one short of that
+      const inWindow = trades.filter((t) => t.exit_time >= from && t.exit_time <= to).length;
+      out.push(['getTrades', { limit: String(inWindow), from: String(from), to: String(to) }]);
+      out.push(['getTrades', { limit: String(inWindow - 1), from: String(from), to: String(to) }]);
       out.push(['getEquity', { limit: '500', from: String(from - 499 * FIVE_MINUTES), to: String(from) }]);
       out.push(['getEquity', { limit: String(50 + i), from: String(firstTs + i * FIVE_MINUTES), to: String(to) }]);
     }
@@ -105,5 +110,35 @@ describe('history reads answered as JSON text', () => {
     const query = { limit: '500', from: String(lastTs - 10 * FIVE_MINUTES) };
     expect(() => runOperationAsJson(runtime.handlers, 'getEquity', { query }, caller)).toThrow(/equity/);
     expect(() => runOperationAsJson(runtime.handlers, 'getEquity', { query }, caller, runtime.jsonAnswers)).toThrow(/equity/);
+  });
+});
+
+describe('thinned points written by hand', () => {
+  it('write what JSON.stringify writes, for every kind of number, and refuse what the schema refuses', () => {
+    let seed = 5;
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const numbers = [
+      0,
+      -0,
+      1,
+      999_999,
+      1e6,
+      1e6 + 1,
+      1_000_010,
+      1_704_067_200_000,
+      2 ** 53 - 1,
+      2 ** 53,
+      -1_704_067_200_000,
+      1e21,
+      1e-7,
+      0.1 + 0.2,
+    ];
+    for (let i = 0; i < 20_000; i++) numbers.push(Math.floor(rand() * 10 ** (1 + (i % 16))), (rand() - 0.5) * 10 ** (i % 12));
+    for (const n of numbers) expect(integerText(n), String(n)).toBe(JSON.stringify(n));
+    const points = numbers.map((n, i) => ({ ts: n, equity: numbers[numbers.length - 1 - i] }));
+    expect(thinnedPointsJson(points)).toBe(JSON.stringify(points));
+    expect(thinnedPointsJson([])).toBe('[]');
+    expect(() => thinnedPointsJson([{ ts: 1, equity: Infinity }])).toThrow(/equity/);
+    expect(() => thinnedPointsJson([{ ts: NaN, equity: 1 }])).toThrow(/ts/);
   });
 });

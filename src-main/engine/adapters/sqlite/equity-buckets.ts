@@ -91,26 +91,50 @@ export function levelFor(spanMs: number, groups: number): number {
 /** How many time groups a `limit` allows: each gives its lowest and highest point, the last also the newest point. */
 export const groupsFor = (limit: number): number => Math.max(1, Math.floor((limit - 1) / 2));
 
-/** A bucket as the query reads it (raw rows: arrays are cheaper to fetch than objects). */
-export type BucketRow = [
-  start: number,
-  minTs: number,
-  minEquity: number,
-  maxTs: number,
-  maxEquity: number,
-  lastTs: number,
-  lastEquity: number,
-];
-export const BUCKET_ROW_COLUMNS = 'start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity';
+/** Figures of a bucket in its stored blob, in this order (its start follows from min_ts and the level's width). */
+const PACKED_FIELDS = ['min_ts', 'min_equity', 'max_ts', 'max_equity', 'last_ts', 'last_equity'] as const;
+/** numbers per bucket in a packed run of buckets */
+export const PACKED_STRIDE = PACKED_FIELDS.length;
+/** bytes of one bucket's blob: six little-endian doubles (every ts is an integer below 2^53, so exact as a double) */
+export const PACKED_BYTES = PACKED_STRIDE * 8;
+
+/** a bucket's six figures as its stored blob */
+export function packBucket(b: EquityBucket): Uint8Array {
+  const bytes = new Uint8Array(PACKED_BYTES);
+  const view = new DataView(bytes.buffer);
+  PACKED_FIELDS.forEach((f, i) => view.setFloat64(i * 8, b[f], true));
+  return bytes;
+}
+
+export function unpackBucket(level: number, start: number, bytes: Uint8Array): EquityBucket {
+  const [min_ts, min_equity, max_ts, max_equity, last_ts, last_equity] = packedRun(bytes);
+  return { level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity };
+}
+
+const littleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 /**
- * Thins buckets (oldest first) covering [from, to] to at most `limit` points: the window is cut into equal time groups,
- * each gives its lowest and its highest point in time order, and the newest point closes the curve. Only points
- * inside the window are emitted (a bucket cut by the window's edge stands in with its last point inside).
+ * Buckets stored back to back (one blob per bucket, read as one value per window) as numbers, PACKED_STRIDE per
+ * bucket: a view on the bytes where it can be (a little-endian machine, aligned bytes), else a copy.
  */
-export function thinBuckets(rows: readonly BucketRow[], q: { from: number; to: number; limit: number }): EquityPoint[] {
+export function packedRun(bytes: Uint8Array): Float64Array {
+  if (bytes.byteLength % PACKED_BYTES !== 0) throw new Error(`equity buckets: ${bytes.byteLength} bytes is no whole number of buckets`);
+  if (littleEndian && bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float64Array.from({ length: bytes.byteLength / 8 }, (_, i) => view.getFloat64(i * 8, true));
+}
+
+/**
+ * Thins buckets (a packed run, oldest first) covering [from, to] to at most `limit` points: the window is cut into
+ * equal time groups, each gives its lowest and its highest point in time order, and the newest point closes the
+ * curve. Only points inside the window are emitted (a bucket cut by the window's edge stands in with its last point
+ * inside). `bucketMs`: the width of the level the buckets come from (their start is min_ts rounded down to it), or 0
+ * for per-candle points seen as one-point buckets.
+ */
+export function thinBuckets(run: Float64Array, q: { from: number; to: number; limit: number; bucketMs: number }): EquityPoint[] {
   const groups = groupsFor(q.limit);
   const width = (q.to - q.from + 1) / groups;
+  const inside = (ts: number) => ts >= q.from && ts <= q.to;
   const out: EquityPoint[] = [];
   let group = -1;
   let lo: EquityPoint | null = null;
@@ -124,18 +148,25 @@ export function thinBuckets(rows: readonly BucketRow[], q: { from: number; to: n
     }
     lo = hi = null;
   };
-  for (const [start, minTs, minEquity, maxTs, maxEquity, lastTs, lastEquity] of rows) {
+  for (let i = 0; i < run.length; i += PACKED_STRIDE) {
+    const minTs = run[i];
+    const minEquity = run[i + 1];
+    const maxTs = run[i + 2];
+    const maxEquity = run[i + 3];
+    const lastTs = run[i + 4];
+    const lastEquity = run[i + 5];
+    const start = q.bucketMs > 0 ? bucketStart(minTs, q.bucketMs) : minTs;
     const g = Math.min(groups - 1, Math.max(0, Math.floor((start - q.from) / width)));
     if (g !== group) {
       flush();
       group = g;
     }
-    const lastInside = lastTs >= q.from && lastTs <= q.to;
+    const lastInside = inside(lastTs);
     if (lastInside) last = { ts: lastTs, equity: lastEquity };
-    if (minTs >= q.from && minTs <= q.to) {
+    if (inside(minTs)) {
       if (lo === null || minEquity < lo.equity) lo = { ts: minTs, equity: minEquity };
     } else if (lastInside && (lo === null || lastEquity < lo.equity)) lo = last;
-    if (maxTs >= q.from && maxTs <= q.to) {
+    if (inside(maxTs)) {
       if (hi === null || maxEquity > hi.equity) hi = { ts: maxTs, equity: maxEquity };
     } else if (lastInside && (hi === null || lastEquity > hi.equity)) hi = last;
   }
@@ -145,6 +176,9 @@ export function thinBuckets(rows: readonly BucketRow[], q: { from: number; to: n
   return out.length > q.limit ? out.slice(-q.limit) : out;
 }
 
-/** per-candle rows ([ts, equity]) seen as one-point buckets, so one thinning serves both */
-export const pointsAsBuckets = (points: readonly [number, number][]): BucketRow[] =>
-  points.map(([ts, equity]) => [ts, ts, equity, ts, equity, ts, equity]);
+/** per-candle rows ([ts, equity], oldest first) as a packed run of one-point buckets, so one thinning serves both */
+export function pointsAsRun(points: readonly (readonly [number, number])[]): Float64Array {
+  const run = new Float64Array(points.length * PACKED_STRIDE);
+  points.forEach(([ts, equity], i) => run.set([ts, equity, ts, equity, ts, equity], i * PACKED_STRIDE));
+  return run;
+}

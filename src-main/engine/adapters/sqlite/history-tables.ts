@@ -1,17 +1,7 @@
 import type { SqlDatabase } from './sql-driver';
 import { TradeSchema, type EquityPoint, type Trade } from '../../../../src-shared/contract';
 import { addTrade, NO_TRADES, totalsMismatch, totalsOf, type EquityMarks, type TradeTotals } from '../../kept-stats';
-import {
-  BUCKET_ROW_COLUMNS,
-  BucketFold,
-  EQUITY_LEVEL_MS,
-  groupsFor,
-  levelFor,
-  pointsAsBuckets,
-  thinBuckets,
-  type BucketRow,
-  type EquityBucket,
-} from './equity-buckets';
+import { EquityCurveTables, type EquityAnswer, type EquityWindow } from './equity-curve-tables';
 
 /** Where a page of trades ends: the (exit_time, id) of its last trade. */
 export interface TradeKey {
@@ -40,13 +30,7 @@ export interface TradePageJson extends Omit<TradePage, 'trades'> {
   json: string;
 }
 
-export interface EquityAnswer {
-  points: EquityPoint[];
-  /** rows the query read (per-candle rows or buckets): bounded whatever the history */
-  rowsRead: number;
-  /** -1 per-candle rows, else the bucket level that answered */
-  level: number;
-}
+export type { EquityAnswer } from './equity-curve-tables';
 
 /** What the start-up check found out of step and rebuilt. */
 export interface HistoryRepair {
@@ -120,7 +104,7 @@ const TOTALS_COLUMNS = [
  */
 export class HistoryTables {
   private readonly stmt;
-  private readonly fold: BucketFold;
+  private readonly curve: EquityCurveTables;
 
   constructor(private readonly db: SqlDatabase) {
     this.stmt = {
@@ -143,6 +127,17 @@ export class HistoryTables {
         `SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
         { rows: 'arrays' },
       ),
+      // a page's stored texts joined by SQLite (one string crosses into JavaScript, not one per trade), how many trades
+      // it has and how many of them have their text
+      pageText: db.prepare(
+        `SELECT group_concat(json), count(*), count(json) FROM (SELECT json FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit)`,
+        { rows: 'arrays' },
+      ),
+      // the key of a full page's last trade, and whether one more follows (a second row): keys from the index alone
+      pageEnd: db.prepare(
+        `SELECT exit_time, id FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT 2 OFFSET @limit - 1`,
+        { rows: 'arrays' },
+      ),
       // the stored text of each trade, and the key the next page starts after
       pageJson: db.prepare(
         `SELECT json FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
@@ -154,30 +149,10 @@ export class HistoryTables {
       ),
       missingJson: db.prepare(`SELECT ${TRADE_FIELDS} FROM trades WHERE json IS NULL AND id > ? ORDER BY id LIMIT 10000`),
       setJson: db.prepare(`UPDATE trades SET json = ? WHERE id = ?`),
-      insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
-      pointsJson: db.prepare(
-        // rows fed in ts order from the table's own key (an aggregate ORDER BY would sort them again in a temp b-tree)
-        `SELECT json_group_array(json_object('ts', ts, 'equity', equity)), max(abs(equity)) FROM (SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
-        { rows: 'arrays' },
-      ),
-      saveBucket: db.prepare(
-        `INSERT OR REPLACE INTO equity_buckets (level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity) VALUES (@level, @start, @min_ts, @min_equity, @max_ts, @max_equity, @last_ts, @last_equity)`,
-      ),
-      newestBucket: db.prepare(`SELECT * FROM equity_buckets WHERE level = ? ORDER BY start DESC LIMIT 1`),
-      buckets: db.prepare(`SELECT ${BUCKET_ROW_COLUMNS} FROM equity_buckets WHERE level = ? AND start >= ? AND start <= ? ORDER BY start`, {
-        rows: 'arrays',
-      }),
-      pointRows: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`, { rows: 'arrays' }),
-      // min/max of the rowid: one step down the b-tree each (null on an empty curve)
-      firstPoint: db.prepare(`SELECT min(ts) AS ts FROM equity_points`),
-      lastPoint: db.prepare(`SELECT max(ts) AS ts FROM equity_points`),
-      /** ts of the (limit+1)-th point from `from`: tells whether more than `limit` points fall in a window */
-      nthPoint: db.prepare(`SELECT ts FROM equity_points WHERE ts >= ? ORDER BY ts LIMIT 1 OFFSET ?`),
-      points: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`),
       getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
       setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
     };
-    this.fold = new BucketFold(this.newestBuckets());
+    this.curve = new EquityCurveTables(db);
   }
 
   // ── trades ─────────────────────────────────────────────────────────────────
@@ -245,7 +220,19 @@ export class HistoryTables {
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
-    const window = { from, to, t: after.exit_time, id: after.id, limit: q.limit + 1 };
+    const page = { from, to, t: after.exit_time, id: after.id, limit: q.limit };
+    const [joined, count, withText] = this.stmt.pageText.get(page) as [string | null, number, number];
+    if (withText === count) {
+      const end = count === q.limit ? (this.stmt.pageEnd.all(page) as [number, number][]) : [];
+      const next = end.length === 2 ? { exit_time: end[0][0], id: end[0][1] } : null;
+      return { json: `[${joined ?? ''}]`, next, ...this.windowTotals(q.from, q.to) };
+    }
+    return this.tradesJsonOneByOne(q, page);
+  }
+
+  /** queryTradesJson for a page with a trade stored without its text (never after the start-up check) */
+  private tradesJsonOneByOne(q: TradeWindow, page: { limit: number }): TradePageJson {
+    const window = { ...page, limit: q.limit + 1 };
     const texts = this.stmt.pageJson.all(window) as (string | null)[];
     const more = texts.length > q.limit;
     if (more) texts.length = q.limit;
@@ -279,14 +266,10 @@ export class HistoryTables {
   /** Per-candle points, their buckets and the core's marks; call inside a transaction. */
   appendEquity(points: readonly EquityPoint[], marks?: EquityMarks): void {
     try {
-      for (const p of points) {
-        this.stmt.insertPoint.run(p.ts, p.equity);
-        this.fold.add(p.ts, p.equity);
-      }
-      for (const b of this.fold.takeChanged()) this.stmt.saveBucket.run(b);
+      this.curve.append(points);
       if (marks) this.stmt.setMeta.run(MARKS_KEY, JSON.stringify(marks));
     } catch (e) {
-      this.fold.reset(this.newestBuckets());
+      this.curve.forgetUnwritten();
       throw e;
     }
   }
@@ -296,58 +279,12 @@ export class HistoryTables {
     return row ? (JSON.parse(row.value) as EquityMarks) : null;
   }
 
-  /**
-   * At most `limit` points of [from, to], oldest first: every per-candle point when they fit, else the window cut
-   * into time groups, each giving its lowest and highest point, read from the coarsest copy that still has a few
-   * buckets per group (at most four per group, plus the edges).
-   */
-  queryEquity(q: { from?: number; to?: number; limit: number }): EquityAnswer {
-    const w = this.equityWindow(q);
-    if (w === null) return { points: [], rowsRead: 0, level: -1 };
-    if (w.perCandle) {
-      const points = this.stmt.points.all(w.from, w.to) as EquityPoint[];
-      return { points, rowsRead: points.length, level: -1 };
-    }
-    return this.thinned(w, q.limit);
+  queryEquity(q: EquityWindow): EquityAnswer {
+    return this.curve.query(q);
   }
 
-  /**
-   * queryEquity's points as the API's JSON text when they are per-candle points, written by SQLite as it reads them
-   * (no value crosses into JavaScript one by one; its numbers parse to the very same doubles, in SQLite's spelling:
-   * 100.0 for 100), else the thinned points for the caller to write. A value the schema refuses (an infinite equity)
-   * hands the points to the caller's writer, which refuses them as the API does.
-   */
-  queryEquityJson(q: { from?: number; to?: number; limit: number }): string | EquityPoint[] {
-    const w = this.equityWindow(q);
-    if (w === null) return '[]';
-    if (!w.perCandle) return this.thinned(w, q.limit).points;
-    const [json, top] = this.stmt.pointsJson.get(w.from, w.to) as [string, number | null];
-    return top === null || Number.isFinite(top) ? json : (this.stmt.points.all(w.from, w.to) as EquityPoint[]);
-  }
-
-  /** the window clipped to the curve, and whether its per-candle points fit in `limit`; null when nothing is in it */
-  private equityWindow(q: { from?: number; to?: number; limit: number }): { from: number; to: number; perCandle: boolean } | null {
-    const first = this.stmt.firstPoint.get() as { ts: number | null };
-    const last = this.stmt.lastPoint.get() as { ts: number | null };
-    if (first.ts === null || last.ts === null) return null;
-    const from = Math.max(q.from ?? first.ts, first.ts);
-    const to = Math.min(q.to ?? last.ts, last.ts);
-    if (from > to) return null;
-    const beyond = this.stmt.nthPoint.get(from, q.limit) as { ts: number } | undefined;
-    return { from, to, perCandle: !beyond || beyond.ts > to };
-  }
-
-  private thinned({ from, to }: { from: number; to: number }, limit: number): EquityAnswer {
-    const level = levelFor(to - from + 1, groupsFor(limit));
-    const rows =
-      level < 0
-        ? pointsAsBuckets(this.stmt.pointRows.all(from, to) as [number, number][])
-        : (this.stmt.buckets.all(level, Math.floor(from / EQUITY_LEVEL_MS[level]) * EQUITY_LEVEL_MS[level], to) as BucketRow[]);
-    return { points: thinBuckets(rows, { from, to, limit }), rowsRead: rows.length, level };
-  }
-
-  private newestBuckets(): (EquityBucket | null)[] {
-    return EQUITY_LEVEL_MS.map((_, level) => (this.stmt.newestBucket.get(level) as EquityBucket | undefined) ?? null);
+  queryEquityJson(q: EquityWindow): string | EquityPoint[] {
+    return this.curve.queryJson(q);
   }
 
   /**
@@ -355,23 +292,11 @@ export class HistoryTables {
    * its cost follows the rows it returns, not the history's size.
    */
   readPlans(): Record<string, string[]> {
-    const reads = [
-      'totals',
-      'runUpTo',
-      'runBelow',
-      'page',
-      'pageJson',
-      'pageKeys',
-      'buckets',
-      'pointRows',
-      'pointsJson',
-      'firstPoint',
-      'lastPoint',
-      'nthPoint',
-    ] as const;
+    const reads = ['totals', 'runUpTo', 'runBelow', 'page', 'pageText', 'pageEnd', 'pageJson', 'pageKeys'] as const;
+    const statements = { ...Object.fromEntries(reads.map((name) => [name, this.stmt[name]])), ...this.curve.readStatements() };
     const plans: Record<string, string[]> = {};
-    for (const name of reads) {
-      const sql = this.stmt[name].source;
+    for (const [name, statement] of Object.entries(statements)) {
+      const sql = statement.source;
       // any values do: the plan depends on the statement, not on what is bound
       const named = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1], 0]));
       const positional = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 0);
@@ -414,24 +339,7 @@ export class HistoryTables {
         after = missing[missing.length - 1].id;
       }
 
-      const lastTs = (this.stmt.lastPoint.get() as { ts: number | null }).ts;
-      const stale = this.newestBuckets().some((b) => (b?.last_ts ?? null) !== lastTs);
-      if (stale) this.rebuildBuckets();
-      return { totals, runningSums: badRuns > 0, buckets: stale };
+      return { totals, runningSums: badRuns > 0, buckets: this.curve.repairBuckets() };
     });
-  }
-
-  private rebuildBuckets(): void {
-    this.db.prepare(`DELETE FROM equity_buckets`).run();
-    this.fold.reset([]);
-    // in slices, writing as the fold moves on: memory stays flat over a long history
-    const slice = this.db.prepare(`SELECT ts, equity FROM equity_points WHERE ts > ? ORDER BY ts LIMIT 50000`);
-    for (let after = Number.MIN_SAFE_INTEGER; ;) {
-      const points = slice.all(after) as EquityPoint[];
-      if (!points.length) break;
-      for (const p of points) this.fold.add(p.ts, p.equity);
-      for (const b of this.fold.takeChanged()) this.stmt.saveBucket.run(b);
-      after = points[points.length - 1].ts;
-    }
   }
 }

@@ -80,6 +80,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE trades ADD COLUMN json TEXT;
   `,
+  // 7: each equity bucket's six figures in one blob (six little-endian doubles, equity-buckets.ts), so a window's
+  // buckets are read as one value instead of a row each (about the size of the six columns it replaces). The start-up
+  // check rebuilds the buckets from the per-candle points, as it does whenever they are missing.
+  `
+  DROP TABLE equity_buckets;
+  CREATE TABLE equity_buckets (level INTEGER NOT NULL, start INTEGER NOT NULL, packed BLOB NOT NULL, PRIMARY KEY (level, start)) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: SqlDatabase): void {
