@@ -26,6 +26,10 @@ export class SqliteEventJournal implements EventJournal {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');
     this.db.pragma('busy_timeout = 5000');
+    // appends touch a few pages at the end and replays read rarely: SQLite's default 2 MiB page cache would only fill
+    // with pages nobody reads again, resident memory rising for the hours the journal takes to fill (docs/benchmarks.md,
+    // memory)
+    this.db.pragma('cache_size = -256');
     this.db.exec('CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)');
     this.insert = this.db.prepare('INSERT OR REPLACE INTO events (seq, json) VALUES (?, ?)');
     this.prune = this.db.prepare('DELETE FROM events WHERE seq <= ?');
