@@ -6,7 +6,7 @@ import { andThen, sequence } from './maybe';
 import { killPoint } from '../kill-points';
 import type { ExecutionDesk } from './execution-desk';
 import { FillBooks, type ExecutionListener } from './fill-books';
-import type { Journaled, OrderSpec } from './records';
+import { orderSpec, type Journaled, type OrderSpec } from './records';
 import { isTooSmall, Protection } from './protection';
 import { Reconciler, type ReconcileResult } from './reconcile';
 
@@ -129,38 +129,26 @@ export class Executor {
    */
   enter(intent: EntryIntent): MaybePromise<Order> {
     const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
-    const spec: OrderSpec = {
-      side: 'buy',
-      type: 'market',
-      amount,
-      purpose: 'entry',
-      positionId: null,
-      exitReason: null,
-      sl: intent.stopLossPct,
-      tp: intent.takeProfitPct,
-    };
+    const spec = orderSpec('buy', 'market', amount, 'entry', null, null);
+    spec.sl = intent.stopLossPct;
+    spec.tp = intent.takeProfitPct;
     if (!this.exchange.entryReferencePrice) return this.submit(spec);
     return this.exchange.entryReferencePrice().then((ref) => {
-      const price = roundToStep(ref * (1 + (intent.maxSlippagePct ?? 0) / 100), this.rules.priceStep, 'down');
-      return this.submit({ ...spec, type: 'limit', price, tif: 'IOC' });
+      spec.type = 'limit';
+      spec.price = roundToStep(ref * (1 + (intent.maxSlippagePct ?? 0) / 100), this.rules.priceStep, 'down');
+      spec.tif = 'IOC';
+      return this.submit(spec);
     });
   }
 
   /** Resting limit entry (manual or strategy); cancel-pending removes it. */
   enterLimit(intent: EntryIntent & { price: number }): MaybePromise<Order> {
     const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
-    const price = roundToStep(intent.price, this.rules.priceStep, 'down');
-    return this.submit({
-      side: 'buy',
-      type: 'limit',
-      amount,
-      price,
-      purpose: 'entry',
-      positionId: null,
-      exitReason: null,
-      sl: intent.stopLossPct,
-      tp: intent.takeProfitPct,
-    });
+    const spec = orderSpec('buy', 'limit', amount, 'entry', null, null);
+    spec.price = roundToStep(intent.price, this.rules.priceStep, 'down');
+    spec.sl = intent.stopLossPct;
+    spec.tp = intent.takeProfitPct;
+    return this.submit(spec);
   }
 
   /** Close one position at market: cancel its SL/TP first so nothing sells twice. */
@@ -179,14 +167,7 @@ export class Executor {
   /** the market sell of an exit, its protection cancelled */
   private sellOut(position: PositionRecord, reason: ExitReason): MaybePromise<Trade | null> {
     if (!this.books.position(position.id)) return this.books.lastTrade; // a protective order filled meanwhile
-    const sold = this.submit({
-      side: 'sell',
-      type: 'market',
-      amount: position.amount,
-      purpose: 'exit',
-      positionId: position.id,
-      exitReason: reason,
-    });
+    const sold = this.submit(orderSpec('sell', 'market', position.amount, 'exit', position.id, reason));
     return isPromise(sold) ? sold.then(() => this.afterSell(position)) : this.afterSell(position);
   }
 

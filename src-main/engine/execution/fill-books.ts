@@ -223,15 +223,7 @@ export class FillBooks {
     }
     // an exit that filled in part (expired or cancelled after a partial fill) sold only that part
     if (exit.filled < position.amount - this.rules.amountStep / 2) return this.reduced(position, exit, at);
-    const trade = exitTrade({
-      id: ++this.ids.trade,
-      position,
-      exit,
-      sold: position.amount,
-      entryFee: position.entry_fee,
-      at,
-      configVersion: this.configVersion,
-    });
+    const trade = exitTrade(++this.ids.trade, position, exit, position.amount, position.entry_fee, at, this.configVersion);
     position.status = 'closed';
     position.closed_at = at;
     this.journal.closePosition(position, exit, trade);
@@ -261,7 +253,7 @@ export class FillBooks {
   private reduced(position: PositionRecord, exit: Order, at: number): void {
     const sold = exit.filled;
     const entryFee = position.entry_fee * (sold / position.amount);
-    const trade = exitTrade({ id: ++this.ids.trade, position, exit, sold, entryFee, at, configVersion: this.configVersion });
+    const trade = exitTrade(++this.ids.trade, position, exit, sold, entryFee, at, this.configVersion);
     this.untrack(position);
     position.amount = roundToStep(position.amount - sold, this.rules.amountStep, 'nearest');
     position.entry_fee -= entryFee;

@@ -1,5 +1,6 @@
 import type { PositionRecord } from '../ports/journal.port';
-import type { MarketRules, MaybePromise } from '../ports/exchange.port';
+import { isPromise, type MarketRules, type MaybePromise } from '../ports/exchange.port';
+import { orderSpec, type Journaled } from './records';
 import { andThen, sequence } from './maybe';
 import { killPoint } from '../kill-points';
 import { stopReason, type ExecutionDesk } from './execution-desk';
@@ -113,26 +114,14 @@ export class Protection {
    */
   protect(p: PositionRecord): MaybePromise<void> {
     const oco = `pos-${p.id}`;
-    const stop = this.d.books.journaled({
-      side: 'sell',
-      type: 'stop_market',
-      amount: p.amount,
-      trigger: p.stop_loss_price,
-      purpose: 'stop_loss',
-      positionId: p.id,
-      exitReason: stopReason(p),
-      oco,
-    });
-    const target = this.d.books.journaled({
-      side: 'sell',
-      type: 'limit',
-      amount: p.amount,
-      price: p.take_profit_price,
-      purpose: 'take_profit',
-      positionId: p.id,
-      exitReason: 'take_profit',
-      oco,
-    });
+    const stopSpec = orderSpec('sell', 'stop_market', p.amount, 'stop_loss', p.id, stopReason(p));
+    stopSpec.trigger = p.stop_loss_price;
+    stopSpec.oco = oco;
+    const stop = this.d.books.journaled(stopSpec);
+    const targetSpec = orderSpec('sell', 'limit', p.amount, 'take_profit', p.id, 'take_profit');
+    targetSpec.price = p.take_profit_price;
+    targetSpec.oco = oco;
+    const target = this.d.books.journaled(targetSpec);
     if (this.d.exchange.placeProtection) {
       const ids = [stop.order.client_order_id, target.order.client_order_id];
       return andThen(this.d.books.inFlight(ids, this.d.exchange.placeProtection(stop.request, target.request)), ([s, t]) => {
@@ -141,7 +130,15 @@ export class Protection {
         this.d.books.applyState(target.order, t);
       });
     }
-    return andThen(this.d.send(stop), () => andThen(this.d.send(target), () => undefined));
+    // an exchange that answers at once (paper, backtest: once per trade) gets no closure
+    const stopPlaced = this.d.send(stop);
+    if (isPromise(stopPlaced)) return stopPlaced.then(() => this.placeTarget(target));
+    return this.placeTarget(target);
+  }
+
+  private placeTarget(target: Journaled): MaybePromise<void> {
+    const placed = this.d.send(target);
+    return isPromise(placed) ? placed.then(() => undefined) : undefined;
   }
 }
 

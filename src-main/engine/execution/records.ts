@@ -3,20 +3,49 @@ import type { OrderRequest } from '../ports/exchange.port';
 import type { PositionRecord } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 
-/** what the executor is asked to send */
+/**
+ * What the executor is asked to send. Every field is named in every spec (`orderSpec` builds them all): one shape,
+ * so `newOrder`'s reads stay monomorphic on the per-trade path (docs/benchmarks.md, engine).
+ */
 export interface OrderSpec {
   side: 'buy' | 'sell';
   type: Order['type'];
   amount: number;
-  price?: number;
-  trigger?: number;
+  price: number | undefined;
+  trigger: number | undefined;
   purpose: Order['purpose'];
   positionId: number | null;
   exitReason: ExitReason | null;
-  sl?: number;
-  tp?: number;
-  oco?: string;
-  tif?: 'IOC';
+  /** an entry's stop-loss and take-profit %, for the position it opens */
+  sl: number | undefined;
+  tp: number | undefined;
+  oco: string | undefined;
+  tif: 'IOC' | undefined;
+}
+
+/** A spec with no price, trigger, SL/TP, OCO group or time in force: the caller sets those it needs. */
+export function orderSpec(
+  side: OrderSpec['side'],
+  type: OrderSpec['type'],
+  amount: number,
+  purpose: OrderSpec['purpose'],
+  positionId: number | null,
+  exitReason: ExitReason | null,
+): OrderSpec {
+  return {
+    side,
+    type,
+    amount,
+    price: undefined,
+    trigger: undefined,
+    purpose,
+    positionId,
+    exitReason,
+    sl: undefined,
+    tp: undefined,
+    oco: undefined,
+    tif: undefined,
+  };
 }
 
 /** an order durable in the journal with its clientOrderId, and the request that will carry it */
