@@ -1,11 +1,11 @@
 // `node /path/to/botdesk/scripts/serve.mjs` started from another working directory (a service file without one, a
 // shell elsewhere): the built server still finds its bundled replay, which it looks for beside the build.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, headlessArgs } from '../../scripts/headless-entry.mjs';
+import { startServe } from '../helpers/serve-process';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -17,22 +17,16 @@ beforeAll(() => {
 describe('the built server started from another directory', () => {
   it('trades the bundled replay', async () => {
     expect(headlessArgs(root)).toEqual([join(root, 'out', 'main', 'headless.js')]);
-    const elsewhere = mkdtempSync(join(tmpdir(), 'botdesk-cwd-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, BOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'botdesk-serve-')), BOT_API_PORT: '0' };
+    const env = { ...process.env };
     delete env.BOT_MARKET;
-    const child = spawn(process.execPath, [join(root, 'scripts', 'serve.mjs')], { cwd: elsewhere, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
+    const serve = startServe(root, mkdtempSync(join(tmpdir(), 'botdesk-cwd-')), env);
     try {
-      const deadline = Date.now() + 60_000;
-      while (!/listening on/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      await serve.ready(60_000);
+      const out = serve.out() + serve.err();
       expect(out).toContain(`replay of ${join(root, 'resources', 'sample-XRP_USDT-5m.json')}`);
       expect(out).toMatch(/BotDesk API listening on http:\/\/127\.0\.0\.1:\d+/);
     } finally {
-      const exited = new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)));
-      child.kill('SIGINT');
-      await exited;
+      await serve.stop();
     }
   }, 90_000);
 });

@@ -1,11 +1,11 @@
 // `npm run serve` on a checkout that was never built (a fresh clone): it builds the dashboard, says so in one line, and
 // serves the page at / with the ready line as the last line of start-up.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { childrenOf } from '../helpers/process-tree';
+import { startServe } from '../helpers/serve-process';
 
 const root = resolve(import.meta.dirname, '../..');
 /** what a clone holds that serve needs: sources, scripts, resources, configs (node_modules linked, out/ absent) */
@@ -32,17 +32,13 @@ describe('npm run serve on a fresh checkout', () => {
   it('builds the missing dashboard (one line), then serves it at / with the ready line last', async () => {
     const dir = freshCheckout();
     expect(existsSync(join(dir, 'out'))).toBe(false);
-    const env: NodeJS.ProcessEnv = { ...process.env, BOT_DATA_DIR: mkdtempSync(join(tmpdir(), 'botdesk-serve-')), BOT_API_PORT: '0' };
-    const child = spawn(process.execPath, ['scripts/serve.mjs'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
+    const serve = startServe(dir, dir);
+    const child = serve.child;
     try {
-      const deadline = Date.now() + 90_000;
-      while (!/listening on/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      await serve.ready(90_000);
       await new Promise((r) => setTimeout(r, 300)); // anything printed after the ready line would show up by now
 
+      const [out, err] = [serve.out(), serve.err()];
       expect(err.split('\n').filter((l) => l.startsWith('BotDesk: building'))).toHaveLength(1);
       const lines = out.trim().split('\n');
       expect(lines.at(-1)).toMatch(/^BotDesk API listening on http:\/\/127\.0\.0\.1:\d+$/);
@@ -58,11 +54,7 @@ describe('npm run serve on a fresh checkout', () => {
       // one process: the bot runs in serve's own, with no second Node beside it (issue 21)
       expect(childrenOf(child.pid!).map((p) => p.comm)).toEqual([]);
     } finally {
-      const exited = new Promise<number | null>((r) =>
-        child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
-      );
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      expect(await serve.stop()).toBe(0);
     }
   }, 120_000);
 });
