@@ -375,7 +375,7 @@ export class Bot {
   private writeOff(positionId: number): boolean {
     const p = this.account.writeOff(positionId);
     if (!p) return false;
-    this.o.events.publish('position', { ...this.executor.toPosition(p, this.core.lastPrice || p.entry_price), status: 'closed' });
+    this.o.events.publish('position', this.executor.positionEvent(p, this.core.lastPrice || p.entry_price, 'closed'));
     this.publishStatus(true);
     return true;
   }

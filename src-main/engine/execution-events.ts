@@ -32,7 +32,7 @@ export function executionEvents(o: ExecutionEventsOptions): ExecutionListener {
         stop_loss: p.stop_loss_price,
         take_profit: p.take_profit_price,
       });
-      o.events.publish('position', { ...o.executor().toPosition(p, o.core().lastPrice || p.entry_price), status: 'open' });
+      o.events.publish('position', o.executor().positionEvent(p, o.core().lastPrice || p.entry_price, 'open'));
       o.publishStatus(true);
     },
     positionClosed: (p, t) => {
@@ -42,7 +42,7 @@ export function executionEvents(o: ExecutionEventsOptions): ExecutionListener {
         trade_id: t.id,
         exit_price: t.exit_price,
       });
-      o.events.publish('position', { ...o.executor().toPosition(p, t.exit_price), status: 'closed' });
+      o.events.publish('position', o.executor().positionEvent(p, t.exit_price, 'closed'));
       o.events.publish('trade', t);
       o.publishStatus(true);
     },
@@ -55,13 +55,13 @@ export function executionEvents(o: ExecutionEventsOptions): ExecutionListener {
       });
       // the trade first: every view folds its part out of the position, then the position's new size confirms it
       o.events.publish('trade', t);
-      o.events.publish('position', { ...o.executor().toPosition(p, o.core().lastPrice || t.exit_price), status: 'open' });
+      o.events.publish('position', o.executor().positionEvent(p, o.core().lastPrice || t.exit_price, 'open'));
       o.publishStatus(true);
     },
     stopMoved: (p) => {
       // every candle of a rising market: debug, and a position event so every view shows the new stop
       o.logger.debug(`position #${p.id}: trailing stop raised to ${p.stop_loss_price}`, { position_id: p.id });
-      o.events.publish('position', { ...o.executor().toPosition(p, o.core().lastPrice || p.entry_price), status: 'open' });
+      o.events.publish('position', o.executor().positionEvent(p, o.core().lastPrice || p.entry_price, 'open'));
     },
     unprotectable: (p, reason) => {
       o.logger.warn(`position #${p.id} cannot be protected on the exchange: ${reason}; sell it by hand on the exchange`, {

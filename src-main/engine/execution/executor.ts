@@ -1,4 +1,4 @@
-import type { ExitReason, Order, Position, Trade } from '../../../src-shared/contract';
+import type { EventData, ExitReason, Order, Position, Trade } from '../../../src-shared/contract';
 import { isPromise, type ExchangeOrderState, type ExchangePort, type MarketRules, type MaybePromise } from '../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
@@ -120,6 +120,16 @@ export class Executor {
       config_version: p.config_version,
       dust: this.isDust(p),
     };
+  }
+
+  /**
+   * The position event's payload: the view with its status added to the same object. A spread and one more field
+   * (`{ ...view, status }`) would make a fresh hidden class per call on Node 20, garbage in the old generation.
+   */
+  positionEvent(p: PositionRecord, price: number, status: 'open' | 'closed'): EventData<'position'> {
+    const event = this.toPosition(p, price) as EventData<'position'>;
+    event.status = status;
+    return event;
   }
 
   /**
