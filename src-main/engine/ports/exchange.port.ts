@@ -37,6 +37,15 @@ export interface OrderRequest {
   timeInForce?: 'IOC';
 }
 
+/**
+ * A request's own fields, for an exchange that stores what it was asked (the paper book's journal): the engine's
+ * request is its order spec (execution/records.ts), which carries the executor's fields beside these.
+ */
+export function requestFields(r: OrderRequest): OrderRequest {
+  const { clientOrderId, symbol, side, type, amount, price, triggerPrice, ocoGroup, timeInForce } = r;
+  return { clientOrderId, symbol, side, type, amount, price, triggerPrice, ocoGroup, timeInForce };
+}
+
 export type ExchangeOrderStatus = 'open' | 'filled' | 'cancelled' | 'rejected';
 
 export interface ExchangeOrderState {
@@ -71,7 +80,10 @@ export interface AssetBalance {
 export interface ExchangePort {
   readonly id: string;
   market(symbol: string): MarketRules;
-  /** the request is the exchange's once placed (it may keep it): the executor builds one per order and never changes it */
+  /**
+   * the request is the exchange's once placed (it may keep it): the executor builds one per order and never changes it;
+   * it may carry fields of the executor's beside OrderRequest's (an exchange that stores it keeps `requestFields`)
+   */
   placeOrder(request: OrderRequest): MaybePromise<ExchangeOrderState>;
   cancelOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;
   /** null when the exchange never saw this order */

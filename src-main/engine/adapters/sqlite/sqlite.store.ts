@@ -10,7 +10,7 @@ import type {
   Order,
   Trade,
 } from '../../../../src-shared/contract';
-import type { Balances } from '../../ports/exchange.port';
+import { requestFields, type Balances } from '../../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../../ports/journal.port';
 import type { PaperJournal, PaperOrder } from '../paper/paper.exchange';
 import type { EquityMarks, TradeTotals } from '../../kept-stats';
@@ -190,7 +190,7 @@ export class SqliteStore implements TradingJournal {
     return { balances: JSON.parse(balances) as Balances, orders };
   }
   private saveOrderPaper(order: PaperOrder): void {
-    this.stmt.savePaperOrder.run(order.request.clientOrderId, JSON.stringify(order.request), JSON.stringify(order.state));
+    this.stmt.savePaperOrder.run(order.request.clientOrderId, JSON.stringify(requestFields(order.request)), JSON.stringify(order.state));
   }
   saveBalances(balances: Balances): void {
     this.setMeta('paper_balances', JSON.stringify(balances));
