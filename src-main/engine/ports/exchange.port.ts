@@ -75,8 +75,10 @@ export interface AssetBalance {
   total: number;
 }
 
-/** Order states an exchange answers with are the caller's to read, never to change: an exchange may answer the same
- * object again (the paper exchange replaces an order's state when it changes instead of copying it per answer). */
+/** Order states an exchange answers with are the caller's to read at once, never to change or to keep: an exchange may
+ * answer its own record of the order and update it in place as the order moves on (the paper exchange: one record per
+ * order, no copy per answer or per change). What must outlive the call is copied (the executor's books copy into their
+ * Order at once). */
 export interface ExchangePort {
   readonly id: string;
   market(symbol: string): MarketRules;
