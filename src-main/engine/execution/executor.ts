@@ -6,7 +6,7 @@ import { andThen, sequence } from './maybe';
 import { killPoint } from '../kill-points';
 import type { ExecutionDesk } from './execution-desk';
 import { FillBooks, type ExecutionListener } from './fill-books';
-import { orderSpec, type Journaled, type OrderSpec } from './records';
+import { orderSpec, type OrderSpec } from './records';
 import { isTooSmall, Protection } from './protection';
 import { Reconciler, type ReconcileResult } from './reconcile';
 
@@ -42,7 +42,7 @@ export class Executor {
     const desk: ExecutionDesk = {
       exchange,
       books: this.books,
-      send: (j) => this.send(j),
+      send: (order, spec) => this.send(order, spec),
       cancel: (order) => this.cancel(order),
       exit: (positionId, reason) => this.exit(positionId, reason),
     };
@@ -146,7 +146,7 @@ export class Executor {
     return this.exchange.entryReferencePrice().then((ref) => {
       spec.type = 'limit';
       spec.price = roundToStep(ref * (1 + (intent.maxSlippagePct ?? 0) / 100), this.rules.priceStep, 'down');
-      spec.tif = 'IOC';
+      spec.timeInForce = 'IOC';
       return this.submit(spec);
     });
   }
@@ -278,17 +278,17 @@ export class Executor {
   }
 
   private submit(spec: OrderSpec): MaybePromise<Order> {
-    return this.send(this.books.journaled(spec));
+    return this.send(this.books.journaled(spec), spec);
   }
 
-  /** hand a journaled order to the exchange and apply its answer */
-  private send(j: Journaled): MaybePromise<Order> {
+  /** hand a journaled order to the exchange, its spec as the request, and apply its answer */
+  private send(order: Order, spec: OrderSpec): MaybePromise<Order> {
     killPoint('order-journaled');
-    const answer = this.exchange.placeOrder(j.request);
+    const answer = this.exchange.placeOrder(spec);
     // the list of ids in flight only for an answer that comes later: the paper exchange answers at once, 4 times a trade
-    const state = isPromise(answer) ? this.books.inFlight([j.order.client_order_id], answer) : answer;
+    const state = isPromise(answer) ? this.books.inFlight([order.client_order_id], answer) : answer;
     // an exchange that answers at once (paper, backtest: ~4 orders per trade) gets no closure per order
-    return isPromise(state) ? state.then((s) => this.placed(j.order, s)) : this.placed(j.order, state);
+    return isPromise(state) ? state.then((s) => this.placed(order, s)) : this.placed(order, state);
   }
 
   /** an entry's fill resolves only once its protection rests on the exchange */

@@ -4,7 +4,7 @@ import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { killPoint } from '../kill-points';
 import { exitTrade } from './exit-trade';
-import { newOrder, newPosition, type Journaled, type OrderSpec } from './records';
+import { newOrder, newPosition, type OrderSpec } from './records';
 import { numberList, objectList } from '../fresh-lists';
 
 /** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
@@ -124,10 +124,9 @@ export class FillBooks {
     return found;
   }
 
-  /** the order, durable with its clientOrderId before the exchange hears of it, and the request that will carry it */
-  journaled(spec: OrderSpec): Journaled {
-    const j = newOrder(++this.ids.order, spec, this.rules.symbol, this.now, this.configVersion);
-    const order = j.order;
+  /** the order, durable with its clientOrderId before the exchange hears of it; `spec` becomes the request carrying it */
+  journaled(spec: OrderSpec): Order {
+    const order = newOrder(++this.ids.order, spec, this.rules.symbol, this.now, this.configVersion);
     if (spec.sl !== undefined) {
       this.riskEntries.push(order);
       this.riskSl.push(spec.sl);
@@ -135,7 +134,7 @@ export class FillBooks {
     }
     this.journal.saveOrder(order); // the intent is durable before the exchange hears of it
     this.active.push(order);
-    return j;
+    return order;
   }
 
   /** `ids` count as in flight until `placed` settles (only an exchange that answers later has anything in flight) */

@@ -1,6 +1,7 @@
 import type { PositionRecord } from '../ports/journal.port';
 import { isPromise, type MarketRules, type MaybePromise } from '../ports/exchange.port';
-import { orderSpec, type Journaled } from './records';
+import { orderSpec, type OrderSpec } from './records';
+import type { Order } from '../../../src-shared/contract';
 import { andThen, sequence } from './maybe';
 import { killPoint } from '../kill-points';
 import { stopReason, type ExecutionDesk } from './execution-desk';
@@ -115,29 +116,29 @@ export class Protection {
   protect(p: PositionRecord): MaybePromise<void> {
     const oco = `pos-${p.id}`;
     const stopSpec = orderSpec('sell', 'stop_market', p.amount, 'stop_loss', p.id, stopReason(p));
-    stopSpec.trigger = p.stop_loss_price;
-    stopSpec.oco = oco;
+    stopSpec.triggerPrice = p.stop_loss_price;
+    stopSpec.ocoGroup = oco;
     const stop = this.d.books.journaled(stopSpec);
     const targetSpec = orderSpec('sell', 'limit', p.amount, 'take_profit', p.id, 'take_profit');
     targetSpec.price = p.take_profit_price;
-    targetSpec.oco = oco;
+    targetSpec.ocoGroup = oco;
     const target = this.d.books.journaled(targetSpec);
     if (this.d.exchange.placeProtection) {
-      const ids = [stop.order.client_order_id, target.order.client_order_id];
-      return andThen(this.d.books.inFlight(ids, this.d.exchange.placeProtection(stop.request, target.request)), ([s, t]) => {
+      const ids = [stop.client_order_id, target.client_order_id];
+      return andThen(this.d.books.inFlight(ids, this.d.exchange.placeProtection(stopSpec, targetSpec)), ([s, t]) => {
         killPoint('order-placed');
-        this.d.books.applyState(stop.order, s);
-        this.d.books.applyState(target.order, t);
+        this.d.books.applyState(stop, s);
+        this.d.books.applyState(target, t);
       });
     }
     // an exchange that answers at once (paper, backtest: once per trade) gets no closure
-    const stopPlaced = this.d.send(stop);
-    if (isPromise(stopPlaced)) return stopPlaced.then(() => this.placeTarget(target));
-    return this.placeTarget(target);
+    const stopPlaced = this.d.send(stop, stopSpec);
+    if (isPromise(stopPlaced)) return stopPlaced.then(() => this.placeTarget(target, targetSpec));
+    return this.placeTarget(target, targetSpec);
   }
 
-  private placeTarget(target: Journaled): MaybePromise<void> {
-    const placed = this.d.send(target);
+  private placeTarget(target: Order, spec: OrderSpec): MaybePromise<void> {
+    const placed = this.d.send(target, spec);
     return isPromise(placed) ? placed.then(() => undefined) : undefined;
   }
 }

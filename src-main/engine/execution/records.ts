@@ -4,23 +4,24 @@ import type { PositionRecord } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 
 /**
- * What the executor is asked to send. Every field is named in every spec (`orderSpec` builds them all): one shape,
- * so `newOrder`'s reads stay monomorphic on the per-trade path (docs/benchmarks.md, engine).
+ * An order on its way out, and the request that carries it to the exchange: one record (docs/benchmarks.md, engine,
+ * fifth round: the spec, its request and a wrapper holding the request beside the order were three objects per order).
+ * Every field is named in every spec (`orderSpec` builds them all): one shape, so the reads stay monomorphic on the
+ * per-trade path. The client order id and symbol are set when the order is journaled (`newOrder`); after that the spec is
+ * the exchange's (ExchangePort.placeOrder), never changed again.
  */
-export interface OrderSpec {
-  side: 'buy' | 'sell';
-  type: Order['type'];
-  amount: number;
+export interface OrderSpec extends OrderRequest {
   price: number | undefined;
-  trigger: number | undefined;
+  triggerPrice: number | undefined;
+  ocoGroup: string | undefined;
+  timeInForce: 'IOC' | undefined;
+  type: Order['type'];
   purpose: Order['purpose'];
   positionId: number | null;
   exitReason: ExitReason | null;
   /** an entry's stop-loss and take-profit %, for the position it opens */
   sl: number | undefined;
   tp: number | undefined;
-  oco: string | undefined;
-  tif: 'IOC' | undefined;
 }
 
 /** A spec with no price, trigger, SL/TP, OCO group or time in force: the caller sets those it needs. */
@@ -33,29 +34,25 @@ export function orderSpec(
   exitReason: ExitReason | null,
 ): OrderSpec {
   return {
+    clientOrderId: '',
+    symbol: '',
     side,
     type,
     amount,
     price: undefined,
-    trigger: undefined,
+    triggerPrice: undefined,
+    ocoGroup: undefined,
+    timeInForce: undefined,
     purpose,
     positionId,
     exitReason,
     sl: undefined,
     tp: undefined,
-    oco: undefined,
-    tif: undefined,
   };
 }
 
-/** an order durable in the journal with its clientOrderId, and the request that will carry it */
-export interface Journaled {
-  order: Order;
-  request: OrderRequest;
-}
-
-/** The order the executor journals for `spec` (number `id`, client order id `bd-<id>`), and its request. */
-export function newOrder(id: number, spec: OrderSpec, symbol: string, now: number, configVersion: number): Journaled {
+/** The order the executor journals for `spec` (number `id`, client order id `bd-<id>`); the spec gets its id and symbol. */
+export function newOrder(id: number, spec: OrderSpec, symbol: string, now: number, configVersion: number): Order {
   const order: Order = {
     id,
     client_order_id: `bd-${id}`,
@@ -66,7 +63,7 @@ export function newOrder(id: number, spec: OrderSpec, symbol: string, now: numbe
     purpose: spec.purpose,
     amount: spec.amount,
     price: spec.price ?? null,
-    trigger_price: spec.trigger ?? null,
+    trigger_price: spec.triggerPrice ?? null,
     status: 'new',
     filled: 0,
     average_price: null,
@@ -77,19 +74,9 @@ export function newOrder(id: number, spec: OrderSpec, symbol: string, now: numbe
     updated_at: now,
     config_version: configVersion,
   };
-  const request: OrderRequest = {
-    clientOrderId: order.client_order_id,
-    symbol: order.symbol,
-    side: order.side,
-    type: order.type,
-    amount: order.amount,
-    price: spec.price,
-    triggerPrice: spec.trigger,
-    ocoGroup: spec.oco,
-  };
-  // set only when there is one (a spread of a conditional object would cost an object per order)
-  if (spec.tif) request.timeInForce = spec.tif;
-  return { order, request };
+  spec.clientOrderId = order.client_order_id;
+  spec.symbol = symbol;
+  return order;
 }
 
 /**

@@ -37,6 +37,15 @@ export interface OrderRequest {
   timeInForce?: 'IOC';
 }
 
+/**
+ * A request's own fields, for an exchange that stores what it was asked (the paper book's journal): the engine's
+ * request is its order spec (execution/records.ts), which carries the executor's fields beside these.
+ */
+export function requestFields(r: OrderRequest): OrderRequest {
+  const { clientOrderId, symbol, side, type, amount, price, triggerPrice, ocoGroup, timeInForce } = r;
+  return { clientOrderId, symbol, side, type, amount, price, triggerPrice, ocoGroup, timeInForce };
+}
+
 export type ExchangeOrderStatus = 'open' | 'filled' | 'cancelled' | 'rejected';
 
 export interface ExchangeOrderState {
@@ -66,12 +75,17 @@ export interface AssetBalance {
   total: number;
 }
 
-/** Order states an exchange answers with are the caller's to read, never to change: an exchange may answer the same
- * object again (the paper exchange replaces an order's state when it changes instead of copying it per answer). */
+/** Order states an exchange answers with are the caller's to read at once, never to change or to keep: an exchange may
+ * answer its own record of the order and update it in place as the order moves on (the paper exchange: one record per
+ * order, no copy per answer or per change). What must outlive the call is copied (the executor's books copy into their
+ * Order at once). */
 export interface ExchangePort {
   readonly id: string;
   market(symbol: string): MarketRules;
-  /** the request is the exchange's once placed (it may keep it): the executor builds one per order and never changes it */
+  /**
+   * the request is the exchange's once placed (it may keep it): the executor builds one per order and never changes it;
+   * it may carry fields of the executor's beside OrderRequest's (an exchange that stores it keeps `requestFields`)
+   */
   placeOrder(request: OrderRequest): MaybePromise<ExchangeOrderState>;
   cancelOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;
   /** null when the exchange never saw this order */

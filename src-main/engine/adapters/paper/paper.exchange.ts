@@ -1,16 +1,36 @@
 import { CANDLE_STRIDE, writeCandle } from '../../feeds/candle-file';
-import type { AssetBalance, Balances, ExchangeOrderState, ExchangePort, MarketRules, OrderRequest } from '../../ports/exchange.port';
+import {
+  requestFields,
+  type AssetBalance,
+  type Balances,
+  type ExchangeOrderState,
+  type ExchangePort,
+  type MarketRules,
+  type OrderRequest,
+} from '../../ports/exchange.port';
 import { roundToStep } from '../../market/precision';
 import { numberList, objectList } from '../../fresh-lists';
 
-export interface PaperOrder {
+/**
+ * The paper book's one record per order: the order's state, answered to the caller as it is (no copy per answer and
+ * none per change: it is updated in place as the order moves on, ExchangePort), and the request it was placed with.
+ * One object per order where there were three (a wrapper, the state, its copy at each change): docs/benchmarks.md,
+ * engine, fifth round.
+ */
+export interface PaperOrder extends ExchangeOrderState {
+  readonly request: OrderRequest;
+}
+
+/** An order as a paper journal stores it: the request and the state apart. */
+export interface SavedPaperOrder {
   request: OrderRequest;
   state: ExchangeOrderState;
 }
 
 /** Where a paper exchange keeps its book between restarts (the bot's SQLite file; nothing in a backtest). */
 export interface PaperJournal {
-  load(): { balances: Balances; orders: PaperOrder[] } | null;
+  load(): { balances: Balances; orders: SavedPaperOrder[] } | null;
+  /** store `savedPaperOrder(order)` */
   saveOrder(order: PaperOrder): void;
   saveBalances(balances: Balances): void;
   /** run several writes as one atomic unit */
@@ -69,9 +89,20 @@ export class PaperExchange implements ExchangePort {
     const saved = opts.journal?.load();
     if (saved) {
       this.balance = { ...saved.balances };
-      for (const o of saved.orders) {
-        this.orders.set(o.request.clientOrderId, o);
-        if (o.state.status === 'open') this.addResting(o);
+      for (const { request, state: st } of saved.orders) {
+        const o: PaperOrder = {
+          clientOrderId: st.clientOrderId,
+          exchangeOrderId: st.exchangeOrderId,
+          status: st.status,
+          filled: st.filled,
+          averagePrice: st.averagePrice,
+          fee: st.fee,
+          updatedAt: st.updatedAt,
+          rejectReason: st.rejectReason,
+          request,
+        };
+        this.orders.set(request.clientOrderId, o);
+        if (o.status === 'open') this.addResting(o);
       }
     } else {
       opts.journal?.saveBalances(this.balance);
@@ -135,27 +166,27 @@ export class PaperExchange implements ExchangePort {
 
   placeOrder(request: OrderRequest): ExchangeOrderState {
     const known = this.orders.get(request.clientOrderId);
-    if (known) return known.state; // idempotent: a retried placement after a crash returns the same order
+    if (known) return known; // idempotent: a retried placement after a crash returns the same order
+    // the same fields in the same order as a restored record (the constructor): one shape for every order
     const order: PaperOrder = {
+      clientOrderId: request.clientOrderId,
+      exchangeOrderId: `paper-${this.orders.size + 1}`,
+      status: 'open',
+      filled: 0,
+      averagePrice: null,
+      fee: 0,
+      updatedAt: this.lastTs,
+      rejectReason: undefined,
       request, // kept as given, not copied (ExchangePort.placeOrder)
-      state: {
-        clientOrderId: request.clientOrderId,
-        exchangeOrderId: `paper-${this.orders.size + 1}`,
-        status: 'open',
-        filled: 0,
-        averagePrice: null,
-        fee: 0,
-        updatedAt: this.lastTs,
-      },
     };
     this.orders.set(request.clientOrderId, order);
     const problem = this.validate(request);
     if (problem) {
-      order.state.status = 'rejected';
-      order.state.rejectReason = problem;
+      order.status = 'rejected';
+      order.rejectReason = problem;
       this.opts.journal?.saveOrder(order);
       this.retire(order);
-      return order.state;
+      return order;
     }
     if (request.type === 'market') {
       const price =
@@ -163,28 +194,27 @@ export class PaperExchange implements ExchangePort {
           ? roundToStep(this.lastClose * (1 + this.slippageRate), this.opts.rules.priceStep, 'up')
           : roundToStep(this.lastClose * (1 - this.slippageRate), this.opts.rules.priceStep, 'down');
       const journal = this.opts.journal;
-      // the state was never handed out yet: the fill may write it in place
-      if (journal) journal.atomically(() => this.fill(order, price, true));
-      else this.fill(order, price, true); // a backtest: no journal, no closure per fill
+      if (journal) journal.atomically(() => this.fill(order, price));
+      else this.fill(order, price); // a backtest: no journal, no closure per fill
     } else {
       this.addResting(order);
       this.opts.journal?.saveOrder(order);
     }
-    return order.state;
+    return order;
   }
 
   cancelOrder(clientOrderId: string): ExchangeOrderState | null {
     const order = this.orders.get(clientOrderId);
     if (!order) return null;
-    if (order.state.status === 'open') {
+    if (order.status === 'open') {
       this.cancel(order);
       this.opts.journal?.saveOrder(order);
     }
-    return order.state;
+    return order;
   }
 
   fetchOrder(clientOrderId: string): ExchangeOrderState | null {
-    return this.orders.get(clientOrderId)?.state ?? null;
+    return this.orders.get(clientOrderId) ?? null;
   }
 
   takeUpdates(): readonly ExchangeOrderState[] {
@@ -229,7 +259,7 @@ export class PaperExchange implements ExchangePort {
     const resting = this.resting;
     for (let i = 0; i < resting.length; i++) {
       const order = resting[i];
-      if (order.state.status !== 'open') continue; // cancelled by an OCO partner earlier in this loop
+      if (order.status !== 'open') continue; // cancelled by an OCO partner earlier in this loop
       const r = order.request;
       let price = NaN;
       if (r.type === 'stop_market') {
@@ -247,9 +277,8 @@ export class PaperExchange implements ExchangePort {
       if (r.ocoGroup)
         for (let j = 0; j < resting.length; j++) {
           const other = resting[j];
-          // the partner's end, booked in fillTouched after the fills (a new state: callers may hold the open one)
-          if (other !== order && other.request.ocoGroup === r.ocoGroup && other.state.status === 'open')
-            this.nextState(other).status = 'cancelled';
+          // the partner's end, booked in fillTouched after the fills
+          if (other !== order && other.request.ocoGroup === r.ocoGroup && other.status === 'open') other.status = 'cancelled';
         }
     }
     if (touched.length === 0) return;
@@ -262,7 +291,7 @@ export class PaperExchange implements ExchangePort {
   private fillTouched(ts: number): void {
     const touched = this.touchedOrders;
     // never cancelled by a partner: an order touched first cancels its partners, which are then skipped
-    for (let i = 0; i < touched.length; i++) this.fill(touched[i], this.touchedPrices[i], false);
+    for (let i = 0; i < touched.length; i++) this.fill(touched[i], this.touchedPrices[i]);
     empty(touched);
     empty(this.touchedPrices);
     // finished orders leave the book in place (no new array per fill)
@@ -270,13 +299,13 @@ export class PaperExchange implements ExchangePort {
     let kept = 0;
     for (let i = 0; i < resting.length; i++) {
       const order = resting[i];
-      if (order.state.status === 'cancelled') {
-        order.state.updatedAt = ts; // its cancelled state is new (onCandleAt), no caller holds it yet
+      if (order.status === 'cancelled') {
+        order.updatedAt = ts;
         this.retire(order);
-        this.updates.push(order.state);
+        this.updates.push(order);
         this.opts.journal?.saveOrder(order);
       }
-      if (order.state.status === 'open') resting[kept++] = order;
+      if (order.status === 'open') resting[kept++] = order;
     }
     while (resting.length > kept) resting.pop();
     this.reachOfResting();
@@ -314,47 +343,43 @@ export class PaperExchange implements ExchangePort {
     return null;
   }
 
-  /** `fresh`: the order's state was never handed out, so it is written in place rather than replaced */
-  private fill(order: PaperOrder, price: number, fresh: boolean): void {
+  private fill(order: PaperOrder, price: number): void {
     const r = order.request;
     const notional = r.amount * price;
     const fee = notional * this.feeRate;
     if (r.side === 'buy') {
-      if (notional + fee > this.balance.quote + 1e-9) return this.reject(order, 'insufficient quote balance at fill', fresh);
+      if (notional + fee > this.balance.quote + 1e-9) return this.reject(order, 'insufficient quote balance at fill');
       this.balance.quote -= notional + fee;
       this.balance.base += r.amount;
     } else {
-      if (r.amount > this.balance.base + 1e-9) return this.reject(order, 'insufficient base balance at fill', fresh);
+      if (r.amount > this.balance.base + 1e-9) return this.reject(order, 'insufficient base balance at fill');
       this.balance.base -= r.amount;
       this.balance.quote += notional - fee;
     }
     if (this.balance.base < 1e-12) this.balance.base = 0;
-    const state = fresh ? order.state : this.nextState(order);
-    state.status = 'filled';
-    state.filled = r.amount;
-    state.averagePrice = price;
-    state.fee = fee;
-    state.updatedAt = this.lastTs;
+    order.status = 'filled';
+    order.filled = r.amount;
+    order.averagePrice = price;
+    order.fee = fee;
+    order.updatedAt = this.lastTs;
     this.retire(order);
-    if (r.type !== 'market') this.updates.push(state);
+    if (r.type !== 'market') this.updates.push(order);
     this.opts.journal?.saveOrder(order);
     this.opts.journal?.saveBalances(this.balance);
   }
 
-  private reject(order: PaperOrder, reason: string, fresh: boolean): void {
-    const state = fresh ? order.state : this.nextState(order);
-    state.status = 'rejected';
-    state.rejectReason = reason;
-    state.updatedAt = this.lastTs;
+  private reject(order: PaperOrder, reason: string): void {
+    order.status = 'rejected';
+    order.rejectReason = reason;
+    order.updatedAt = this.lastTs;
     this.retire(order);
-    if (order.request.type !== 'market') this.updates.push(state);
+    if (order.request.type !== 'market') this.updates.push(order);
     this.opts.journal?.saveOrder(order);
   }
 
   private cancel(order: PaperOrder): void {
-    const state = this.nextState(order);
-    state.status = 'cancelled';
-    state.updatedAt = this.lastTs;
+    order.status = 'cancelled';
+    order.updatedAt = this.lastTs;
     this.retire(order);
     const resting = this.resting;
     const at = resting.indexOf(order);
@@ -363,15 +388,6 @@ export class PaperExchange implements ExchangePort {
     for (let i = at + 1; i < resting.length; i++) resting[i - 1] = resting[i];
     resting.pop();
     this.reachOfResting();
-  }
-
-  /**
-   * A new state for an order that changes after its state was handed out: a state, once out, never changes (callers
-   * keep what they were told without copying it, and none is copied per answer: ~6 answers per trade in a backtest).
-   */
-  private nextState(order: PaperOrder): ExchangeOrderState {
-    order.state = { ...order.state };
-    return order.state;
   }
 
   /** a finished order stays answerable for a while (retries, reconciliation), then is forgotten: bounded memory */
@@ -394,6 +410,15 @@ export class PaperExchange implements ExchangePort {
 }
 
 const EMPTY: readonly ExchangeOrderState[] = Object.freeze([]);
+
+/** what a paper journal stores of `order` (its state's own fields and its request's) */
+export function savedPaperOrder(order: PaperOrder): SavedPaperOrder {
+  const { request, clientOrderId, exchangeOrderId, status, filled, averagePrice, fee, updatedAt, rejectReason } = order;
+  return {
+    request: requestFields(request),
+    state: { clientOrderId, exchangeOrderId, status, filled, averagePrice, fee, updatedAt, rejectReason },
+  };
+}
 
 /** an array emptied with `pop`, which keeps its storage (setting `length` to 0 drops it, to allocate it again) */
 function empty(items: unknown[]): void {

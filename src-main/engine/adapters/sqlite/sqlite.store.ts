@@ -12,7 +12,7 @@ import type {
 } from '../../../../src-shared/contract';
 import type { Balances } from '../../ports/exchange.port';
 import type { PositionRecord, TradingJournal } from '../../ports/journal.port';
-import type { PaperJournal, PaperOrder } from '../paper/paper.exchange';
+import { savedPaperOrder, type PaperJournal, type PaperOrder, type SavedPaperOrder } from '../paper/paper.exchange';
 import type { EquityMarks, TradeTotals } from '../../kept-stats';
 import { LOG_LEVELS, withConfigDefaults } from '../../../../src-shared/contract';
 import { migrate } from './migrations';
@@ -180,7 +180,7 @@ export class SqliteStore implements TradingJournal {
   }
 
   // ── PaperJournal ───────────────────────────────────────────────────────────
-  private loadPaper(): { balances: Balances; orders: PaperOrder[] } | null {
+  private loadPaper(): { balances: Balances; orders: SavedPaperOrder[] } | null {
     const balances = this.getMeta('paper_balances');
     if (!balances) return null;
     const orders = (this.stmt.paperOrders.all() as { request: string; state: string }[]).map((r) => ({
@@ -190,7 +190,8 @@ export class SqliteStore implements TradingJournal {
     return { balances: JSON.parse(balances) as Balances, orders };
   }
   private saveOrderPaper(order: PaperOrder): void {
-    this.stmt.savePaperOrder.run(order.request.clientOrderId, JSON.stringify(order.request), JSON.stringify(order.state));
+    const saved = savedPaperOrder(order);
+    this.stmt.savePaperOrder.run(order.clientOrderId, JSON.stringify(saved.request), JSON.stringify(saved.state));
   }
   saveBalances(balances: Balances): void {
     this.setMeta('paper_balances', JSON.stringify(balances));
