@@ -2,21 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src-main/engine/adapters/sqlite/sql-driver';
-import { encodeTradeCursor } from '../src-main/operations/trade-cursor';
 import { historySeries, seedHistory } from '../tests/helpers/seed-history';
 import { bundleWorker, pinThisProcess, startWorker, type Worker } from './pinning';
+import { coldRoutes, FIVE_MINUTES, type ColdRoute } from './cold-routes';
 
 type Server = Worker<{ port: number; token: string }>;
 
 const SIZES = (process.env.BENCH_HISTORY_SIZES ?? '1000,100000,1000000').split(',').map(Number);
-const FIVE_MINUTES = 300_000;
-
-/** A route whose every request asks for something else: `next(i)` is the path of the i-th request. */
-interface ColdRoute {
-  name: string;
-  next(i: number): string;
-}
 
 async function load(s: Server, route: ColdRoute, seconds: number) {
   const cpuBefore = await s.cpuMicros();
@@ -36,48 +28,6 @@ async function load(s: Server, route: ColdRoute, seconds: number) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-/** a stride coprime with any size a round reaches, so consecutive requests land far apart in the history */
-const STRIDE = 7919;
-
-/** The pages a client pages through, each request another one (a new cursor, a new window, another level). */
-function coldRoutes(dataDir: string, firstTs: number, lastTs: number): ColdRoute[] {
-  const db = openDatabase(join(dataDir, 'botdesk.sqlite'), { readonly: true });
-  let keys: { exit_time: number; id: number }[];
-  try {
-    keys = db.prepare(`SELECT exit_time, id FROM trades ORDER BY exit_time DESC, id DESC`).all() as typeof keys;
-  } finally {
-    db.close();
-  }
-  const key = (i: number) => keys[(i * STRIDE) % keys.length];
-  const span = lastTs - firstTs;
-  // 500 candles' worth of time: answered from the per-candle rows
-  const narrow = Math.min(span, 499 * FIVE_MINUTES);
-  const levels = ['debug', 'info', 'warn', 'error'];
-  return [
-    { name: 'status (baseline)', next: () => '/api/v1/bot/status' },
-    { name: 'trades, a new cursor', next: (i) => `/api/v1/bot/trades?limit=100&cursor=${encodeTradeCursor(key(i), {})}` },
-    {
-      name: 'trades, a new from/to',
-      next: (i) => {
-        const [a, b] = [key(i).exit_time, key(i + 1).exit_time].sort((x, y) => x - y);
-        return `/api/v1/bot/trades?limit=100&from=${a}&to=${b + i}`;
-      },
-    },
-    {
-      name: 'equity, 500 candles',
-      next: (i) => {
-        const from = firstTs + (((i * STRIDE) % 1000) / 1000) * (span - narrow);
-        return `/api/v1/bot/equity?limit=500&from=${Math.floor(from)}&to=${Math.floor(from) + narrow}`;
-      },
-    },
-    {
-      name: 'equity, a wide window',
-      next: (i) => `/api/v1/bot/equity?limit=500&from=${firstTs + (i % 1000)}&to=${lastTs - ((i * STRIDE) % 1000)}`,
-    },
-    { name: 'logs, 100 lines', next: (i) => `/api/v1/bot/logs?level=${levels[i % 2]}&limit=${100 + (i % 7)}` },
-  ];
-}
-
 /**
  * Cold history reads (issue 21, item 3): pages that no answer cache has seen — every request another cursor, another
  * window, another page size, and the server's answer cache off — over 1,000 / 100,000 / 1,000,000 seeded equity points
@@ -97,7 +47,10 @@ export default async function run(): Promise<void> {
       const t0 = performance.now();
       const seeded = seedHistory({ dataDir, series: historySeries(size, FIVE_MINUTES) });
       console.log(`  ${fmt(size)} equity points, ${fmt(seeded.trades)} trades seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const [status, ...routes] = coldRoutes(dataDir, seeded.firstTs, seeded.lastTs);
+      const [status, ...all] = coldRoutes(dataDir, seeded.firstTs, seeded.lastTs);
+      // BENCH_COLD_ROUTES=equity,logs: only the routes whose name has one of these words (for a quicker look at one)
+      const only = process.env.BENCH_COLD_ROUTES?.split(',');
+      const routes = only ? all.filter((r) => only.some((w) => r.name.includes(w))) : all;
       const server: Server = await startWorker(worker, ['botdesk'], 1, {
         BENCH_DATA_DIR: dataDir,
         BENCH_LOG_LEVEL: 'info',

@@ -339,6 +339,7 @@ export class HistoryTables {
         after = missing[missing.length - 1].id;
       }
 
+      this.curve.fillPacked();
       return { totals, runningSums: badRuns > 0, buckets: this.curve.repairBuckets() };
     });
   }
