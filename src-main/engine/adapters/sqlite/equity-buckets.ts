@@ -1,5 +1,4 @@
 import type { EquityPoint } from '../../../../src-shared/contract';
-import { storedDoubles } from './equity-point-text';
 
 /**
  * Bucket widths of the coarser copies of the equity curve, each four times the one before (4 minutes to 45 days).
@@ -112,13 +111,17 @@ export function unpackBucket(level: number, start: number, bytes: Uint8Array): E
   return { level, start, min_ts, min_equity, max_ts, max_equity, last_ts, last_equity };
 }
 
+const littleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
 /**
  * Buckets stored back to back (one blob per bucket, read as one value per window) as numbers, PACKED_STRIDE per
  * bucket: a view on the bytes where it can be (a little-endian machine, aligned bytes), else a copy.
  */
 export function packedRun(bytes: Uint8Array): Float64Array {
   if (bytes.byteLength % PACKED_BYTES !== 0) throw new Error(`equity buckets: ${bytes.byteLength} bytes is no whole number of buckets`);
-  return storedDoubles(bytes);
+  if (littleEndian && bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float64Array.from({ length: bytes.byteLength / 8 }, (_, i) => view.getFloat64(i * 8, true));
 }
 
 /**

@@ -14,7 +14,6 @@ import {
   unpackBucket,
   type EquityBucket,
 } from './equity-buckets';
-import { EQUITY_BYTES, equityPointsText, packEquity, storedDoubles } from './equity-point-text';
 
 /** a window of the curve as answered, with what it cost */
 export interface EquityAnswer {
@@ -42,14 +41,7 @@ export class EquityCurveTables {
 
   constructor(private readonly db: SqlDatabase) {
     this.stmt = {
-      insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity, packed) VALUES (?, ?, ?)`),
-      // the window's timestamps as one text and its equities as one blob (their stored bytes back to back; the cast
-      // gives group_concat's bytes back as a blob), and whether every point has its bytes: nothing formatted by SQLite
-      pointsPacked: db.prepare(
-        `SELECT group_concat(ts), CAST(group_concat(packed, '') AS BLOB), count(*), count(packed) FROM (SELECT ts, packed FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
-        { rows: 'arrays' },
-      ),
-      // the answer written by SQLite: for points without their bytes (before the start-up check fills them)
+      insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
       pointsJson: db.prepare(
         // rows fed in ts order from the table's own key (an aggregate ORDER BY would sort them again in a temp b-tree)
         `SELECT json_group_array(json_object('ts', ts, 'equity', equity)), max(abs(equity)) FROM (SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
@@ -78,10 +70,6 @@ export class EquityCurveTables {
         { rows: 'arrays' },
       ),
       points: db.prepare(`SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts`),
-      unpacked: db.prepare(`SELECT ts, equity FROM equity_points WHERE packed IS NULL AND ts > ? ORDER BY ts LIMIT 50000`, {
-        rows: 'arrays',
-      }),
-      setPacked: db.prepare(`UPDATE equity_points SET packed = ? WHERE ts = ?`),
     };
     this.fold = new BucketFold(this.newestBuckets());
   }
@@ -89,7 +77,7 @@ export class EquityCurveTables {
   /** Per-candle points and the buckets they change; call inside a transaction (forgetUnwritten if it rolls back). */
   append(points: readonly EquityPoint[]): void {
     for (const p of points) {
-      this.stmt.insertPoint.run(p.ts, p.equity, packEquity(p.equity));
+      this.stmt.insertPoint.run(p.ts, p.equity);
       this.fold.add(p.ts, p.equity);
     }
     for (const b of this.fold.takeChanged()) this.saveBucket(b);
@@ -116,26 +104,17 @@ export class EquityCurveTables {
   }
 
   /**
-   * query's points as the API's JSON text when they are per-candle points, written from the window's stored bytes as
-   * JSON.stringify writes them (no value crosses into JavaScript one by one), else the thinned points for the caller
-   * to write. Points stored without their bytes (a database not yet through the start-up check) are written by
-   * SQLite as it reads them: the very same doubles, in SQLite's spelling (100.0 for 100). A value the schema refuses
-   * (an infinite equity) hands the points to the caller's writer, which refuses them as the API does.
+   * query's points as the API's JSON text when they are per-candle points, written by SQLite as it reads them
+   * (no value crosses into JavaScript one by one; its numbers parse to the very same doubles, in SQLite's spelling:
+   * 100.0 for 100), else the thinned points for the caller to write. A value the schema refuses (an infinite equity)
+   * hands the points to the caller's writer, which refuses them as the API does.
    */
   queryJson(q: EquityWindow): string | EquityPoint[] {
     const w = this.clipped(q);
     if (w === null) return '[]';
     if (!w.perCandle) return this.thinned(w, q.limit).points;
-    const [timestamps, packed, count, withBytes] = this.stmt.pointsPacked.get(w.from, w.to) as [string | null, Uint8Array | null, number, number];
-    if (count === 0) return '[]';
-    if (withBytes === count && timestamps !== null && packed !== null && packed.byteLength === count * EQUITY_BYTES) {
-      const text = equityPointsText(timestamps, storedDoubles(packed));
-      if (text !== null) return text;
-    } else {
-      const [json, top] = this.stmt.pointsJson.get(w.from, w.to) as [string, number | null];
-      if (top === null || Number.isFinite(top)) return json;
-    }
-    return this.stmt.points.all(w.from, w.to) as EquityPoint[];
+    const [json, top] = this.stmt.pointsJson.get(w.from, w.to) as [string, number | null];
+    return top === null || Number.isFinite(top) ? json : (this.stmt.points.all(w.from, w.to) as EquityPoint[]);
   }
 
   /** the window clipped to the curve, and whether its per-candle points fit in `limit`; null when nothing is in it */
@@ -188,20 +167,8 @@ export class EquityCurveTables {
 
   /** the statements a request runs, by name (HistoryTables.readPlans checks each searches an index) */
   readStatements(): Record<string, SqlStatement> {
-    const { buckets, bucketBlobs, pointRows, pointsPacked, pointsJson, bounds } = this.stmt;
-    return { buckets, bucketBlobs, pointRows, pointsPacked, pointsJson, bounds };
-  }
-
-  /** the start-up check's part: each point's stored bytes where they are missing (older databases, equities changed in place) */
-  fillPacked(): number {
-    let filled = 0;
-    for (let after = Number.MIN_SAFE_INTEGER; ;) {
-      const rows = this.stmt.unpacked.all(after) as [number, number][];
-      if (!rows.length) return filled;
-      for (const [ts, equity] of rows) this.stmt.setPacked.run(packEquity(equity), ts);
-      filled += rows.length;
-      after = rows[rows.length - 1][0];
-    }
+    const { buckets, bucketBlobs, pointRows, pointsJson, bounds } = this.stmt;
+    return { buckets, bucketBlobs, pointRows, pointsJson, bounds };
   }
 
   /** the start-up check's part: rebuilds the buckets when the newest of a level disagrees with the newest point */

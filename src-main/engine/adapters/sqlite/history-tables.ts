@@ -339,7 +339,6 @@ export class HistoryTables {
         after = missing[missing.length - 1].id;
       }
 
-      this.curve.fillPacked();
       return { totals, runningSums: badRuns > 0, buckets: this.curve.repairBuckets() };
     });
   }

@@ -87,18 +87,6 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE equity_buckets;
   CREATE TABLE equity_buckets (level INTEGER NOT NULL, start INTEGER NOT NULL, packed BLOB NOT NULL, PRIMARY KEY (level, start)) WITHOUT ROWID;
   `,
-  // 8: each per-candle point's equity also as its 8 bytes, so a window's answer is written from one blob rather than
-  // by SQLite formatting every double (equity-point-text.ts; ~9 bytes a candle). The table is copied rather than
-  // altered, so this also holds for a database whose version was set back with the column there. The start-up check
-  // fills the bytes; a point whose equity is changed in place loses them (the trigger) until the next start.
-  `
-  CREATE TABLE equity_points_v8 (ts INTEGER PRIMARY KEY, equity REAL NOT NULL, packed BLOB);
-  INSERT INTO equity_points_v8 (ts, equity) SELECT ts, equity FROM equity_points ORDER BY ts;
-  DROP TABLE equity_points;
-  ALTER TABLE equity_points_v8 RENAME TO equity_points;
-  CREATE TRIGGER equity_points_packed_stale AFTER UPDATE OF equity ON equity_points
-    BEGIN UPDATE equity_points SET packed = NULL WHERE ts = NEW.ts; END;
-  `,
 ];
 
 export function migrate(db: SqlDatabase): void {
