@@ -12,7 +12,11 @@ import { historySeries, seedHistory } from '../tests/helpers/seed-history';
 import { bundleWorker, pinThisProcess, startWorker } from './pinning';
 import { coldRoutes, FIVE_MINUTES } from './cold-routes';
 
-const [size = 100_000, routeKey = 'equity', seconds = 4] = [Number(process.argv[2] ?? 100_000), process.argv[3], Number(process.argv[4] ?? 4)];
+const [size = 100_000, routeKey = 'equity', seconds = 4] = [
+  Number(process.argv[2] ?? 100_000),
+  process.argv[3],
+  Number(process.argv[4] ?? 4),
+];
 const ROUTE_NAMES: Record<string, string> = {
   status: 'status (baseline)',
   trades: 'trades, a new cursor',
@@ -37,9 +41,10 @@ interface Profile {
 function groupOf(fn: string, url: string): string {
   if (fn === '(garbage collector)') return 'GC';
   if (fn === '(idle)' || fn === '(program)') return fn;
-  if (url.includes('better-sqlite3') || /^(get|all|run|iterate)$/.test(fn) && url === '') return 'SQLite (native)';
+  if (url.includes('better-sqlite3') || (/^(get|all|run|iterate)$/.test(fn) && url === '')) return 'SQLite (native)';
   if (url.startsWith('node:_http') || url.includes('_http_')) return 'node:http';
-  if (url.startsWith('node:net') || url.startsWith('node:stream') || url.includes('internal/streams') || url.includes('stream_base')) return 'net/streams';
+  if (url.startsWith('node:net') || url.startsWith('node:stream') || url.includes('internal/streams') || url.includes('stream_base'))
+    return 'net/streams';
   if (url.includes('/zod/')) return 'zod';
   if (url.startsWith('node:')) return `node internals (${url.replace(/^node:(internal\/)?/, '').split('/')[0]})`;
   if (url.includes('node_modules')) return url.split('node_modules/')[1].split('/')[0];

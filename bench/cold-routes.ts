@@ -52,4 +52,3 @@ export function coldRoutes(dataDir: string, firstTs: number, lastTs: number): Co
     { name: 'logs, 100 lines', next: (i) => `/api/v1/bot/logs?level=${levels[i % 2]}&limit=${100 + (i % 7)}` },
   ];
 }
-
