@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     ok = answered();
     server.send('profile-stop');
     await ok;
-    const n = (result.requests as unknown as { total: number }).total;
+    const n = result.requests.total;
     console.log(
       `${size} rows, ${route.name}: ${n} requests (${result.non2xx} non-2xx), ${(cpu / n).toFixed(1)} µs server CPU per request; idle server ${(idle / 1000).toFixed(1)} ms CPU per second = ${(idle / (n / seconds)).toFixed(1)} µs per request at this rate`,
     );
