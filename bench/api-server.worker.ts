@@ -8,6 +8,7 @@ import { createBotRuntime } from '../src-main/app/runtime';
 import { createApiServer } from '../src-main/server/api-server';
 import { createLogger } from '../src-main/engine/log/logger';
 import { answerCpuQueries } from './pinning';
+import { answerProfileCommands } from './cpu-profile';
 
 const variant = process.argv[2];
 if (variant === 'bare') {
@@ -45,4 +46,5 @@ if (variant === 'bare') {
   console.log(JSON.stringify({ port: api.port, token }));
 }
 process.on('SIGTERM', () => process.exit(0));
-answerCpuQueries();
+// `profile FILE` … `profile-stop`: a CPU profile of the lines between (bench/cold-reads.profile.ts)
+answerCpuQueries(answerProfileCommands());

@@ -16,8 +16,10 @@ declare module 'autocannon' {
     max: number;
   }
   interface Result {
-    requests: Histogram;
+    requests: Histogram & { total: number };
     latency: Histogram;
+    /** bytes a second, headers included */
+    throughput: Histogram;
     non2xx: number;
     errors: number;
   }

@@ -2,21 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src-main/engine/adapters/sqlite/sql-driver';
-import { encodeTradeCursor } from '../src-main/operations/trade-cursor';
 import { historySeries, seedHistory } from '../tests/helpers/seed-history';
 import { bundleWorker, pinThisProcess, startWorker, type Worker } from './pinning';
+import { coldRoutes, FIVE_MINUTES, type ColdRoute } from './cold-routes';
 
 type Server = Worker<{ port: number; token: string }>;
 
 const SIZES = (process.env.BENCH_HISTORY_SIZES ?? '1000,100000,1000000').split(',').map(Number);
-const FIVE_MINUTES = 300_000;
-
-/** A route whose every request asks for something else: `next(i)` is the path of the i-th request. */
-interface ColdRoute {
-  name: string;
-  next(i: number): string;
-}
 
 async function load(s: Server, route: ColdRoute, seconds: number) {
   const cpuBefore = await s.cpuMicros();
@@ -31,53 +23,18 @@ async function load(s: Server, route: ColdRoute, seconds: number) {
   });
   const cpu = (await s.cpuMicros()) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${route.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, cpuPerRequest: cpu / Math.max(1, result.requests.average * seconds), distinct: i };
+  const answered = Math.max(1, result.requests.average * seconds);
+  // bytes per answer, headers included: writing the answer to the socket is part of its server CPU
+  return {
+    rps: result.requests.average,
+    cpuPerRequest: cpu / answered,
+    distinct: i,
+    bytes: result.throughput.average / result.requests.average,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-/** a stride coprime with any size a round reaches, so consecutive requests land far apart in the history */
-const STRIDE = 7919;
-
-/** The pages a client pages through, each request another one (a new cursor, a new window, another level). */
-function coldRoutes(dataDir: string, firstTs: number, lastTs: number): ColdRoute[] {
-  const db = openDatabase(join(dataDir, 'botdesk.sqlite'), { readonly: true });
-  let keys: { exit_time: number; id: number }[];
-  try {
-    keys = db.prepare(`SELECT exit_time, id FROM trades ORDER BY exit_time DESC, id DESC`).all() as typeof keys;
-  } finally {
-    db.close();
-  }
-  const key = (i: number) => keys[(i * STRIDE) % keys.length];
-  const span = lastTs - firstTs;
-  // 500 candles' worth of time: answered from the per-candle rows
-  const narrow = Math.min(span, 499 * FIVE_MINUTES);
-  const levels = ['debug', 'info', 'warn', 'error'];
-  return [
-    { name: 'status (baseline)', next: () => '/api/v1/bot/status' },
-    { name: 'trades, a new cursor', next: (i) => `/api/v1/bot/trades?limit=100&cursor=${encodeTradeCursor(key(i), {})}` },
-    {
-      name: 'trades, a new from/to',
-      next: (i) => {
-        const [a, b] = [key(i).exit_time, key(i + 1).exit_time].sort((x, y) => x - y);
-        return `/api/v1/bot/trades?limit=100&from=${a}&to=${b + i}`;
-      },
-    },
-    {
-      name: 'equity, 500 candles',
-      next: (i) => {
-        const from = firstTs + (((i * STRIDE) % 1000) / 1000) * (span - narrow);
-        return `/api/v1/bot/equity?limit=500&from=${Math.floor(from)}&to=${Math.floor(from) + narrow}`;
-      },
-    },
-    {
-      name: 'equity, a wide window',
-      next: (i) => `/api/v1/bot/equity?limit=500&from=${firstTs + (i % 1000)}&to=${lastTs - ((i * STRIDE) % 1000)}`,
-    },
-    { name: 'logs, 100 lines', next: (i) => `/api/v1/bot/logs?level=${levels[i % 2]}&limit=${100 + (i % 7)}` },
-  ];
-}
-
 /**
  * Cold history reads (issue 21, item 3): pages that no answer cache has seen — every request another cursor, another
  * window, another page size, and the server's answer cache off — over 1,000 / 100,000 / 1,000,000 seeded equity points
@@ -97,32 +54,46 @@ export default async function run(): Promise<void> {
       const t0 = performance.now();
       const seeded = seedHistory({ dataDir, series: historySeries(size, FIVE_MINUTES) });
       console.log(`  ${fmt(size)} equity points, ${fmt(seeded.trades)} trades seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const [status, ...routes] = coldRoutes(dataDir, seeded.firstTs, seeded.lastTs);
+      const [status, ...all] = coldRoutes(dataDir, seeded.firstTs, seeded.lastTs);
+      // BENCH_COLD_ROUTES=equity,logs: only the routes whose name has one of these words (for a quicker look at one)
+      const only = process.env.BENCH_COLD_ROUTES?.split(',');
+      const routes = only ? all.filter((r) => only.some((w) => r.name.includes(w))) : all;
       const server: Server = await startWorker(worker, ['botdesk'], 1, {
         BENCH_DATA_DIR: dataDir,
         BENCH_LOG_LEVEL: 'info',
         BENCH_ANSWER_CACHE: 'off',
       });
       try {
+        // what the server burns with no request (the bot's cycles, timers) is in the CPU counter too: measured once per
+        // server, after a warm-up, so each figure can also be given net of it (the raw figure stays the one judged)
+        await load(server, status, 1);
+        const idle0 = await server.cpuMicros();
+        await new Promise((r) => setTimeout(r, 3000));
+        const idlePerSecond = ((await server.cpuMicros()) - idle0) / 3;
+        console.log(`    idle server: ${(idlePerSecond / 1000).toFixed(1)} ms of CPU per second`);
         for (const route of routes) {
           await load(server, status, 1); // warm both
           await load(server, route, 1);
           const ratios: number[] = [];
           const cpu: number[] = [];
+          const net: number[] = [];
           const baseCpu: number[] = [];
+          let bytes = 0;
           for (let r = 0; r < rounds; r++) {
             const base = await load(server, status, seconds);
             const cold = await load(server, route, seconds);
             ratios.push(cold.rps / base.rps);
             cpu.push(cold.cpuPerRequest);
+            net.push(cold.cpuPerRequest - idlePerSecond / cold.rps);
             baseCpu.push(base.cpuPerRequest);
+            bytes = cold.bytes;
             console.log(
               `    ${route.name}, round ${r + 1}: status ${fmt(base.rps)} req/s (${base.cpuPerRequest.toFixed(0)} µs CPU/req), cold ${fmt(cold.rps)} req/s (${cold.cpuPerRequest.toFixed(0)} µs CPU/req, ${fmt(cold.distinct)} requests), ratio ${(cold.rps / base.rps).toFixed(3)}`,
             );
           }
           // the CPU ratio is the steadier one on a loaded machine (req/s there is often the load generator's limit)
           const cpuRatio = median(baseCpu.map((b, r) => b / cpu[r]));
-          const line = `${fmt(size).padStart(9)} points: ${route.name.padEnd(24)} ${median(cpu).toFixed(0).padStart(4)} µs server CPU per request (status ${median(baseCpu).toFixed(0)} µs; target ≤ 150), ratio to /bot/status ${median(ratios).toFixed(3)} in req/s (target ≥ 0.2), ${cpuRatio.toFixed(3)} in CPU per request`;
+          const line = `${fmt(size).padStart(9)} points: ${route.name.padEnd(24)} ${median(cpu).toFixed(0).padStart(4)} µs server CPU per request (status ${median(baseCpu).toFixed(0)} µs; target ≤ 150), ratio to /bot/status ${median(ratios).toFixed(3)} in req/s (target ≥ 0.2), ${cpuRatio.toFixed(3)} in CPU per request; net of the idle server ${median(net).toFixed(0)} µs; ${(bytes / 1000).toFixed(1)} kB an answer`;
           summary.push(line);
           console.log(`  ${line}`);
         }

@@ -178,7 +178,7 @@ export async function createBotRuntime(opts: BotRuntimeOptions): Promise<BotRunt
     return {
       handlers,
       answerVersions,
-      jsonAnswers: createJsonAnswers({ store }),
+      jsonAnswers: createJsonAnswers({ store, logger }),
       events,
       logger,
       bot,

@@ -100,6 +100,24 @@ describe('history reads answered as JSON text', () => {
     expect(pageAfter('93').length).toBeGreaterThan(2);
   });
 
+  it('gives the handler’s log pages byte for byte, each record written once and the same on every page that holds it', () => {
+    const fields: Record<string, unknown>[] = [
+      {},
+      { order_id: 7, price: 0.1 + 0.2, nested: { a: [1, 'x', null], b: { c: true } } },
+      { skipped: undefined, big: 1_704_067_200_000, neg: -0, list: [] },
+      { msg: 'not the message', ts: 1, level: 'debug', '2': 'an index-like key' },
+      { reason: 'a "quoted" \\ line\nbreak', unicode: 'é ✓ \u2028' },
+    ];
+    for (let i = 0; i < 60; i++) (i % 3 ? runtime.logger.warn : runtime.logger.error)(`line ${i}`, fields[i % fields.length]);
+    for (const level of ['debug', 'info', 'warn', 'error'])
+      for (const limit of ['1', '7', '50', '1000']) {
+        const [fast, slow] = both('getLogs', { level, limit });
+        expect(fast, `${level} ${limit}`).toBe(slow);
+        // a second page holding the same records reuses their texts: still the same bytes
+        expect(both('getLogs', { level, limit })[0]).toBe(slow);
+      }
+  });
+
   it('gives the same answers for trades stored before their text was kept, and refuses a point its schema refuses', () => {
     runtime.store.db.exec(`UPDATE trades SET json = NULL WHERE id % 3 = 0`);
     for (const [name, query] of queries()) expectSame(name, query);

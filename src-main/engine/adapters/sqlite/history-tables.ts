@@ -216,7 +216,7 @@ export class HistoryTables {
    * against their schema when written). A trade stored without its text (never after the start-up check) is written
    * from its fields here.
    */
-  queryTradesJson(q: TradeWindow): TradePageJson {
+  queryTradesJson(q: TradeWindow, totals: () => TradeTotals = () => this.tradeTotals()): TradePageJson {
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
@@ -225,7 +225,7 @@ export class HistoryTables {
     if (withText === count) {
       const end = count === q.limit ? (this.stmt.pageEnd.all(page) as [number, number][]) : [];
       const next = end.length === 2 ? { exit_time: end[0][0], id: end[0][1] } : null;
-      return { json: `[${joined ?? ''}]`, next, ...this.windowTotals(q.from, q.to) };
+      return { json: `[${joined ?? ''}]`, next, ...this.windowTotals(q.from, q.to, totals) };
     }
     return this.tradesJsonOneByOne(q, page);
   }
@@ -250,9 +250,14 @@ export class HistoryTables {
     return tradeJson(trade) ?? JSON.stringify(trade);
   }
 
-  private windowTotals(from: number | undefined, to: number | undefined): { total: number; total_pnl: number } {
+  /** `totals`: the whole list's (a caller that keeps them in memory saves a statement on every page without a window) */
+  private windowTotals(
+    from: number | undefined,
+    to: number | undefined,
+    totals: () => TradeTotals = () => this.tradeTotals(),
+  ): { total: number; total_pnl: number } {
     if (from === undefined && to === undefined) {
-      const t = this.tradeTotals();
+      const t = totals();
       return { total: t.trades, total_pnl: t.realized };
     }
     type Run = { run_count: number; run_pnl: number } | undefined;

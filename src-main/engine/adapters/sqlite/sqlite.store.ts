@@ -248,7 +248,7 @@ export class SqliteStore implements TradingJournal {
   }
   /** queryTrades with the page as the API's JSON text, from each trade's stored text */
   queryTradesJson(q: TradeWindow): TradePageJson {
-    return this.history.queryTradesJson(q);
+    return this.history.queryTradesJson(q, () => this.tradeTotals());
   }
   /** what the trade list adds up to, kept as trades close: O(1) */
   tradeTotals(): TradeTotals {

@@ -1,0 +1,73 @@
+// Migration 8: a page of trades read from one index that also holds each trade's text. A database from before it
+// (schema 7, the narrower index) upgrades on open, its pages read from the new index, with the same answers.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../src-main/engine/adapters/sqlite/sql-driver';
+import { SqliteStore } from '../../src-main/engine/adapters/sqlite/sqlite.store';
+import type { TradeWindow } from '../../src-main/engine/adapters/sqlite/history-tables';
+import { historySeries, seedHistory } from '../helpers/seed-history';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const indexesOf = (dir: string) => {
+  const db = openDatabase(join(dir, 'botdesk.sqlite'), { readonly: true });
+  try {
+    return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trades'`).all() as { name: string }[])
+      .map((r) => r.name)
+      .sort();
+  } finally {
+    db.close();
+  }
+};
+
+describe('the trade page index (migration 8)', () => {
+  it('upgrades a schema-7 database: the wider index replaces the narrower one, pages read from it alone, same answers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-trade-index-'));
+    dirs.push(dir);
+    seedHistory({ dataDir: dir, series: historySeries(20_000, 300_000) });
+    const windowsOf = (store: SqliteStore): TradeWindow[] => {
+      const keys = store.allTrades().sort((a, b) => b.exit_time - a.exit_time || b.id - a.id);
+      expect(keys.length).toBeGreaterThan(150);
+      const key = (i: number) => ({ exit_time: keys[i].exit_time, id: keys[i].id });
+      return [
+        { limit: 100 },
+        { limit: 7, after: key(3) },
+        { limit: 100, after: key(keys.length - 50) },
+        { limit: 20, from: keys[60].exit_time, to: keys[10].exit_time },
+        { limit: 20, from: keys[60].exit_time, to: keys[10].exit_time, after: key(30) },
+      ];
+    };
+    const current = new SqliteStore(dir);
+    const windows = windowsOf(current);
+    const answers = windows.map((w) => current.queryTradesJson(w));
+    current.close();
+
+    // schema 7 as it shipped: the (exit_time, id) index only
+    const db = openDatabase(join(dir, 'botdesk.sqlite'));
+    db.exec(`DROP INDEX trades_page; CREATE INDEX trades_exit_time ON trades(exit_time, id);`);
+    db.pragma('user_version = 7');
+    db.close();
+    expect(indexesOf(dir)).toEqual(['trades_exit_time', 'trades_position']);
+
+    const upgraded = new SqliteStore(dir);
+    try {
+      expect(indexesOf(dir)).toEqual(['trades_page', 'trades_position']);
+      expect(upgraded.historyReadPlans().pageText.join(' ')).toMatch(/COVERING INDEX trades_page/);
+      windows.forEach((w, i) => {
+        const page = upgraded.queryTradesJson(w);
+        expect(page).toEqual(answers[i]);
+        // and the same as the trades read field by field
+        const slow = upgraded.queryTrades(w);
+        expect(JSON.parse(page.json)).toEqual(slow.trades);
+        expect([page.next, page.total, page.total_pnl]).toEqual([slow.next, slow.total, slow.total_pnl]);
+      });
+    } finally {
+      upgraded.close();
+    }
+  });
+});
