@@ -2,7 +2,7 @@ import type { ExitReason, Order, Trade } from '../../../src-shared/contract';
 import type { ExchangePort, MaybePromise } from '../ports/exchange.port';
 import type { PositionRecord } from '../ports/journal.port';
 import type { FillBooks } from './fill-books';
-import type { OrderRecord } from './records';
+import type { OrderSpec } from './records';
 
 /**
  * The executor's books (fill-books.ts) and its one path to the exchange, as its protection (protection.ts) and
@@ -11,8 +11,8 @@ import type { OrderRecord } from './records';
 export interface ExecutionDesk {
   readonly exchange: ExchangePort;
   readonly books: FillBooks;
-  /** a journaled order (FillBooks.journaled) sent, the record as its request */
-  send(order: OrderRecord): MaybePromise<Order>;
+  /** `order` journaled for `spec` (FillBooks.journaled), sent with the spec as its request */
+  send(order: Order, spec: OrderSpec): MaybePromise<Order>;
   cancel(order: Order): MaybePromise<boolean>;
   exit(positionId: number, reason: ExitReason): MaybePromise<Trade | null>;
 }

@@ -6,7 +6,7 @@ import { andThen, sequence } from './maybe';
 import { killPoint } from '../kill-points';
 import type { ExecutionDesk } from './execution-desk';
 import { FillBooks, type ExecutionListener } from './fill-books';
-import type { OrderRecord } from './records';
+import { orderSpec, type OrderSpec } from './records';
 import { isTooSmall, Protection } from './protection';
 import { Reconciler, type ReconcileResult } from './reconcile';
 
@@ -42,7 +42,7 @@ export class Executor {
     const desk: ExecutionDesk = {
       exchange,
       books: this.books,
-      send: (order) => this.send(order),
+      send: (order, spec) => this.send(order, spec),
       cancel: (order) => this.cancel(order),
       exit: (positionId, reason) => this.exit(positionId, reason),
     };
@@ -139,22 +139,26 @@ export class Executor {
    */
   enter(intent: EntryIntent): MaybePromise<Order> {
     const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
-    if (!this.exchange.entryReferencePrice) {
-      return this.submit(this.books.draft('buy', 'market', amount, 'entry', null, null).withRisk(intent.stopLossPct, intent.takeProfitPct));
-    }
+    const spec = orderSpec('buy', 'market', amount, 'entry', null, null);
+    spec.sl = intent.stopLossPct;
+    spec.tp = intent.takeProfitPct;
+    if (!this.exchange.entryReferencePrice) return this.submit(spec);
     return this.exchange.entryReferencePrice().then((ref) => {
-      const entry = this.books.draft('buy', 'limit', amount, 'entry', null, null).withRisk(intent.stopLossPct, intent.takeProfitPct);
-      entry.price = roundToStep(ref * (1 + (intent.maxSlippagePct ?? 0) / 100), this.rules.priceStep, 'down');
-      return this.submit(entry.immediateOrCancel());
+      spec.type = 'limit';
+      spec.price = roundToStep(ref * (1 + (intent.maxSlippagePct ?? 0) / 100), this.rules.priceStep, 'down');
+      spec.timeInForce = 'IOC';
+      return this.submit(spec);
     });
   }
 
   /** Resting limit entry (manual or strategy); cancel-pending removes it. */
   enterLimit(intent: EntryIntent & { price: number }): MaybePromise<Order> {
     const amount = roundToStep(intent.amount, this.rules.amountStep, 'down');
-    const entry = this.books.draft('buy', 'limit', amount, 'entry', null, null).withRisk(intent.stopLossPct, intent.takeProfitPct);
-    entry.price = roundToStep(intent.price, this.rules.priceStep, 'down');
-    return this.submit(entry);
+    const spec = orderSpec('buy', 'limit', amount, 'entry', null, null);
+    spec.price = roundToStep(intent.price, this.rules.priceStep, 'down');
+    spec.sl = intent.stopLossPct;
+    spec.tp = intent.takeProfitPct;
+    return this.submit(spec);
   }
 
   /** Close one position at market: cancel its SL/TP first so nothing sells twice. */
@@ -173,7 +177,7 @@ export class Executor {
   /** the market sell of an exit, its protection cancelled */
   private sellOut(position: PositionRecord, reason: ExitReason): MaybePromise<Trade | null> {
     if (!this.books.position(position.id)) return this.books.lastTrade; // a protective order filled meanwhile
-    const sold = this.submit(this.books.draft('sell', 'market', position.amount, 'exit', position.id, reason));
+    const sold = this.submit(orderSpec('sell', 'market', position.amount, 'exit', position.id, reason));
     return isPromise(sold) ? sold.then(() => this.afterSell(position)) : this.afterSell(position);
   }
 
@@ -273,14 +277,14 @@ export class Executor {
     return this.protection.protectBare(price);
   }
 
-  private submit(order: OrderRecord): MaybePromise<Order> {
-    return this.send(this.books.journaled(order));
+  private submit(spec: OrderSpec): MaybePromise<Order> {
+    return this.send(this.books.journaled(spec), spec);
   }
 
-  /** hand a journaled order to the exchange, the record as its request, and apply its answer */
-  private send(order: OrderRecord): MaybePromise<Order> {
+  /** hand a journaled order to the exchange, its spec as the request, and apply its answer */
+  private send(order: Order, spec: OrderSpec): MaybePromise<Order> {
     killPoint('order-journaled');
-    const answer = this.exchange.placeOrder(order);
+    const answer = this.exchange.placeOrder(spec);
     // the list of ids in flight only for an answer that comes later: the paper exchange answers at once, 4 times a trade
     const state = isPromise(answer) ? this.books.inFlight([order.client_order_id], answer) : answer;
     // an exchange that answers at once (paper, backtest: ~4 orders per trade) gets no closure per order

@@ -4,7 +4,7 @@ import type { PositionRecord, TradingJournal } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 import { killPoint } from '../kill-points';
 import { exitTrade } from './exit-trade';
-import { newPosition, OrderRecord } from './records';
+import { newOrder, newPosition, type OrderSpec } from './records';
 import { numberList, objectList } from '../fresh-lists';
 
 /** What the executor reports as it happens (events, logs); all optional so a backtest pays nothing. */
@@ -124,39 +124,13 @@ export class FillBooks {
     return found;
   }
 
-  /**
-   * A new order of the bot's (its number and client order id taken here) for the caller to complete (price, trigger,
-   * OCO group, an entry's risk) and hand to `journaled` at once: the record is also the request (records.ts).
-   */
-  draft(
-    side: OrderRecord['side'],
-    type: OrderRecord['type'],
-    amount: number,
-    purpose: OrderRecord['purpose'],
-    positionId: number | null,
-    exitReason: OrderRecord['exit_reason'],
-  ): OrderRecord {
-    return new OrderRecord(
-      ++this.ids.order,
-      this.rules.symbol,
-      side,
-      type,
-      amount,
-      purpose,
-      positionId,
-      exitReason,
-      this.now,
-      this.configVersion,
-    );
-  }
-
-  /** the drafted order, durable with its clientOrderId before the exchange hears of it */
-  journaled(order: OrderRecord): OrderRecord {
-    const sl = order.sl;
-    if (sl !== undefined) {
+  /** the order, durable with its clientOrderId before the exchange hears of it; `spec` becomes the request carrying it */
+  journaled(spec: OrderSpec): Order {
+    const order = newOrder(++this.ids.order, spec, this.rules.symbol, this.now, this.configVersion);
+    if (spec.sl !== undefined) {
       this.riskEntries.push(order);
-      this.riskSl.push(sl);
-      this.riskTp.push(order.tp);
+      this.riskSl.push(spec.sl);
+      this.riskTp.push(spec.tp ?? 0);
     }
     this.journal.saveOrder(order); // the intent is durable before the exchange hears of it
     this.active.push(order);

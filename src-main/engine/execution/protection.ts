@@ -1,6 +1,7 @@
 import type { PositionRecord } from '../ports/journal.port';
 import { isPromise, type MarketRules, type MaybePromise } from '../ports/exchange.port';
-import type { OrderRecord } from './records';
+import { orderSpec, type OrderSpec } from './records';
+import type { Order } from '../../../src-shared/contract';
 import { andThen, sequence } from './maybe';
 import { killPoint } from '../kill-points';
 import { stopReason, type ExecutionDesk } from './execution-desk';
@@ -114,29 +115,30 @@ export class Protection {
    */
   protect(p: PositionRecord): MaybePromise<void> {
     const oco = `pos-${p.id}`;
-    const books = this.d.books;
-    const stop = books.draft('sell', 'stop_market', p.amount, 'stop_loss', p.id, stopReason(p)).linkTo(oco);
-    stop.trigger_price = p.stop_loss_price;
-    books.journaled(stop);
-    const target = books.draft('sell', 'limit', p.amount, 'take_profit', p.id, 'take_profit').linkTo(oco);
-    target.price = p.take_profit_price;
-    books.journaled(target);
+    const stopSpec = orderSpec('sell', 'stop_market', p.amount, 'stop_loss', p.id, stopReason(p));
+    stopSpec.triggerPrice = p.stop_loss_price;
+    stopSpec.ocoGroup = oco;
+    const stop = this.d.books.journaled(stopSpec);
+    const targetSpec = orderSpec('sell', 'limit', p.amount, 'take_profit', p.id, 'take_profit');
+    targetSpec.price = p.take_profit_price;
+    targetSpec.ocoGroup = oco;
+    const target = this.d.books.journaled(targetSpec);
     if (this.d.exchange.placeProtection) {
       const ids = [stop.client_order_id, target.client_order_id];
-      return andThen(books.inFlight(ids, this.d.exchange.placeProtection(stop, target)), ([s, t]) => {
+      return andThen(this.d.books.inFlight(ids, this.d.exchange.placeProtection(stopSpec, targetSpec)), ([s, t]) => {
         killPoint('order-placed');
-        books.applyState(stop, s);
-        books.applyState(target, t);
+        this.d.books.applyState(stop, s);
+        this.d.books.applyState(target, t);
       });
     }
     // an exchange that answers at once (paper, backtest: once per trade) gets no closure
-    const stopPlaced = this.d.send(stop);
-    if (isPromise(stopPlaced)) return stopPlaced.then(() => this.placeTarget(target));
-    return this.placeTarget(target);
+    const stopPlaced = this.d.send(stop, stopSpec);
+    if (isPromise(stopPlaced)) return stopPlaced.then(() => this.placeTarget(target, targetSpec));
+    return this.placeTarget(target, targetSpec);
   }
 
-  private placeTarget(target: OrderRecord): MaybePromise<void> {
-    const placed = this.d.send(target);
+  private placeTarget(target: Order, spec: OrderSpec): MaybePromise<void> {
+    const placed = this.d.send(target, spec);
     return isPromise(placed) ? placed.then(() => undefined) : undefined;
   }
 }

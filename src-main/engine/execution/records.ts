@@ -4,102 +4,79 @@ import type { PositionRecord } from '../ports/journal.port';
 import { roundToStep } from '../market/precision';
 
 /**
- * One record per order (docs/benchmarks.md, engine, sixth round): the contract's order as the executor journals and
- * reports it, and the request the exchange gets, in one object — before, each order also had a spec carrying the
- * request beside it. Its own fields are the contract's, in the contract's order, so the journal, events and JSON see
- * exactly the order they saw before; the request's names read them (getters on the class, not fields of the record),
- * and what only the exchange needs — the OCO group, the time in force — and an entry's stop-loss and take-profit %
- * live in private fields, which neither JSON nor a spread copies. The request fields never change once the order is
- * journaled (ExchangePort.placeOrder: the exchange may keep it); the status fields move on as the exchange answers.
+ * An order on its way out, and the request that carries it to the exchange: one record (docs/benchmarks.md, engine,
+ * fifth round: the spec, its request and a wrapper holding the request beside the order were three objects per order).
+ * Every field is named in every spec (`orderSpec` builds them all): one shape, so the reads stay monomorphic on the
+ * per-trade path. The client order id and symbol are set when the order is journaled (`newOrder`); after that the spec is
+ * the exchange's (ExchangePort.placeOrder), never changed again.
  */
-export class OrderRecord implements Order, OrderRequest {
-  id: number;
-  client_order_id: string;
-  exchange_order_id: string | null = null;
-  symbol: string;
-  side: Order['side'];
+export interface OrderSpec extends OrderRequest {
+  price: number | undefined;
+  triggerPrice: number | undefined;
+  ocoGroup: string | undefined;
+  timeInForce: 'IOC' | undefined;
   type: Order['type'];
   purpose: Order['purpose'];
-  amount: number;
-  price: number | null = null;
-  trigger_price: number | null = null;
-  status: Order['status'] = 'new';
-  filled = 0;
-  average_price: number | null = null;
-  fee = 0;
-  position_id: number | null;
-  exit_reason: ExitReason | null;
-  created_at: number;
-  updated_at: number;
-  config_version: number;
-  #ocoGroup: string | undefined = undefined;
-  #timeInForce: 'IOC' | undefined = undefined;
-  #sl: number | undefined = undefined;
-  #tp = 0;
+  positionId: number | null;
+  exitReason: ExitReason | null;
+  /** an entry's stop-loss and take-profit %, for the position it opens */
+  sl: number | undefined;
+  tp: number | undefined;
+}
 
-  constructor(
-    id: number,
-    symbol: string,
-    side: Order['side'],
-    type: Order['type'],
-    amount: number,
-    purpose: Order['purpose'],
-    positionId: number | null,
-    exitReason: ExitReason | null,
-    now: number,
-    configVersion: number,
-  ) {
-    this.id = id;
-    this.client_order_id = `bd-${id}`;
-    this.symbol = symbol;
-    this.side = side;
-    this.type = type;
-    this.purpose = purpose;
-    this.amount = amount;
-    this.position_id = positionId;
-    this.exit_reason = exitReason;
-    this.created_at = now;
-    this.updated_at = now;
-    this.config_version = configVersion;
-  }
+/** A spec with no price, trigger, SL/TP, OCO group or time in force: the caller sets those it needs. */
+export function orderSpec(
+  side: OrderSpec['side'],
+  type: OrderSpec['type'],
+  amount: number,
+  purpose: OrderSpec['purpose'],
+  positionId: number | null,
+  exitReason: ExitReason | null,
+): OrderSpec {
+  return {
+    clientOrderId: '',
+    symbol: '',
+    side,
+    type,
+    amount,
+    price: undefined,
+    triggerPrice: undefined,
+    ocoGroup: undefined,
+    timeInForce: undefined,
+    purpose,
+    positionId,
+    exitReason,
+    sl: undefined,
+    tp: undefined,
+  };
+}
 
-  /** OrderRequest's names for the contract's fields */
-  get clientOrderId(): string {
-    return this.client_order_id;
-  }
-  get triggerPrice(): number | undefined {
-    return this.trigger_price ?? undefined;
-  }
-  get ocoGroup(): string | undefined {
-    return this.#ocoGroup;
-  }
-  get timeInForce(): 'IOC' | undefined {
-    return this.#timeInForce;
-  }
-  /** an entry's stop-loss and take-profit % for the position it opens (undefined: not an entry the bot sized) */
-  get sl(): number | undefined {
-    return this.#sl;
-  }
-  get tp(): number {
-    return this.#tp;
-  }
-
-  /** a stop-loss or take-profit of a pair that cancel each other when one fills */
-  linkTo(ocoGroup: string): this {
-    this.#ocoGroup = ocoGroup;
-    return this;
-  }
-  /** a limit that fills what it can at once and drops the rest (a live entry's price band) */
-  immediateOrCancel(): this {
-    this.#timeInForce = 'IOC';
-    return this;
-  }
-  /** the position this entry opens gets its stop and target `sl` and `tp` % away from the fill */
-  withRisk(sl: number, tp: number): this {
-    this.#sl = sl;
-    this.#tp = tp;
-    return this;
-  }
+/** The order the executor journals for `spec` (number `id`, client order id `bd-<id>`); the spec gets its id and symbol. */
+export function newOrder(id: number, spec: OrderSpec, symbol: string, now: number, configVersion: number): Order {
+  const order: Order = {
+    id,
+    client_order_id: `bd-${id}`,
+    exchange_order_id: null,
+    symbol,
+    side: spec.side,
+    type: spec.type,
+    purpose: spec.purpose,
+    amount: spec.amount,
+    price: spec.price ?? null,
+    trigger_price: spec.triggerPrice ?? null,
+    status: 'new',
+    filled: 0,
+    average_price: null,
+    fee: 0,
+    position_id: spec.positionId,
+    exit_reason: spec.exitReason,
+    created_at: now,
+    updated_at: now,
+    config_version: configVersion,
+  };
+  spec.clientOrderId = order.client_order_id;
+  spec.symbol = symbol;
+  return order;
 }
 
 /**

@@ -27,8 +27,8 @@ export interface OrderRequest {
   side: OrderSide;
   type: OrderType;
   amount: number;
-  /** limit price (null or absent: none; the executor's record carries the contract's null) */
-  price?: number | null;
+  /** limit price */
+  price?: number;
   /** stop trigger */
   triggerPrice?: number;
   /** orders of one group cancel each other when one fills (SL/TP of a position) */
@@ -39,12 +39,11 @@ export interface OrderRequest {
 
 /**
  * A request's own fields, for an exchange that stores what it was asked (the paper book's journal): the engine's
- * request is its order record itself (execution/records.ts), which carries the contract's fields beside these.
+ * request is its order spec (execution/records.ts), which carries the executor's fields beside these.
  */
 export function requestFields(r: OrderRequest): OrderRequest {
   const { clientOrderId, symbol, side, type, amount, price, triggerPrice, ocoGroup, timeInForce } = r;
-  // no price is stored as none (absent), whether the request said undefined or null
-  return { clientOrderId, symbol, side, type, amount, price: price ?? undefined, triggerPrice, ocoGroup, timeInForce };
+  return { clientOrderId, symbol, side, type, amount, price, triggerPrice, ocoGroup, timeInForce };
 }
 
 export type ExchangeOrderStatus = 'open' | 'filled' | 'cancelled' | 'rejected';
@@ -84,9 +83,8 @@ export interface ExchangePort {
   readonly id: string;
   market(symbol: string): MarketRules;
   /**
-   * the request is the exchange's once placed (it may keep it): the executor's record of the order, whose request
-   * fields never change after it; it carries the contract's fields beside OrderRequest's, and its status fields move on
-   * as the exchange answers (an exchange that stores the request keeps `requestFields`)
+   * the request is the exchange's once placed (it may keep it): the executor builds one per order and never changes it;
+   * it may carry fields of the executor's beside OrderRequest's (an exchange that stores it keeps `requestFields`)
    */
   placeOrder(request: OrderRequest): MaybePromise<ExchangeOrderState>;
   cancelOrder(clientOrderId: string): MaybePromise<ExchangeOrderState | null>;

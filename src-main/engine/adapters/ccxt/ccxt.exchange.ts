@@ -245,7 +245,7 @@ export class CcxtExchange implements ExchangePort {
   }
 
   /** the market's rules, checked before anything is sent */
-  private refusal(r: OrderRequest, refPrice: number | null | undefined): string | null {
+  private refusal(r: OrderRequest, refPrice: number | undefined): string | null {
     const { rules } = this;
     if (r.symbol !== rules.symbol) return `${r.symbol} is not the traded market ${rules.symbol}`;
     if (!(r.amount > 0)) return 'the amount must be positive';

@@ -143,18 +143,18 @@ export class SqliteStore implements TradingJournal {
 
   // ── TradingJournal ─────────────────────────────────────────────────────────
   saveOrder(order: Order): void {
-    this.stmt.saveOrder.run(plainOrder(order));
+    this.stmt.saveOrder.run(order);
   }
   openPosition(position: PositionRecord, entryOrder: Order): void {
     this.db.transaction(() => {
-      this.stmt.saveOrder.run(plainOrder(entryOrder));
+      this.stmt.saveOrder.run(entryOrder);
       this.stmt.savePosition.run(position);
     });
   }
   closePosition(position: PositionRecord, exitOrder: Order, trade: Trade): void {
     try {
       this.db.transaction(() => {
-        this.stmt.saveOrder.run(plainOrder(exitOrder));
+        this.stmt.saveOrder.run(exitOrder);
         this.stmt.savePosition.run(position);
         // the kept totals and running sums move in the trade's own transaction: a crash cannot split them
         this.history.recordTrade(trade, () => this.stmt.insertTrade.run({ ...trade, json: tradeJson(trade) }));
@@ -385,11 +385,3 @@ const fromVersionRow = (r: VersionRow): ConfigVersion => ({
   changes: JSON.parse(r.changes),
   config: withConfigDefaults(JSON.parse(r.config) as BotConfig),
 });
-
-/**
- * The order's own fields as a plain object: better-sqlite3 binds named parameters from plain objects only, and the
- * executor's orders are records of a class (execution/records.ts, whose getters are the exchange's request).
- */
-function plainOrder(order: Order): Order {
-  return Object.getPrototypeOf(order) === Object.prototype ? order : { ...order };
-}
