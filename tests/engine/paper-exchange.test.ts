@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PaperExchange } from '../../src-main/engine/adapters/paper/paper.exchange';
+import { SqliteStore } from '../../src-main/engine/adapters/sqlite/sqlite.store';
 import type { MarketRules } from '../../src-main/engine/ports/exchange.port';
 
 const rules: MarketRules = {
@@ -125,5 +129,32 @@ describe('paper exchange', () => {
     expect(ex.fetchOrder('x99')?.status).toBe('filled');
     // a hundred finished orders later it is forgotten (a restart reconciles from the journal): memory stays bounded
     expect(ex.fetchOrder('tp')).toBeNull();
+  });
+
+  it('gives every order its own exchange id, however many finished orders it has forgotten, across restarts', () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), 'botdesk-paper-ids-')));
+    try {
+      const open = () => {
+        const ex = new PaperExchange({ rules, startingQuote: 1000, feePct: 0, slippagePct: 0, journal: store.paperJournal() });
+        ex.onCandle(0, 1, 1, 1, 1);
+        return ex;
+      };
+      const ids: (string | null)[] = [];
+      let ex = open();
+      for (let i = 0; i < 150; i++) ids.push(buy(ex, `a${i}`, 1).exchangeOrderId);
+      ex = open(); // a restart: the book comes back from the journal
+      for (let i = 0; i < 150; i++) ids.push(buy(ex, `b${i}`, 1).exchangeOrderId);
+      expect(new Set(ids).size).toBe(300);
+      expect(ids.at(-1)).toBe('paper-300');
+      // the restored book keeps what the running one keeps: the recent finished orders, not every one ever placed
+      ex = open();
+      expect(ex.fetchOrder('b149')?.status).toBe('filled');
+      expect(ex.fetchOrder('a0')).toBeNull();
+      expect(ex.placeOrder({ clientOrderId: 'b149', symbol: 'XRP/USDT', side: 'buy', type: 'market', amount: 1 }).exchangeOrderId).toBe(
+        'paper-300',
+      ); // a retried placement is still answered, not placed again
+    } finally {
+      store.close();
+    }
   });
 });

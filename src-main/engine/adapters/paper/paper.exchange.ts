@@ -63,6 +63,8 @@ export class PaperExchange implements ExchangePort {
   /** the last FINISHED_ORDERS_KEPT finished orders' ids, a ring (no array growing and shifting per order) */
   private readonly finished: (string | undefined)[] = new Array<string | undefined>(FINISHED_ORDERS_KEPT).fill(undefined);
   private finishedNext = 0;
+  /** orders placed in this account's life: each gets the next `paper-N` id (the book's size shrinks as it forgets) */
+  private placed = 0;
   /** open orders, stops before limits so the stop-first rule needs no sorting per candle */
   private readonly resting: PaperOrder[] = objectList();
   /**
@@ -89,7 +91,9 @@ export class PaperExchange implements ExchangePort {
     const saved = opts.journal?.load();
     if (saved) {
       this.balance = { ...saved.balances };
-      for (const { request, state: st } of saved.orders) {
+      // oldest first, so the book keeps the most recent finished orders, as it does while running
+      const byAge = [...saved.orders].sort((a, b) => a.state.updatedAt - b.state.updatedAt);
+      for (const { request, state: st } of byAge) {
         const o: PaperOrder = {
           clientOrderId: st.clientOrderId,
           exchangeOrderId: st.exchangeOrderId,
@@ -103,6 +107,8 @@ export class PaperExchange implements ExchangePort {
         };
         this.orders.set(request.clientOrderId, o);
         if (o.status === 'open') this.addResting(o);
+        else this.retire(o);
+        this.placed = Math.max(this.placed + 1, paperIdNumber(st.exchangeOrderId));
       }
     } else {
       opts.journal?.saveBalances(this.balance);
@@ -170,7 +176,7 @@ export class PaperExchange implements ExchangePort {
     // the same fields in the same order as a restored record (the constructor): one shape for every order
     const order: PaperOrder = {
       clientOrderId: request.clientOrderId,
-      exchangeOrderId: `paper-${this.orders.size + 1}`,
+      exchangeOrderId: `paper-${++this.placed}`,
       status: 'open',
       filled: 0,
       averagePrice: null,
@@ -410,6 +416,12 @@ export class PaperExchange implements ExchangePort {
 }
 
 const EMPTY: readonly ExchangeOrderState[] = Object.freeze([]);
+
+/** N of a `paper-N` id (0 for anything else) */
+function paperIdNumber(id: string | null): number {
+  const n = id?.startsWith('paper-') ? Number(id.slice(6)) : 0;
+  return Number.isSafeInteger(n) ? n : 0;
+}
 
 /** what a paper journal stores of `order` (its state's own fields and its request's) */
 export function savedPaperOrder(order: PaperOrder): SavedPaperOrder {
