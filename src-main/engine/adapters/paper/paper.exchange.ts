@@ -94,17 +94,7 @@ export class PaperExchange implements ExchangePort {
       // oldest first, so the book keeps the most recent finished orders, as it does while running
       const byAge = [...saved.orders].sort((a, b) => a.state.updatedAt - b.state.updatedAt);
       for (const { request, state: st } of byAge) {
-        const o: PaperOrder = {
-          clientOrderId: st.clientOrderId,
-          exchangeOrderId: st.exchangeOrderId,
-          status: st.status,
-          filled: st.filled,
-          averagePrice: st.averagePrice,
-          fee: st.fee,
-          updatedAt: st.updatedAt,
-          rejectReason: st.rejectReason,
-          request,
-        };
+        const o = paperOrder(request, st.exchangeOrderId, st.status, st.filled, st.averagePrice, st.fee, st.updatedAt, st.rejectReason);
         this.orders.set(request.clientOrderId, o);
         if (o.status === 'open') this.addResting(o);
         else this.retire(o);
@@ -173,18 +163,7 @@ export class PaperExchange implements ExchangePort {
   placeOrder(request: OrderRequest): ExchangeOrderState {
     const known = this.orders.get(request.clientOrderId);
     if (known) return known; // idempotent: a retried placement after a crash returns the same order
-    // the same fields in the same order as a restored record (the constructor): one shape for every order
-    const order: PaperOrder = {
-      clientOrderId: request.clientOrderId,
-      exchangeOrderId: `paper-${++this.placed}`,
-      status: 'open',
-      filled: 0,
-      averagePrice: null,
-      fee: 0,
-      updatedAt: this.lastTs,
-      rejectReason: undefined,
-      request, // kept as given, not copied (ExchangePort.placeOrder)
-    };
+    const order = paperOrder(request, `paper-${++this.placed}`, 'open', 0, null, 0, this.lastTs, undefined);
     this.orders.set(request.clientOrderId, order);
     const problem = this.validate(request);
     if (problem) {
@@ -416,6 +395,21 @@ export class PaperExchange implements ExchangePort {
 }
 
 const EMPTY: readonly ExchangeOrderState[] = Object.freeze([]);
+
+/** The book's record of an order, placed or restored: built here only, so every record has one shape (one hidden class). */
+function paperOrder(
+  request: OrderRequest,
+  exchangeOrderId: string | null,
+  status: ExchangeOrderState['status'],
+  filled: number,
+  averagePrice: number | null,
+  fee: number,
+  updatedAt: number,
+  rejectReason: string | undefined,
+): PaperOrder {
+  // the request is kept as given, not copied (ExchangePort.placeOrder)
+  return { clientOrderId: request.clientOrderId, exchangeOrderId, status, filled, averagePrice, fee, updatedAt, rejectReason, request };
+}
 
 /** N of a `paper-N` id (0 for anything else) */
 function paperIdNumber(id: string | null): number {

@@ -106,7 +106,14 @@ export class HistoryTables {
   private readonly stmt;
   private readonly curve: EquityCurveTables;
 
-  constructor(private readonly db: SqlDatabase) {
+  /**
+   * `keptTotals`: the whole list's totals as a caller keeps them in memory (the store's copy, renewed on every trade
+   * write), so a page without a window costs no statement for them; without it, read from the table.
+   */
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly keptTotals: () => TradeTotals = () => this.tradeTotals(),
+  ) {
     this.stmt = {
       totals: db.prepare(`SELECT ${TOTALS_COLUMNS.join(', ')} FROM trade_totals WHERE id = 1`),
       saveTotals: db.prepare(
@@ -216,7 +223,7 @@ export class HistoryTables {
    * against their schema when written). A trade stored without its text (never after the start-up check) is written
    * from its fields here.
    */
-  queryTradesJson(q: TradeWindow, totals: () => TradeTotals = () => this.tradeTotals()): TradePageJson {
+  queryTradesJson(q: TradeWindow): TradePageJson {
     const from = q.from ?? Number.MIN_SAFE_INTEGER;
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
@@ -225,7 +232,7 @@ export class HistoryTables {
     if (withText === count) {
       const end = count === q.limit ? (this.stmt.pageEnd.all(page) as [number, number][]) : [];
       const next = end.length === 2 ? { exit_time: end[0][0], id: end[0][1] } : null;
-      return { json: `[${joined ?? ''}]`, next, ...this.windowTotals(q.from, q.to, totals) };
+      return { json: `[${joined ?? ''}]`, next, ...this.windowTotals(q.from, q.to) };
     }
     return this.tradesJsonOneByOne(q, page);
   }
@@ -250,14 +257,9 @@ export class HistoryTables {
     return tradeJson(trade) ?? JSON.stringify(trade);
   }
 
-  /** `totals`: the whole list's (a caller that keeps them in memory saves a statement on every page without a window) */
-  private windowTotals(
-    from: number | undefined,
-    to: number | undefined,
-    totals: () => TradeTotals = () => this.tradeTotals(),
-  ): { total: number; total_pnl: number } {
+  private windowTotals(from: number | undefined, to: number | undefined): { total: number; total_pnl: number } {
     if (from === undefined && to === undefined) {
-      const t = totals();
+      const t = this.keptTotals();
       return { total: t.trades, total_pnl: t.realized };
     }
     type Run = { run_count: number; run_pnl: number } | undefined;

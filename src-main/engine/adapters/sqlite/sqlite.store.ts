@@ -134,7 +134,7 @@ export class SqliteStore implements TradingJournal {
       version: db.prepare(`SELECT * FROM config_versions WHERE version = ?`),
       versions: db.prepare(`SELECT * FROM config_versions ORDER BY version DESC LIMIT ?`),
     };
-    this.history = new HistoryTables(db);
+    this.history = new HistoryTables(db, () => this.tradeTotals());
   }
 
   close(): void {
@@ -248,7 +248,7 @@ export class SqliteStore implements TradingJournal {
   }
   /** queryTrades with the page as the API's JSON text, from each trade's stored text */
   queryTradesJson(q: TradeWindow): TradePageJson {
-    return this.history.queryTradesJson(q, () => this.tradeTotals());
+    return this.history.queryTradesJson(q);
   }
   /** what the trade list adds up to, kept as trades close: O(1) */
   tradeTotals(): TradeTotals {
