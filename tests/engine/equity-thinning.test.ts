@@ -171,7 +171,8 @@ describe('thinned equity windows read as one packed value', () => {
         CREATE TABLE equity_buckets (level INTEGER NOT NULL, start INTEGER NOT NULL, min_ts INTEGER NOT NULL, min_equity REAL NOT NULL,
           max_ts INTEGER NOT NULL, max_equity REAL NOT NULL, last_ts INTEGER NOT NULL, last_equity REAL NOT NULL,
           PRIMARY KEY (level, start)) WITHOUT ROWID;
-        INSERT INTO equity_buckets VALUES (0, 0, 0, 1, 0, 1, 0, 1);`);
+        INSERT INTO equity_buckets VALUES (0, 0, 0, 1, 0, 1, 0, 1);
+        ALTER TABLE equity_points DROP COLUMN point;`);
       db.pragma('user_version = 6');
       db.close();
       const reopened = new SqliteStore(dir);

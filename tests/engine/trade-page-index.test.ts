@@ -47,9 +47,9 @@ describe('the trade page index (migration 8)', () => {
     const answers = windows.map((w) => current.queryTradesJson(w));
     current.close();
 
-    // schema 7 as it shipped: the (exit_time, id) index only
+    // schema 7 as it shipped: the (exit_time, id) index only, and no equity point texts (9)
     const db = openDatabase(join(dir, 'botdesk.sqlite'));
-    db.exec(`DROP INDEX trades_page; CREATE INDEX trades_exit_time ON trades(exit_time, id);`);
+    db.exec(`DROP INDEX trades_page; CREATE INDEX trades_exit_time ON trades(exit_time, id); ALTER TABLE equity_points DROP COLUMN point;`);
     db.pragma('user_version = 7');
     db.close();
     expect(indexesOf(dir)).toEqual(['trades_exit_time', 'trades_position']);

@@ -41,10 +41,17 @@ export class EquityCurveTables {
 
   constructor(private readonly db: SqlDatabase) {
     this.stmt = {
-      insertPoint: db.prepare(`INSERT OR REPLACE INTO equity_points (ts, equity) VALUES (?, ?)`),
+      // the point's answer text written by SQLite with it (migration 9), in json_object's spelling as every read had it
+      // (each value bound twice, as the columns store it: better-sqlite3 binds no numbered parameters, and a driver may
+      // bind a whole ts as a double)
+      insertPoint: db.prepare(
+        `INSERT OR REPLACE INTO equity_points (ts, equity, point) VALUES (?, ?, json_object('ts', CAST(? AS INTEGER), 'equity', CAST(? AS REAL)))`,
+      ),
       pointsJson: db.prepare(
-        // rows fed in ts order from the table's own key (an aggregate ORDER BY would sort them again in a temp b-tree)
-        `SELECT json_group_array(json_object('ts', ts, 'equity', equity)), max(abs(equity)) FROM (SELECT ts, equity FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
+        // the kept texts joined: the bytes json_group_array(json_object(…)) writes, without formatting a number (a
+        // point without its text, which nothing writes, is written on the spot). Rows fed in ts order from the table's
+        // own key (an aggregate ORDER BY would sort them again in a temp b-tree).
+        `SELECT '[' || coalesce(group_concat(coalesce(point, json_object('ts', ts, 'equity', equity)), ','), '') || ']', max(abs(equity)) FROM (SELECT ts, equity, point FROM equity_points WHERE ts >= ? AND ts <= ? ORDER BY ts)`,
         { rows: 'arrays' },
       ),
       saveBucket: db.prepare(`INSERT OR REPLACE INTO equity_buckets (level, start, packed) VALUES (?, ?, ?)`),
@@ -77,7 +84,7 @@ export class EquityCurveTables {
   /** Per-candle points and the buckets they change; call inside a transaction (forgetUnwritten if it rolls back). */
   append(points: readonly EquityPoint[]): void {
     for (const p of points) {
-      this.stmt.insertPoint.run(p.ts, p.equity);
+      this.stmt.insertPoint.run(p.ts, p.equity, p.ts, p.equity);
       this.fold.add(p.ts, p.equity);
     }
     for (const b of this.fold.takeChanged()) this.saveBucket(b);
