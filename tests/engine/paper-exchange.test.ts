@@ -157,4 +157,34 @@ describe('paper exchange', () => {
       store.close();
     }
   });
+
+  it('keeps in its journal what its book keeps: a restart drops the finished orders it forgot, never an open one', () => {
+    const store = new SqliteStore(mkdtempSync(join(tmpdir(), 'botdesk-paper-forget-')));
+    const rows = () => (store.db.prepare(`SELECT count(*) AS n FROM paper_orders`).get() as { n: number }).n;
+    try {
+      const open = () => {
+        const ex = new PaperExchange({ rules, startingQuote: 1000, feePct: 0, slippagePct: 0, journal: store.paperJournal() });
+        ex.onCandle(0, 1, 1, 1, 1);
+        return ex;
+      };
+      let ex = open();
+      const resting = { clientOrderId: 'rest', symbol: 'XRP/USDT', side: 'buy', type: 'limit', amount: 10, price: 0.5 } as const;
+      ex.placeOrder(resting);
+      for (let i = 0; i < 200; i++) buy(ex, `a${i}`, 1);
+      expect(rows()).toBe(201); // a running book writes every order
+      ex = open();
+      expect(rows()).toBe(65); // the 64 finished orders a book keeps, and the open one
+      expect(ex.fetchOrder('rest')?.status).toBe('open');
+      expect(ex.fetchOrder('a199')?.status).toBe('filled');
+      // the ids go on from the newest, and the resting order still fills after the restarts
+      expect(buy(ex, 'b0', 1).exchangeOrderId).toBe('paper-202');
+      ex = open();
+      expect(rows()).toBe(65);
+      ex.onCandle(1, 0.6, 0.6, 0.45, 0.5);
+      expect(ex.fetchOrder('rest')).toMatchObject({ status: 'filled', averagePrice: 0.5 });
+      expect(buy(ex, 'b1', 1).exchangeOrderId).toBe('paper-203');
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -33,6 +33,8 @@ export interface PaperJournal {
   /** store `savedPaperOrder(order)` */
   saveOrder(order: PaperOrder): void;
   saveBalances(balances: Balances): void;
+  /** drop these finished orders: the book no longer keeps them */
+  forgetOrders(clientOrderIds: readonly string[]): void;
   /** run several writes as one atomic unit */
   atomically(fn: () => void): void;
 }
@@ -100,6 +102,12 @@ export class PaperExchange implements ExchangePort {
         else this.retire(o);
         this.placed = Math.max(this.placed + 1, paperIdNumber(st.exchangeOrderId));
       }
+      // and the journal keeps what the book keeps: else a paper account's table holds every order it ever finished
+      // (~1.4 KB a trade), all read back at each start. The newest id's row stays, as the count of ids given.
+      const dropped = byAge
+        .filter(({ request, state }) => !this.orders.has(request.clientOrderId) && paperIdNumber(state.exchangeOrderId) < this.placed)
+        .map(({ request }) => request.clientOrderId);
+      if (dropped.length > 0) opts.journal?.forgetOrders(dropped);
     } else {
       opts.journal?.saveBalances(this.balance);
     }

@@ -120,6 +120,7 @@ export class SqliteStore implements TradingJournal {
       setMeta: db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`),
       savePaperOrder: db.prepare(`INSERT OR REPLACE INTO paper_orders (client_order_id, request, state) VALUES (?, ?, ?)`),
       paperOrders: db.prepare(`SELECT request, state FROM paper_orders`),
+      forgetPaperOrder: db.prepare(`DELETE FROM paper_orders WHERE client_order_id = ?`),
       insertAudit: db.prepare(`INSERT INTO audit (ts, action, actor, detail) VALUES (?, ?, ?, ?)`),
       insertLog: db.prepare(`INSERT INTO logs (ts, level, record) VALUES (?, ?, ?)`),
       // per level, so a flood of debug lines never pushes the last errors out
@@ -212,6 +213,7 @@ export class SqliteStore implements TradingJournal {
       load: () => this.loadPaper(),
       saveOrder: (o) => this.saveOrderPaper(o),
       saveBalances: (b) => this.saveBalances(b),
+      forgetOrders: (ids) => this.atomically(() => ids.forEach((id) => this.stmt.forgetPaperOrder.run(id))),
       atomically: (fn) => this.atomically(fn),
     };
   }
