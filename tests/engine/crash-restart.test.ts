@@ -68,7 +68,10 @@ describe('kill -9 at any moment', () => {
         count(db, `SELECT count(*) AS n FROM paper_orders p LEFT JOIN orders o USING (client_order_id) WHERE o.client_order_id IS NULL`),
       ).toBe(0);
       expect(
-        count(db, `SELECT count(*) AS n FROM paper_orders p JOIN orders o USING (client_order_id) WHERE o.status != p.state ->> '$.status'`),
+        count(
+          db,
+          `SELECT count(*) AS n FROM paper_orders p JOIN orders o USING (client_order_id) WHERE o.status != p.state ->> '$.status'`,
+        ),
       ).toBe(0);
       expect(count(db, `SELECT count(*) AS n FROM paper_orders WHERE state ->> '$.status' != 'open'`)).toBeLessThanOrEqual(65);
       expect(count(db, `SELECT count(*) AS n FROM paper_orders WHERE state ->> '$.status' != 'open'`)).toBeGreaterThan(0);
