@@ -97,7 +97,7 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 9: each equity point's JSON as the API sends it (SQLite's own json_object text, so an answer is the same bytes as
   // before), written with the point: a window of 500 points is joined text instead of 1,000 numbers formatted per
-  // request (in process ~112 → ~60 µs, docs/benchmarks.md cold-reads), at ~47 bytes more a candle (README "Growth
+  // request (in process ~112 → ~60 µs, docs/benchmarks.md cold-reads), at ~53 bytes more a candle (README "Growth
   // policy"). Older points are filled here, in the same transaction (~1 s per million points).
   `
   ALTER TABLE equity_points ADD COLUMN point TEXT;
