@@ -107,12 +107,12 @@ export class HistoryTables {
   private readonly curve: EquityCurveTables;
 
   /**
-   * `keptTotals`: the whole list's totals as a caller keeps them in memory (the store's copy, renewed on every trade
-   * write), so a page without a window costs no statement for them; without it, read from the table.
+   * `keptTotals`: the whole list's totals as the store keeps them in memory (renewed on every trade write), so a page
+   * without a window costs no statement for them.
    */
   constructor(
     private readonly db: SqlDatabase,
-    private readonly keptTotals: () => TradeTotals = () => this.tradeTotals(),
+    private readonly keptTotals: () => TradeTotals,
   ) {
     this.stmt = {
       totals: db.prepare(`SELECT ${TOTALS_COLUMNS.join(', ')} FROM trade_totals WHERE id = 1`),
