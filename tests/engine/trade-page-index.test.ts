@@ -70,4 +70,47 @@ describe('the trade page index (migration 8)', () => {
       upgraded.close();
     }
   });
+
+  it('pages from the stored texts end where the field-by-field read ends: every limit, a window that ends on a page, ties', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botdesk-trade-pages-'));
+    dirs.push(dir);
+    seedHistory({ dataDir: dir, series: historySeries(20_000, 300_000) });
+    // trades that close on the same candle (several positions' stops in one candle): every fifth trade closes with the
+    // one before it, in its row and in its text (their (exit_time, id) order, and so the running sums, stay as they are)
+    const db = openDatabase(join(dir, 'botdesk.sqlite'));
+    db.exec(`WITH ordered AS (SELECT id, lag(exit_time) OVER (ORDER BY exit_time, id) AS before, row_number() OVER (ORDER BY exit_time, id) AS n FROM trades)
+      UPDATE trades SET exit_time = ordered.before, json = json_set(trades.json, '$.exit_time', ordered.before)
+      FROM ordered WHERE ordered.id = trades.id AND ordered.n % 5 = 0`);
+    db.close();
+    const store = new SqliteStore(dir);
+    try {
+      const keys = store.allTrades().sort((a, b) => b.exit_time - a.exit_time || b.id - a.id);
+      // trades closed on the same candle share an exit_time: a page boundary between them must fall by id
+      expect(keys.some((k, i) => i > 0 && k.exit_time === keys[i - 1].exit_time)).toBe(true);
+      const windows: Omit<TradeWindow, 'limit' | 'after'>[] = [{}, { from: keys[49].exit_time, to: keys[10].exit_time }];
+      for (const window of windows) {
+        const inWindow = keys.filter((k) => (window.from ?? -Infinity) <= k.exit_time && k.exit_time <= (window.to ?? Infinity));
+        // a limit of the window's own size: one full page, and none after it
+        for (const limit of [1, 7, 20, 100, inWindow.length]) {
+          let after: TradeWindow['after'];
+          const pages: (TradeWindow['after'] | null)[] = [];
+          const seen: number[] = [];
+          do {
+            const w = { ...window, limit, after };
+            const page = store.queryTradesJson(w);
+            const slow = store.queryTrades(w);
+            expect(JSON.parse(page.json)).toEqual(slow.trades);
+            expect([page.next, page.total, page.total_pnl]).toEqual([slow.next, slow.total, slow.total_pnl]);
+            seen.push(...slow.trades.map((t) => t.id));
+            pages.push(page.next);
+            after = page.next ?? undefined;
+          } while (after && pages.length < 2_000);
+          expect(seen).toEqual(inWindow.map((k) => k.id));
+          expect(pages).toHaveLength(Math.ceil(inWindow.length / limit));
+        }
+      }
+    } finally {
+      store.close();
+    }
+  });
 });

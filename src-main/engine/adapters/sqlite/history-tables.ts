@@ -84,6 +84,27 @@ export function tradeJson(trade: Trade): string | null {
   return parsed.success ? JSON.stringify(parsed.data) : null;
 }
 
+/**
+ * A page read one trade too long, as its joined texts: the page without that trade, and the key of the page's own last
+ * trade (where the next page starts), read from that trade's text. Each text is a flat JSON object that starts with
+ * `{"id":` (tradeJson: the schema's order), so `,{"id":` occurs at the joins only: inside a string every `"` is escaped.
+ * Null when the texts are not of that form (the caller then reads the page one trade at a time).
+ */
+function pageWithoutItsLast(joined: string): { json: string; next: TradeKey } | null {
+  const cut = joined.lastIndexOf(',{"id":');
+  if (cut < 0) return null;
+  const lastOfPage = joined.slice(joined.lastIndexOf(',{"id":', cut - 1) + 1, cut);
+  let key: unknown;
+  try {
+    key = JSON.parse(lastOfPage);
+  } catch {
+    return null;
+  }
+  const { exit_time, id } = key as Partial<TradeKey>;
+  if (typeof exit_time !== 'number' || typeof id !== 'number') return null;
+  return { json: `[${joined.slice(0, cut)}]`, next: { exit_time, id } };
+}
+
 const TOTALS_COLUMNS = [
   'trades',
   'wins',
@@ -127,8 +148,19 @@ export class HistoryTables {
       runAfter: db.prepare(`SELECT id, pnl FROM trades WHERE exit_time >= @t AND (exit_time > @t OR id > @id) ORDER BY exit_time, id`),
       setRun: db.prepare(`UPDATE trades SET run_count = ?, run_pnl = ? WHERE id = ?`),
       tradeExists: db.prepare(`SELECT 1 FROM trades WHERE id = ?`),
-      runUpTo: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time <= ? ORDER BY exit_time DESC, id DESC LIMIT 1`),
-      runBelow: db.prepare(`SELECT run_count, run_pnl FROM trades WHERE exit_time < ? ORDER BY exit_time DESC, id DESC LIMIT 1`),
+      // a window's totals: the running sums of its last trade and of the last trade before it, in one statement
+      // (each of the four is one search of the index; a statement less per page than a pair of row reads)
+      windowRuns: db.prepare(
+        `SELECT ${[
+          ['run_count', '<= @to'],
+          ['run_pnl', '<= @to'],
+          ['run_count', '< @from'],
+          ['run_pnl', '< @from'],
+        ]
+          .map(([column, bound]) => `(SELECT ${column} FROM trades WHERE exit_time ${bound} ORDER BY exit_time DESC, id DESC LIMIT 1)`)
+          .join(', ')}`,
+        { rows: 'arrays' },
+      ),
       // rows as arrays, made into trades below: about 40 % cheaper than letting the driver build each object
       page: db.prepare(
         `SELECT ${TRADE_FIELDS} FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit`,
@@ -138,11 +170,6 @@ export class HistoryTables {
       // it has and how many of them have their text
       pageText: db.prepare(
         `SELECT group_concat(json), count(*), count(json) FROM (SELECT json FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT @limit)`,
-        { rows: 'arrays' },
-      ),
-      // the key of a full page's last trade, and whether one more follows (a second row): keys from the index alone
-      pageEnd: db.prepare(
-        `SELECT exit_time, id FROM trades WHERE exit_time >= @from AND exit_time <= min(@to, @t) AND (exit_time < @t OR id < @id) ORDER BY exit_time DESC, id DESC LIMIT 2 OFFSET @limit - 1`,
         { rows: 'arrays' },
       ),
       // the stored text of each trade, and the key the next page starts after
@@ -228,11 +255,12 @@ export class HistoryTables {
     const to = q.to ?? Number.MAX_SAFE_INTEGER;
     const after = q.after ?? { exit_time: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
     const page = { from, to, t: after.exit_time, id: after.id, limit: q.limit };
-    const [joined, count, withText] = this.stmt.pageText.get(page) as [string | null, number, number];
+    // one trade more than the page: whether another page follows, without a second statement
+    const [joined, count, withText] = this.stmt.pageText.get({ ...page, limit: q.limit + 1 }) as [string | null, number, number];
     if (withText === count) {
-      const end = count === q.limit ? (this.stmt.pageEnd.all(page) as [number, number][]) : [];
-      const next = end.length === 2 ? { exit_time: end[0][0], id: end[0][1] } : null;
-      return { json: `[${joined ?? ''}]`, next, ...this.windowTotals(q.from, q.to) };
+      if (count <= q.limit) return { json: `[${joined ?? ''}]`, next: null, ...this.windowTotals(q.from, q.to) };
+      const full = pageWithoutItsLast(joined!);
+      if (full) return { ...full, ...this.windowTotals(q.from, q.to) };
     }
     return this.tradesJsonOneByOne(q, page);
   }
@@ -262,11 +290,12 @@ export class HistoryTables {
       const t = this.keptTotals();
       return { total: t.trades, total_pnl: t.realized };
     }
-    type Run = { run_count: number; run_pnl: number } | undefined;
-    const upTo = (to === undefined ? this.stmt.runUpTo.get(Number.MAX_SAFE_INTEGER) : this.stmt.runUpTo.get(to)) as Run;
-    const below = (from === undefined ? undefined : this.stmt.runBelow.get(from)) as Run;
-    const total = (upTo?.run_count ?? 0) - (below?.run_count ?? 0);
-    return { total: Math.max(0, total), total_pnl: total > 0 ? (upTo?.run_pnl ?? 0) - (below?.run_pnl ?? 0) : 0 };
+    const [countUpTo, pnlUpTo, countBelow, pnlBelow] = this.stmt.windowRuns.get({
+      from: from ?? Number.MIN_SAFE_INTEGER,
+      to: to ?? Number.MAX_SAFE_INTEGER,
+    }) as (number | null)[];
+    const total = (countUpTo ?? 0) - (countBelow ?? 0);
+    return { total: Math.max(0, total), total_pnl: total > 0 ? (pnlUpTo ?? 0) - (pnlBelow ?? 0) : 0 };
   }
 
   // ── equity ─────────────────────────────────────────────────────────────────
@@ -299,7 +328,7 @@ export class HistoryTables {
    * its cost follows the rows it returns, not the history's size.
    */
   readPlans(): Record<string, string[]> {
-    const reads = ['totals', 'runUpTo', 'runBelow', 'page', 'pageText', 'pageEnd', 'pageJson', 'pageKeys'] as const;
+    const reads = ['totals', 'windowRuns', 'page', 'pageText', 'pageJson', 'pageKeys'] as const;
     const statements = { ...Object.fromEntries(reads.map((name) => [name, this.stmt[name]])), ...this.curve.readStatements() };
     const plans: Record<string, string[]> = {};
     for (const [name, statement] of Object.entries(statements)) {
