@@ -109,6 +109,14 @@ describe('the trade page index (migration 8)', () => {
           expect(pages).toHaveLength(Math.ceil(inWindow.length / limit));
         }
       }
+      // a stored text of another shape (its id last) where a page is cut: the page is read one trade at a time instead
+      store.db.exec(`UPDATE trades SET json = json_set(json_remove(json, '$.id'), '$.id', id) WHERE id = ${keys[100].id}`);
+      for (const limit of [99, 100, 101]) {
+        const page = store.queryTradesJson({ limit });
+        const slow = store.queryTrades({ limit });
+        expect(JSON.parse(page.json), `limit ${limit}`).toEqual(slow.trades);
+        expect(page.next, `limit ${limit}`).toEqual(slow.next);
+      }
     } finally {
       store.close();
     }

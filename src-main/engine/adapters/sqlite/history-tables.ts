@@ -93,16 +93,22 @@ export function tradeJson(trade: Trade): string | null {
 function pageWithoutItsLast(joined: string): { json: string; next: TradeKey } | null {
   const cut = joined.lastIndexOf(',{"id":');
   if (cut < 0) return null;
-  const lastOfPage = joined.slice(joined.lastIndexOf(',{"id":', cut - 1) + 1, cut);
-  let key: unknown;
+  const lastOfPage = keyOf(joined.slice(joined.lastIndexOf(',{"id":', cut - 1) + 1, cut));
+  // the text after the cut must be the one trade too many, whole: else a text of another shape hid a join
+  if (lastOfPage === null || keyOf(joined.slice(cut + 1)) === null) return null;
+  return { json: `[${joined.slice(0, cut)}]`, next: lastOfPage };
+}
+
+/** the key of one trade's text, or null when the text is not one trade */
+function keyOf(text: string): TradeKey | null {
+  let trade: unknown;
   try {
-    key = JSON.parse(lastOfPage);
+    trade = JSON.parse(text);
   } catch {
     return null;
   }
-  const { exit_time, id } = key as Partial<TradeKey>;
-  if (typeof exit_time !== 'number' || typeof id !== 'number') return null;
-  return { json: `[${joined.slice(0, cut)}]`, next: { exit_time, id } };
+  const { exit_time, id } = (trade ?? {}) as Partial<TradeKey>;
+  return typeof exit_time === 'number' && typeof id === 'number' ? { exit_time, id } : null;
 }
 
 const TOTALS_COLUMNS = [
