@@ -17,6 +17,23 @@ import { HANDS_ONLY, liveServeEnv, openLiveRuntime } from '../helpers/live-bot';
 
 const SYMBOL = 'XRP/USDT';
 
+/**
+ * An entry sent by hand that the exchange fills while the process dies at the kill point `order-placed`, before the
+ * journal hears of the fill: the server is gone when this returns.
+ */
+async function killedAtEntry(emu: BinanceEmulator, env: Record<string, string>, dataDir: string): Promise<void> {
+  const server = await startServer({ dataDir, env: { ...env, BOTDESK_KILL_AT: 'order-placed' } });
+  expect((await server.api('PUT', '/bot/config', { enabled: false, stop_loss_pct: 1.5, take_profit_pct: 1.5 })).status).toBe(200);
+  expect((await server.api('POST', '/bot/start')).status).toBe(200);
+  const died = new Promise<void>((r) => server.process.once('exit', () => r()));
+  // the answer never comes: the process dies at the kill point, after the exchange filled the entry
+  await server.api('POST', '/bot/positions', { size_pct: 5 }).catch(() => undefined);
+  await died;
+  expect(server.process.signalCode).toBe('SIGKILL');
+  expect(emu.orders(SYMBOL)).toHaveLength(1);
+  expect(emu.orders(SYMBOL)[0]).toMatchObject({ side: 'BUY', status: 'FILLED' });
+}
+
 describe('live: kill -9 right after the exchange took an entry (kill point order-placed)', () => {
   let emu: BinanceEmulator;
   let server: RunningServer | undefined;
@@ -36,17 +53,7 @@ describe('live: kill -9 right after the exchange took an entry (kill point order
   const resting = () => emu.orders(SYMBOL).filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED');
 
   it('restarts with the entry adopted, no order of ours resting unknown, and the position protected', async () => {
-    server = await startServer({ dataDir, env: { ...env, BOTDESK_KILL_AT: 'order-placed' } });
-    expect((await server.api('PUT', '/bot/config', { enabled: false, stop_loss_pct: 1.5, take_profit_pct: 1.5 })).status).toBe(200);
-    expect((await server.api('POST', '/bot/start')).status).toBe(200);
-    const died = new Promise<void>((r) => server!.process.once('exit', () => r()));
-    // the answer never comes: the process dies at the kill point, after the exchange filled the entry
-    await server.api('POST', '/bot/positions', { size_pct: 5 }).catch(() => undefined);
-    await died;
-    expect(server.process.signalCode).toBe('SIGKILL');
-    const [entry] = emu.orders(SYMBOL);
-    expect(emu.orders(SYMBOL)).toHaveLength(1);
-    expect(entry).toMatchObject({ side: 'BUY', status: 'FILLED' });
+    await killedAtEntry(emu, env, dataDir);
 
     // while the bot is down the market goes past the take-profit (entry + 1.5 %): binance refuses that pair
     emu.setPrice(SYMBOL, 0.53);
@@ -84,6 +91,45 @@ describe('live: kill -9 right after the exchange took an entry (kill point order
     expect(new Set(ids).size).toBe(ids.length);
     const status = (await server.api<Status>('GET', '/bot/status')).body;
     expect(status.attention.filter((a) => /rest on the exchange/.test(a))).toEqual([]);
+  }, 120_000);
+});
+
+describe('live: kill -9 at an entry, and the market through its stop by the restart', () => {
+  it('sells the adopted entry at once, as its stop would have, instead of leaving it bare until a candle closes', async () => {
+    const emu = await startBinanceEmulator({ balances: { USDT: 10_000 } });
+    emu.setPrice(SYMBOL, 0.5);
+    const env = liveServeEnv(emu);
+    const dataDir = mkdtempSync(join(tmpdir(), 'botdesk-live-through-stop-'));
+    let server: RunningServer | undefined;
+    try {
+      await killedAtEntry(emu, env, dataDir);
+      // while the bot is down the market falls through the stop (entry − 1.5 %): binance refuses the pair, then the
+      // stop alone ("would trigger immediately"); the next 5-minute close may be minutes away
+      emu.setPrice(SYMBOL, 0.48);
+      server = await startServer({ dataDir, env });
+      let trades: Trade[] = [];
+      await waitFor(
+        async () => {
+          trades = (await server!.api<{ trades: Trade[] }>('GET', '/bot/trades?limit=10')).body.trades;
+          return trades.length === 1;
+        },
+        'the adopted entry sold',
+        15_000,
+        200,
+      );
+      expect(trades[0].exit_reason).toBe('stop_loss');
+      expect((await server.api<Position[]>('GET', '/bot/positions')).body).toEqual([]);
+      // the entry, then the one market sell that filled; nothing of ours rests, and the entry was never sent again
+      const filled = emu.orders(SYMBOL).filter((o) => o.status === 'FILLED');
+      expect(filled.map((o) => [o.side, o.type])).toEqual([
+        ['BUY', 'LIMIT'],
+        ['SELL', 'MARKET'],
+      ]);
+      expect(emu.orders(SYMBOL).filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED')).toEqual([]);
+    } finally {
+      await server?.stop();
+      await emu.close();
+    }
   }, 120_000);
 });
 

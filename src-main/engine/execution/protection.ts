@@ -129,6 +129,7 @@ export class Protection {
         killPoint('order-placed');
         this.d.books.applyState(stop, s);
         this.d.books.applyState(target, t);
+        return s.status === 'rejected' && s.wouldTrigger ? this.sellThroughStop(p) : undefined;
       });
     }
     // an exchange that answers at once (paper, backtest: once per trade) gets no closure
@@ -136,6 +137,29 @@ export class Protection {
     if (isPromise(stopPlaced)) return stopPlaced.then(() => this.placeTarget(target, targetSpec));
     return this.placeTarget(target, targetSpec);
   }
+
+  /**
+   * The exchange refused the stop because the market is already through it (after a restart, a fill at a gap, a
+   * stop raised into the price): it would have filled at once, so the position is sold now, as the stop would have —
+   * not left bare until the next candle's close (protectBare), which on a long timeframe is hours away. Once per
+   * position at a time: the exit repairs a sell that did not fill by protecting again, and that must not sell again.
+   */
+  private sellThroughStop(p: PositionRecord): MaybePromise<void> {
+    if (this.sellingThrough.has(p.id) || !this.d.books.position(p.id)) return undefined;
+    if (this.d.books.ordersOf(p.id).some((o) => o.purpose === 'stop_loss' || o.purpose === 'exit')) return undefined;
+    this.sellingThrough.add(p.id);
+    const done = () => void this.sellingThrough.delete(p.id);
+    let sold: MaybePromise<unknown>;
+    try {
+      sold = this.d.exit(p.id, stopReason(p));
+    } finally {
+      if (!isPromise(sold)) done();
+    }
+    return isPromise(sold) ? sold.then(() => undefined).finally(done) : undefined;
+  }
+
+  /** positions being sold because their stop would have triggered at once (sellThroughStop) */
+  private readonly sellingThrough = new Set<number>();
 
   private placeTarget(target: Order, spec: OrderSpec): MaybePromise<void> {
     const placed = this.d.send(target, spec);

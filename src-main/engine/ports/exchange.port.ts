@@ -58,6 +58,11 @@ export interface ExchangeOrderState {
   fee: number;
   updatedAt: number;
   rejectReason?: string;
+  /**
+   * Rejected because the market is already through its trigger (binance: "Stop price would trigger immediately"): the
+   * stop would have filled at once. The executor sells at market then, as the stop would have (Protection.protect).
+   */
+  wouldTrigger?: boolean;
   /** a buy's coins that can be sold again, when the exchange took its fee from them (binance); default: filled */
   received?: number;
 }

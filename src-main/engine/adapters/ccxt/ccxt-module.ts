@@ -25,6 +25,7 @@ export const ccxtErrors: Pick<
   | 'NetworkError'
   | 'InsufficientFunds'
   | 'InvalidOrder'
+  | 'OrderImmediatelyFillable'
   | 'BadRequest'
   | 'BadSymbol'
   | 'InvalidNonce'

@@ -208,7 +208,7 @@ export class CcxtExchange implements ExchangePort {
     } catch (e) {
       if (this.isRefusal(e)) {
         this.health.succeeded(); // the exchange answered: it is reachable
-        return ids.map((id) => this.rejected(id, errorLine(e)));
+        return ids.map((id) => this.rejected(id, errorLine(e), e instanceof ccxt.OrderImmediatelyFillable));
       }
       this.health.failed(e);
       this.note(
@@ -413,7 +413,7 @@ export class CcxtExchange implements ExchangePort {
 
   private readonly note: Note = (level, msg, fields) => this.o.note?.(level, msg, fields);
 
-  private rejected(clientOrderId: string, reason: string): ExchangeOrderState {
+  private rejected(clientOrderId: string, reason: string, wouldTrigger = false): ExchangeOrderState {
     return {
       clientOrderId,
       exchangeOrderId: null,
@@ -423,6 +423,7 @@ export class CcxtExchange implements ExchangePort {
       fee: 0,
       updatedAt: this.now(),
       rejectReason: reason,
+      wouldTrigger,
     };
   }
 
