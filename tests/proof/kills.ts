@@ -239,16 +239,19 @@ export async function liveKills(kills: number, rng: () => number): Promise<KillR
         let mismatch = '';
         await waitFor(
           async () => {
-            const mine = new Set(
-              (await s.api<{ orders: Order[] }>('GET', '/bot/orders?status=open&limit=1000')).body.orders.map((o) => o.client_order_id),
-            );
+            const myOrders = (await s.api<{ orders: Order[] }>('GET', '/bot/orders?status=open&limit=1000')).body.orders;
+            const mine = new Set(myOrders.map((o) => o.client_order_id));
             const positions = (await s.api<Position[]>('GET', '/bot/positions')).body.filter((p) => !p.dust);
             const resting = openOnExchange();
             const theirs = new Set(resting.map((o) => o.clientOrderId));
             const missing = [...mine].filter((id) => !theirs.has(id));
             const unknown = [...theirs].filter((id) => !mine.has(id));
-            const stopResting = resting.some((o) => o.side === 'SELL' && /STOP/.test(o.type));
-            const unprotected = stopResting ? [] : positions.map((p) => p.id);
+            // each position by its own stop (up to four are open at once): a stop resting for one proves nothing of another
+            const stopsResting = new Set(resting.filter((o) => o.side === 'SELL' && /STOP/.test(o.type)).map((o) => o.clientOrderId));
+            const guarded = new Set(
+              myOrders.filter((o) => o.purpose === 'stop_loss' && stopsResting.has(o.client_order_id)).map((o) => o.position_id),
+            );
+            const unprotected = positions.filter((p) => !guarded.has(p.id)).map((p) => p.id);
             mismatch =
               `open on the bot but not the exchange: ${missing.join(',') || '-'}; on the exchange only: ${unknown.join(',') || '-'}` +
               unprotected.map((id) => `; position ${id} has no stop on the exchange`).join('');
